@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Benchmarks: scripts/bench.sh [SUITE...]   (suites: stats engine models physics; default: all)
+# Each suite prints its absolute figures, then one `ratio: NAME VALUE` line per comparison
+# (GenStats speed / reference speed; > 1 means GenStats is faster).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+dotnet tool restore >/dev/null
+dotnet paket restore >/dev/null
+dotnet build tests/GenStats.Benchmarks/GenStats.Benchmarks.csproj -c Release -nologo -v quiet
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(stats engine models physics)
+exec dotnet tests/GenStats.Benchmarks/bin/Release/net10.0/GenStats.Benchmarks.dll "${suites[@]}"

@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace GenStats.Cli;
+
+/// <summary>Every verb of the command line; later issues add theirs here.</summary>
+internal static class Commands
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return DescribeCommand.Create();
+    }
+}
