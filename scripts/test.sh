@@ -20,6 +20,9 @@ echo "== restoring tools and packages"
 dotnet tool restore || { echo "dotnet tool restore failed"; finish 0 1 1; }
 dotnet paket restore || { echo "paket restore failed"; finish 0 1 1; }
 
+echo "== installing report assets (plotly.js for the HTML report tests)"
+bash scripts/install-report-assets.sh || { echo "report assets could not be installed"; finish 0 1 1; }
+
 echo "== building (Release)"
 dotnet build GenStats.sln -c Release -nologo || { echo "build failed"; finish 0 1 1; }
 
