@@ -23,6 +23,17 @@ dotnet paket restore || { echo "paket restore failed"; finish 0 1 1; }
 echo "== installing report assets (plotly.js for the HTML report tests)"
 bash scripts/install-report-assets.sh || { echo "report assets could not be installed"; finish 0 1 1; }
 
+echo "== checking chromium (renders the HTML report in a test)"
+if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "chromium not found: installing Debian's chromium"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+            || echo "apt-get could not install chromium: the HTML rendering test will fail"
+    else
+        echo "chromium is missing and cannot be installed here (needs root and apt-get): the HTML rendering test will fail"
+    fi
+fi
+
 echo "== building (Release)"
 dotnet build GenStats.sln -c Release -nologo || { echo "build failed"; finish 0 1 1; }
 
