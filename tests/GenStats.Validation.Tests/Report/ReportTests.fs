@@ -122,3 +122,16 @@ let ``the report renders offline in headless Chromium: plotly draws every figure
         Assert.That(dom, Does.Contain "x distribution")
     finally
         dir.Delete(true)
+
+[<Test>]
+let ``the console summary aligns columns and flags tension and discrepancy`` () =
+    use out = new StringWriter()
+    ConsoleSummary.write out sample
+    let lines = out.ToString().Split('\n') |> Array.map (fun l -> l.TrimEnd('\r'))
+    let row (prefix: string) = lines |> Array.find (fun l -> l.StartsWith prefix)
+    Assert.That(row "p < 10", Does.EndWith "+0.50 σ")
+    Assert.That(row "p > 10", Does.EndWith "-2.50 σ !")
+    Assert.That(row "all", Does.EndWith "+4.00 σ !!")
+    // The value column starts at the same offset in every row.
+    let offset (l: string) = l.IndexOf("0.")
+    Assert.That(offset (row "p < 10"), Is.EqualTo(offset (row "p > 10")))
