@@ -2,12 +2,15 @@ namespace GenStats.Stats.PrecisionRecall;
 
 /// <summary>Settings of weighted k-means.</summary>
 /// <param name="Clusters">Number of clusters (≤ number of events).</param>
-/// <param name="Inits">Independent k-means++ starts; the one with the lowest inertia is kept.</param>
-/// <param name="MaxIterations">Lloyd iterations per start (it stops earlier when no label changes).</param>
+/// <param name="Inits">Independent k-means++ seedings; the one with the lowest inertia starts Lloyd's
+/// iterations (scikit-learn's <c>MiniBatchKMeans(n_init=…)</c> scheme: the starts compete, only the best is refined).</param>
+/// <param name="MaxIterations">Lloyd iterations at most.</param>
+/// <param name="Tolerance">Stop when the summed squared centre shift of an iteration is below
+/// Tolerance × the mean per-dimension variance of the data (scikit-learn's <c>tol</c>), or when no label changes.</param>
 /// <param name="Seed">Seed of the k-means++ draws; same seed → same clustering, bit for bit.</param>
-public sealed record KMeansOptions(int Clusters = 20, int Inits = 10, int MaxIterations = 300, int Seed = 1)
+public sealed record KMeansOptions(int Clusters = 20, int Inits = 10, int MaxIterations = 300, double Tolerance = 1e-4, int Seed = 1)
 {
-    /// <summary>20 clusters, 10 starts, at most 300 iterations, seed 1.</summary>
+    /// <summary>20 clusters, 10 seedings, at most 300 iterations, tolerance 10⁻⁴, seed 1.</summary>
     public static KMeansOptions Default { get; } = new();
 }
 
@@ -52,14 +55,26 @@ public static class KMeans
             throw new ArgumentOutOfRangeException(nameof(options), options.Inits, "At least one k-means start is required.");
         if (options.MaxIterations < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxIterations, "At least one iteration is required.");
-        KMeansResult? best = null;
+        if (!(options.Tolerance >= 0))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Tolerance, "The tolerance must be non-negative.");
+        double[]? best = null;
+        double bestInertia = double.PositiveInfinity;
+        var labels = new int[p.Count];
+        var dist = new double[p.Count];
         for (int init = 0; init < options.Inits; init++)
         {
             var rng = new Random(MixSeed(options.Seed, init));
-            var result = Lloyd(p, weights, PlusPlus(p, weights, options.Clusters, rng), options.MaxIterations);
-            if (best is null || result.Inertia < best.Inertia) best = result;
+            var centres = PlusPlus(p, weights, options.Clusters, rng);
+            Assign(p, PointSet.Wrap(centres, options.Clusters, p.Dim), labels, dist);
+            double inertia = 0;
+            for (int i = 0; i < p.Count; i++) inertia += weights[i] * dist[i];
+            if (inertia < bestInertia)
+            {
+                bestInertia = inertia;
+                best = centres;
+            }
         }
-        return best!;
+        return Lloyd(p, weights, best!, options.MaxIterations, options.Tolerance * MeanVariance(p));
     }
 
     internal static int MixSeed(int seed, int stream)
@@ -83,8 +98,13 @@ public static class KMeans
             int next = Draw(w, nearest, rng);
             var centre = centres.AsSpan(c * d, d);
             p.Row(next).CopyTo(centre);
-            for (int i = 0; i < p.Count; i++)
-                nearest[i] = Math.Min(nearest[i], DistanceKernel.Squared(p.Row(i), centre));
+            var centreCopy = centres.AsMemory(c * d, d);
+            Parallel.For(0, (p.Count + 1023) / 1024, b =>
+            {
+                int i1 = Math.Min(p.Count, (b + 1) * 1024);
+                for (int i = b * 1024; i < i1; i++)
+                    nearest[i] = Math.Min(nearest[i], DistanceKernel.Squared(p.Row(i), centreCopy.Span));
+            });
         }
         return centres;
     }
@@ -112,7 +132,25 @@ public static class KMeans
         return last;
     }
 
-    private static KMeansResult Lloyd(PointSet p, double[] w, double[] centres, int maxIterations)
+    private static double MeanVariance(PointSet p)
+    {
+        double total = 0;
+        for (int c = 0; c < p.Dim; c++)
+        {
+            double mean = 0, ss = 0;
+            for (int i = 0; i < p.Count; i++) mean += p.Data[i * p.Dim + c];
+            mean /= p.Count;
+            for (int i = 0; i < p.Count; i++)
+            {
+                double e = p.Data[i * p.Dim + c] - mean;
+                ss += e * e;
+            }
+            total += ss / p.Count;
+        }
+        return total / p.Dim;
+    }
+
+    private static KMeansResult Lloyd(PointSet p, double[] w, double[] centres, int maxIterations, double shiftTolerance)
     {
         int n = p.Count, d = p.Dim, k = centres.Length / d;
         var labels = new int[n];
@@ -121,12 +159,13 @@ public static class KMeans
         var sums = new double[k * d];
         var mass = new double[k];
         int iteration = 0;
-        var centreSet = new CentreView(centres, d);
+        var centreSet = PointSet.Wrap(centres, k, d);
         while (true)
         {
             int changed = Assign(p, centreSet, labels, dist);
             iteration++;
             if (changed == 0 || iteration > maxIterations) break;
+            double shift = 0;
             Array.Clear(sums);
             Array.Clear(mass);
             for (int i = 0; i < n; i++)
@@ -142,7 +181,17 @@ public static class KMeans
             for (int c = 0; c < k; c++)
             {
                 if (!(mass[c] > 0)) continue;
-                for (int t = 0; t < d; t++) centres[c * d + t] = sums[c * d + t] / mass[c];
+                for (int t = 0; t < d; t++)
+                {
+                    double moved = sums[c * d + t] / mass[c];
+                    shift += (moved - centres[c * d + t]) * (moved - centres[c * d + t]);
+                    centres[c * d + t] = moved;
+                }
+            }
+            if (shift <= shiftTolerance)
+            {
+                Assign(p, centreSet, labels, dist); // labels and distances of the final centres
+                break;
             }
         }
         double inertia = 0;
@@ -152,32 +201,26 @@ public static class KMeans
         return new KMeansResult(result, labels, inertia, iteration);
     }
 
-    private readonly record struct CentreView(double[] Data, int Dim)
-    {
-        public int Count => Data.Length / Dim;
-        public ReadOnlySpan<double> Row(int c) => new(Data, c * Dim, Dim);
-    }
-
     // Nearest centre of every event (ties → lower index); returns how many labels changed.
-    private static int Assign(PointSet p, CentreView centres, int[] labels, double[] dist)
+    private static int Assign(PointSet p, PointSet centres, int[] labels, double[] dist)
     {
-        const int block = 256;
-        int blocks = (p.Count + block - 1) / block;
+        const int block = 64;
+        int blocks = (p.Count + block - 1) / block, k = centres.Count;
         var changedPerBlock = new int[blocks];
-        Parallel.For(0, blocks, b =>
+        Parallel.For(0, blocks, () => new double[block * k], (b, _, tile) =>
         {
-            int i1 = Math.Min(p.Count, (b + 1) * block), changed = 0;
-            for (int i = b * block; i < i1; i++)
+            int i0 = b * block, i1 = Math.Min(p.Count, i0 + block), changed = 0;
+            DistanceKernel.Tile(p, i0, i1, centres, 0, k, tile);
+            for (int i = i0; i < i1; i++)
             {
-                var row = p.Row(i);
+                var row = tile.AsSpan((i - i0) * k, k);
                 int bestC = 0;
-                double bestD = double.PositiveInfinity;
-                for (int c = 0; c < centres.Count; c++)
+                double bestD = row[0];
+                for (int c = 1; c < k; c++)
                 {
-                    double dd = DistanceKernel.Squared(row, centres.Row(c));
-                    if (dd < bestD)
+                    if (row[c] < bestD)
                     {
-                        bestD = dd;
+                        bestD = row[c];
                         bestC = c;
                     }
                 }
@@ -186,7 +229,8 @@ public static class KMeans
                 dist[i] = bestD;
             }
             changedPerBlock[b] = changed;
-        });
+            return tile;
+        }, _ => { });
         return changedPerBlock.Sum();
     }
 }

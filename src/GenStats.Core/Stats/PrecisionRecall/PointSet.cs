@@ -22,6 +22,9 @@ internal sealed class PointSet
         Dim = dim;
     }
 
+    /// <summary>Wraps row-major data that is already checked (no copy).</summary>
+    internal static PointSet Wrap(double[] data, int count, int dim) => new(data, count, dim);
+
     /// <summary>Coordinates of event <paramref name="i"/>.</summary>
     public ReadOnlySpan<double> Row(int i) => new(Data, i * Dim, Dim);
 

@@ -57,7 +57,7 @@ public static class PrdCurve
         for (int run = 0; run < options.Runs; run++)
         {
             var km = new KMeansOptions(options.Clusters, options.InitsPerRun, options.MaxIterations,
-                KMeans.MixSeed(options.Seed, 1_000_000 + run));
+                Seed: KMeans.MixSeed(options.Seed, 1_000_000 + run));
             labels[run] = KMeans.Fit(union, unionWeights, km).Labels;
         }
 

@@ -5,7 +5,7 @@ namespace GenStats.Stats.PrecisionRecall;
 /// <param name="Runs">Independent clusterings whose precision and recall curves are averaged (10).</param>
 /// <param name="Angles">Number of slopes λ = tan θ, θ evenly spaced on [ε, π/2 − ε], ε = 10⁻¹⁰ (1001).</param>
 /// <param name="Beta">β of the summary scores F_β and F_{1/β} (8).</param>
-/// <param name="InitsPerRun">k-means++ starts per clustering, best inertia kept (10, the reference's <c>n_init</c>).</param>
+/// <param name="InitsPerRun">k-means++ seedings per clustering; the lowest-inertia one is refined (10, the reference's <c>n_init</c>).</param>
 /// <param name="MaxIterations">Lloyd iterations per start.</param>
 /// <param name="Seed">Seed of the clusterings.</param>
 /// <param name="BootstrapReplicas">Poisson-bootstrap replicas for the uncertainty of F_β and F_{1/β}; 0 skips it.</param>
