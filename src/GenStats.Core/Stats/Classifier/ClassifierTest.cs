@@ -69,9 +69,12 @@ public static class ClassifierTest
         var (trainA, testA) = Split(real.Length, PrecisionRecall.KMeans.MixSeed(options.Seed, 0));
         var (trainB, testB) = Split(generated.Length, PrecisionRecall.KMeans.MixSeed(options.Seed, 1));
         double sumA = SumOf(realWeights, trainA), sumB = SumOf(generatedWeights, trainB);
-        if (!(sumA > 0) || !(sumB > 0))
+        if (!(sumA > 0))
             throw new ArgumentException(
-                "The training half of a sample has zero total weight; give more events positive weight.", nameof(realWeights));
+                "The training half of real has zero total weight; give more events positive weight.", nameof(realWeights));
+        if (!(sumB > 0))
+            throw new ArgumentException(
+                "The training half of generated has zero total weight; give more events positive weight.", nameof(generatedWeights));
         int nTrain = trainA.Length + trainB.Length;
         var x = new double[nTrain][];
         var y = new bool[nTrain];

@@ -3,6 +3,9 @@
 module GenStats.Tests.Stats.PrecisionRecall.PrdCurveTests
 
 open NUnit.Framework
+open FsCheck
+open FsCheck.FSharp
+open FsCheck.NUnit
 open GenStats.Stats.PrecisionRecall
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Stats.PointGenerators
@@ -29,8 +32,9 @@ let ``the curve of two discrete distributions matches prd_score.compute_prd`` ()
 let ``identical samples give F8 = F1/8 = 1`` () =
     let a = gaussian 3 400 4 0.0
     let r = PrdCurve.Compute(a, null, Array.map Array.copy a, null, fast)
-    assertClose low 1.0 r.FBeta.Value "F8"
-    assertClose low 1.0 r.FInverseBeta.Value "F1/8"
+    // Identical histograms: α = β = 1 at λ = tan(π/4), so F = 65/(65 + 10⁻¹⁰) ≈ 1 − 1.5·10⁻¹².
+    assertClose high 1.0 r.FBeta.Value "F8"
+    assertClose high 1.0 r.FInverseBeta.Value "F1/8"
 
 [<Test>]
 let ``disjoint samples give F8 = F1/8 = 0`` () =
@@ -68,3 +72,25 @@ let ``weighted k-means recovers well-separated clusters`` () =
         let labels = r.Labels.[block * 50 .. block * 50 + 49] |> Array.distinct
         Assert.That(labels.Length, Is.EqualTo 1, sprintf "blob %d is one cluster" block)
     Assert.That(r.Labels |> Array.distinct |> Array.length, Is.EqualTo 3)
+
+let private histogramPair: Gen<float[] * float[]> =
+    gen {
+        let! n = Gen.choose (1, 25)
+        let mass = Gen.choose (0, 100) |> Gen.map float
+        let! p = Gen.arrayOfLength n mass
+        let! q = Gen.arrayOfLength n mass
+        return p, q
+    }
+    |> Gen.filter (fun (p, q) -> Array.sum p > 0.0 && Array.sum q > 0.0)
+
+[<Property(MaxTest = 100)>]
+let ``swapping reference and evaluated swaps F8 and F1/8, and every value lies in 0..1`` () =
+    // α_QP(λ) = λ·β_PQ(1/λ) and the angle grid is symmetric about π/4, so the curve mirrors.
+    Prop.forAll (Arb.fromGen histogramPair) (fun (p, q) ->
+        let pq = PrdCurve.FromDistributions(p, q)
+        let qp = PrdCurve.FromDistributions(q, p)
+        let f8 (c: PrdCurvePoints) = PrdCurve.MaxFBeta(c.Precision, c.Recall, 8.0)
+        let f18 (c: PrdCurvePoints) = PrdCurve.MaxFBeta(c.Precision, c.Recall, 0.125)
+        isClose medium (f8 pq) (f18 qp) && isClose medium (f18 pq) (f8 qp)
+        && Array.forall (fun v -> v >= 0.0 && v <= 1.0) (Array.append pq.Precision pq.Recall)
+        && f8 pq <= 1.0 && f18 pq <= 1.0)
