@@ -9,5 +9,6 @@ public static class Suites
         ["engine"] = () => Console.WriteLine("(no engine benchmarks yet)"),
         ["models"] = () => Console.WriteLine("(no models benchmarks yet)"),
         ["physics"] = () => Console.WriteLine("(no physics benchmarks yet)"),
+        ["stats-prdc"] = StatsPrdcBench.Run,
     };
 }
