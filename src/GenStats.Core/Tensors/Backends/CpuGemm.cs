@@ -1,0 +1,244 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace GenStats.Tensors.Backends;
+
+/// <summary>
+/// Packed, cache-blocked, register-tiled SGEMM (the Goto/BLIS scheme) for row-major matrices.
+/// Loops: jc over NC columns → pc over KC depth (pack a KC×NC panel of op(B) into NR-wide slivers)
+/// → ic over MC rows (each task packs its MC×KC block of α·op(A) into MR-tall slivers) → jr, ir →
+/// a 6×16 micro-kernel of 12 Vector256 FMA accumulators. Transposition is absorbed by the packing,
+/// so all four combinations run the same kernel. Work is split over row blocks (and column groups
+/// when there are few rows); the k-order of every sum is fixed, so results do not depend on the
+/// number of threads.
+/// </summary>
+internal static unsafe class CpuGemm
+{
+    private const int MR = 6, NR = 16, KC = 256, MC = 120, NC = 3072;
+
+    // Each calling thread owns its packed-B panel (shared read-only with the workers it forks) and
+    // every thread owns its packed-A block, so concurrent callers never share a buffer.
+    [ThreadStatic] private static float[]? packA;
+    [ThreadStatic] private static float[]? packB;
+
+    public static void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc, int threads)
+    {
+        if (m == 0 || n == 0) return;
+        ScaleC(beta, c, cOff, ldc, m, n);
+        if (k == 0 || alpha == 0) return;
+        if ((long)m * n * k < 4096 || !Vector256.IsHardwareAccelerated)
+        {
+            Naive(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        // Few flops per thread do not pay for the fork/join.
+        if ((long)m * n * k < 200_000) threads = 1;
+
+        int ncMax = Math.Min(NC, RoundUp(n, NR));
+        if (packB is null || packB.Length < KC * ncMax)
+            packB = GC.AllocateUninitializedArray<float>(KC * ncMax, pinned: true);
+        var pb = packB;
+        for (int jc = 0; jc < n; jc += NC)
+        {
+            int nc = Math.Min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                PackB(transB, b, bOff, ldb, pc, jc, kc, nc, pb, threads);
+                RunBlock(transA, m, nc, kc, alpha, a, aOff, lda, pc, pb, c, cOff + jc, ldc, threads);
+            }
+        }
+    }
+
+    private static int RoundUp(int x, int r) => (x + r - 1) / r * r;
+
+    private static void ScaleC(float beta, float[] c, int cOff, int ldc, int m, int n)
+    {
+        if (beta == 1) return;
+        for (int i = 0; i < m; i++)
+        {
+            var row = c.AsSpan(cOff + i * ldc, n);
+            if (beta == 0) row.Clear();
+            else System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+        }
+    }
+
+    private static void RunBlock(bool transA, int m, int nc, int kc, float alpha, float[] a, int aOff, int lda, int pc,
+                                 float[] pb, float[] c, int cOff, int ldc, int threads)
+    {
+        int nSlivers = (nc + NR - 1) / NR;
+        // Row blocks: at most MC rows, and at least one block per thread when m allows it.
+        int mc = Math.Min(MC, RoundUp((m + threads - 1) / threads, MR));
+        int mBlocks = (m + mc - 1) / mc;
+        int nGroups = mBlocks >= threads ? 1 : Math.Min(nSlivers, (threads + mBlocks - 1) / mBlocks);
+        int slPerGroup = (nSlivers + nGroups - 1) / nGroups;
+        int tasks = mBlocks * nGroups;
+
+        void Task(int t)
+        {
+            int ib = t / nGroups, g = t % nGroups;
+            int i0 = ib * mc, rows = Math.Min(mc, m - i0);
+            int s0 = g * slPerGroup, s1 = Math.Min(nSlivers, s0 + slPerGroup);
+            if (s0 >= s1) return;
+            var pa = packA ??= GC.AllocateUninitializedArray<float>(MC * KC + MR * KC, pinned: true);
+            PackA(transA, a, aOff, lda, i0, pc, rows, kc, alpha, pa);
+            fixed (float* paP = pa, pbP = pb, cP = c)
+            {
+                for (int s = s0; s < s1; s++)
+                {
+                    int j = s * NR, cols = Math.Min(NR, nc - j);
+                    float* bs = pbP + (long)s * NR * kc;
+                    for (int ir = 0; ir < rows; ir += MR)
+                    {
+                        int r = Math.Min(MR, rows - ir);
+                        float* cp = cP + cOff + (long)(i0 + ir) * ldc + j;
+                        float* asl = paP + (long)ir * kc;
+                        if (r == MR && cols == NR) Kernel6x16(kc, asl, bs, cp, ldc);
+                        else Edge(kc, asl, bs, cp, ldc, r, cols);
+                    }
+                }
+            }
+        }
+
+        if (threads <= 1 || tasks == 1)
+            for (int t = 0; t < tasks; t++) Task(t);
+        else
+            Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Task);
+    }
+
+    /// <summary>Packs rows i0..i0+rows of α·op(A), depth pc..pc+kc, as MR-tall slivers (zero-padded).</summary>
+    private static void PackA(bool transA, float[] a, int aOff, int lda, int i0, int pc, int rows, int kc, float alpha, float[] pa)
+    {
+        for (int ir = 0; ir < rows; ir += MR)
+        {
+            int r = Math.Min(MR, rows - ir);
+            int dst = ir * kc;
+            if (!transA)
+            {
+                for (int ii = 0; ii < MR; ii++)
+                {
+                    if (ii < r)
+                    {
+                        int src = aOff + (i0 + ir + ii) * lda + pc;
+                        for (int p = 0; p < kc; p++) pa[dst + p * MR + ii] = alpha * a[src + p];
+                    }
+                    else
+                        for (int p = 0; p < kc; p++) pa[dst + p * MR + ii] = 0;
+                }
+            }
+            else
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    int src = aOff + (pc + p) * lda + i0 + ir;
+                    int d = dst + p * MR;
+                    for (int ii = 0; ii < r; ii++) pa[d + ii] = alpha * a[src + ii];
+                    for (int ii = r; ii < MR; ii++) pa[d + ii] = 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs columns jc..jc+nc of op(B), depth pc..pc+kc, as NR-wide slivers (zero-padded).</summary>
+    private static void PackB(bool transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] pb, int threads)
+    {
+        int nSlivers = (nc + NR - 1) / NR;
+        void Sliver(int s)
+        {
+            int j0 = s * NR, cols = Math.Min(NR, nc - j0);
+            int dst = s * NR * kc;
+            if (!transB)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    int src = bOff + (pc + p) * ldb + jc + j0;
+                    var d = pb.AsSpan(dst + p * NR, NR);
+                    b.AsSpan(src, cols).CopyTo(d);
+                    if (cols < NR) d[cols..].Clear();
+                }
+            }
+            else
+            {
+                for (int jj = 0; jj < NR; jj++)
+                {
+                    if (jj < cols)
+                    {
+                        int src = bOff + (jc + j0 + jj) * ldb + pc;
+                        for (int p = 0; p < kc; p++) pb[dst + p * NR + jj] = b[src + p];
+                    }
+                    else
+                        for (int p = 0; p < kc; p++) pb[dst + p * NR + jj] = 0;
+                }
+            }
+        }
+        if (threads > 1 && (long)kc * nc > 65536)
+            Parallel.For(0, nSlivers, new ParallelOptions { MaxDegreeOfParallelism = threads }, Sliver);
+        else
+            for (int s = 0; s < nSlivers; s++) Sliver(s);
+    }
+
+    private static void Edge(int kc, float* a, float* b, float* c, int ldc, int rows, int cols)
+    {
+        float* tmp = stackalloc float[MR * NR];
+        new Span<float>(tmp, MR * NR).Clear();
+        Kernel6x16(kc, a, b, tmp, NR);
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                c[(long)i * ldc + j] += tmp[i * NR + j];
+    }
+
+    /// <summary>C[6×16] += Σ_p a[p,0..6) ⊗ b[p,0..16): 12 accumulators stay in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+                         c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var av = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(av, b0, c00); c01 = Vector256.FusedMultiplyAdd(av, b1, c01);
+            av = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(av, b0, c10); c11 = Vector256.FusedMultiplyAdd(av, b1, c11);
+            av = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(av, b0, c20); c21 = Vector256.FusedMultiplyAdd(av, b1, c21);
+            av = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(av, b0, c30); c31 = Vector256.FusedMultiplyAdd(av, b1, c31);
+            av = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(av, b0, c40); c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
+            av = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(av, b0, c50); c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
+            a += MR; b += NR;
+        }
+        Acc(c, c00, c01); c += ldc;
+        Acc(c, c10, c11); c += ldc;
+        Acc(c, c20, c21); c += ldc;
+        Acc(c, c30, c31); c += ldc;
+        Acc(c, c40, c41); c += ldc;
+        Acc(c, c50, c51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Acc(float* c, Vector256<float> v0, Vector256<float> v1)
+    {
+        Vector256.Store(Vector256.Load(c) + v0, c);
+        Vector256.Store(Vector256.Load(c + 8) + v1, c + 8);
+    }
+
+    /// <summary>Plain triple loop for tiny products (C already scaled by β).</summary>
+    private static void Naive(bool transA, bool transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc)
+    {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float s = 0;
+                for (int p = 0; p < k; p++)
+                    s += (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]) * (transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]);
+                c[cOff + i * ldc + j] += alpha * s;
+            }
+    }
+}
