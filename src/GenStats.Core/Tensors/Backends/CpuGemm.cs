@@ -70,8 +70,11 @@ internal static unsafe class CpuGemm
     {
         int nSlivers = (nc + NR - 1) / NR;
         // Row blocks: at most MC rows, and at least one block per thread when m allows it.
-        int mc = Math.Min(MC, RoundUp((m + threads - 1) / threads, MR));
-        int mBlocks = (m + mc - 1) / mc;
+        // The number of row blocks is a multiple of the thread count so that no thread idles at the end.
+        int mBlocks = (m + MC - 1) / MC;
+        if (threads > 1) mBlocks = RoundUp(mBlocks, threads);
+        int mc = Math.Min(MC, RoundUp((m + mBlocks - 1) / mBlocks, MR));
+        mBlocks = (m + mc - 1) / mc;
         int nGroups = mBlocks >= threads ? 1 : Math.Min(nSlivers, (threads + mBlocks - 1) / mBlocks);
         int slPerGroup = (nSlivers + nGroups - 1) / nGroups;
         int tasks = mBlocks * nGroups;
@@ -102,10 +105,7 @@ internal static unsafe class CpuGemm
             }
         }
 
-        if (threads <= 1 || tasks == 1)
-            for (int t = 0; t < tasks; t++) Task(t);
-        else
-            Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Task);
+        WorkerPool.Run(tasks, threads, Task);
     }
 
     /// <summary>Packs rows i0..i0+rows of α·op(A), depth pc..pc+kc, as MR-tall slivers (zero-padded).</summary>
@@ -173,10 +173,7 @@ internal static unsafe class CpuGemm
                 }
             }
         }
-        if (threads > 1 && (long)kc * nc > 65536)
-            Parallel.For(0, nSlivers, new ParallelOptions { MaxDegreeOfParallelism = threads }, Sliver);
-        else
-            for (int s = 0; s < nSlivers; s++) Sliver(s);
+        WorkerPool.Run(nSlivers, (long)kc * nc > 65536 ? threads : 1, Sliver);
     }
 
     private static void Edge(int kc, float* a, float* b, float* c, int ldc, int rows, int cols)

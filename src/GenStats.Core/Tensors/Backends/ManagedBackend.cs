@@ -45,8 +45,7 @@ public sealed class ManagedBackend : ITensorBackend
     {
         if (n <= ParallelChunk * 2 || maxThreads == 1) { body(0, n); return; }
         int chunks = (n + ParallelChunk - 1) / ParallelChunk;
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxThreads },
-            ci => body(ci * ParallelChunk, Math.Min(ParallelChunk, n - ci * ParallelChunk)));
+        WorkerPool.Run(chunks, maxThreads, ci => body(ci * ParallelChunk, Math.Min(ParallelChunk, n - ci * ParallelChunk)));
     }
 
     /// <inheritdoc />
