@@ -1,10 +1,12 @@
+using System.Numerics.Tensors;
+
 namespace GenStats.Tensors.Backends;
 
 /// <summary>
 /// A counter-based generator: the i-th draw of stream <c>key</c> is a pure function of (key, i)
 /// (two SplitMix64 finalisers), so fills can be split over threads and still give the same bytes.
 /// Uniforms use the top 24 bits (exact float32 grid on [0,1)); normals use Box–Muller on the two
-/// 32-bit halves of one 64-bit draw, computed in float64.
+/// 32-bit halves of one 64-bit draw.
 /// </summary>
 internal static class CounterRng
 {
@@ -30,18 +32,43 @@ internal static class CounterRng
         }
     }
 
-    /// <summary>Elements 2j and 2j+1 come from counter j, so chunks must start at even offsets.</summary>
+    /// <summary>
+    /// Elements 2j and 2j+1 come from counter j, so chunks must start at even offsets. Box–Muller
+    /// runs in float32 on blocks with the vectorised log/sqrt/sin/cos of TensorPrimitives:
+    /// u1 = (hi32 + 1)/2³² ∈ (0, 1] (tails to 6.66σ), angle 2π(lo32/2³² − ½).
+    /// </summary>
     public static void FillNormal(Span<float> y, ulong key, ulong startPair, float mean, float std)
     {
-        for (int i = 0; i < y.Length; i += 2)
+        const int Block = 512;
+        Span<float> rad = stackalloc float[Block];
+        Span<float> ang = stackalloc float[Block];
+        Span<float> sin = stackalloc float[Block];
+        Span<float> cos = stackalloc float[Block];
+        int pairs = (y.Length + 1) / 2;
+        for (int b0 = 0; b0 < pairs; b0 += Block)
         {
-            ulong r = Draw(key, startPair + (ulong)(i / 2));
-            double u1 = ((r >> 32) + 1) * (1.0 / 4294967296.0);          // (0, 1]: log is finite
-            double u2 = (r & 0xFFFFFFFFUL) * (1.0 / 4294967296.0);       // [0, 1)
-            double rad = Math.Sqrt(-2.0 * Math.Log(u1));
-            double ang = 2.0 * Math.PI * u2;
-            y[i] = (float)(mean + std * rad * Math.Cos(ang));
-            if (i + 1 < y.Length) y[i + 1] = (float)(mean + std * rad * Math.Sin(ang));
+            int nb = Math.Min(Block, pairs - b0);
+            var r = rad[..nb];
+            var a = ang[..nb];
+            for (int j = 0; j < nb; j++)
+            {
+                ulong d = Draw(key, startPair + (ulong)(b0 + j));
+                r[j] = ((d >> 32) + 1) * (1f / 4294967296f);
+                a[j] = ((uint)d * (1f / 4294967296f) - 0.5f) * (2 * MathF.PI);   // [−π, π]
+            }
+            TensorPrimitives.Log(r, r);
+            TensorPrimitives.Multiply(r, -2f, r);
+            TensorPrimitives.Sqrt(r, r);
+            TensorPrimitives.Multiply(r, std, r);
+            // Separate Sin and Cos: both are vectorised, SinCos is not (yet).
+            TensorPrimitives.Sin(a, sin[..nb]);
+            TensorPrimitives.Cos(a, cos[..nb]);
+            for (int j = 0; j < nb; j++)
+            {
+                int i = 2 * (b0 + j);
+                y[i] = mean + r[j] * cos[j];
+                if (i + 1 < y.Length) y[i + 1] = mean + r[j] * sin[j];
+            }
         }
     }
 }

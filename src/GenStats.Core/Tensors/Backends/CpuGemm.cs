@@ -111,31 +111,40 @@ internal static unsafe class CpuGemm
     /// <summary>Packs rows i0..i0+rows of α·op(A), depth pc..pc+kc, as MR-tall slivers (zero-padded).</summary>
     private static void PackA(bool transA, float[] a, int aOff, int lda, int i0, int pc, int rows, int kc, float alpha, float[] pa)
     {
-        for (int ir = 0; ir < rows; ir += MR)
+        fixed (float* aP = a, paP = pa)
         {
-            int r = Math.Min(MR, rows - ir);
-            int dst = ir * kc;
-            if (!transA)
+            for (int ir = 0; ir < rows; ir += MR)
             {
-                for (int ii = 0; ii < MR; ii++)
+                int r = Math.Min(MR, rows - ir);
+                float* dst = paP + (long)ir * kc;
+                if (!transA)
                 {
-                    if (ii < r)
+                    if (r == MR)
                     {
-                        int src = aOff + (i0 + ir + ii) * lda + pc;
-                        for (int p = 0; p < kc; p++) pa[dst + p * MR + ii] = alpha * a[src + p];
+                        // Six row pointers walked together: one contiguous MR-vector per depth step.
+                        float* r0 = aP + aOff + (long)(i0 + ir) * lda + pc;
+                        float* r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
+                        for (int p = 0; p < kc; p++, dst += MR)
+                        {
+                            dst[0] = alpha * r0[p]; dst[1] = alpha * r1[p]; dst[2] = alpha * r2[p];
+                            dst[3] = alpha * r3[p]; dst[4] = alpha * r4[p]; dst[5] = alpha * r5[p];
+                        }
                     }
                     else
-                        for (int p = 0; p < kc; p++) pa[dst + p * MR + ii] = 0;
+                    {
+                        for (int p = 0; p < kc; p++, dst += MR)
+                            for (int ii = 0; ii < MR; ii++)
+                                dst[ii] = ii < r ? alpha * aP[aOff + (long)(i0 + ir + ii) * lda + pc + p] : 0;
+                    }
                 }
-            }
-            else
-            {
-                for (int p = 0; p < kc; p++)
+                else
                 {
-                    int src = aOff + (pc + p) * lda + i0 + ir;
-                    int d = dst + p * MR;
-                    for (int ii = 0; ii < r; ii++) pa[d + ii] = alpha * a[src + ii];
-                    for (int ii = r; ii < MR; ii++) pa[d + ii] = 0;
+                    for (int p = 0; p < kc; p++, dst += MR)
+                    {
+                        float* src = aP + aOff + (long)(pc + p) * lda + i0 + ir;
+                        for (int ii = 0; ii < r; ii++) dst[ii] = alpha * src[ii];
+                        for (int ii = r; ii < MR; ii++) dst[ii] = 0;
+                    }
                 }
             }
         }
@@ -148,28 +157,38 @@ internal static unsafe class CpuGemm
         void Sliver(int s)
         {
             int j0 = s * NR, cols = Math.Min(NR, nc - j0);
-            int dst = s * NR * kc;
-            if (!transB)
+            fixed (float* bP = b, pbP = pb)
             {
-                for (int p = 0; p < kc; p++)
+                float* dst = pbP + (long)s * NR * kc;
+                if (!transB)
                 {
-                    int src = bOff + (pc + p) * ldb + jc + j0;
-                    var d = pb.AsSpan(dst + p * NR, NR);
-                    b.AsSpan(src, cols).CopyTo(d);
-                    if (cols < NR) d[cols..].Clear();
-                }
-            }
-            else
-            {
-                for (int jj = 0; jj < NR; jj++)
-                {
-                    if (jj < cols)
+                    float* src = bP + bOff + (long)pc * ldb + jc + j0;
+                    if (cols == NR)
                     {
-                        int src = bOff + (jc + j0 + jj) * ldb + pc;
-                        for (int p = 0; p < kc; p++) pb[dst + p * NR + jj] = b[src + p];
+                        for (int p = 0; p < kc; p++, src += ldb, dst += NR)
+                        {
+                            Vector256.Store(Vector256.Load(src), dst);
+                            Vector256.Store(Vector256.Load(src + 8), dst + 8);
+                        }
                     }
                     else
-                        for (int p = 0; p < kc; p++) pb[dst + p * NR + jj] = 0;
+                    {
+                        for (int p = 0; p < kc; p++, src += ldb, dst += NR)
+                            for (int jj = 0; jj < NR; jj++) dst[jj] = jj < cols ? src[jj] : 0;
+                    }
+                }
+                else
+                {
+                    for (int jj = 0; jj < NR; jj++)
+                    {
+                        if (jj < cols)
+                        {
+                            float* src = bP + bOff + (long)(jc + j0 + jj) * ldb + pc;
+                            for (int p = 0; p < kc; p++) dst[p * NR + jj] = src[p];
+                        }
+                        else
+                            for (int p = 0; p < kc; p++) dst[p * NR + jj] = 0;
+                    }
                 }
             }
         }
