@@ -76,7 +76,22 @@ public sealed class Mlp : Module
     private readonly List<Linear> linears = new();
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => body.Forward(input);
+    public override Tensor Forward(Tensor input)
+    {
+        // Same result as running the layers one by one, but Linear followed by ReLU is one fused op.
+        var layers = body.Layers;
+        var x = input;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (layers[i] is Linear lin && i + 1 < layers.Count && layers[i + 1] is ActivationLayer { Kind: Activation.Relu })
+            {
+                x = Ops.LinearRelu(x, lin.Weight, lin.Bias);
+                i++;
+            }
+            else x = layers[i].Forward(x);
+        }
+        return x;
+    }
 
     /// <inheritdoc />
     public override IEnumerable<NamedModule> Children() => body.Children();

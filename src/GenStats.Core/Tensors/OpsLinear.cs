@@ -46,9 +46,17 @@ public static partial class Ops
 
     /// <summary>
     /// The affine map of a fully connected layer, x·W + b, with x [batch, in], W [in, out] and
-    /// b [out] (or null). The bias is written into the output before one GEMM accumulates onto it.
+    /// b [out] (or null), as one GEMM whose tiles add the bias as they are stored.
     /// </summary>
-    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias)
+    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias) => LinearCore(x, weight, bias, false);
+
+    /// <summary>
+    /// relu(x·W + b) in one pass: the ReLU is applied to each GEMM tile while it is in registers.
+    /// The gradient uses the output's sign as the mask (y &gt; 0 exactly where x·W + b &gt; 0).
+    /// </summary>
+    public static Tensor LinearRelu(Tensor x, Tensor weight, Tensor? bias) => LinearCore(x, weight, bias, true);
+
+    private static Tensor LinearCore(Tensor x, Tensor weight, Tensor? bias, bool relu)
     {
         RequireRank(x, 2, nameof(x));
         RequireRank(weight, 2, nameof(weight));
@@ -58,22 +66,17 @@ public static partial class Ops
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != fout))
             throw new ArgumentException($"bias has shape {bias.Shape}; [{fout}] is required.", nameof(bias));
         var y = Tensor.Allocate(new Shape(batch, fout));
-        var yd = y.Data;
-        if (bias is not null)
-        {
-            var bd = bias.Data;
-            for (int i = 0; i < batch; i++) bd.AsSpan(0, fout).CopyTo(yd.AsSpan(i * fout, fout));
-        }
-        B.Gemm(false, false, batch, fout, fin, 1f, x.Data, 0, fin, weight.Data, 0, fout, bias is null ? 0f : 1f, yd, 0, fout);
+        B.Linear(x.Data, weight.Data, bias?.Data, y.Data, batch, fin, fout, relu);
         bool track = Autograd.IsGradEnabled && (x.RequiresGrad || weight.RequiresGrad || (bias?.RequiresGrad ?? false));
         if (!track) return y;
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
-        return Record(y, "linear", inputs, (g, nd) =>
+        return Record(y, relu ? "linear_relu" : "linear", inputs, (g, nd) =>
         {
+            var gz = relu ? MaskMul(g, y, Backends.MaskKind.Positive) : g;
             var r = new Tensor?[inputs.Length];
-            if (nd[0]) r[0] = MatMul(g, weight, false, true);
-            if (nd[1]) r[1] = MatMul(x, g, true, false);
-            if (inputs.Length == 3 && nd[2]) r[2] = Sum(g, 0);
+            if (nd[0]) r[0] = MatMul(gz, weight, false, true);
+            if (nd[1]) r[1] = MatMul(x, gz, true, false);
+            if (inputs.Length == 3 && nd[2]) r[2] = Sum(gz, 0);
             return r;
         });
     }

@@ -94,3 +94,44 @@ let ``a product with itself transposed is symmetric and matches Ops.Transpose`` 
     for i in 0 .. 39 do
         for j in 0 .. 39 do
             eqArr [| viaFlag[i, j] |] [| viaFlag[j, i] |]
+
+[<Test>]
+let ``the fused linear kernel adds the bias and applies ReLU only after the full depth`` () =
+    // k = 300 spans two depth blocks and n = 3100 two column panels: a ReLU applied to a partial
+    // sum, or a bias added twice, would show.
+    for (batch, fin, fout) in [ (7, 300, 3100); (130, 33, 17); (5, 8, 256); (1, 1, 1) ] do
+        for relu in [ false; true ] do
+            let x = rnd 21 (batch * fin)
+            let w = rnd 22 (fin * fout)
+            let b = rnd 23 fout
+            let y = Array.create (batch * fout) nanf
+            TensorBackend.Current.Linear(x, w, b, y, batch, fin, fout, relu)
+            for i in 0 .. batch - 1 do
+                for j in 0 .. fout - 1 do
+                    let mutable s = float b[j]
+                    let mutable sabs = abs (float b[j])
+                    for p in 0 .. fin - 1 do
+                        s <- s + float x[i * fin + p] * float w[p * fout + j]
+                        sabs <- sabs + abs (float x[i * fin + p] * float w[p * fout + j])
+                    let expected = if relu then max s 0.0 else s
+                    let bound = 2.0 * float (fin + 2) * sabs / 16777216.0 + 1e-30
+                    if abs (float y[i * fout + j] - expected) > bound then
+                        Assert.Fail(sprintf "batch=%d fin=%d fout=%d relu=%b: y[%d,%d] = %g, reference %g" batch fin fout relu i j y[i * fout + j] expected)
+
+[<Test>]
+let ``LinearRelu equals Relu of Linear in value, gradient and second-order gradient`` () =
+    let x0 = rnd 31 (6 * 5)
+    let w0 = rnd 32 (5 * 4)
+    let b0 = rnd 33 4
+    let run fused =
+        let x = Tensor.FromArray(Array.copy x0, 6, 5).RequireGrad()
+        let w = Tensor.FromArray(Array.copy w0, 5, 4).RequireGrad()
+        let b = Tensor.FromArray(Array.copy b0, 4).RequireGrad()
+        let y = if fused then Ops.LinearRelu(x, w, b) else Ops.Relu(Ops.Linear(x, w, b))
+        let l = Ops.Sum(Ops.Mul(Ops.Tanh y, y))
+        let g = Autograd.Grad(l, [| x; w; b |], createGraph = true)
+        let s = g |> Array.map (fun t -> Ops.Sum(Ops.Square t)) |> Array.reduce (fun a c -> Ops.Add(a, c))
+        let gg = Autograd.Grad(s, [| x; w; b |])
+        Array.concat [ [| y.ToArray() |]; g |> Array.map (fun t -> t.ToArray()); gg |> Array.map (fun t -> t.ToArray()) ]
+    let a, b = run true, run false
+    for i in 0 .. a.Length - 1 do eqArr a[i] b[i]

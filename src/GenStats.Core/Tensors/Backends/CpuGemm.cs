@@ -21,18 +21,25 @@ internal static unsafe class CpuGemm
     [ThreadStatic] private static float[]? packA;
     [ThreadStatic] private static float[]? packB;
 
+    /// <summary>
+    /// C = act(α·op(A)·op(B) + β·C + 1·biasᵀ) with act = ReLU when <paramref name="relu"/> is set.
+    /// With β = 0 the first depth block overwrites C (C is never read); the bias is added in the
+    /// first depth block and the ReLU applied in the last, while each tile is still in registers.
+    /// </summary>
     public static void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                            float beta, float[] c, int cOff, int ldc, int threads)
+                            float beta, float[] c, int cOff, int ldc, int threads, float[]? bias = null, bool relu = false)
     {
         if (m == 0 || n == 0) return;
-        ScaleC(beta, c, cOff, ldc, m, n);
-        if (k == 0 || alpha == 0) return;
-        if ((long)m * n * k < 4096 || !Vector256.IsHardwareAccelerated)
+        if (k == 0 || alpha == 0 || (long)m * n * k < 4096 || !Vector256.IsHardwareAccelerated)
         {
+            ScaleC(beta, c, cOff, ldc, m, n);
             Naive(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            Epilogue(c, cOff, ldc, m, n, bias, relu);
             return;
         }
+        bool overwrite = beta == 0;
+        if (!overwrite) ScaleC(beta, c, cOff, ldc, m, n);
         // Few flops per thread do not pay for the fork/join.
         if ((long)m * n * k < 200_000) threads = 1;
 
@@ -47,8 +54,23 @@ internal static unsafe class CpuGemm
             {
                 int kc = Math.Min(KC, k - pc);
                 PackB(transB, b, bOff, ldb, pc, jc, kc, nc, pb, threads);
-                RunBlock(transA, m, nc, kc, alpha, a, aOff, lda, pc, pb, c, cOff + jc, ldc, threads);
+                var tile = new TileOps(overwrite && pc == 0, pc == 0 ? bias : null, pc == 0 ? jc : 0, relu && pc + kc >= k);
+                RunBlock(transA, m, nc, kc, alpha, a, aOff, lda, pc, pb, c, cOff + jc, ldc, threads, tile);
             }
+        }
+    }
+
+    /// <summary>What a micro-tile does when it stores: overwrite or accumulate, add bias[biasOffset + j], ReLU.</summary>
+    private readonly record struct TileOps(bool Overwrite, float[]? Bias, int BiasOffset, bool Relu);
+
+    private static void Epilogue(float[] c, int cOff, int ldc, int m, int n, float[]? bias, bool relu)
+    {
+        if (bias is null && !relu) return;
+        for (int i = 0; i < m; i++)
+        {
+            var row = c.AsSpan(cOff + i * ldc, n);
+            if (bias is not null) System.Numerics.Tensors.TensorPrimitives.Add(row, bias.AsSpan(0, n), row);
+            if (relu) System.Numerics.Tensors.TensorPrimitives.Max(row, 0f, row);
         }
     }
 
@@ -66,7 +88,7 @@ internal static unsafe class CpuGemm
     }
 
     private static void RunBlock(bool transA, int m, int nc, int kc, float alpha, float[] a, int aOff, int lda, int pc,
-                                 float[] pb, float[] c, int cOff, int ldc, int threads)
+                                 float[] pb, float[] c, int cOff, int ldc, int threads, TileOps ops)
     {
         int nSlivers = (nc + NR - 1) / NR;
         // Row blocks: at most MC rows, and at least one block per thread when m allows it.
@@ -87,7 +109,7 @@ internal static unsafe class CpuGemm
             if (s0 >= s1) return;
             var pa = packA ??= GC.AllocateUninitializedArray<float>(MC * KC + MR * KC, pinned: true);
             PackA(transA, a, aOff, lda, i0, pc, rows, kc, alpha, pa);
-            fixed (float* paP = pa, pbP = pb, cP = c)
+            fixed (float* paP = pa, pbP = pb, cP = c, biasP = ops.Bias)
             {
                 for (int s = s0; s < s1; s++)
                 {
@@ -98,8 +120,9 @@ internal static unsafe class CpuGemm
                         int r = Math.Min(MR, rows - ir);
                         float* cp = cP + cOff + (long)(i0 + ir) * ldc + j;
                         float* asl = paP + (long)ir * kc;
-                        if (r == MR && cols == NR) Kernel6x16(kc, asl, bs, cp, ldc);
-                        else Edge(kc, asl, bs, cp, ldc, r, cols);
+                        float* bp = biasP == null ? null : biasP + ops.BiasOffset + j;
+                        if (r == MR && cols == NR) Kernel6x16(kc, asl, bs, cp, ldc, ops.Overwrite, bp, ops.Relu);
+                        else Edge(kc, asl, bs, cp, ldc, r, cols, ops.Overwrite, bp, ops.Relu);
                     }
                 }
             }
@@ -195,19 +218,23 @@ internal static unsafe class CpuGemm
         WorkerPool.Run(nSlivers, (long)kc * nc > 65536 ? threads : 1, Sliver);
     }
 
-    private static void Edge(int kc, float* a, float* b, float* c, int ldc, int rows, int cols)
+    private static void Edge(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool overwrite, float* bias, bool relu)
     {
         float* tmp = stackalloc float[MR * NR];
-        new Span<float>(tmp, MR * NR).Clear();
-        Kernel6x16(kc, a, b, tmp, NR);
+        Kernel6x16(kc, a, b, tmp, NR, true, null, false);
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
-                c[(long)i * ldc + j] += tmp[i * NR + j];
+            {
+                float v = tmp[i * NR + j];
+                if (!overwrite) v += c[(long)i * ldc + j];
+                if (bias != null) v += bias[j];
+                c[(long)i * ldc + j] = relu ? MathF.Max(v, 0) : v;
+            }
     }
 
-    /// <summary>C[6×16] += Σ_p a[p,0..6) ⊗ b[p,0..16): 12 accumulators stay in registers.</summary>
+    /// <summary>C[6×16] (+)= Σ_p a[p,0..6) ⊗ b[p,0..16) (+ bias, ReLU): 12 accumulators stay in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc)
+    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, bool overwrite, float* bias, bool relu)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
                          c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -229,12 +256,33 @@ internal static unsafe class CpuGemm
             c50 = Vector256.FusedMultiplyAdd(av, b0, c50); c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
             a += MR; b += NR;
         }
-        Acc(c, c00, c01); c += ldc;
-        Acc(c, c10, c11); c += ldc;
-        Acc(c, c20, c21); c += ldc;
-        Acc(c, c30, c31); c += ldc;
-        Acc(c, c40, c41); c += ldc;
-        Acc(c, c50, c51);
+        if (overwrite && bias == null && !relu)
+        {
+            Put(c, c00, c01); c += ldc; Put(c, c10, c11); c += ldc; Put(c, c20, c21); c += ldc;
+            Put(c, c30, c31); c += ldc; Put(c, c40, c41); c += ldc; Put(c, c50, c51);
+            return;
+        }
+        if (!overwrite && bias == null && !relu)
+        {
+            Acc(c, c00, c01); c += ldc; Acc(c, c10, c11); c += ldc; Acc(c, c20, c21); c += ldc;
+            Acc(c, c30, c31); c += ldc; Acc(c, c40, c41); c += ldc; Acc(c, c50, c51);
+            return;
+        }
+        var bias0 = bias == null ? default : Vector256.Load(bias);
+        var bias1 = bias == null ? default : Vector256.Load(bias + 8);
+        Store(c, c00, c01, overwrite, bias0, bias1, relu); c += ldc;
+        Store(c, c10, c11, overwrite, bias0, bias1, relu); c += ldc;
+        Store(c, c20, c21, overwrite, bias0, bias1, relu); c += ldc;
+        Store(c, c30, c31, overwrite, bias0, bias1, relu); c += ldc;
+        Store(c, c40, c41, overwrite, bias0, bias1, relu); c += ldc;
+        Store(c, c50, c51, overwrite, bias0, bias1, relu);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* c, Vector256<float> v0, Vector256<float> v1)
+    {
+        Vector256.Store(v0, c);
+        Vector256.Store(v1, c + 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -242,6 +290,16 @@ internal static unsafe class CpuGemm
     {
         Vector256.Store(Vector256.Load(c) + v0, c);
         Vector256.Store(Vector256.Load(c + 8) + v1, c + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, Vector256<float> v0, Vector256<float> v1, bool overwrite, Vector256<float> b0, Vector256<float> b1, bool relu)
+    {
+        if (!overwrite) { v0 += Vector256.Load(c); v1 += Vector256.Load(c + 8); }
+        v0 += b0; v1 += b1;
+        if (relu) { v0 = Vector256.Max(v0, Vector256<float>.Zero); v1 = Vector256.Max(v1, Vector256<float>.Zero); }
+        Vector256.Store(v0, c);
+        Vector256.Store(v1, c + 8);
     }
 
     /// <summary>Plain triple loop for tiny products (C already scaled by β).</summary>

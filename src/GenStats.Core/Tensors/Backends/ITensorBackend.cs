@@ -95,6 +95,12 @@ public interface ITensorBackend
               float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
               float beta, float[] c, int cOffset, int ldc);
 
+    /// <summary>
+    /// The fused forward pass of a fully connected layer: y = act(x·W + b) with x [batch, fin],
+    /// W [fin, fout], b [fout] or null, and act = ReLU when <paramref name="relu"/> is set, else identity.
+    /// </summary>
+    void Linear(float[] x, float[] w, float[]? bias, float[] y, int batch, int fin, int fout, bool relu);
+
     /// <summary>y[i] = f(x[i]) for i &lt; n (x and y may be the same buffer).</summary>
     void Unary(UnaryOp op, float[] x, float[] y, int n, float p0 = 0, float p1 = 0);
 

@@ -41,6 +41,10 @@ public sealed class ManagedBackend : ITensorBackend
         CpuGemm.Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, maxThreads);
     }
 
+    /// <inheritdoc />
+    public void Linear(float[] x, float[] w, float[]? bias, float[] y, int batch, int fin, int fout, bool relu) =>
+        CpuGemm.Gemm(false, false, batch, fout, fin, 1f, x, 0, fin, w, 0, fout, 0f, y, 0, fout, maxThreads, bias, relu);
+
     private void Chunked(int n, Action<int, int> body)
     {
         if (n <= ParallelChunk * 2 || maxThreads == 1) { body(0, n); return; }
