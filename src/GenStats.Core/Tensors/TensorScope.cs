@@ -14,15 +14,21 @@ internal sealed class Storage
 /// </summary>
 internal static class TensorPool
 {
-    private const int MaxPerSize = 64;
+    /// <summary>At most this many floats (1 GiB) wait in the free lists; beyond it buffers go to the GC.</summary>
+    private const long MaxPooledFloats = 1L << 28;
     private static readonly Dictionary<int, Stack<float[]>> Free = new();
     private static readonly object Gate = new();
+    private static long pooled;
 
     public static float[] Rent(int size)
     {
         lock (Gate)
         {
-            if (Free.TryGetValue(size, out var stack) && stack.Count > 0) return stack.Pop();
+            if (Free.TryGetValue(size, out var stack) && stack.Count > 0)
+            {
+                pooled -= size;
+                return stack.Pop();
+            }
         }
         return GC.AllocateUninitializedArray<float>(size);
     }
@@ -31,15 +37,21 @@ internal static class TensorPool
     {
         lock (Gate)
         {
+            if (pooled + buffer.Length > MaxPooledFloats) return;
             if (!Free.TryGetValue(buffer.Length, out var stack)) Free[buffer.Length] = stack = new Stack<float[]>();
-            if (stack.Count < MaxPerSize) stack.Push(buffer);
+            stack.Push(buffer);
+            pooled += buffer.Length;
         }
     }
 
     /// <summary>Drops every pooled buffer (the GC reclaims them).</summary>
     public static void Clear()
     {
-        lock (Gate) Free.Clear();
+        lock (Gate)
+        {
+            Free.Clear();
+            pooled = 0;
+        }
     }
 }
 

@@ -30,6 +30,10 @@ public static class EngineSuite
         var gan = new CramerGanBench();
         double tStep = Timing.MedianSeconds(gan.GeneratorStep, reps, warmup: 1);
         ours["cramer_gan_train"] = 1 / tStep;
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        int gcBefore = GC.CollectionCount(0);
+        gan.GeneratorStep();
+        Console.WriteLine($"genstats cramer-gan: {(GC.GetTotalAllocatedBytes(precise: true) - before) / 1e6:F1} MB allocated and {GC.CollectionCount(0) - gcBefore} gen-0 GCs in one generator step (after warm-up)");
         Console.WriteLine($"genstats cramer-gan training: {1 / tStep:F3} generator steps/s ({tStep * 1000:F0} ms/step, 15 critic steps each)");
 
         var noise = new Rng(77);
