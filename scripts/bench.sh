@@ -11,11 +11,26 @@ dotnet build tests/GenStats.Benchmarks/GenStats.Benchmarks.csproj -c Release -no
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(stats engine models physics)
 
-# Reference tools: the prdc comparison needs Debian's python3-sklearn (numpy, scipy come with it).
-if [[ " ${suites[*]} " == *" stats-prdc "* ]] && ! /usr/bin/python3 -c 'import sklearn' 2>/dev/null; then
-    echo "installing python3-sklearn for the stats-prdc reference"
-    if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
-    $SUDO apt-get install -y python3-sklearn >/dev/null || { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y python3-sklearn >/dev/null; } \
-        || echo "could not install python3-sklearn; the reference will be skipped"
-fi
+# Reference tools live in Debian's python (/usr/bin/python3; GENSTATS_PYTHON overrides), whatever
+# python3 comes first on PATH. Each suite names the modules it needs and the packages that bring them.
+py=${GENSTATS_PYTHON:-/usr/bin/python3}
+export GENSTATS_PYTHON=$py
+ensure_reference() { # "mod1, mod2" package...
+    local modules=$1
+    shift
+    if ! "$py" -c "import $modules" >/dev/null 2>&1; then
+        echo "== installing $* (reference for the benchmarks)"
+        local sudo_cmd=""
+        [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+        { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null; } \
+            || echo "could not install $*: reference figures for these suites will be missing"
+    fi
+}
+for suite in "${suites[@]}"; do
+    case $suite in
+        engine) ensure_reference "numpy, torch" python3-numpy libopenblas0 python3-torch ;;
+        stats*) ensure_reference "numpy, scipy, sklearn" python3-numpy python3-scipy python3-sklearn ;;
+        physics) ensure_reference "numpy, scipy" python3-numpy python3-scipy ;;
+    esac
+done
 exec dotnet tests/GenStats.Benchmarks/bin/Release/net10.0/GenStats.Benchmarks.dll "${suites[@]}"

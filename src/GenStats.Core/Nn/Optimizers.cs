@@ -1,0 +1,197 @@
+using GenStats.Tensors;
+using GenStats.Tensors.Backends;
+
+namespace GenStats.Nn;
+
+/// <summary>
+/// Base of the optimizers: updates parameters in place from their accumulated gradients, with
+/// the per-element rule running as one fused backend kernel per parameter. Parameters without a
+/// gradient are skipped. State buffers belong to the optimizer, never to a <see cref="TensorScope"/>.
+/// </summary>
+public abstract class Optimizer
+{
+    private readonly Tensor[] parameters;
+    private readonly float[]?[] state1, state2;
+
+    /// <summary>Registers the parameters (leaves that require grad).</summary>
+    /// <exception cref="ArgumentException">Empty list, a parameter that does not require grad, or a bad learning rate.</exception>
+    protected Optimizer(IEnumerable<Tensor> parameters, float learningRate)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        this.parameters = parameters.ToArray();
+        if (this.parameters.Length == 0) throw new ArgumentException("parameters is empty; at least one parameter is required.", nameof(parameters));
+        for (int i = 0; i < this.parameters.Length; i++)
+            if (!this.parameters[i].RequiresGrad || !this.parameters[i].IsLeaf)
+                throw new ArgumentException($"parameters[{i}] is not a trainable leaf (RequiresGrad must be set on a leaf).", nameof(parameters));
+        state1 = new float[]?[this.parameters.Length];
+        state2 = new float[]?[this.parameters.Length];
+        LearningRate = learningRate;
+    }
+
+    /// <summary>The parameters.</summary>
+    public IReadOnlyList<Tensor> Parameters => parameters;
+
+    /// <summary>Current learning rate (schedules set it).</summary>
+    public float LearningRate
+    {
+        get => lr;
+        set
+        {
+            if (!(value >= 0) || !float.IsFinite(value))
+                throw new ArgumentException($"learning rate is {value}; a finite non-negative value is required.", nameof(value));
+            lr = value;
+        }
+    }
+
+    private float lr;
+
+    /// <summary>Number of <see cref="Step"/> calls so far.</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>Sets every parameter's gradient to zero.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in parameters) p.ZeroGrad();
+    }
+
+    /// <summary>The fused update rule for the current step.</summary>
+    protected abstract OptimizerUpdate Rule(long step);
+
+    /// <summary>Whether the rule uses the first state buffer (momentum or first moment).</summary>
+    protected abstract bool UsesFirstState { get; }
+
+    /// <summary>Whether the rule uses the second state buffer.</summary>
+    protected abstract bool UsesSecondState { get; }
+
+    /// <summary>Applies one update to every parameter that has a gradient.</summary>
+    public void Step()
+    {
+        StepCount++;
+        var rule = Rule(StepCount);
+        var backend = TensorBackend.Current;
+        bool u1 = UsesFirstState, u2 = UsesSecondState;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            var p = parameters[i];
+            if (p.Grad is null) continue;
+            if (u1) state1[i] ??= new float[p.Size];
+            if (u2) state2[i] ??= new float[p.Size];
+            backend.OptimizerStep(rule, p.Data, p.Grad.Data, state1[i], state2[i], p.Size);
+        }
+    }
+}
+
+/// <summary>SGD options (PyTorch torch.optim.SGD, dampening 0).</summary>
+public sealed record SgdOptions
+{
+    /// <summary>Learning rate.</summary>
+    public float LearningRate { get; init; } = 0.01f;
+    /// <summary>Momentum factor (0 = plain SGD).</summary>
+    public float Momentum { get; init; }
+    /// <summary>L2 penalty added to the gradient.</summary>
+    public float WeightDecay { get; init; }
+    /// <summary>Nesterov momentum.</summary>
+    public bool Nesterov { get; init; }
+}
+
+/// <summary>Stochastic gradient descent with optional (Nesterov) momentum and weight decay.</summary>
+public sealed class Sgd : Optimizer
+{
+    private readonly SgdOptions o;
+
+    /// <summary>Creates the optimizer.</summary>
+    public Sgd(IEnumerable<Tensor> parameters, SgdOptions? options = null) : base(parameters, (options ?? new()).LearningRate)
+    {
+        o = options ?? new();
+        if (!(o.Momentum >= 0 && o.Momentum < 1)) throw new ArgumentException($"Momentum is {o.Momentum}; [0, 1) is allowed.", nameof(options));
+    }
+
+    /// <inheritdoc />
+    protected override OptimizerUpdate Rule(long step) => new("sgd", LearningRate, o.Momentum, 0, 0, o.WeightDecay, step, o.Nesterov);
+
+    /// <inheritdoc />
+    protected override bool UsesFirstState => o.Momentum != 0;
+
+    /// <inheritdoc />
+    protected override bool UsesSecondState => false;
+}
+
+/// <summary>Adam options (PyTorch torch.optim.Adam / AdamW).</summary>
+public sealed record AdamOptions
+{
+    /// <summary>Learning rate.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+    /// <summary>β₁.</summary>
+    public float Beta1 { get; init; } = 0.9f;
+    /// <summary>β₂.</summary>
+    public float Beta2 { get; init; } = 0.999f;
+    /// <summary>ε.</summary>
+    public float Epsilon { get; init; } = 1e-8f;
+    /// <summary>Weight decay: L2 on the gradient (Adam) or decoupled (AdamW when <see cref="Decoupled"/>).</summary>
+    public float WeightDecay { get; init; }
+    /// <summary>Decoupled weight decay (AdamW).</summary>
+    public bool Decoupled { get; init; }
+}
+
+/// <summary>Adam with bias correction; AdamW when weight decay is decoupled.</summary>
+public sealed class Adam : Optimizer
+{
+    private readonly AdamOptions o;
+
+    /// <summary>Creates the optimizer.</summary>
+    public Adam(IEnumerable<Tensor> parameters, AdamOptions? options = null) : base(parameters, (options ?? new()).LearningRate)
+    {
+        o = options ?? new();
+        if (!(o.Beta1 >= 0 && o.Beta1 < 1) || !(o.Beta2 >= 0 && o.Beta2 < 1))
+            throw new ArgumentException($"Beta1 = {o.Beta1}, Beta2 = {o.Beta2}; both must be in [0, 1).", nameof(options));
+        if (!(o.Epsilon > 0)) throw new ArgumentException($"Epsilon is {o.Epsilon}; it must be positive.", nameof(options));
+    }
+
+    /// <inheritdoc />
+    protected override OptimizerUpdate Rule(long step) =>
+        new(o.Decoupled ? "adamw" : "adam", LearningRate, o.Beta1, o.Beta2, o.Epsilon, o.WeightDecay, step, false);
+
+    /// <inheritdoc />
+    protected override bool UsesFirstState => true;
+
+    /// <inheritdoc />
+    protected override bool UsesSecondState => true;
+}
+
+/// <summary>RMSProp options (PyTorch torch.optim.RMSprop, non-centred).</summary>
+public sealed record RmsPropOptions
+{
+    /// <summary>Learning rate.</summary>
+    public float LearningRate { get; init; } = 1e-2f;
+    /// <summary>Smoothing constant α of the running mean of squared gradients.</summary>
+    public float Alpha { get; init; } = 0.99f;
+    /// <summary>ε added to the root mean square.</summary>
+    public float Epsilon { get; init; } = 1e-8f;
+    /// <summary>L2 penalty added to the gradient.</summary>
+    public float WeightDecay { get; init; }
+    /// <summary>Momentum (0 = none).</summary>
+    public float Momentum { get; init; }
+}
+
+/// <summary>RMSProp: w ← w − lr·g/(√v + ε), v ← αv + (1−α)g².</summary>
+public sealed class RmsProp : Optimizer
+{
+    private readonly RmsPropOptions o;
+
+    /// <summary>Creates the optimizer.</summary>
+    public RmsProp(IEnumerable<Tensor> parameters, RmsPropOptions? options = null) : base(parameters, (options ?? new()).LearningRate)
+    {
+        o = options ?? new();
+        if (!(o.Alpha >= 0 && o.Alpha < 1)) throw new ArgumentException($"Alpha is {o.Alpha}; [0, 1) is allowed.", nameof(options));
+        if (!(o.Epsilon > 0)) throw new ArgumentException($"Epsilon is {o.Epsilon}; it must be positive.", nameof(options));
+    }
+
+    /// <inheritdoc />
+    protected override OptimizerUpdate Rule(long step) => new("rmsprop", LearningRate, o.Momentum, o.Alpha, o.Epsilon, o.WeightDecay, step, false);
+
+    /// <inheritdoc />
+    protected override bool UsesFirstState => true;
+
+    /// <inheritdoc />
+    protected override bool UsesSecondState => o.Momentum != 0;
+}

@@ -1,0 +1,157 @@
+namespace GenStats.Tensors.Backends;
+
+/// <summary>Element-wise functions y = f(x) a backend computes; <c>p0</c>/<c>p1</c> are the function's parameters.</summary>
+public enum UnaryOp
+{
+    /// <summary>y = p0·x + p1.</summary>
+    Affine,
+    /// <summary>y = eˣ.</summary>
+    Exp,
+    /// <summary>y = ln x.</summary>
+    Log,
+    /// <summary>y = √x.</summary>
+    Sqrt,
+    /// <summary>y = x².</summary>
+    Square,
+    /// <summary>y = tanh x.</summary>
+    Tanh,
+    /// <summary>y = 1/(1+e⁻ˣ).</summary>
+    Sigmoid,
+    /// <summary>y = ln(1+eˣ), computed stably.</summary>
+    Softplus,
+    /// <summary>y = max(x, 0).</summary>
+    Relu,
+    /// <summary>y = x for x &gt; 0, p0·x otherwise.</summary>
+    LeakyRelu,
+    /// <summary>y = x for x &gt; 0, p0·(eˣ−1) otherwise.</summary>
+    Elu,
+    /// <summary>y = |x|.</summary>
+    Abs,
+    /// <summary>y = sign x (0 at 0).</summary>
+    Sign,
+    /// <summary>y = min(max(x, p0), p1).</summary>
+    Clamp,
+    /// <summary>y = x^p0.</summary>
+    Pow,
+}
+
+/// <summary>Element-wise binary operations with numpy broadcasting.</summary>
+public enum BinaryOp
+{
+    /// <summary>a + b.</summary>
+    Add,
+    /// <summary>a − b.</summary>
+    Subtract,
+    /// <summary>a · b.</summary>
+    Multiply,
+    /// <summary>a / b.</summary>
+    Divide,
+    /// <summary>a / b where b ≠ 0, and 0 where b = 0 (used for gradients of norms at 0).</summary>
+    SafeDivide,
+}
+
+/// <summary>
+/// Piecewise-constant masks m(x) for <see cref="ITensorBackend.MaskMultiply"/>: r = g·m(x). They are the
+/// derivatives of the piecewise-linear functions (ReLU, leaky ReLU, clamp, |x|).
+/// </summary>
+public enum MaskKind
+{
+    /// <summary>m = 1 for x &gt; 0, else 0.</summary>
+    Positive,
+    /// <summary>m = 1 for x ≤ 0, else 0.</summary>
+    NonPositive,
+    /// <summary>m = 1 for x &gt; 0, else p0.</summary>
+    Leaky,
+    /// <summary>m = 1 for p0 ≤ x ≤ p1, else 0.</summary>
+    Between,
+    /// <summary>m = sign x.</summary>
+    Sign,
+}
+
+/// <summary>
+/// The raw operations a compute backend provides, on flat row-major float32 buffers (in the manner of
+/// MathNet.Numerics' linear-algebra providers). Autodiff, modules and optimizers sit above this
+/// interface, so every model runs on every backend. Buffers are exactly as long as their shapes say
+/// unless a length is passed. Implementations must be deterministic: the same inputs and the same
+/// <see cref="MaxThreads"/> give the same bytes.
+/// </summary>
+public interface ITensorBackend
+{
+    /// <summary>A short name, e.g. "managed".</summary>
+    string Name { get; }
+
+    /// <summary>The device whose memory the buffers live in.</summary>
+    Device Device { get; }
+
+    /// <summary>Number of threads a single operation may use (≥ 1).</summary>
+    int MaxThreads { get; set; }
+
+    /// <summary>
+    /// Row-major SGEMM: C = α·op(A)·op(B) + β·C with op(A) m×k, op(B) k×n, C m×n; op transposes when
+    /// the flag is set. Leading dimensions are row strides of the stored (untransposed) matrices.
+    /// β = 0 overwrites C (NaN in C is not propagated).
+    /// </summary>
+    void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
+              float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+              float beta, float[] c, int cOffset, int ldc);
+
+    /// <summary>
+    /// The fused forward pass of a fully connected layer: y = act(x·W + b) with x [batch, fin],
+    /// W [fin, fout], b [fout] or null, and act = ReLU when <paramref name="relu"/> is set, else identity.
+    /// </summary>
+    void Linear(float[] x, float[] w, float[]? bias, float[] y, int batch, int fin, int fout, bool relu);
+
+    /// <summary>y[i] = f(x[i]) for i &lt; n (x and y may be the same buffer).</summary>
+    void Unary(UnaryOp op, float[] x, float[] y, int n, float p0 = 0, float p1 = 0);
+
+    /// <summary>r[i] = g[i]·m(x[i]) for i &lt; n.</summary>
+    void MaskMultiply(MaskKind kind, float[] g, float[] x, float[] r, int n, float p0 = 0, float p1 = 0);
+
+    /// <summary>y = a ⊙ b with numpy broadcasting of <paramref name="aShape"/> and <paramref name="bShape"/> to <paramref name="yShape"/>.</summary>
+    void Binary(BinaryOp op, float[] a, Shape aShape, float[] b, Shape bShape, float[] y, Shape yShape);
+
+    /// <summary>Copies x into y, broadcasting <paramref name="xShape"/> to <paramref name="yShape"/>.</summary>
+    void Expand(float[] x, Shape xShape, float[] y, Shape yShape);
+
+    /// <summary>Sums the middle axis of x viewed as [outer, length, inner] into y [outer, inner].</summary>
+    void SumAxis(float[] x, int outer, int length, int inner, float[] y);
+
+    /// <summary>Max over the middle axis of x viewed as [outer, length, inner] into y [outer, inner].</summary>
+    void MaxAxis(float[] x, int outer, int length, int inner, float[] y);
+
+    /// <summary>Copies a rows×cols block: dst[dstOffset + r·dstStride + c] = src[srcOffset + r·srcStride + c].</summary>
+    void CopyBlock(float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride, int rows, int cols);
+
+    /// <summary>Sets y[0..n) to a constant.</summary>
+    void Fill(float[] y, int n, float value);
+
+    /// <summary>Fills y[0..n) with N(mean, std²) draws of the counter-based generator (key, counter 0…).</summary>
+    void FillNormal(float[] y, int n, ulong key, float mean, float std);
+
+    /// <summary>Fills y[0..n) with U[lo, hi) draws of the counter-based generator (key, counter 0…).</summary>
+    void FillUniform(float[] y, int n, ulong key, float lo, float hi);
+
+    /// <summary>Σ x[i]² over i &lt; n, accumulated in float64.</summary>
+    double SumOfSquares(float[] x, int n);
+
+    /// <summary>y[i] += α·x[i] for i &lt; n.</summary>
+    void Axpy(float alpha, float[] x, float[] y, int n);
+
+    /// <summary>
+    /// One fused optimizer update of a parameter buffer w with gradient g (PyTorch conventions);
+    /// see <see cref="OptimizerUpdate"/>. State buffers are as long as w and start at zero.
+    /// </summary>
+    void OptimizerStep(OptimizerUpdate update, float[] w, float[] g, float[]? state1, float[]? state2, int n);
+}
+
+/// <summary>Which optimizer rule <see cref="ITensorBackend.OptimizerStep"/> applies, with its hyper-parameters.</summary>
+/// <param name="Kind">"sgd", "adam", "adamw" or "rmsprop".</param>
+/// <param name="LearningRate">Step size.</param>
+/// <param name="Beta1">Momentum (SGD, RMSProp) or β₁ (Adam).</param>
+/// <param name="Beta2">β₂ (Adam) or smoothing constant α (RMSProp).</param>
+/// <param name="Epsilon">Denominator guard (Adam, RMSProp).</param>
+/// <param name="WeightDecay">L2 penalty added to the gradient (decoupled for "adamw").</param>
+/// <param name="Step">1-based step count (Adam bias correction).</param>
+/// <param name="Nesterov">Nesterov momentum (SGD).</param>
+public readonly record struct OptimizerUpdate(
+    string Kind, float LearningRate, float Beta1, float Beta2, float Epsilon, float WeightDecay, long Step, bool Nesterov);

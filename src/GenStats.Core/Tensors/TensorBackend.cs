@@ -1,0 +1,80 @@
+using GenStats.Tensors.Backends;
+
+namespace GenStats.Tensors;
+
+/// <summary>
+/// Chooses the compute backend every tensor operation uses (MathNet.Numerics' provider-control
+/// pattern). <see cref="UseManaged"/> selects the managed CPU backend; <see cref="TryUseCuda"/>
+/// probes a separate GPU assembly by type name at run time (the core never links native code);
+/// <see cref="UseDefault"/> reads the <c>GENSTATS_BACKEND</c> environment variable
+/// (<c>managed</c>/<c>cpu</c>, <c>cuda</c>; unset = managed, cuda falls back to managed when absent).
+/// </summary>
+public static class TensorBackend
+{
+    /// <summary>The environment variable <see cref="UseDefault"/> reads.</summary>
+    public const string EnvironmentVariable = "GENSTATS_BACKEND";
+
+    /// <summary>Assembly-qualified type name of the GPU backend that <see cref="TryUseCuda"/> looks for.</summary>
+    public const string CudaBackendTypeName = "GenStats.Tensors.Cuda.CudaBackend, GenStats.Tensors.Cuda";
+
+    private static ITensorBackend current = new ManagedBackend();
+
+    /// <summary>The backend in use.</summary>
+    public static ITensorBackend Current => current;
+
+    /// <summary>Uses the managed CPU backend.</summary>
+    public static void UseManaged() => current = new ManagedBackend { MaxThreads = current.MaxThreads };
+
+    /// <summary>Uses a caller-supplied backend (e.g. a test double or an out-of-tree GPU backend).</summary>
+    public static void Use(ITensorBackend backend) => current = backend ?? throw new ArgumentNullException(nameof(backend));
+
+    /// <summary>
+    /// Tries to load the CUDA backend assembly by type name; returns true and switches to it when it
+    /// is present and constructs, false (leaving the current backend) otherwise.
+    /// </summary>
+    public static bool TryUseCuda()
+    {
+        try
+        {
+            var type = Type.GetType(CudaBackendTypeName, throwOnError: false);
+            if (type is null || !typeof(ITensorBackend).IsAssignableFrom(type)) return false;
+            if (Activator.CreateInstance(type) is not ITensorBackend backend) return false;
+            current = backend;
+            return true;
+        }
+        catch (Exception e) when (e is TypeLoadException or System.IO.FileNotFoundException or System.IO.FileLoadException
+                                       or BadImageFormatException or MissingMethodException or System.Reflection.TargetInvocationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Selects the backend named by <c>GENSTATS_BACKEND</c> (default managed).</summary>
+    /// <exception cref="ArgumentException">The variable names an unknown backend.</exception>
+    public static void UseDefault()
+    {
+        var name = (Environment.GetEnvironmentVariable(EnvironmentVariable) ?? "").Trim().ToLowerInvariant();
+        switch (name)
+        {
+            case "":
+            case "managed":
+            case "cpu":
+                UseManaged();
+                break;
+            case "cuda":
+            case "gpu":
+                if (!TryUseCuda()) UseManaged();
+                break;
+            default:
+                throw new ArgumentException(
+                    $"{EnvironmentVariable} is '{name}'; allowed: managed (or cpu), cuda (or gpu).", EnvironmentVariable);
+        }
+    }
+
+    /// <summary>Threads one operation may use on the current backend.</summary>
+    public static int MaxThreads
+    {
+        get => current.MaxThreads;
+        set => current.MaxThreads = value;
+    }
+}

@@ -1,0 +1,186 @@
+/// Forward semantics: broadcasting, reductions, closed-form values, grad modes, scopes, RNG, backends.
+[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
+module GenStats.Tests.Tensors.EngineTests
+
+open System
+open NUnit.Framework
+open FsCheck
+open FsCheck.FSharp
+open FsCheck.NUnit
+open GenStats.Tensors
+open GenStats.Tests.Tolerance
+open GenStats.Tests.Tensors.GradCheck
+
+/// Index of a multi-index into a (right-aligned, broadcast) shape.
+let private flatIndex (shape: int[]) (full: int[]) (idx: int[]) =
+    let off = full.Length - shape.Length
+    let mutable f = 0
+    for i in 0 .. shape.Length - 1 do
+        let v = if shape[i] = 1 then 0 else idx[off + i]
+        f <- f * shape[i] + v
+    f
+
+let rec private multiIndices (dims: int list) : int list seq =
+    match dims with
+    | [] -> Seq.singleton []
+    | d :: rest -> seq { for i in 0 .. d - 1 do for tail in multiIndices rest -> i :: tail }
+
+[<Property(MaxTest = 100)>]
+let ``broadcast add, mul and div follow numpy's rules`` () =
+    Prop.forAll (arb (GenStats.Tests.Tensors.GradientTests.broadcastPair (values 0.5 2.0))) (fun ins ->
+        let a, b = tensorOf ins[0], tensorOf ins[1]
+        let full = (Shape.Broadcast(a.Shape, b.Shape)).ToArray()
+        let rank = max ins[0].Shape.Length ins[1].Shape.Length
+        let expectedFull = Array.init rank (fun i ->
+            let get (s: int[]) = let j = i - (rank - s.Length) in if j < 0 then 1 else s[j]
+            max (get ins[0].Shape) (get ins[1].Shape))
+        let sum, prod, quot = Ops.Add(a, b), Ops.Mul(a, b), Ops.Div(a, b)
+        full = expectedFull
+        && sum.Shape.ToArray() = full
+        && (multiIndices (List.ofArray full)
+            |> Seq.forall (fun idx ->
+                let idx = Array.ofList idx
+                let av = ins[0].Values[flatIndex ins[0].Shape full idx]
+                let bv = ins[1].Values[flatIndex ins[1].Shape full idx]
+                let k = flatIndex full full idx
+                sum.Values[k] = av + bv && prod.Values[k] = av * bv && quot.Values[k] = av / bv)))
+
+[<Test>]
+let ``incompatible shapes are rejected with the shapes in the message`` () =
+    let ex = Assert.Throws<ArgumentException>(fun () -> Ops.Add(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)) |> ignore)
+    Assert.That(ex.Message, Does.Contain("[2, 3]"))
+    Assert.Throws<ArgumentException>(fun () -> Ops.MatMul(Tensor.Zeros(2, 3), Tensor.Zeros(2, 3)) |> ignore) |> ignore
+    Assert.Throws<ArgumentException>(fun () -> Shape([| 1; 2; 3; 4; 5 |]) |> ignore) |> ignore
+    Assert.Throws<ArgumentException>(fun () -> Tensor.FromArray([| 1f; 2f |], 3) |> ignore) |> ignore
+
+[<Test>]
+let ``sums, means and maxima over axes have hand-computed values`` () =
+    let x = Tensor.FromArray([| 1f; 2f; 3f; 4f; 5f; 6f |], 2, 3)
+    eqArr ((Ops.Sum(x, 0)).ToArray()) ([| 5f; 7f; 9f |])
+    eqArr ((Ops.Sum(x, -1)).ToArray()) ([| 6f; 15f |])
+    eqArr ((Ops.Sum(x, 1, keepDims = true)).Shape.ToArray()) ([| 2; 1 |])
+    eqArr [| (Ops.Mean x).ToScalar() |] [| 3.5f |]
+    eqArr ((Ops.Max(x, 0)).ToArray()) ([| 4f; 5f; 6f |])
+    eqArr ((Ops.Sum(Tensor.Zeros(2, 3, 4), [| 0; 2 |])).Shape.ToArray()) ([| 3 |])
+
+[<Test>]
+let ``logsumexp does not overflow`` () =
+    let x = Tensor.FromArray([| 1000f; 1000f; -1000f; -1000f |], 2, 2)
+    let y = (Ops.LogSumExp(x, 1)).ToArray()
+    assertClose low (1000.0 + log 2.0) (float y[0]) "row 0"
+    assertClose low (-1000.0 + log 2.0) (float y[1]) "row 1"
+
+[<Test>]
+let ``losses have their closed-form values`` () =
+    // BCE(0, 1) = ln 2; BCE(100, 1) = e^-100 ≈ 0; BCE(-100, 1) = 100 (no overflow).
+    let bce x t = (Ops.BceWithLogits(Tensor.FromArray([| x |], 1), Tensor.FromArray([| t |], 1))).ToScalar() |> float
+    assertClose low (log 2.0) (bce 0f 1f) "bce(0,1)"
+    assertClose low 0.0 (bce 100f 1f) "bce(100,1)"
+    assertClose low 100.0 (bce -100f 1f) "bce(-100,1)"
+    // Weighted BCE: Σ wℓ / Σ w with ℓ(0,1) = ln 2 and ℓ(0,0) = ln 2.
+    let w = Ops.BceWithLogits(Tensor.FromArray([| 0f; 0f |], 2), Tensor.FromArray([| 1f; 0f |], 2), Tensor.FromArray([| 3f; -1f |], 2))
+    assertClose low (log 2.0) (float (w.ToScalar())) "weighted"
+    // MSE of (1,2,3) vs (1,1,1) = 5/3.
+    assertClose low (5.0 / 3.0) (float ((Ops.Mse(Tensor.FromArray([| 1f; 2f; 3f |], 3), Tensor.Ones 3)).ToScalar())) "mse"
+    // Gaussian NLL: ½(ln 4 + 1/4) for μ = 0, x = 1, σ² = 4; full adds ½ ln 2π.
+    let nll full = (Ops.GaussianNll(Tensor.Zeros 1, Tensor.Ones 1, Tensor.Full(4f, 1), full = full)).ToScalar() |> float
+    assertClose low (0.5 * (log 4.0 + 0.25)) (nll false) "nll"
+    assertClose low (0.5 * (log 4.0 + 0.25) + 0.5 * log (2.0 * Math.PI)) (nll true) "nll full"
+
+[<Test>]
+let ``row norm of a zero row has a zero, finite gradient of every order`` () =
+    let x = (Tensor.FromArray([| 0f; 0f; 3f; 4f |], 2, 2)).RequireGrad()
+    let n = Ops.RowNorm x
+    eqArr (n.ToArray()) ([| 0f; 5f |])
+    let g = Autograd.Grad(Ops.Sum n, [| x |], createGraph = true)[0]
+    eqArr (g.ToArray()) ([| 0f; 0f; 0.6f; 0.8f |])
+    let gg = Autograd.Grad(Ops.Sum(Ops.Square g), [| x |])[0]
+    Assert.That(gg.ToArray() |> Array.forall Single.IsFinite)
+
+[<Test>]
+let ``no-grad mode records nothing and Backward accumulates into leaves`` () =
+    let w = (Tensor.FromArray([| 2f |], 1)).RequireGrad()
+    use _ng = Autograd.NoGrad()
+    let y = Ops.Mul(w, w)
+    Assert.That(y.RequiresGrad, Is.False)
+    _ng.Dispose()
+    let y2 = Ops.Sum(Ops.Mul(w, w))
+    y2.Backward()
+    y2.Backward()
+    eqArr (w.Grad.ToArray()) ([| 8f |])
+    w.ZeroGrad()
+    eqArr (w.Grad.ToArray()) ([| 0f |])
+
+[<Test>]
+let ``a scope returns its buffers and kept tensors survive`` () =
+    let outer = Tensor.Ones(3)
+    let kept, lost =
+        use scope = TensorScope.Begin()
+        let a = Ops.Affine(outer, 2f, 1f)
+        let b = Ops.Exp a
+        scope.Keep a, b
+    eqArr (kept.ToArray()) ([| 3f; 3f; 3f |])
+    Assert.Throws<ObjectDisposedException>(fun () -> lost.ToArray() |> ignore) |> ignore
+    eqArr (outer.ToArray()) ([| 1f; 1f; 1f |])
+
+[<Test>]
+let ``a pooled step allocates no new tensor buffers after the first`` () =
+    let w = (Tensor.FromArray(Array.init (64 * 64) (fun i -> float32 (sin (float i))), 64, 64)).RequireGrad()
+    let x = Tensor.FromArray(Array.init (256 * 64) (fun i -> float32 (cos (float i))), 256, 64)
+    let step () =
+        use _s = TensorScope.Begin()
+        let h = Ops.Tanh(Ops.MatMul(Ops.Relu(Ops.MatMul(x, w)), w))
+        (Ops.Mean(Ops.Square h)).Backward()
+    step ()
+    step ()
+    let before = GC.GetAllocatedBytesForCurrentThread()
+    step ()
+    let allocated = GC.GetAllocatedBytesForCurrentThread() - before
+    // One 256×64 float buffer alone is 64 KiB; the whole step holds about a dozen of them.
+    Assert.That(allocated, Is.LessThan(64L * 1024L), sprintf "allocated %d bytes" allocated)
+
+[<Test>]
+let ``random draws are reproducible, thread-count independent and have the right moments`` () =
+    let n = 200_000
+    let a = (Rng(42UL).Normal(n)).ToArray()
+    let saved = TensorBackend.MaxThreads
+    let b =
+        try
+            TensorBackend.MaxThreads <- 1
+            (Rng(42UL).Normal(n)).ToArray()
+        finally
+            TensorBackend.MaxThreads <- saved
+    eqArr (b) (a)
+    let rng = Rng(42UL)
+    let first = (rng.Normal(10)).ToArray()
+    let second = (rng.Normal(10)).ToArray()
+    Assert.That(second, Is.Not.EqualTo(first), "successive draws use fresh streams")
+    Assert.That((Rng(43UL).Normal(10)).ToArray(), Is.Not.EqualTo(first))
+    let xs = a |> Array.map float
+    let mean = Array.average xs
+    let var = (xs |> Array.sumBy (fun x -> (x - mean) ** 2.0)) / float (n - 1)
+    // 5σ: σ(mean) = 1/√n, σ(var) ≈ √(2/n).
+    Assert.That(abs mean, Is.LessThan(5.0 / sqrt (float n)))
+    Assert.That(abs (var - 1.0), Is.LessThan(5.0 * sqrt (2.0 / float n)))
+    let u = (Rng(7UL).Uniform(Shape([| n |]), -1f, 3f)).ToArray() |> Array.map float
+    Assert.That(u |> Array.forall (fun v -> v >= -1.0 && v < 3.0))
+    // U(−1, 3): mean 1, sd 4/√12.
+    Assert.That(abs (Array.average u - 1.0), Is.LessThan(5.0 * 4.0 / sqrt 12.0 / sqrt (float n)))
+
+[<Test>]
+let ``backend control: managed by default, CUDA absent, bad names rejected`` () =
+    let saved = Environment.GetEnvironmentVariable TensorBackend.EnvironmentVariable
+    try
+        Environment.SetEnvironmentVariable(TensorBackend.EnvironmentVariable, null)
+        TensorBackend.UseDefault()
+        Assert.That(TensorBackend.Current.Name, Is.EqualTo "managed")
+        Assert.That(TensorBackend.TryUseCuda(), Is.False)
+        Environment.SetEnvironmentVariable(TensorBackend.EnvironmentVariable, "cuda")
+        TensorBackend.UseDefault()
+        Assert.That(TensorBackend.Current.Name, Is.EqualTo "managed", "cuda falls back to managed when absent")
+        Environment.SetEnvironmentVariable(TensorBackend.EnvironmentVariable, "quantum")
+        let ex = Assert.Throws<ArgumentException>(fun () -> TensorBackend.UseDefault())
+        Assert.That(ex.Message, Does.Contain("quantum"))
+    finally
+        Environment.SetEnvironmentVariable(TensorBackend.EnvironmentVariable, saved)
+        TensorBackend.UseManaged()
