@@ -22,8 +22,14 @@ public static class KolmogorovSmirnov
     public static double Distance(double[] a, double[] b, double[]? weightsA = null, double[]? weightsB = null)
     {
         OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
-        return SortedPair.Create(a, b).Walk(weightsA, weightsB).Supremum;
+        return Statistic(SortedPair.Create(a, b), weightsA, weightsB);
     }
+
+    // Unweighted: D = m/(n₁n₂) from the exact integer numerator, a single rounding (as scipy's value).
+    private static double Statistic(SortedPair pair, double[]? weightsA, double[]? weightsB) =>
+        weightsA is null && weightsB is null
+            ? pair.IntegerKsNumerator() / ((double)pair.CountA * pair.CountB)
+            : pair.Walk(weightsA, weightsB).Supremum;
 
     /// <summary>D with its bootstrap uncertainty, the effective sample sizes and the p-value.</summary>
     public static KsTestResult Test(
@@ -31,7 +37,7 @@ public static class KolmogorovSmirnov
     {
         OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
         var pair = SortedPair.Create(a, b);
-        double d = pair.Walk(weightsA, weightsB).Supremum;
+        double d = Statistic(pair, weightsA, weightsB);
         var spread = Bootstrap.TwoSample(a.Length, weightsA, b.Length, weightsB,
             (wa, wb) => pair.Walk(wa, wb).Supremum, bootstrap);
         double essA = OneDimensionalChecks.EffectiveSize(weightsA, a.Length);
@@ -45,7 +51,7 @@ public static class KolmogorovSmirnov
     {
         OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
         var pair = SortedPair.Create(a, b);
-        double d = pair.Walk(weightsA, weightsB).Supremum;
+        double d = Statistic(pair, weightsA, weightsB);
         return PValue(pair, d, weightsA is null && weightsB is null,
             OneDimensionalChecks.EffectiveSize(weightsA, a.Length), OneDimensionalChecks.EffectiveSize(weightsB, b.Length)).P;
     }
