@@ -5,6 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# The references (scipy, scikit-learn) come from Debian packages, installed when missing.
+if ! /usr/bin/python3 -c "import scipy, sklearn" >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && apt-get install -y -qq python3-scipy python3-sklearn >/dev/null
+    else
+        echo "python3-scipy/python3-sklearn missing and not root: reference timings will be skipped" >&2
+    fi
+fi
 dotnet tool restore >/dev/null
 dotnet paket restore >/dev/null
 dotnet build tests/GenStats.Benchmarks/GenStats.Benchmarks.csproj -c Release -nologo -v quiet

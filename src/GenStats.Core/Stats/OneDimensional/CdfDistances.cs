@@ -21,21 +21,21 @@ public static class CdfDistances
     public static double Wasserstein1Value(double[] a, double[] b, double[]? weightsA = null, double[]? weightsB = null)
     {
         OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
-        return SortedPair.Create(a, b).Walk(weightsA, weightsB).L1;
+        return SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null).Walk(weightsA, weightsB).L1;
     }
 
     /// <summary>Cramér distance l₂² = ∫(F − G)² dx, value only.</summary>
     public static double CramerValue(double[] a, double[] b, double[]? weightsA = null, double[]? weightsB = null)
     {
         OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
-        return SortedPair.Create(a, b).Walk(weightsA, weightsB).L2Squared;
+        return SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null).Walk(weightsA, weightsB).L2Squared;
     }
 
     /// <summary>Energy distance √(2∫(F − G)² dx) (scipy's convention), value only.</summary>
     public static double EnergyValue(double[] a, double[] b, double[]? weightsA = null, double[]? weightsB = null)
     {
         OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
-        return Energy(SortedPair.Create(a, b).Walk(weightsA, weightsB));
+        return Energy(SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null).Walk(weightsA, weightsB));
     }
 
     /// <summary>Wasserstein-1 with bootstrap uncertainty and effective sample sizes.</summary>

@@ -130,11 +130,15 @@ public static class KolmogorovDistribution
         int last = (int)Math.Floor(n * (1 - x));
         var logs = new double[last + 1];
         double max = double.NegativeInfinity;
+        // ln C(n, j) by the recurrence C(n, j) = C(n, j − 1)·(n − j + 1)/j: one log per term
+        // instead of three log-gammas; the accumulated rounding stays near 1e-10 for n ~ 10⁶.
+        double logBinomial = 0;
         for (int j = 0; j <= last; j++)
         {
+            if (j > 0) logBinomial += Math.Log((double)(n - j + 1) / j);
             double left = 1 - x - (double)j / n;
             if (left <= 0) { logs[j] = double.NegativeInfinity; continue; }
-            logs[j] = SpecialFunctions.BinomialLn(n, j) + (n - j) * Math.Log(left) + (j - 1) * Math.Log(x + (double)j / n);
+            logs[j] = logBinomial + (n - j) * Math.Log(left) + (j - 1) * Math.Log(x + (double)j / n);
             if (logs[j] > max) max = logs[j];
         }
         if (double.IsNegativeInfinity(max)) return 0.0;

@@ -22,7 +22,7 @@ public static class KolmogorovSmirnov
     public static double Distance(double[] a, double[] b, double[]? weightsA = null, double[]? weightsB = null)
     {
         OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
-        return Statistic(SortedPair.Create(a, b), weightsA, weightsB);
+        return Statistic(SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null), weightsA, weightsB);
     }
 
     // Unweighted: D = m/(n₁n₂) from the exact integer numerator, a single rounding (as scipy's value).
@@ -46,11 +46,23 @@ public static class KolmogorovSmirnov
         return new KsTestResult(d, spread.StandardDeviation, spread.Method, essA, essB, p, method);
     }
 
+    /// <summary>D, effective sizes and p-value in one sort, without the bootstrap (uncertainty NaN, method "none").</summary>
+    public static KsTestResult QuickTest(double[] a, double[] b, double[]? weightsA = null, double[]? weightsB = null)
+    {
+        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        var pair = SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null);
+        double d = Statistic(pair, weightsA, weightsB);
+        double essA = OneDimensionalChecks.EffectiveSize(weightsA, a.Length);
+        double essB = OneDimensionalChecks.EffectiveSize(weightsB, b.Length);
+        var (p, method) = PValue(pair, d, weightsA is null && weightsB is null, essA, essB);
+        return new KsTestResult(d, double.NaN, "none", essA, essB, p, method);
+    }
+
     /// <summary>The p-value alone, as <see cref="Test"/> computes it (no bootstrap).</summary>
     public static double PValue(double[] a, double[] b, double[]? weightsA = null, double[]? weightsB = null)
     {
         OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
-        var pair = SortedPair.Create(a, b);
+        var pair = SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null);
         double d = Statistic(pair, weightsA, weightsB);
         return PValue(pair, d, weightsA is null && weightsB is null,
             OneDimensionalChecks.EffectiveSize(weightsA, a.Length), OneDimensionalChecks.EffectiveSize(weightsB, b.Length)).P;
