@@ -5,7 +5,7 @@ public static class Suites
 {
     public static readonly IReadOnlyDictionary<string, Action> All = new Dictionary<string, Action>
     {
-        ["stats"] = () => Console.WriteLine("(no stats benchmarks yet)"),
+        ["stats"] = StatsSuite.Run,
         ["engine"] = Engine.EngineSuite.Run,
         ["models"] = () => Console.WriteLine("(no models benchmarks yet)"),
         ["physics"] = () => Console.WriteLine("(no physics benchmarks yet)"),

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Globalization;
+using GenStats.Data;
+using GenStats.Stats;
+using Spectre.Console;
+
+namespace GenStats.Cli;
+
+/// <summary>
+/// `genstats compare REAL.csv GENERATED.csv`: every requested two-sample metric (see
+/// <see cref="MetricCatalog"/>) between a real and a generated sample, as a table and optionally
+/// as JSON <c>{"metrics":[{"name","columns","value","uncertainty","extra"}]}</c> (NaN → null).
+/// A stable contract: external checks call it.
+/// </summary>
+internal static class CompareCommand
+{
+    public static Command Create()
+    {
+        var real = new Argument<FileInfo>("REAL") { Description = "CSV file of the real (reference) sample." };
+        var generated = new Argument<FileInfo>("GENERATED") { Description = "CSV file of the generated sample." };
+        var columns = new Option<string?>("--columns") { Description = "Comma-separated columns to compare (default: every column common to both files except the weight columns)." };
+        var realWeight = new Option<string?>("--real-weight") { Description = "Column of per-event weights in the real file (signed sWeights allowed where a metric is linear in them)." };
+        var generatedWeight = new Option<string?>("--generated-weight") { Description = "Column of per-event weights in the generated file." };
+        var metrics = new Option<string>("--metrics") { Description = $"Comma-separated metrics or 'all'. Known: {string.Join(", ", MetricCatalog.Names)}.", DefaultValueFactory = _ => "all" };
+        var seed = new Option<int>("--seed") { Description = "Seed of every random operation (bootstrap uncertainties).", DefaultValueFactory = _ => 1 };
+        var json = new Option<FileInfo?>("--json") { Description = "Write the results as JSON to this file (atomically)." };
+        var replicas = new Option<int>("--replicas") { Description = "Bootstrap replicas for the uncertainties.", DefaultValueFactory = _ => ComparisonOptions.Default.BootstrapReplicas };
+        var quantileBins = new Option<int>("--quantile-bins") { Description = "Equal-probability bins of chi2_quantiles.", DefaultValueFactory = _ => ComparisonOptions.Default.QuantileBins };
+        var bins = new Option<int>("--bins") { Description = "Equal-width bins (pooled range) of chi2_hist, jsd and separation_power.", DefaultValueFactory = _ => ComparisonOptions.Default.HistogramBins };
+        var command = new Command("compare", "Two-sample metrics between a real and a generated sample, with uncertainties.")
+        {
+            real, generated, columns, realWeight, generatedWeight, metrics, seed, json, replicas, quantileBins, bins,
+        };
+        command.SetAction(r => Run(
+            r.GetValue(real)!, r.GetValue(generated)!, r.GetValue(columns), r.GetValue(realWeight), r.GetValue(generatedWeight),
+            r.GetValue(metrics)!, r.GetValue(json),
+            new ComparisonOptions(r.GetValue(seed), r.GetValue(replicas), r.GetValue(quantileBins), r.GetValue(bins))));
+        return command;
+    }
+
+    private static int Run(
+        FileInfo realFile, FileInfo generatedFile, string? columnList, string? realWeight, string? generatedWeight,
+        string metrics, FileInfo? json, ComparisonOptions options)
+    {
+        try
+        {
+            var definitions = MetricCatalog.Resolve(metrics); // unknown names fail before any file is read
+            if (options.BootstrapReplicas < 2) throw new ArgumentException($"--replicas is {options.BootstrapReplicas}; at least 2 are required.");
+            if (options.QuantileBins < 2) throw new ArgumentException($"--quantile-bins is {options.QuantileBins}; at least 2 are required.");
+            if (options.HistogramBins < 1) throw new ArgumentException($"--bins is {options.HistogramBins}; at least 1 is required.");
+            var realData = Load(realFile, realWeight, "--real-weight");
+            var generatedData = Load(generatedFile, generatedWeight, "--generated-weight");
+            var selected = SelectColumns(columnList, realData, generatedData, realWeight, generatedWeight, realFile, generatedFile);
+            realData = realData.WithRoles(selected.Where(c => c != realWeight).ToArray(), weight: realWeight);
+            generatedData = generatedData.WithRoles(selected.Where(c => c != generatedWeight).ToArray(), weight: generatedWeight);
+            var reports = MetricCatalog.Compare(realData, generatedData, selected, string.Join(',', definitions.Select(d => d.Name)), options);
+            Print(reports);
+            if (json is not null) MetricReportJson.Write(reports, json.FullName);
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"genstats compare: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static Dataset Load(FileInfo file, string? weightColumn, string option)
+    {
+        var data = Csv.Read(file.FullName);
+        if (weightColumn is not null && !data.HasColumn(weightColumn))
+            throw new ArgumentException(
+                $"{option}: {file.Name} has no column '{weightColumn}'; its columns are: {string.Join(", ", data.ColumnNames)}.");
+        return data;
+    }
+
+    private static string[] SelectColumns(
+        string? columnList, Dataset real, Dataset generated, string? realWeight, string? generatedWeight,
+        FileInfo realFile, FileInfo generatedFile)
+    {
+        if (columnList is not null)
+        {
+            var requested = columnList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (requested.Length == 0) throw new ArgumentException("--columns is empty; give at least one column name.");
+            foreach (var c in requested)
+            {
+                if (!real.HasColumn(c))
+                    throw new ArgumentException($"--columns: {realFile.Name} has no column '{c}'; its columns are: {string.Join(", ", real.ColumnNames)}.");
+                if (!generated.HasColumn(c))
+                    throw new ArgumentException($"--columns: {generatedFile.Name} has no column '{c}'; its columns are: {string.Join(", ", generated.ColumnNames)}.");
+            }
+            return requested.Distinct().ToArray();
+        }
+        var common = real.ColumnNames
+            .Where(c => generated.HasColumn(c) && c != realWeight && c != generatedWeight)
+            .ToArray();
+        if (common.Length == 0)
+            throw new ArgumentException(
+                $"{realFile.Name} and {generatedFile.Name} have no column in common besides the weight columns; name the columns with --columns.");
+        return common;
+    }
+
+    private static void Print(IReadOnlyList<MetricReport> reports)
+    {
+        var table = new Table().AddColumns("metric", "columns", "value", "uncertainty", "extra");
+        foreach (var r in reports)
+        {
+            var extra = string.Join("  ", r.Extra.Select(kv => $"{kv.Key}={Format(kv.Value)}"));
+            table.AddRow(
+                Markup.Escape(r.Name), Markup.Escape(string.Join(",", r.Columns)),
+                Format(r.Value), Format(r.Uncertainty), Markup.Escape(extra));
+        }
+        // Redirected output has no terminal width; a wide profile keeps one metric per row.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 200);
+        AnsiConsole.Write(table);
+    }
+
+    private static string Format(double v) =>
+        double.IsNaN(v) ? "-" : v.ToString("G6", CultureInfo.InvariantCulture);
+}

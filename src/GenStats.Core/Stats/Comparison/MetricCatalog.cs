@@ -1,0 +1,192 @@
+using GenStats.Data;
+
+namespace GenStats.Stats;
+
+/// <summary>
+/// The metrics by stable name, as <c>genstats compare --metrics</c> knows them. A 1-D metric runs
+/// once per column; a multi-dimensional one once over all selected columns (events × columns).
+/// Weights come from each dataset's weight column (<see cref="Dataset.WeightColumn"/>), or none.
+/// </summary>
+/// <remarks>
+/// Registering a metric is one line in <see cref="Definitions"/>: <see cref="PerColumn"/> for a 1-D
+/// metric taking (real values, real weights, generated values, generated weights, options), or
+/// <see cref="MultiDimensional(string, string, Func{double[][], double[], double[][], double[], ComparisonOptions, TwoSampleResult})"/>
+/// for one taking rows (double[][] events × columns) and returning a <see cref="TwoSampleResult"/>
+/// (or a <see cref="MetricValue"/> when it has extras). "all" means every registered metric, in
+/// registration order. Binning of the histogram metrics: <see cref="ComparisonOptions.HistogramBins"/>
+/// equal-width bins over the pooled range of both samples; <c>chi2_quantiles</c> uses
+/// <see cref="ComparisonOptions.QuantileBins"/> equal-probability bins of the real sample.
+/// </remarks>
+public static class MetricCatalog
+{
+    private static readonly MetricDefinition[] Definitions =
+    [
+        PerColumn("ks", "Kolmogorov–Smirnov distance sup|F−G| (weighted ECDFs; bootstrap uncertainty; extra: p-value)", Ks),
+        PerColumn("ks_pvalue", "KS two-sided p-value (scipy ks_2samp method='auto'; weighted: asymptotic at effective sizes)", KsPValue),
+        PerColumn("w1", "Wasserstein-1 ∫|F−G| (scipy wasserstein_distance)",
+            (a, wa, b, wb, o) => MetricValue.From(CdfDistances.Wasserstein1(a, b, wa, wb, o.Bootstrap))),
+        PerColumn("energy", "energy distance √(2∫(F−G)²) (scipy energy_distance)",
+            (a, wa, b, wb, o) => MetricValue.From(CdfDistances.Energy(a, b, wa, wb, o.Bootstrap))),
+        PerColumn("cramer", "Cramér distance ∫(F−G)² = ½ energy²",
+            (a, wa, b, wb, o) => MetricValue.From(CdfDistances.Cramer(a, b, wa, wb, o.Bootstrap))),
+        PerColumn("chi2_quantiles", "Pearson χ² of generated on equal-probability quantile bins of real (extra: ndf, p-value, χ̂²)", QuantileChi2),
+        PerColumn("chi2_hist", "Gagunashvili χ² of histograms, UU/UW/WW as ROOT's Chi2Test (extra: ndf, p-value)", HistogramChi2),
+        PerColumn("jsd", "Jensen–Shannon divergence of histograms, log base 2 (∈ [0, 1])",
+            (a, wa, b, wb, o) => MetricValue.From(
+                HistogramDivergences.JensenShannon(a, b, Histogram.PooledUniformEdges(a, b, o.HistogramBins), wa, wb, o.Bootstrap),
+                ("bins", o.HistogramBins))),
+        PerColumn("separation_power", "CaloChallenge separation power ½Σ(p−q)²/(p+q) of histograms",
+            (a, wa, b, wb, o) => MetricValue.From(
+                HistogramDivergences.SeparationPower(a, b, Histogram.PooledUniformEdges(a, b, o.HistogramBins), wa, wb, o.Bootstrap),
+                ("bins", o.HistogramBins))),
+        // Multi-dimensional metrics are registered here, one line each, e.g.
+        // MultiDimensional("energy_nd", "energy distance in d dimensions", (a, wa, b, wb, o) => EnergyDistanceNd.Compute(a, b, wa, wb, o.Bootstrap)),
+    ];
+
+    /// <summary>Every registered metric, in registration order.</summary>
+    public static IReadOnlyList<MetricDefinition> All => Definitions;
+
+    /// <summary>The registered metric names, in registration order.</summary>
+    public static IReadOnlyList<string> Names => Definitions.Select(d => d.Name).ToArray();
+
+    /// <summary>
+    /// Resolves a <c>--metrics</c> value: "all" (every registered metric) or a comma-separated list of
+    /// names. Unknown names throw an <see cref="ArgumentException"/> listing the known ones.
+    /// </summary>
+    public static IReadOnlyList<MetricDefinition> Resolve(string? metrics)
+    {
+        if (string.IsNullOrWhiteSpace(metrics) || metrics.Trim() == "all") return Definitions;
+        var names = metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0) return Definitions;
+        var result = new List<MetricDefinition>();
+        foreach (var name in names)
+        {
+            if (name == "all") { result.AddRange(Definitions); continue; }
+            var definition = Definitions.FirstOrDefault(d => d.Name == name)
+                ?? throw new ArgumentException(
+                    $"Unknown metric '{name}'; the metrics are: {string.Join(", ", Names)} (or 'all').", nameof(metrics));
+            result.Add(definition);
+        }
+        return result.DistinctBy(d => d.Name).ToArray();
+    }
+
+    /// <summary>
+    /// Evaluates the named metrics ("all" or a comma-separated list) on the given columns of both
+    /// datasets, weights from their weight columns. Every column must exist in both.
+    /// </summary>
+    public static IReadOnlyList<MetricReport> Compare(
+        Dataset real, Dataset generated, string[] columns, string? metrics = "all", ComparisonOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(real);
+        ArgumentNullException.ThrowIfNull(generated);
+        ArgumentNullException.ThrowIfNull(columns);
+        options ??= ComparisonOptions.Default;
+        if (columns.Length == 0)
+            throw new ArgumentException("No columns to compare; give at least one column present in both files.", nameof(columns));
+        foreach (var c in columns)
+        {
+            if (!real.HasColumn(c))
+                throw new ArgumentException($"The real sample has no column '{c}'; its columns are: {string.Join(", ", real.ColumnNames)}.", nameof(columns));
+            if (!generated.HasColumn(c))
+                throw new ArgumentException($"The generated sample has no column '{c}'; its columns are: {string.Join(", ", generated.ColumnNames)}.", nameof(columns));
+        }
+        var reports = new List<MetricReport>();
+        foreach (var definition in Resolve(metrics))
+            reports.AddRange(definition.Run(real, generated, columns, options));
+        return reports;
+    }
+
+    /// <summary>Defines a 1-D metric: run once per column on (real, w_real, generated, w_generated, options).</summary>
+    public static MetricDefinition PerColumn(
+        string name, string description, Func<double[], double[]?, double[], double[]?, ComparisonOptions, MetricValue> metric) =>
+        new(name, true, description, (real, generated, columns, options) =>
+            columns.Select(column =>
+            {
+                var v = Guard(name, $"column '{column}'",
+                    () => metric(real.Column(column), real.Weights, generated.Column(column), generated.Weights, options));
+                return new MetricReport(name, [column], v.Value, v.Uncertainty, v.Extra);
+            }).ToArray());
+
+    /// <summary>
+    /// Defines a multi-dimensional metric on rows (events × selected columns) of both samples with
+    /// their weights (null = unweighted), returning a <see cref="TwoSampleResult"/>; the report
+    /// carries its effective sample sizes as extras.
+    /// </summary>
+    public static MetricDefinition MultiDimensional(
+        string name, string description, Func<double[][], double[]?, double[][], double[]?, ComparisonOptions, TwoSampleResult> metric) =>
+        MultiDimensionalWithExtras(name, description, (a, wa, b, wb, o) => MetricValue.From(metric(a, wa, b, wb, o)));
+
+    /// <summary>As <see cref="MultiDimensional"/>, for a metric that reports extras of its own.</summary>
+    public static MetricDefinition MultiDimensionalWithExtras(
+        string name, string description, Func<double[][], double[]?, double[][], double[]?, ComparisonOptions, MetricValue> metric) =>
+        new(name, false, description, (real, generated, columns, options) =>
+        {
+            var v = Guard(name, $"columns {string.Join(", ", columns)}",
+                () => metric(real.Rows(columns), real.Weights, generated.Rows(columns), generated.Weights, options));
+            return [new MetricReport(name, (string[])columns.Clone(), v.Value, v.Uncertainty, v.Extra)];
+        });
+
+    // Bad input surfaces with the metric and column named, so a long report says where it failed.
+    private static MetricValue Guard(string name, string where, Func<MetricValue> run)
+    {
+        try { return run(); }
+        catch (ArgumentException e) { throw new ArgumentException($"{name} on {where}: {e.Message}", e); }
+    }
+
+    private static MetricValue Ks(double[] a, double[]? wa, double[] b, double[]? wb, ComparisonOptions o)
+    {
+        var r = KolmogorovSmirnov.Test(a, b, wa, wb, o.Bootstrap);
+        return new MetricValue(r.Statistic, r.Uncertainty, new Dictionary<string, double>
+        {
+            ["pvalue"] = r.PValue,
+            ["pvalue_exact"] = r.PValueMethod == "exact" ? 1 : 0,
+            ["effective_size_real"] = r.EffectiveSizeA,
+            ["effective_size_generated"] = r.EffectiveSizeB,
+        });
+    }
+
+    private static MetricValue KsPValue(double[] a, double[]? wa, double[] b, double[]? wb, ComparisonOptions o)
+    {
+        double d = KolmogorovSmirnov.Distance(a, b, wa, wb);
+        double p = KolmogorovSmirnov.PValue(a, b, wa, wb);
+        bool exact = wa is null && wb is null && Math.Max(a.Length, b.Length) <= KolmogorovSmirnov.ExactLimit;
+        return new MetricValue(p, double.NaN, new Dictionary<string, double>
+        {
+            ["statistic"] = d,
+            ["exact"] = exact ? 1 : 0,
+            ["effective_size_real"] = OneDimensionalChecks.EffectiveSize(wa, a.Length),
+            ["effective_size_generated"] = OneDimensionalChecks.EffectiveSize(wb, b.Length),
+        });
+    }
+
+    private static MetricValue QuantileChi2(double[] a, double[]? wa, double[] b, double[]? wb, ComparisonOptions o)
+    {
+        var r = QuantileChiSquare.Test(a, b, o.QuantileBins, wa, wb, o.Bootstrap);
+        return new MetricValue(r.ChiSquare, r.Uncertainty, new Dictionary<string, double>
+        {
+            ["ndf"] = r.Ndf,
+            ["pvalue"] = r.PValue,
+            ["chi2_hat"] = r.NormalizedChiSquare,
+            ["chi2_hat_uncertainty"] = r.NormalizedUncertainty,
+            ["reference_correction"] = r.ReferenceCorrection,
+            ["quantile_bins"] = o.QuantileBins,
+            ["effective_size_real"] = r.EffectiveSizeReference,
+            ["effective_size_generated"] = r.EffectiveSizeSample,
+        });
+    }
+
+    private static MetricValue HistogramChi2(double[] a, double[]? wa, double[] b, double[]? wb, ComparisonOptions o)
+    {
+        var r = HistogramChiSquare.Test(a, b, Histogram.PooledUniformEdges(a, b, o.HistogramBins), wa, wb, o.Bootstrap);
+        return new MetricValue(r.ChiSquare, r.Uncertainty, new Dictionary<string, double>
+        {
+            ["ndf"] = r.Ndf,
+            ["pvalue"] = r.PValue,
+            ["bins"] = o.HistogramBins,
+            // 0 = UU, 1 = UW, 2 = WW (ROOT's Chi2Test options).
+            ["comparison"] = (int)r.Comparison,
+            ["effective_size_real"] = r.EffectiveSizeA,
+            ["effective_size_generated"] = r.EffectiveSizeB,
+        });
+    }
+}

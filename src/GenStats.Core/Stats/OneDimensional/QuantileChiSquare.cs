@@ -1,0 +1,153 @@
+namespace GenStats.Stats;
+
+/// <summary>
+/// Pearson's χ² of a sample against n_q equal-probability bins of a reference distribution —
+/// bins bounded by the reference's j/n_q quantiles, j = 1…n_q − 1 (the outer bins are open) —
+/// together with the normalised form χ̂² = n_q Σⱼ (xⱼ − 1/n_q)², xⱼ the sample's weighted fraction
+/// in bin j (the GANplifying / Calomplification measure; it tends to the χ² divergence of the
+/// sample's distribution from the reference as n_q → ∞).
+/// </summary>
+/// <remarks>
+/// Bins are [eⱼ₋₁, eⱼ). The quantile edges come either from an exact CDF (an inverse CDF
+/// function) or from a reference sample (weighted quantiles, <see cref="WeightedDescriptive.Quantiles"/>).
+/// The statistic is Pearson's Σ (Oⱼ − Eⱼ)²/Eⱼ with Eⱼ = N/n_q, i.e. χ² = N·χ̂², where N is the
+/// sample's Kish effective size (its event count when unweighted, which makes χ² exactly the
+/// textbook statistic, scipy's <c>chisquare(counts)</c>); ndf = n_q − 1.
+/// With exact edges the p-value is P(χ²_ndf ≥ χ²). With edges from a reference sample of
+/// effective size M the reference's own fluctuation inflates the variance of each fraction by
+/// (1 + N/M), so the p-value is taken at χ²/(1 + N/M) (reported as
+/// <see cref="QuantileChiSquareResult.ReferenceCorrection"/>). Sample weights may be signed
+/// (the fractions are linear in them); reference weights must be non-negative (quantiles).
+/// The uncertainty is the seeded Poisson bootstrap's standard deviation, resampling the reference
+/// too when the edges come from it.
+/// </remarks>
+public static class QuantileChiSquare
+{
+    /// <summary>The inner edges (n_q − 1 weighted quantiles) of a reference sample.</summary>
+    public static double[] SampleEdges(double[] reference, int quantileBins, double[]? referenceWeights = null)
+    {
+        CheckBins(quantileBins);
+        var ps = Enumerable.Range(1, quantileBins - 1).Select(j => (double)j / quantileBins).ToArray();
+        return WeightedDescriptive.Quantiles(reference, ps, referenceWeights);
+    }
+
+    /// <summary>The inner edges F⁻¹(j/n_q) from an exact inverse CDF.</summary>
+    public static double[] ExactEdges(Func<double, double> inverseCdf, int quantileBins)
+    {
+        ArgumentNullException.ThrowIfNull(inverseCdf);
+        CheckBins(quantileBins);
+        var edges = new double[quantileBins - 1];
+        for (int j = 1; j < quantileBins; j++)
+        {
+            edges[j - 1] = inverseCdf((double)j / quantileBins);
+            if (double.IsNaN(edges[j - 1]) || (j > 1 && edges[j - 1] < edges[j - 2]))
+                throw new ArgumentException(
+                    $"inverseCdf({j}/{quantileBins}) = {edges[j - 1]}; an inverse CDF must be non-decreasing and not NaN.", nameof(inverseCdf));
+        }
+        return edges;
+    }
+
+    /// <summary>The test with edges from the reference sample's weighted quantiles.</summary>
+    public static QuantileChiSquareResult Test(
+        double[] reference, double[] sample, int quantileBins,
+        double[]? referenceWeights = null, double[]? sampleWeights = null, BootstrapOptions? bootstrap = null)
+    {
+        OneDimensionalChecks.Check(reference, sample, referenceWeights, sampleWeights, allowNegative: true);
+        SampleChecks.RequireWeights(referenceWeights, reference.Length, nameof(referenceWeights), allowNegative: false);
+        CheckBins(quantileBins);
+        double essR = OneDimensionalChecks.EffectiveSize(referenceWeights, reference.Length);
+        var edges = SampleEdges(reference, quantileBins, referenceWeights);
+        var (fractions, chi2Hat, chi2) = Evaluate(sample, sampleWeights, edges, quantileBins);
+        var spread = Bootstrap.TwoSample(reference.Length, referenceWeights, sample.Length, sampleWeights,
+            (wr, ws) => Evaluate(sample, ws, SampleEdges(reference, quantileBins, wr), quantileBins).ChiSquare, bootstrap);
+        double essS = OneDimensionalChecks.EffectiveSize(sampleWeights, sample.Length);
+        return Result(chi2, chi2Hat, fractions, edges, quantileBins, 1 + essS / essR, spread, essR, essS);
+    }
+
+    /// <summary>The test against an exact distribution given by its inverse CDF.</summary>
+    public static QuantileChiSquareResult Test(
+        Func<double, double> inverseCdf, double[] sample, int quantileBins,
+        double[]? sampleWeights = null, BootstrapOptions? bootstrap = null)
+    {
+        SampleChecks.RequireFiniteSample(sample, nameof(sample));
+        SampleChecks.RequireWeights(sampleWeights, sample.Length, nameof(sampleWeights), allowNegative: true);
+        var edges = ExactEdges(inverseCdf, quantileBins);
+        var (fractions, chi2Hat, chi2) = Evaluate(sample, sampleWeights, edges, quantileBins);
+        var spread = Bootstrap.OneSample(sample.Length, sampleWeights,
+            ws => Evaluate(sample, ws, edges, quantileBins).ChiSquare, bootstrap);
+        double essS = OneDimensionalChecks.EffectiveSize(sampleWeights, sample.Length);
+        return Result(chi2, chi2Hat, fractions, edges, quantileBins, 1.0, spread, double.PositiveInfinity, essS);
+    }
+
+    private static QuantileChiSquareResult Result(
+        double chi2, double chi2Hat, double[] fractions, double[] edges, int bins, double correction,
+        BootstrapSummary spread, double essR, double essS)
+    {
+        int ndf = bins - 1;
+        return new QuantileChiSquareResult(
+            chi2, ndf, HistogramChiSquare.PValue(chi2 / correction, ndf), chi2Hat, correction,
+            spread.StandardDeviation, chi2 > 0 ? spread.StandardDeviation * chi2Hat / chi2 : double.NaN,
+            spread.Method, essR, essS, fractions, edges);
+    }
+
+    private static (double[] Fractions, double NormalizedChiSquare, double ChiSquare) Evaluate(
+        double[] sample, double[]? weights, double[] innerEdges, int bins)
+    {
+        var sums = new CompensatedSum[bins];
+        var total = new CompensatedSum();
+        var total2 = new CompensatedSum();
+        for (int i = 0; i < sample.Length; i++)
+        {
+            double w = weights?[i] ?? 1.0;
+            // Bin j holds [e_{j−1}, e_j): the count of inner edges ≤ x.
+            int lo = 0, hi = innerEdges.Length;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >> 1;
+                if (innerEdges[mid] <= sample[i]) lo = mid + 1; else hi = mid;
+            }
+            sums[lo].Add(w);
+            total.Add(w);
+            total2.Add(w * w);
+        }
+        var fractions = sums.Select(s => s.Value / total.Value).ToArray();
+        var hat = new CompensatedSum();
+        foreach (double x in fractions) hat.Add((x - 1.0 / bins) * (x - 1.0 / bins));
+        double chi2Hat = bins * hat.Value;
+        double ess = total.Value * total.Value / total2.Value;
+        return (fractions, chi2Hat, ess * chi2Hat);
+    }
+
+    private static void CheckBins(int quantileBins)
+    {
+        if (quantileBins < 2)
+            throw new ArgumentOutOfRangeException(nameof(quantileBins), quantileBins, "At least two quantile bins are required.");
+    }
+}
+
+/// <summary>Result of the quantile-binned χ² test.</summary>
+/// <param name="ChiSquare">Pearson's χ² = N·χ̂² (N the sample's effective size).</param>
+/// <param name="Ndf">n_q − 1.</param>
+/// <param name="PValue">P(χ²_ndf ≥ ChiSquare / ReferenceCorrection).</param>
+/// <param name="NormalizedChiSquare">χ̂² = n_q Σ (xⱼ − 1/n_q)².</param>
+/// <param name="ReferenceCorrection">1 + N/M for edges from a reference sample of effective size M; 1 for exact edges.</param>
+/// <param name="Uncertainty">Bootstrap standard deviation of <paramref name="ChiSquare"/>.</param>
+/// <param name="NormalizedUncertainty">The same, scaled to <paramref name="NormalizedChiSquare"/>.</param>
+/// <param name="UncertaintyMethod">How the uncertainty was obtained.</param>
+/// <param name="EffectiveSizeReference">Effective size of the reference sample (∞ for an exact CDF).</param>
+/// <param name="EffectiveSizeSample">Effective size of the tested sample.</param>
+/// <param name="Fractions">The sample's weighted fraction in each of the n_q bins.</param>
+/// <param name="InnerEdges">The n_q − 1 quantile edges.</param>
+public sealed record QuantileChiSquareResult(
+    double ChiSquare,
+    int Ndf,
+    double PValue,
+    double NormalizedChiSquare,
+    double ReferenceCorrection,
+    double Uncertainty,
+    double NormalizedUncertainty,
+    string UncertaintyMethod,
+    double EffectiveSizeReference,
+    double EffectiveSizeSample,
+    double[] Fractions,
+    double[] InnerEdges);

@@ -1,0 +1,167 @@
+/// Fixed replay seed: every run draws the same cases, so a failure always reproduces.
+[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
+module GenStats.Tests.Stats.HistogramTests
+
+open System
+open NUnit.Framework
+open FsCheck
+open FsCheck.FSharp
+open FsCheck.NUnit
+open GenStats.Stats
+open GenStats.Tests.Tolerance
+open GenStats.Tests.Generators
+
+/// NUnit 4 overloads of Is.EqualTo are ambiguous for F# arrays; box the expectation.
+let inline private equalTo (expected: 'T) = Is.EqualTo(box expected)
+
+let private hist (sumw: float[]) (sumw2: float[]) =
+    WeightedHistogram(Histogram.UniformEdges(0.0, float sumw.Length, sumw.Length), sumw, sumw2, 0.0, 0.0)
+
+let private counts (c: float[]) = hist c c
+
+// ---- Filling ----
+
+[<Test>]
+let ``fill keeps sum of weights, sum of squared weights and the flows`` () =
+    let h = Histogram.Fill([| -1.0; 0.0; 0.5; 1.0; 2.0; 2.0; 3.5 |], [| 0.0; 1.0; 2.0 |], [| 5.0; 1.0; 2.0; 3.0; -1.0; 2.0; 7.0 |])
+    // [0, 1) holds 0 and 0.5; the last bin [1, 2] holds 1 and both 2s (upper edge included).
+    Assert.That(h.SumOfWeights, equalTo [| 3.0; 4.0 |])
+    Assert.That(h.SumOfSquaredWeights, equalTo [| 5.0; 14.0 |])
+    Assert.That((h.Underflow, h.Overflow), equalTo((5.0, 7.0)))
+
+[<Test>]
+let ``bad edges are rejected`` () =
+    Assert.Throws<ArgumentException>(fun () -> Histogram.Fill([| 1.0 |], [| 0.0; 0.0 |]) |> ignore) |> ignore
+    Assert.Throws<ArgumentException>(fun () -> Histogram.Fill([| 1.0 |], [| 0.0 |]) |> ignore) |> ignore
+    Assert.Throws<ArgumentException>(fun () -> Histogram.Fill([| 1.0 |], [| 0.0; nan |]) |> ignore) |> ignore
+
+// ---- Gagunashvili χ²: ROOT's documented example (TH1::Chi2Test, tutorial math/chi2test.C) ----
+
+let private rootUnweighted (w: float) =
+    [| 0.; 1.; 0.; 1.; 1.; 6.; 7.; 2.; 22.; 30.; 27.; 20.; 13.; 9.; 9. + w; 13.; 19.; 11.; 9.; 0. |]
+
+let private rootWeighted =
+    [| 2.20173025; 3.30143857; 2.5892849; 2.99990201; 4.92877054; 8.33036995; 6.95084763; 15.206357; 23.9236012; 44.3848114
+       49.4465599; 25.1868858; 16.3129692; 13.0289612; 16.7857609; 22.9914703; 30.5279255; 12.5252123; 16.4104557; 7.86067867 |]
+
+let private rootWeightedErrors =
+    [| 0.38974303; 0.536510944; 0.529702604; 0.642001867; 0.969341516; 1.47611344; 1.69797957; 3.28577447; 5.40784931; 9.10106468
+       9.73541737; 5.55019951; 3.57914758; 2.77877331; 3.23697519; 4.3608489; 5.77172089; 3.38666105; 2.98861837; 1.58402085 |]
+
+[<Test>]
+let ``ROOT's documented UW example: Chi2 = 21.085124, Prob = 0.332116, NDF = 19`` () =
+    let h2 = hist rootWeighted (rootWeightedErrors |> Array.map (fun e -> e * e))
+    let r = HistogramChiSquare.Compare(counts (rootUnweighted 0.0), h2, HistogramComparison.UnweightedWeighted)
+    assertClose { Absolute = 0.0; Relative = 1e-7 } 21.085124 r.ChiSquare "chi2"
+    assertClose { Absolute = 1e-6; Relative = 0.0 } 0.332116 r.PValue "p"
+    Assert.That(r.Ndf, equalTo 19)
+    // The second picture of the documentation: 17 more events in bin 15 give χ² = 32.33, p = 0.029.
+    let r17 = HistogramChiSquare.Compare(counts (rootUnweighted 17.0), h2, HistogramComparison.UnweightedWeighted)
+    assertClose { Absolute = 0.005; Relative = 0.0 } 32.33 r17.ChiSquare "chi2 (w = 17)"
+    assertClose { Absolute = 0.0005; Relative = 0.0 } 0.029 r17.PValue "p (w = 17)"
+
+[<Test>]
+let ``UU and WW match hand calculations`` () =
+    // UU: (10, 20) vs (20, 10): Σ (30·10 − 30·20)²/(30·30·(30)) ·2 = 20/3, ndf 1; scipy chi2.sf(20/3, 1).
+    let uu = HistogramChiSquare.Compare(counts [| 10.0; 20.0 |], counts [| 20.0; 10.0 |], HistogramComparison.UnweightedUnweighted)
+    assertClose veryHigh (20.0 / 3.0) uu.ChiSquare "UU chi2"
+    assertClose high 0.009823274507519235 uu.PValue "UU p (scipy chi2.sf)"
+    // WW: sums 6 and 6; bin 1: 36/(36·3 + 36·2) = 0.2, bin 2: 36/(36·3 + 36·8) = 1/11.
+    let ww = HistogramChiSquare.Compare(hist [| 2.0; 4.0 |] [| 2.0; 8.0 |], hist [| 3.0; 3.0 |] [| 3.0; 3.0 |], HistogramComparison.WeightedWeighted)
+    assertClose veryHigh (0.2 + 1.0 / 11.0) ww.ChiSquare "WW chi2"
+    assertClose high 0.5896385516265671 ww.PValue "WW p (scipy chi2.sf)"
+
+[<Test>]
+let ``bins empty in both histograms remove a degree of freedom`` () =
+    let r = HistogramChiSquare.Compare(counts [| 5.0; 0.0; 7.0; 0.0 |], counts [| 6.0; 0.0; 4.0; 0.0 |], HistogramComparison.UnweightedUnweighted)
+    Assert.That(r.Ndf, equalTo 1)
+
+let private positiveCounts =
+    gen {
+        let! bins = Gen.choose (2, 12)
+        let! a = Gen.arrayOfLength bins (Gen.choose (1, 200) |> Gen.map float)
+        let! b = Gen.arrayOfLength bins (Gen.choose (1, 200) |> Gen.map float)
+        return a, b
+    }
+
+[<Property(MaxTest = 100)>]
+let ``with unit weights and equal totals WW reduces to UU`` () =
+    // (N m − M n)²/(N² m + M² n) = (M n − N m)²/(N M (n + m)) when N = M and s² = counts.
+    let sameTotal = gen {
+        let! a, _ = positiveCounts
+        let! b = Gen.shuffle a
+        return a, b }
+    Prop.forAll (Arb.fromGen sameTotal) (fun (a, b) ->
+        let uu = HistogramChiSquare.Compare(counts a, counts b, HistogramComparison.UnweightedUnweighted).ChiSquare
+        let ww = HistogramChiSquare.Compare(counts a, counts b, HistogramComparison.WeightedWeighted).ChiSquare
+        isClose high uu ww)
+
+[<Property(MaxTest = 100)>]
+let ``chi2 is zero for proportional histograms and symmetric for UU and WW`` () =
+    Prop.forAll (Arb.fromGen positiveCounts) (fun (a, b) ->
+        let uu x y = HistogramChiSquare.Compare(counts x, counts y, HistogramComparison.UnweightedUnweighted).ChiSquare
+        let ww x y = HistogramChiSquare.Compare(counts x, counts y, HistogramComparison.WeightedWeighted).ChiSquare
+        abs (uu a (Array.map ((*) 3.0) a)) < 1e-9
+        && isClose veryHigh (uu a b) (uu b a) && isClose veryHigh (ww a b) (ww b a))
+
+[<Test>]
+let ``chi2 p-values agree with scipy chi2 sf, far into the tail`` () =
+    for chi2, ndf, expected in [ 3.0, 2, 0.22313016014842982; 30.0, 10, 0.000856641210775301
+                                 100.0, 19, 5.355560750435117e-13; 500.0, 19, 5.587489434461123e-94 ] do
+        assertClose { Absolute = 0.0; Relative = 1e-9 } expected (HistogramChiSquare.PValue(chi2, ndf)) (sprintf "chi2.sf(%g, %d)" chi2 ndf)
+
+[<Test>]
+let ``sample overload picks UU, UW or WW from the weights`` () =
+    let a = Array.init 100 (fun i -> float (i % 10))
+    let b = Array.init 80 (fun i -> float ((i * 3) % 10))
+    let edges = Histogram.UniformEdges(0.0, 10.0, 5)
+    let opts = BootstrapOptions(20, 1)
+    Assert.That(HistogramChiSquare.Test(a, b, edges, bootstrap = opts).Comparison, equalTo HistogramComparison.UnweightedUnweighted)
+    Assert.That(HistogramChiSquare.Test(a, b, edges, null, Array.create 80 2.0, opts).Comparison, equalTo HistogramComparison.UnweightedWeighted)
+    Assert.That(HistogramChiSquare.Test(a, b, edges, Array.create 100 2.0, null, opts).Comparison, equalTo HistogramComparison.UnweightedWeighted)
+    Assert.That(HistogramChiSquare.Test(a, b, edges, Array.create 100 2.0, Array.create 80 2.0, opts).Comparison, equalTo HistogramComparison.WeightedWeighted)
+
+// ---- JSD and separation power ----
+
+[<Test>]
+let ``JSD in bits and separation power match hand calculations`` () =
+    let p, q = counts [| 1.0; 1.0 |], counts [| 2.0; 0.0 |]
+    // scipy: jensenshannon([.5, .5], [1, 0], base=2)**2 = 0.3112781244591328.
+    assertClose veryHigh 0.3112781244591328 (HistogramDivergences.JensenShannonValue(p, q)) "JSD"
+    // ½ [(0.5 − 1)²/1.5 + 0.5²/0.5] = 1/3.
+    assertClose veryHigh (1.0 / 3.0) (HistogramDivergences.SeparationPowerValue(p, q)) "separation power"
+    // Disjoint supports: both reach their maximum 1.
+    assertClose veryHigh 1.0 (HistogramDivergences.JensenShannonValue(counts [| 3.0; 0.0 |], counts [| 0.0; 5.0 |])) "JSD disjoint"
+    assertClose veryHigh 1.0 (HistogramDivergences.SeparationPowerValue(counts [| 3.0; 0.0 |], counts [| 0.0; 5.0 |])) "SP disjoint"
+
+[<Property(MaxTest = 100)>]
+let ``JSD and separation power are in 0..1, symmetric, zero for proportional histograms`` () =
+    Prop.forAll (Arb.fromGen positiveCounts) (fun (a, b) ->
+        let j x y = HistogramDivergences.JensenShannonValue(counts x, counts y)
+        let s x y = HistogramDivergences.SeparationPowerValue(counts x, counts y)
+        let inRange v = v >= 0.0 && v <= 1.0
+        inRange (j a b) && inRange (s a b)
+        && isClose veryHigh (j a b) (j b a) && isClose veryHigh (s a b) (s b a)
+        && abs (j a (Array.map ((*) 2.0) a)) < 1e-12 && abs (s a (Array.map ((*) 2.0) a)) < 1e-12)
+
+[<Property(MaxTest = 50)>]
+let ``integer weights equal repeated events for the histogram metrics`` () =
+    let withCounts = gen {
+        let! a = sample
+        let! b = sample
+        let! ka = Gen.arrayOfLength a.Length (Gen.choose (1, 3))
+        return a, b, ka }
+    Prop.forAll (Arb.fromGen withCounts) (fun (a, b, ka) ->
+        let rep = Array.concat (Array.map2 (fun x k -> Array.create k x) a ka)
+        let edges = Histogram.PooledUniformEdges(a, b, 7)
+        let opts = BootstrapOptions(2, 1)
+        isClose high (HistogramDivergences.JensenShannon(rep, b, edges, bootstrap = opts).Value)
+                     (HistogramDivergences.JensenShannon(a, b, edges, Array.map float ka, null, opts).Value)
+        && isClose high (HistogramDivergences.SeparationPower(rep, b, edges, bootstrap = opts).Value)
+                        (HistogramDivergences.SeparationPower(a, b, edges, Array.map float ka, null, opts).Value))
+
+[<Test>]
+let ``negative weights are refused by JSD and separation power`` () =
+    let ex = Assert.Throws<ArgumentException>(fun () ->
+        HistogramDivergences.JensenShannon([| 1.0; 2.0 |], [| 1.0 |], [| 0.0; 3.0 |], [| 1.0; -0.5 |], null) |> ignore)
+    Assert.That(ex.Message, Does.Contain "non-negative")

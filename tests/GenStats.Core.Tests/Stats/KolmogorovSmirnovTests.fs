@@ -1,0 +1,153 @@
+/// Fixed replay seed: every run draws the same cases, so a failure always reproduces.
+[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
+module GenStats.Tests.Stats.KolmogorovSmirnovTests
+
+open System
+open NUnit.Framework
+open FsCheck
+open FsCheck.FSharp
+open FsCheck.NUnit
+open GenStats.Stats
+open GenStats.Tests.Tolerance
+open GenStats.Tests.Generators
+
+/// NUnit 4 overloads of Is.EqualTo are ambiguous for F# arrays; box the expectation.
+let inline private equalTo (expected: 'T) = Is.EqualTo(box expected)
+
+/// x_i = (i·mult + offset) mod 1, i = 1…n: samples that Python reproduces bit for bit.
+let private sequence n (mult: float) (offset: float) = Array.init n (fun k -> (float (k + 1) * mult + offset) % 1.0)
+
+let private phi = 0.6180339887498949
+let private rho = 0.7548776662466927
+
+/// sup|F − G| by brute force: evaluate both weighted ECDFs at every sample point.
+let private bruteForceKs (a: float[]) (wa: float[]) (b: float[]) (wb: float[]) =
+    let ecdf (xs: float[]) (ws: float[]) t =
+        (Array.fold2 (fun s x w -> if x <= t then s + w else s) 0.0 xs ws) / Array.sum ws
+    Array.append a b |> Array.map (fun t -> abs (ecdf a wa t - ecdf b wb t)) |> Array.max
+
+let private ones (xs: float[]) = Array.create xs.Length 1.0
+
+// ---- Reference values from scipy 1.10.1 (Debian python3-scipy), computed with
+//      a = seq(n1, φ, 0), b = seq(n2, ρ, 0.05) ** power;  stats.ks_2samp(a, b) (method='auto')
+//      and stats.ks_2samp(a, b, method='asymp') ----
+
+let private scipyKs =
+    [ // n1, n2, power, D, p (auto), p (asymp)
+      30, 45, 1.3, 0.13333333333333333, 0.880200562153877, 0.8652896834155508
+      60, 50, 2.0, 0.24333333333333335, 0.06638711945650491, 0.06821526873267847
+      200, 150, 1.15, 0.051666666666666666, 0.9683456153237207, 0.9666898636264558
+      3000, 2000, 1.15, 0.051333333333333335, 0.003493954421276093, 0.0034551038812381226
+      9000, 10000, 1.03, 0.011022222222222221, 0.607922565444826, 0.6086486136471501
+      20000, 15000, 1.06, 0.02150000000000002, 0.0007132445258198688, 0.0007132445258198688
+      12000, 400, 1.3, 0.09608333333333335, 0.0014630126713449812, 0.0014630126713449812 ]
+
+[<Test>]
+let ``statistic and p-values agree with scipy ks_2samp (exact and asymptotic)`` () =
+    for n1, n2, power, d, pAuto, pAsymp in scipyKs do
+        let a = sequence n1 phi 0.0
+        let b = sequence n2 rho 0.05 |> Array.map (fun x -> x ** power)
+        let what = sprintf "n1=%d n2=%d" n1 n2
+        assertClose veryHigh d (KolmogorovSmirnov.Distance(a, b)) (what + " D")
+        assertClose { Absolute = 1e-12; Relative = 1e-8 } pAuto (KolmogorovSmirnov.PValue(a, b)) (what + " p auto")
+        assertClose { Absolute = 1e-12; Relative = 1e-8 } pAsymp
+            (KolmogorovDistribution.TwoSampleAsymptoticPValue(float n1, float n2, d)) (what + " p asymp")
+
+[<Test>]
+let ``exact p-values of small samples agree with scipy method exact`` () =
+    // stats.ks_2samp(seq(8, φ, 0), seq(7, 0.1, 0.05), method='exact') etc.
+    assertClose veryHigh 0.9104895104895104 (KolmogorovDistribution.TwoSampleExactPValue(8, 7, 0.25)) "8 vs 7"
+    assertClose veryHigh 0.9101411938912544 (KolmogorovDistribution.TwoSampleExactPValue(20, 13, 0.18076923076923077)) "20 vs 13"
+    assertClose veryHigh 0.6796015937330274 (KolmogorovDistribution.TwoSampleExactPValue(40, 35, 0.15714285714285714)) "40 vs 35"
+    // Complete separation of n and m events: p = 2/C(n+m, n). C(10, 5) = 252.
+    assertClose veryHigh (2.0 / 252.0) (KolmogorovDistribution.TwoSampleExactPValue(5, 5, 1.0)) "separated 5 vs 5"
+    assertClose veryHigh (2.0 / 184756.0) (KolmogorovSmirnov.PValue([| 1.0 .. 10.0 |], [| 11.0 .. 20.0 |])) "separated 10 vs 10"
+
+[<Test>]
+let ``one-sample two-sided distribution agrees with scipy kstwo sf in every regime`` () =
+    // scipy.stats.kstwo.sf(x, n), scipy 1.10.1.
+    let cases =
+        [ 10, 0.05, 1.0; 10, 0.2, 0.7487190399999999; 10, 0.5, 0.00777741; 10, 0.7, 1.9544800000000034e-05
+          10, 0.95, 1.9531250000000172e-13; 100, 0.05, 0.9532159710635725; 100, 0.15, 0.019839242125643017
+          100, 0.3, 1.7719869892662917e-08; 1000, 0.01, 0.9999496745370611; 1000, 0.03, 0.3226902143914636
+          1000, 0.05, 0.013012074781090332; 1000, 0.1, 3.703687096817711e-09; 200000, 0.001, 0.9881500208855729
+          200000, 0.003, 0.0545369786611305; 200000, 0.005, 9.049367287273853e-05; 500000, 0.0005, 0.9996286945544336
+          500000, 0.002, 0.036582179671620585; 5000, 0.02, 0.03613941395325637; 150, 0.01, 1.0 ]
+    for n, x, expected in cases do
+        assertClose { Absolute = 1e-12; Relative = 1e-8 } expected (KolmogorovDistribution.OneSampleSurvival(n, x)) (sprintf "kstwo n=%d x=%g" n x)
+
+[<Test>]
+let ``one-sided Smirnov tail agrees with scipy special smirnov`` () =
+    for n, x, expected in [ 10, 0.3, 0.1354635556; 1000, 0.05, 0.006506037390545166; 100000, 0.01, 2.046639011774627e-09 ] do
+        assertClose { Absolute = 1e-15; Relative = 1e-8 } expected (KolmogorovDistribution.SmirnovSurvival(n, x)) (sprintf "smirnov n=%d" n)
+
+[<Test>]
+let ``test result carries bootstrap uncertainty, sizes and the p-value method`` () =
+    let a = sequence 300 phi 0.0
+    let b = sequence 200 rho 0.05 |> Array.map (fun x -> x ** 1.5)
+    let r = KolmogorovSmirnov.Test(a, b, bootstrap = BootstrapOptions(100, 5))
+    Assert.That(r.PValueMethod, equalTo "exact")
+    Assert.That((r.EffectiveSizeA, r.EffectiveSizeB), equalTo((300.0, 200.0)))
+    // The bootstrap SD of D is of order √(1/n1 + 1/n2) ≈ 0.09 — well inside (0.2×, 2×) of it.
+    Assert.That(r.Uncertainty, Is.InRange(0.2 * sqrt (1.0 / 300.0 + 1.0 / 200.0), 2.0 * sqrt (1.0 / 300.0 + 1.0 / 200.0)))
+    let again = KolmogorovSmirnov.Test(a, b, bootstrap = BootstrapOptions(100, 5))
+    Assert.That(again.Uncertainty, equalTo r.Uncertainty)
+    let weighted = KolmogorovSmirnov.Test(a, b, ones a, ones b, BootstrapOptions(10, 5))
+    Assert.That(weighted.PValueMethod, equalTo "asymptotic-effective-sizes")
+
+// ---- Properties ----
+
+[<Property(MaxTest = 100)>]
+let ``D is the brute-force supremum, weighted, and lies in 0..1`` () =
+    Prop.forAll (Arb.fromGen (Gen.zip weightedSample weightedSample)) (fun ((a, wa), (b, wb)) ->
+        let d = KolmogorovSmirnov.Distance(a, b, wa, wb)
+        isClose high (bruteForceKs a wa b wb) d && d >= 0.0 && d <= 1.0 + 1e-12)
+
+[<Property(MaxTest = 100)>]
+let ``D is zero on identical samples, symmetric and unchanged by permutations`` () =
+    Prop.forAll (Arb.fromGen (Gen.zip weightedSampleScaleAndPermutation weightedSample)) (fun ((a, wa, _, perm), (b, wb)) ->
+        let ap = perm |> Array.map (fun i -> a.[i])
+        let wp = perm |> Array.map (fun i -> wa.[i])
+        KolmogorovSmirnov.Distance(a, a, wa, wa) = 0.0
+        && isClose veryHigh (KolmogorovSmirnov.Distance(a, b, wa, wb)) (KolmogorovSmirnov.Distance(b, a, wb, wa))
+        && isClose high (KolmogorovSmirnov.Distance(a, b, wa, wb)) (KolmogorovSmirnov.Distance(ap, b, wp, wb)))
+
+[<Property(MaxTest = 100)>]
+let ``D is invariant under strictly monotone maps, increasing or decreasing`` () =
+    Prop.forAll (Arb.fromGen (Gen.zip sample sample)) (fun (a, b) ->
+        let d = KolmogorovSmirnov.Distance(a, b)
+        let cube (x: float) = x * x * x + x
+        let shifted = KolmogorovSmirnov.Distance(a |> Array.map cube, b |> Array.map cube)
+        let squash (x: float) = 1.0 / (1.0 + exp (-x / 300.0))
+        let logistic = KolmogorovSmirnov.Distance(a |> Array.map squash, b |> Array.map squash)
+        // A decreasing map turns F into a survival function; sup|F − G| takes the same values.
+        let flipped = KolmogorovSmirnov.Distance(a |> Array.map (fun x -> -(cube x)), b |> Array.map (fun x -> -(cube x)))
+        isClose veryHigh d shifted && isClose veryHigh d logistic && isClose veryHigh d flipped)
+
+[<Property(MaxTest = 100)>]
+let ``unit weights equal no weights and integer weights equal repeated events`` () =
+    let withCounts = gen {
+        let! a = sample
+        let! b = sample
+        let! ka = Gen.arrayOfLength a.Length (Gen.choose (1, 4))
+        return a, b, ka }
+    Prop.forAll (Arb.fromGen withCounts) (fun (a, b, ka) ->
+        let repeated = Array.concat (Array.map2 (fun x k -> Array.create k x) a ka)
+        isClose veryHigh (KolmogorovSmirnov.Distance(a, b)) (KolmogorovSmirnov.Distance(a, b, ones a, ones b))
+        && isClose high (KolmogorovSmirnov.Distance(repeated, b)) (KolmogorovSmirnov.Distance(a, b, Array.map float ka, null)))
+
+[<Property(MaxTest = 30)>]
+let ``exact p-values lie in 0..1 and fall as D grows`` () =
+    Prop.forAll (Arb.fromGen (Gen.zip (Gen.choose (1, 40)) (Gen.choose (1, 40)))) (fun (n1, n2) ->
+        let ps = [ 0.0 .. 0.05 .. 1.0 ] |> List.map (fun d -> KolmogorovDistribution.TwoSampleExactPValue(n1, n2, d))
+        List.forall (fun p -> p >= 0.0 && p <= 1.0) ps
+        && ps |> List.pairwise |> List.forall (fun (p, q) -> q <= p + 1e-12))
+
+[<Test>]
+let ``bad input is rejected with the argument named`` () =
+    let ex = Assert.Throws<ArgumentException>(fun () -> KolmogorovSmirnov.Distance([||], [| 1.0 |]) |> ignore)
+    Assert.That(ex.ParamName, equalTo "a")
+    let ex = Assert.Throws<ArgumentException>(fun () -> KolmogorovSmirnov.Distance([| 1.0 |], [| nan |]) |> ignore)
+    Assert.That(ex.ParamName, equalTo "b")
+    let ex = Assert.Throws<ArgumentException>(fun () -> KolmogorovSmirnov.Distance([| 1.0; 2.0 |], [| 1.0 |], [| 1.0; -1.0 |]) |> ignore)
+    Assert.That(ex.ParamName, equalTo "weightsA")
