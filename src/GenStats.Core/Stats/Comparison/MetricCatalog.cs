@@ -1,4 +1,6 @@
 using GenStats.Data;
+using GenStats.Stats.Classifier;
+using GenStats.Stats.PrecisionRecall;
 
 namespace GenStats.Stats;
 
@@ -39,8 +41,22 @@ public static class MetricCatalog
             (a, wa, b, wb, o) => MetricValue.From(
                 HistogramDivergences.SeparationPower(a, b, Histogram.PooledUniformEdges(a, b, o.HistogramBins), wa, wb, o.Bootstrap),
                 ("bins", o.HistogramBins))),
-        // Multi-dimensional metrics are registered here, one line each, e.g.
-        // MultiDimensional("energy_nd", "energy distance in d dimensions", (a, wa, b, wb, o) => EnergyDistanceNd.Compute(a, b, wa, wb, o.Bootstrap)),
+        // Multi-dimensional metrics: one line each.
+        MultiDimensional("precision", "prdc precision (Naeem et al.: k = 5, k-th neighbour radii excluding self, strict <)",
+            (a, wa, b, wb, o) => Prdc.Precision(a, wa, b, wb)),
+        MultiDimensional("recall", "prdc recall (k = 5)", (a, wa, b, wb, o) => Prdc.Recall(a, wa, b, wb)),
+        MultiDimensional("density", "prdc density (k = 5)", (a, wa, b, wb, o) => Prdc.Density(a, wa, b, wb)),
+        MultiDimensional("coverage", "prdc coverage (k = 5)", (a, wa, b, wb, o) => Prdc.Coverage(a, wa, b, wb)),
+        MultiDimensional("improved_precision", "improved precision (Kynkäänniemi et al.: k = 3, <=)",
+            (a, wa, b, wb, o) => ImprovedPrecisionRecall.Precision(a, wa, b, wb)),
+        MultiDimensional("improved_recall", "improved recall (k = 3, <=)",
+            (a, wa, b, wb, o) => ImprovedPrecisionRecall.Recall(a, wa, b, wb)),
+        MultiDimensional("prd_f8", "PRD F₈, recall-like (Sajjadi et al.: k-means on the union, 20 clusters, 10 runs, 1001 angles)",
+            (a, wa, b, wb, o) => PrdCurve.F8(a, wa, b, wb, new PrdOptions(Seed: o.Seed))),
+        MultiDimensional("prd_f1_8", "PRD F₁/₈, precision-like",
+            (a, wa, b, wb, o) => PrdCurve.F1Over8(a, wa, b, wb, new PrdOptions(Seed: o.Seed))),
+        MultiDimensional("classifier_auc", "classifier two-sample test: held-out ROC AUC of logistic regression (0.5 = indistinguishable)",
+            (a, wa, b, wb, o) => ClassifierTest.Auc(a, wa, b, wb, new ClassifierTestOptions(Seed: o.Seed))),
     ];
 
     /// <summary>Every registered metric, in registration order.</summary>
