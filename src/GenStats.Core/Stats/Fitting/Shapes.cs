@@ -214,3 +214,13 @@ internal static class Precise
         return u == 1.0 ? x : Math.Log(u) * x / (u - 1.0);
     }
 }
+
+/// <summary>Normal-distribution helpers shared with the physics simulators.</summary>
+public static class StandardNormal
+{
+    /// <summary>Φ(b) − Φ(a) for the standard normal, accurate in both tails.</summary>
+    public static double Mass(double a, double b) => ShapeMath.NormalMass(a, b);
+
+    /// <summary>The standard normal CDF Φ(z).</summary>
+    public static double Cdf(double z) => 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-z / Math.Sqrt(2));
+}
