@@ -218,7 +218,60 @@ public static class ExtendedMaximumLikelihood
         if (best is null)
             return Failure(specs, species, model, full.Events, string.Join("; ", notes));
 
+        PolishYields(full, specs, best, species.Length);
         return Finish(full, specs, species, model, floating, best, scaleH, notes, iterations, options);
+    }
+
+    /// <summary>
+    /// Newton steps on the floating yields with the shapes fixed, using the exact gradient
+    /// 1 − Σ_e f_k/D and Hessian Σ_e f_k f_j/D². BFGS on numerical gradients stops at a
+    /// gradient of ~1e-5 σ; this makes ∂(−ln L)/∂N_k vanish to rounding, which is what the sPlot
+    /// sum rules (Σ_e sW_k = N_k, Σ_k sW_k(e) = 1) rest on.
+    /// </summary>
+    private static void PolishYields(Likelihood lk, Spec[] specs, double[] theta, int k)
+    {
+        var free = Enumerable.Range(0, k).Where(i => !specs[i].Fixed).ToArray();
+        if (free.Length == 0) return;
+        var f = lk.Densities(theta);
+        int n = lk.Events;
+        for (int iteration = 0; iteration < 20; iteration++)
+        {
+            var gradient = new double[free.Length];
+            var hessian = new double[free.Length, free.Length];
+            var gSums = free.Select(_ => new CompensatedSum()).ToArray();
+            var hSums = new CompensatedSum[free.Length, free.Length];
+            for (int e = 0; e < n; e++)
+            {
+                double d = 0;
+                for (int c = 0; c < k; c++) d += theta[c] * f[c][e];
+                if (!(d > 0)) return; // cannot happen at a valid minimum; leave the BFGS point alone
+                double invD = 1 / d;
+                for (int a = 0; a < free.Length; a++)
+                {
+                    double fa = f[free[a]][e] * invD;
+                    gSums[a].Add(fa);
+                    for (int b = a; b < free.Length; b++) hSums[a, b].Add(fa * f[free[b]][e] * invD);
+                }
+            }
+            for (int a = 0; a < free.Length; a++)
+            {
+                gradient[a] = 1 - gSums[a].Value;
+                for (int b = a; b < free.Length; b++) { hessian[a, b] = hSums[a, b].Value; hessian[b, a] = hessian[a, b]; }
+            }
+            Vector<double> step;
+            try { step = Matrix<double>.Build.DenseOfArray(hessian).Cholesky().Solve(Vector<double>.Build.DenseOfArray(gradient)); }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException) { return; }
+            var trial = (double[])theta.Clone();
+            double largest = 0;
+            for (int a = 0; a < free.Length; a++)
+            {
+                trial[free[a]] -= step[a];
+                largest = Math.Max(largest, Math.Abs(step[a]) / (Math.Abs(theta[free[a]]) + 1));
+            }
+            if (double.IsNaN(lk.MinusLogL(trial)) || !(lk.MinusLogL(trial) <= lk.MinusLogL(theta) + 1e-9)) return;
+            Array.Copy(trial, theta, theta.Length);
+            if (largest < 1e-13) return;
+        }
     }
 
     /// <summary>BFGS stages until the gradient at a stage's start is below tolerance; null if none succeeded.</summary>

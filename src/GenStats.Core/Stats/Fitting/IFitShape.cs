@@ -38,3 +38,29 @@ public interface IFitShape
     /// </summary>
     void Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> p, double lo, double hi, Span<double> output);
 }
+
+/// <summary>Array-based helpers over <see cref="IFitShape"/> (convenient from F# and for one-off evaluations).</summary>
+public static class FitShapes
+{
+    /// <summary>The normalised density of <paramref name="shape"/> at one point.</summary>
+    public static double Density(IFitShape shape, double x, double[] parameters, double lo, double hi)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        var output = new double[1];
+        shape.Evaluate([x], parameters, lo, hi, output);
+        return output[0];
+    }
+
+    /// <summary>The normalised density of <paramref name="shape"/> at every point of <paramref name="x"/>.</summary>
+    public static double[] Densities(IFitShape shape, double[] x, double[] parameters, double lo, double hi)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(x);
+        var output = new double[x.Length];
+        shape.Evaluate(x, parameters, lo, hi, output);
+        return output;
+    }
+
+    /// <summary>The starting values of a shape's parameters, in order.</summary>
+    public static double[] InitialValues(IFitShape shape) => shape.Parameters.Select(p => p.Initial).ToArray();
+}

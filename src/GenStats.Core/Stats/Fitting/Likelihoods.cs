@@ -17,6 +17,9 @@ internal abstract class Likelihood
     /// <summary>−ln L at θ (yields θ[0..K−1], then shape parameters).</summary>
     public abstract double MinusLogL(double[] theta);
 
+    /// <summary>Normalised per-event densities (species × events) at θ.</summary>
+    public abstract double[][] Densities(double[] theta);
+
     /// <summary>The same likelihood on every stride-th event (for the warm start).</summary>
     public abstract Likelihood Subsample(int stride);
 
@@ -87,7 +90,7 @@ internal sealed class ShapeLikelihood(double[] x, FitModel model, int[] offsets,
     }
 
     /// <summary>Normalised densities (species × events) at θ.</summary>
-    public double[][] Densities(double[] theta)
+    public override double[][] Densities(double[] theta)
     {
         var result = new double[Species][];
         for (int c = 0; c < Species; c++)
@@ -108,6 +111,8 @@ internal sealed class DensityLikelihood(double[][] densities, bool parallel) : L
 
     public override Likelihood Subsample(int stride) =>
         new DensityLikelihood(densities.Select(d => Enumerable.Range(0, d.Length / stride).Select(i => d[i * stride]).ToArray()).ToArray(), parallel);
+
+    public override double[][] Densities(double[] theta) => densities;
 
     public override double MinusLogL(double[] theta)
     {

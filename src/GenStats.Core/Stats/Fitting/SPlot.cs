@@ -9,8 +9,9 @@ namespace GenStats.Stats;
 /// </summary>
 /// <param name="Species">Species names, in the order of the rows of <see cref="Weights"/>.</param>
 /// <param name="Yields">The yields N_k used.</param>
-/// <param name="Weights">sWeights, species × events. Per event they sum to 1 over species (always);
-/// per species they sum to its yield when the yields are the maximum-likelihood ones.</param>
+/// <param name="Weights">sWeights, species × events. When the yields maximise the extended
+/// likelihood for these densities, per event they sum to 1 over species and per species they sum
+/// to its yield (both rules follow from ∂(−ln L)/∂N_k = 1 − Σ_e f_k/D = 0).</param>
 /// <param name="Covariance">V, the yield covariance matrix of the sPlot (species × species).</param>
 public sealed record SPlotResult(string[] Species, double[] Yields, double[][] Weights, double[,] Covariance)
 {
@@ -68,16 +69,25 @@ public static class SPlot
                 inverseV[a, b] = s.Value;
                 inverseV[b, a] = s.Value;
             }
+        const string singular = "The matrix Σ f_n f_j / (Σ N f)² is singular: two species have (nearly) the same shape in the discriminating variable, so no sWeights exist.";
         Matrix<double> v;
         try
         {
-            v = Matrix<double>.Build.DenseOfArray(inverseV).Cholesky().Solve(Matrix<double>.Build.DenseIdentity(k));
+            var m = Matrix<double>.Build.DenseOfArray(inverseV);
+            var cholesky = m.Cholesky();
+            // det / Π diagonal = Π (1 − squared partial correlations): near 0 means degenerate species.
+            double diagonalProduct = 1;
+            for (int a = 0; a < k; a++) diagonalProduct *= inverseV[a, a];
+            if (!(cholesky.Determinant / diagonalProduct > 1e-10)) throw new ArgumentException(singular, nameof(densities));
+            v = cholesky.Solve(Matrix<double>.Build.DenseIdentity(k));
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (InvalidOperationException e)
         {
-            throw new ArgumentException(
-                "The matrix Σ f_n f_j / (Σ N f)² is singular: two species have (nearly) the same shape in the discriminating variable, so no sWeights exist.",
-                nameof(densities), e);
+            throw new ArgumentException(singular, nameof(densities), e);
+        }
+        catch (ArgumentException e) when (e.ParamName != nameof(densities))
+        {
+            throw new ArgumentException(singular, nameof(densities), e);
         }
         var weights = new double[k][];
         for (int a = 0; a < k; a++)
