@@ -8,6 +8,6 @@ public static class Suites
         ["stats"] = () => Console.WriteLine("(no stats benchmarks yet)"),
         ["engine"] = () => Console.WriteLine("(no engine benchmarks yet)"),
         ["models"] = () => Console.WriteLine("(no models benchmarks yet)"),
-        ["physics"] = () => Console.WriteLine("(no physics benchmarks yet)"),
+        ["physics"] = PhysicsBench.Run,
     };
 }

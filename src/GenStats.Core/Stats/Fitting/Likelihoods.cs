@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Buffers;
 
 namespace GenStats.Stats;
@@ -74,14 +75,16 @@ internal sealed class ShapeLikelihood(double[] x, FitModel model, int[] offsets,
                     model.Components[c].Shape.Evaluate(xs, theta.AsSpan(offsets[c], shape.Parameters.Count),
                         model.Low, model.High, buffer.AsSpan(c * length, length));
                 }
-                var sum = new CompensatedSum();
+                // Total density D = Σ N_c f_c into the first slot, then ln D with SIMD kernels.
+                var total = buffer.AsSpan(0, length);
+                TensorPrimitives.Multiply(total, theta[0], total);
+                for (int c = 1; c < k; c++)
+                    TensorPrimitives.MultiplyAdd(buffer.AsSpan(c * length, length), theta[c], total, total);
                 for (int i = 0; i < length; i++)
-                {
-                    double d = 0;
-                    for (int c = 0; c < k; c++) d += theta[c] * buffer[c * length + i];
-                    if (!(d > 0) || double.IsInfinity(d)) return double.NaN;
-                    sum.Add(Math.Log(d));
-                }
+                    if (!(total[i] > 0) || double.IsInfinity(total[i])) return double.NaN;
+                TensorPrimitives.Log(total, total);
+                var sum = new CompensatedSum();
+                for (int i = 0; i < length; i++) sum.Add(total[i]);
                 return sum.Value;
             }
             finally { ArrayPool<double>.Shared.Return(buffer); }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace GenStats.Stats;
 
 /// <summary>
@@ -25,12 +27,15 @@ public sealed record GaussianShape(double Mean, double Sigma) : IFitShape
         if (!(sigma > 0) || !double.IsFinite(mu)) { output.Fill(double.NaN); return; }
         double norm = sigma * ShapeMath.Sqrt2Pi * ShapeMath.NormalMass((lo - mu) / sigma, (hi - mu) / sigma);
         if (!(norm > 0)) { output.Fill(double.NaN); return; }
-        double inv = 1.0 / norm, invSigma = 1.0 / sigma;
-        for (int i = 0; i < x.Length; i++)
-        {
-            double t = (x[i] - mu) * invSigma;
-            output[i] = Math.Exp(-0.5 * t * t) * inv;
-        }
+        double invSigma = 1.0 / sigma;
+        // exp(−½t²)/norm with SIMD kernels: the likelihood of 10⁶ events evaluates this hundreds of times.
+        var o = output[..x.Length];
+        TensorPrimitives.Subtract(x, mu, o);
+        TensorPrimitives.Multiply(o, invSigma, o);
+        TensorPrimitives.Multiply(o, o, o);
+        TensorPrimitives.Multiply(o, -0.5, o);
+        TensorPrimitives.Exp(o, o);
+        TensorPrimitives.Multiply(o, 1.0 / norm, o);
     }
 }
 
@@ -135,8 +140,11 @@ public sealed record ExponentialShape(double Slope = 0.0) : IFitShape
         // Referenced to the end where the density is largest, so nothing overflows.
         double anchor = lambda < 0 ? lo : hi;
         double norm = lambda < 0 ? lambda / GenStats.Stats.Precise.ExpM1(lambda * width) : lambda / -GenStats.Stats.Precise.ExpM1(-lambda * width);
-        for (int i = 0; i < x.Length; i++)
-            output[i] = norm * Math.Exp(lambda * (x[i] - anchor));
+        var o = output[..x.Length];
+        TensorPrimitives.Subtract(x, anchor, o);
+        TensorPrimitives.Multiply(o, lambda, o);
+        TensorPrimitives.Exp(o, o);
+        TensorPrimitives.Multiply(o, norm, o);
     }
 }
 
