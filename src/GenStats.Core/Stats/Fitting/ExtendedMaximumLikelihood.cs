@@ -195,7 +195,7 @@ public static class ExtendedMaximumLikelihood
                 "the likelihood is not finite at the starting values: some event has a total density ≤ 0 or an invalid shape " +
                 "(check that every event lies inside the range, that starting yields are positive and shape parameters sensible)");
 
-        double[] scaleH = floating.Select(i => specs[i].Domain == ParameterDomain.Real ? specs[i].Scale : specs[i].Scale).ToArray();
+        double[] scaleH = floating.Select(i => specs[i].Scale).ToArray();
 
         // Warm start on an evenly spaced subsample; yields are rescaled to the full sample afterwards.
         if (options.WarmStartEvents > 0 && full.Events > 2 * options.WarmStartEvents)
@@ -280,14 +280,16 @@ public static class ExtendedMaximumLikelihood
     {
         if (floating.Length == 0) return theta;
         double[] current = theta;
+        // Curvature scales once per minimisation: later stages start closer and reuse them.
+        var scales = CurvatureScales(lk, specs, floating, current, scaleH);
         for (int stage = 0; stage < 6; stage++)
         {
-            var scales = CurvatureScales(lk, specs, floating, current, scaleH);
             var chart = ChartAround(specs, floating, current, scales);
             double offset = lk.MinusLogL(current);
-            var objective = ObjectiveFunction.Gradient(v => ValueAndGradient(lk, chart, v, offset));
             var (f0, g0) = ValueAndGradient(lk, chart, Vector<double>.Build.Dense(floating.Length), offset);
             if (g0.AbsoluteMaximum() < options.GradientTolerance) return current;
+            // BFGS starts by evaluating u = 0, which was just done: answer it from the cache.
+            var objective = ObjectiveFunction.Gradient(v => v.AbsoluteMaximum() == 0 ? (f0, g0.Clone()) : ValueAndGradient(lk, chart, v, offset));
             try
             {
                 var minimiser = new BfgsMinimizer(options.GradientTolerance, 1e-14, 1e-14, options.MaxIterations);
