@@ -8,7 +8,7 @@ public static class Suites
         ["stats"] = StatsSuite.Run,
         ["engine"] = Engine.EngineSuite.Run,
         ["models"] = () => Console.WriteLine("(no models benchmarks yet)"),
-        ["physics"] = () => Console.WriteLine("(no physics benchmarks yet)"),
+        ["physics"] = PhysicsBench.Run,
         ["stats-prdc"] = StatsPrdcBench.Run,
     };
 }

@@ -9,5 +9,7 @@ internal static class Commands
     {
         yield return DescribeCommand.Create();
         yield return CompareCommand.Create();
+        yield return ToyCommand.Create();
+        yield return SplotCommand.Create();
     }
 }

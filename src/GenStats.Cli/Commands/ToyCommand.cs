@@ -1,0 +1,71 @@
+using System.CommandLine;
+using GenStats.Data;
+using GenStats.Physics;
+
+namespace GenStats.Cli;
+
+/// <summary>
+/// `genstats toy rich|calib|lognormal|bimodal|ring --events N --seed S --out FILE`: writes a toy
+/// sample with known truth (see docs/readme/physics.md for every model and parameter).
+/// </summary>
+internal static class ToyCommand
+{
+    private static readonly string[] Kinds = ["rich", "calib", "lognormal", "bimodal", "ring"];
+
+    public static Command Create()
+    {
+        var kind = new Argument<string>("kind") { Description = "Which toy: rich, calib, lognormal, bimodal or ring." };
+        kind.AcceptOnlyFromAmong(Kinds);
+        var events = new Option<int>("--events") { Description = "Number of events (rows).", DefaultValueFactory = _ => 10_000 };
+        var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same file).", DefaultValueFactory = _ => 1 };
+        var output = new Option<FileInfo>("--out") { Description = "Output file (written atomically).", Required = true };
+        var separator = new Option<string?>("--separator") { Description = "tab or comma (default: tab for rich/calib, as LHCb calibration files; comma otherwise)." };
+        var signal = new Option<string>("--signal") { Description = "calib: signal mass shape, gauss or cb.", DefaultValueFactory = _ => "gauss" };
+        var background = new Option<string>("--background") { Description = "calib: background mass shape, exp or cheb2.", DefaultValueFactory = _ => "exp" };
+        var fraction = new Option<double>("--signal-fraction") { Description = "calib: fraction of signal probes.", DefaultValueFactory = _ => 0.4 };
+        var cut = new Option<double?>("--cut") { Description = "lognormal: keep x1, x2 below this value (the seed lectures use 12)." };
+        signal.AcceptOnlyFromAmong("gauss", "cb");
+        background.AcceptOnlyFromAmong("exp", "cheb2");
+        var command = new Command("toy", "Write a simulated sample with known truth: RICH particle ID, a D* calibration sample, or the LogNormal / bimodal / ring toys.")
+        {
+            kind, events, seed, output, separator, signal, background, fraction, cut,
+        };
+        command.SetAction(r => Run(r.GetValue(kind)!, r.GetValue(events), r.GetValue(seed), r.GetValue(output)!, r.GetValue(separator),
+            r.GetValue(signal)!, r.GetValue(background)!, r.GetValue(fraction), r.GetValue(cut)));
+        return command;
+    }
+
+    private static int Run(string kind, int events, int seed, FileInfo output, string? separator, string signal, string background, double fraction, double? cut)
+    {
+        try
+        {
+            if (events < 1) throw new ArgumentException($"--events is {events}; at least 1 event is required.");
+            char sep = (separator ?? (kind is "rich" or "calib" ? "tab" : "comma")) switch
+            {
+                "tab" or "\\t" => '\t',
+                "comma" or "," => ',',
+                var s => throw new ArgumentException($"--separator '{s}' is not supported; use tab or comma."),
+            };
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            Dataset data = kind switch
+            {
+                "rich" => CliProgress.Run("simulating RICH tracks", p => RichSimulator.Generate(new RichSampleOptions(events, seed), p)),
+                "calib" => CliProgress.Run("simulating calibration sample", p => CalibrationSample.Generate(new CalibrationOptions(events, seed, fraction,
+                    signal == "cb" ? SignalShapeKind.CrystalBall : SignalShapeKind.Gaussian,
+                    background == "cheb2" ? BackgroundShapeKind.Chebyshev2 : BackgroundShapeKind.Exponential), p)),
+                "lognormal" => LogNormalPair.Sample(events, seed, new LogNormalPairOptions(Cut: cut)),
+                "bimodal" => BimodalGaussian.Sample(events, seed),
+                "ring" => GaussianRing.Sample(events, seed),
+                _ => throw new ArgumentException($"Unknown toy '{kind}'; use one of {string.Join(", ", Kinds)}."),
+            };
+            Csv.Write(data, output.FullName, new CsvOptions(Separator: sep));
+            Console.WriteLine($"wrote {data.Count} events × {data.ColumnNames.Count} columns ({string.Join(", ", data.ColumnNames)}) to {output.FullName} in {started.Elapsed.TotalSeconds:F1} s");
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"genstats toy: {e.Message}");
+            return 1;
+        }
+    }
+}

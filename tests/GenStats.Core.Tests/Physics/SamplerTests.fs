@@ -1,0 +1,68 @@
+module GenStats.Tests.Physics.SamplerTests
+
+open System
+open NUnit.Framework
+open MathNet.Numerics.Distributions
+open MathNet.Numerics.Integration
+open GenStats.Physics
+open GenStats.Stats
+open GenStats.Tests.Tolerance
+open GenStats.Tests.Physics.TestHelpers
+
+let private n = 20_000
+let private bound = ksBound n 1e-6
+
+let private draw (f: Random -> float) seed = let rng = Random(seed: int) in Array.init n (fun _ -> f rng)
+
+[<Test>]
+let ``normal and exponential samplers match their exact CDFs`` () =
+    let normal = draw (fun r -> Samplers.Normal(r, 1.5, 2.0)) 11
+    Assert.That(ksDistance (fun x -> Normal.CDF(1.5, 2.0, x)) normal, Is.LessThan bound)
+    let expo = draw (fun r -> Samplers.Exponential(r, 3.0)) 12
+    Assert.That(ksDistance (fun x -> Exponential.CDF(1.0 / 3.0, x)) expo, Is.LessThan bound)
+    let gamma = draw (fun r -> Samplers.GammaInteger(r, 2, 0.6)) 13
+    Assert.That(ksDistance (fun x -> Gamma.CDF(2.0, 1.0 / 0.6, x)) gamma, Is.LessThan bound)
+
+[<TestCase(0.7)>]
+[<TestCase(4.2)>]
+[<TestCase(37.5)>]
+[<TestCase(2500.0)>]
+let ``Poisson sampler matches the exact CDF at every count`` (mean: float) =
+    let ks = draw (fun r -> float (Samplers.Poisson(r, mean))) (int mean + 5)
+    let counts = ks |> Array.countBy id |> Map.ofArray
+    let kmax = int (Array.max ks)
+    let mutable running = 0
+    let mutable worst = 0.0
+    for k in 0 .. kmax do
+        running <- running + (counts |> Map.tryFind (float k) |> Option.defaultValue 0)
+        worst <- max worst (abs (float running / float n - Poisson.CDF(mean, float k)))
+    // The DKW bound holds for discrete distributions too (it is conservative there).
+    Assert.That(worst, Is.LessThan bound, sprintf "λ = %g" mean)
+
+[<Test>]
+let ``Crystal Ball sampler matches the CDF of the normalised shape`` () =
+    let lo, hi, mu, sigma, alpha, nn = 1825.0, 1910.0, 1864.84, 7.0, 1.2, 2.5
+    let shape = CrystalBallShape(mu, sigma, alpha, nn)
+    let density x = FitShapes.Density(shape, x, [| mu; sigma; alpha; nn |], lo, hi)
+    // The analytic normalisation integrates to 1 (checked by quadrature, split at the tail junction).
+    let junction = mu - alpha * sigma
+    let integral = GaussLegendreRule.Integrate(density, lo, junction, 256) + GaussLegendreRule.Integrate(density, junction, hi, 256)
+    assertClose high 1.0 integral "∫ Crystal Ball"
+    let cdf x = if x <= junction then GaussLegendreRule.Integrate(density, lo, x, 64)
+                else GaussLegendreRule.Integrate(density, lo, junction, 64) + GaussLegendreRule.Integrate(density, junction, x, 64)
+    let sample = draw (fun r -> Samplers.CrystalBall(r, mu, sigma, alpha, nn, lo, hi)) 14 |> Array.take 5000
+    Assert.That(ksDistance cdf sample, Is.LessThan(ksBound 5000 1e-6))
+
+[<Test>]
+let ``truncated exponential sampler matches its CDF for both signs of the slope`` () =
+    for slope in [ -0.02; 0.015; 0.0 ] do
+        let lo, hi = 1825.0, 1910.0
+        let cdf x = if slope = 0.0 then (x - lo) / (hi - lo) else (exp (slope * (x - lo)) - 1.0) / (exp (slope * (hi - lo)) - 1.0)
+        let sample = draw (fun r -> Samplers.TruncatedExponential(r, slope, lo, hi)) 15
+        Assert.That(ksDistance cdf sample, Is.LessThan bound, sprintf "slope %g" slope)
+
+[<Test>]
+let ``the same seed gives the same draws`` () =
+    let a = draw (fun r -> Samplers.Poisson(r, 55.0) |> float) 99
+    let b = draw (fun r -> Samplers.Poisson(r, 55.0) |> float) 99
+    Assert.That(a, Is.EqualTo(box b))
