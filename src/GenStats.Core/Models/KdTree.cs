@@ -44,8 +44,10 @@ internal sealed class KdTree
             return id;
         }
         var keys = new double[end - start];
-        for (int i = start; i < end; i++) keys[i - start] = _points[_index[i]][dim];
-        Array.Sort(keys, _index, start, end - start);
+        var items = new int[end - start];
+        for (int i = start; i < end; i++) { items[i - start] = _index[i]; keys[i - start] = _points[_index[i]][dim]; }
+        Array.Sort(keys, items);
+        items.CopyTo(_index, start);
         int mid = (start + end) / 2;
         double split = _points[_index[mid]][dim];
         int left = Build(start, mid);
