@@ -8,5 +8,7 @@ internal static class Commands
     public static IEnumerable<Command> All()
     {
         yield return DescribeCommand.Create();
+        yield return TrainCommand.Create();
+        yield return SampleCommand.Create();
     }
 }
