@@ -9,7 +9,7 @@ internal static class CrossValidation
         var (points, w) = Subsample(whitened, weights, maxEvents, seed);
         var d2 = SquaredDistances(points);
         int dim = whitened[0].Length;
-        const int Grid = 24;
+        const int Grid = 16;
         double lo = Math.Log(0.05 * scott), hi = Math.Log(3 * scott);
         var logs = new double[Grid];
         var values = new double[Grid];
@@ -26,7 +26,7 @@ internal static class CrossValidation
         double phi = (Math.Sqrt(5) - 1) / 2;
         double c = b - phi * (b - a), e = a + phi * (b - a);
         double fc = Objective(d2, w, Math.Exp(c), dim), fe = Objective(d2, w, Math.Exp(e), dim);
-        while (b - a > 1e-4)
+        while (b - a > 1e-3)
         {
             if (fc > fe) { b = e; e = c; fe = fc; c = b - phi * (b - a); fc = Objective(d2, w, Math.Exp(c), dim); }
             else { a = c; c = e; fc = fe; e = a + phi * (b - a); fe = Objective(d2, w, Math.Exp(e), dim); }
@@ -50,14 +50,14 @@ internal static class CrossValidation
         return (chosen.Select(i => points[i]).ToArray(), chosen.Select(i => weights[i]).ToArray());
     }
 
-    /// <summary>Packed lower triangle of ‖uᵢ − uⱼ‖² (i &gt; j), row by row.</summary>
+    /// <summary>The full symmetric matrix of ‖uᵢ − uⱼ‖² (n × n; n ≤ the cross-validation cap).</summary>
     public static double[][] SquaredDistances(double[][] u)
     {
         var d2 = new double[u.Length][];
         Parallel.For(0, u.Length, i =>
         {
-            var row = new double[i];
-            for (int j = 0; j < i; j++) row[j] = KernelDensity.Distance2(u[i], u[j]);
+            var row = new double[u.Length];
+            for (int j = 0; j < u.Length; j++) row[j] = i == j ? 0 : KernelDensity.Distance2(u[i], u[j]);
             d2[i] = row;
         });
         return d2;
@@ -65,34 +65,38 @@ internal static class CrossValidation
 
     /// <summary>
     /// Weighted mean LOO log-likelihood in whitened units, without the −½ d log 2π − log det L
-    /// constant: Σⱼ wⱼ [log Σ_{i≠j} wᵢ exp(−D_ij/2h²) − log(W − wⱼ) − d log h] / Σⱼ wⱼ.
+    /// constant: Σⱼ wⱼ [log Σ_{i≠j} wᵢ exp(−D_ij/2h²) − log(W − wⱼ)] / Σⱼ wⱼ − d log h.
     /// </summary>
     public static double Objective(double[][] d2, double[] w, double h, int dimension)
     {
         int n = d2.Length;
         double inv = 1.0 / (2 * h * h);
-        double total = 0, weightSum = 0, all = 0;
+        double all = 0;
         foreach (double x in w) all += x;
         var logTerms = new double[n];
         Parallel.For(0, n, j =>
         {
-            if (w[j] <= 0) { logTerms[j] = 0; return; }
-            double max = double.NegativeInfinity;
-            for (int i = 0; i < n; i++)
-            {
-                if (i == j || w[i] <= 0) continue;
-                double e = Math.Log(w[i]) - D(d2, i, j) * inv;
-                if (e > max) max = e;
-            }
-            if (double.IsNegativeInfinity(max)) { logTerms[j] = double.NaN; return; }
+            if (w[j] <= 0) return;
+            var row = d2[j];
+            // Plain sum first; only when it underflows (isolated event, tiny h) redo it as a log-sum-exp.
             double s = 0;
             for (int i = 0; i < n; i++)
+                if (i != j) s += w[i] * Math.Exp(-row[i] * inv);
+            if (s > 1e-250)
             {
-                if (i == j || w[i] <= 0) continue;
-                s += Math.Exp(Math.Log(w[i]) - D(d2, i, j) * inv - max);
+                logTerms[j] = Math.Log(s) - Math.Log(all - w[j]);
+                return;
             }
-            logTerms[j] = max + Math.Log(s) - Math.Log(all - w[j]);
+            double max = double.NegativeInfinity;
+            for (int i = 0; i < n; i++)
+                if (i != j && w[i] > 0) max = Math.Max(max, Math.Log(w[i]) - row[i] * inv);
+            if (double.IsNegativeInfinity(max)) { logTerms[j] = double.NaN; return; }
+            double t = 0;
+            for (int i = 0; i < n; i++)
+                if (i != j && w[i] > 0) t += Math.Exp(Math.Log(w[i]) - row[i] * inv - max);
+            logTerms[j] = max + Math.Log(t) - Math.Log(all - w[j]);
         });
+        double total = 0, weightSum = 0;
         for (int j = 0; j < n; j++)
         {
             if (w[j] <= 0 || double.IsNaN(logTerms[j])) continue;
@@ -101,6 +105,4 @@ internal static class CrossValidation
         }
         return total / weightSum - dimension * Math.Log(h);
     }
-
-    private static double D(double[][] d2, int i, int j) => i > j ? d2[i][j] : d2[j][i];
 }

@@ -18,9 +18,10 @@ namespace GenStats.Models;
 /// </para>
 /// <para>
 /// Cross-validated bandwidth: h maximises the weighted leave-one-out log-likelihood
-/// Σⱼ wⱼ log(Σ_{i≠j} wᵢ N(zⱼ; zᵢ, h²Σ) / (Σw − wⱼ)) over a log-spaced grid of 24 factors in
+/// Σⱼ wⱼ log(Σ_{i≠j} wᵢ N(zⱼ; zᵢ, h²Σ) / (Σw − wⱼ)) over a log-spaced grid of 16 factors in
 /// [0.05, 3] × Scott's, refined by golden-section search between the best grid point's
-/// neighbours (to a relative 1e−4). A best factor on the grid edge is returned as is.
+/// neighbours (to a relative 1e−3 in h). Cost O(n² d) memory and time per evaluation, hence the
+/// cap <see cref="KdeOptions.CrossValidationEvents"/>. A best factor on the grid edge is returned as is.
 /// </para>
 /// Weights must be non-negative (a kernel mixture with negative weights is no density to sample).
 /// </summary>

@@ -133,7 +133,7 @@ let ``the KDE learns the 1-D mixture without mode collapse`` () =
     // bound set by the truth's own sample-to-sample spread: σ² = σ²_T(n) + σ²_T(m).
     let n, m = 2000, 20000
     let xs = bimodal 51 n
-    let k = KernelDensity.Fit(xs |> Array.map (fun x -> [| x |]), options = KdeOptions(Bandwidth = BandwidthRule.CrossValidated))
+    let k = KernelDensity.Fit(xs |> Array.map (fun x -> [| x |]), options = KdeOptions(Bandwidth = BandwidthRule.CrossValidated, CrossValidationEvents = 1000), seed = 5)
     let g = k.Sample(m, 9) |> Array.map (fun r -> r.[0])
     let both (v: float) = sqrt (v / float n + v / float m)
     assertWithin 4.0 (both 17.0) 0.0 (mean g) "mean"
