@@ -176,3 +176,48 @@ let ``sampling is deterministic per seed and rejects bad input`` () =
     Assert.Throws<ArgumentException>(fun () -> KernelDensity.Fit(dataset [| 2.0; 2.0; 2.0 |] None None) |> ignore) |> ignore
     Assert.Throws<InvalidOperationException>(fun () ->
         KernelDensity.Fit(dataset [| 1.0; 2.0; 5.0 |] (Some [| 0.0; 1.0; 3.0 |]) None).Sample(5, 1) |> ignore) |> ignore
+
+/// Squared energy distance (V-statistic) 2E|X−Y| − E|X−X'| − E|Y−Y'| between two 2-D samples.
+let private energy2 (xs: float[][]) (ys: float[][]) =
+    let meanDist (a: float[][]) (b: float[][]) =
+        let mutable s = 0.0
+        for p in a do
+            let p0, p1 = p.[0], p.[1]
+            for q in b do
+                let d0, d1 = p0 - q.[0], p1 - q.[1]
+                s <- s + sqrt (d0 * d0 + d1 * d1)
+        s / float (a.Length * b.Length)
+    2.0 * meanDist xs ys - meanDist xs xs - meanDist ys ys
+
+/// n points of the GANplifying ring: radius 1 + 0.1 ε, uniform angle.
+let private ring (seed: int) (n: int) =
+    let g = Normal seed
+    Array.init n (fun _ ->
+        let r = 1.0 + 0.1 * g.Next()
+        let t = 2.0 * Math.PI * g.Uniform()
+        [| r * cos t; r * sin t |])
+
+[<Test>]
+let ``the KDE and the library learn the 2-D ring within the truth's own energy-distance spread`` () =
+    // Reference: D² between independent truth samples of size n (20 pairs) has mean μ₀ and sd s₀;
+    // E[D²] scales as 1/a + 1/b, so a model trained on n events, drawn m = n times and compared
+    // with a fresh truth sample of n expects ≈ 1.5 μ₀ (training + generation + test fluctuations).
+    let n = 1500
+    let refs = Array.init 20 (fun i -> energy2 (ring (100 + i) n) (ring (200 + i) n))
+    let mu0 = Array.average refs
+    let s0 = sqrt (variance refs)
+    let bound = 1.5 * mu0 + 4.0 * 1.5 * s0
+    let train = ring 1 n
+    let test = ring 2 n
+    let data = GenStats.Data.Dataset.Create([| "a"; "b" |], [| column train 0; column train 1 |]).WithRoles([| "a"; "b" |])
+    let kde = KernelDensity.Fit(data, KdeOptions(Bandwidth = BandwidthRule.CrossValidated))
+    let lib = Library.Fit data
+    for name, model in [ "kde", kde :> IConditionalGenerator; "library", lib :> IConditionalGenerator ] do
+        let d2 = energy2 (model.Sample(n, 3)) test
+        TestContext.Out.WriteLine(sprintf "%s D2=%g mu0=%g s0=%g bound=%g h=%g" name d2 mu0 s0 bound kde.Factor)
+        Assert.That(d2, Is.LessThan bound, sprintf "%s: D² = %.3g, truth spread μ₀ = %.3g, s₀ = %.3g" name d2 mu0 s0)
+    // Power: a grossly oversmoothed KDE (h = 1, the ring filled in) must fail the same bound.
+    let blurred = KernelDensity.Fit(data, KdeOptions(Bandwidth = BandwidthRule.Fixed, Factor = 1.0))
+    let blurredD2 = energy2 (blurred.Sample(n, 3)) test
+    TestContext.Out.WriteLine(sprintf "blurred D2=%g" blurredD2)
+    Assert.That(blurredD2, Is.GreaterThan bound, "an oversmoothed KDE is detected")

@@ -110,6 +110,11 @@ let ``an unknown model type or inconsistent content is an InvalidDataException, 
         ModelFile.Write(path, ModelFileContent(inner.ModelType, inner.FeatureNames, inner.ConditionNames, inner.Metadata, [| inner.Arrays.[0] |]))
         let ex2 = Assert.Throws<InvalidDataException>(fun () -> ModelFile.Load path |> ignore)
         Assert.That(ex2.Message, Does.Contain(path).And.Contain("missing"))
+        // Metadata without the model's required fields.
+        let empty = ModelJson.ToElement {| |}
+        ModelFile.Write(path, ModelFileContent(inner.ModelType, inner.FeatureNames, inner.ConditionNames, empty, inner.Arrays))
+        let ex3 = Assert.Throws<InvalidDataException>(fun () -> ModelFile.Load path |> ignore)
+        Assert.That(ex3.Message, Does.Contain(path).And.Contain("metadata"))
     finally
         File.Delete path
 

@@ -66,7 +66,7 @@ public sealed record ModelFileContent(
 
 /// <summary>
 /// The JSON conventions of model files and training configs: camelCase names, enums as
-/// camelCase strings, unknown properties rejected (a misspelt option must not be ignored).
+/// kebab-case strings ("cross-validated", "local-linear"), unknown properties rejected (a misspelt option must not be ignored).
 /// </summary>
 public static class ModelJson
 {
@@ -84,6 +84,9 @@ public static class ModelJson
             UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
             WriteIndented = false,
             PropertyNameCaseInsensitive = true,
+            // A missing constructor argument or a null where none is allowed is a malformed file, not a null reference later.
+            RespectRequiredConstructorParameters = true,
+            RespectNullableAnnotations = true,
         };
         o.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
         o.MakeReadOnly(populateMissingResolver: true);
