@@ -11,5 +11,7 @@ internal static class Commands
         yield return CompareCommand.Create();
         yield return ToyCommand.Create();
         yield return SplotCommand.Create();
+        yield return TrainCommand.Create();
+        yield return SampleCommand.Create();
     }
 }
