@@ -5,7 +5,7 @@ namespace GenStats.Models;
 
 /// <summary>
 /// The <see cref="NegativeWeightStrategy.Regress"/> strategy: a small network r(x, y) ≥ 0
-/// (softplus output) fitted by least squares to the per-event weights, so r ≈ E[w | x, y], the
+/// (softplus output) fitted by least squares to the per-event weights (Adam 3e-3 with cosine decay, batches of ≥ 512), so r ≈ E[w | x, y], the
 /// local signal density fraction times the mean weight. Replacing w by r keeps the weighted
 /// expectations (E[r·g] = E[w·g] for any g(x, y)) while every weight becomes non-negative.
 /// </summary>
@@ -15,11 +15,15 @@ internal static class WeightRegressor
     public static float[] Fit(NeuralData data, GanOptions o)
     {
         var net = NeuralParts.Network(data.Dx + data.Dy, o.WeightRegressorLayers, 1, Activation.Relu, NeuralData.Mix(o.Seed, 101), Activation.Softplus);
-        var opt = new Adam(net.Parameters(), new AdamOptions { LearningRate = 1e-3f });
+        var opt = new Adam(net.Parameters(), new AdamOptions { LearningRate = 3e-3f });
         var rng = new Rng(NeuralData.Mix(o.Seed, 102));
-        int b = Math.Min(o.BatchSize, data.Count);
+        // The targets are noisy (±1 for sideband subtraction): large batches and a cosine decay to
+        // zero average the noise out instead of leaving the estimate at its last batch.
+        int b = Math.Min(Math.Max(o.BatchSize, 512), data.Count);
+        var schedule = new CosineLr(3e-3f, Math.Max(1, o.WeightRegressorSteps));
         for (int s = 0; s < o.WeightRegressorSteps; s++)
         {
+            Training.ApplySchedule(schedule, opt, s);
             using var scope = TensorScope.Begin();
             var batch = data.Sample(rng, b);
             var pred = Ops.Reshape(net.Forward(NeuralParts.Input(batch.X, batch.Y)), b);
