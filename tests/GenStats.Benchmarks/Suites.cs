@@ -7,7 +7,7 @@ public static class Suites
     {
         ["stats"] = () => Console.WriteLine("(no stats benchmarks yet)"),
         ["engine"] = Engine.EngineSuite.Run,
-        ["models"] = () => Console.WriteLine("(no models benchmarks yet)"),
+        ["models"] = ModelsBench.Run,
         ["physics"] = () => Console.WriteLine("(no physics benchmarks yet)"),
         ["stats-prdc"] = StatsPrdcBench.Run,
     };
