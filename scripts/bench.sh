@@ -28,7 +28,7 @@ ensure_reference() { # "mod1, mod2" package...
 }
 for suite in "${suites[@]}"; do
     case $suite in
-        engine) ensure_reference "numpy, torch" python3-numpy libopenblas0 python3-torch ;;
+        engine|models) ensure_reference "numpy, torch" python3-numpy libopenblas0 python3-torch ;;
         stats*) ensure_reference "numpy, scipy, sklearn" python3-numpy python3-scipy python3-sklearn ;;
         physics) ensure_reference "numpy, scipy" python3-numpy python3-scipy ;;
     esac

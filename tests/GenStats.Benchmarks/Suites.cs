@@ -7,7 +7,7 @@ public static class Suites
     {
         ["stats"] = StatsSuite.Run,
         ["engine"] = Engine.EngineSuite.Run,
-        ["models"] = () => Console.WriteLine("(no models benchmarks yet)"),
+        ["models"] = ModelsBench.Run,
         ["physics"] = PhysicsBench.Run,
         ["stats-prdc"] = StatsPrdcBench.Run,
     };

@@ -54,6 +54,39 @@ public abstract class Optimizer
         foreach (var p in parameters) p.ZeroGrad();
     }
 
+    /// <summary>
+    /// The optimizer's state for checkpoints: the step count and, per parameter index, the state
+    /// buffers that exist (named <c>s1.i</c> / <c>s2.i</c>; copies).
+    /// </summary>
+    internal (long Steps, IReadOnlyList<NamedTensor> Buffers) ExportState()
+    {
+        var list = new List<NamedTensor>();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            if (state1[i] is { } a) list.Add(new NamedTensor($"s1.{i}", Tensor.FromArray((float[])a.Clone(), a.Length)));
+            if (state2[i] is { } b) list.Add(new NamedTensor($"s2.{i}", Tensor.FromArray((float[])b.Clone(), b.Length)));
+        }
+        return (StepCount, list);
+    }
+
+    /// <summary>Restores a state written by <see cref="ExportState"/> (buffers absent there are cleared).</summary>
+    /// <exception cref="InvalidDataException">A buffer name or length does not fit these parameters.</exception>
+    internal void ImportState(long steps, IEnumerable<(string Name, float[] Values)> buffers)
+    {
+        Array.Clear(state1);
+        Array.Clear(state2);
+        foreach (var (name, values) in buffers)
+        {
+            var parts = name.Split('.');
+            if (parts.Length != 2 || (parts[0] != "s1" && parts[0] != "s2")
+                || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i)
+                || i >= parameters.Length || values.Length != parameters[i].Size)
+                throw new InvalidDataException($"optimizer state buffer '{name}' ({values.Length} values) does not fit this optimizer's {parameters.Length} parameters.");
+            (parts[0] == "s1" ? state1 : state2)[i] = (float[])values.Clone();
+        }
+        StepCount = steps;
+    }
+
     /// <summary>The fused update rule for the current step.</summary>
     protected abstract OptimizerUpdate Rule(long step);
 

@@ -14,6 +14,12 @@ public sealed class Rng
     /// <summary>A generator with the given seed.</summary>
     public Rng(ulong seed) { Seed = seed; }
 
+    /// <summary>
+    /// A generator with the given seed positioned after <paramref name="draws"/> calls, i.e. in the
+    /// state of <c>new Rng(seed)</c> after that many draws (restores a checkpoint's <see cref="Draws"/>).
+    /// </summary>
+    public Rng(ulong seed, ulong draws) { Seed = seed; calls = draws; }
+
     /// <summary>The seed.</summary>
     public ulong Seed { get; }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference side of the GenStats `engine` benchmark suite.
 
-Usage: engine_reference.py THREADS
+Usage: engine_reference.py THREADS [--torch-only]
 Prints one line per figure:
   sgemm M N K GFLOPS          (numpy float32 matmul, i.e. the BLAS numpy links: OpenBLAS on Debian)
   train STEPS_PER_S           (PyTorch CPU, the Cramér GAN generator step of CramerGanBench.cs)
@@ -119,5 +119,6 @@ def torch_side():
 
 
 if __name__ == "__main__":
-    sgemm()
+    if "--torch-only" not in sys.argv:  # suite `models` needs only the PyTorch figures
+        sgemm()
     torch_side()

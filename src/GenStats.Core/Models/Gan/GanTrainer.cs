@@ -1,0 +1,545 @@
+using System.Diagnostics;
+using System.Globalization;
+using GenStats.Nn;
+using GenStats.Tensors;
+
+namespace GenStats.Models;
+
+/// <summary>The outcome of a GAN training run.</summary>
+/// <param name="Model">The trained generator with its preprocessing, ready to sample and save.</param>
+/// <param name="History">Per-step losses and batch ESS, held-out evaluations.</param>
+/// <param name="Steps">Generator steps done.</param>
+public sealed record GanTrainingResult(ConditionalGan Model, TrainingHistory History, long Steps);
+
+/// <summary>
+/// Trains a conditional GAN G(z, y), D(x, y) on weighted events (see <see cref="GanLosses"/> for
+/// the losses and <see cref="GanOptions"/> for the knobs). A trainer is a resumable session:
+/// <see cref="RunTo"/> advances it, <see cref="SaveCheckpoint"/> writes parameters, optimizer
+/// state, RNG position, step and history, and <see cref="Resume"/> continues bit-identically to an
+/// uninterrupted run. A NaN/∞ loss or parameter, or a batch with Σw ≤ 0, stops training with a
+/// <see cref="TrainingStoppedException"/>; checkpoints are only written after a good step, so the
+/// last one stays usable.
+/// </summary>
+public sealed class GanTrainer
+{
+    private const string Kind = "gan-checkpoint";
+    private readonly GanOptions o;
+    private readonly AuxiliaryStatistic? aux;
+    private readonly IRowScaler fx;
+    private readonly IRowScaler? fy;
+    private readonly NeuralData train;
+    private readonly NeuralData? held;
+    private readonly Mlp gen, critic;
+    private readonly Mlp? referee;
+    private readonly Optimizer optG, optC;
+    private readonly Adam? optR;
+    private readonly string fingerprint;
+    private readonly string[] featureNames, conditionNames;
+    private readonly int dx, dy, criticOut;
+    private readonly TrainingHistory history;
+    private readonly float[]? auxShift, auxScale, auxYShift, auxYScale;
+    private Rng rng;
+    private long step;
+    private string? lastCheckpoint;
+    private long lastCheckpointStep = -1;
+
+    private GanTrainer(GanOptions o, AuxiliaryStatistic? aux, IRowScaler fx, IRowScaler? fy, NeuralData train, NeuralData? held,
+        string fingerprint, string[] featureNames, string[] conditionNames, TrainingHistory history)
+    {
+        this.o = o;
+        this.aux = aux;
+        this.fx = fx;
+        this.fy = fy;
+        this.train = train;
+        this.held = held;
+        this.fingerprint = fingerprint;
+        this.featureNames = featureNames;
+        this.conditionNames = conditionNames;
+        this.history = history;
+        dx = train.Dx;
+        dy = train.Dy;
+        criticOut = o.Loss == GanLoss.Cramer ? o.CriticOutputSize : 1;
+        gen = NeuralParts.Network(o.LatentSize + dy, o.GeneratorLayers, dx, o.Activation, NeuralData.Mix(o.Seed, 1));
+        critic = NeuralParts.Network(dx + dy, o.CriticLayers, criticOut, o.Activation, NeuralData.Mix(o.Seed, 2));
+        optG = NeuralParts.Optimizer(o.Optimizer, gen.Parameters(), o.GeneratorLearningRate, o.AdamBeta1, o.AdamBeta2);
+        optC = NeuralParts.Optimizer(o.Optimizer, critic.Parameters(), o.CriticLearningRate, o.AdamBeta1, o.AdamBeta2);
+        if (o.Referee)
+        {
+            referee = NeuralParts.Network(dx + dy, [32, 32], 1, Activation.Relu, NeuralData.Mix(o.Seed, 3));
+            optR = new Adam(referee.Parameters(), new AdamOptions { LearningRate = 1e-3f });
+        }
+        if (aux is not null)
+        {
+            var ax = fx.Affine ?? throw new ArgumentException(
+                $"an auxiliary statistic needs an affine feature transform (identity or standard), not '{fx.Kind}'.", nameof(aux));
+            (auxShift, auxScale) = (ax.Shift.Select(v => (float)v).ToArray(), ax.Scale.Select(v => (float)v).ToArray());
+            if (fy is not null)
+            {
+                var ay = fy.Affine ?? throw new ArgumentException(
+                    $"an auxiliary statistic needs an affine condition transform (identity or standard), not '{fy.Kind}'.", nameof(aux));
+                (auxYShift, auxYScale) = (ay.Shift.Select(v => (float)v).ToArray(), ay.Scale.Select(v => (float)v).ToArray());
+            }
+        }
+        TotalSteps = o.Epochs is double e ? (long)Math.Ceiling(e * train.Count / o.BatchSize) : o.Steps;
+        rng = new Rng(NeuralData.Mix(o.Seed, 4));
+    }
+
+    /// <summary>Generator steps done.</summary>
+    public long Step => step;
+
+    /// <summary>Generator steps planned (from <see cref="GanOptions.Steps"/> or <see cref="GanOptions.Epochs"/>).</summary>
+    public long TotalSteps { get; }
+
+    /// <summary>The options.</summary>
+    public GanOptions Options => o;
+
+    /// <summary>The history so far.</summary>
+    public TrainingHistory History => history;
+
+    /// <summary>The live generator network (input [z, y] on the preprocessed scale).</summary>
+    public Module Generator => gen;
+
+    /// <summary>The live critic network (input [x, y] on the preprocessed scale).</summary>
+    public Module Critic => critic;
+
+    /// <summary>The per-event weights the losses use after the negative-weight strategy (training part only).</summary>
+    public IReadOnlyList<float> EffectiveWeights => train.W;
+
+    /// <summary>
+    /// Prepares a run: checks the data (finite, rectangular, weights finite with Σw &gt; 0; signed
+    /// weights allowed), splits off the held-out events, fits the preprocessing, applies the
+    /// negative-weight strategy (fitting E[w | x, y] for <see cref="NegativeWeightStrategy.Regress"/>)
+    /// and builds the networks.
+    /// </summary>
+    /// <param name="features">Events × features.</param>
+    /// <param name="conditions">Events × conditions, or null for an unconditional model.</param>
+    /// <param name="weights">Per-event weights (null = 1), signed sWeights allowed.</param>
+    /// <param name="options">Options (null = defaults).</param>
+    /// <param name="auxiliary">Optional auxiliary statistic term.</param>
+    /// <param name="featureNames">Names of the feature columns (null = x0, x1, …).</param>
+    /// <param name="conditionNames">Names of the condition columns (null = y0, y1, …).</param>
+    /// <exception cref="ArgumentException">Bad data or options.</exception>
+    public static GanTrainer Create(double[][] features, double[][]? conditions, double[]? weights, GanOptions? options = null,
+        AuxiliaryStatistic? auxiliary = null, string[]? featureNames = null, string[]? conditionNames = null)
+    {
+        var o = options ?? new GanOptions();
+        CheckOptions(o);
+        NeuralData.Check(features, conditions, weights);
+        int dxRaw = features[0].Length, dyRaw = conditions is null || conditions.Length == 0 ? 0 : conditions[0].Length;
+        if (dyRaw == 0) conditions = null;
+        var fNames = Names(featureNames, dxRaw, "x", nameof(featureNames));
+        var cNames = Names(conditionNames, dyRaw, "y", nameof(conditionNames));
+        var (trainIdx, heldIdx) = NeuralData.Split(features.Length, o.HeldOutFraction, o.MaxHeldOut, o.Seed);
+        if (trainIdx.Length == 0) throw new ArgumentException("no training events are left after the held-out split.", nameof(options));
+        var trainW = weights is null ? null : trainIdx.Select(i => weights[i]).ToArray();
+        var trainRows = trainIdx.Select(i => features[i]).ToArray();
+        var fx = RowScalers.Fit(o.FeatureTransform, trainRows, dxRaw, trainW);
+        var fy = conditions is null ? null : RowScalers.Fit(o.ConditionTransform, trainIdx.Select(i => conditions[i]).ToArray(), dyRaw, trainW);
+        var train = NeuralData.Build(features, conditions, weights, trainIdx, fx, fy);
+        var held = heldIdx.Length > 0 ? NeuralData.Build(features, conditions, weights, heldIdx, fx, fy) : null;
+        if (held is not null && !(held.W.Sum(v => (double)v) > 0))
+            throw new ArgumentException("the held-out events' weights sum to ≤ 0; use a larger HeldOutFraction or MaxHeldOut.", nameof(options));
+        ApplyStrategy(train, o);
+        var t = new GanTrainer(o, auxiliary, fx, fy, train, held, NeuralData.Fingerprint(features, conditions, weights), fNames, cNames, TrainingHistory.Empty());
+        return t;
+    }
+
+    /// <summary>Create and run to the planned number of steps.</summary>
+    public static GanTrainingResult Train(double[][] features, double[][]? conditions, double[]? weights, GanOptions? options = null,
+        AuxiliaryStatistic? auxiliary = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Create(features, conditions, weights, options, auxiliary).Run(progress, cancellationToken);
+
+    private static string[] Names(string[]? names, int width, string prefix, string param)
+    {
+        if (names is null) return Enumerable.Range(0, width).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        if (names.Length != width) throw new ArgumentException($"{param} has {names.Length} names for {width} columns.", param);
+        return (string[])names.Clone();
+    }
+
+    private static void CheckOptions(GanOptions o)
+    {
+        void Positive(double v, string name) { if (!(v > 0) || !double.IsFinite(v)) throw new ArgumentException($"{name} is {v}; a finite positive value is required.", name); }
+        Positive(o.LatentSize, nameof(o.LatentSize));
+        Positive(o.CriticSteps, nameof(o.CriticSteps));
+        Positive(o.BatchSize, nameof(o.BatchSize));
+        Positive(o.GeneratorLearningRate, nameof(o.GeneratorLearningRate));
+        Positive(o.CriticLearningRate, nameof(o.CriticLearningRate));
+        Positive(o.CriticOutputSize, nameof(o.CriticOutputSize));
+        if (o.Epochs is null && o.Steps < 0) throw new ArgumentException($"Steps is {o.Steps}; it must be ≥ 0.", nameof(o.Steps));
+        if (o.Epochs is double e) Positive(e, nameof(o.Epochs));
+        if (o.Loss == GanLoss.Wgan) Positive(o.ClipValue, nameof(o.ClipValue));
+        if (o.Loss is GanLoss.WganGp or GanLoss.Cramer && (!(o.PenaltyWeight >= 0) || !float.IsFinite(o.PenaltyWeight)))
+            throw new ArgumentException($"PenaltyWeight is {o.PenaltyWeight}; a finite value ≥ 0 is required.", nameof(o.PenaltyWeight));
+        if (!(o.HeldOutFraction >= 0 && o.HeldOutFraction < 1))
+            throw new ArgumentException($"HeldOutFraction is {o.HeldOutFraction}; [0, 1) is allowed.", nameof(o.HeldOutFraction));
+        if ((o.EvaluateEvery > 0 || o.Referee) && o.HeldOutFraction == 0)
+            throw new ArgumentException("EvaluateEvery and Referee need held-out events: set HeldOutFraction > 0.", nameof(o.HeldOutFraction));
+        if (o.EvaluateEvery < 0 || o.CheckpointEvery < 0 || o.MaxHeldOut < 0 || o.WeightRegressorSteps < 0)
+            throw new ArgumentException("EvaluateEvery, CheckpointEvery, MaxHeldOut and WeightRegressorSteps must be ≥ 0.", nameof(o));
+        if (o.MaxGradNorm < 0) throw new ArgumentException($"MaxGradNorm is {o.MaxGradNorm}; ≥ 0 is required.", nameof(o.MaxGradNorm));
+        foreach (var layers in new[] { o.GeneratorLayers, o.CriticLayers, o.WeightRegressorLayers })
+            if (layers is null || layers.Any(s => s <= 0)) throw new ArgumentException("layer sizes must be positive.", nameof(o));
+    }
+
+    private static void ApplyStrategy(NeuralData train, GanOptions o)
+    {
+        switch (o.NegativeWeights)
+        {
+            case NegativeWeightStrategy.Clip:
+                train.W = train.W.Select(w => Math.Max(0f, w)).ToArray();
+                break;
+            case NegativeWeightStrategy.Regress:
+                if (train.W.Any(w => w != 1f)) train.W = WeightRegressor.Fit(train, o);
+                break;
+        }
+        if (!(train.W.Sum(v => (double)v) > 0))
+            throw new ArgumentException($"after the {o.NegativeWeights} weight strategy the training weights sum to ≤ 0; nothing can be learned.", "weights");
+    }
+
+    // ---- networks ----
+
+    private Tensor G(Tensor? y, int b) => gen.Forward(NeuralParts.Input(rng.Normal(b, o.LatentSize), y));
+
+    private Tensor D(Tensor x, Tensor? y) => critic.Forward(NeuralParts.Input(x, y));
+
+    private Tensor D1(Tensor x, Tensor? y) => Ops.Reshape(D(x, y), x.Shape[0]);
+
+    // ---- training ----
+
+    /// <summary>Runs to <see cref="TotalSteps"/>.</summary>
+    public GanTrainingResult Run(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        RunTo(TotalSteps, progress, cancellationToken);
+
+    /// <summary>
+    /// Advances training until <paramref name="untilStep"/> generator steps are done (a step is
+    /// <see cref="GanOptions.CriticSteps"/> critic updates then one generator update).
+    /// </summary>
+    /// <exception cref="TrainingStoppedException">A non-finite loss/parameter or a batch with Σw ≤ 0.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled (the session stays usable; save a checkpoint if needed).</exception>
+    public GanTrainingResult RunTo(long untilStep, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        while (step < untilStep)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var record = OneStep();
+            step++;
+            history.Steps.Add(record);
+            if (!NeuralParts.AllFinite(gen) || !NeuralParts.AllFinite(critic))
+                Stop(StopReason.NonFiniteLoss, "a network parameter became NaN or infinite (the learning rate may be too large)");
+            if (o.EvaluateEvery > 0 && step % o.EvaluateEvery == 0) history.Evaluations.Add(Evaluate());
+            if (o.CheckpointPath is string path && ((o.CheckpointEvery > 0 && step % o.CheckpointEvery == 0) || step == TotalSteps))
+                SaveCheckpoint(path);
+            if (progress is not null)
+            {
+                var ev = history.Evaluations.Count > 0 ? history.Evaluations[^1] : null;
+                progress.Report(new TrainingProgress(step, TotalSteps, record.Losses, record.BatchEss, record.LearningRate, ev?.EnergyDistance, ev?.RefereeAuc, clock.Elapsed));
+            }
+        }
+        return new GanTrainingResult(Snapshot(), history, step);
+    }
+
+    private float Lr(float initial) => o.LrSchedule switch
+    {
+        LrScheduleKind.Exponential => new ExponentialLr(initial, o.LrGamma).At(step),
+        LrScheduleKind.Cosine => new CosineLr(initial, Math.Max(1, TotalSteps), o.LrMinimum).At(step),
+        _ => initial,
+    };
+
+    private StepRecord OneStep()
+    {
+        float lrG = Lr(o.GeneratorLearningRate), lrC = Lr(o.CriticLearningRate);
+        optG.LearningRate = lrG;
+        optC.LearningRate = lrC;
+        var losses = new Dictionary<string, double>();
+        double ess = 0;
+        for (int k = 0; k < o.CriticSteps; k++) ess = CriticStep(losses);
+        GeneratorStep(losses);
+        return new StepRecord(step + 1, losses, ess, lrG);
+    }
+
+    private Batch NextBatch()
+    {
+        var batch = train.Sample(rng, o.BatchSize);
+        if (!(batch.SumW > 0))
+            Stop(StopReason.NonPositiveBatchWeight,
+                $"a batch's weights sum to {batch.SumW.ToString("G6", CultureInfo.InvariantCulture)} ≤ 0 (signed weights; batch ESS {batch.Ess.ToString("G4", CultureInfo.InvariantCulture)}): " +
+                "the weighted losses are undefined. Use a larger BatchSize, or NegativeWeights = Clip or Regress");
+        return batch;
+    }
+
+    private Tensor FakeWeights(Batch b) => dy > 0 ? b.W : Tensor.Ones(b.Size);
+
+    private double CriticStep(Dictionary<string, double> losses)
+    {
+        using var scope = TensorScope.Begin();
+        var b = NextBatch();
+        int n = b.Size;
+        var wr = b.W;
+        var wg = FakeWeights(b);
+        Tensor xg, xg2 = null!;
+        using (Autograd.NoGrad())
+        {
+            xg = G(b.Y, n);
+            if (o.Loss == GanLoss.Cramer) xg2 = G(b.Y, n);
+        }
+        Tensor loss, penalty = null!;
+        Tensor? fg2 = null;
+        if (o.Loss == GanLoss.Cramer)
+        {
+            fg2 = D(xg2, b.Y);
+            loss = Ops.Neg(GanLosses.CramerObjective(D(b.X, b.Y), D(xg, b.Y), fg2, wr, wg));
+        }
+        else loss = GanLosses.CriticLoss(o.Loss, D1(b.X, b.Y), D1(xg, b.Y), wr, wg);
+        var total = loss;
+        if (o.Loss is GanLoss.WganGp or GanLoss.Cramer && o.PenaltyWeight > 0)
+        {
+            var eps = rng.Uniform(n, 1);
+            var xhat = Ops.Add(Ops.Mul(eps, b.X), Ops.Mul(Ops.Affine(eps, -1, 1), xg)).Detach().RequireGrad();
+            var outHat = o.Loss == GanLoss.Cramer ? GanLosses.CramerSurrogate(D(xhat, b.Y), fg2!) : D1(xhat, b.Y);
+            var grad = Autograd.Grad(Ops.Sum(outHat), [xhat], createGraph: true)[0];
+            penalty = GanLosses.GradientPenalty(grad, o.Penalty, o.WeightedPenalty ? wr : null);
+            total = Ops.Add(loss, Ops.Affine(penalty, o.PenaltyWeight, 0));
+        }
+        double lossValue = loss.ToScalar(), totalValue = total.ToScalar();
+        if (!double.IsFinite(totalValue)) Stop(StopReason.NonFiniteLoss, $"the critic loss is {totalValue}");
+        optC.ZeroGrad();
+        total.Backward();
+        if (o.MaxGradNorm > 0) Training.ClipGradNorm(critic.Parameters(), o.MaxGradNorm);
+        optC.Step();
+        if (o.Loss == GanLoss.Wgan) ClipCritic(o.ClipValue);
+        losses["critic"] = lossValue;
+        if (penalty is not null) losses["penalty"] = penalty.ToScalar();
+        return b.Ess;
+    }
+
+    /// <summary>Clamps every critic parameter (weights and biases) to [−c, c] in place (WGAN).</summary>
+    private void ClipCritic(float c)
+    {
+        foreach (var p in critic.Parameters())
+        {
+            var d = p.Data;
+            for (int i = 0; i < d.Length; i++) d[i] = Math.Clamp(d[i], -c, c);
+        }
+    }
+
+    private void GeneratorStep(Dictionary<string, double> losses)
+    {
+        using var scope = TensorScope.Begin();
+        var b = NextBatch();
+        int n = b.Size;
+        var wg = FakeWeights(b);
+        foreach (var p in critic.Parameters()) p.RequiresGrad = false;
+        Tensor xg;
+        try
+        {
+            xg = G(b.Y, n);
+            Tensor loss = o.Loss == GanLoss.Cramer
+                ? GanLosses.CramerObjective(D(b.X, b.Y), D(xg, b.Y), D(G(b.Y, n), b.Y), b.W, wg)
+                : GanLosses.GeneratorLoss(o.Loss, D1(xg, b.Y), wg);
+            var total = loss;
+            if (aux is not null)
+            {
+                var auxLoss = AuxiliaryLoss(b, xg, wg);
+                losses[aux.Name] = auxLoss.ToScalar();
+                total = Ops.Add(loss, Ops.Affine(auxLoss, aux.Weight, 0));
+            }
+            double value = total.ToScalar();
+            if (!double.IsFinite(value)) Stop(StopReason.NonFiniteLoss, $"the generator loss is {value}");
+            losses["generator"] = loss.ToScalar();
+            optG.ZeroGrad();
+            total.Backward();
+            if (o.MaxGradNorm > 0) Training.ClipGradNorm(gen.Parameters(), o.MaxGradNorm);
+            optG.Step();
+        }
+        finally
+        {
+            foreach (var p in critic.Parameters()) p.RequiresGrad = true;
+        }
+        if (referee is not null)
+        {
+            var xr = NeuralParts.Input(b.X, b.Y);
+            var xf = NeuralParts.Input(xg.Detach(), b.Y);
+            var loss = Ops.Add(
+                Ops.BceWithLogits(Ops.Reshape(referee.Forward(xr), n), Tensor.Ones(n), b.W),
+                Ops.BceWithLogits(Ops.Reshape(referee.Forward(xf), n), Tensor.Zeros(n), wg));
+            optR!.ZeroGrad();
+            loss.Backward();
+            optR.Step();
+            losses["referee"] = loss.ToScalar();
+        }
+    }
+
+    private Tensor AuxiliaryLoss(Batch b, Tensor xg, Tensor wg)
+    {
+        int n = b.Size;
+        Tensor Raw(Tensor z, float[] shift, float[] scale, int width) =>
+            Ops.Add(Ops.Mul(z, Tensor.FromArray(scale, 1, width)), Tensor.FromArray(shift, 1, width));
+        var yRaw = b.Y is null ? Tensor.Zeros(n, 0) : Raw(b.Y, auxYShift!, auxYScale!, dy);
+        Tensor S(Tensor x)
+        {
+            var s = aux!.Statistic(Raw(x, auxShift!, auxScale!, dx), yRaw);
+            return s.Rank == 1 ? Ops.Reshape(s, n, 1) : s;
+        }
+        Tensor sr, sg = S(xg);
+        using (Autograd.NoGrad()) sr = S(b.X);
+        if (aux!.Distance == StatisticDistance.Energy) return GanLosses.EnergyDistance2(sr, b.W, sg, wg);
+        float bw = aux.Bandwidth > 0 ? aux.Bandwidth : MedianDistance(sr);
+        return GanLosses.Mmd2(sr, b.W, sg, wg, bw);
+    }
+
+    private static float MedianDistance(Tensor s)
+    {
+        int n = s.Shape[0], k = s.Shape[1];
+        var v = s.Values;
+        var d = new List<float>(n * (n - 1) / 2);
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++)
+            {
+                float q = 0;
+                for (int c = 0; c < k; c++) { float t = v[i * k + c] - v[j * k + c]; q += t * t; }
+                d.Add(MathF.Sqrt(q));
+            }
+        if (d.Count == 0) return 1;
+        d.Sort();
+        float m = d[d.Count / 2];
+        return m > 0 ? m : 1;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Stop(StopReason reason, string what)
+    {
+        string where = lastCheckpoint is null
+            ? "no checkpoint was written (set CheckpointPath and CheckpointEvery to keep one)"
+            : $"the last good checkpoint is {lastCheckpoint} (step {lastCheckpointStep})";
+        throw new TrainingStoppedException($"GAN training stopped at generator step {step + 1}: {what}; {where}.", reason, step + 1, lastCheckpoint, history);
+    }
+
+    // ---- evaluation ----
+
+    private EvaluationRecord Evaluate()
+    {
+        var h = held!;
+        using var scope = TensorScope.Begin();
+        using var ng = Autograd.NoGrad();
+        var evalRng = new Rng(NeuralData.Mix(o.Seed ^ 0xE7A1UL, (ulong)step));
+        var all = h.Rows(0, h.Count);
+        var xg = gen.Forward(NeuralParts.Input(evalRng.Normal(h.Count, o.LatentSize), all.Y));
+        var wReal = h.W.Select(v => (double)v).ToArray();
+        var wGen = dy > 0 ? wReal : null;
+        double ed = EnergyDistanceEstimate.Compute(NeuralParts.ToRows(h.X, h.Count, dx), wReal, NeuralParts.ToRows(xg.Values, h.Count, dx), wGen);
+        double? auc = null;
+        if (referee is not null)
+        {
+            var sr = referee.Forward(NeuralParts.Input(all.X, all.Y)).ToArray().Select(v => (double)v).ToArray();
+            var sg = referee.Forward(NeuralParts.Input(xg, all.Y)).ToArray().Select(v => (double)v).ToArray();
+            auc = Stats.Classifier.Roc.AucValue(sr, wReal, sg, wGen);
+        }
+        return new EvaluationRecord(step, ed, auc, null);
+    }
+
+    // ---- model and checkpoints ----
+
+    /// <summary>A copy of the current generator with its preprocessing, independent of further training.</summary>
+    public ConditionalGan Snapshot()
+    {
+        var copy = NeuralParts.Network(o.LatentSize + dy, o.GeneratorLayers, dx, o.Activation, 1);
+        NeuralParts.Copy(gen, copy);
+        return new ConditionalGan(copy, o, fx, fy, featureNames, conditionNames, step);
+    }
+
+    /// <summary>
+    /// Writes a checkpoint (a <see cref="ParameterFile"/>, atomically): generator, critic and
+    /// referee parameters, optimizer states and step counts, the effective training weights, the
+    /// RNG position, the step, the preprocessing, the options, the history and a SHA-256
+    /// fingerprint of the data.
+    /// </summary>
+    public void SaveCheckpoint(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var tensors = new List<NamedTensor>();
+        tensors.AddRange(NeuralParts.Prefixed("g.", gen));
+        tensors.AddRange(NeuralParts.Prefixed("d.", critic));
+        var (sg, bg) = optG.ExportState();
+        var (sc, bc) = optC.ExportState();
+        tensors.AddRange(NeuralParts.Prefixed("og.", bg));
+        tensors.AddRange(NeuralParts.Prefixed("od.", bc));
+        long sr = 0;
+        if (referee is not null)
+        {
+            tensors.AddRange(NeuralParts.Prefixed("r.", referee));
+            var (s, br) = optR!.ExportState();
+            sr = s;
+            tensors.AddRange(NeuralParts.Prefixed("or.", br));
+        }
+        tensors.Add(new NamedTensor("w.train", Tensor.FromArray((float[])train.W.Clone(), train.W.Length)));
+        var meta = new Dictionary<string, string>
+        {
+            ["kind"] = Kind,
+            ["options"] = NeuralJson.Write(o with { CheckpointPath = null }),
+            ["step"] = step.ToString(CultureInfo.InvariantCulture),
+            ["rngDraws"] = rng.Draws.ToString(CultureInfo.InvariantCulture),
+            ["optimizerSteps"] = NeuralJson.Write(new[] { sg, sc, sr }),
+            ["featureScaler"] = NeuralJson.Write(fx.State),
+            ["conditionScaler"] = fy is null ? "null" : NeuralJson.Write(fy.State),
+            ["featureNames"] = NeuralJson.Write(featureNames),
+            ["conditionNames"] = NeuralJson.Write(conditionNames),
+            ["dataFingerprint"] = fingerprint,
+            ["auxiliary"] = aux?.Name ?? "",
+            ["history"] = NeuralJson.Write(history),
+        };
+        ParameterFile.Save(path, tensors, meta);
+        lastCheckpoint = path;
+        lastCheckpointStep = step;
+    }
+
+    /// <summary>
+    /// Continues a run from a checkpoint on the same data (checked by fingerprint) and, if one was
+    /// used, the same auxiliary statistic. Checkpoints go on to the checkpoint's own path unless
+    /// <paramref name="checkpointPath"/> is given. Running to step N after resuming gives the same
+    /// parameters as an uninterrupted run to N.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Corrupt checkpoint or a different data set.</exception>
+    public static GanTrainer Resume(string checkpoint, double[][] features, double[][]? conditions, double[]? weights,
+        AuxiliaryStatistic? auxiliary = null, string? checkpointPath = null)
+    {
+        var content = ParameterFile.Load(checkpoint);
+        var m = content.Metadata;
+        if (!m.TryGetValue("kind", out var kind) || kind != Kind)
+            throw new InvalidDataException($"{checkpoint} is not a GAN checkpoint (kind '{kind}').");
+        NeuralData.Check(features, conditions, weights);
+        if (conditions is not null && (conditions.Length == 0 || conditions[0].Length == 0)) conditions = null;
+        if (NeuralData.Fingerprint(features, conditions, weights) != m.GetValueOrDefault("dataFingerprint"))
+            throw new InvalidDataException($"{checkpoint} was written for different training data (fingerprint mismatch); resume needs the same events, conditions and weights.");
+        if ((m.GetValueOrDefault("auxiliary") ?? "") != (auxiliary?.Name ?? ""))
+            throw new ArgumentException($"{checkpoint} was trained with auxiliary statistic '{m.GetValueOrDefault("auxiliary")}'; pass the same one.", nameof(auxiliary));
+        var o = NeuralJson.Read<GanOptions>(m, "options", checkpoint) with { CheckpointPath = checkpointPath ?? checkpoint };
+        var fx = RowScalers.FromState(NeuralJson.Read<RowScalerState>(m, "featureScaler", checkpoint));
+        var fy = m.GetValueOrDefault("conditionScaler") is null or "null" ? null : RowScalers.FromState(NeuralJson.Read<RowScalerState>(m, "conditionScaler", checkpoint));
+        var (trainIdx, heldIdx) = NeuralData.Split(features.Length, o.HeldOutFraction, o.MaxHeldOut, o.Seed);
+        var train = NeuralData.Build(features, conditions, weights, trainIdx, fx, fy);
+        var held = heldIdx.Length > 0 ? NeuralData.Build(features, conditions, weights, heldIdx, fx, fy) : null;
+        var byName = content.Tensors.ToDictionary(t => t.Name);
+        var w = byName.TryGetValue("w.train", out var wt) && wt.Values.Length == train.Count ? wt.Values
+            : throw new InvalidDataException($"{checkpoint}: the effective training weights are missing or do not match the data.");
+        train.W = w;
+        var t = new GanTrainer(o, auxiliary, fx, fy, train, held, m["dataFingerprint"],
+            NeuralJson.Read<string[]>(m, "featureNames", checkpoint), NeuralJson.Read<string[]>(m, "conditionNames", checkpoint),
+            NeuralJson.Read<TrainingHistory>(m, "history", checkpoint));
+        NeuralParts.Load("g.", t.gen, byName, checkpoint);
+        NeuralParts.Load("d.", t.critic, byName, checkpoint);
+        var steps = NeuralJson.Read<long[]>(m, "optimizerSteps", checkpoint);
+        t.optG.ImportState(steps[0], NeuralParts.OptimizerBuffers("og.", byName));
+        t.optC.ImportState(steps[1], NeuralParts.OptimizerBuffers("od.", byName));
+        if (t.referee is not null)
+        {
+            NeuralParts.Load("r.", t.referee, byName, checkpoint);
+            t.optR!.ImportState(steps[2], NeuralParts.OptimizerBuffers("or.", byName));
+        }
+        t.step = long.Parse(m["step"], CultureInfo.InvariantCulture);
+        t.rng = new Rng(NeuralData.Mix(o.Seed, 4), ulong.Parse(m["rngDraws"], CultureInfo.InvariantCulture));
+        t.lastCheckpoint = checkpoint;
+        t.lastCheckpointStep = t.step;
+        return t;
+    }
+}

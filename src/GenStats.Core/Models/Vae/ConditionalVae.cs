@@ -1,0 +1,220 @@
+using System.Globalization;
+using GenStats.Nn;
+using GenStats.Tensors;
+
+namespace GenStats.Models;
+
+/// <summary>An ELBO estimate.</summary>
+/// <param name="PerEvent">Σw-weighted mean ELBO per event in nats, on the raw feature scale (the preprocessing's log-Jacobian added).</param>
+/// <param name="StandardError">Its standard error from the per-event spread (weighted, Kish ESS).</param>
+/// <param name="Events">Events used.</param>
+public sealed record ElboEstimate(double PerEvent, double StandardError, int Events);
+
+/// <summary>
+/// A trained conditional VAE: encoder q(z | x, y) = N(μ_q, diag σ_q²), decoder p(x | z, y) =
+/// N(μ_p, diag σ_p²) (σ_p learned or fixed), prior N(0, I). Sampling draws z from the prior and x
+/// from the decoder, then inverts the preprocessing. <see cref="Elbo"/> is the single-sample
+/// (importance-free) Monte Carlo ELBO E_q[log p(x | z, y)] − KL(q ‖ p(z)), a lower bound of log p(x | y).
+/// </summary>
+public sealed class ConditionalVae
+{
+    /// <summary>The model type name.</summary>
+    public const string ModelTypeName = "vae";
+    private const int Chunk = 8192;
+    internal readonly Mlp Encoder, Decoder;
+
+    internal ConditionalVae(Mlp encoder, Mlp decoder, VaeOptions options, IRowScaler fx, IRowScaler? fy, string[] featureNames, string[] conditionNames, long steps)
+    {
+        Encoder = encoder;
+        Decoder = decoder;
+        Options = options;
+        FeatureScaler = fx;
+        ConditionScaler = fy;
+        FeatureNames = featureNames;
+        ConditionNames = conditionNames;
+        TrainedSteps = steps;
+    }
+
+    internal static (Mlp Encoder, Mlp Decoder) Networks(VaeOptions o, int dx, int dy) =>
+        (NeuralParts.Network(dx + dy, o.EncoderLayers, 2 * o.LatentSize, o.Activation, NeuralData.Mix(o.Seed, 11)),
+         NeuralParts.Network(o.LatentSize + dy, o.DecoderLayers, o.LearnedVariance ? 2 * dx : dx, o.Activation, NeuralData.Mix(o.Seed, 12)));
+
+    /// <summary>"vae".</summary>
+    public string ModelType => ModelTypeName;
+    /// <summary>Generated columns.</summary>
+    public IReadOnlyList<string> FeatureNames { get; }
+    /// <summary>Condition columns.</summary>
+    public IReadOnlyList<string> ConditionNames { get; }
+    /// <summary>Options.</summary>
+    public VaeOptions Options { get; }
+    /// <summary>Feature preprocessing.</summary>
+    public IRowScaler FeatureScaler { get; }
+    /// <summary>Condition preprocessing (null when unconditional).</summary>
+    public IRowScaler? ConditionScaler { get; }
+    /// <summary>Steps trained.</summary>
+    public long TrainedSteps { get; }
+
+    /// <summary>Decoder mean and log-variance [B, dx] each.</summary>
+    internal (Tensor Mean, Tensor LogVar) Decode(Tensor z, Tensor? y)
+    {
+        int dx = FeatureNames.Count;
+        var out_ = Decoder.Forward(NeuralParts.Input(z, y));
+        if (!Options.LearnedVariance)
+            return (out_, Tensor.Full(MathF.Log(Options.FixedVariance), z.Shape[0], dx));
+        return (Ops.SliceColumns(out_, 0, dx), Ops.Clamp(Ops.SliceColumns(out_, dx, dx), -12f, 8f));
+    }
+
+    /// <summary>Per-event negative ELBO terms: reconstruction NLL [B] and KL [B], with z drawn by the reparametrisation.</summary>
+    internal (Tensor Nll, Tensor Kl) Terms(Tensor x, Tensor? y, Rng rng)
+    {
+        int b = x.Shape[0], k = Options.LatentSize;
+        var enc = Encoder.Forward(NeuralParts.Input(x, y));
+        var mu = Ops.SliceColumns(enc, 0, k);
+        var logv = Ops.Clamp(Ops.SliceColumns(enc, k, k), -12f, 8f);
+        var z = Ops.Add(mu, Ops.Mul(Ops.Exp(Ops.Affine(logv, 0.5f, 0)), rng.Normal(b, k)));
+        var (m, lv) = Decode(z, y);
+        // ½Σ[log 2π + log σ² + (x − μ)²/σ²]
+        var nll = Ops.Affine(Ops.Sum(Ops.Add(lv, Ops.Div(Ops.Square(Ops.Sub(x, m)), Ops.Exp(lv))), 1), 0.5f, 0.5f * x.Shape[1] * MathF.Log(2 * MathF.PI));
+        // ½Σ[μ² + σ² − 1 − log σ²]
+        var kl = Ops.Affine(Ops.Sum(Ops.Sub(Ops.Add(Ops.Square(mu), Ops.Exp(logv)), logv), 1), 0.5f, -0.5f * k);
+        return (nll, kl);
+    }
+
+    /// <summary>One generated row per condition row (raw scale).</summary>
+    public double[][] Sample(double[][] conditions, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(conditions);
+        int dy = ConditionNames.Count;
+        for (int r = 0; r < conditions.Length; r++)
+        {
+            var row = conditions[r] ?? throw new ArgumentException($"conditions[{r}] is null.", nameof(conditions));
+            if (row.Length != dy) throw new ArgumentException($"conditions[{r}] has {row.Length} values; this model has {dy} condition column(s).", nameof(conditions));
+            foreach (var v in row) if (!double.IsFinite(v)) throw new ArgumentException($"conditions[{r}] holds {v}; conditions must be finite.", nameof(conditions));
+        }
+        return Generate(conditions.Length, conditions, seed);
+    }
+
+    /// <summary><paramref name="count"/> rows from an unconditional model; a conditional one throws <see cref="InvalidOperationException"/>.</summary>
+    public double[][] Sample(int count, int seed)
+    {
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The number of events must be ≥ 0.");
+        if (ConditionNames.Count > 0)
+            throw new InvalidOperationException($"This VAE is conditional ({ConditionNames.Count} condition column(s)); sample it with one row of conditions per event.");
+        return Generate(count, null, seed);
+    }
+
+    private double[][] Generate(int count, double[][]? conditions, int seed)
+    {
+        int dx = FeatureNames.Count, dy = ConditionNames.Count;
+        var rng = new Rng(unchecked((ulong)(long)seed));
+        var result = new double[count][];
+        using var ng = Autograd.NoGrad();
+        for (int start = 0; start < count; start += Chunk)
+        {
+            using var scope = TensorScope.Begin();
+            int n = Math.Min(Chunk, count - start);
+            var y = ConditionTensor(conditions, start, n, dy);
+            var (m, lv) = Decode(rng.Normal(n, Options.LatentSize), y);
+            var x = Ops.Add(m, Ops.Mul(Ops.Exp(Ops.Affine(lv, 0.5f, 0)), rng.Normal(n, dx))).Values;
+            var row = new double[dx];
+            for (int i = 0; i < n; i++)
+            {
+                for (int c = 0; c < dx; c++) row[c] = x[i * dx + c];
+                result[start + i] = FeatureScaler.Inverse(row);
+            }
+        }
+        return result;
+    }
+
+    private Tensor? ConditionTensor(double[][]? conditions, int start, int n, int dy)
+    {
+        if (conditions is null || dy == 0) return null;
+        var flat = new float[n * dy];
+        for (int i = 0; i < n; i++)
+        {
+            var z = ConditionScaler!.Forward(conditions[start + i]);
+            for (int c = 0; c < dy; c++) flat[i * dy + c] = (float)z[c];
+        }
+        return Tensor.FromArray(flat, n, dy);
+    }
+
+    /// <summary>
+    /// The ELBO per event on held-out data (raw scale: log-Jacobian of the preprocessing added),
+    /// one z draw per event, Σw-weighted (weights may be signed; Σw &gt; 0).
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad data.</exception>
+    public ElboEstimate Elbo(double[][] features, double[][]? conditions, double[]? weights, int seed)
+    {
+        NeuralData.Check(features, conditions, weights);
+        int dx = FeatureNames.Count, dy = ConditionNames.Count;
+        if (features[0].Length != dx) throw new ArgumentException($"features have {features[0].Length} columns; the model has {dx}.", nameof(features));
+        if (dy > 0 && (conditions is null || conditions[0].Length != dy)) throw new ArgumentException($"the model needs {dy} condition column(s).", nameof(conditions));
+        var data = NeuralData.Build(features, dy > 0 ? conditions : null, weights, Enumerable.Range(0, features.Length).ToArray(), FeatureScaler, dy > 0 ? ConditionScaler : null);
+        var rng = new Rng(unchecked((ulong)(long)seed));
+        var per = new double[features.Length];
+        using (Autograd.NoGrad())
+            for (int start = 0; start < data.Count; start += Chunk)
+            {
+                using var scope = TensorScope.Begin();
+                int n = Math.Min(Chunk, data.Count - start);
+                var b = data.Rows(start, n);
+                var (nll, kl) = Terms(b.X, b.Y, rng);
+                var nv = nll.Values;
+                var kv = kl.Values;
+                for (int i = 0; i < n; i++) per[start + i] = -(nv[i] + kv[i]) + FeatureScaler.LogJacobian(features[start + i]);
+            }
+        double sw = 0, sw2 = 0, s = 0;
+        for (int i = 0; i < per.Length; i++) { double w = weights?[i] ?? 1; sw += w; sw2 += w * w; s += w * per[i]; }
+        double mean = s / sw, v = 0;
+        for (int i = 0; i < per.Length; i++) { double w = weights?[i] ?? 1; v += w * w * (per[i] - mean) * (per[i] - mean); }
+        return new ElboEstimate(mean, Math.Sqrt(v) / Math.Abs(sw), per.Length);
+    }
+
+    /// <summary>The metadata as JSON.</summary>
+    public string MetadataJson() => NeuralJson.Write(new VaeMetadata(ModelTypeName, [.. FeatureNames], [.. ConditionNames], Options,
+        FeatureScaler.State, ConditionScaler?.State, TrainedSteps));
+
+    /// <summary>Encoder ("e.*") and decoder ("p.*") parameters.</summary>
+    public IReadOnlyList<NamedTensor> Parameters() => NeuralParts.Prefixed("e.", Encoder).Concat(NeuralParts.Prefixed("p.", Decoder)).ToList();
+
+    /// <summary>Saves as a parameter file with metadata key "model" (atomic write).</summary>
+    public void Save(string path) => ParameterFile.Save(path, Parameters(), new Dictionary<string, string> { ["model"] = MetadataJson() });
+
+    /// <summary>Loads a model saved by <see cref="Save"/>.</summary>
+    /// <exception cref="InvalidDataException">Corrupt or not a VAE.</exception>
+    public static ConditionalVae Load(string path)
+    {
+        var content = ParameterFile.Load(path);
+        if (!content.Metadata.TryGetValue("model", out var json)) throw new InvalidDataException($"{path} holds no model metadata; it is not a saved VAE.");
+        return FromParts(json, content.Tensors, path);
+    }
+
+    /// <summary>Rebuilds from <see cref="MetadataJson"/> and <see cref="Parameters"/>.</summary>
+    public static ConditionalVae FromParts(string metadataJson, IReadOnlyList<StoredTensor> tensors, string source = "model")
+    {
+        var meta = NeuralJson.Read<VaeMetadata>(new Dictionary<string, string> { ["model"] = metadataJson }, "model", source);
+        if (meta.ModelType != ModelTypeName) throw new InvalidDataException($"{source}: model type is '{meta.ModelType}', not '{ModelTypeName}'.");
+        var fx = RowScalers.FromState(meta.FeatureScaler);
+        var fy = meta.ConditionScaler is null ? null : RowScalers.FromState(meta.ConditionScaler);
+        var (e, d) = Networks(meta.Options, meta.FeatureNames.Length, meta.ConditionNames.Length);
+        var byName = tensors.ToDictionary(t => t.Name);
+        NeuralParts.Load("e.", e, byName, source);
+        NeuralParts.Load("p.", d, byName, source);
+        return new ConditionalVae(e, d, meta.Options, fx, fy, meta.FeatureNames, meta.ConditionNames, meta.TrainedSteps);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"VAE (β = {Options.Beta}, {FeatureNames.Count} features | {ConditionNames.Count} conditions, {TrainedSteps} steps)");
+}
+
+/// <summary>The JSON metadata of a saved VAE.</summary>
+/// <param name="ModelType">"vae".</param>
+/// <param name="FeatureNames">Feature columns.</param>
+/// <param name="ConditionNames">Condition columns.</param>
+/// <param name="Options">Options (network shapes).</param>
+/// <param name="FeatureScaler">Feature preprocessing.</param>
+/// <param name="ConditionScaler">Condition preprocessing.</param>
+/// <param name="TrainedSteps">Steps trained.</param>
+public sealed record VaeMetadata(string ModelType, string[] FeatureNames, string[] ConditionNames, VaeOptions Options,
+    RowScalerState FeatureScaler, RowScalerState? ConditionScaler, long TrainedSteps);

@@ -1,0 +1,46 @@
+using GenStats.Nn;
+
+namespace GenStats.Models;
+
+/// <summary>Options of a conditional VAE (JSON-serialisable, saved with the model).</summary>
+public sealed record VaeOptions
+{
+    /// <summary>Latent size.</summary>
+    public int LatentSize { get; init; } = 4;
+    /// <summary>Hidden layers of the encoder q(z | x, y).</summary>
+    public int[] EncoderLayers { get; init; } = [64, 64];
+    /// <summary>Hidden layers of the decoder p(x | z, y).</summary>
+    public int[] DecoderLayers { get; init; } = [64, 64];
+    /// <summary>Hidden activation.</summary>
+    public Activation Activation { get; init; } = Activation.Relu;
+    /// <summary>β, the weight of the KL term (1 = the ELBO).</summary>
+    public float Beta { get; init; } = 1f;
+    /// <summary>Learn the decoder's per-feature log-variance as a function of (z, y); else use <see cref="FixedVariance"/>.</summary>
+    public bool LearnedVariance { get; init; } = true;
+    /// <summary>The decoder variance on the preprocessed scale when it is not learned.</summary>
+    public float FixedVariance { get; init; } = 0.1f;
+    /// <summary>Adam learning rate.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+    /// <summary>Schedule (over optimizer steps).</summary>
+    public LrScheduleKind LrSchedule { get; init; } = LrScheduleKind.Constant;
+    /// <summary>γ of the exponential schedule.</summary>
+    public float LrGamma { get; init; } = 0.999f;
+    /// <summary>Events per batch.</summary>
+    public int BatchSize { get; init; } = 256;
+    /// <summary>Optimizer steps.</summary>
+    public int Steps { get; init; } = 2000;
+    /// <summary>Seed.</summary>
+    public ulong Seed { get; init; } = 1;
+    /// <summary>Raw or Clip (Regress is a GAN-only strategy).</summary>
+    public NegativeWeightStrategy NegativeWeights { get; init; } = NegativeWeightStrategy.Raw;
+    /// <summary>Feature preprocessing.</summary>
+    public string FeatureTransform { get; init; } = "standard";
+    /// <summary>Condition preprocessing.</summary>
+    public string ConditionTransform { get; init; } = "standard";
+    /// <summary>Held-out fraction for the ELBO and energy-distance evaluations.</summary>
+    public double HeldOutFraction { get; init; }
+    /// <summary>At most this many held-out events.</summary>
+    public int MaxHeldOut { get; init; } = 2000;
+    /// <summary>Evaluate every this many steps (0 = never).</summary>
+    public int EvaluateEvery { get; init; }
+}

@@ -1,0 +1,71 @@
+/// The conditional VAE: learns a conditional Gaussian, its ELBO is a lower bound of the true
+/// log-likelihood and close to it, it saves and loads exactly, and bad input fails clearly.
+module GenStats.Tests.Models.VaeTests
+
+open System
+open System.IO
+open NUnit.Framework
+open GenStats.Models
+open GenStats.Tests.Models.GanToys
+
+let private opts steps =
+    VaeOptions(LatentSize = 2, EncoderLayers = [| 32; 32 |], DecoderLayers = [| 32; 32 |], LearningRate = 3e-3f,
+               LrSchedule = LrScheduleKind.Cosine, Steps = steps, Seed = 2UL)
+
+[<Test>]
+let ``learns a conditional Gaussian whose mean and width depend on y`` () =
+    // x | y ~ N(1 + 2y, (0.3 + 0.7y)²), y ~ U(0, 1)
+    let rnd = Random(21)
+    let n = 20000
+    let y = Array.init n (fun _ -> rnd.NextDouble())
+    let z = normals rnd n
+    let x = Array.init n (fun i -> 1.0 + 2.0 * y[i] + (0.3 + 0.7 * y[i]) * z[i])
+    let model = (VaeTrainer.Train(rows x, rows y, null, opts 1500)).Model
+    for yv in [ 0.1; 0.5; 0.9 ] do
+        let g = model.Sample(Array.create 2000 [| yv |], 3) |> Array.map (fun r -> r[0])
+        let mu, sigma = 1.0 + 2.0 * yv, 0.3 + 0.7 * yv
+        Assert.That(abs (mean g - mu), Is.LessThan(0.15 * sigma + 0.05), sprintf "mean at y=%.1f: %.3f vs %.3f" yv (mean g) mu)
+        Assert.That(abs (sd g / sigma - 1.0), Is.LessThan(0.2), sprintf "width at y=%.1f: %.3f vs %.3f" yv (sd g) sigma)
+
+[<Test>]
+let ``the held-out ELBO is a lower bound of the true log-likelihood and close to it`` () =
+    // x ~ N(2, 0.5²): E log p(x) = −½ log(2πe·0.25) = −0.7258 nats; the ELBO (raw scale) must lie below it
+    let rnd = Random(4)
+    let draw n = normals rnd n |> Array.map (fun v -> [| 2.0 + 0.5 * v |])
+    let o = VaeOptions(LatentSize = 2, EncoderLayers = [| 16 |], DecoderLayers = [| 16 |], LearningRate = 3e-3f,
+                       LrSchedule = LrScheduleKind.Cosine, Steps = 1500, Seed = 2UL)
+    let model = (VaeTrainer.Train(draw 10000, null, null, o)).Model
+    let test = draw 5000
+    let logp = test |> Array.averageBy (fun r -> let u = (r[0] - 2.0) / 0.5 in -0.5 * u * u - log (0.5 * sqrt (2.0 * Math.PI)))
+    let e = model.Elbo(test, null, null, 1)
+    Assert.That(e.PerEvent, Is.LessThan(logp + 3.0 * e.StandardError), sprintf "ELBO %.4f ± %.4f vs log p %.4f" e.PerEvent e.StandardError logp)
+    // after 1500 steps the gap (KL of the approximate posterior + decoder misfit) is below 0.35 nats
+    Assert.That(e.PerEvent, Is.GreaterThan(logp - 0.35), sprintf "ELBO %.4f vs log p %.4f" e.PerEvent logp)
+
+[<Test>]
+let ``a saved VAE loads and samples the same values; the history has an ELBO`` () =
+    let rnd = Random(3)
+    let x, y = normals rnd 600, Array.init 600 (fun _ -> rnd.NextDouble())
+    let o = VaeOptions(LatentSize = 2, EncoderLayers = [| 8 |], DecoderLayers = [| 8 |], Steps = 20, HeldOutFraction = 0.2, EvaluateEvery = 10, LearnedVariance = false)
+    let r = VaeTrainer.Train(rows x, rows y, null, o)
+    Assert.That(r.History.Evaluations.Count, Is.EqualTo(2))
+    Assert.That(r.History.Evaluations |> Seq.forall (fun e -> e.HeldOutMetric.HasValue && Double.IsFinite e.HeldOutMetric.Value))
+    let path = Path.Combine(Path.GetTempPath(), sprintf "vae-model-%d.gsp" Environment.ProcessId)
+    try
+        r.Model.Save path
+        let back = ConditionalVae.Load path
+        let cond = Array.init 50 (fun i -> [| float i / 50.0 |])
+        Assert.That((back.Sample(cond, 9) = r.Model.Sample(cond, 9)), "same samples")
+        Assert.Throws<InvalidDataException>(fun () -> ConditionalGan.Load path |> ignore) |> ignore
+    finally
+        File.Delete path
+
+[<Test>]
+let ``bad VAE input gives clear errors`` () =
+    let data = Array.init 10 (fun i -> [| float i |])
+    data[4][0] <- infinity
+    let ex = Assert.Throws<ArgumentException>(fun () -> VaeTrainer.Train(data, null, null, opts 1) |> ignore)
+    Assert.That(ex.Message, Does.Contain("features[4][0]"))
+    let ok = Array.init 10 (fun i -> [| float i |])
+    Assert.Throws<ArgumentException>(fun () ->
+        VaeTrainer.Train(ok, null, null, VaeOptions(NegativeWeights = NegativeWeightStrategy.Regress)) |> ignore) |> ignore
