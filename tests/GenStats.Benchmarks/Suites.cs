@@ -9,5 +9,7 @@ public static class Suites
         ["engine"] = () => Console.WriteLine("(no engine benchmarks yet)"),
         ["models"] = () => Console.WriteLine("(no models benchmarks yet)"),
         ["physics"] = () => Console.WriteLine("(no physics benchmarks yet)"),
+        // Multi-dimensional distances (branch statsnd); the lead folds these into "stats".
+        ["stats-nd"] = StatsDistancesBench.Run,
     };
 }
