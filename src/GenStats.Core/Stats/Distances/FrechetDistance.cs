@@ -40,12 +40,14 @@ public sealed record FrechetDistanceResult(
 /// equal repeated events in the mean but not exactly in the covariance (repetition divides by
 /// Σw − 1); the difference vanishes as N grows. Weights must be non-negative: the matrix square
 /// root needs positive semi-definite covariances, which sWeighted ones need not be.
-/// Stabilised square root: Tr(Σ₁Σ₂)^½ = Tr(Σ₁^½ Σ₂ Σ₁^½)^½, where Σ₁^½ comes from a symmetric
-/// eigendecomposition and the eigenvalues of the symmetrised product are clamped at 0 before the
-/// root; this is exact for positive semi-definite input (Σ₁Σ₂ is similar to Σ₁^½Σ₂Σ₁^½) and never
-/// produces the complex parts that <c>scipy.linalg.sqrtm(Σ₁Σ₂)</c> must discard. Eigenvalues of
-/// the input covariances below 0 (rounding only) are clamped to 0 as well; the final value is
-/// clamped at 0. Uncertainty: weighted Poisson bootstrap of both samples.
+/// Stabilised square root: Tr(Σ₁Σ₂)^½ is the sum of the square roots of the eigenvalues of a
+/// symmetric positive semi-definite matrix similar to Σ₁Σ₂ — LᵀΣ₂L with the Cholesky factor
+/// Σ₁ = LLᵀ when Σ₁ is well conditioned (every pivot above 1e-10 of the largest variance), else
+/// Σ₁^½Σ₂Σ₁^½ with Σ₁^½ from a symmetric eigendecomposition whose eigenvalues are clamped at 0.
+/// Eigenvalues of the product below 0 (rounding only) are clamped at 0 before the root. This is
+/// exact for positive semi-definite input and never produces the complex parts that
+/// <c>scipy.linalg.sqrtm(Σ₁Σ₂)</c> (pytorch-fid) must discard; the final value is clamped at 0.
+/// Uncertainty: weighted Poisson bootstrap of both samples.
 /// </remarks>
 public static class FrechetDistance
 {
@@ -58,9 +60,7 @@ public static class FrechetDistance
         SampleChecks.RequireRowPair(a, weightsA, b, weightsB, nameof(a), nameof(weightsA), nameof(b), nameof(weightsB),
             allowNegative: false);
         DistanceSampling.RequireReplicas(options.BootstrapReplicas, nameof(options));
-        var pa = PackedSample.Pack(a);
-        var pb = PackedSample.Pack(b);
-        var nominal = Evaluate(pa, weightsA ?? Ones(a.Length), pb, weightsB ?? Ones(b.Length))
+        var nominal = Evaluate(a, weightsA ?? Ones(a.Length), b, weightsB ?? Ones(b.Length))
             ?? throw new ArgumentException(
                 "A covariance needs an effective sample size above 1 in both samples (at least two events with positive weight).",
                 weightsA is null && a.Length >= 2 ? nameof(b) : nameof(a));
@@ -68,7 +68,7 @@ public static class FrechetDistance
         if (options.BootstrapReplicas > 0)
         {
             var summary = Bootstrap.TwoSample(a.Length, weightsA, b.Length, weightsB,
-                (wa, wb) => Evaluate(pa, wa, pb, wb)?.Value ?? double.NaN,
+                (wa, wb) => Evaluate(a, wa, b, wb)?.Value ?? double.NaN,
                 new BootstrapOptions(options.BootstrapReplicas, options.Seed));
             sigma = DistanceSampling.StandardDeviation(summary.Replicas);
         }
@@ -103,39 +103,96 @@ public static class FrechetDistance
 
     private sealed record Parts(double Value, double MeanTerm, double CovarianceTerm);
 
-    private static Parts? Evaluate(PackedSample a, double[] wa, PackedSample b, double[] wb)
+    private static Parts? Evaluate(double[][] a, double[] wa, double[][] b, double[] wb)
     {
-        if (!WeightedMoments.TryCompute(a, wa, out var ma, out var ca)) return null;
-        if (!WeightedMoments.TryCompute(b, wb, out var mb, out var cb)) return null;
+        if (!WeightedMoments.TryCompute(a, null, null, wa, out var ma, out var ca)) return null;
+        if (!WeightedMoments.TryCompute(b, null, null, wb, out var mb, out var cb)) return null;
         return Combine(ma, ca, mb, cb);
     }
 
     private static Parts Combine(double[] ma, double[,] ca, double[] mb, double[,] cb)
     {
+        int d = ma.Length;
         var meanTerm = new CompensatedSum();
-        for (int k = 0; k < ma.Length; k++) meanTerm.Add((ma[k] - mb[k]) * (ma[k] - mb[k]));
-        var a = Matrix<double>.Build.DenseOfArray(ca);
-        var b = Matrix<double>.Build.DenseOfArray(cb);
-        var rootA = SymmetricSqrt(a);
-        var product = rootA * b * rootA;
-        product = (product + product.Transpose()) * 0.5;
+        double traceA = 0, traceB = 0;
+        for (int k = 0; k < d; k++)
+        {
+            meanTerm.Add((ma[k] - mb[k]) * (ma[k] - mb[k]));
+            traceA += ca[k, k];
+            traceB += cb[k, k];
+        }
         double traceRoot = 0;
-        foreach (var lambda in product.Evd(Symmetricity.Symmetric).EigenValues)
-            traceRoot += Math.Sqrt(Math.Max(0, lambda.Real));
-        double covTerm = a.Trace() + b.Trace() - 2 * traceRoot;
+        foreach (double lambda in SymmetricEigenvalues.Compute(SandwichProduct(ca, cb)))
+            traceRoot += Math.Sqrt(Math.Max(0, lambda));
+        double covTerm = traceA + traceB - 2 * traceRoot;
         double value = Math.Max(0, meanTerm.Value + covTerm);
         return new Parts(value, meanTerm.Value, covTerm);
     }
 
-    private static Matrix<double> SymmetricSqrt(Matrix<double> m)
+    // A symmetric PSD matrix similar to Σ_A Σ_B: Lᵀ Σ_B L with Σ_A = L Lᵀ (Cholesky) when Σ_A is
+    // well conditioned, otherwise Σ_A^½ Σ_B Σ_A^½ from a symmetric eigendecomposition with the
+    // eigenvalues clamped at 0 (singular or rank-deficient Σ_A).
+    private static double[,] SandwichProduct(double[,] ca, double[,] cb)
     {
-        var evd = m.Evd(Symmetricity.Symmetric);
+        int d = ca.GetLength(0);
+        var factor = Cholesky(ca) ?? SymmetricSqrt(ca);
+        // M = Fᵀ Σ_B F: Σ_A^½ is symmetric, so the same expression serves both factors.
+        var t = new double[d, d];
+        for (int i = 0; i < d; i++)
+            for (int k = 0; k < d; k++)
+            {
+                double bik = cb[i, k];
+                if (bik == 0) continue;
+                for (int j = 0; j < d; j++) t[i, j] += bik * factor[k, j];
+            }
+        var m = new double[d, d];
+        for (int k = 0; k < d; k++)
+            for (int i = 0; i < d; i++)
+            {
+                double fki = factor[k, i];
+                if (fki == 0) continue;
+                for (int j = i; j < d; j++) m[i, j] += fki * t[k, j];
+            }
+        for (int i = 0; i < d; i++)
+            for (int j = i + 1; j < d; j++) m[j, i] = m[i, j];
+        return m;
+    }
+
+    // Lower-triangular L with L Lᵀ = c, or null when a pivot is not clearly positive
+    // (≤ 1e-10 of the largest diagonal entry), where the eigen route is more accurate.
+    private static double[,]? Cholesky(double[,] c)
+    {
+        int d = c.GetLength(0);
+        double largest = 0;
+        for (int i = 0; i < d; i++) largest = Math.Max(largest, c[i, i]);
+        if (!(largest > 0)) return null;
+        var l = new double[d, d];
+        for (int j = 0; j < d; j++)
+        {
+            double s = c[j, j];
+            for (int k = 0; k < j; k++) s -= l[j, k] * l[j, k];
+            if (!(s > 1e-10 * largest)) return null;
+            double root = Math.Sqrt(s);
+            l[j, j] = root;
+            for (int i = j + 1; i < d; i++)
+            {
+                double t = c[i, j];
+                for (int k = 0; k < j; k++) t -= l[i, k] * l[j, k];
+                l[i, j] = t / root;
+            }
+        }
+        return l;
+    }
+
+    private static double[,] SymmetricSqrt(double[,] c)
+    {
+        var evd = Matrix<double>.Build.DenseOfArray(c).Evd(Symmetricity.Symmetric);
         var v = evd.EigenVectors;
         var roots = evd.EigenValues.Select(l => Math.Sqrt(Math.Max(0, l.Real))).ToArray();
         var scaled = v.Clone();
-        for (int c = 0; c < roots.Length; c++) scaled.SetColumn(c, v.Column(c) * roots[c]);
+        for (int k = 0; k < roots.Length; k++) scaled.SetColumn(k, v.Column(k) * roots[k]);
         var root = scaled * v.Transpose();
-        return (root + root.Transpose()) * 0.5;
+        return ((root + root.Transpose()) * 0.5).ToArray();
     }
 
     private static void RequireCovariance(double[,] c, int d, string name)

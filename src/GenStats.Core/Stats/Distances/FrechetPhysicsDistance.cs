@@ -77,11 +77,10 @@ public static class FrechetPhysicsDistance
             var values = new double[draws.Length];
             Parallel.For(0, draws.Length, k =>
             {
-                var pa = PackedSample.Pack(a, draws[k].A, scale);
-                var pb = PackedSample.Pack(b, draws[k].B, scale);
                 var wa = DistanceSampling.Take(weightsA, draws[k].A) ?? FrechetDistance.Ones(n);
                 var wb = DistanceSampling.Take(weightsB, draws[k].B) ?? FrechetDistance.Ones(n);
-                if (!WeightedMoments.TryCompute(pa, wa, out var ma, out var ca) || !WeightedMoments.TryCompute(pb, wb, out var mb, out var cb))
+                if (!WeightedMoments.TryCompute(a, draws[k].A, scale, wa, out var ma, out var ca)
+                    || !WeightedMoments.TryCompute(b, draws[k].B, scale, wb, out var mb, out var cb))
                     throw new ArgumentException(
                         $"A batch of {n} events has an effective size ≤ 1 (weights concentrated on one event); FPD needs more events with positive weight.",
                         nameof(weightsA));

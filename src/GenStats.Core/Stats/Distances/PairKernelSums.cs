@@ -84,15 +84,13 @@ internal static class PairKernelSums
                 for (int i = i0; i < i1; i++)
                 {
                     var row = tile.AsSpan((i - i0) * ColumnTile, jn);
-                    RawRow(x, i, y, jt, row, kernel.Kind);
-                    Transform(row, kernel);
+                    KernelRow(x, i, y, jt, row, kernel);
                     if (triangle)
                     {
                         int skip = Math.Clamp(i + 1 - jt, 0, jn);
                         row[..skip].Clear();
                     }
-                    for (int r = 0; r < replicas; r++)
-                        rowSums[i * replicas + r] += TensorPrimitives.Dot<double>(row, weightsY[r].AsSpan(jt, jn));
+                    ContractRow(row, weightsY, jt, rowSums.AsSpan(i * replicas, replicas));
                 }
             }
             return tile;
@@ -100,39 +98,36 @@ internal static class PairKernelSums
         return rowSums;
     }
 
-    // Squared distances (Distance, Gaussian) or dot products (Polynomial4) of event i of x with
-    // events jt..jt+row.Length−1 of y, vectorised over y's events.
-    private static void RawRow(PackedSample x, int i, PackedSample y, int jt, Span<double> row, PairKernelKind kind)
+    // K(x_i, y_j) for j = jt … jt + row.Length − 1, vectorised over y's events: the coordinate
+    // loop runs inside the event loop so that each kernel value is written once.
+    private static void KernelRow(PackedSample x, int i, PackedSample y, int jt, Span<double> row, PairKernel kernel)
     {
-        row.Clear();
-        var acc = MemoryMarshal.Cast<double, Vector<double>>(row);
-        for (int k = 0; k < x.Dims; k++)
+        int dims = x.Dims;
+        Span<double> xi = stackalloc double[dims];
+        for (int k = 0; k < dims; k++) xi[k] = x.Coords[k * x.Padded + i];
+        var output = MemoryMarshal.Cast<double, Vector<double>>(row);
+        var coords = y.Coords;
+        int stride = y.Padded;
+        int width = Vector<double>.Count;
+        bool dot = kernel.Kind == PairKernelKind.Polynomial4;
+        for (int v = 0; v < output.Length; v++)
         {
-            double xk = x.Coords[k * x.Padded + i];
-            var yk = MemoryMarshal.Cast<double, Vector<double>>(y.Coords.AsSpan(k * y.Padded + jt, row.Length));
-            var xv = new Vector<double>(xk);
-            if (kind == PairKernelKind.Polynomial4)
+            int j = jt + v * width;
+            var acc = Vector<double>.Zero;
+            for (int k = 0; k < dims; k++)
             {
-                for (int v = 0; v < acc.Length; v++) acc[v] += xv * yk[v];
-            }
-            else
-            {
-                for (int v = 0; v < acc.Length; v++)
+                var yk = new Vector<double>(coords, k * stride + j);
+                if (dot) acc += yk * new Vector<double>(xi[k]);
+                else
                 {
-                    var d = yk[v] - xv;
-                    acc[v] += d * d;
+                    var d = yk - new Vector<double>(xi[k]);
+                    acc += d * d;
                 }
             }
+            output[v] = kernel.Kind == PairKernelKind.Distance ? Vector.SquareRoot(acc) : acc;
         }
-    }
-
-    private static void Transform(Span<double> row, PairKernel kernel)
-    {
         switch (kernel.Kind)
         {
-            case PairKernelKind.Distance:
-                TensorPrimitives.Sqrt<double>(row, row);
-                break;
             case PairKernelKind.Gaussian:
                 TensorPrimitives.Multiply<double>(row, -kernel.Parameter, row);
                 TensorPrimitives.Exp<double>(row, row);
@@ -144,6 +139,36 @@ internal static class PairKernelSums
                 TensorPrimitives.Multiply<double>(row, row, row);
                 break;
         }
+    }
+
+    // sums[r] += Σ_j row[j] · weights[r][jt + j], four weight vectors per sweep over the row so
+    // that each kernel value is loaded once per four replicas.
+    private static void ContractRow(ReadOnlySpan<double> row, double[][] weights, int jt, Span<double> sums)
+    {
+        var k = MemoryMarshal.Cast<double, Vector<double>>(row);
+        int r = 0;
+        for (; r + 4 <= weights.Length; r += 4)
+        {
+            var u0 = MemoryMarshal.Cast<double, Vector<double>>(weights[r].AsSpan(jt, row.Length));
+            var u1 = MemoryMarshal.Cast<double, Vector<double>>(weights[r + 1].AsSpan(jt, row.Length));
+            var u2 = MemoryMarshal.Cast<double, Vector<double>>(weights[r + 2].AsSpan(jt, row.Length));
+            var u3 = MemoryMarshal.Cast<double, Vector<double>>(weights[r + 3].AsSpan(jt, row.Length));
+            Vector<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (int v = 0; v < k.Length; v++)
+            {
+                var kv = k[v];
+                a0 += kv * u0[v];
+                a1 += kv * u1[v];
+                a2 += kv * u2[v];
+                a3 += kv * u3[v];
+            }
+            sums[r] += Vector.Sum(a0);
+            sums[r + 1] += Vector.Sum(a1);
+            sums[r + 2] += Vector.Sum(a2);
+            sums[r + 3] += Vector.Sum(a3);
+        }
+        for (; r < weights.Length; r++)
+            sums[r] += TensorPrimitives.Dot<double>(row, weights[r].AsSpan(jt, row.Length));
     }
 
     /// <summary>

@@ -123,3 +123,29 @@ let ``bad moments are rejected`` () =
     Assert.That(ex.Message, Does.Contain "positive semi-definite")
     let ex = Assert.Throws<ArgumentException>(fun () -> frechet [| [| 1.0 |] |] null [| [| 1.0 |]; [| 2.0 |] |] null |> ignore)
     Assert.That(ex.Message, Does.Contain "effective sample size")
+
+[<Test>]
+let ``singular covariances take the eigen route and keep the closed form`` () =
+    // diag(4, 0) vs diag(1, 1): d² = (2 − 1)² + (0 − 1)² = 2; and the reverse order.
+    let s1 = array2D [ [ 4.0; 0.0 ]; [ 0.0; 0.0 ] ]
+    let s2 = array2D [ [ 1.0; 0.0 ]; [ 0.0; 1.0 ] ]
+    assertClose high 2.0 (FrechetDistance.FromMoments([| 0.0; 0.0 |], s1, [| 0.0; 0.0 |], s2)) "singular first"
+    assertClose high 2.0 (FrechetDistance.FromMoments([| 0.0; 0.0 |], s2, [| 0.0; 0.0 |], s1)) "singular second"
+    // A sample with a constant coordinate against itself.
+    let a = Array.init 20 (fun i -> [| float i; 3.0; float (i * i % 7) |])
+    assertClose { Absolute = 1e-9; Relative = 0.0 } 0.0 (frechet a null a null) "constant coordinate"
+
+[<Property(MaxTest = 100)>]
+let ``symmetric eigenvalues agree with MathNet`` () =
+    let g = gen {
+        let! n = Gen.choose (1, 12)
+        let! v = Gen.arrayOfLength (n * n) coordinate
+        return n, v }
+    Prop.forAll (Arb.fromGen g) (fun (n, v) ->
+        let m = Array2D.init n n (fun i j -> v.[i * n + j] + v.[j * n + i])
+        let ours = SymmetricEigenvalues.Compute m |> Array.sort
+        let reference =
+            MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.DenseOfArray(m).Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric).EigenValues
+            |> Seq.map (fun c -> c.Real) |> Seq.toArray |> Array.sort
+        let scale = 1.0 + (reference |> Array.map abs |> Array.max)
+        Array.forall2 (fun (a: float) b -> abs (a - b) <= 1e-10 * scale) ours reference)
