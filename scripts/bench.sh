@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks: scripts/bench.sh [SUITE...]   (suites: stats engine models physics; default: all)
+# Benchmarks: scripts/bench.sh [SUITE...]   (suites: stats engine models physics stats-nd; default: the first four)
 # Each suite prints its absolute figures, then one `ratio: NAME VALUE` line per comparison
 # (GenStats speed / reference speed; > 1 means GenStats is faster).
 set -euo pipefail

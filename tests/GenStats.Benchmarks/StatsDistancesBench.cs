@@ -43,7 +43,7 @@ public static class StatsDistancesBench
 
             var fOpts = new FrechetDistanceOptions(BootstrapReplicas: 0);
             double frechet = 0;
-            double tFrechet = Median(5, () => frechet = FrechetDistance.Compute(fa, null, fb, null, fOpts).Value);
+            double tFrechet = Median(15, () => frechet = FrechetDistance.Compute(fa, null, fb, null, fOpts).Value);
             Console.WriteLine($"genstats frechet {FrechetEvents}x{FrechetDims} each: {tFrechet:F3} s (value {frechet:R})");
 
             var reference = RunReference(dir);

@@ -52,7 +52,7 @@ def main():
     fa, fb = load(f"{folder}/fa.bin", fd), load(f"{folder}/fb.bin", fd)
     t, v = median_time(3, lambda: energy(ea, eb))
     print(f"energy {v!r}\nenergy_s {t!r}")
-    t, v = median_time(5, lambda: frechet(fa, fb))
+    t, v = median_time(15, lambda: frechet(fa, fb))
     print(f"frechet {v!r}\nfrechet_s {t!r}")
 
 
