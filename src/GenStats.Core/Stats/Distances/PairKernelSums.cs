@@ -103,7 +103,7 @@ internal static class PairKernelSums
     private static void KernelRow(PackedSample x, int i, PackedSample y, int jt, Span<double> row, PairKernel kernel)
     {
         int dims = x.Dims;
-        Span<double> xi = stackalloc double[dims];
+        Span<double> xi = dims <= 256 ? stackalloc double[dims] : new double[dims];
         for (int k = 0; k < dims; k++) xi[k] = x.Coords[k * x.Padded + i];
         var output = MemoryMarshal.Cast<double, Vector<double>>(row);
         var coords = y.Coords;

@@ -72,3 +72,13 @@ let ``non-negative line fit: exact line, clamped intercept, clamped slope`` () =
     let a = (Array.sum y - b * sx) / n
     let ssr = Array.fold2 (fun s u v -> s + (v - a - b * u) ** 2.0) 0.0 x y
     assertClose high (sqrt (ssr / 2.0 * sxx / (n * sxx - sx * sx))) fit.InterceptError "σa"
+
+[<Test>]
+let ``unit weights reproduce the unweighted FPD and the draws are seeded`` () =
+    let o = FrechetPhysicsDistanceOptions(MinSamples = 50, MaxSamples = 200, NumBatches = 4, NumPoints = 4)
+    let u = FrechetPhysicsDistance.Compute(refA, null, refB, null, o)
+    let w = FrechetPhysicsDistance.Compute(refA, ones refA.Length, refB, ones refB.Length, o)
+    assertClose veryHigh u.Value w.Value "intercept"
+    Assert.That((u.MeanDistances = (FrechetPhysicsDistance.Compute(refA, null, refB, null, o)).MeanDistances), Is.True)
+    let other = FrechetPhysicsDistance.Compute(refA, null, refB, null, FrechetPhysicsDistanceOptions(MinSamples = 50, MaxSamples = 200, NumBatches = 4, NumPoints = 4, Seed = 7))
+    Assert.That(other.MeanDistances.[0], Is.Not.EqualTo u.MeanDistances.[0])
