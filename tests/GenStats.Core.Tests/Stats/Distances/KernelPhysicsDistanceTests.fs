@@ -57,3 +57,11 @@ let ``a single batch of a two-point sample matches the hand-computed U-statistic
     let r = KernelPhysicsDistance.Compute([| [| 1.0 |]; [| 1.0 |] |], null, [| [| 3.0 |]; [| 3.0 |] |], null,
                                           KernelPhysicsDistanceOptions(NumBatches = 1, BatchSize = 2, Normalise = false))
     assertClose veryHigh 9504.0 r.Value "KPD"
+
+[<Test>]
+let ``the per-batch polynomial U-statistic agrees with jetnet's formula in numpy`` () =
+    // numpy 1.24, jetnet's _mmd_poly_quadratic_unbiased on the reference pair (no normalisation):
+    // (XX.sum() − trace)/(m(m−1)) + (YY.sum() − trace)/(n(n−1)) − 2 XY.mean() with k = (x·y/3 + 1)⁴.
+    let kernel = PairKernel(PairKernelKind.Polynomial4, 1.0 / 3.0)
+    let u = UStatistic.Evaluate(PackedSample.Pack refA, null, PackedSample.Pack refB, null, kernel, 0, 1, Threading.CancellationToken.None)
+    assertClose high 3.1365243824023956 u.Value "unbiased poly MMD²"
