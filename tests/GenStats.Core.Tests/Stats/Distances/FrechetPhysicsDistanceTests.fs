@@ -82,3 +82,14 @@ let ``unit weights reproduce the unweighted FPD and the draws are seeded`` () =
     Assert.That((u.MeanDistances = (FrechetPhysicsDistance.Compute(refA, null, refB, null, o)).MeanDistances), Is.True)
     let other = FrechetPhysicsDistance.Compute(refA, null, refB, null, FrechetPhysicsDistanceOptions(MinSamples = 50, MaxSamples = 200, NumBatches = 4, NumPoints = 4, Seed = 7))
     Assert.That(other.MeanDistances.[0], Is.Not.EqualTo u.MeanDistances.[0])
+
+[<Test>]
+let ``normalised FPD is invariant under a common positive scale; unnormalised scales as c²`` () =
+    let o = FrechetPhysicsDistanceOptions(MinSamples = 50, MaxSamples = 200, NumBatches = 4, NumPoints = 4)
+    let u = FrechetPhysicsDistance.Compute(refA, null, refB, null, o)
+    let s = FrechetPhysicsDistance.Compute(scale 3.0 refA, null, scale 3.0 refB, null, o)
+    Array.iter2 (fun x y -> assertClose medium x y "normalised batch means") u.MeanDistances s.MeanDistances
+    let raw = FrechetPhysicsDistanceOptions(MinSamples = 50, MaxSamples = 200, NumBatches = 4, NumPoints = 4, Normalise = false)
+    let r1 = FrechetPhysicsDistance.Compute(refA, null, refB, null, raw)
+    let r3 = FrechetPhysicsDistance.Compute(scale 3.0 refA, null, scale 3.0 refB, null, raw)
+    Array.iter2 (fun x y -> assertClose medium (9.0 * x) y "c² law per batch size") r1.MeanDistances r3.MeanDistances
