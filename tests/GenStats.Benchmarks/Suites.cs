@@ -5,10 +5,13 @@ public static class Suites
 {
     public static readonly IReadOnlyDictionary<string, Action> All = new Dictionary<string, Action>
     {
-        ["stats"] = StatsSuite.Run,
+        // The "stats" suite: 1-D metrics, multi-dimensional distances and prdc, each also on its own.
+        ["stats"] = () => { StatsSuite.Run(); StatsDistancesBench.Run(); StatsPrdcBench.Run(); },
+        ["stats-1d"] = StatsSuite.Run,
+        ["stats-nd"] = StatsDistancesBench.Run,
+        ["stats-prdc"] = StatsPrdcBench.Run,
         ["engine"] = Engine.EngineSuite.Run,
         ["models"] = ModelsBench.Run,
         ["physics"] = PhysicsBench.Run,
-        ["stats-prdc"] = StatsPrdcBench.Run,
     };
 }

@@ -58,7 +58,7 @@ public static class Bootstrap
         return Summarize(values, options);
     }
 
-    private static double[] ReplicaWeights(int count, double[]? weights, int seed, int stream)
+    internal static double[] ReplicaWeights(int count, double[]? weights, int seed, int stream)
     {
         // Redraw with the next stream until Σw > 0; streams never collide with other replicas
         // because redraws step by a large odd offset.
@@ -79,7 +79,7 @@ public static class Bootstrap
         }
     }
 
-    private static BootstrapSummary Summarize(double[] values, BootstrapOptions options)
+    internal static BootstrapSummary Summarize(double[] values, BootstrapOptions options)
     {
         var mean = new CompensatedSum();
         foreach (double v in values) mean.Add(v);
@@ -116,7 +116,7 @@ public static class Bootstrap
     }
 
     // SplitMix64 of (seed, replica) so that neighbouring replicas get unrelated generators.
-    private static int ReplicaSeed(int seed, int replica)
+    internal static int ReplicaSeed(int seed, int replica)
     {
         ulong z = ((ulong)(uint)seed << 32 | (uint)replica) + 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;

@@ -46,4 +46,54 @@ internal static class SampleChecks
             throw new ArgumentException(
                 $"The weights in {paramName} sum to {total}; the sum of weights must be positive.", paramName);
     }
+    /// <summary>
+    /// Rejects null, empty, ragged and non-finite multi-dimensional samples (events × dimensions)
+    /// and returns the number of dimensions (≥ 1).
+    /// </summary>
+    public static int RequireFiniteRows(double[][]? rows, string paramName)
+    {
+        if (rows is null) throw new ArgumentNullException(paramName);
+        if (rows.Length == 0)
+            throw new ArgumentException($"{paramName} has no events; at least one row is required.", paramName);
+        if (rows[0] is null) throw new ArgumentException($"{paramName}[0] is null; every event needs a row of values.", paramName);
+        int dims = rows[0].Length;
+        if (dims == 0)
+            throw new ArgumentException($"{paramName}[0] has no values; every event needs at least one dimension.", paramName);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var row = rows[i];
+            if (row is null)
+                throw new ArgumentException($"{paramName}[{i}] is null; every event needs a row of values.", paramName);
+            if (row.Length != dims)
+                throw new ArgumentException(
+                    $"{paramName}[{i}] has {row.Length} values but {paramName}[0] has {dims}; all events need the same number of dimensions.",
+                    paramName);
+            for (int k = 0; k < dims; k++)
+            {
+                if (!double.IsFinite(row[k]))
+                    throw new ArgumentException(
+                        $"{paramName}[{i}][{k}] is {row[k]}; only finite values are allowed.", paramName);
+            }
+        }
+        return dims;
+    }
+
+    /// <summary>
+    /// Validates two multi-dimensional samples with their optional weights for a two-sample
+    /// statistic: both well formed (see <see cref="RequireFiniteRows"/>), the same number of
+    /// dimensions, weights checked by <see cref="RequireWeights"/>. Returns the number of dimensions.
+    /// </summary>
+    public static int RequireRowPair(
+        double[][]? a, double[]? weightsA, double[][]? b, double[]? weightsB,
+        string nameA, string nameWeightsA, string nameB, string nameWeightsB, bool allowNegative)
+    {
+        int da = RequireFiniteRows(a, nameA);
+        int db = RequireFiniteRows(b, nameB);
+        if (da != db)
+            throw new ArgumentException(
+                $"{nameA} has {da} dimensions but {nameB} has {db}; both samples need the same dimensions.", nameB);
+        RequireWeights(weightsA, a!.Length, nameWeightsA, allowNegative);
+        RequireWeights(weightsB, b!.Length, nameWeightsB, allowNegative);
+        return da;
+    }
 }

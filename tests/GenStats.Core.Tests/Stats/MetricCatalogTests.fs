@@ -50,7 +50,7 @@ let ``compare pipeline on CSV files: one report per metric and column, values as
         // One report per column for a 1-D metric, one over all columns for a multi-dimensional one.
         let perColumn = MetricCatalog.All |> Seq.filter (fun d -> d.PerColumn) |> Seq.length
         Assert.That(reports.Count, equalTo(2 * perColumn + (MetricCatalog.All.Count - perColumn)))
-        Assert.That(MetricCatalog.All.Count - perColumn, equalTo 9, "prdc ×4, improved P&R ×2, PRD ×2, classifier AUC")
+        Assert.That(MetricCatalog.All.Count - perColumn, equalTo 16, "7 distances, prdc ×4, improved P&R ×2, PRD ×2, classifier AUC")
         let find name col = reports |> Seq.find (fun r -> r.Name = name && r.Columns = [| col |])
         let rx, gx, w = real.Column "x", gen.Column "x", real.Column "w"
         assertClose veryHigh (CdfDistances.Wasserstein1Value(rx, gx, w, null)) (find "w1" "x").Value "w1 x"

@@ -1,0 +1,142 @@
+[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
+module GenStats.Tests.Stats.Distances.EnergyDistanceNdTests
+
+open System
+open NUnit.Framework
+open FsCheck
+open FsCheck.FSharp
+open FsCheck.NUnit
+open GenStats.Stats
+open GenStats.Tests.Tolerance
+open GenStats.Tests.Stats.Distances.DistanceData
+
+let private noBoot = EnergyDistanceNdOptions(BootstrapReplicas = 0)
+let private energy a wa b wb = (EnergyDistanceNd.Compute(a, wa, b, wb, noBoot)).Value
+
+// ---- scipy's documented examples (scipy.stats.energy_distance docstring) ----
+
+[<Test>]
+let ``scipy docstring examples in one dimension`` () =
+    assertClose veryHigh 2.0 (energy [| [| 0.0 |] |] null [| [| 2.0 |] |] null) "energy_distance([0], [2])"
+    assertClose veryHigh 1.0 (energy [| [| 0.0 |]; [| 8.0 |] |] [| 3.0; 1.0 |] [| [| 0.0 |]; [| 8.0 |] |] [| 2.0; 2.0 |])
+        "energy_distance([0, 8], [0, 8], [3, 1], [2, 2])"
+    // scipy: energy_distance([0.7, 7.4, 2.4, 6.8], [1.4, 8.0, 2.0, 5.5], [2.1, 4.2, 7.4, 8.0], [7.6, 8.8]) = 0.88003340976158217
+    let u = [| 0.7; 7.4; 2.4; 6.8 |] |> Array.map (fun x -> [| x |])
+    let v = [| 1.4; 8.0 |] |> Array.map (fun x -> [| x |])
+    assertClose high 0.88003340976158217 (energy u [| 2.1; 4.2; 7.4; 8.0 |] v [| 7.6; 8.8 |]) "weighted docstring example"
+
+// ---- independent reference numbers (numpy/scipy, /usr/bin/python3, scipy 1.10.1) ----
+
+[<Test>]
+let ``3-d reference pair agrees with a cdist-based V-statistic`` () =
+    // sqrt(2 wa·cdist(A,B)·wb − wa·cdist(A,A)·wa − wb·cdist(B,B)·wb), weights normalised.
+    assertClose high 0.5076321538167723 (energy refA null refB null) "unweighted"
+    assertClose high 0.5279644127656727 (energy refA refWA refB refWB) "weighted"
+    // 1-d slice: scipy.stats.energy_distance(A[:,0], B[:,0], wa, wb) = 0.6033946296626119
+    assertClose high 0.6033946296626119 (energy (column 0 refA) refWA (column 0 refB) refWB) "1-d weighted vs scipy"
+
+// ---- properties ----
+
+[<Property(MaxTest = 60)>]
+let ``zero on identical samples, symmetric and non-negative`` () =
+    Prop.forAll (Arb.fromGen (weightedCloudPair 20)) (fun (a, wa, b, wb) ->
+        let ab = energy a wa b wb
+        let self = EnergyDistanceNd.Compute(a, wa, a, wa, noBoot)
+        // 2E|X−Y| − E|X−X'| − E|Y−Y'| cancels to rounding level; the square root magnifies that
+        // to ~√ε of the scale, so the squared distance is checked at rounding level.
+        abs self.SquaredDistance <= 1e-13 * (1.0 + self.MeanCrossDistance)
+        && self.Value <= 1e-6 * (1.0 + sqrt self.MeanCrossDistance)
+        && isClose high ab (energy b wb a wa)
+        && ab >= 0.0)
+
+[<Property(MaxTest = 60)>]
+let ``invariant under translation and permutation, grows as sqrt of a scale factor`` () =
+    let g =
+        gen {
+            let! a, wa, b, wb = weightedCloudPair 20
+            let! t, c = shiftAndScale a.[0].Length
+            let! perm = Gen.shuffle [| 0 .. a.Length - 1 |]
+            return a, wa, b, wb, t, c, perm
+        }
+    Prop.forAll (Arb.fromGen g) (fun (a, wa, b, wb, t, c, perm) ->
+        let e = energy a wa b wb
+        let ap = perm |> Array.map (fun i -> a.[i])
+        let wp = perm |> Array.map (fun i -> wa.[i])
+        isClose high e (energy (translate t a) wa (translate t b) wb)
+        && isClose high e (energy ap wp b wb)
+        && isClose high (sqrt c * e) (energy (scale c a) wa (scale c b) wb))
+
+[<Property(MaxTest = 60)>]
+let ``unit weights equal the unweighted statistic and integer weights equal repeated events`` () =
+    let g =
+        gen {
+            let! a, b = cloudPair 15
+            let! ka = integerWeightsOf a.Length
+            let! kb = integerWeightsOf b.Length
+            return a, b, ka, kb
+        }
+    Prop.forAll (Arb.fromGen g) (fun (a, b, ka, kb) ->
+        isClose veryHigh (energy a null b null) (energy a (ones a.Length) b (ones b.Length))
+        && isClose high (energy (repeat a ka) null (repeat b kb) null) (energy a (Array.map float ka) b (Array.map float kb)))
+
+[<Test>]
+let ``blocked sums across many tiles agree with a direct double loop`` () =
+    // 300 × 270 events in 5-d cross several 32-row blocks and 256-column tiles (diagonal tiles included).
+    let rng = Random(7)
+    let cloud n shift = Array.init n (fun _ -> Array.init 5 (fun _ -> rng.NextDouble() + shift))
+    let a, b = cloud 300 0.0, cloud 270 0.2
+    let mean (x: float[][]) (y: float[][]) =
+        let mutable s = 0.0
+        for p in x do
+            for q in y do
+                s <- s + sqrt (Array.fold2 (fun acc u v -> acc + (u - v) * (u - v)) 0.0 p q)
+        s / float (x.Length * y.Length)
+    let expected = sqrt (2.0 * mean a b - mean a a - mean b b)
+    let r = EnergyDistanceNd.Compute(a, null, b, null)
+    assertClose high expected r.Value "energy distance"
+    assertClose high (mean a b) r.MeanCrossDistance "E|X-Y|"
+    Assert.That(r.EventsUsedA, Is.EqualTo 300)
+
+[<Test>]
+let ``bootstrap uncertainty is deterministic, positive and of the size of the sampling spread`` () =
+    // Two samples of 400 events from the same 3-d uniform distribution; the energy distance of
+    // independent pairs of such samples scatters with a standard deviation σ_true. The Poisson
+    // bootstrap must reproduce its order of magnitude (within a factor 3) and be seed-stable.
+    let draw (rng: Random) n = Array.init n (fun _ -> Array.init 3 (fun _ -> rng.NextDouble()))
+    let rng = Random(11)
+    let values = Array.init 30 (fun _ -> energy (draw rng 400) null (draw rng 400) null)
+    let spread = MathNet.Numerics.Statistics.Statistics.StandardDeviation values
+    let a, b = draw rng 400, draw rng 400
+    let r1 = EnergyDistanceNd.Compute(a, null, b, null)
+    let r2 = EnergyDistanceNd.Compute(a, null, b, null)
+    Assert.That(r1.Uncertainty, Is.EqualTo r2.Uncertainty)
+    Assert.That(r1.UncertaintyMethod, Is.EqualTo "poisson-bootstrap(32, seed 1)")
+    Assert.That(r1.Uncertainty, Is.InRange(spread / 3.0, spread * 3.0))
+
+[<Test>]
+let ``subsampling is seeded and reported`` () =
+    let rng = Random(3)
+    let a = Array.init 500 (fun _ -> [| rng.NextDouble(); rng.NextDouble() |])
+    let b = Array.init 450 (fun _ -> [| rng.NextDouble() + 0.5; rng.NextDouble() |])
+    let o = EnergyDistanceNdOptions(BootstrapReplicas = 0, MaxEvents = Nullable 200)
+    let r1 = EnergyDistanceNd.Compute(a, null, b, null, o)
+    let r2 = EnergyDistanceNd.Compute(a, null, b, null, o)
+    let full = EnergyDistanceNd.Compute(a, null, b, null, noBoot)
+    Assert.That((r1.EventsUsedA, r1.EventsUsedB), Is.EqualTo((200, 200)))
+    Assert.That(r1.Value, Is.EqualTo r2.Value)
+    // A shift of 0.5 in one coordinate is far above the subsampling noise (≈ 0.05).
+    Assert.That(abs (r1.Value - full.Value), Is.LessThan(0.15))
+
+[<Test>]
+let ``bad input is rejected with a clear message`` () =
+    let a = [| [| 1.0; 2.0 |]; [| 3.0; 4.0 |] |]
+    let ex = Assert.Throws<ArgumentException>(fun () -> energy a [| 1.0; -1.0 |] a null |> ignore)
+    Assert.That(ex.Message, Does.Contain "non-negative")
+    let ex = Assert.Throws<ArgumentException>(fun () -> energy a null [| [| 1.0 |] |] null |> ignore)
+    Assert.That(ex.Message, Does.Contain "dimensions")
+    let ex = Assert.Throws<ArgumentException>(fun () -> energy [| [| 1.0; 2.0 |]; [| 1.0 |] |] null a null |> ignore)
+    Assert.That(ex.Message, Does.Contain "a[1]")
+    let ex = Assert.Throws<ArgumentException>(fun () -> energy a null [| [| 1.0; nan |] |] null |> ignore)
+    Assert.That(ex.Message, Does.Contain "b[0][1]")
+    Assert.Throws<ArgumentException>(fun () -> energy [||] null a null |> ignore) |> ignore
+    Assert.Throws<ArgumentException>(fun () -> energy a [| 0.0; 0.0 |] a null |> ignore) |> ignore

@@ -1,0 +1,151 @@
+[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
+module GenStats.Tests.Stats.Distances.FrechetDistanceTests
+
+open System
+open NUnit.Framework
+open FsCheck
+open FsCheck.FSharp
+open FsCheck.NUnit
+open MathNet.Numerics.Statistics
+open GenStats.Stats
+open GenStats.Tests.Tolerance
+open GenStats.Tests.Stats.Distances.DistanceData
+
+let private noBoot = FrechetDistanceOptions(BootstrapReplicas = 0)
+let private frechet a wa b wb = (FrechetDistance.Compute(a, wa, b, wb, noBoot)).Value
+
+// A random 2×2 symmetric positive-definite matrix L Lᵀ + 0.01 I from integer entries.
+let private spd2 =
+    gen {
+        let! l = Gen.arrayOfLength 3 (Gen.choose (-30, 30) |> Gen.map (fun i -> float i / 10.0))
+        let a, b, c = l.[0], l.[1], l.[2]
+        return array2D [ [ a * a + 0.01; a * b ]; [ a * b; b * b + c * c + 0.01 ] ]
+    }
+
+[<Property(MaxTest = 200)>]
+let ``closed form for two 2-d Gaussians`` () =
+    // For 2×2 PSD matrices: Tr √M = √(Tr M + 2√det M), and (Σ₁Σ₂)^½ has the eigenvalues of
+    // (Σ₁^½Σ₂Σ₁^½)^½, so Tr(Σ₁Σ₂)^½ = √(Tr(Σ₁Σ₂) + 2√(det Σ₁ det Σ₂)).
+    let g = Gen.zip (Gen.zip spd2 spd2) (Gen.arrayOfLength 2 coordinate)
+    Prop.forAll (Arb.fromGen g) (fun ((s1, s2), dmu) ->
+        let tr (m: float[,]) = m.[0, 0] + m.[1, 1]
+        let det (m: float[,]) = m.[0, 0] * m.[1, 1] - m.[0, 1] * m.[1, 0]
+        let trProd = s1.[0, 0] * s2.[0, 0] + s1.[0, 1] * s2.[1, 0] + s1.[1, 0] * s2.[0, 1] + s1.[1, 1] * s2.[1, 1]
+        let trRoot = sqrt (trProd + 2.0 * sqrt (det s1 * det s2))
+        let expected = dmu.[0] * dmu.[0] + dmu.[1] * dmu.[1] + tr s1 + tr s2 - 2.0 * trRoot
+        let actual = FrechetDistance.FromMoments(dmu, s1, [| 0.0; 0.0 |], s2)
+        abs (actual - expected) <= 1e-9 * (1.0 + tr s1 + tr s2 + expected))
+
+[<Test>]
+let ``commuting covariances: distance is the sum of squared differences of the standard deviations`` () =
+    // Gaussians N(μ₁, diag σ₁²) and N(μ₂, diag σ₂²): d² = ‖μ₁ − μ₂‖² + Σ (σ₁ₖ − σ₂ₖ)².
+    let s1 = array2D [ [ 4.0; 0.0; 0.0 ]; [ 0.0; 1.0; 0.0 ]; [ 0.0; 0.0; 0.25 ] ]
+    let s2 = array2D [ [ 1.0; 0.0; 0.0 ]; [ 0.0; 9.0; 0.0 ]; [ 0.0; 0.0; 0.25 ] ]
+    let d = FrechetDistance.FromMoments([| 1.0; 2.0; 3.0 |], s1, [| 0.0; 0.0; 1.0 |], s2)
+    assertClose high (1.0 + 4.0 + 4.0 + 1.0 + 4.0 + 0.0) d "closed form"
+
+[<Test>]
+let ``reference pair agrees with the pytorch-fid formula in numpy`` () =
+    // numpy/scipy 1.10.1: ‖μ₁−μ₂‖² + Tr Σ₁ + Tr Σ₂ − 2 Tr sqrtm(Σ₁Σ₂).real with np.cov(rowvar=False);
+    // weighted: np.average(weights=w) and np.cov(aweights=w).
+    assertClose high 1.020008513369537 (frechet refA null refB null) "unweighted"
+    assertClose high 1.0949178106725599 (frechet refA refWA refB refWB) "weighted"
+
+[<Property(MaxTest = 60)>]
+let ``sample moments agree with MathNet's mean and covariance`` () =
+    Prop.forAll (Arb.fromGen (cloudPair 20)) (fun (a, b) ->
+        let d = a.[0].Length
+        let moments (x: float[][]) =
+            let cols = Array.init d (fun k -> x |> Array.map (fun r -> r.[k]))
+            cols |> Array.map Statistics.Mean,
+            Array2D.init d d (fun i j -> Statistics.Covariance(cols.[i], cols.[j]))
+        let ma, ca = moments a
+        let mb, cb = moments b
+        isClose medium (FrechetDistance.FromMoments(ma, ca, mb, cb)) (frechet a null b null))
+
+[<Property(MaxTest = 60)>]
+let ``zero on identical samples, symmetric, translation and permutation invariant, scales as c²`` () =
+    let g =
+        gen {
+            let! a, wa, b, wb = weightedCloudPair 20
+            let! t, c = shiftAndScale a.[0].Length
+            let! perm = Gen.shuffle [| 0 .. a.Length - 1 |]
+            return a, wa, b, wb, t, c, perm
+        }
+    Prop.forAll (Arb.fromGen g) (fun (a, wa, b, wb, t, c, perm) ->
+        let f = frechet a wa b wb
+        let tol = { Absolute = 1e-6; Relative = 1e-6 } // square roots of nearly singular covariances
+        isClose tol 0.0 (frechet a wa a wa)
+        && isClose tol f (frechet b wb a wa)
+        && isClose tol f (frechet (translate t a) wa (translate t b) wb)
+        && isClose tol f (frechet (perm |> Array.map (fun i -> a.[i])) (perm |> Array.map (fun i -> wa.[i])) b wb)
+        && isClose { Absolute = 1e-6 * c * c; Relative = 1e-6 } (c * c * f) (frechet (scale c a) wa (scale c b) wb)
+        && f >= 0.0)
+
+[<Property(MaxTest = 60)>]
+let ``unit weights equal unweighted; integer weights equal repeats up to the covariance normalisation`` () =
+    let g =
+        gen {
+            let! a, b = cloudPair 12
+            let! ka = integerWeightsOf a.Length
+            return a, b, ka
+        }
+    Prop.forAll (Arb.fromGen g) (fun (a, b, ka) ->
+        let w = Array.map float ka
+        let rep = repeat a ka
+        // Reliability weights divide by V₁ − V₂/V₁, repetition by Σk − 1: rescale the repeated
+        // sample's deviations from its mean so that its ddof=1 covariance matches.
+        let v1, v2 = Array.sum w, Array.sumBy (fun x -> x * x) w
+        let f = sqrt ((v1 - 1.0) / (v1 - v2 / v1))
+        let d = a.[0].Length
+        let mean = Array.init d (fun k -> Array.averageBy (fun (r: float[]) -> r.[k]) rep)
+        let adjusted = rep |> Array.map (fun r -> Array.init d (fun k -> mean.[k] + f * (r.[k] - mean.[k])))
+        let tol = { Absolute = 1e-6; Relative = 1e-6 }
+        isClose veryHigh (frechet a null b null) (frechet a (ones a.Length) b (ones b.Length))
+        && isClose tol (frechet adjusted null b null) (frechet a w b null))
+
+[<Test>]
+let ``bootstrap uncertainty is seeded and comparable to the spread over independent samples`` () =
+    let rng = Random(17)
+    let gauss () = sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble())
+    let draw n = Array.init n (fun _ -> [| gauss (); gauss () + 0.3; 2.0 * gauss () |])
+    let values = Array.init 30 (fun _ -> frechet (draw 300) null (draw 300) null)
+    let spread = Statistics.StandardDeviation values
+    let a, b = draw 300, draw 300
+    let r = FrechetDistance.Compute(a, null, b, null)
+    Assert.That(r.Uncertainty, Is.EqualTo (FrechetDistance.Compute(a, null, b, null)).Uncertainty)
+    Assert.That(r.Uncertainty, Is.InRange(spread / 3.0, spread * 3.0))
+
+[<Test>]
+let ``bad moments are rejected`` () =
+    let ex = Assert.Throws<ArgumentException>(fun () ->
+        FrechetDistance.FromMoments([| 0.0; 0.0 |], array2D [ [ 1.0; 2.0 ]; [ 2.0; 1.0 ] ], [| 0.0; 0.0 |], array2D [ [ 1.0; 0.0 ]; [ 0.0; 1.0 ] ]) |> ignore)
+    Assert.That(ex.Message, Does.Contain "positive semi-definite")
+    let ex = Assert.Throws<ArgumentException>(fun () -> frechet [| [| 1.0 |] |] null [| [| 1.0 |]; [| 2.0 |] |] null |> ignore)
+    Assert.That(ex.Message, Does.Contain "effective sample size")
+
+[<Test>]
+let ``singular covariances take the eigen route and keep the closed form`` () =
+    // diag(4, 0) vs diag(1, 1): d² = (2 − 1)² + (0 − 1)² = 2; and the reverse order.
+    let s1 = array2D [ [ 4.0; 0.0 ]; [ 0.0; 0.0 ] ]
+    let s2 = array2D [ [ 1.0; 0.0 ]; [ 0.0; 1.0 ] ]
+    assertClose high 2.0 (FrechetDistance.FromMoments([| 0.0; 0.0 |], s1, [| 0.0; 0.0 |], s2)) "singular first"
+    assertClose high 2.0 (FrechetDistance.FromMoments([| 0.0; 0.0 |], s2, [| 0.0; 0.0 |], s1)) "singular second"
+    // A sample with a constant coordinate against itself.
+    let a = Array.init 20 (fun i -> [| float i; 3.0; float (i * i % 7) |])
+    assertClose { Absolute = 1e-9; Relative = 0.0 } 0.0 (frechet a null a null) "constant coordinate"
+
+[<Property(MaxTest = 100)>]
+let ``symmetric eigenvalues agree with MathNet`` () =
+    let g = gen {
+        let! n = Gen.choose (1, 12)
+        let! v = Gen.arrayOfLength (n * n) coordinate
+        return n, v }
+    Prop.forAll (Arb.fromGen g) (fun (n, v) ->
+        let m = Array2D.init n n (fun i j -> v.[i * n + j] + v.[j * n + i])
+        let ours = SymmetricEigenvalues.Compute m |> Array.sort
+        let reference =
+            MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.DenseOfArray(m).Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric).EigenValues
+            |> Seq.map (fun c -> c.Real) |> Seq.toArray |> Array.sort
+        let scale = 1.0 + (reference |> Array.map abs |> Array.max)
+        Array.forall2 (fun (a: float) b -> abs (a - b) <= 1e-10 * scale) ours reference)
