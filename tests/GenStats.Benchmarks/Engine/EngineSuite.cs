@@ -26,7 +26,7 @@ public static class EngineSuite
             Console.WriteLine($"genstats sgemm {m}x{n}x{k}: {g:F1} GFLOP/s");
         }
 
-        int reps = int.Parse(Environment.GetEnvironmentVariable("GENSTATS_BENCH_TRAIN_REPS") ?? "5", Inv);
+        int reps = int.Parse(Environment.GetEnvironmentVariable("GENSTATS_BENCH_TRAIN_REPS") ?? "7", Inv);
         var gan = new CramerGanBench();
         double tStep = Timing.MedianSeconds(gan.GeneratorStep, reps, warmup: 1);
         ours["cramer_gan_train"] = 1 / tStep;

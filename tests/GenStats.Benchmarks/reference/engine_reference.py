@@ -105,7 +105,7 @@ def torch_side():
         sch_g.step()
         sch_c.step()
 
-    t = median_time(generator_step, reps=int(os.environ.get("GENSTATS_BENCH_TRAIN_REPS", "5")), warmup=1)
+    t = median_time(generator_step, reps=int(os.environ.get("GENSTATS_BENCH_TRAIN_REPS", "7")), warmup=1)
     print(f"train {1.0 / t:.4f}", flush=True)
 
     n = 10_000

@@ -184,3 +184,21 @@ let ``backend control: managed by default, CUDA absent, bad names rejected`` () 
     finally
         Environment.SetEnvironmentVariable(TensorBackend.EnvironmentVariable, saved)
         TensorBackend.UseManaged()
+
+[<Test>]
+let ``gradients with respect to intermediates, unused inputs and misuse`` () =
+    let x = (Tensor.FromArray([| 1f; 2f |], 2)).RequireGrad()
+    let unused = (Tensor.FromArray([| 5f |], 1)).RequireGrad()
+    let h = Ops.Square x                  // intermediate
+    let y = Ops.Sum(Ops.Affine(h, 3f, 0f))
+    let g = Autograd.Grad(y, [| h; x; unused |])
+    eqArr (g[0].ToArray()) [| 3f; 3f |]
+    eqArr (g[1].ToArray()) [| 6f; 12f |]
+    eqArr (g[2].ToArray()) [| 0f |]
+    let constant = Tensor.FromArray([| 1f |], 1)
+    Assert.Throws<ArgumentException>(fun () -> Autograd.Grad(y, [| constant |]) |> ignore) |> ignore
+    Assert.Throws<ArgumentException>(fun () -> Autograd.Grad(Ops.Square x, [| x |]) |> ignore) |> ignore
+    Assert.Throws<InvalidOperationException>(fun () -> Autograd.Grad(Ops.Sum constant, [| x |]) |> ignore) |> ignore
+    // A vector output with an explicit seed gradient is a vector–Jacobian product.
+    let vjp = Autograd.Grad(Ops.Square x, [| x |], Tensor.FromArray([| 1f; -1f |], 2))
+    eqArr (vjp[0].ToArray()) [| 2f; -4f |]

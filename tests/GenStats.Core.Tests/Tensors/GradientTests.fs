@@ -1,5 +1,5 @@
 /// Every differentiable op: autodiff gradient = central finite difference, first and second order.
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)", MaxTest = 20)>]
+[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)", MaxTest = 40)>]
 module GenStats.Tests.Tensors.GradientTests
 
 open NUnit.Framework

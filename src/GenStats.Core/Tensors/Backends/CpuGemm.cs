@@ -7,14 +7,18 @@ namespace GenStats.Tensors.Backends;
 /// Packed, cache-blocked, register-tiled SGEMM (the Goto/BLIS scheme) for row-major matrices.
 /// Loops: jc over NC columns → pc over KC depth (pack a KC×NC panel of op(B) into NR-wide slivers)
 /// → ic over MC rows (each task packs its MC×KC block of α·op(A) into MR-tall slivers) → jr, ir →
-/// a 6×16 micro-kernel of 12 Vector256 FMA accumulators. Transposition is absorbed by the packing,
+/// a 6×32 micro-kernel of 12 Vector512 FMA accumulators (6×16 with Vector256 where AVX-512 is
+/// not fast; GENSTATS_GEMM_AVX2=1 forces it). Transposition is absorbed by the packing,
 /// so all four combinations run the same kernel. Work is split over row blocks (and column groups
 /// when there are few rows); the k-order of every sum is fixed, so results do not depend on the
 /// number of threads.
 /// </summary>
 internal static unsafe class CpuGemm
 {
-    private const int MR = 6, NR = 16, KC = 256, MC = 120, NC = 3072;
+    private const int MR = 6, KC = 256, MC = 120, NC = 3072;
+
+    /// <summary>Tile width: 32 columns (two Vector512) where AVX-512 is fast, else 16 (two Vector256).</summary>
+    private static readonly int NR = Vector512.IsHardwareAccelerated && Environment.GetEnvironmentVariable("GENSTATS_GEMM_AVX2") != "1" ? 32 : 16;
 
     // Each calling thread owns its packed-B panel (shared read-only with the workers it forks) and
     // every thread owns its packed-A block, so concurrent callers never share a buffer.
@@ -121,7 +125,11 @@ internal static unsafe class CpuGemm
                         float* cp = cP + cOff + (long)(i0 + ir) * ldc + j;
                         float* asl = paP + (long)ir * kc;
                         float* bp = biasP == null ? null : biasP + ops.BiasOffset + j;
-                        if (r == MR && cols == NR) Kernel6x16(kc, asl, bs, cp, ldc, ops.Overwrite, bp, ops.Relu);
+                        if (r == MR && cols == NR)
+                        {
+                            if (NR == 32) Kernel6x32(kc, asl, bs, cp, ldc, ops.Overwrite, bp, ops.Relu);
+                            else Kernel6x16(kc, asl, bs, cp, ldc, ops.Overwrite, bp, ops.Relu);
+                        }
                         else Edge(kc, asl, bs, cp, ldc, r, cols, ops.Overwrite, bp, ops.Relu);
                     }
                 }
@@ -189,10 +197,8 @@ internal static unsafe class CpuGemm
                     if (cols == NR)
                     {
                         for (int p = 0; p < kc; p++, src += ldb, dst += NR)
-                        {
-                            Vector256.Store(Vector256.Load(src), dst);
-                            Vector256.Store(Vector256.Load(src + 8), dst + 8);
-                        }
+                            for (int v = 0; v < NR; v += 8)
+                                Vector256.Store(Vector256.Load(src + v), dst + v);
                     }
                     else
                     {
@@ -220,8 +226,9 @@ internal static unsafe class CpuGemm
 
     private static void Edge(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool overwrite, float* bias, bool relu)
     {
-        float* tmp = stackalloc float[MR * NR];
-        Kernel6x16(kc, a, b, tmp, NR, true, null, false);
+        float* tmp = stackalloc float[MR * 32];
+        if (NR == 32) Kernel6x32(kc, a, b, tmp, NR, true, null, false);
+        else Kernel6x16(kc, a, b, tmp, NR, true, null, false);
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
             {
@@ -276,6 +283,50 @@ internal static unsafe class CpuGemm
         Store(c, c30, c31, overwrite, bias0, bias1, relu); c += ldc;
         Store(c, c40, c41, overwrite, bias0, bias1, relu); c += ldc;
         Store(c, c50, c51, overwrite, bias0, bias1, relu);
+    }
+
+    /// <summary>The AVX-512 tile: C[6×32] (+)= Σ_p a[p,0..6) ⊗ b[p,0..32) (+ bias, ReLU), 12 Vector512 accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x32(int kc, float* a, float* b, float* c, int ldc, bool overwrite, float* bias, bool relu)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+                         c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var av = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(av, b0, c00); c01 = Vector512.FusedMultiplyAdd(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(av, b0, c10); c11 = Vector512.FusedMultiplyAdd(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(av, b0, c20); c21 = Vector512.FusedMultiplyAdd(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(av, b0, c30); c31 = Vector512.FusedMultiplyAdd(av, b1, c31);
+            av = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(av, b0, c40); c41 = Vector512.FusedMultiplyAdd(av, b1, c41);
+            av = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(av, b0, c50); c51 = Vector512.FusedMultiplyAdd(av, b1, c51);
+            a += MR; b += 32;
+        }
+        var bias0 = bias == null ? default : Vector512.Load(bias);
+        var bias1 = bias == null ? default : Vector512.Load(bias + 16);
+        Store512(c, c00, c01, overwrite, bias0, bias1, relu); c += ldc;
+        Store512(c, c10, c11, overwrite, bias0, bias1, relu); c += ldc;
+        Store512(c, c20, c21, overwrite, bias0, bias1, relu); c += ldc;
+        Store512(c, c30, c31, overwrite, bias0, bias1, relu); c += ldc;
+        Store512(c, c40, c41, overwrite, bias0, bias1, relu); c += ldc;
+        Store512(c, c50, c51, overwrite, bias0, bias1, relu);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(float* c, Vector512<float> v0, Vector512<float> v1, bool overwrite, Vector512<float> b0, Vector512<float> b1, bool relu)
+    {
+        if (!overwrite) { v0 += Vector512.Load(c); v1 += Vector512.Load(c + 16); }
+        v0 += b0; v1 += b1;
+        if (relu) { v0 = Vector512.Max(v0, Vector512<float>.Zero); v1 = Vector512.Max(v1, Vector512<float>.Zero); }
+        Vector512.Store(v0, c);
+        Vector512.Store(v1, c + 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,7 +1,7 @@
 namespace GenStats.Tensors.Backends;
 
 /// <summary>
-/// A small fork/join pool for the CPU kernels: dedicated background threads that spin briefly
+/// A small fork/join pool for the CPU kernels: dedicated background threads that spin for 100 µs
 /// before sleeping, so the many short GEMMs of a training step do not each pay the thread-pool
 /// wake-up latency. The caller runs tasks too. Which thread runs a task never changes a result:
 /// every task writes its own disjoint output.
@@ -88,11 +88,13 @@ internal static class WorkerPool
         while (true)
         {
             Job? job = null;
-            // Spin for a short while (about 50 µs) for the next job before sleeping.
-            for (int i = 0; i < 2000 && job is null; i++)
+            // Spin for a short while (100 µs) for the next job before sleeping: a training step
+            // issues GEMMs a few tens of µs apart, and a sleeping thread takes longer to wake.
+            long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 10_000;
+            while (job is null && System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
             {
                 if (Volatile.Read(ref generation) != seen) job = TakeJob(ref seen, index);
-                else Thread.SpinWait(20);
+                else Thread.SpinWait(8);
             }
             if (job is null)
             {
