@@ -34,32 +34,10 @@ internal sealed class PointSet
     /// </summary>
     public static PointSet From(double[][]? sample, string paramName)
     {
-        if (sample is null) throw new ArgumentNullException(paramName);
-        if (sample.Length == 0)
-            throw new ArgumentException($"{paramName} is empty; at least one event is required.", paramName);
-        if (sample[0] is null)
-            throw new ArgumentException($"{paramName}[0] is null; every event needs its coordinates.", paramName);
-        int dim = sample[0].Length;
-        if (dim == 0)
-            throw new ArgumentException($"{paramName}[0] has no coordinates; at least one dimension is required.", paramName);
-        var data = new double[checked(sample.Length * dim)];
+        int dim = SampleChecks.RequireFiniteRows(sample, paramName);
+        var data = new double[checked(sample!.Length * dim)];
         for (int i = 0; i < sample.Length; i++)
-        {
-            var row = sample[i];
-            if (row is null)
-                throw new ArgumentException($"{paramName}[{i}] is null; every event needs its coordinates.", paramName);
-            if (row.Length != dim)
-                throw new ArgumentException(
-                    $"{paramName}[{i}] has {row.Length} coordinates but {paramName}[0] has {dim}; all events need the same dimension.",
-                    paramName);
-            for (int c = 0; c < dim; c++)
-            {
-                if (!double.IsFinite(row[c]))
-                    throw new ArgumentException(
-                        $"{paramName}[{i}][{c}] is {row[c]}; only finite values are allowed.", paramName);
-            }
-            Array.Copy(row, 0, data, i * dim, dim);
-        }
+            Array.Copy(sample[i], 0, data, i * dim, dim);
         return new PointSet(data, sample.Length, dim);
     }
 
