@@ -107,6 +107,8 @@ internal static class TrainCommand
         }
     }
 
+    private static string? Json<T>(T value) => ModelJson.ToElement(value).ToString();
+
     private static void Report(IConditionalGenerator model, Dataset table, FileInfo output)
     {
         var c = CultureInfo.InvariantCulture;
@@ -115,8 +117,8 @@ internal static class TrainCommand
             KernelDensity k => string.Create(c, $"bandwidth factor h = {k.Factor:G6} ({k.Options.Bandwidth}), n_eff = {k.EffectiveSampleSize:G6}"),
             Library l => string.Create(c, $"{l.Count} events in the library, k = {l.Options.Neighbours}, rule {l.Options.Rule}"),
             HistogramSampler h => string.Create(c, $"bins {string.Join("×", h.Bins)} ({h.Options.Mode}), clipped negative bins: {h.ClippedBins} (weight {h.ClippedWeight:G4})"),
-            ConditionalGan g => string.Create(c, $"{g.Options.Loss} loss, {g.TrainedSteps} generator steps, preprocessing {g.Options.FeatureTransform}/{g.Options.ConditionTransform}"),
-            ConditionalVae v => string.Create(c, $"β = {v.Options.Beta}, {v.TrainedSteps} steps, preprocessing {v.Options.FeatureTransform}/{v.Options.ConditionTransform}"),
+            ConditionalGan g => string.Create(c, $"{Json(g.Options.Loss)} loss, {g.TrainedSteps} generator steps, preprocessing {Json(g.Options.FeatureTransform)}/{Json(g.Options.ConditionTransform)}"),
+            ConditionalVae v => string.Create(c, $"β = {v.Options.Beta}, {v.TrainedSteps} steps, preprocessing {Json(v.Options.FeatureTransform)}/{Json(v.Options.ConditionTransform)}"),
             _ => "",
         };
         Console.WriteLine($"trained {model.ModelType} on {table.Count} events: {detail}");
