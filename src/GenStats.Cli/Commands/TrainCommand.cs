@@ -9,47 +9,48 @@ using Spectre.Console;
 namespace GenStats.Cli;
 
 /// <summary>
-/// `genstats train`: fits a generative model to a CSV table and writes one model file (.gsm).
-/// Available now: kde, library, histogram. The neural model names are reserved so the command
-/// line contract is stable; they stop with a plain "not available yet in this build" message.
+/// `genstats train`: fits a generative model to a CSV table and writes one model file (.gsm):
+/// the GAN family (cramer, wgan-gp, wgan, bce, ns, lsgan) and the VAE (see <see cref="NeuralTraining"/>),
+/// or the classical kde, library and histogram models.
 /// </summary>
 internal static class TrainCommand
 {
-    /// <summary>Models this build can train.</summary>
-    public static readonly string[] Available = ["kde", "library", "histogram"];
+    /// <summary>Classical (non-neural) models.</summary>
+    public static readonly string[] Classic = ["kde", "library", "histogram"];
 
-    /// <summary>Neural models of the issue, which need the tensor engine (not in this build).</summary>
-    public static readonly string[] Neural = ["cramer", "wgan-gp", "wgan", "bce", "ns", "lsgan", "vae"];
+    /// <summary>Every model name.</summary>
+    public static readonly string[] All = [.. NeuralTraining.Names, .. Classic];
 
     public static Command Create()
     {
         var data = new Option<FileInfo>("--data") { Description = "Training table (CSV with a header row).", Required = true };
         var features = new Option<string>("--features") { Description = "Comma-separated feature columns (what the model generates).", Required = true };
         var conditions = new Option<string?>("--conditions") { Description = "Comma-separated condition columns (omit for an unconditional model)." };
-        var weight = new Option<string?>("--weight") { Description = "Per-event weight column (sWeights allowed for histogram only)." };
-        var model = new Option<string>("--model") { Description = $"Model: {string.Join("|", Neural.Concat(Available))}.", Required = true };
-        var config = new Option<FileInfo?>("--config") { Description = "JSON file with the model's options, e.g. {\"bandwidth\": \"cross-validated\"} or {\"neighbours\": 10, \"rule\": \"local-linear\"}." };
-        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
+        var weight = new Option<string?>("--weight") { Description = "Per-event weight column (signed sWeights allowed for the GAN family, the VAE and histogram)." };
+        var model = new Option<string>("--model") { Description = $"Model: {string.Join("|", All)}.", Required = true };
+        var config = new Option<FileInfo?>("--config") { Description = "JSON file with the model's options, e.g. {\"criticSteps\": 5, \"featureTransform\": \"quantile-normal\"}, {\"bandwidth\": \"cross-validated\"} or {\"neighbours\": 10, \"rule\": \"local-linear\"}." };
+        var steps = new Option<int?>("--steps") { Description = "Training steps of a neural model (overrides the config's steps/epochs)." };
+        var seed = new Option<int?>("--seed") { Description = "Random seed (default 0; a neural model's config seed when omitted)." };
         var output = new Option<FileInfo>("--out") { Description = "Model file to write (.gsm).", Required = true };
         var command = new Command("train", "Train a generative model of p(features | conditions) and write it to a model file.")
         {
-            data, features, conditions, weight, model, config, seed, output,
+            data, features, conditions, weight, model, config, steps, seed, output,
         };
         command.SetAction(r => CliErrors.Run("train", () => Run(
             r.GetValue(data)!, r.GetValue(features)!, r.GetValue(conditions), r.GetValue(weight),
-            r.GetValue(model)!, r.GetValue(config), r.GetValue(seed), r.GetValue(output)!)));
+            r.GetValue(model)!, r.GetValue(config), r.GetValue(steps), r.GetValue(seed), r.GetValue(output)!)));
         return command;
     }
 
     private static int Run(FileInfo dataFile, string featureList, string? conditionList, string? weightColumn,
-        string modelName, FileInfo? configFile, int seed, FileInfo output)
+        string modelName, FileInfo? configFile, int? steps, int? seed, FileInfo output)
     {
         string name = modelName.Trim().ToLowerInvariant();
-        if (Neural.Contains(name))
-            throw new InvalidOperationException(
-                $"model '{name}' is not available yet in this build: the neural models ({string.Join(", ", Neural)}) need the tensor engine, which this build does not include. Available now: {string.Join(", ", Available)}.");
-        if (!Available.Contains(name))
-            throw new ArgumentException($"unknown model '{modelName}'; choose one of: {string.Join(", ", Available.Concat(Neural))}.");
+        if (!All.Contains(name))
+            throw new ArgumentException($"unknown model '{modelName}'; choose one of: {string.Join(", ", All)}.");
+        bool neural = NeuralTraining.Names.Contains(name);
+        if (!neural && steps is not null)
+            throw new ArgumentException($"--steps applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
 
         var featureNames = CliErrors.Names(featureList, "--features");
         if (featureNames.Length == 0) throw new ArgumentException("--features names no column; at least one feature is required.");
@@ -59,8 +60,20 @@ internal static class TrainCommand
         string configText = configFile is null ? "{}" : File.ReadAllText(configFile.FullName);
         string configSource = configFile?.FullName ?? "(defaults)";
 
+        if (neural)
+        {
+            var data = Csv.Read(dataFile.FullName, new CsvOptions(RequiredColumns: required)).WithRoles(featureNames, conditionNames, weightName);
+            Console.WriteLine($"training {name} on {data.Count} events (Ctrl-C cancels)");
+            var model = NeuralTraining.Train(name, data, configText, configSource, steps, seed);
+            if (model is null) return 130;
+            ModelFile.Save(output.FullName, model);
+            Report(model, data, output);
+            return 0;
+        }
+
         IConditionalGenerator? trained = null;
         Dataset? table = null;
+        int classicSeed = seed ?? 0;
         AnsiConsole.Status().Start($"Reading {dataFile.Name}…", ctx =>
         {
             table = Csv.Read(dataFile.FullName, new CsvOptions(RequiredColumns: required))
@@ -68,7 +81,7 @@ internal static class TrainCommand
             ctx.Status($"Training {name} on {table.Count} events…");
             trained = name switch
             {
-                "kde" => KernelDensity.Fit(table, Config<KdeOptions>(configText, configSource), seed),
+                "kde" => KernelDensity.Fit(table, Config<KdeOptions>(configText, configSource), classicSeed),
                 "library" => Library.Fit(table, Config<LibraryOptions>(configText, configSource)),
                 _ => HistogramSampler.Fit(table, Config<HistogramOptions>(configText, configSource)),
             };
@@ -79,7 +92,8 @@ internal static class TrainCommand
         return 0;
     }
 
-    private static T Config<T>(string json, string source)
+    /// <summary>Reads a model's options from --config JSON; a misspelt key is an error listing the valid ones.</summary>
+    public static T Config<T>(string json, string source)
     {
         try
         {
@@ -93,6 +107,8 @@ internal static class TrainCommand
         }
     }
 
+    private static string? Json<T>(T value) => ModelJson.ToElement(value).ToString();
+
     private static void Report(IConditionalGenerator model, Dataset table, FileInfo output)
     {
         var c = CultureInfo.InvariantCulture;
@@ -101,6 +117,8 @@ internal static class TrainCommand
             KernelDensity k => string.Create(c, $"bandwidth factor h = {k.Factor:G6} ({k.Options.Bandwidth}), n_eff = {k.EffectiveSampleSize:G6}"),
             Library l => string.Create(c, $"{l.Count} events in the library, k = {l.Options.Neighbours}, rule {l.Options.Rule}"),
             HistogramSampler h => string.Create(c, $"bins {string.Join("×", h.Bins)} ({h.Options.Mode}), clipped negative bins: {h.ClippedBins} (weight {h.ClippedWeight:G4})"),
+            ConditionalGan g => string.Create(c, $"{Json(g.Options.Loss)} loss, {g.TrainedSteps} generator steps, preprocessing {Json(g.Options.FeatureTransform)}/{Json(g.Options.ConditionTransform)}"),
+            ConditionalVae v => string.Create(c, $"β = {v.Options.Beta}, {v.TrainedSteps} steps, preprocessing {Json(v.Options.FeatureTransform)}/{Json(v.Options.ConditionTransform)}"),
             _ => "",
         };
         Console.WriteLine($"trained {model.ModelType} on {table.Count} events: {detail}");

@@ -4,6 +4,7 @@ module GenStats.Tests.Models.GanLossTests
 open NUnit.Framework
 open GenStats.Tensors
 open GenStats.Models
+open GenStats.Stats
 open GenStats.Tests.Tolerance
 
 let private t (xs: float[]) = Tensor.FromArray(xs |> Array.map float32, xs.Length)
@@ -85,21 +86,24 @@ let ``weighted MMD² with a Gaussian kernel matches the double sum`` () =
     assertClose tol expected (v (GanLosses.Mmd2(m a, t wa, m b, t wb, float32 sigma))) "mmd²"
 
 [<Test>]
-let ``weighted energy distance² matches the double sum and the float64 helper`` () =
+let ``weighted energy distance² matches the double sum and the Stats metric with signed weights`` () =
     let k (p: float[]) (q: float[]) = norm (sub p q)
     let expected = 2.0 * pairMean a wa b wb k - pairMean a wa a wa k - pairMean b wb b wb k
     assertClose tol expected (v (GanLosses.EnergyDistance2(m a, t wa, m b, t wb))) "energy²"
-    assertClose tol (sqrt expected) (EnergyDistanceEstimate.Compute(a, wa, b, wb)) "helper (scipy convention)"
+    // the held-out evaluation of the trainers uses EnergyDistanceNd with SignedWeights
+    let r = EnergyDistanceNd.Compute(a, wa, b, wb, EnergyDistanceNdOptions(BootstrapReplicas = 0, SignedWeights = true))
+    assertClose tol expected r.SquaredDistance "radicand (signed weights)"
+    assertClose tol (sqrt (max 0.0 expected)) r.Value "value (scipy convention)"
 
 [<Test>]
-let ``energy distance helper follows scipy's convention on a 1-D example`` () =
-    // scipy.stats.energy_distance([0, 8], [0, 8]) = 0 and ([0], [2]) = √(2·2 − 0 − 0) = 2.
-    assertClose tol 0.0 (EnergyDistanceEstimate.Compute([| 0.0; 8.0 |], [| 0.0; 8.0 |])) "identical"
-    assertClose tol 2.0 (EnergyDistanceEstimate.Compute([| 0.0 |], [| 2.0 |])) "two points"
-    // by hand: 2E|X−Y| = 2·(0+8+3+8+0+5)/6 = 8, E|X−X'| = 16/4 = 4, E|Y−Y'| = 2·(8+3+5)/9 = 32/9 → √(4/9)
-    assertClose tol (2.0 / 3.0) (EnergyDistanceEstimate.Compute([| 0.0; 8.0 |], [| 0.0; 8.0; 3.0 |])) "hand example"
-    // scipy docs: energy_distance([0, 8], [0, 8], [3, 1], [2, 2]) = 1.0 and the weighted example 0.88003340976158217
+let ``the trainers' energy distance follows scipy's convention on 1-D examples`` () =
     let r (xs: float[]) = xs |> Array.map (fun x -> [| x |])
-    assertClose tol 1.0 (EnergyDistanceEstimate.Compute(r [| 0.0; 8.0 |], [| 3.0; 1.0 |], r [| 0.0; 8.0 |], [| 2.0; 2.0 |])) "scipy weighted 1"
-    assertClose tol 0.88003340976158217
-        (EnergyDistanceEstimate.Compute(r [| 0.7; 7.4; 2.4; 6.8 |], [| 2.1; 4.2; 7.4; 8.0 |], r [| 1.4; 8.0 |], [| 7.6; 8.8 |])) "scipy weighted 2"
+    let ed xs wx ys wy = EnergyDistanceNd.Compute(r xs, wx, r ys, wy, EnergyDistanceNdOptions(BootstrapReplicas = 0, SignedWeights = true)).Value
+    // scipy.stats.energy_distance([0, 8], [0, 8]) = 0 and ([0], [2]) = √(2·2 − 0 − 0) = 2.
+    assertClose tol 0.0 (ed [| 0.0; 8.0 |] null [| 0.0; 8.0 |] null) "identical"
+    assertClose tol 2.0 (ed [| 0.0 |] null [| 2.0 |] null) "two points"
+    // by hand: 2E|X−Y| = 2·(0+8+3+8+0+5)/6 = 8, E|X−X'| = 16/4 = 4, E|Y−Y'| = 2·(8+3+5)/9 = 32/9 → √(4/9)
+    assertClose tol (2.0 / 3.0) (ed [| 0.0; 8.0 |] null [| 0.0; 8.0; 3.0 |] null) "hand example"
+    // scipy docs: energy_distance([0, 8], [0, 8], [3, 1], [2, 2]) = 1.0 and the weighted example 0.88003340976158217
+    assertClose tol 1.0 (ed [| 0.0; 8.0 |] [| 3.0; 1.0 |] [| 0.0; 8.0 |] [| 2.0; 2.0 |]) "scipy weighted 1"
+    assertClose tol 0.88003340976158217 (ed [| 0.7; 7.4; 2.4; 6.8 |] [| 2.1; 4.2; 7.4; 8.0 |] [| 1.4; 8.0 |] [| 7.6; 8.8 |]) "scipy weighted 2"

@@ -20,7 +20,7 @@ type private Opt =
                    Referee = defaultArg referee false, HeldOutFraction = defaultArg heldOut 0.0, EvaluateEvery = defaultArg evaluateEvery 0,
                    LrSchedule = defaultArg schedule LrScheduleKind.Constant, LrGamma = defaultArg gamma 0.999f,
                    NegativeWeights = defaultArg negative NegativeWeightStrategy.Raw, WeightRegressorSteps = defaultArg regressorSteps 100,
-                   FeatureTransform = defaultArg transform "standard", ClipValue = defaultArg clip 0.01f,
+                   FeatureTransform = defaultArg transform GenStats.Data.TransformKind.Standard, ClipValue = defaultArg clip 0.01f,
                    CheckpointPath = defaultArg checkpoint null, CheckpointEvery = defaultArg checkpointEvery 0)
 
     /// LSGAN, 2×64 ReLU, Adam 2e-3 with cosine decay, 1500 generator steps of batch 256.
@@ -28,7 +28,7 @@ type private Opt =
         GanOptions(Loss = GanLoss.LeastSquares, LatentSize = 4, GeneratorLayers = [| 64; 64 |], CriticLayers = [| 64; 64 |],
                    CriticSteps = 1, Optimizer = OptimizerKind.Adam, GeneratorLearningRate = 2e-3f, CriticLearningRate = 2e-3f,
                    LrSchedule = LrScheduleKind.Cosine, BatchSize = 256, Steps = 1500, Seed = 3UL,
-                   FeatureTransform = defaultArg transform "standard")
+                   FeatureTransform = defaultArg transform GenStats.Data.TransformKind.Standard)
 
 let private small = Opt.Small()
 
@@ -44,7 +44,7 @@ let ``learns the 1-D mixture ½(N(−4,1) + N(4,1)) without mode collapse`` () =
     Assert.That(abs (frac - 0.5), Is.LessThan(3.0 * sqrt (0.25 / float n)), sprintf "fraction in the positive mode %.3f" frac)
     // energy distance to a fresh truth sample within the truth's own spread: mean + 4 sd of truth-vs-truth distances
     let m, s = truthSpread (fun () -> mixture rnd n) 8
-    let ed = EnergyDistanceEstimate.Compute(g, mixture rnd n)
+    let ed = energy g (mixture rnd n)
     Assert.That(ed, Is.LessThan(m + 4.0 * s), sprintf "energy distance %.4f vs truth spread %.4f ± %.4f" ed m s)
 
 [<Test>]
@@ -75,7 +75,7 @@ let private sidebandSample seed =
 [<Test>]
 let ``sideband-subtraction weights make the GAN reproduce the pure signal`` () =
     let x, w = sidebandSample 9
-    let model = (GanTrainer.Train(rows x, null, w, Opt.Toy(transform = "identity"))).Model
+    let model = (GanTrainer.Train(rows x, null, w, Opt.Toy(transform = GenStats.Data.TransformKind.Identity))).Model
     let g = model.Sample(4000, 5) |> Array.map (fun r -> r[0])
     // the signal-region events alone (weights ignored) have sd √(½·1 + ½·16/3) ≈ 1.78
     Assert.That(abs (mean g), Is.LessThan(0.15), sprintf "mean %.3f" (mean g))
@@ -84,7 +84,7 @@ let ``sideband-subtraction weights make the GAN reproduce the pure signal`` () =
 [<Test>]
 let ``the regressed weight strategy estimates E[w | x] and is non-negative`` () =
     let x, w = sidebandSample 4
-    let o = Opt.Small(negative = NegativeWeightStrategy.Regress, regressorSteps = 1500, batch = 256, transform = "identity")
+    let o = Opt.Small(negative = NegativeWeightStrategy.Regress, regressorSteps = 1500, batch = 256, transform = GenStats.Data.TransformKind.Identity)
     let t = GanTrainer.Create(rows x, null, w, o)
     let r = t.EffectiveWeights |> Seq.map float |> Array.ofSeq
     Assert.That(r |> Array.forall (fun v -> v >= 0.0), "all regressed weights ≥ 0")
@@ -152,7 +152,7 @@ let ``a saved model loads and samples the same values`` () =
     let rnd = Random(3)
     let x, y = mixture rnd 500, Array.init 500 (fun _ -> rnd.NextDouble())
     let model = (GanTrainer.Train(rows x, rows y, null, small)).Model
-    let path = Path.Combine(Path.GetTempPath(), sprintf "gan-model-%d.gsp" Environment.ProcessId)
+    let path = Path.Combine(Path.GetTempPath(), sprintf "gan-model-%d.gsm" Environment.ProcessId)
     try
         model.Save path
         let back = ConditionalGan.Load path

@@ -50,7 +50,7 @@ let ``a saved VAE loads and samples the same values; the history has an ELBO`` (
     let r = VaeTrainer.Train(rows x, rows y, null, o)
     Assert.That(r.History.Evaluations.Count, Is.EqualTo(2))
     Assert.That(r.History.Evaluations |> Seq.forall (fun e -> e.HeldOutMetric.HasValue && Double.IsFinite e.HeldOutMetric.Value))
-    let path = Path.Combine(Path.GetTempPath(), sprintf "vae-model-%d.gsp" Environment.ProcessId)
+    let path = Path.Combine(Path.GetTempPath(), sprintf "vae-model-%d.gsm" Environment.ProcessId)
     try
         r.Model.Save path
         let back = ConditionalVae.Load path

@@ -1,4 +1,6 @@
 using System.Globalization;
+using GenStats.Data;
+using GenStats.Models.Files;
 using GenStats.Nn;
 using GenStats.Tensors;
 
@@ -7,23 +9,22 @@ namespace GenStats.Models;
 /// <summary>
 /// A trained GAN generator x = T_x⁻¹(G(z, T_y(y))), z ~ N(0, I), with the fitted preprocessing
 /// T_x, T_y. Sampling is deterministic for a seed (one noise stream, batches in order, the engine's
-/// results are independent of the thread count). Saved as a <see cref="ParameterFile"/> with
-/// metadata; <see cref="MetadataJson"/> and <see cref="Parameters"/> are the pieces the common
-/// model-file container needs.
+/// results are independent of the thread count). Saved in the common model file
+/// (<see cref="ModelFile"/>, type "gan"), so <see cref="ModelFile.Load"/> rebuilds it without knowing its type.
 /// </summary>
-public sealed class ConditionalGan
+public sealed class ConditionalGan : IConditionalGenerator
 {
     /// <summary>The model type name ("gan"; the loss is in the options).</summary>
     public const string ModelTypeName = "gan";
     private const int Chunk = 8192;
     private readonly Mlp generator;
 
-    internal ConditionalGan(Mlp generator, GanOptions options, IRowScaler fx, IRowScaler? fy, string[] featureNames, string[] conditionNames, long steps)
+    internal ConditionalGan(Mlp generator, GanOptions options, RowTransform fx, RowTransform? fy, string[] featureNames, string[] conditionNames, long steps)
     {
         this.generator = generator;
         Options = options with { CheckpointPath = null };
-        FeatureScaler = fx;
-        ConditionScaler = fy;
+        FeatureTransform = fx;
+        ConditionTransform = fy;
         FeatureNames = featureNames;
         ConditionNames = conditionNames;
         TrainedSteps = steps;
@@ -37,10 +38,10 @@ public sealed class ConditionalGan
     public IReadOnlyList<string> ConditionNames { get; }
     /// <summary>The training options.</summary>
     public GanOptions Options { get; }
-    /// <summary>Preprocessing of the features.</summary>
-    public IRowScaler FeatureScaler { get; }
+    /// <summary>Preprocessing of the features (fitted on the training events).</summary>
+    public RowTransform FeatureTransform { get; }
     /// <summary>Preprocessing of the conditions (null when unconditional).</summary>
-    public IRowScaler? ConditionScaler { get; }
+    public RowTransform? ConditionTransform { get; }
     /// <summary>Generator steps trained.</summary>
     public long TrainedSteps { get; }
     /// <summary>The generator network (input [z, T_y(y)]).</summary>
@@ -86,7 +87,7 @@ public sealed class ConditionalGan
                 var flat = new float[n * dy];
                 for (int i = 0; i < n; i++)
                 {
-                    var z = ConditionScaler!.Forward(conditions[start + i]);
+                    var z = ConditionTransform!.ForwardRow(conditions[start + i]);
                     for (int c = 0; c < dy; c++) flat[i * dy + c] = (float)z[c];
                 }
                 y = Tensor.FromArray(flat, n, dy);
@@ -96,63 +97,58 @@ public sealed class ConditionalGan
             for (int i = 0; i < n; i++)
             {
                 for (int c = 0; c < dx; c++) row[c] = x[i * dx + c];
-                result[start + i] = FeatureScaler.Inverse(row);
+                result[start + i] = FeatureTransform.InverseRow(row);
             }
         }
         return result;
     }
 
-    /// <summary>The model's metadata as a JSON object (type, names, options, scalers, steps).</summary>
-    public string MetadataJson() => NeuralJson.Write(new GanMetadata(ModelTypeName, [.. FeatureNames], [.. ConditionNames], Options,
-        FeatureScaler.State, ConditionScaler?.State, TrainedSteps));
-
     /// <summary>The generator's parameters named "g.&lt;layer&gt;.weight|bias" (weights stored [in, out]).</summary>
     public IReadOnlyList<NamedTensor> Parameters() => NeuralParts.Prefixed("g.", generator).ToList();
 
-    /// <summary>Saves the model as a parameter file with metadata key "model" = <see cref="MetadataJson"/> (atomic write).</summary>
-    public void Save(string path) =>
-        ParameterFile.Save(path, Parameters(), new Dictionary<string, string> { ["model"] = MetadataJson() });
+    /// <summary>
+    /// The model file: type "gan", metadata <see cref="GanMetadata"/> (options, per-column transform
+    /// states, steps), the generator parameters as float32 arrays.
+    /// </summary>
+    public ModelFileContent ToModelFile() => new(ModelTypeName, [.. FeatureNames], [.. ConditionNames],
+        ModelJson.ToElement(new GanMetadata(Options, FeatureTransform.States, ConditionTransform?.States ?? [], TrainedSteps)),
+        NeuralParts.ToArrays(Parameters()));
 
-    /// <summary>Loads a model saved by <see cref="Save"/>.</summary>
-    /// <exception cref="InvalidDataException">Corrupt file, not a GAN, or inconsistent content.</exception>
-    public static ConditionalGan Load(string path)
-    {
-        var content = ParameterFile.Load(path);
-        if (!content.Metadata.TryGetValue("model", out var json))
-            throw new InvalidDataException($"{path} holds no model metadata; it is not a saved GAN.");
-        return FromParts(json, content.Tensors, path);
-    }
-
-    /// <summary>Rebuilds a model from <see cref="MetadataJson"/> and <see cref="Parameters"/> (as stored tensors).</summary>
+    /// <summary>Rebuilds a model from its model-file content (the loader registered in <see cref="ModelRegistry"/>).</summary>
     /// <exception cref="InvalidDataException">Inconsistent content.</exception>
-    public static ConditionalGan FromParts(string metadataJson, IReadOnlyList<StoredTensor> tensors, string source = "model")
+    public static ConditionalGan FromModelFile(ModelFileContent content)
     {
-        var meta = NeuralJson.Read<GanMetadata>(new Dictionary<string, string> { ["model"] = metadataJson }, "model", source);
-        if (meta.ModelType != ModelTypeName) throw new InvalidDataException($"{source}: model type is '{meta.ModelType}', not '{ModelTypeName}'.");
-        var fx = RowScalers.FromState(meta.FeatureScaler);
-        var fy = meta.ConditionScaler is null ? null : RowScalers.FromState(meta.ConditionScaler);
-        if (fx.Width != meta.FeatureNames.Length || (fy?.Width ?? 0) != meta.ConditionNames.Length)
-            throw new InvalidDataException($"{source}: the scalers' widths do not match the column names.");
+        ArgumentNullException.ThrowIfNull(content);
+        const string source = "model type 'gan'";
+        var meta = content.ReadMetadata<GanMetadata>();
+        string[] fNames = [.. content.FeatureNames], cNames = [.. content.ConditionNames];
+        var fx = NeuralTransforms.FromStates(meta.FeatureTransform, fNames.Length, "feature", source);
+        var fy = cNames.Length == 0 ? null : NeuralTransforms.FromStates(meta.ConditionTransform, cNames.Length, "condition", source);
         var o = meta.Options;
-        var g = NeuralParts.Network(o.LatentSize + meta.ConditionNames.Length, o.GeneratorLayers, meta.FeatureNames.Length, o.Activation, 1);
-        NeuralParts.Load("g.", g, tensors.ToDictionary(t => t.Name), source);
+        var g = NeuralParts.Network(o.LatentSize + cNames.Length, o.GeneratorLayers, fNames.Length, o.Activation, 1);
+        var tensors = NeuralParts.FromArrays(content.Arrays, source);
+        NeuralParts.Load("g.", g, tensors, source);
         if (tensors.Count != g.NamedParameters().Count)
-            throw new InvalidDataException($"{source}: {tensors.Count} tensors but the generator has {g.NamedParameters().Count} parameters.");
-        return new ConditionalGan(g, o, fx, fy, meta.FeatureNames, meta.ConditionNames, meta.TrainedSteps);
+            throw new InvalidDataException($"{source}: {tensors.Count} arrays but the generator has {g.NamedParameters().Count} parameters.");
+        return new ConditionalGan(g, o, fx, fy, fNames, cNames, meta.TrainedSteps);
     }
+
+    /// <summary>Saves the model as a model file (<see cref="ModelFile.Save"/>, atomic, SHA-256 protected).</summary>
+    public void Save(string path) => ModelFile.Save(path, this);
+
+    /// <summary>Loads a GAN model file.</summary>
+    /// <exception cref="InvalidDataException">Corrupt file or not a GAN.</exception>
+    public static ConditionalGan Load(string path) =>
+        ModelFile.Load(path) as ConditionalGan ?? throw new InvalidDataException($"{path} holds a model that is not a GAN.");
 
     /// <inheritdoc />
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"GAN ({Options.Loss}, {FeatureNames.Count} features | {ConditionNames.Count} conditions, {TrainedSteps} steps)");
 }
 
-/// <summary>The JSON metadata of a saved GAN.</summary>
-/// <param name="ModelType">"gan".</param>
-/// <param name="FeatureNames">Feature columns.</param>
-/// <param name="ConditionNames">Condition columns.</param>
+/// <summary>The JSON metadata of a GAN model file (the column names and the type are in the file header).</summary>
 /// <param name="Options">Training options (network shapes are read from them).</param>
-/// <param name="FeatureScaler">Feature preprocessing.</param>
-/// <param name="ConditionScaler">Condition preprocessing (null when unconditional).</param>
+/// <param name="FeatureTransform">Fitted preprocessing, one state per feature column.</param>
+/// <param name="ConditionTransform">Fitted preprocessing, one state per condition column (empty when unconditional).</param>
 /// <param name="TrainedSteps">Generator steps trained.</param>
-public sealed record GanMetadata(string ModelType, string[] FeatureNames, string[] ConditionNames, GanOptions Options,
-    RowScalerState FeatureScaler, RowScalerState? ConditionScaler, long TrainedSteps);
+public sealed record GanMetadata(GanOptions Options, ColumnTransformState[] FeatureTransform, ColumnTransformState[] ConditionTransform, long TrainedSteps);

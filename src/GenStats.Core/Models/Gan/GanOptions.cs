@@ -1,3 +1,4 @@
+using GenStats.Data;
 using GenStats.Nn;
 
 namespace GenStats.Models;
@@ -117,10 +118,10 @@ public sealed record GanOptions
     public int[] WeightRegressorLayers { get; init; } = [64, 64];
     /// <summary>Adam steps of the E[w | x, y] regressor.</summary>
     public int WeightRegressorSteps { get; init; } = 2000;
-    /// <summary>Preprocessing of features ("identity", "standard"; see <see cref="RowScalers"/>).</summary>
-    public string FeatureTransform { get; init; } = "standard";
-    /// <summary>Preprocessing of conditions.</summary>
-    public string ConditionTransform { get; init; } = "standard";
+    /// <summary>Preprocessing of every feature column (<c>"standard"</c>, <c>"quantile-normal"</c> as the LHCb RICH GAN, <c>"identity"</c>); fitted with max(w, 0).</summary>
+    public TransformKind FeatureTransform { get; init; } = TransformKind.Standard;
+    /// <summary>Preprocessing of every condition column (same kinds).</summary>
+    public TransformKind ConditionTransform { get; init; } = TransformKind.Standard;
     /// <summary>Fraction of events held out for evaluation (energy distance, referee AUC); 0 = none.</summary>
     public double HeldOutFraction { get; init; }
     /// <summary>At most this many held-out events (the energy distance costs O(n²)).</summary>

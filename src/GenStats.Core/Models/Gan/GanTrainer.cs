@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using GenStats.Data;
 using GenStats.Nn;
 using GenStats.Tensors;
 
@@ -25,8 +26,8 @@ public sealed class GanTrainer
     private const string Kind = "gan-checkpoint";
     private readonly GanOptions o;
     private readonly AuxiliaryStatistic? aux;
-    private readonly IRowScaler fx;
-    private readonly IRowScaler? fy;
+    private readonly RowTransform fx;
+    private readonly RowTransform? fy;
     private readonly NeuralData train;
     private readonly NeuralData? held;
     private readonly Mlp gen, critic;
@@ -43,7 +44,7 @@ public sealed class GanTrainer
     private string? lastCheckpoint;
     private long lastCheckpointStep = -1;
 
-    private GanTrainer(GanOptions o, AuxiliaryStatistic? aux, IRowScaler fx, IRowScaler? fy, NeuralData train, NeuralData? held,
+    private GanTrainer(GanOptions o, AuxiliaryStatistic? aux, RowTransform fx, RowTransform? fy, NeuralData train, NeuralData? held,
         string fingerprint, string[] featureNames, string[] conditionNames, TrainingHistory history)
     {
         this.o = o;
@@ -70,13 +71,13 @@ public sealed class GanTrainer
         }
         if (aux is not null)
         {
-            var ax = fx.Affine ?? throw new ArgumentException(
-                $"an auxiliary statistic needs an affine feature transform (identity or standard), not '{fx.Kind}'.", nameof(aux));
+            var ax = fx.Affine() ?? throw new ArgumentException(
+                $"an auxiliary statistic needs an affine feature transform (identity or standard), not '{fx.KindName()}'.", nameof(aux));
             (auxShift, auxScale) = (ax.Shift.Select(v => (float)v).ToArray(), ax.Scale.Select(v => (float)v).ToArray());
             if (fy is not null)
             {
-                var ay = fy.Affine ?? throw new ArgumentException(
-                    $"an auxiliary statistic needs an affine condition transform (identity or standard), not '{fy.Kind}'.", nameof(aux));
+                var ay = fy.Affine() ?? throw new ArgumentException(
+                    $"an auxiliary statistic needs an affine condition transform (identity or standard), not '{fy.KindName()}'.", nameof(aux));
                 (auxYShift, auxYScale) = (ay.Shift.Select(v => (float)v).ToArray(), ay.Scale.Select(v => (float)v).ToArray());
             }
         }
@@ -133,8 +134,8 @@ public sealed class GanTrainer
         if (trainIdx.Length == 0) throw new ArgumentException("no training events are left after the held-out split.", nameof(options));
         var trainW = weights is null ? null : trainIdx.Select(i => weights[i]).ToArray();
         var trainRows = trainIdx.Select(i => features[i]).ToArray();
-        var fx = RowScalers.Fit(o.FeatureTransform, trainRows, dxRaw, trainW);
-        var fy = conditions is null ? null : RowScalers.Fit(o.ConditionTransform, trainIdx.Select(i => conditions[i]).ToArray(), dyRaw, trainW);
+        var fx = NeuralTransforms.Fit(o.FeatureTransform, trainRows, dxRaw, trainW);
+        var fy = conditions is null ? null : NeuralTransforms.Fit(o.ConditionTransform, trainIdx.Select(i => conditions[i]).ToArray(), dyRaw, trainW);
         var train = NeuralData.Build(features, conditions, weights, trainIdx, fx, fy);
         var held = heldIdx.Length > 0 ? NeuralData.Build(features, conditions, weights, heldIdx, fx, fy) : null;
         if (held is not null && !(held.W.Sum(v => (double)v) > 0))
@@ -427,7 +428,7 @@ public sealed class GanTrainer
         var xg = gen.Forward(NeuralParts.Input(evalRng.Normal(h.Count, o.LatentSize), all.Y));
         var wReal = h.W.Select(v => (double)v).ToArray();
         var wGen = dy > 0 ? wReal : null;
-        double ed = EnergyDistanceEstimate.Compute(NeuralParts.ToRows(h.X, h.Count, dx), wReal, NeuralParts.ToRows(xg.Values, h.Count, dx), wGen);
+        double ed = NeuralParts.EnergyDistance(NeuralParts.ToRows(h.X, h.Count, dx), wReal, NeuralParts.ToRows(xg.Values, h.Count, dx), wGen);
         double? auc = null;
         if (referee is not null)
         {
@@ -476,17 +477,17 @@ public sealed class GanTrainer
         var meta = new Dictionary<string, string>
         {
             ["kind"] = Kind,
-            ["options"] = NeuralJson.Write(o with { CheckpointPath = null }),
+            ["options"] = NeuralParts.Json(o with { CheckpointPath = null }),
             ["step"] = step.ToString(CultureInfo.InvariantCulture),
             ["rngDraws"] = rng.Draws.ToString(CultureInfo.InvariantCulture),
-            ["optimizerSteps"] = NeuralJson.Write(new[] { sg, sc, sr }),
-            ["featureScaler"] = NeuralJson.Write(fx.State),
-            ["conditionScaler"] = fy is null ? "null" : NeuralJson.Write(fy.State),
-            ["featureNames"] = NeuralJson.Write(featureNames),
-            ["conditionNames"] = NeuralJson.Write(conditionNames),
+            ["optimizerSteps"] = NeuralParts.Json(new[] { sg, sc, sr }),
+            ["featureTransform"] = NeuralParts.Json(fx.States),
+            ["conditionTransform"] = fy is null ? "null" : NeuralParts.Json(fy.States),
+            ["featureNames"] = NeuralParts.Json(featureNames),
+            ["conditionNames"] = NeuralParts.Json(conditionNames),
             ["dataFingerprint"] = fingerprint,
             ["auxiliary"] = aux?.Name ?? "",
-            ["history"] = NeuralJson.Write(history),
+            ["history"] = NeuralParts.Json(history),
         };
         ParameterFile.Save(path, tensors, meta);
         lastCheckpoint = path;
@@ -513,9 +514,12 @@ public sealed class GanTrainer
             throw new InvalidDataException($"{checkpoint} was written for different training data (fingerprint mismatch); resume needs the same events, conditions and weights.");
         if ((m.GetValueOrDefault("auxiliary") ?? "") != (auxiliary?.Name ?? ""))
             throw new ArgumentException($"{checkpoint} was trained with auxiliary statistic '{m.GetValueOrDefault("auxiliary")}'; pass the same one.", nameof(auxiliary));
-        var o = NeuralJson.Read<GanOptions>(m, "options", checkpoint) with { CheckpointPath = checkpointPath ?? checkpoint };
-        var fx = RowScalers.FromState(NeuralJson.Read<RowScalerState>(m, "featureScaler", checkpoint));
-        var fy = m.GetValueOrDefault("conditionScaler") is null or "null" ? null : RowScalers.FromState(NeuralJson.Read<RowScalerState>(m, "conditionScaler", checkpoint));
+        var o = NeuralParts.ReadJson<GanOptions>(m, "options", checkpoint) with { CheckpointPath = checkpointPath ?? checkpoint };
+        var fNames = NeuralParts.ReadJson<string[]>(m, "featureNames", checkpoint);
+        var cNames = NeuralParts.ReadJson<string[]>(m, "conditionNames", checkpoint);
+        var fx = NeuralTransforms.FromStates(NeuralParts.ReadJson<ColumnTransformState[]>(m, "featureTransform", checkpoint), fNames.Length, "feature", checkpoint);
+        var fy = m.GetValueOrDefault("conditionTransform") is null or "null" ? null
+            : NeuralTransforms.FromStates(NeuralParts.ReadJson<ColumnTransformState[]>(m, "conditionTransform", checkpoint), cNames.Length, "condition", checkpoint);
         var (trainIdx, heldIdx) = NeuralData.Split(features.Length, o.HeldOutFraction, o.MaxHeldOut, o.Seed);
         var train = NeuralData.Build(features, conditions, weights, trainIdx, fx, fy);
         var held = heldIdx.Length > 0 ? NeuralData.Build(features, conditions, weights, heldIdx, fx, fy) : null;
@@ -524,11 +528,11 @@ public sealed class GanTrainer
             : throw new InvalidDataException($"{checkpoint}: the effective training weights are missing or do not match the data.");
         train.W = w;
         var t = new GanTrainer(o, auxiliary, fx, fy, train, held, m["dataFingerprint"],
-            NeuralJson.Read<string[]>(m, "featureNames", checkpoint), NeuralJson.Read<string[]>(m, "conditionNames", checkpoint),
-            NeuralJson.Read<TrainingHistory>(m, "history", checkpoint));
+            fNames, cNames,
+            NeuralParts.ReadJson<TrainingHistory>(m, "history", checkpoint));
         NeuralParts.Load("g.", t.gen, byName, checkpoint);
         NeuralParts.Load("d.", t.critic, byName, checkpoint);
-        var steps = NeuralJson.Read<long[]>(m, "optimizerSteps", checkpoint);
+        var steps = NeuralParts.ReadJson<long[]>(m, "optimizerSteps", checkpoint);
         t.optG.ImportState(steps[0], NeuralParts.OptimizerBuffers("og.", byName));
         t.optC.ImportState(steps[1], NeuralParts.OptimizerBuffers("od.", byName));
         if (t.referee is not null)

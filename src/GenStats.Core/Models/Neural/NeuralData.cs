@@ -1,3 +1,4 @@
+using GenStats.Data;
 using GenStats.Stats;
 using GenStats.Tensors;
 
@@ -47,20 +48,20 @@ internal sealed class NeuralData
     }
 
     /// <summary>Preprocesses and flattens the rows selected by <paramref name="index"/>.</summary>
-    public static NeuralData Build(double[][] features, double[][]? conditions, double[]? weights, int[] index, IRowScaler fx, IRowScaler? fy)
+    public static NeuralData Build(double[][] features, double[][]? conditions, double[]? weights, int[] index, RowTransform fx, RowTransform? fy)
     {
-        int dx = fx.Width, dy = fy?.Width ?? 0;
+        int dx = fx.Width(), dy = fy?.Width() ?? 0;
         var x = new float[index.Length * dx];
         var y = new float[index.Length * dy];
         var w = new float[index.Length];
         for (int i = 0; i < index.Length; i++)
         {
             int r = index[i];
-            var zx = fx.Forward(features[r]);
+            var zx = fx.ForwardRow(features[r]);
             for (int c = 0; c < dx; c++) x[i * dx + c] = (float)zx[c];
             if (fy is not null)
             {
-                var zy = fy.Forward(conditions![r]);
+                var zy = fy.ForwardRow(conditions![r]);
                 for (int c = 0; c < dy; c++) y[i * dy + c] = (float)zy[c];
             }
             w[i] = weights is null ? 1f : (float)weights[r];

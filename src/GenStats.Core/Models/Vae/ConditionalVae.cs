@@ -1,4 +1,6 @@
 using System.Globalization;
+using GenStats.Data;
+using GenStats.Models.Files;
 using GenStats.Nn;
 using GenStats.Tensors;
 
@@ -16,20 +18,20 @@ public sealed record ElboEstimate(double PerEvent, double StandardError, int Eve
 /// from the decoder, then inverts the preprocessing. <see cref="Elbo"/> is the single-sample
 /// (importance-free) Monte Carlo ELBO E_q[log p(x | z, y)] − KL(q ‖ p(z)), a lower bound of log p(x | y).
 /// </summary>
-public sealed class ConditionalVae
+public sealed class ConditionalVae : IConditionalGenerator
 {
     /// <summary>The model type name.</summary>
     public const string ModelTypeName = "vae";
     private const int Chunk = 8192;
     internal readonly Mlp Encoder, Decoder;
 
-    internal ConditionalVae(Mlp encoder, Mlp decoder, VaeOptions options, IRowScaler fx, IRowScaler? fy, string[] featureNames, string[] conditionNames, long steps)
+    internal ConditionalVae(Mlp encoder, Mlp decoder, VaeOptions options, RowTransform fx, RowTransform? fy, string[] featureNames, string[] conditionNames, long steps)
     {
         Encoder = encoder;
         Decoder = decoder;
         Options = options;
-        FeatureScaler = fx;
-        ConditionScaler = fy;
+        FeatureTransform = fx;
+        ConditionTransform = fy;
         FeatureNames = featureNames;
         ConditionNames = conditionNames;
         TrainedSteps = steps;
@@ -47,10 +49,10 @@ public sealed class ConditionalVae
     public IReadOnlyList<string> ConditionNames { get; }
     /// <summary>Options.</summary>
     public VaeOptions Options { get; }
-    /// <summary>Feature preprocessing.</summary>
-    public IRowScaler FeatureScaler { get; }
+    /// <summary>Feature preprocessing (fitted on the training events).</summary>
+    public RowTransform FeatureTransform { get; }
     /// <summary>Condition preprocessing (null when unconditional).</summary>
-    public IRowScaler? ConditionScaler { get; }
+    public RowTransform? ConditionTransform { get; }
     /// <summary>Steps trained.</summary>
     public long TrainedSteps { get; }
 
@@ -120,7 +122,7 @@ public sealed class ConditionalVae
             for (int i = 0; i < n; i++)
             {
                 for (int c = 0; c < dx; c++) row[c] = x[i * dx + c];
-                result[start + i] = FeatureScaler.Inverse(row);
+                result[start + i] = FeatureTransform.InverseRow(row);
             }
         }
         return result;
@@ -132,7 +134,7 @@ public sealed class ConditionalVae
         var flat = new float[n * dy];
         for (int i = 0; i < n; i++)
         {
-            var z = ConditionScaler!.Forward(conditions[start + i]);
+            var z = ConditionTransform!.ForwardRow(conditions[start + i]);
             for (int c = 0; c < dy; c++) flat[i * dy + c] = (float)z[c];
         }
         return Tensor.FromArray(flat, n, dy);
@@ -149,7 +151,7 @@ public sealed class ConditionalVae
         int dx = FeatureNames.Count, dy = ConditionNames.Count;
         if (features[0].Length != dx) throw new ArgumentException($"features have {features[0].Length} columns; the model has {dx}.", nameof(features));
         if (dy > 0 && (conditions is null || conditions[0].Length != dy)) throw new ArgumentException($"the model needs {dy} condition column(s).", nameof(conditions));
-        var data = NeuralData.Build(features, dy > 0 ? conditions : null, weights, Enumerable.Range(0, features.Length).ToArray(), FeatureScaler, dy > 0 ? ConditionScaler : null);
+        var data = NeuralData.Build(features, dy > 0 ? conditions : null, weights, Enumerable.Range(0, features.Length).ToArray(), FeatureTransform, dy > 0 ? ConditionTransform : null);
         var rng = new Rng(unchecked((ulong)(long)seed));
         var per = new double[features.Length];
         using (Autograd.NoGrad())
@@ -161,7 +163,7 @@ public sealed class ConditionalVae
                 var (nll, kl) = Terms(b.X, b.Y, rng);
                 var nv = nll.Values;
                 var kv = kl.Values;
-                for (int i = 0; i < n; i++) per[start + i] = -(nv[i] + kv[i]) + FeatureScaler.LogJacobian(features[start + i]);
+                for (int i = 0; i < n; i++) per[start + i] = -(nv[i] + kv[i]) + FeatureTransform.LogJacobian(features[start + i]);
             }
         double sw = 0, sw2 = 0, s = 0;
         for (int i = 0; i < per.Length; i++) { double w = weights?[i] ?? 1; sw += w; sw2 += w * w; s += w * per[i]; }
@@ -170,51 +172,53 @@ public sealed class ConditionalVae
         return new ElboEstimate(mean, Math.Sqrt(v) / Math.Abs(sw), per.Length);
     }
 
-    /// <summary>The metadata as JSON.</summary>
-    public string MetadataJson() => NeuralJson.Write(new VaeMetadata(ModelTypeName, [.. FeatureNames], [.. ConditionNames], Options,
-        FeatureScaler.State, ConditionScaler?.State, TrainedSteps));
-
     /// <summary>Encoder ("e.*") and decoder ("p.*") parameters.</summary>
     public IReadOnlyList<NamedTensor> Parameters() => NeuralParts.Prefixed("e.", Encoder).Concat(NeuralParts.Prefixed("p.", Decoder)).ToList();
 
-    /// <summary>Saves as a parameter file with metadata key "model" (atomic write).</summary>
-    public void Save(string path) => ParameterFile.Save(path, Parameters(), new Dictionary<string, string> { ["model"] = MetadataJson() });
+    /// <summary>
+    /// The model file: type "vae", metadata <see cref="VaeMetadata"/> (options, per-column transform
+    /// states, steps), encoder and decoder parameters as float32 arrays (the encoder is kept for <see cref="Elbo"/>).
+    /// </summary>
+    public ModelFileContent ToModelFile() => new(ModelTypeName, [.. FeatureNames], [.. ConditionNames],
+        ModelJson.ToElement(new VaeMetadata(Options, FeatureTransform.States, ConditionTransform?.States ?? [], TrainedSteps)),
+        NeuralParts.ToArrays(Parameters()));
 
-    /// <summary>Loads a model saved by <see cref="Save"/>.</summary>
-    /// <exception cref="InvalidDataException">Corrupt or not a VAE.</exception>
-    public static ConditionalVae Load(string path)
+    /// <summary>Rebuilds a model from its model-file content (the loader registered in <see cref="ModelRegistry"/>).</summary>
+    /// <exception cref="InvalidDataException">Inconsistent content.</exception>
+    public static ConditionalVae FromModelFile(ModelFileContent content)
     {
-        var content = ParameterFile.Load(path);
-        if (!content.Metadata.TryGetValue("model", out var json)) throw new InvalidDataException($"{path} holds no model metadata; it is not a saved VAE.");
-        return FromParts(json, content.Tensors, path);
-    }
-
-    /// <summary>Rebuilds from <see cref="MetadataJson"/> and <see cref="Parameters"/>.</summary>
-    public static ConditionalVae FromParts(string metadataJson, IReadOnlyList<StoredTensor> tensors, string source = "model")
-    {
-        var meta = NeuralJson.Read<VaeMetadata>(new Dictionary<string, string> { ["model"] = metadataJson }, "model", source);
-        if (meta.ModelType != ModelTypeName) throw new InvalidDataException($"{source}: model type is '{meta.ModelType}', not '{ModelTypeName}'.");
-        var fx = RowScalers.FromState(meta.FeatureScaler);
-        var fy = meta.ConditionScaler is null ? null : RowScalers.FromState(meta.ConditionScaler);
-        var (e, d) = Networks(meta.Options, meta.FeatureNames.Length, meta.ConditionNames.Length);
-        var byName = tensors.ToDictionary(t => t.Name);
+        ArgumentNullException.ThrowIfNull(content);
+        const string source = "model type 'vae'";
+        var meta = content.ReadMetadata<VaeMetadata>();
+        string[] fNames = [.. content.FeatureNames], cNames = [.. content.ConditionNames];
+        var fx = NeuralTransforms.FromStates(meta.FeatureTransform, fNames.Length, "feature", source);
+        var fy = cNames.Length == 0 ? null : NeuralTransforms.FromStates(meta.ConditionTransform, cNames.Length, "condition", source);
+        var (e, d) = Networks(meta.Options, fNames.Length, cNames.Length);
+        var byName = NeuralParts.FromArrays(content.Arrays, source);
         NeuralParts.Load("e.", e, byName, source);
         NeuralParts.Load("p.", d, byName, source);
-        return new ConditionalVae(e, d, meta.Options, fx, fy, meta.FeatureNames, meta.ConditionNames, meta.TrainedSteps);
+        int expected = e.NamedParameters().Count + d.NamedParameters().Count;
+        if (byName.Count != expected)
+            throw new InvalidDataException($"{source}: {byName.Count} arrays but the encoder and decoder have {expected} parameters.");
+        return new ConditionalVae(e, d, meta.Options, fx, fy, fNames, cNames, meta.TrainedSteps);
     }
+
+    /// <summary>Saves the model as a model file (<see cref="ModelFile.Save"/>, atomic, SHA-256 protected).</summary>
+    public void Save(string path) => ModelFile.Save(path, this);
+
+    /// <summary>Loads a VAE model file.</summary>
+    /// <exception cref="InvalidDataException">Corrupt file or not a VAE.</exception>
+    public static ConditionalVae Load(string path) =>
+        ModelFile.Load(path) as ConditionalVae ?? throw new InvalidDataException($"{path} holds a model that is not a VAE.");
 
     /// <inheritdoc />
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"VAE (β = {Options.Beta}, {FeatureNames.Count} features | {ConditionNames.Count} conditions, {TrainedSteps} steps)");
 }
 
-/// <summary>The JSON metadata of a saved VAE.</summary>
-/// <param name="ModelType">"vae".</param>
-/// <param name="FeatureNames">Feature columns.</param>
-/// <param name="ConditionNames">Condition columns.</param>
+/// <summary>The JSON metadata of a VAE model file (the column names and the type are in the file header).</summary>
 /// <param name="Options">Options (network shapes).</param>
-/// <param name="FeatureScaler">Feature preprocessing.</param>
-/// <param name="ConditionScaler">Condition preprocessing.</param>
+/// <param name="FeatureTransform">Fitted preprocessing, one state per feature column.</param>
+/// <param name="ConditionTransform">Fitted preprocessing, one state per condition column (empty when unconditional).</param>
 /// <param name="TrainedSteps">Steps trained.</param>
-public sealed record VaeMetadata(string ModelType, string[] FeatureNames, string[] ConditionNames, VaeOptions Options,
-    RowScalerState FeatureScaler, RowScalerState? ConditionScaler, long TrainedSteps);
+public sealed record VaeMetadata(VaeOptions Options, ColumnTransformState[] FeatureTransform, ColumnTransformState[] ConditionTransform, long TrainedSteps);

@@ -1,3 +1,4 @@
+using GenStats.Data;
 using GenStats.Nn;
 
 namespace GenStats.Models;
@@ -33,10 +34,10 @@ public sealed record VaeOptions
     public ulong Seed { get; init; } = 1;
     /// <summary>Raw or Clip (Regress is a GAN-only strategy).</summary>
     public NegativeWeightStrategy NegativeWeights { get; init; } = NegativeWeightStrategy.Raw;
-    /// <summary>Feature preprocessing.</summary>
-    public string FeatureTransform { get; init; } = "standard";
-    /// <summary>Condition preprocessing.</summary>
-    public string ConditionTransform { get; init; } = "standard";
+    /// <summary>Preprocessing of every feature column (<c>"standard"</c>, <c>"quantile-normal"</c>, <c>"identity"</c>); fitted with max(w, 0).</summary>
+    public TransformKind FeatureTransform { get; init; } = TransformKind.Standard;
+    /// <summary>Preprocessing of every condition column (same kinds).</summary>
+    public TransformKind ConditionTransform { get; init; } = TransformKind.Standard;
     /// <summary>Held-out fraction for the ELBO and energy-distance evaluations.</summary>
     public double HeldOutFraction { get; init; }
     /// <summary>At most this many held-out events.</summary>

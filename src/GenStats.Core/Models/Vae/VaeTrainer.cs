@@ -35,8 +35,8 @@ public static class VaeTrainer
         string[] Names(string[]? n, int w, string p) => n ?? Enumerable.Range(0, w).Select(i => p + i.ToString(CultureInfo.InvariantCulture)).ToArray();
         var (trainIdx, heldIdx) = NeuralData.Split(features.Length, o.HeldOutFraction, o.MaxHeldOut, o.Seed);
         var trainW = weights is null ? null : trainIdx.Select(i => weights[i]).ToArray();
-        var fx = RowScalers.Fit(o.FeatureTransform, trainIdx.Select(i => features[i]).ToArray(), dxRaw, trainW);
-        var fy = conditions is null ? null : RowScalers.Fit(o.ConditionTransform, trainIdx.Select(i => conditions[i]).ToArray(), dyRaw, trainW);
+        var fx = NeuralTransforms.Fit(o.FeatureTransform, trainIdx.Select(i => features[i]).ToArray(), dxRaw, trainW);
+        var fy = conditions is null ? null : NeuralTransforms.Fit(o.ConditionTransform, trainIdx.Select(i => conditions[i]).ToArray(), dyRaw, trainW);
         var train = NeuralData.Build(features, conditions, weights, trainIdx, fx, fy);
         if (o.NegativeWeights == NegativeWeightStrategy.Clip) train.W = train.W.Select(w => Math.Max(0f, w)).ToArray();
         if (!(train.W.Sum(v => (double)v) > 0)) throw new ArgumentException("the training weights sum to ≤ 0.", nameof(weights));
@@ -91,7 +91,7 @@ public static class VaeTrainer
                 int evalSeed = (int)(NeuralData.Mix(o.Seed, (ulong)step) & 0x7FFFFFFF);
                 var elbo = snapshot.Elbo(hx, hy, hw, evalSeed).PerEvent;
                 var gen = hy is null ? snapshot.Sample(hx.Length, evalSeed) : snapshot.Sample(hy, evalSeed);
-                double ed = EnergyDistanceEstimate.Compute(hx.Select(fx.Forward).ToArray(), hw, gen.Select(fx.Forward).ToArray(), hy is null ? null : hw);
+                double ed = NeuralParts.EnergyDistance(hx.Select(fx.ForwardRow).ToArray(), hw, gen.Select(fx.ForwardRow).ToArray(), hy is null ? null : hw);
                 history.Evaluations.Add(new EvaluationRecord(step + 1, ed, null, elbo));
             }
             if (progress is not null)
@@ -108,6 +108,6 @@ public static class VaeTrainer
         var (e, d) = ConditionalVae.Networks(m.Options, m.FeatureNames.Count, m.ConditionNames.Count);
         NeuralParts.Copy(m.Encoder, e);
         NeuralParts.Copy(m.Decoder, d);
-        return new ConditionalVae(e, d, m.Options, m.FeatureScaler, m.ConditionScaler, [.. m.FeatureNames], [.. m.ConditionNames], steps);
+        return new ConditionalVae(e, d, m.Options, m.FeatureTransform, m.ConditionTransform, [.. m.FeatureNames], [.. m.ConditionNames], steps);
     }
 }

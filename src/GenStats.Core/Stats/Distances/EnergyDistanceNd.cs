@@ -8,7 +8,11 @@ namespace GenStats.Stats;
 /// <param name="MaxEvents">Samples with more events are replaced by a seeded subsample of this many
 /// events drawn without replacement (their weights kept); null uses every event. The pair sums
 /// cost O(N²): 2·10⁴ events per sample take seconds.</param>
-public sealed record EnergyDistanceNdOptions(int BootstrapReplicas = 32, int Seed = 1, int? MaxEvents = 20_000)
+/// <param name="SignedWeights">Accept signed weights (sWeights; Σw must stay &gt; 0). The weighted
+/// V-statistic is then an estimate of D² of the signal distributions that can come out negative
+/// for a finite sample; <c>Value</c> reports √max(0, ·) and <c>SquaredDistance</c> the signed
+/// radicand. Off by default, because the estimator is quadratic in the weights.</param>
+public sealed record EnergyDistanceNdOptions(int BootstrapReplicas = 32, int Seed = 1, int? MaxEvents = 20_000, bool SignedWeights = false)
 {
     /// <summary>32 replicas, seed 1, at most 20 000 events per sample.</summary>
     public static EnergyDistanceNdOptions Default { get; } = new();
@@ -44,8 +48,9 @@ public sealed record EnergyDistanceNdResult(
 /// scipy's energy_distance exactly; integer weights equal repeated events.
 /// </summary>
 /// <remarks>
-/// Weights must be non-negative: the estimator is quadratic in the weights, so signed sWeights
-/// have no meaning here and are rejected. Pairwise distances are computed in SIMD tiles and never
+/// Weights must be non-negative unless <see cref="EnergyDistanceNdOptions.SignedWeights"/> is set: the
+/// estimator is quadratic in the weights, so with signed sWeights the radicand is only an estimate
+/// of D² (it can be negative). Pairwise distances are computed in SIMD tiles and never
 /// stored (memory O(N·(d + replicas))), in parallel with a deterministic summation order.
 /// Uncertainty: a weighted Poisson bootstrap (both samples resampled independently, as
 /// <see cref="Bootstrap.TwoSample"/>), computed in the same pass over the pairs: every pair tile is
@@ -64,7 +69,7 @@ public static class EnergyDistanceNd
     {
         options ??= EnergyDistanceNdOptions.Default;
         SampleChecks.RequireRowPair(a, weightsA, b, weightsB, nameof(a), nameof(weightsA), nameof(b), nameof(weightsB),
-            allowNegative: false);
+            allowNegative: options.SignedWeights);
         DistanceSampling.RequireReplicas(options.BootstrapReplicas, nameof(options));
         if (options.MaxEvents is < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxEvents, "MaxEvents must be at least 1 (or null).");
@@ -89,8 +94,8 @@ public static class EnergyDistanceNd
             double exx = sxx[r] / (ta[r] * ta[r]);
             double eyy = syy[r] / (tb[r] * tb[r]);
             double sq = 2 * exy - exx - eyy;
-            // The V-statistic is the energy distance of two discrete distributions, hence ≥ 0;
-            // only rounding can push it below.
+            // With non-negative weights the V-statistic is the energy distance of two discrete
+            // distributions, hence ≥ 0 up to rounding; signed weights can make it negative.
             values[r] = Math.Sqrt(Math.Max(0, sq));
             if (r == 0) (cross, withinA, withinB, squared) = (exy, exx, eyy, sq);
         }

@@ -1,52 +1,31 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using GenStats.Models.Files;
 using GenStats.Nn;
 using GenStats.Tensors;
 
 namespace GenStats.Models;
 
-/// <summary>
-/// JSON conventions of neural-model metadata: camelCase names, enums as kebab-case strings,
-/// unknown properties rejected. The same settings as the classic branch's <c>ModelJson.Options</c>
-/// (TODO(lead): use that one after the merge).
-/// </summary>
-internal static class NeuralJson
+/// <summary>Building networks and moving parameters between modules and files.</summary>
+internal static class NeuralParts
 {
-    public static JsonSerializerOptions Options { get; } = Create();
+    /// <summary>Serialises with the model-file JSON conventions (<see cref="ModelJson.Options"/>).</summary>
+    public static string Json<T>(T value) => JsonSerializer.Serialize(value, ModelJson.Options);
 
-    private static JsonSerializerOptions Create()
-    {
-        var o = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-            PropertyNameCaseInsensitive = true,
-        };
-        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
-        o.MakeReadOnly(populateMissingResolver: true);
-        return o;
-    }
-
-    public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);
-
-    public static T Read<T>(IReadOnlyDictionary<string, string> metadata, string key, string source)
+    /// <summary>Reads one JSON entry of a checkpoint's metadata; missing or malformed → <see cref="InvalidDataException"/>.</summary>
+    public static T ReadJson<T>(IReadOnlyDictionary<string, string> metadata, string key, string source)
     {
         if (!metadata.TryGetValue(key, out var text))
             throw new InvalidDataException($"{source}: metadata '{key}' is missing.");
         try
         {
-            return JsonSerializer.Deserialize<T>(text, Options) ?? throw new InvalidDataException($"{source}: metadata '{key}' is null.");
+            return JsonSerializer.Deserialize<T>(text, ModelJson.Options) ?? throw new InvalidDataException($"{source}: metadata '{key}' is null.");
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{source}: metadata '{key}' is not valid: {e.Message}", e);
         }
     }
-}
 
-/// <summary>Building networks and moving parameters between modules and files.</summary>
-internal static class NeuralParts
-{
     public static Mlp Network(int input, int[] hidden, int output, Activation activation, ulong seed, Activation outputActivation = Activation.Identity) =>
         new(new MlpOptions([input, .. hidden, output]) { Activation = activation, OutputActivation = outputActivation, Seed = seed });
 
@@ -57,6 +36,25 @@ internal static class NeuralParts
 
     public static IEnumerable<NamedTensor> Prefixed(string prefix, IReadOnlyList<NamedTensor> list) =>
         list.Select(p => new NamedTensor(prefix + p.Name, p.Tensor));
+
+    /// <summary>Parameters as float32 model-file arrays (shape kept).</summary>
+    public static List<ModelArray> ToArrays(IEnumerable<NamedTensor> parameters) =>
+        parameters.Select(p => ModelArray.OfFloat32(p.Name, p.Tensor.ToArray(), p.Tensor.Shape.ToArray().Select(d => (long)d).ToArray())).ToList();
+
+    /// <summary>Model-file arrays as stored tensors; a non-float32 array or an absurd shape is <see cref="InvalidDataException"/>.</summary>
+    public static Dictionary<string, StoredTensor> FromArrays(IReadOnlyList<ModelArray> arrays, string source)
+    {
+        var result = new Dictionary<string, StoredTensor>(StringComparer.Ordinal);
+        foreach (var a in arrays)
+        {
+            if (a.ElementType != ModelArrayType.Float32)
+                throw new InvalidDataException($"{source}: array '{a.Name}' is {a.ElementType}; network parameters are float32.");
+            if (a.Shape.Any(d => d > int.MaxValue))
+                throw new InvalidDataException($"{source}: array '{a.Name}' has a dimension beyond int range.");
+            result[a.Name] = new StoredTensor(a.Name, a.Shape.Select(d => (int)d).ToArray(), a.AsFloat32());
+        }
+        return result;
+    }
 
     /// <summary>Copies the tensors named prefix + parameter name into the module.</summary>
     public static void Load(string prefix, Module m, IReadOnlyDictionary<string, StoredTensor> tensors, string source)
@@ -94,6 +92,13 @@ internal static class NeuralParts
         OptimizerKind.Adam => new Adam(parameters, new AdamOptions { LearningRate = lr, Beta1 = beta1, Beta2 = beta2 }),
         _ => new RmsProp(parameters, new RmsPropOptions { LearningRate = lr }),
     };
+
+    /// <summary>
+    /// The held-out energy distance of the training histories: <see cref="Stats.EnergyDistanceNd"/>
+    /// (scipy convention, weighted V-statistics) on every event, without bootstrap, signed weights allowed.
+    /// </summary>
+    public static double EnergyDistance(double[][] a, double[]? wa, double[][] b, double[]? wb) =>
+        Stats.EnergyDistanceNd.Compute(a, wa, b, wb, new Stats.EnergyDistanceNdOptions(BootstrapReplicas: 0, MaxEvents: null, SignedWeights: true)).Value;
 
     public static double[][] ToRows(ReadOnlySpan<float> flat, int rows, int cols)
     {

@@ -1,0 +1,180 @@
+/// The GAN and the VAE in the common model file: loaded by ModelFile.Load without knowing the
+/// type, the same samples for the same seed, corrupt files refused, quantile-to-normal
+/// preprocessing inverted on the raw scale, and `genstats train`/`sample` end to end.
+module GenStats.Tests.Models.NeuralModelFileTests
+
+open System
+open System.Diagnostics
+open System.IO
+open NUnit.Framework
+open GenStats.Data
+open GenStats.Models
+open GenStats.Models.Files
+open GenStats.Tests.Models.GanToys
+
+let private tempDir () =
+    let d = Path.Combine(Path.GetTempPath(), sprintf "genstats-neural-%s" (Guid.NewGuid().ToString("N")))
+    Directory.CreateDirectory d |> ignore
+    d
+
+let private ganOptions transform =
+    GanOptions(Loss = GanLoss.LeastSquares, LatentSize = 3, GeneratorLayers = [| 16 |], CriticLayers = [| 16 |], CriticSteps = 1,
+               Optimizer = OptimizerKind.Adam, GeneratorLearningRate = 1e-3f, CriticLearningRate = 1e-3f, BatchSize = 64, Steps = 15,
+               Seed = 5UL, FeatureTransform = transform)
+
+/// A conditional toy: x | y ~ N(1 + 2y, 0.5²) with x, y on a raw scale far from 0.
+let private toy n =
+    let rnd = Random(17)
+    let y = Array.init n (fun _ -> 100.0 + rnd.NextDouble())
+    let z = normals rnd n
+    let x = Array.init n (fun i -> 1.0 + 2.0 * y[i] + 0.5 * z[i])
+    rows x, rows y
+
+let private roundTrip (model: IConditionalGenerator) =
+    let path = Path.Combine(Path.GetTempPath(), sprintf "genstats-neural-%s.gsm" (Guid.NewGuid().ToString("N")))
+    try
+        ModelFile.Save(path, model)
+        let back = ModelFile.Load path
+        // Same content and the same bytes when saved again: nothing is lost or reordered.
+        Assert.That(back.ToModelFile(), Is.EqualTo(model.ToModelFile()), "content")
+        Assert.That((ModelFile.ToBytes(back.ToModelFile()) = File.ReadAllBytes path), "bytes")
+        back
+    finally
+        File.Delete path
+
+[<Test>]
+let ``a GAN and a VAE load through ModelFile.Load without their type and sample the same values`` () =
+    let x, y = toy 400
+    let gan = (GanTrainer.Train(x, y, null, ganOptions TransformKind.Standard)).Model
+    let vae = (VaeTrainer.Train(x, y, null, VaeOptions(LatentSize = 2, EncoderLayers = [| 8 |], DecoderLayers = [| 8 |], Steps = 15))).Model
+    let cond = Array.init 200 (fun i -> [| 100.0 + float i / 200.0 |])
+    for (model: IConditionalGenerator), typeName in [ gan :> IConditionalGenerator, "gan"; vae :> IConditionalGenerator, "vae" ] do
+        Assert.That(model.ModelType, Is.EqualTo typeName)
+        let back = roundTrip model
+        Assert.That(back.GetType(), Is.EqualTo(model.GetType()), typeName)
+        Assert.That((List.ofSeq back.ConditionNames = [ "y0" ]), "condition names")
+        Assert.That((back.Sample(cond, 8) = model.Sample(cond, 8)), sprintf "%s: same samples for the same seed" typeName)
+        Assert.That((back.Sample(cond, 8) <> back.Sample(cond, 9)), sprintf "%s: another seed, other samples" typeName)
+    Assert.That(ModelRegistry.ModelTypes, Does.Contain("gan").And.Contain("vae"))
+
+[<Test>]
+let ``a flipped byte or a truncation of a GAN model file is an InvalidDataException`` () =
+    let x, y = toy 200
+    let gan = (GanTrainer.Train(x, y, null, ganOptions TransformKind.Standard)).Model
+    let bytes = ModelFile.ToBytes(gan.ToModelFile())
+    // every single byte flipped: the SHA-256 (or the structure before it) catches it
+    for i in 0 .. bytes.Length - 1 do
+        let copy = Array.copy bytes
+        copy[i] <- copy[i] ^^^ 0x10uy
+        Assert.Throws<InvalidDataException>((fun () -> ModelFile.FromBytes(copy, "gan.gsm") |> ignore), sprintf "byte %d" i) |> ignore
+    Assert.Throws<InvalidDataException>(fun () -> ModelFile.FromBytes(bytes[.. bytes.Length - 2], "gan.gsm") |> ignore) |> ignore
+    // and through the file API, in the parameters
+    let path = Path.Combine(Path.GetTempPath(), sprintf "genstats-gan-%s.gsm" (Guid.NewGuid().ToString("N")))
+    try
+        let copy = Array.copy bytes
+        copy[bytes.Length - 100] <- copy[bytes.Length - 100] ^^^ 1uy
+        File.WriteAllBytes(path, copy)
+        let ex = Assert.Throws<InvalidDataException>(fun () -> ModelFile.Load path |> ignore)
+        Assert.That(ex.Message, Does.Contain(path))
+    finally
+        File.Delete path
+
+[<Test>]
+let ``quantile-to-normal preprocessing is inverted inside the GAN: samples lie in the training range`` () =
+    // A skewed, bounded feature far from 0: x = 1000 + 50·u², u ~ U(0, 1), so x ∈ [1000, 1050].
+    let rnd = Random(29)
+    let x = Array.init 1000 (fun _ -> let u = rnd.NextDouble() in 1000.0 + 50.0 * u * u)
+    let o = ganOptions TransformKind.QuantileNormal
+    let model = (GanTrainer.Train(rows x, null, null, o)).Model
+    let back = roundTrip model :?> ConditionalGan
+    Assert.That(back.FeatureTransform.Columns[0].Kind, Is.EqualTo "quantile-normal")
+    let g = back.Sample(5000, 3) |> Array.map (fun r -> r[0])
+    let lo, hi = Array.min x, Array.max x
+    // the inverse quantile map is piecewise-linear between the training quantiles and clipped to them
+    Assert.That(g |> Array.forall (fun v -> v >= lo && v <= hi), sprintf "samples in [%g, %g]: min %g max %g" lo hi (Array.min g) (Array.max g))
+    // on the raw scale, not the N(0, 1) training scale: all values are near 1000, none near 0
+    Assert.That(Array.average g, Is.InRange(lo, hi))
+    // the preprocessing was fitted with the quantiles of the data: the training median maps to ≈ 0
+    let median = (Array.sort x)[x.Length / 2]
+    Assert.That(abs (back.FeatureTransform.Columns[0].Forward median), Is.LessThan(0.01))
+
+// ---- command line ----
+
+let private repositoryRoot () =
+    let rec up (d: DirectoryInfo) =
+        if isNull d then None
+        elif File.Exists(Path.Combine(d.FullName, "GenStats.sln")) then Some d.FullName
+        else up d.Parent
+    up (DirectoryInfo AppContext.BaseDirectory)
+
+let private runCli (args: string list) =
+    let dll = Path.Combine((repositoryRoot ()).Value, "src", "GenStats.Cli", "bin", "Release", "net10.0", "genstats.dll")
+    if not (File.Exists dll) then Assert.Inconclusive("genstats.dll is not built (build GenStats.sln -c Release first).")
+    let psi = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true)
+    psi.ArgumentList.Add dll
+    for a in args do psi.ArgumentList.Add a
+    use p = Process.Start psi
+    let out = p.StandardOutput.ReadToEndAsync()
+    let err = p.StandardError.ReadToEnd()
+    p.WaitForExit()
+    p.ExitCode, out.Result, err
+
+[<Test>]
+let ``genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones`` () =
+    let dir = tempDir ()
+    try
+        let rnd = Random(41)
+        let data = Path.Combine(dir, "train.csv")
+        File.WriteAllLines(data, Array.append [| "x,w" |] (Array.init 300 (fun _ -> sprintf "%.6f,1" (5.0 + rnd.NextDouble()))))
+        let cfg = Path.Combine(dir, "cfg.json")
+        File.WriteAllText(cfg, """{"generatorLayers": [16], "criticLayers": [16], "batchSize": 64, "criticSteps": 1, "featureTransform": "quantile-normal"}""")
+        let model = Path.Combine(dir, "model.gsm")
+        let code, out, err =
+            runCli [ "train"; "--data"; data; "--features"; "x"; "--weight"; "w"; "--model"; "lsgan"; "--config"; cfg
+                     "--steps"; "50"; "--seed"; "3"; "--out"; model ]
+        Assert.That(code, Is.EqualTo 0, err)
+        Assert.That(out, Does.Contain "trained gan")
+        let loaded = ModelFile.Load model :?> ConditionalGan
+        Assert.That((loaded.Options.Loss, loaded.TrainedSteps, loaded.Options.Seed), Is.EqualTo((GanLoss.LeastSquares, 50L, 3UL)))
+        let gen1, gen2 = Path.Combine(dir, "gen1.csv"), Path.Combine(dir, "gen2.csv")
+        for g in [ gen1; gen2 ] do
+            let code, _, err = runCli [ "sample"; "--model"; model; "--n"; "100"; "--out"; g; "--seed"; "7" ]
+            Assert.That(code, Is.EqualTo 0, err)
+        let lines = File.ReadAllLines gen1
+        Assert.That(lines.Length, Is.EqualTo 101)
+        Assert.That(lines[0], Is.EqualTo "x")
+        Assert.That((File.ReadAllBytes gen2 = File.ReadAllBytes gen1), "same seed, same file")
+        // quantile-normal preprocessing: every generated value inside the training range [5, 6]
+        let values = Csv.Read(gen1).Column("x")
+        Assert.That(values |> Array.forall (fun v -> v >= 5.0 && v <= 6.0), sprintf "%A" values)
+        // a misspelt option is refused with the list of valid ones
+        File.WriteAllText(cfg, """{"critcSteps": 2}""")
+        let code, _, err = runCli [ "train"; "--data"; data; "--features"; "x"; "--model"; "vae"; "--config"; cfg; "--out"; model ]
+        Assert.That(code, Is.EqualTo 1)
+        Assert.That(err, Does.Contain("critcSteps").And.Contain("encoderLayers"))
+    finally
+        Directory.Delete(dir, true)
+
+[<Test>]
+let ``genstats train --model vae then sample --conditions end to end`` () =
+    let dir = tempDir ()
+    try
+        let rnd = Random(43)
+        let data = Path.Combine(dir, "train.csv")
+        File.WriteAllLines(data, Array.append [| "a,p" |] (Array.init 300 (fun _ -> let p = rnd.NextDouble() in sprintf "%.6f,%.6f" (p + 0.1 * rnd.NextDouble()) p)))
+        let model = Path.Combine(dir, "vae.gsm")
+        let code, _, err = runCli [ "train"; "--data"; data; "--features"; "a"; "--conditions"; "p"; "--model"; "vae"; "--steps"; "20"; "--out"; model ]
+        Assert.That(code, Is.EqualTo 0, err)
+        let cond = Path.Combine(dir, "cond.csv")
+        File.WriteAllLines(cond, [| "p"; "0.25"; "0.5"; "0.75" |])
+        let gen = Path.Combine(dir, "gen.csv")
+        let code, _, err = runCli [ "sample"; "--model"; model; "--conditions"; cond; "--out"; gen ]
+        Assert.That(code, Is.EqualTo 0, err)
+        let t = Csv.Read gen
+        Assert.That((List.ofSeq t.ColumnNames = [ "p"; "a" ]), "columns")
+        Assert.That((t.Column("p") = [| 0.25; 0.5; 0.75 |]), "conditions copied")
+        let expected = (ModelFile.Load model).Sample([| [| 0.25 |]; [| 0.5 |]; [| 0.75 |] |], 0) |> Array.map (fun r -> r[0])
+        Assert.That(t.Column("a") |> Array.map2 (fun e v -> abs (e - v) <= 1e-12 * max 1.0 (abs e)) expected |> Array.forall id,
+                    "the CLI writes what the library generates for seed 0")
+    finally
+        Directory.Delete(dir, true)
