@@ -6,7 +6,7 @@ namespace GenStats.Cli;
 
 /// <summary>
 /// `genstats toy rich|calib|lognormal|bimodal|ring --events N --seed S --out FILE`: writes a toy
-/// sample with known truth (see docs/readme/physics.md for every model and parameter).
+/// sample with known truth (see docs/physics.md for every model and parameter).
 /// </summary>
 internal static class ToyCommand
 {
