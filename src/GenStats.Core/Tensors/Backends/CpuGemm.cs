@@ -15,7 +15,7 @@ namespace GenStats.Tensors.Backends;
 /// </summary>
 internal static unsafe class CpuGemm
 {
-    private const int MR = 6, KC = 256, MC = 120, NC = 3072;
+    private const int MR = 6, KC = 256, MC = 120, NC = 3072, DirectMaxN = 512;
 
     /// <summary>Tile width: 32 columns (two Vector512) where AVX-512 is fast, else 16 (two Vector256).</summary>
     private static readonly int NR = Vector512.IsHardwareAccelerated && Environment.GetEnvironmentVariable("GENSTATS_GEMM_AVX2") != "1" ? 32 : 16;
@@ -112,8 +112,15 @@ internal static unsafe class CpuGemm
             int s0 = g * slPerGroup, s1 = Math.Min(nSlivers, s0 + slPerGroup);
             if (s0 >= s1) return;
             var pa = packA ??= GC.AllocateUninitializedArray<float>(MC * KC + MR * KC, pinned: true);
-            PackA(transA, a, aOff, lda, i0, pc, rows, kc, alpha, pa);
-            fixed (float* paP = pa, pbP = pb, cP = c, biasP = ops.Bias)
+            // Narrow products (n ≤ DirectMaxN) read full 6-row slivers of A in place: packing A would
+            // cost about as much as a quarter of the FMAs when n is 128. Only a partial last sliver is packed.
+            bool direct = alpha == 1 && nc <= DirectMaxN;
+            int fullRows = direct ? rows / MR * MR : 0;
+            if (!direct) PackA(transA, a, aOff, lda, i0, pc, rows, kc, alpha, pa);
+            else if (fullRows < rows) PackA(transA, a, aOff, lda, i0 + fullRows, pc, rows - fullRows, kc, alpha, pa);
+            // Element (row ii, depth p) of a sliver is at base[ii·rs + p·ds].
+            nint rsDirect = transA ? 1 : lda, dsDirect = transA ? lda : 1;
+            fixed (float* aP = a, paP = pa, pbP = pb, cP = c, biasP = ops.Bias)
             {
                 for (int s = s0; s < s1; s++)
                 {
@@ -123,14 +130,25 @@ internal static unsafe class CpuGemm
                     {
                         int r = Math.Min(MR, rows - ir);
                         float* cp = cP + cOff + (long)(i0 + ir) * ldc + j;
-                        float* asl = paP + (long)ir * kc;
+                        float* asl;
+                        nint rs, ds;
+                        if (ir < fullRows)
+                        {
+                            asl = transA ? aP + aOff + (long)pc * lda + i0 + ir : aP + aOff + (long)(i0 + ir) * lda + pc;
+                            rs = rsDirect; ds = dsDirect;
+                        }
+                        else
+                        {
+                            asl = paP + (long)(ir - fullRows) * kc;
+                            rs = 1; ds = MR;
+                        }
                         float* bp = biasP == null ? null : biasP + ops.BiasOffset + j;
                         if (r == MR && cols == NR)
                         {
-                            if (NR == 32) Kernel6x32(kc, asl, bs, cp, ldc, ops.Overwrite, bp, ops.Relu);
-                            else Kernel6x16(kc, asl, bs, cp, ldc, ops.Overwrite, bp, ops.Relu);
+                            if (NR == 32) Kernel6x32(kc, asl, rs, ds, bs, cp, ldc, ops.Overwrite, bp, ops.Relu);
+                            else Kernel6x16(kc, asl, rs, ds, bs, cp, ldc, ops.Overwrite, bp, ops.Relu);
                         }
-                        else Edge(kc, asl, bs, cp, ldc, r, cols, ops.Overwrite, bp, ops.Relu);
+                        else Edge(kc, asl, rs, ds, bs, cp, ldc, r, cols, ops.Overwrite, bp, ops.Relu);
                     }
                 }
             }
@@ -224,11 +242,11 @@ internal static unsafe class CpuGemm
         WorkerPool.Run(nSlivers, (long)kc * nc > 65536 ? threads : 1, Sliver);
     }
 
-    private static void Edge(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool overwrite, float* bias, bool relu)
+    private static void Edge(int kc, float* a, nint rs, nint ds, float* b, float* c, int ldc, int rows, int cols, bool overwrite, float* bias, bool relu)
     {
         float* tmp = stackalloc float[MR * 32];
-        if (NR == 32) Kernel6x32(kc, a, b, tmp, NR, true, null, false);
-        else Kernel6x16(kc, a, b, tmp, NR, true, null, false);
+        if (NR == 32) Kernel6x32(kc, a, rs, ds, b, tmp, NR, true, null, false);
+        else Kernel6x16(kc, a, rs, ds, b, tmp, NR, true, null, false);
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
             {
@@ -241,8 +259,9 @@ internal static unsafe class CpuGemm
 
     /// <summary>C[6×16] (+)= Σ_p a[p,0..6) ⊗ b[p,0..16) (+ bias, ReLU): 12 accumulators stay in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, bool overwrite, float* bias, bool relu)
+    private static void Kernel6x16(int kc, float* a, nint rs, nint ds, float* b, float* c, int ldc, bool overwrite, float* bias, bool relu)
     {
+        nint o2 = 2 * rs, o3 = 3 * rs, o4 = 4 * rs, o5 = 5 * rs;
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
                          c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
@@ -251,17 +270,17 @@ internal static unsafe class CpuGemm
             var b1 = Vector256.Load(b + 8);
             var av = Vector256.Create(a[0]);
             c00 = Vector256.FusedMultiplyAdd(av, b0, c00); c01 = Vector256.FusedMultiplyAdd(av, b1, c01);
-            av = Vector256.Create(a[1]);
+            av = Vector256.Create(a[rs]);
             c10 = Vector256.FusedMultiplyAdd(av, b0, c10); c11 = Vector256.FusedMultiplyAdd(av, b1, c11);
-            av = Vector256.Create(a[2]);
+            av = Vector256.Create(a[o2]);
             c20 = Vector256.FusedMultiplyAdd(av, b0, c20); c21 = Vector256.FusedMultiplyAdd(av, b1, c21);
-            av = Vector256.Create(a[3]);
+            av = Vector256.Create(a[o3]);
             c30 = Vector256.FusedMultiplyAdd(av, b0, c30); c31 = Vector256.FusedMultiplyAdd(av, b1, c31);
-            av = Vector256.Create(a[4]);
+            av = Vector256.Create(a[o4]);
             c40 = Vector256.FusedMultiplyAdd(av, b0, c40); c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
-            av = Vector256.Create(a[5]);
+            av = Vector256.Create(a[o5]);
             c50 = Vector256.FusedMultiplyAdd(av, b0, c50); c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
-            a += MR; b += NR;
+            a += ds; b += 16;
         }
         if (overwrite && bias == null && !relu)
         {
@@ -287,8 +306,9 @@ internal static unsafe class CpuGemm
 
     /// <summary>The AVX-512 tile: C[6×32] (+)= Σ_p a[p,0..6) ⊗ b[p,0..32) (+ bias, ReLU), 12 Vector512 accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x32(int kc, float* a, float* b, float* c, int ldc, bool overwrite, float* bias, bool relu)
+    private static void Kernel6x32(int kc, float* a, nint rs, nint ds, float* b, float* c, int ldc, bool overwrite, float* bias, bool relu)
     {
+        nint o2 = 2 * rs, o3 = 3 * rs, o4 = 4 * rs, o5 = 5 * rs;
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
                          c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
@@ -297,17 +317,17 @@ internal static unsafe class CpuGemm
             var b1 = Vector512.Load(b + 16);
             var av = Vector512.Create(a[0]);
             c00 = Vector512.FusedMultiplyAdd(av, b0, c00); c01 = Vector512.FusedMultiplyAdd(av, b1, c01);
-            av = Vector512.Create(a[1]);
+            av = Vector512.Create(a[rs]);
             c10 = Vector512.FusedMultiplyAdd(av, b0, c10); c11 = Vector512.FusedMultiplyAdd(av, b1, c11);
-            av = Vector512.Create(a[2]);
+            av = Vector512.Create(a[o2]);
             c20 = Vector512.FusedMultiplyAdd(av, b0, c20); c21 = Vector512.FusedMultiplyAdd(av, b1, c21);
-            av = Vector512.Create(a[3]);
+            av = Vector512.Create(a[o3]);
             c30 = Vector512.FusedMultiplyAdd(av, b0, c30); c31 = Vector512.FusedMultiplyAdd(av, b1, c31);
-            av = Vector512.Create(a[4]);
+            av = Vector512.Create(a[o4]);
             c40 = Vector512.FusedMultiplyAdd(av, b0, c40); c41 = Vector512.FusedMultiplyAdd(av, b1, c41);
-            av = Vector512.Create(a[5]);
+            av = Vector512.Create(a[o5]);
             c50 = Vector512.FusedMultiplyAdd(av, b0, c50); c51 = Vector512.FusedMultiplyAdd(av, b1, c51);
-            a += MR; b += 32;
+            a += ds; b += 32;
         }
         var bias0 = bias == null ? default : Vector512.Load(bias);
         var bias1 = bias == null ? default : Vector512.Load(bias + 16);
