@@ -89,13 +89,16 @@ let private spreadOf (values: float[]) =
     let sd = WeightedDescriptive.StandardDeviation values
     { Value = sd; Uncertainty = sd / sqrt (2.0 * float (values.Length - 1)) }
 
-let private systematic source (q: Quantity) (values: float[]) (statistical: float) =
+/// independentReplicas: the replicas are independent samples of the source (the central value is
+/// known to sd/√K); otherwise they are resamples of ONE training sample, and the central value
+/// is only known to the spread itself.
+let private systematic source (q: Quantity) (values: float[]) (independentReplicas: bool) =
     let c = Array.average values
     let sd = WeightedDescriptive.StandardDeviation values
-    let err = sqrt (sd * sd / float values.Length + statistical * statistical)
+    let err = if independentReplicas then sd / sqrt (float values.Length) else sd
     { Source = source
       Quantity = q.Name
-      Central = { Value = c; Uncertainty = sd / sqrt (float values.Length) }
+      Central = { Value = c; Uncertainty = err }
       Spread = sd
       Truth = q.Truth
       Bias = c - q.Truth
@@ -110,7 +113,7 @@ let tailFluctuations (config: Config) (q: Quantity) (x1: float[]) (x2: float[]) 
             Array.init n (fun _ -> let i = rng.Next n in x1.[i] + x2.[i]) |> q.Compute)
     // The replicas scatter around the training sample's value, not the truth: report the bias
     // of the training sample itself against the bootstrap spread.
-    let s = systematic "tail fluctuations (bootstrap of the training sample)" q values 0.0
+    let s = systematic "tail fluctuations (bootstrap of the training sample)" q values false
     let nominal = q.Compute(Array.map2 (+) x1 x2)
     { s with Central = { Value = nominal; Uncertainty = s.Spread }; Bias = nominal - q.Truth; Sigma = (nominal - q.Truth) / s.Spread }
 
@@ -119,7 +122,7 @@ let tailFluctuations (config: Config) (q: Quantity) (x1: float[]) (x2: float[]) 
 let cutOffMarginal (config: Config) (q: Quantity) =
     let o = LogNormalPairOptions(config.Options.Mu, config.Options.Sigma, Nullable config.Cut)
     let values = Array.init (max 2 (config.Replicas / 10)) (fun k -> LogNormalPair.SampleSum(config.TargetEvents, seedOf (config.Seed + 1) k, o) |> q.Compute)
-    systematic (sprintf "cut-off marginal (trained on x < %g)" config.Cut) q values 0.0
+    systematic (sprintf "cut-off marginal (trained on x < %g)" config.Cut) q values true
 
 /// R random permutations of x₂ paired with x₁: R·N target values.
 let permutedSum (seed: int) (permutations: int) (x1: float[]) (x2: float[]) =
@@ -190,7 +193,7 @@ let parametric (config: Config) (q: Quantity) (x1: float[]) (x2: float[]) =
             let m2, s2 = fitLogNormal (idx |> Array.map (fun i -> x2.[i]))
             let g = Random(seedOf (config.Seed + 6) k)
             Array.init config.ParametricEvents (fun _ -> exp (Samplers.Normal(g, m1, s1)) + exp (Samplers.Normal(g, m2, s2))) |> q.Compute)
-    systematic "parametric LogNormal fit (bootstrap refits)" q values 0.0
+    systematic "parametric LogNormal fit (bootstrap refits)" q values false
 
 /// Delta-method spread of the parametric mean of x₁ + x₂ from N events: per column
 /// Var(ln m̂) = σ²/N + σ⁴/(2N) (Var μ̂ = σ²/N, Var σ̂² = 2σ⁴/N), m = exp(μ + σ²/2).
