@@ -156,9 +156,13 @@ let ofGenerator (column: int) (model: IConditionalGenerator) : Sampler =
 let ofGeneratorProjection (projection: float[] -> float) (model: IConditionalGenerator) : Sampler =
     fun n seed -> model.Sample(n, seed) |> Array.map projection
 
-/// Sampler of a Scott-bandwidth Gaussian KDE fitted on the 1-D training sample.
-let kde (training: float[]) : Sampler =
-    KernelDensity.Fit(training |> Array.map (fun x -> [| x |])) |> ofGenerator 0
+/// Sampler of a Gaussian KDE with the given options fitted on the 1-D training sample.
+let kdeWith (options: KdeOptions) (training: float[]) : Sampler =
+    KernelDensity.Fit(training |> Array.map (fun x -> [| x |]), null, options) |> ofGenerator 0
+
+/// Sampler of a Scott-bandwidth Gaussian KDE fitted on the 1-D training sample (oversmooths
+/// multimodal data: the bandwidth follows the overall spread).
+let kde (training: float[]) : Sampler = kdeWith KdeOptions.Default training
 
 /// Sampler that resamples the training sample with replacement (a "model" that cannot amplify).
 let bootstrap (training: float[]) : Sampler =
