@@ -44,8 +44,8 @@ let defaults =
           EnsembleMembers = 5; EnsembleSteps = 3000; MultiDimEvents = 10_000 }
     else
         { CalibrationEvents = 120_000; TruthEvents = 60_000; Features = [| RichColumns.DllK; RichColumns.DllP |]
-          GanSteps = 3000; GanLayers = [| 64; 64; 64 |]; BatchSize = 256; CriticSteps = 3; RegressorSteps = 800
-          EnsembleMembers = 3; EnsembleSteps = 1000; MultiDimEvents = 3000 }
+          GanSteps = 8000; GanLayers = [| 64; 64; 64 |]; BatchSize = 256; CriticSteps = 3; RegressorSteps = 800
+          EnsembleMembers = 3; EnsembleSteps = 2500; MultiDimEvents = 3000 }
 
 // GENSTATS_GAN_STEPS overrides the training steps of the main GANs (ensemble members get a third).
 let settings =
@@ -125,9 +125,15 @@ let ganOptions (steps: int) (s: int) =
         NegativeWeights = NegativeWeightStrategy.Regress, WeightRegressorSteps = settings.RegressorSteps,
         HeldOutFraction = 0.1, MaxHeldOut = 2000, EvaluateEvery = max 1 (steps / 10))
 
+// DLLs span hundreds of units with the physics (the sign) near 0: the networks see
+// asinh(DLL / 10), which is linear within ±10 and logarithmic beyond; samples are mapped back.
+let dllScale = 10.0
+let toNetwork (rows: float[][]) = rows |> Array.map (Array.map (fun x -> Math.Asinh(x / dllScale)))
+let fromNetwork (rows: float[][]) = rows |> Array.map (Array.map (fun u -> dllScale * Math.Sinh u))
+
 let trainGan (name: string) (data: Dataset) (weights: float[]) (options: GanOptions) =
     let t0 = clock.Elapsed.TotalSeconds
-    let result = GanTrainer.Train(data.Rows settings.Features, conditionRows data, weights, options)
+    let result = GanTrainer.Train(toNetwork (data.Rows settings.Features), conditionRows data, weights, options)
     let last = result.History.Evaluations |> Seq.tryLast
     progress "GAN %s: %d steps in %.0f s, held-out energy distance %s" name result.Steps (clock.Elapsed.TotalSeconds - t0)
         (match last with Some e -> sprintf "%.4f" e.EnergyDistance | None -> "n/a")
@@ -138,7 +144,7 @@ let pionGan = trainGan "pions" pionCalib (pionCalib.Column RichColumns.Weight) (
 
 /// Generated responses at the conditions of a truth sample (same condition columns, no weights).
 let generate (gan: GanTrainingResult) (s: int) (at: Dataset) =
-    let rows = gan.Model.Sample(conditionRows at, s)
+    let rows = gan.Model.Sample(conditionRows at, s) |> fromNetwork
     let names = Array.append settings.Features RichColumns.Conditions
     let columns = Array.append (Array.init settings.Features.Length (fun j -> rows |> Array.map (fun r -> r.[j]))) (RichColumns.Conditions |> Array.map at.Column)
     Dataset.Create(names, columns).WithRoles(settings.Features, RichColumns.Conditions)
@@ -184,14 +190,19 @@ let genK, genPi = species false kaonGen, species false pionGen
 
 let aucVsTruth = Pid.aucInBins pEdges etaEdges (truthK, truthPi) (genK, genPi)
 let aucVsReal = Pid.aucInBins pEdges etaEdges (realK, realPi) (genK, genPi)
+// A loose cut (RichDLLk > 0, in the tails of both species here) and a tight one (> 40, in the
+// kaon core) probe different parts of the response.
 let cut (dll: float) = dll > 0.0
+let tightCut (dll: float) = dll > 40.0
 let effK = Pid.efficiencyComparison pEdges cut realK genK (Some truthK)
 let effPi = Pid.efficiencyComparison pEdges cut realPi genPi (Some truthPi)
+let tightK = Pid.efficiencyComparison pEdges tightCut realK genK (Some truthK)
 let summaries =
     [ "AUC K vs π (RichDLLk), generated vs truth", Pid.summarizeSigmas (aucVsTruth |> List.map (fun b -> b.Comparison.Sigma))
       "AUC K vs π (RichDLLk), generated vs sWeighted data", Pid.summarizeSigmas (aucVsReal |> List.map (fun b -> b.Comparison.Sigma))
       "ε(RichDLLk > 0) kaons, generated vs truth", Pid.summarizeSigmas (effK |> List.choose (fun b -> b.VsTruth |> Option.map (fun c -> c.Sigma)))
       "ε(RichDLLk > 0) pions, generated vs truth", Pid.summarizeSigmas (effPi |> List.choose (fun b -> b.VsTruth |> Option.map (fun c -> c.Sigma)))
+      "ε(RichDLLk > 40) kaons, generated vs truth", Pid.summarizeSigmas (tightK |> List.choose (fun b -> b.VsTruth |> Option.map (fun c -> c.Sigma)))
       "ε(RichDLLk > 0) kaons, generated vs sWeighted data", Pid.summarizeSigmas (effK |> List.map (fun b -> b.VsReal.Sigma))
       "ε(RichDLLk > 0) pions, generated vs sWeighted data", Pid.summarizeSigmas (effPi |> List.map (fun b -> b.VsReal.Sigma)) ]
 progress "PID figures of merit: %d (p, η) cells, %d p bins" aucVsTruth.Length effK.Length
@@ -207,6 +218,7 @@ let effJson (bins: Pid.EfficiencyBin list) =
                                                     "sigma_vs_truth", (b.VsTruth |> Option.map (fun c -> jnum c.Sigma) |> Option.toObj) ]) :> JsonNode |])
 numbers["pid_efficiency_kaons"] <- effJson effK
 numbers["pid_efficiency_pions"] <- effJson effPi
+numbers["pid_efficiency_kaons_tight"] <- effJson tightK
 
 // ---------- 6. PR curves (multi-dimensional, standardised DLLs) ----------
 let prdOf (truthData: Dataset) (generated: Dataset) =
@@ -296,6 +308,9 @@ let report =
           |> withTable (Pid.efficiencyTable "pions (misidentification rate)" effPi)
           |> withFigure (Pid.efficiencyFigure "kaons: ε(RichDLLk > 0)" effK)
           |> withFigure (Pid.efficiencyFigure "pions: ε(RichDLLk > 0)" effPi)
+          section "Efficiency of RichDLLk > 40 vs p (kaon core)"
+          |> withTable (Pid.efficiencyTable "kaons" tightK)
+          |> withFigure (Pid.efficiencyFigure "kaons: ε(RichDLLk > 40)" tightK)
           histogramSection "kaons" kaonTruth kaonCalib kaonGen
           histogramSection "pions" pionTruth pionCalib pionGen
           section "Metric suite: generated vs truth"
