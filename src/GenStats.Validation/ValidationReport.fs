@@ -19,6 +19,8 @@ let private num (x: float) = JsonValue.Create x :> JsonNode
 let private obj (pairs: (string * JsonNode) list) = JsonObject(pairs |> List.map (fun (k, v) -> Collections.Generic.KeyValuePair(k, v)))
 let private title (t: string) = obj [ "text", str t ] :> JsonNode
 let private range (a: float) (b: float) = JsonArray([| num a; num b |]) :> JsonNode
+/// A horizontal legend under the plot, clear of the x-axis title.
+let private legendBelow () = obj [ "orientation", str "h"; "y", num -0.3; "yanchor", str "top" ] :> JsonNode
 
 /// Density histogram (unit area over the bins) of a sample: contents and errors √Σw² / (Σw·width).
 let densityHistogram (edges: float[]) (s: NamedSample) =
@@ -70,10 +72,11 @@ let histogramWithRatio (variable: string) (edges: float[]) (samples: NamedSample
           Layout =
             obj
                 [ "title", title variable
-                  "xaxis", obj [ "title", title variable; "anchor", str "y2" ]
+                  // The variable is in the title; an x-axis title would collide with the legend.
+                  "xaxis", obj [ "anchor", str "y2" ]
                   "yaxis", obj [ "title", title "density"; "domain", range 0.32 1.0 ]
                   "yaxis2", obj [ "title", title (sprintf "ratio to %s" reference.Name); "domain", range 0.0 0.26; "anchor", str "x"; "range", range 0.5 1.5 ]
-                  "legend", obj [ "orientation", str "h" ] ] }
+                  "legend", legendBelow () ] }
 
 /// Keeps at most n evenly spaced indices of 0 .. count − 1 (long histories stay light in HTML).
 let private thin (n: int) (count: int) =
@@ -104,7 +107,7 @@ let trainingCurves (title': string) (history: TrainingHistory) : Plotly.Figure =
               "xaxis", obj [ "title", title "generator step" ]
               "yaxis", obj [ "title", title "loss" ]
               "yaxis2", obj [ "title", title "energy distance"; "overlaying", str "y"; "side", str "right" ]
-              "legend", obj [ "orientation", str "h" ] ] }
+              "legend", legendBelow () ] }
 
 /// PRD curves (Sajjadi et al.): precision α(λ) against recall β(λ), one trace per named result.
 let prdFigure (title': string) (curves: (string * PrdResult) list) : Plotly.Figure =
