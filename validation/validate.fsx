@@ -182,8 +182,8 @@ numbers["metrics_pions"] <- ValidationReport.metricsJson pionMetrics
 // ---------- 5. PID figures of merit ----------
 let species (weights: bool) (d: Dataset) =
     Pid.speciesSample (if weights then Some(d.Column RichColumns.Weight) else None) (d.Column RichColumns.P) (d.Column RichColumns.Eta) (d.Column RichColumns.DllK)
-let pEdges = [| 2_000.0; 5_000.0; 10_000.0; 20_000.0; 40_000.0; 100_000.0 |]
-let etaEdges = [| 1.8; 3.0; 4.0; 5.5 |]
+let pEdges = [| 2_000.0; 6_000.0; 12_000.0; 25_000.0; 50_000.0; 100_000.0 |]
+let etaEdges = [| 1.8; 2.8; 3.5; 5.5 |]
 let realK, realPi = species true kaonCalib, species true pionCalib
 let truthK, truthPi = species false kaonTruth, species false pionTruth
 let genK, genPi = species false kaonGen, species false pionGen
@@ -197,6 +197,17 @@ let tightCut (dll: float) = dll > 40.0
 let effK = Pid.efficiencyComparison pEdges cut realK genK (Some truthK)
 let effPi = Pid.efficiencyComparison pEdges cut realPi genPi (Some truthPi)
 let tightK = Pid.efficiencyComparison pEdges tightCut realK genK (Some truthK)
+// Control: a second, independent truth sample in place of the generator. A faithful model
+// looks like this: σ-deviations ≈ N(0, 1), every figure of merit passes.
+let control = RichSimulator.Generate(RichSampleOptions(settings.TruthEvents, seed + 8, [| 0.0; 0.0; 0.5; 0.5; 0.0 |], CalibrationSample.SignalSpectrum))
+let controlOf (pdg: float) =
+    let s = control.Column RichColumns.TruthSpecies
+    species false (control.Select [| for i in 0 .. control.Count - 1 do if s.[i] = pdg then i |])
+let controlK, controlPi = controlOf kaonPdg, controlOf pionPdg
+let controlAuc = Pid.aucInBins pEdges etaEdges (truthK, truthPi) (controlK, controlPi)
+let controlEffK = Pid.efficiencyComparison pEdges cut truthK controlK None
+let controlTightK = Pid.efficiencyComparison pEdges tightCut truthK controlK None
+let controlEffPi = Pid.efficiencyComparison pEdges cut truthPi controlPi None
 let summaries =
     [ "AUC K vs π (RichDLLk), generated vs truth", Pid.summarizeSigmas (aucVsTruth |> List.map (fun b -> b.Comparison.Sigma))
       "AUC K vs π (RichDLLk), generated vs sWeighted data", Pid.summarizeSigmas (aucVsReal |> List.map (fun b -> b.Comparison.Sigma))
@@ -204,7 +215,10 @@ let summaries =
       "ε(RichDLLk > 0) pions, generated vs truth", Pid.summarizeSigmas (effPi |> List.choose (fun b -> b.VsTruth |> Option.map (fun c -> c.Sigma)))
       "ε(RichDLLk > 40) kaons, generated vs truth", Pid.summarizeSigmas (tightK |> List.choose (fun b -> b.VsTruth |> Option.map (fun c -> c.Sigma)))
       "ε(RichDLLk > 0) kaons, generated vs sWeighted data", Pid.summarizeSigmas (effK |> List.map (fun b -> b.VsReal.Sigma))
-      "ε(RichDLLk > 0) pions, generated vs sWeighted data", Pid.summarizeSigmas (effPi |> List.map (fun b -> b.VsReal.Sigma)) ]
+      "ε(RichDLLk > 0) pions, generated vs sWeighted data", Pid.summarizeSigmas (effPi |> List.map (fun b -> b.VsReal.Sigma))
+      "control: independent truth vs truth, AUC", Pid.summarizeSigmas (controlAuc |> List.map (fun b -> b.Comparison.Sigma))
+      "control: independent truth vs truth, all ε",
+      Pid.summarizeSigmas (controlEffK @ controlTightK @ controlEffPi |> List.map (fun b -> b.VsReal.Sigma)) ]
 progress "PID figures of merit: %d (p, η) cells, %d p bins" aucVsTruth.Length effK.Length
 numbers["pid_auc_vs_truth"] <-
     JsonArray([| for b in aucVsTruth -> JsonObject(dict [ "cell", JsonValue.Create(Pid.cellLabel b.Cell) :> JsonNode; "truth", measurementJson b.Comparison.Real
