@@ -40,12 +40,12 @@ type Settings =
 let defaults =
     if full then
         { CalibrationEvents = 400_000; TruthEvents = 200_000; Features = RichColumns.Features
-          GanSteps = 6000; GanLayers = [| 128; 128; 128; 128 |]; BatchSize = 512; CriticSteps = 5; RegressorSteps = 2000
+          GanSteps = 6000; GanLayers = [| 128; 128; 128; 128 |]; BatchSize = 512; CriticSteps = 5; RegressorSteps = 8000
           EnsembleMembers = 5; EnsembleSteps = 3000; MultiDimEvents = 10_000 }
     else
         { CalibrationEvents = 120_000; TruthEvents = 60_000; Features = [| RichColumns.DllK; RichColumns.DllP |]
-          GanSteps = 8000; GanLayers = [| 64; 64; 64 |]; BatchSize = 256; CriticSteps = 3; RegressorSteps = 800
-          EnsembleMembers = 3; EnsembleSteps = 2500; MultiDimEvents = 3000 }
+          GanSteps = 5000; GanLayers = [| 64; 64; 64 |]; BatchSize = 256; CriticSteps = 3; RegressorSteps = 4000
+          EnsembleMembers = 3; EnsembleSteps = 2000; MultiDimEvents = 3000 }
 
 // GENSTATS_GAN_STEPS overrides the training steps of the main GANs (ensemble members get a third).
 let settings =
