@@ -1,0 +1,174 @@
+module GenStats.Tests.Validation.ValidationReportTests
+
+open System
+open System.Collections.Generic
+open System.IO
+open System.Text.Json.Nodes
+open System.Text.RegularExpressions
+open NUnit.Framework
+open GenStats.Models
+open GenStats.Stats
+open GenStats.Stats.PrecisionRecall
+open GenStats.Validation
+open GenStats.Validation.Report
+open GenStats.Validation.Report.Document
+open GenStats.Tests.Tolerance
+
+let private evil = "<script>alert(1)</script>"
+let private str (o: JsonObject) (key: string) = o[key].GetValue<string>()
+let private item (o: JsonObject) (key: string) (i: int) = let a = o[key].AsArray() in a[i].GetValue<float>()
+let private count (o: JsonObject) (key: string) = o[key].AsArray().Count
+
+[<Test>]
+let ``density histograms have unit area and √Σw² errors (hand case)`` () =
+    // Values 0.5, 1.5, 1.5 on [0, 1, 2]: densities 1/3, 2/3; errors √1/3, √2/3.
+    let c, e = ValidationReport.densityHistogram [| 0.0; 1.0; 2.0 |] (ValidationReport.namedSample "a" None [| 0.5; 1.5; 1.5 |])
+    assertClose veryHigh (1.0 / 3.0) c.[0] "bin 0"
+    assertClose veryHigh (2.0 / 3.0) c.[1] "bin 1"
+    assertClose veryHigh (1.0 / 3.0) e.[0] "error 0"
+    assertClose veryHigh (sqrt 2.0 / 3.0) e.[1] "error 1"
+    // Ratio of a histogram to itself: 1 with the relative errors added in quadrature.
+    let r, re = ValidationReport.ratio (c, e) (c, e)
+    assertClose veryHigh 1.0 r.[1] "ratio"
+    assertClose veryHigh (sqrt 2.0 * (sqrt 2.0 / 3.0) / (2.0 / 3.0)) re.[1] "ratio error"
+
+[<Test>]
+let ``the ratio panel sits on yaxis2 below the histograms`` () =
+    let a = ValidationReport.namedSample "truth" None [| 0.1; 0.2; 0.7 |]
+    let b = ValidationReport.namedSample "generated" None [| 0.15; 0.6; 0.8 |]
+    let fig = ValidationReport.histogramWithRatio "x" [| 0.0; 0.5; 1.0 |] [ a; b ]
+    Assert.That(fig.Data.Length, Is.EqualTo 3, "two histograms and one ratio")
+    let ratioTrace = fig.Data.[2]
+    Assert.That(str ratioTrace "yaxis", Is.EqualTo "y2")
+    // truth densities (4/3, 2/3), generated (2/3, 4/3): ratios 1/2 and 2.
+    assertClose veryHigh 0.5 (item ratioTrace "y" 0) "ratio bin 0"
+    assertClose veryHigh 2.0 (item ratioTrace "y" 1) "ratio bin 1"
+    let top2 = item (fig.Layout["yaxis2"].AsObject()) "domain" 1
+    let bottom1 = item (fig.Layout["yaxis"].AsObject()) "domain" 0
+    Assert.That(top2, Is.LessThan bottom1)
+
+let private history () =
+    let steps = List<StepRecord>()
+    for s in 1L .. 1000L do
+        steps.Add(StepRecord(s, Dictionary(dict [ "critic", -1.0 / float s; "generator", 1.0 / float s ]), 200.0, 1e-4))
+    let evals = List<EvaluationRecord>([ for s in 100L .. 100L .. 1000L -> EvaluationRecord(s, 1.0 / float s, Nullable(), Nullable()) ])
+    TrainingHistory(steps, evals)
+
+[<Test>]
+let ``training curves thin long histories and put the energy distance on a second axis`` () =
+    let fig = ValidationReport.trainingCurves "GAN" (history ())
+    Assert.That(fig.Data.Length, Is.EqualTo 3)
+    let losses, energy = fig.Data.[0], fig.Data.[2]
+    Assert.That(count losses "x", Is.EqualTo 400)
+    Assert.That(item losses "x" 399, Is.EqualTo 1000.0, "the last step is kept")
+    Assert.That(str energy "yaxis", Is.EqualTo "y2")
+    Assert.That(count energy "y", Is.EqualTo 10)
+
+let private tsr v = TwoSampleResult(v, 0.01, "test", 100.0, 100.0)
+
+/// A report built only by this branch's builders; the variable name comes from "user data".
+let private report () =
+    let rng = Random(3)
+    let normal () = sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble())
+    let xs n shift = Array.init n (fun _ -> shift + normal ())
+    let truth = ValidationReport.namedSample "truth" None (xs 2000 0.0)
+    let real = ValidationReport.namedSample "sWeighted data" (Some(Array.init 2000 (fun i -> if i % 5 = 0 then -0.25 else 1.2))) (xs 2000 0.0)
+    let gen = ValidationReport.namedSample "generated" None (xs 2000 0.1)
+    let edges = ValidationReport.robustEdges 30 0.005 [ truth; gen ]
+    let p = Array.init 2000 (fun i -> 3e3 + float (i % 50) * 1e3)
+    let eta = Array.init 2000 (fun i -> 2.0 + float (i % 7) * 0.4)
+    let k = Pid.speciesSample None p eta (xs 2000 2.0)
+    let pi = Pid.speciesSample None p eta (xs 2000 0.0)
+    let auc = Pid.aucInBins [| 2e3; 2e4; 6e4 |] [| 1.8; 3.2; 5.5 |] (k, pi) (k, pi)
+    let eff = Pid.efficiencyComparison [| 2e3; 2e4; 6e4 |] (fun x -> x > 1.0) k k (Some k)
+    let prd = PrdResult([| 0.5; 1.0; 2.0 |], [| 0.5; 0.8; 0.9 |], [| 1.0; 0.8; 0.45 |], tsr 0.95, tsr 0.9, 8.0)
+    let metrics = [ MetricReport("ks", [| evil |], 0.02, 0.005, Dictionary(dict [ "pvalue", 0.3 ])) ]
+    { Title = "validation of " + evil
+      Summary = [ "column " + evil ]
+      Sections =
+        [ section ("Distributions of " + evil)
+          |> withFigure (ValidationReport.histogramWithRatio evil edges [ truth; real; gen ])
+          |> withTable (ValidationReport.metricTable evil metrics)
+          section "PID"
+          |> withTable (Pid.aucTable "AUC" auc)
+          |> withTable (Pid.efficiencyTable "efficiency" eff)
+          |> withFigure (Pid.aucFigure "AUC" auc)
+          |> withFigure (Pid.efficiencyFigure "efficiency" eff)
+          section "Training and PR"
+          |> withFigure (ValidationReport.trainingCurves "GAN" (history ()))
+          |> withFigure (ValidationReport.prdFigure "PRD" [ evil, prd ]) ]
+      Numbers = JsonObject() }
+
+[<Test>]
+let ``names from user data are escaped in the HTML`` () =
+    let html = Html.render "/*PLOTLY-STUB*/" (report ())
+    Assert.That(html, Does.Not.Contain evil, "a raw <script> from user data would run")
+    Assert.That(html, Does.Contain "&lt;script&gt;alert(1)&lt;/script&gt;", "table and heading text is HTML-encoded")
+    // Inside figure JSON, System.Text.Json writes < and > as \u003C and \u003E, so the name cannot
+    // close the figure's <script> or open a new element.
+    Assert.That(html, Does.Contain "\\u003Cscript\\u003Ealert(1)")
+
+/// Runs headless Chromium on a page: (exit code, DOM after scripts ran, stderr with the page's console).
+let private render (dir: string) (htmlPath: string) =
+    let exe =
+        [ Environment.GetEnvironmentVariable "GENSTATS_CHROMIUM"; "/usr/bin/chromium"; "/usr/bin/chromium-browser" ]
+        |> List.tryFind (fun p -> not (String.IsNullOrEmpty p) && File.Exists p)
+    match exe with
+    | None ->
+        Assert.Fail "chromium is not installed (scripts/test.sh installs Debian's chromium when run as root)."
+        0, "", ""
+    | Some exe ->
+        let args =
+            [ "--headless"; "--no-sandbox"; "--disable-gpu"; "--disable-quic"; "--no-first-run"
+              "--disable-background-networking"; "--disable-component-update"; "--disable-sync"
+              "--enable-logging=stderr"; "--v=0"
+              sprintf "--user-data-dir=%s" (Path.Combine(dir, "profile"))
+              "--virtual-time-budget=5000"; "--dump-dom"; Uri(htmlPath).AbsoluteUri ]
+        let psi = Diagnostics.ProcessStartInfo(exe, args, RedirectStandardOutput = true, RedirectStandardError = true)
+        use proc = Diagnostics.Process.Start psi
+        let stderr = proc.StandardError.ReadToEndAsync()
+        let dom = proc.StandardOutput.ReadToEnd()
+        if not (proc.WaitForExit 120_000) then
+            proc.Kill true
+            Assert.Fail "chromium did not finish within 120 s"
+        proc.ExitCode, dom, stderr.Result
+
+/// Console messages the page logged at warning level or above, or uncaught exceptions.
+let private pageErrors (stderr: string) =
+    stderr.Split('\n')
+    |> Array.filter (fun l -> l.Contains "Uncaught" || (l.Contains ":CONSOLE(" && (l.Contains ":ERROR:" || l.Contains ":WARNING:")))
+
+[<Test>]
+let ``the validation report renders every figure in headless Chromium with no console error`` () =
+    let dir = Directory.CreateTempSubdirectory("genstats-validation-render-")
+    try
+        let r = report ()
+        let figures = r.Sections |> List.sumBy (fun s -> s.Figures.Length)
+        let htmlPath = Path.Combine(dir.FullName, "report.html")
+        Html.write htmlPath r
+        let code, dom, stderr = render dir.FullName htmlPath
+        Assert.That(code, Is.EqualTo 0, stderr)
+        // plotly.js replaces each figure's empty <div> with its SVG layers (class main-svg):
+        // every figure div must hold at least one.
+        let chunks = dom.Split("id=\"fig") |> Array.skip 1
+        Assert.That(chunks.Length, Is.EqualTo figures)
+        for i, chunk in Array.indexed chunks do
+            Assert.That(Regex.Matches(chunk, "class=\"main-svg\"").Count, Is.GreaterThan 0, sprintf "figure %d was not drawn: %s" (i + 1) stderr)
+        Assert.That(Regex.Matches(dom, "class=\"main-svg\"").Count % figures, Is.EqualTo 0, "the same layers for every figure")
+        Assert.That(pageErrors stderr, Is.Empty)
+        Assert.That(dom, Does.Not.Contain evil, "the user's <script> did not become an element")
+        Assert.That(dom, Does.Contain "alert(1)", "the name is shown as text")
+    finally
+        dir.Delete(true)
+
+[<Test>]
+let ``the console-error check sees an uncaught exception (negative control)`` () =
+    let dir = Directory.CreateTempSubdirectory("genstats-validation-broken-")
+    try
+        let htmlPath = Path.Combine(dir.FullName, "broken.html")
+        File.WriteAllText(htmlPath, "<!DOCTYPE html><html><body><script>undefinedFunction();</script></body></html>")
+        let code, _, stderr = render dir.FullName htmlPath
+        Assert.That(code, Is.EqualTo 0)
+        Assert.That(pageErrors stderr, Is.Not.Empty, stderr)
+    finally
+        dir.Delete(true)
