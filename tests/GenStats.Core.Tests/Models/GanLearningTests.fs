@@ -93,7 +93,7 @@ let ``VAE learns the 2-D ring`` () =
 let ``VAE learns the mixture`` () =
     let rnd = Random(5)
     let o = VaeOptions(LatentSize = 2, EncoderLayers = [| 64; 64 |], DecoderLayers = [| 64; 64 |], LearningRate = 3e-3f,
-                       LrSchedule = LrScheduleKind.Cosine, Steps = 4000, Seed = 2UL)
+                       LrSchedule = LrScheduleKind.Cosine, Steps = 8000, Seed = 2UL)
     let model = (VaeTrainer.Train(mixture rnd 20000 |> rows, null, null, o)).Model
     checkMixture rnd (model.Sample(n, 7) |> Array.map (fun r -> r[0])) 1.0 "VAE mixture"
 
