@@ -33,6 +33,10 @@ let energyHistory (history: TrainingHistory) =
 let trainVae (options: VaeOptions) (weights: float[] option) (conditions: float[][] option) (features: float[][]) =
     VaeTrainer.Train(features, Option.toObj conditions, Option.toObj weights, options)
 
+/// Continues a VAE run from a checkpoint (`VaeOptions.CheckpointPath`) on the same data, bit-identically.
+let resumeVae (checkpoint: string) (weights: float[] option) (conditions: float[][] option) (features: float[][]) =
+    VaeTrainer.Resume(checkpoint, features, Option.toObj conditions, Option.toObj weights)
+
 /// ELBO per event (raw scale) of held-out data under a VAE.
 let elbo (seed: int) (weights: float[] option) (conditions: float[][] option) (features: float[][]) (model: ConditionalVae) =
     model.Elbo(features, Option.toObj conditions, Option.toObj weights, seed)

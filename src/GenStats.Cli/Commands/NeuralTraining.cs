@@ -8,7 +8,7 @@ namespace GenStats.Cli;
 /// <summary>
 /// The neural half of `genstats train`: maps the model name to a GAN loss or the VAE, applies
 /// --steps/--seed over the --config options, shows a progress bar (ETA, live losses) and turns
-/// Ctrl-C into a clean cancellation that keeps (and, for a GAN with a CheckpointPath, writes) the
+/// Ctrl-C into a clean cancellation that keeps (and, with a CheckpointPath, writes) the
 /// last checkpoint.
 /// </summary>
 internal static class NeuralTraining
@@ -48,7 +48,10 @@ internal static class NeuralTraining
                 if (seed is int sd) o = o with { Seed = unchecked((ulong)sd) };
                 VaeTrainingResult? r = null;
                 bool done = WithProgress($"vae", o.Steps, (p, ct) => r = VaeTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames), cts.Token);
-                if (!done) Console.Error.WriteLine("genstats train: cancelled; the VAE keeps no checkpoints, nothing was written.");
+                if (!done)
+                    Console.Error.WriteLine(o.CheckpointPath is string vp
+                        ? $"genstats train: cancelled; checkpoint written to {vp} (continue with VaeTrainer.Resume); no model file was written."
+                        : "genstats train: cancelled; no checkpoint (set \"checkpointPath\" in --config to keep one); no model file was written.");
                 return done ? r!.Model : null;
             }
             var g = TrainCommand.Config<GanOptions>(configText, configSource) with { Loss = GanLosses[name] };

@@ -69,3 +69,62 @@ let ``bad VAE input gives clear errors`` () =
     let ok = Array.init 10 (fun i -> [| float i |])
     Assert.Throws<ArgumentException>(fun () ->
         VaeTrainer.Train(ok, null, null, VaeOptions(NegativeWeights = NegativeWeightStrategy.Regress)) |> ignore) |> ignore
+
+let private vaeParams (m: ConditionalVae) =
+    Seq.append (m.Encoder.Parameters()) (m.Decoder.Parameters()) |> Seq.map (fun p -> p.ToArray()) |> Array.ofSeq
+
+/// Cancels the run synchronously once `at` steps are reported.
+type private CancelAt(at: int64, cts: Threading.CancellationTokenSource) =
+    interface IProgress<TrainingProgress> with
+        member _.Report p = if p.Step = at then cts.Cancel()
+
+[<Test>]
+let ``VAE resume from a checkpoint gives the same parameters as an uninterrupted run`` () =
+    let rnd = Random(8)
+    let x = normals rnd 3000
+    let y = Array.init 3000 (fun _ -> rnd.NextDouble())
+    let w = Array.init 3000 (fun _ -> 0.5 + rnd.NextDouble())
+    let path = Path.Combine(Path.GetTempPath(), sprintf "vae-resume-%d.gsp" Environment.ProcessId)
+    let opts cp = VaeOptions(LatentSize = 2, EncoderLayers = [| 16 |], DecoderLayers = [| 16 |], Steps = 12, BatchSize = 64, Seed = 5UL,
+                             LrSchedule = LrScheduleKind.Exponential, LrGamma = 0.9f, HeldOutFraction = 0.1, EvaluateEvery = 4, CheckpointPath = cp)
+    let o = opts null
+    let full = VaeTrainer.Train(rows x, rows y, w, o)
+    try
+        // interrupted at step 5 (cancellation writes the checkpoint), then resumed to 12
+        use cts = new Threading.CancellationTokenSource()
+        Assert.Throws<OperationCanceledException>(fun () ->
+            VaeTrainer.Train(rows x, rows y, w, opts path, CancelAt(5L, cts), cts.Token) |> ignore) |> ignore
+        let meta = GenStats.Nn.ParameterFile.Load(path).Metadata
+        Assert.That(meta["step"], Is.EqualTo("5"))
+        let resumed = VaeTrainer.Resume(path, rows x, rows y, w)
+        Assert.That((vaeParams resumed.Model = vaeParams full.Model), "encoder and decoder parameters bit-identical")
+        Assert.That(resumed.Model.TrainedSteps, Is.EqualTo(12L))
+        Assert.That(resumed.History.Steps.Count, Is.EqualTo(12))
+        let eds (h: TrainingHistory) = h.Evaluations |> Seq.map (fun e -> e.EnergyDistance, e.HeldOutMetric) |> Array.ofSeq
+        Assert.That((eds resumed.History = eds full.History), "evaluations")
+        // a different data set or a GAN checkpoint reader are refused
+        let ex = Assert.Throws<InvalidDataException>(fun () -> VaeTrainer.Resume(path, rows (Array.map ((+) 1.0) x), rows y, w) |> ignore)
+        Assert.That(ex.Message, Does.Contain("fingerprint"))
+        Assert.Throws<InvalidDataException>(fun () -> GanTrainer.Resume(path, rows x, rows y, w) |> ignore) |> ignore
+    finally
+        File.Delete path
+
+[<Test>]
+let ``a diverging VAE stops with a clear message and keeps the last good checkpoint`` () =
+    let rnd = Random(2)
+    let data = normals rnd 1000 |> rows
+    let path = Path.Combine(Path.GetTempPath(), sprintf "vae-nan-%d.gsp" Environment.ProcessId)
+    // an absurd learning rate drives the parameters to ∞ within a few steps
+    let o = VaeOptions(LatentSize = 2, EncoderLayers = [| 16 |], DecoderLayers = [| 16 |], Steps = 200, BatchSize = 64,
+                       LearningRate = 1e30f, CheckpointPath = path, CheckpointEvery = 1)
+    try
+        let ex = Assert.Throws<TrainingStoppedException>(fun () -> VaeTrainer.Train(data, null, null, o) |> ignore)
+        Assert.That(ex.Reason, Is.EqualTo(StopReason.NonFiniteLoss))
+        Assert.That(ex.Message, Does.Contain("NaN").Or.Contain("infinite").Or.Contain("∞"))
+        Assert.That(ex.Message, Does.Contain(path))
+        Assert.That(ex.LastCheckpoint, Is.EqualTo(path))
+        let content = GenStats.Nn.ParameterFile.Load path
+        Assert.That(int64 content.Metadata["step"], Is.EqualTo(ex.Step - 1L), "the checkpoint is the step before the failure")
+        Assert.That(content.Tensors |> Seq.forall (fun t -> t.Values |> Array.forall Single.IsFinite), "the kept checkpoint is finite")
+    finally
+        File.Delete path

@@ -44,4 +44,8 @@ public sealed record VaeOptions
     public int MaxHeldOut { get; init; } = 2000;
     /// <summary>Evaluate every this many steps (0 = never).</summary>
     public int EvaluateEvery { get; init; }
+    /// <summary>Checkpoint file (<c>.gsp</c>) written every <see cref="CheckpointEvery"/> steps, at the end and on cancellation; null = none.</summary>
+    public string? CheckpointPath { get; init; }
+    /// <summary>Write a checkpoint every this many steps (0 = only at the end and on cancellation).</summary>
+    public int CheckpointEvery { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using GenStats.Data;
 using GenStats.Nn;
 using GenStats.Tensors;
 
@@ -12,19 +13,45 @@ public sealed record VaeTrainingResult(ConditionalVae Model, TrainingHistory His
 
 /// <summary>
 /// Trains a conditional VAE by minimising the Σw-normalised mean of NLL(x | z, y) + β·KL(q(z | x, y) ‖ N(0, I))
-/// with Adam, one reparametrised z per event. A NaN/∞ loss or a batch with Σw ≤ 0 stops training
-/// with a <see cref="TrainingStoppedException"/>. (Checkpoints and resume are GAN-only for now.)
+/// with Adam, one reparametrised z per event. With <see cref="VaeOptions.CheckpointPath"/> it writes
+/// checkpoints (parameters, Adam state, RNG position, step, history) and <see cref="Resume"/> continues
+/// bit-identically. A NaN/∞ loss or parameter, or a batch with Σw ≤ 0, stops training with a
+/// <see cref="TrainingStoppedException"/> naming the last good checkpoint (never overwritten by a bad step).
 /// </summary>
 public static class VaeTrainer
 {
+    private const string Kind = "vae-checkpoint";
+
+    /// <summary>Mutable state of one run (shared by <see cref="Train"/> and <see cref="Resume"/>).</summary>
+    private sealed class Run
+    {
+        public required VaeOptions O;
+        public required double[][] Features;
+        public required double[][]? Conditions;
+        public required double[]? Weights;
+        public required int[] HeldIdx;
+        public required NeuralData Data;
+        public required ConditionalVae Model;
+        public required Adam Opt;
+        public required Rng Rng;
+        public required TrainingHistory History;
+        public required string Fingerprint;
+        public long Step;
+        public string? LastCheckpoint;
+        public long LastCheckpointStep = -1;
+    }
+
     /// <summary>Trains a VAE on weighted events (weights null = 1; signed allowed with <see cref="NegativeWeightStrategy.Raw"/>).</summary>
     /// <exception cref="ArgumentException">Bad data or options.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled between two steps (a checkpoint is written first when <see cref="VaeOptions.CheckpointPath"/> is set).</exception>
     public static VaeTrainingResult Train(double[][] features, double[][]? conditions, double[]? weights, VaeOptions? options = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, string[]? featureNames = null, string[]? conditionNames = null)
     {
         var o = options ?? new VaeOptions();
         if (o.LatentSize <= 0 || o.BatchSize <= 0 || o.Steps < 0 || !(o.LearningRate > 0) || !(o.Beta >= 0) || !(o.FixedVariance > 0))
             throw new ArgumentException("LatentSize, BatchSize, LearningRate and FixedVariance must be positive, Steps and Beta ≥ 0.", nameof(options));
+        if (o.CheckpointEvery < 0)
+            throw new ArgumentException($"CheckpointEvery must be ≥ 0, got {o.CheckpointEvery}.", nameof(options));
         if (o.NegativeWeights == NegativeWeightStrategy.Regress)
             throw new ArgumentException("NegativeWeights = Regress is only available for GANs; use Raw or Clip.", nameof(options));
         if (o.EvaluateEvery > 0 && o.HeldOutFraction == 0)
@@ -37,70 +64,172 @@ public static class VaeTrainer
         var trainW = weights is null ? null : trainIdx.Select(i => weights[i]).ToArray();
         var fx = NeuralTransforms.Fit(o.FeatureTransform, trainIdx.Select(i => features[i]).ToArray(), dxRaw, trainW);
         var fy = conditions is null ? null : NeuralTransforms.Fit(o.ConditionTransform, trainIdx.Select(i => conditions[i]).ToArray(), dyRaw, trainW);
+        var run = Prepare(o, features, conditions, weights, trainIdx, heldIdx, fx, fy, Names(featureNames, dxRaw, "x"), Names(conditionNames, dyRaw, "y"),
+            TrainingHistory.Empty());
+        return Loop(run, progress, cancellationToken);
+    }
+
+    private static Run Prepare(VaeOptions o, double[][] features, double[][]? conditions, double[]? weights, int[] trainIdx, int[] heldIdx,
+        RowTransform fx, RowTransform? fy, string[] fNames, string[] cNames, TrainingHistory history)
+    {
         var train = NeuralData.Build(features, conditions, weights, trainIdx, fx, fy);
         if (o.NegativeWeights == NegativeWeightStrategy.Clip) train.W = train.W.Select(w => Math.Max(0f, w)).ToArray();
         if (!(train.W.Sum(v => (double)v) > 0)) throw new ArgumentException("the training weights sum to ≤ 0.", nameof(weights));
-        var (enc, dec) = ConditionalVae.Networks(o, dxRaw, dyRaw);
-        var model = new ConditionalVae(enc, dec, o, fx, fy, Names(featureNames, dxRaw, "x"), Names(conditionNames, dyRaw, "y"), 0);
-        var opt = new Adam(enc.Parameters().Concat(dec.Parameters()), new AdamOptions { LearningRate = o.LearningRate });
-        var rng = new Rng(NeuralData.Mix(o.Seed, 13));
-        var history = TrainingHistory.Empty();
-        var clock = Stopwatch.StartNew();
-        for (long step = 0; step < o.Steps; step++)
+        var (enc, dec) = ConditionalVae.Networks(o, fNames.Length, cNames.Length);
+        var model = new ConditionalVae(enc, dec, o with { CheckpointPath = null }, fx, fy, fNames, cNames, 0);
+        return new Run
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            O = o, Features = features, Conditions = conditions, Weights = weights, HeldIdx = heldIdx, Data = train, Model = model,
+            Opt = new Adam(enc.Parameters().Concat(dec.Parameters()), new AdamOptions { LearningRate = o.LearningRate }),
+            Rng = new Rng(NeuralData.Mix(o.Seed, 13)), History = history, Fingerprint = NeuralData.Fingerprint(features, conditions, weights),
+        };
+    }
+
+    private static VaeTrainingResult Loop(Run r, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var o = r.O;
+        var model = r.Model;
+        var clock = Stopwatch.StartNew();
+        for (; r.Step < o.Steps; )
+        {
+            long step = r.Step;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                if (o.CheckpointPath is string cp) SaveCheckpoint(r, cp);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             float lr = o.LrSchedule switch
             {
                 LrScheduleKind.Exponential => new ExponentialLr(o.LearningRate, o.LrGamma).At(step),
                 LrScheduleKind.Cosine => new CosineLr(o.LearningRate, Math.Max(1, o.Steps)).At(step),
                 _ => o.LearningRate,
             };
-            opt.LearningRate = lr;
+            r.Opt.LearningRate = lr;
             var losses = new Dictionary<string, double>();
             double ess;
             using (var scope = TensorScope.Begin())
             {
-                var b = train.Sample(rng, Math.Min(o.BatchSize, train.Count));
+                var b = r.Data.Sample(r.Rng, Math.Min(o.BatchSize, r.Data.Count));
                 ess = b.Ess;
                 if (!(b.SumW > 0))
-                    throw new TrainingStoppedException(
-                        $"VAE training stopped at step {step + 1}: a batch's weights sum to {b.SumW.ToString("G6", CultureInfo.InvariantCulture)} ≤ 0; use a larger BatchSize or NegativeWeights = Clip.",
-                        StopReason.NonPositiveBatchWeight, step + 1, null, history);
-                var (nll, kl) = model.Terms(b.X, b.Y, rng);
+                    Stop(r, StopReason.NonPositiveBatchWeight,
+                        $"a batch's weights sum to {b.SumW.ToString("G6", CultureInfo.InvariantCulture)} ≤ 0; use a larger BatchSize or NegativeWeights = Clip");
+                var (nll, kl) = model.Terms(b.X, b.Y, r.Rng);
                 var nllM = GanLosses.WeightedMean(nll, b.W);
                 var klM = GanLosses.WeightedMean(kl, b.W);
                 var loss = Ops.Add(nllM, Ops.Affine(klM, o.Beta, 0));
                 double value = loss.ToScalar();
                 if (!double.IsFinite(value))
-                    throw new TrainingStoppedException($"VAE training stopped at step {step + 1}: the loss is {value}.", StopReason.NonFiniteLoss, step + 1, null, history);
-                opt.ZeroGrad();
+                    Stop(r, StopReason.NonFiniteLoss, $"the loss is {value.ToString(CultureInfo.InvariantCulture)}");
+                r.Opt.ZeroGrad();
                 loss.Backward();
-                opt.Step();
+                r.Opt.Step();
                 losses["loss"] = value;
                 losses["nll"] = nllM.ToScalar();
                 losses["kl"] = klM.ToScalar();
             }
-            var rec = new StepRecord(step + 1, losses, ess, lr);
-            history.Steps.Add(rec);
-            if (o.EvaluateEvery > 0 && (step + 1) % o.EvaluateEvery == 0 && heldIdx.Length > 0)
-            {
-                var snapshot = Snapshot(model, step + 1);
-                var hx = heldIdx.Select(i => features[i]).ToArray();
-                var hy = conditions is null ? null : heldIdx.Select(i => conditions[i]).ToArray();
-                var hw = weights is null ? null : heldIdx.Select(i => weights[i]).ToArray();
-                int evalSeed = (int)(NeuralData.Mix(o.Seed, (ulong)step) & 0x7FFFFFFF);
-                var elbo = snapshot.Elbo(hx, hy, hw, evalSeed).PerEvent;
-                var gen = hy is null ? snapshot.Sample(hx.Length, evalSeed) : snapshot.Sample(hy, evalSeed);
-                double ed = NeuralParts.EnergyDistance(hx.Select(fx.ForwardRow).ToArray(), hw, gen.Select(fx.ForwardRow).ToArray(), hy is null ? null : hw);
-                history.Evaluations.Add(new EvaluationRecord(step + 1, ed, null, elbo));
-            }
+            if (!NeuralParts.AllFinite(model.Encoder) || !NeuralParts.AllFinite(model.Decoder))
+                Stop(r, StopReason.NonFiniteLoss, "a network parameter became NaN or infinite (the learning rate may be too large)");
+            r.Step = step + 1;
+            r.History.Steps.Add(new StepRecord(step + 1, losses, ess, lr));
+            if (o.EvaluateEvery > 0 && (step + 1) % o.EvaluateEvery == 0 && r.HeldIdx.Length > 0)
+                r.History.Evaluations.Add(Evaluate(r, step));
+            if (o.CheckpointPath is string path && ((o.CheckpointEvery > 0 && r.Step % o.CheckpointEvery == 0) || r.Step == o.Steps))
+                SaveCheckpoint(r, path);
             if (progress is not null)
             {
-                var ev = history.Evaluations.Count > 0 ? history.Evaluations[^1] : null;
+                var ev = r.History.Evaluations.Count > 0 ? r.History.Evaluations[^1] : null;
                 progress.Report(new TrainingProgress(step + 1, o.Steps, losses, ess, lr, ev?.EnergyDistance, null, clock.Elapsed));
             }
         }
-        return new VaeTrainingResult(Snapshot(model, o.Steps), history);
+        return new VaeTrainingResult(Snapshot(model, r.Step), r.History);
+    }
+
+    private static EvaluationRecord Evaluate(Run r, long step)
+    {
+        var snapshot = Snapshot(r.Model, step + 1);
+        var fx = r.Model.FeatureTransform;
+        var hx = r.HeldIdx.Select(i => r.Features[i]).ToArray();
+        var hy = r.Conditions is null ? null : r.HeldIdx.Select(i => r.Conditions[i]).ToArray();
+        var hw = r.Weights is null ? null : r.HeldIdx.Select(i => r.Weights[i]).ToArray();
+        int evalSeed = (int)(NeuralData.Mix(r.O.Seed, (ulong)step) & 0x7FFFFFFF);
+        var elbo = snapshot.Elbo(hx, hy, hw, evalSeed).PerEvent;
+        var gen = hy is null ? snapshot.Sample(hx.Length, evalSeed) : snapshot.Sample(hy, evalSeed);
+        double ed = NeuralParts.EnergyDistance(hx.Select(fx.ForwardRow).ToArray(), hw, gen.Select(fx.ForwardRow).ToArray(), hy is null ? null : hw);
+        return new EvaluationRecord(step + 1, ed, null, elbo);
+    }
+
+    private static void Stop(Run r, StopReason reason, string what)
+    {
+        string where = r.LastCheckpoint is null
+            ? "no checkpoint was written (set CheckpointPath and CheckpointEvery to keep one)"
+            : $"the last good checkpoint is {r.LastCheckpoint} (step {r.LastCheckpointStep})";
+        throw new TrainingStoppedException($"VAE training stopped at step {r.Step + 1}: {what}; {where}.", reason, r.Step + 1, r.LastCheckpoint, r.History);
+    }
+
+    /// <summary>Writes a checkpoint (encoder, decoder, Adam state, RNG position, step, options, preprocessing, history, data fingerprint).</summary>
+    private static void SaveCheckpoint(Run r, string path)
+    {
+        var tensors = new List<NamedTensor>();
+        tensors.AddRange(NeuralParts.Prefixed("e.", r.Model.Encoder));
+        tensors.AddRange(NeuralParts.Prefixed("p.", r.Model.Decoder));
+        var (steps, buffers) = r.Opt.ExportState();
+        tensors.AddRange(NeuralParts.Prefixed("o.", buffers));
+        var meta = new Dictionary<string, string>
+        {
+            ["kind"] = Kind,
+            ["options"] = NeuralParts.Json(r.O with { CheckpointPath = null }),
+            ["step"] = r.Step.ToString(CultureInfo.InvariantCulture),
+            ["rngDraws"] = r.Rng.Draws.ToString(CultureInfo.InvariantCulture),
+            ["optimizerSteps"] = steps.ToString(CultureInfo.InvariantCulture),
+            ["featureTransform"] = NeuralParts.Json(r.Model.FeatureTransform.States),
+            ["conditionTransform"] = r.Model.ConditionTransform is null ? "null" : NeuralParts.Json(r.Model.ConditionTransform.States),
+            ["featureNames"] = NeuralParts.Json(r.Model.FeatureNames.ToArray()),
+            ["conditionNames"] = NeuralParts.Json(r.Model.ConditionNames.ToArray()),
+            ["dataFingerprint"] = r.Fingerprint,
+            ["history"] = NeuralParts.Json(r.History),
+        };
+        ParameterFile.Save(path, tensors, meta);
+        r.LastCheckpoint = path;
+        r.LastCheckpointStep = r.Step;
+    }
+
+    /// <summary>
+    /// Continues a run from a checkpoint written by <see cref="Train"/> on the same data (checked by
+    /// fingerprint) up to the checkpoint's <see cref="VaeOptions.Steps"/>; the parameters equal those
+    /// of an uninterrupted run bit for bit. Checkpoints go on to the checkpoint's own path unless
+    /// <paramref name="checkpointPath"/> is given.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Corrupt checkpoint, not a VAE checkpoint, or different data.</exception>
+    public static VaeTrainingResult Resume(string checkpoint, double[][] features, double[][]? conditions, double[]? weights,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, string? checkpointPath = null)
+    {
+        var content = ParameterFile.Load(checkpoint);
+        var m = content.Metadata;
+        if (!m.TryGetValue("kind", out var kind) || kind != Kind)
+            throw new InvalidDataException($"{checkpoint} is not a VAE checkpoint (kind '{kind}').");
+        NeuralData.Check(features, conditions, weights);
+        if (conditions is not null && (conditions.Length == 0 || conditions[0].Length == 0)) conditions = null;
+        if (NeuralData.Fingerprint(features, conditions, weights) != m.GetValueOrDefault("dataFingerprint"))
+            throw new InvalidDataException($"{checkpoint} was written for different training data (fingerprint mismatch); resume needs the same events, conditions and weights.");
+        var o = NeuralParts.ReadJson<VaeOptions>(m, "options", checkpoint) with { CheckpointPath = checkpointPath ?? checkpoint };
+        var fNames = NeuralParts.ReadJson<string[]>(m, "featureNames", checkpoint);
+        var cNames = NeuralParts.ReadJson<string[]>(m, "conditionNames", checkpoint);
+        var fx = NeuralTransforms.FromStates(NeuralParts.ReadJson<ColumnTransformState[]>(m, "featureTransform", checkpoint), fNames.Length, "feature", checkpoint);
+        var fy = m.GetValueOrDefault("conditionTransform") is null or "null" ? null
+            : NeuralTransforms.FromStates(NeuralParts.ReadJson<ColumnTransformState[]>(m, "conditionTransform", checkpoint), cNames.Length, "condition", checkpoint);
+        var (trainIdx, heldIdx) = NeuralData.Split(features.Length, o.HeldOutFraction, o.MaxHeldOut, o.Seed);
+        var r = Prepare(o, features, conditions, weights, trainIdx, heldIdx, fx, fy, fNames, cNames,
+            NeuralParts.ReadJson<TrainingHistory>(m, "history", checkpoint));
+        var byName = content.Tensors.ToDictionary(t => t.Name);
+        NeuralParts.Load("e.", r.Model.Encoder, byName, checkpoint);
+        NeuralParts.Load("p.", r.Model.Decoder, byName, checkpoint);
+        r.Opt.ImportState(long.Parse(m["optimizerSteps"], CultureInfo.InvariantCulture), NeuralParts.OptimizerBuffers("o.", byName));
+        r.Step = long.Parse(m["step"], CultureInfo.InvariantCulture);
+        r.Rng = new Rng(NeuralData.Mix(o.Seed, 13), ulong.Parse(m["rngDraws"], CultureInfo.InvariantCulture));
+        r.LastCheckpoint = checkpoint;
+        r.LastCheckpointStep = r.Step;
+        return Loop(r, progress, cancellationToken);
     }
 
     private static ConditionalVae Snapshot(ConditionalVae m, long steps)
