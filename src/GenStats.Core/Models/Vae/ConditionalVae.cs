@@ -85,23 +85,15 @@ public sealed class ConditionalVae : IConditionalGenerator
     /// <summary>One generated row per condition row (raw scale).</summary>
     public double[][] Sample(double[][] conditions, int seed)
     {
-        ArgumentNullException.ThrowIfNull(conditions);
-        int dy = ConditionNames.Count;
-        for (int r = 0; r < conditions.Length; r++)
-        {
-            var row = conditions[r] ?? throw new ArgumentException($"conditions[{r}] is null.", nameof(conditions));
-            if (row.Length != dy) throw new ArgumentException($"conditions[{r}] has {row.Length} values; this model has {dy} condition column(s).", nameof(conditions));
-            foreach (var v in row) if (!double.IsFinite(v)) throw new ArgumentException($"conditions[{r}] holds {v}; conditions must be finite.", nameof(conditions));
-        }
+        GeneratorChecks.RequireConditions(conditions, ConditionNames.Count, "VAE");
         return Generate(conditions.Length, conditions, seed);
     }
 
     /// <summary><paramref name="count"/> rows from an unconditional model; a conditional one throws <see cref="InvalidOperationException"/>.</summary>
     public double[][] Sample(int count, int seed)
     {
-        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The number of events must be ≥ 0.");
-        if (ConditionNames.Count > 0)
-            throw new InvalidOperationException($"This VAE is conditional ({ConditionNames.Count} condition column(s)); sample it with one row of conditions per event.");
+        GeneratorChecks.RequireCount(count);
+        GeneratorChecks.RequireUnconditional(ConditionNames.Count, "VAE");
         return Generate(count, null, seed);
     }
 
