@@ -54,6 +54,16 @@ let weightedCloudPair nMax =
 let shiftAndScale d =
     Gen.zip (Gen.arrayOfLength d coordinate) (Gen.choose (1, 100) |> Gen.map (fun i -> float i / 10.0))
 
+/// A weighted pair of clouds with a translation, a positive scale and a permutation of the first
+/// cloud's events: the inputs of every invariance property.
+let invarianceCase nMax =
+    gen {
+        let! a, wa, b, wb = weightedCloudPair nMax
+        let! t, c = shiftAndScale a.[0].Length
+        let! perm = Gen.shuffle [| 0 .. a.Length - 1 |]
+        return a, wa, b, wb, t, c, perm
+    }
+
 /// Each event repeated by its integer weight.
 let repeat (rows: float[][]) (counts: int[]) =
     Array.concat (Array.map2 (fun r c -> Array.replicate c r) rows counts)

@@ -51,13 +51,7 @@ let ``one dimension equals the sorted-matching closed form`` () =
 
 [<Property(MaxTest = 60)>]
 let ``zero on identical samples, symmetric, translation and permutation invariant, scales as c`` () =
-    let g =
-        gen {
-            let! a, wa, b, wb = weightedCloudPair 15
-            let! t, c = shiftAndScale a.[0].Length
-            let! perm = Gen.shuffle [| 0 .. a.Length - 1 |]
-            return a, wa, b, wb, t, c, perm
-        }
+    let g = invarianceCase 15
     Prop.forAll (Arb.fromGen g) (fun (a, wa, b, wb, t, c, perm) ->
         let e = emd a wa b wb
         isClose lp 0.0 (emd a wa a wa)

@@ -51,13 +51,7 @@ let ``zero on identical samples, symmetric and non-negative`` () =
 
 [<Property(MaxTest = 60)>]
 let ``invariant under translation and permutation, grows as sqrt of a scale factor`` () =
-    let g =
-        gen {
-            let! a, wa, b, wb = weightedCloudPair 20
-            let! t, c = shiftAndScale a.[0].Length
-            let! perm = Gen.shuffle [| 0 .. a.Length - 1 |]
-            return a, wa, b, wb, t, c, perm
-        }
+    let g = invarianceCase 20
     Prop.forAll (Arb.fromGen g) (fun (a, wa, b, wb, t, c, perm) ->
         let e = energy a wa b wb
         let ap = perm |> Array.map (fun i -> a.[i])

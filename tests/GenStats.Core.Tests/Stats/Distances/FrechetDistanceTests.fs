@@ -65,13 +65,7 @@ let ``sample moments agree with MathNet's mean and covariance`` () =
 
 [<Property(MaxTest = 60)>]
 let ``zero on identical samples, symmetric, translation and permutation invariant, scales as c²`` () =
-    let g =
-        gen {
-            let! a, wa, b, wb = weightedCloudPair 20
-            let! t, c = shiftAndScale a.[0].Length
-            let! perm = Gen.shuffle [| 0 .. a.Length - 1 |]
-            return a, wa, b, wb, t, c, perm
-        }
+    let g = invarianceCase 20
     Prop.forAll (Arb.fromGen g) (fun (a, wa, b, wb, t, c, perm) ->
         let f = frechet a wa b wb
         let tol = { Absolute = 1e-6; Relative = 1e-6 } // square roots of nearly singular covariances

@@ -33,13 +33,7 @@ let ``hand example: two points each, fixed bandwidth`` () =
 
 [<Property(MaxTest = 50)>]
 let ``symmetric, invariant under translation, permutation and common scaling`` () =
-    let g =
-        gen {
-            let! a, wa, b, wb = weightedCloudPair 15
-            let! t, c = shiftAndScale a.[0].Length
-            let! perm = Gen.shuffle [| 0 .. a.Length - 1 |]
-            return a, wa, b, wb, t, c, perm
-        }
+    let g = invarianceCase 15
     Prop.forAll (Arb.fromGen g) (fun (a, wa, b, wb, t, c, perm) ->
         // Distinct coordinates make the median bandwidth positive; skip the rare degenerate draw.
         let ok = (a |> Array.distinct).Length + (b |> Array.distinct).Length > 3

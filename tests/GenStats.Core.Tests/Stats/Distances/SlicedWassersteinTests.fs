@@ -37,13 +37,7 @@ let ``a pure translation along one axis is seen as the mean |θ·t| over directi
 
 [<Property(MaxTest = 50)>]
 let ``zero on identical samples, symmetric, invariant, homogeneous of degree one`` () =
-    let g =
-        gen {
-            let! a, wa, b, wb = weightedCloudPair 15
-            let! t, c = shiftAndScale a.[0].Length
-            let! perm = Gen.shuffle [| 0 .. a.Length - 1 |]
-            return a, wa, b, wb, t, c, perm
-        }
+    let g = invarianceCase 15
     Prop.forAll (Arb.fromGen g) (fun (a, wa, b, wb, t, c, perm) ->
         let s = sliced a wa b wb
         isClose high 0.0 (sliced a wa a wa)
