@@ -362,7 +362,7 @@ let report =
           |> withFigure (ValidationReport.trainingCurves "kaon GAN" kaonGan.History)
           |> withFigure (ValidationReport.trainingCurves "pion GAN" pionGan.History)
           Studies.Amplification.toSection amplification
-          section "Systematics propagation"
+          Studies.PropagationReport.toSection "kaon ε(RichDLLk > 0)" ensemble
           |> withParagraph (sprintf "%d GANs on Poisson-bootstrap replicas of the kaon calibration sample (own seeds, %d steps each)." settings.EnsembleMembers settings.EnsembleSteps)
           |> withTable propagationTable ]
       Numbers = numbers }
