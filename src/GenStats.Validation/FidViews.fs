@@ -187,9 +187,10 @@ let private coloured (colour: string) (trace: JsonObject) =
 
 /// The FPD construction: the mean Fréchet distance over batches at each batch size N against 1/N
 /// (markers), the fitted line FPD + slope/N drawn down to 1/N = 0 (dashed), and its intercept,
-/// the FPD, at 1/N = 0 with the fit error; for the generated and for the control sample.
+/// the FPD, at 1/N = 0 with the fit error. Generated in the upper panel (y axis), control in the
+/// lower one (yaxis2): their scales differ by orders of magnitude for a poor model.
 let figure (title': string) (view: View) : Plotly.Figure =
-    let traces (colour: string) (d: SampleDistances) =
+    let traces (colour: string) (yAxis: string) (d: SampleDistances) =
         let x = d.Fpd.BatchSizes |> Array.map (fun n -> 1.0 / float n)
         let xMax = Array.max x
         let points = Plotly.line (sprintf "%s: ⟨Fréchet⟩ over %d batches" d.Name view.Options.FpdBatches) "markers" x d.Fpd.MeanDistances None
@@ -200,14 +201,24 @@ let figure (title': string) (view: View) : Plotly.Figure =
         let intercept =
             Plotly.line (sprintf "%s: FPD = %.3g ± %.2g" d.Name d.Fpd.Value d.Fpd.Uncertainty) "markers" [| 0.0 |] [| d.Fpd.Value |] (Some [| d.Fpd.Uncertainty |])
         [ coloured colour points; fit; coloured colour intercept ]
-    let f =
-        Plotly.figure title' "1/N (batch size N)" "Fréchet distance (standardised features)" false
-            (traces "#d62728" view.Generated @ traces "#1f77b4" view.Control)
-    let x = f.Layout["xaxis"].AsObject()
-    x["rangemode"] <- str "tozero"
-    x["exponentformat"] <- str "power"
-    f.Layout["legend"] <- JsonObject(dict [ "orientation", str "h"; "y", JsonValue.Create -0.3 :> JsonNode; "yanchor", str "top" ])
-    f
+        |> List.map (fun t -> t["xaxis"] <- str "x"; t["yaxis"] <- str yAxis; t)
+    let yAxis (name: string) (domain: float * float) =
+        JsonObject(
+            dict
+                [ "title", title (sprintf "Fréchet, %s" name)
+                  "domain", JsonArray([| JsonValue.Create(fst domain) :> JsonNode; JsonValue.Create(snd domain) |]) :> JsonNode
+                  "anchor", str "x"
+                  "rangemode", str "tozero" ])
+        :> JsonNode
+    { Data = traces "#d62728" "y" view.Generated @ traces "#1f77b4" "y2" view.Control
+      Layout =
+        JsonObject(
+            dict
+                [ "title", title title'
+                  "xaxis", JsonObject(dict [ "title", title "1/N (batch size N)"; "rangemode", str "tozero"; "exponentformat", str "power"; "anchor", str "y2" ]) :> JsonNode
+                  "yaxis", yAxis view.Generated.Name (0.55, 1.0)
+                  "yaxis2", yAxis view.Control.Name (0.0, 0.45)
+                  "legend", JsonObject(dict [ "orientation", str "h"; "y", JsonValue.Create -0.3 :> JsonNode; "yanchor", str "top" ]) :> JsonNode ]) }
 
 let private jnum (x: float) = if Double.IsFinite x then JsonValue.Create x :> JsonNode else null
 let private jarr (xs: float seq) = JsonArray(xs |> Seq.map jnum |> Seq.toArray) :> JsonNode
@@ -247,7 +258,7 @@ let section (title': string) (views: (string * View) list) : Document.Section =
         |> Document.withParagraph
             "Features standardised to the truth sample's mean and standard deviation. FPD (jetnet): the mean Fréchet distance ‖μ₁−μ₂‖² + Tr(Σ₁+Σ₂−2(Σ₁Σ₂)^½) of batches of N events, fitted by FPD + slope/N and extrapolated to 1/N → 0; ± the fit error. KPD (jetnet): median over batches of the unbiased MMD² with kernel (x·y/d + 1)⁴; ± half the 16.275–83.725 percentile range. Fréchet: the full samples, ± Poisson bootstrap."
         |> Document.withParagraph
-            "Control = an independent truth draw in place of the generator: its column is the null. Batches are drawn from finite samples, so even a perfect model has FPD ≈ Fréchet ≈ (d + d(d+1)/4)(1/N_truth + 1/N_sample) for Gaussian-like features; compare the generated column with the control column, not with 0. σ of FPD in the deviation = fit error ⊕ bootstrap error of the Fréchet distance (the fit error alone ignores the samples' own fluctuation)."
+            "Control = an independent truth draw in place of the generator: its column is the null. Batches are drawn from finite samples, so even a perfect model has FPD ≈ Fréchet ≈ (d + d(d+1)/4)(1/N_truth + 1/N_sample) > 0 for d uncorrelated Gaussian features (more with heavy tails); compare the generated column with the control column, not with 0. σ of FPD in the deviation = fit error ⊕ bootstrap error of the Fréchet distance (the fit error alone ignores the samples' own fluctuation)."
     views
     |> List.fold
         (fun sec (name, view) ->

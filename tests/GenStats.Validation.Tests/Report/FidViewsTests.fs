@@ -134,6 +134,8 @@ let ``the figure shows the mean Fréchet distance on jetnet's 1/N grid and the f
         // The line runs through the points: at 1/N = 1/20000 it is within the points' spread.
         let ys = floats (named "⟨Fréchet⟩") "y"
         Assert.That(abs (fy.[1] - ys.[0]), Is.LessThan(0.3 * ys.[0]))
+        let panel = if d.Name = "generated" then "y" else "y2"
+        Assert.That(fit["yaxis"].GetValue<string>(), Is.EqualTo panel, "generated above, control below")
         let intercept = named "FPD ="
         Assert.That((floats intercept "x").[0], Is.EqualTo 0.0)
         assertClose veryHigh d.Fpd.Uncertainty (floats (intercept["error_y"].AsObject()) "array").[0] "fit error bar"
