@@ -89,7 +89,10 @@ let private requireRows (what: string) (columns: string[]) (rows: float[][]) =
     |> Array.iteri (fun i r ->
         if isNull r || r.Length <> columns.Length then
             invalidArg what (sprintf "%s row %d has %d values but %d columns (%s) were named." what i (if isNull r then 0 else r.Length)
-                                 columns.Length (String.Join(", ", columns))))
+                                 columns.Length (String.Join(", ", columns)))
+        r |> Array.iteri (fun j x ->
+            if not (Double.IsFinite x) then
+                invalidArg what (sprintf "%s row %d, column '%s' is %g; only finite values are allowed." what i columns.[j] x)))
 
 /// Per-feature (centre, scale) from the reference: weighted mean and standard deviation, times
 /// max|z| of the reference when Normalise is set.

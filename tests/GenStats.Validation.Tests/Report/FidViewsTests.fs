@@ -173,6 +173,11 @@ let ``bad input is refused with the argument named`` () =
     let ragged = FidViews.sample "x" None [| [| 1.0; 2.0 |]; [| 1.0 |] |]
     let e3 = Assert.Throws<ArgumentException>(fun () -> FidViews.computeRows options [| "a"; "b" |] ragged ragged ragged |> ignore)
     Assert.That(e3.Message, Does.Contain "row 1")
+    let withNaN = FidViews.sample "x" None [| [| 1.0; 2.0 |]; [| nan; 1.0 |] |]
+    let fine = FidViews.sample "x" None [| [| 1.0; 2.0 |]; [| 2.0; 1.0 |] |]
+    let e4 = Assert.Throws<ArgumentException>(fun () -> FidViews.computeRows options [| "a"; "b" |] fine withNaN fine |> ignore)
+    Assert.That(e4.ParamName, Is.EqualTo "generated")
+    Assert.That(e4.Message, Does.Contain "column 'a' is NaN")
 
 [<Test>]
 let ``a report with the FID section is self-contained and plotly draws its figures in headless Chromium`` () =
