@@ -234,6 +234,20 @@ numbers["pid_efficiency_kaons"] <- effJson effK
 numbers["pid_efficiency_pions"] <- effJson effPi
 numbers["pid_efficiency_kaons_tight"] <- effJson tightK
 
+// ---------- 5b. FID-style distances (jetnet FPD, KPD) on DLLs and kinematics, the control as the null ----------
+// FPD's smallest jetnet batch is 20 000 events: fewer events would raise its finite-sample floor.
+let fidColumns = [| RichColumns.DllK; RichColumns.DllP; RichColumns.P; RichColumns.Eta |]
+let fidOf (name: string) (pdg: float) (truthData: Dataset) (generated: Dataset) =
+    let s = control.Column RichColumns.TruthSpecies
+    let controlData = control.Select [| for i in 0 .. control.Count - 1 do if s.[i] = pdg then i |]
+    let take (d: Dataset) = unweighted (firstRows (max settings.MultiDimEvents 20_000) d)
+    let view = FidViews.compute { FidViews.defaultOptions with Seed = seed } fidColumns (take truthData) (take generated) (take controlData)
+    let r = FidViews.rows view
+    progress "FID-style %s: %s" name (String.Join("; ", r |> List.map (fun m -> sprintf "%s gen %.3g ± %.2g, control %.3g ± %.2g (%+.1f σ)" m.Metric m.Generated.Value m.Generated.Uncertainty m.Control.Value m.Control.Uncertainty m.Sigma)))
+    numbers[sprintf "fid_%s" name] <- FidViews.json view
+    view
+let fidK, fidPi = fidOf "kaons" kaonPdg kaonTruth kaonGen, fidOf "pions" pionPdg pionTruth pionGen
+
 // ---------- 6. PR curves (multi-dimensional, standardised DLLs) ----------
 let prdOf (truthData: Dataset) (generated: Dataset) =
     let t, g = firstRows settings.MultiDimEvents truthData, firstRows settings.MultiDimEvents generated
@@ -356,6 +370,7 @@ let report =
           |> withParagraph "Per column: KS, W1, χ² on 20 quantile bins; multi-dimensional (DLLs, p, η standardised to the truth sample): energy distance, classifier AUC, prdc precision/recall."
           |> withTable (ValidationReport.metricTable "kaons" kaonMetrics)
           |> withTable (ValidationReport.metricTable "pions" pionMetrics)
+          FidViews.section "FID-style distances (FPD, KPD)" [ "kaons", fidK; "pions", fidPi ]
           section "Precision and recall (PRD curves, standardised DLLs)"
           |> withFigure (ValidationReport.prdFigure "PRD: generated vs truth" [ "kaons", prdK; "pions", prdPi ])
           section "Training"

@@ -109,7 +109,7 @@ let ``names from user data are escaped in the HTML`` () =
     Assert.That(html, Does.Contain "\\u003Cscript\\u003Ealert(1)")
 
 /// Runs headless Chromium on a page: (exit code, DOM after scripts ran, stderr with the page's console).
-let private render (dir: string) (htmlPath: string) =
+let render (dir: string) (htmlPath: string) =
     let exe =
         [ Environment.GetEnvironmentVariable "GENSTATS_CHROMIUM"; "/usr/bin/chromium"; "/usr/bin/chromium-browser" ]
         |> List.tryFind (fun p -> not (String.IsNullOrEmpty p) && File.Exists p)
@@ -134,7 +134,7 @@ let private render (dir: string) (htmlPath: string) =
         proc.ExitCode, dom, stderr.Result
 
 /// Console messages the page logged at warning level or above, or uncaught exceptions.
-let private pageErrors (stderr: string) =
+let pageErrors (stderr: string) =
     stderr.Split('\n')
     |> Array.filter (fun l -> l.Contains "Uncaught" || (l.Contains ":CONSOLE(" && (l.Contains ":ERROR:" || l.Contains ":WARNING:")))
 
