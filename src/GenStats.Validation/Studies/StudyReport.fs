@@ -1,17 +1,27 @@
-/// Glue for the study scripts: a study result as JSON numbers and a one-section-per-study report.
+/// Glue for the study pages: a study result as JSON numbers and a one-page report per study.
 module GenStats.Validation.Studies.StudyReport
 
+open System
 open System.Text.Json
 open System.Text.Json.Nodes
 open System.Text.Json.Serialization
 open GenStats.Validation.Report
 
+/// Writes a double as a JSON number, or as null when it is NaN or ±∞: the convention of the main
+/// report JSON (validate.fsx) and of `genstats compare`, so one reader handles every JSON file.
+/// Reads null back as NaN.
+type private FiniteOrNull() =
+    inherit JsonConverter<float>()
+    override _.Read(reader, _, _) = if reader.TokenType = JsonTokenType.Null then nan else reader.GetDouble()
+    override _.Write(writer, value, _) = if Double.IsFinite value then writer.WriteNumberValue value else writer.WriteNullValue()
+
 let private options =
-    let o = JsonSerializerOptions(NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, WriteIndented = false)
+    let o = JsonSerializerOptions(WriteIndented = false)
+    o.Converters.Add(FiniteOrNull())
     o
 
-/// Any study result record (no functions inside) as a JSON object; NaN and ∞ are written as
-/// the strings "NaN" and "Infinity".
+/// Any study result record (no functions inside) as a JSON object { name: result }; NaN and ±∞
+/// are written as null (also inside arrays, options and nested records).
 let numbers (name: string) (result: 'T) =
     JsonObject(dict [ name, JsonSerializer.SerializeToNode(result, options) ])
 

@@ -80,7 +80,7 @@ let ``the written report is self-contained with the pinned plotly.js and the JSO
         Json.write jsonPath sample
         let html = File.ReadAllText htmlPath
         Assert.That(html.Length, Is.GreaterThan 1_000_000, "plotly.js (several MB) is inlined")
-        Assert.That(html, Does.Contain "plotly.js v4.1.2")
+        Chromium.assertHas "plotly.js v4.1.2" html "the pinned plotly.js is inlined"
         let json = JsonNode.Parse(File.ReadAllText jsonPath)
         Assert.That((at [ box "numbers"; box "auc" ] json).GetValue<float>(), Is.EqualTo 0.91)
         Assert.That((at [ box "sections"; box 0; box "tables"; box 0; box "rows"; box 1; box 2; box "sigma" ] json).GetValue<float>(), Is.EqualTo -2.5)
@@ -88,38 +88,14 @@ let ``the written report is self-contained with the pinned plotly.js and the JSO
     finally
         dir.Delete(true)
 
-/// Headless Chromium as this machine's docs prescribe: no sandbox (root), no GPU, no network chatter.
-let private chromium () =
-    let candidates =
-        [ Environment.GetEnvironmentVariable "GENSTATS_CHROMIUM"; "/usr/bin/chromium"; "/usr/bin/chromium-browser" ]
-    match candidates |> List.tryFind (fun p -> not (String.IsNullOrEmpty p) && File.Exists p) with
-    | Some p -> p
-    | None ->
-        Assert.Fail "chromium is not installed (scripts/test.sh installs Debian's chromium when run as root); the HTML report cannot be checked in a browser."
-        ""
-
 [<Test>]
 let ``the report renders offline in headless Chromium: plotly draws every figure`` () =
     let dir = Directory.CreateTempSubdirectory("genstats-render-")
     try
         let htmlPath = Path.Combine(dir.FullName, "report.html")
         Html.write htmlPath sample
-        let args =
-            [ "--headless"; "--no-sandbox"; "--disable-gpu"; "--disable-quic"; "--no-first-run"
-              "--disable-background-networking"; "--disable-component-update"; "--disable-sync"
-              sprintf "--user-data-dir=%s" (Path.Combine(dir.FullName, "profile"))
-              "--virtual-time-budget=5000"; "--dump-dom"; Uri(htmlPath).AbsoluteUri ]
-        let psi = Diagnostics.ProcessStartInfo(chromium (), args, RedirectStandardOutput = true, RedirectStandardError = true)
-        use proc = Diagnostics.Process.Start psi
-        let stderr = proc.StandardError.ReadToEndAsync()
-        let dom = proc.StandardOutput.ReadToEnd()
-        if not (proc.WaitForExit 120_000) then
-            proc.Kill true
-            Assert.Fail "chromium did not finish within 120 s"
-        Assert.That(proc.ExitCode, Is.EqualTo 0, stderr.Result)
-        // plotly.js replaces each figure <div> with an SVG of class main-svg once it has drawn it.
-        Assert.That(dom, Does.Contain "class=\"main-svg\"", "plotly did not draw the figure: " + stderr.Result)
-        Assert.That(dom, Does.Contain "x distribution")
+        let seen = Chromium.assertRendersOffline sample htmlPath
+        Chromium.assertHas "x distribution" seen.Dom "the figure title"
     finally
         dir.Delete(true)
 

@@ -4,7 +4,6 @@ open System
 open System.Collections.Generic
 open System.IO
 open System.Text.Json.Nodes
-open System.Text.RegularExpressions
 open NUnit.Framework
 open GenStats.Models
 open GenStats.Stats
@@ -108,67 +107,43 @@ let ``names from user data are escaped in the HTML`` () =
     // close the figure's <script> or open a new element.
     Assert.That(html, Does.Contain "\\u003Cscript\\u003Ealert(1)")
 
-/// Runs headless Chromium on a page: (exit code, DOM after scripts ran, stderr with the page's console).
-let render (dir: string) (htmlPath: string) =
-    let exe =
-        [ Environment.GetEnvironmentVariable "GENSTATS_CHROMIUM"; "/usr/bin/chromium"; "/usr/bin/chromium-browser" ]
-        |> List.tryFind (fun p -> not (String.IsNullOrEmpty p) && File.Exists p)
-    match exe with
-    | None ->
-        Assert.Fail "chromium is not installed (scripts/test.sh installs Debian's chromium when run as root)."
-        0, "", ""
-    | Some exe ->
-        let args =
-            [ "--headless"; "--no-sandbox"; "--disable-gpu"; "--disable-quic"; "--no-first-run"
-              "--disable-background-networking"; "--disable-component-update"; "--disable-sync"
-              "--enable-logging=stderr"; "--v=0"
-              sprintf "--user-data-dir=%s" (Path.Combine(dir, "profile"))
-              "--virtual-time-budget=5000"; "--dump-dom"; Uri(htmlPath).AbsoluteUri ]
-        let psi = Diagnostics.ProcessStartInfo(exe, args, RedirectStandardOutput = true, RedirectStandardError = true)
-        use proc = Diagnostics.Process.Start psi
-        let stderr = proc.StandardError.ReadToEndAsync()
-        let dom = proc.StandardOutput.ReadToEnd()
-        if not (proc.WaitForExit 120_000) then
-            proc.Kill true
-            Assert.Fail "chromium did not finish within 120 s"
-        proc.ExitCode, dom, stderr.Result
-
-/// Console messages the page logged at warning level or above, or uncaught exceptions.
-let pageErrors (stderr: string) =
-    stderr.Split('\n')
-    |> Array.filter (fun l -> l.Contains "Uncaught" || (l.Contains ":CONSOLE(" && (l.Contains ":ERROR:" || l.Contains ":WARNING:")))
-
 [<Test>]
 let ``the validation report renders every figure in headless Chromium with no console error`` () =
     let dir = Directory.CreateTempSubdirectory("genstats-validation-render-")
     try
         let r = report ()
-        let figures = r.Sections |> List.sumBy (fun s -> s.Figures.Length)
         let htmlPath = Path.Combine(dir.FullName, "report.html")
         Html.write htmlPath r
-        let code, dom, stderr = render dir.FullName htmlPath
-        Assert.That(code, Is.EqualTo 0, stderr)
-        // plotly.js replaces each figure's empty <div> with its SVG layers (class main-svg):
-        // every figure div must hold at least one.
-        let chunks = dom.Split("id=\"fig") |> Array.skip 1
-        Assert.That(chunks.Length, Is.EqualTo figures)
-        for i, chunk in Array.indexed chunks do
-            Assert.That(Regex.Matches(chunk, "class=\"main-svg\"").Count, Is.GreaterThan 0, sprintf "figure %d was not drawn: %s" (i + 1) stderr)
-        Assert.That(Regex.Matches(dom, "class=\"main-svg\"").Count % figures, Is.EqualTo 0, "the same layers for every figure")
-        Assert.That(pageErrors stderr, Is.Empty)
-        Assert.That(dom, Does.Not.Contain evil, "the user's <script> did not become an element")
-        Assert.That(dom, Does.Contain "alert(1)", "the name is shown as text")
+        let seen = Chromium.assertRendersOffline r htmlPath
+        Chromium.assertLacks evil seen.Dom "the user's <script> did not become an element"
+        Chromium.assertHas "alert(1)" seen.Dom "the name is shown as text"
     finally
         dir.Delete(true)
 
 [<Test>]
-let ``the console-error check sees an uncaught exception (negative control)`` () =
+let ``the page checks see exceptions, console errors, dialogs and external loads (negative control)`` () =
     let dir = Directory.CreateTempSubdirectory("genstats-validation-broken-")
     try
         let htmlPath = Path.Combine(dir.FullName, "broken.html")
-        File.WriteAllText(htmlPath, "<!DOCTYPE html><html><body><script>undefinedFunction();</script></body></html>")
-        let code, _, stderr = render dir.FullName htmlPath
-        Assert.That(code, Is.EqualTo 0)
-        Assert.That(pageErrors stderr, Is.Not.Empty, stderr)
+        File.WriteAllText(
+            htmlPath,
+            "<!DOCTYPE html><html><head><script src=\"https://cdn.example.org/plotly.js\"></script></head><body>"
+            + "<script>console.error('broken figure');alert(1);undefinedFunction();</script></body></html>")
+        Assert.That(Chromium.externalReferences (File.ReadAllText htmlPath), Is.Not.Empty, "the static check sees the external script")
+        let seen = Chromium.render htmlPath
+        Assert.That(seen.ExitCode, Is.EqualTo 0)
+        let errors = Chromium.pageErrors seen
+        let has (text: string) = errors |> Array.exists (fun l -> l.Contains text)
+        Assert.That(has "console.error: broken figure", seen.Log)
+        Assert.That(has "dialog alert: 1", seen.Log)
+        Assert.That(has "Uncaught ReferenceError", seen.Log)
+        Assert.That(has "resource failed to load: https://cdn.example.org/plotly.js", seen.Log)
     finally
         dir.Delete(true)
+
+[<Test>]
+let ``the figure count sees a figure div plotly did not draw (negative control)`` () =
+    let drawn i = sprintf "<div class=\"figure js-plotly-plot\" id=\"fig%d\"><svg class=\"main-svg\"></svg></div>" i
+    Assert.That(Chromium.figures (drawn 1 + drawn 2), Is.EqualTo((2, 2)))
+    Assert.That(Chromium.figures (drawn 1 + "<div class=\"figure\" id=\"fig2\"></div>"), Is.EqualTo((2, 1)))
+    Assert.That(Chromium.figures (drawn 1 + "<div class=\"figure js-plotly-plot\" id=\"fig2\"></div>"), Is.EqualTo((2, 1)))

@@ -6,12 +6,16 @@ open GenStats.Validation.Propagation
 open GenStats.Validation.Studies
 
 [<Test>]
-let ``numbers keep non-finite values as strings instead of failing`` () =
+let ``numbers write NaN and infinity as null, like the main report JSON and genstats compare`` () =
     let f = Amplification.factor 100 { Source = "s"; Events = 10; Quantiles = 5; ChiSquare = { Value = 0.0; Uncertainty = 0.0 }; Spread = 0.0; Expected = 0.4 }
     Assert.That(f.EquivalentEvents.Value, Is.EqualTo infinity, "χ̂² = 0: an infinitely good sample")
+    Assert.That(f.EquivalentEvents.Uncertainty, Is.NaN)
     let n = StudyReport.numbers "f" f
-    let text = n.["f"].["EquivalentEvents"].["Value"].ToJsonString()
-    Assert.That(text, Is.EqualTo("\"Infinity\""))
+    Assert.That(n.["f"].["EquivalentEvents"].ToJsonString(), Is.EqualTo """{"Value":null,"Uncertainty":null}""")
+    Assert.That(n.["f"].["ChiSquare"].ToJsonString(), Is.EqualTo """{"Value":0,"Uncertainty":0}""", "finite numbers stay numbers")
+    // Inside arrays, options and anonymous records too.
+    let r = {| Pulls = [| 1.5; nan; -infinity |]; Coverage = Some nan; Predicted = (None: float option); Sigma = 2.5 |}
+    Assert.That((StudyReport.numbers "r" r).ToJsonString(), Is.EqualTo """{"r":{"Coverage":null,"Predicted":null,"Pulls":[1.5,null,null],"Sigma":2.5}}""")
 
 [<Test>]
 let ``amplification factor and its propagated error by hand`` () =
