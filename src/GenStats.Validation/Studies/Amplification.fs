@@ -233,23 +233,3 @@ let toSection (result: Result) =
     |> Document.withTable trainingTable
     |> Document.withFigure vsN
     |> Document.withFigure vsQ
-
-/// A one-study page: toSection, and the whole result under "amplification" in the JSON numbers.
-let page (title: string) (summary: string list) (result: Result) : Document.Report =
-    [ toSection result ] |> StudyReport.report title summary (StudyReport.numbers "amplification" result)
-
-/// The page of validation/amplification.fsx: N_train events of the bimodal toy ½(N(−4, 1) + N(4, 1))
-/// (seed 2026) against its exact quantile edges, for the truth sampler, a Scott and a
-/// cross-validated KDE and a bootstrap of the training sample.
-let bimodalPage (config: Config) (trainingEvents: int) : Document.Report =
-    let bimodal : Sampler = fun n seed -> GenStats.Physics.BimodalGaussian.Sample(n, seed).Column "x"
-    let training = bimodal trainingEvents 2026
-    let truth = InverseCdf(inverseByBisection (fun x -> GenStats.Physics.BimodalGaussian.Cdf x) -30.0 30.0)
-    let sources =
-        [ "truth sampler", bimodal
-          "KDE (Scott)", kde training
-          "KDE (cross-validated)", kdeWith (KdeOptions(Bandwidth = BandwidthRule.CrossValidated)) training
-          "bootstrap of the training sample", bootstrap training ]
-    run config truth sources training
-    |> page "Amplification study (bimodal toy)"
-        [ sprintf "N_train = %d events from ½(N(−4, 1) + N(4, 1)); exact quantile edges." trainingEvents ]

@@ -38,28 +38,3 @@ let toSection (quantity: string) (summary: Summary) =
         let edges = [| -4.0 .. 0.5 .. 4.0 |]
         let counts = Array.init (edges.Length - 1) (fun b -> summary.Pulls |> Array.filter (fun p -> p >= edges.[b] && p < edges.[b + 1]) |> Array.length |> float)
         s |> Document.withFigure (Plotly.figure "Pulls against the truth" "pull" "members" false [ Plotly.histogram "pulls" edges counts (Some(counts |> Array.map sqrt)) ])
-
-/// A one-study page: toSection, and the summary (members as an array) under "propagation" in the
-/// JSON numbers.
-let page (title: string) (summary: string list) (quantity: string) (result: Summary) : Document.Report =
-    [ toSection quantity result ]
-    |> StudyReport.report title summary (StudyReport.numbers "propagation" {| result with Members = result.Members |> List.toArray |})
-
-/// The page of validation/propagation.fsx: `members` cross-validated KDEs trained on Poisson-bootstrap
-/// replicas (seed 7) of `trainingEvents` bimodal-toy events (seed 2026); the final quantity is
-/// P(x > 5), the fraction of `generatedEvents` events each member generates, against the exact
-/// truth ½(1 − Φ(9)) + ½(1 − Φ(1)). `progress` receives a line per finished member.
-let kdeEnsemblePage (progress: string -> unit) (members: int) (trainingEvents: int) (generatedEvents: int) : Document.Report =
-    let training = GenStats.Physics.BimodalGaussian.Sample(trainingEvents, 2026).Column "x"
-    let threshold = 5.0
-    let truth = 1.0 - GenStats.Physics.BimodalGaussian.Cdf threshold
-    let rows = training |> Array.map (fun x -> [| x |])
-    run members 7 training.Length None (Some truth)
-        (fun m -> progress (sprintf "member %2d: %.5f ± %.5f" m.Index m.Result.Value m.Result.Uncertainty))
-        (fun _ seed weights ->
-            let kde = GenStats.Models.KernelDensity.Fit(rows, weights, GenStats.Models.KdeOptions(Bandwidth = GenStats.Models.BandwidthRule.CrossValidated), seed)
-            let x = kde.Sample(generatedEvents, seed) |> Array.map (fun r -> r.[0])
-            GenStats.Validation.FiguresOfMerit.efficiency None (x |> Array.map (fun v -> v > threshold)))
-    |> page "Systematics propagation (bimodal toy, KDE ensemble)"
-        [ sprintf "%d cross-validated KDEs on bootstrap replicas of %d events; truth P(x > %g) = %.5f." members trainingEvents threshold truth ]
-        (sprintf "P(x > %g)" threshold)

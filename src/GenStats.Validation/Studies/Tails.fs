@@ -247,21 +247,3 @@ let toSection (result: Result) =
     |> Document.withTable sysTable
     |> Document.withTable decTable
     |> Document.withFigure fig
-
-/// A one-study page: toSection, and the whole result under "tails" in the JSON numbers.
-let page (title: string) (summary: string list) (result: Result) : Document.Report =
-    [ toSection result ] |> StudyReport.report title summary (StudyReport.numbers "tails" result)
-
-/// The page of validation/tails.fsx: a training sample of config.TrainingEvents pairs (seed 2026)
-/// of the LogNormal pair config.Options, the mean of x₁ + x₂ and P(x₁ + x₂ > 10), and one more
-/// decomposition of the tail fraction from fewerEvents training events (how the gain grows as N falls).
-let logNormalPage (config: Config) (fewerEvents: int) : Document.Report =
-    let threshold = 10.0
-    let training = LogNormalPair.Sample(config.TrainingEvents, 2026, config.Options)
-    let quantities = [ meanOfSum config.Options, None; fractionAbove threshold config.Options, Some threshold ]
-    let result = run config quantities (training.Column "x1") (training.Column "x2")
-    let fewer = decomposition { config with TrainingEvents = fewerEvents } (Some threshold) (fractionAbove threshold config.Options)
-    { result with Decompositions = result.Decompositions @ [ fewer ] }
-    |> page "Tails and decomposition (LogNormal pair)"
-        [ sprintf "x1, x2 ~ LogNormal(%g, %g); %d training events; target on %d events. The last decomposition row repeats the tail fraction with N = %d training events."
-              config.Options.Mu config.Options.Sigma config.TrainingEvents config.TargetEvents fewerEvents ]

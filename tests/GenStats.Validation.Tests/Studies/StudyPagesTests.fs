@@ -1,5 +1,7 @@
-/// The study pages as the validation/*.fsx scripts write them (the same page functions, at small
-/// sizes): written with StudyReport.writeAll, rendered offline in headless Chromium, JSON read back.
+/// The validation/*.fsx study scripts, run as a user runs them (`dotnet fsi <script> --quick` in an
+/// empty folder): each must exit 0 and write out/<name>.html and out/<name>.json; the page is
+/// rendered offline in headless Chromium with every figure drawn, and the JSON is checked against
+/// closed forms and the page's own tables. The escaping test builds a page in-process.
 module GenStats.Tests.Validation.Studies.StudyPagesTests
 
 open System
@@ -9,8 +11,6 @@ open NUnit.Framework
 open GenStats.Stats
 open GenStats.Physics
 open GenStats.Validation
-open GenStats.Validation.FiguresOfMerit
-open GenStats.Validation.Report
 open GenStats.Validation.Studies
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Validation
@@ -22,20 +22,25 @@ let private num (n: JsonNode) = if isNull n then nan else n.GetValue<float>()
 let private text (n: JsonNode) = n.GetValue<string>()
 let private items (n: JsonNode) = n.AsArray() |> Seq.toList
 
-/// Writes the page as the scripts do (dir/name.html + dir/name.json), renders it offline in
-/// Chromium with every figure drawn and no page error, and hands (DOM, JSON) to check.
-let private checkPage (name: string) (report: Document.Report) (check: string -> JsonNode -> unit) =
-    let dir = Directory.CreateTempSubdirectory("genstats-study-page-")
+/// Runs `dotnet fsi validation/<name>.fsx --quick` in a fresh temporary folder; asserts exit 0,
+/// that out/<name>.html renders offline in Chromium with all the figures the JSON lists drawn
+/// (and that many: `figures`), no page error, and that the JSON has the title and no NaN or ∞;
+/// hands (stdout, DOM, JSON) to check.
+let private checkScript (name: string) (title: string) (figures: int) (check: string -> string -> JsonNode -> unit) =
+    let dir = Directory.CreateTempSubdirectory("genstats-script-" + name + "-")
     try
-        StudyReport.writeAll dir.FullName name report
-        let html = Path.Combine(dir.FullName, name + ".html")
-        let seen = Chromium.assertRendersOffline report html
-        let jsonText = File.ReadAllText(Path.Combine(dir.FullName, name + ".json"))
+        let run = Scripts.assertRuns name [ "--quick" ] dir.FullName
+        let out = Path.Combine(dir.FullName, "out")
+        let jsonText = File.ReadAllText(Path.Combine(out, name + ".json"))
         Chromium.assertLacks "NaN" jsonText "non-finite numbers are null"
         Chromium.assertLacks "Infinity" jsonText "non-finite numbers are null"
         let json = JsonNode.Parse jsonText
-        Assert.That(text json.["title"], Is.EqualTo report.Title)
-        check seen.Dom json
+        Assert.That(text json.["title"], Is.EqualTo title)
+        let listed = items json.["sections"] |> List.sumBy (fun s -> (items s.["figures"]).Length)
+        Assert.That(listed, Is.EqualTo figures, "figures of the page")
+        let seen = Chromium.assertRendersOfflineWith listed (Path.Combine(out, name + ".html"))
+        Chromium.assertHas title seen.Dom "the page's title"
+        check run.Stdout seen.Dom json
     finally
         dir.Delete(true)
 
@@ -47,11 +52,13 @@ let private same (what: string) (expected: float) (actual: float) =
     if Double.IsNaN expected then Assert.That(actual, Is.NaN, what) else Assert.That(actual, Is.EqualTo expected, what)
 
 [<Test>]
-let ``amplification page: every figure drawn offline, JSON holds the factors of every source`` () =
-    let config = { Amplification.defaultConfig with SampleSizes = [ 200; 2_000 ]; QuantileCounts = [ 5; 10 ]; Seeds = 3 }
-    checkPage "amplification" (Amplification.bimodalPage config 300) (fun dom json ->
+let ``amplification.fsx --quick runs; every figure drawn offline; JSON holds the factors of every source`` () =
+    checkScript "amplification" "Amplification study (bimodal toy)" 2 (fun _ dom json ->
         let a = json.["numbers"].["amplification"]
+        // The --quick sizes, as the script sets them.
         Assert.That(num a.["TrainingEvents"], Is.EqualTo 300.0)
+        Assert.That(items a.["Config"].["SampleSizes"] |> List.map num, Is.EqualTo(box [ 200.0; 2_000.0 ]))
+        Assert.That(items a.["Config"].["QuantileCounts"] |> List.map num, Is.EqualTo(box [ 5.0; 10.0 ]))
         let curves = items a.["Curves"]
         Assert.That(curves.Length, Is.EqualTo(4 * 2 * 2), "4 sources × 2 n_q × 2 n")
         for c in curves do
@@ -75,10 +82,10 @@ let ``amplification page: every figure drawn offline, JSON holds the factors of 
         Chromium.assertHas "KDE (cross-validated)" dom "the legend names the sources")
 
 [<Test>]
-let ``tails page: every figure drawn offline, JSON holds systematics against the exact truth`` () =
-    let config = { Tails.defaultConfig with TrainingEvents = 300; TargetEvents = 20_000; Replicas = 10; Permutations = 5; ParametricEvents = 2_000 }
-    checkPage "tails" (Tails.logNormalPage config 100) (fun dom json ->
+let ``tails.fsx --quick runs; every figure drawn offline; JSON holds systematics against the exact truth`` () =
+    checkScript "tails" "Tails and decomposition (LogNormal pair)" 1 (fun _ dom json ->
         let t = json.["numbers"].["tails"]
+        Assert.That(num t.["Config"].["TrainingEvents"], Is.EqualTo 300.0, "the --quick size")
         let systematics = items t.["Systematics"]
         Assert.That(systematics.Length, Is.EqualTo(2 * 3), "2 quantities × 3 sources")
         let rows = table json 0
@@ -103,8 +110,11 @@ let ``tails page: every figure drawn offline, JSON holds systematics against the
         Chromium.assertHas "cut-off marginal" dom "the bars name the sources")
 
 [<Test>]
-let ``holdout page: every figure drawn offline, JSON flags the statistics in the loss`` () =
-    checkPage "holdout" (Holdout.ganPage ignore 5 400) (fun dom json ->
+let ``holdout.fsx --quick runs; every figure drawn offline; JSON flags the statistics in the loss`` () =
+    checkScript "holdout" "Marginal-statistic hold-out (Cramér GAN, LogNormal pair in log space)" 1 (fun stdout dom json ->
+        // One GAN trained with the statistics of s in the loss, then the plain one.
+        Assert.That(stdout, Does.Contain "trained with {mean of y1 + y2, sd of y1 + y2}")
+        Assert.That(stdout, Does.Contain "trained with {}")
         let h = json.["numbers"].["holdout"]
         Assert.That(items h.["InLoss"] |> List.map text, Is.EqualTo(box [ "mean of y1 + y2"; "sd of y1 + y2" ]))
         let rows = items h.["Rows"]
@@ -124,57 +134,62 @@ let ``holdout page: every figure drawn offline, JSON flags the statistics in the
         Chromium.assertHas "corr(y1, y2)" dom "the bars name the statistics")
 
 [<Test>]
-let ``propagation page: every figure drawn offline, JSON holds members, pulls and coverage`` () =
-    let generated = 2_000
-    checkPage "propagation" (PropagationReport.kdeEnsemblePage ignore 4 300 generated) (fun dom json ->
+let ``propagation.fsx --quick runs; every figure drawn offline; JSON holds members, pulls and coverage`` () =
+    // The --quick sizes of the script: 4 members, each P(x > 5) measured on 2 000 generated events.
+    let members, generated = 4, 2_000
+    checkScript "propagation" "Systematics propagation (bimodal toy, KDE ensemble)" 2 (fun stdout dom json ->
         let p = json.["numbers"].["propagation"]
         // Bimodal toy ½(N(−4, 1) + N(4, 1)): P(x > 5) = ½(1 − Φ(9)) + ½(1 − Φ(1)) = 0.0793276269657.
         Assert.That(num p.["Truth"], Is.EqualTo(0.0793276269657285).Within(1e-12))
-        let members = items p.["Members"]
-        Assert.That(members.Length, Is.EqualTo 4)
-        let values = members |> List.map (fun m -> num m.["Result"].["Value"])
-        for m, v in List.zip members values do
+        let ms = items p.["Members"]
+        Assert.That(ms.Length, Is.EqualTo members)
+        let values = ms |> List.map (fun m -> num m.["Result"].["Value"])
+        for m, v in List.zip ms values do
             // A fraction of `generated` events with its binomial error √(p(1 − p)/n).
             Assert.That(v * float generated, Is.EqualTo(Math.Round(v * float generated)).Within(1e-6), "a count over n")
             assertClose veryHigh (sqrt (v * (1.0 - v) / float generated)) (num m.["Result"].["Uncertainty"]) "binomial error"
+            // The script prints every member as it finishes.
+            Assert.That(stdout, Does.Contain(sprintf "member %2d: %.5f" (num m.["Index"] |> int) v))
         assertClose veryHigh (List.average values) (num p.["Central"]) "central = mean of the members"
-        let syst = sqrt ((values |> List.sumBy (fun v -> (v - List.average values) ** 2.0)) / 3.0)
+        let syst = sqrt ((values |> List.sumBy (fun v -> (v - List.average values) ** 2.0)) / float (members - 1))
         assertClose veryHigh syst (num p.["Systematic"]) "systematic = sd (K − 1) of the members"
         let pulls = items p.["Pulls"] |> List.map num
         let covered = pulls |> List.filter (fun x -> abs x <= 1.0) |> List.length
-        assertClose veryHigh (float covered / 4.0) (num p.["Coverage"]) "coverage = fraction of |pull| ≤ 1"
+        assertClose veryHigh (float covered / float members) (num p.["Coverage"]) "coverage = fraction of |pull| ≤ 1"
         let row = (table json 0).Head
         same "central" (num p.["Central"]) (num row.[0].["value"])
         same "truth" (num p.["Truth"]) (num row.[3])
         Chromium.assertHas "Pulls against the truth" dom "the pull histogram")
 
-/// The four generic study pages with a user's name in every place a name goes, in one document.
-let private evilPages () =
+/// The four study sections with a user's name in every place a name goes, in one document
+/// composed as the scripts compose theirs (toSection → StudyReport.report).
+let private evilPage () =
     let uniform : Amplification.Sampler = fun n seed -> let r = Random(seed) in Array.init n (fun _ -> r.NextDouble())
     let amplification =
         Amplification.run { Amplification.defaultConfig with SampleSizes = [ 100; 200 ]; QuantileCounts = [ 4 ]; Seeds = 2 }
             (Amplification.InverseCdf id) [ evil, uniform ] (uniform 100 1)
-        |> Amplification.page ("amplification of " + evil) [ "source " + evil ]
     let tails =
         let d = LogNormalPair.Sample(200, 3, LogNormalPairOptions.Default)
         let q : Tails.Quantity = { Name = evil; Compute = Array.average; Truth = 2.0 * exp 0.5 }
         let config = { Tails.defaultConfig with TrainingEvents = 200; TargetEvents = 2_000; Replicas = 4; Permutations = 2; ParametricEvents = 500 }
-        Tails.run config [ q, None ] (d.Column "x1") (d.Column "x2") |> Tails.page "tails" []
+        Tails.run config [ q, None ] (d.Column "x1") (d.Column "x2")
     let holdout =
         let rng = Random(5)
         let rows n = Array.init n (fun _ -> [| rng.NextDouble() |])
         let mean = Holdout.statistic evil (BootstrapOptions(20, 1)) (fun r w -> WeightedDescriptive.Mean(r |> Array.map (fun x -> x.[0]), w))
-        Holdout.run (fun _ -> rows 300) [ evil ] [ mean ] (rows 300) |> Holdout.page "holdout" []
+        Holdout.run (fun _ -> rows 300) [ evil ] [ mean ] (rows 300)
     let propagation =
         let m i v : Propagation.Member = { Index = i; Seed = i; Result = { Value = v; Uncertainty = 0.1 } }
-        Propagation.summarize (Some 1.0) [ m 0 0.9; m 1 1.0; m 2 1.2 ] |> PropagationReport.page "propagation" [] evil
-    { amplification with
-        Sections = amplification.Sections @ tails.Sections @ holdout.Sections @ propagation.Sections
-        Numbers = JsonObject(dict [ "amplification", amplification.Numbers.["amplification"].DeepClone() ]) }
+        Propagation.summarize (Some 1.0) [ m 0 0.9; m 1 1.0; m 2 1.2 ]
+    [ Amplification.toSection amplification
+      Tails.toSection tails
+      Holdout.toSection holdout
+      PropagationReport.toSection evil propagation ]
+    |> StudyReport.report ("amplification of " + evil) [ "source " + evil ] (StudyReport.numbers "amplification" amplification)
 
 [<Test>]
 let ``names from user data are escaped on the study pages and run no script`` () =
-    let report = evilPages ()
+    let report = evilPage ()
     Assert.That(report.Sections.Length, Is.EqualTo 4)
     let dir = Directory.CreateTempSubdirectory("genstats-study-evil-")
     try
