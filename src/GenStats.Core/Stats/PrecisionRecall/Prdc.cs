@@ -46,15 +46,9 @@ public static class Prdc
         PrdcOptions? options = null)
     {
         options ??= PrdcOptions.Default;
-        var (pa, pb) = PointSet.Pair(real, nameof(real), generated, nameof(generated));
-        SampleChecks.RequireWeights(realWeights, pa.Count, nameof(realWeights), allowNegative: false);
-        SampleChecks.RequireWeights(generatedWeights, pb.Count, nameof(generatedWeights), allowNegative: false);
+        var m = KnnManifolds.Build(real, realWeights, generated, generatedWeights, options.K);
+        var (pa, pb, radiusReal, radiusGen) = (m.Real, m.Generated, m.RealRadius2, m.GeneratedRadius2);
         int k = options.K;
-        NearestNeighbours.RequireK(k, pa.Count, nameof(real));
-        NearestNeighbours.RequireK(k, pb.Count, nameof(generated));
-
-        var radiusReal = NearestNeighbours.KthSquared(pa, k);
-        var radiusGen = NearestNeighbours.KthSquared(pb, k);
         var realHat = WeightedFraction.NormalisedToMeanOne(pa.Count, realWeights);
         var cross = ManifoldCross.Run(pa, radiusReal, realHat, pb, radiusGen, strict: true);
 

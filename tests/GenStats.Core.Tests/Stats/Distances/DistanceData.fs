@@ -41,6 +41,16 @@ let weightsOf n = Gen.arrayOfLength n (Gen.choose (1, 50) |> Gen.map (fun i -> f
 /// Small integer weights (1 … 3) for n events.
 let integerWeightsOf n = Gen.arrayOfLength n (Gen.choose (1, 3))
 
+/// Two clouds with small integer weights (1 … 3): the weighted statistic must equal the
+/// unweighted one on the events repeated that many times.
+let integerWeightedCloudPair nMax =
+    gen {
+        let! a, b = cloudPair nMax
+        let! ka = integerWeightsOf a.Length
+        let! kb = integerWeightsOf b.Length
+        return a, b, ka, kb
+    }
+
 /// Two clouds with positive weights.
 let weightedCloudPair nMax =
     gen {

@@ -73,14 +73,7 @@ let ``translating one copy of a sample by t costs exactly the length of t`` () =
 
 [<Property(MaxTest = 60)>]
 let ``unit weights equal unweighted, integer weights equal repeated events`` () =
-    let g =
-        gen {
-            let! a, b = cloudPair 12
-            let! ka = integerWeightsOf a.Length
-            let! kb = integerWeightsOf b.Length
-            return a, b, ka, kb
-        }
-    Prop.forAll (Arb.fromGen g) (fun (a, b, ka, kb) ->
+    Prop.forAll (Arb.fromGen (integerWeightedCloudPair 12)) (fun (a, b, ka, kb) ->
         isClose lp (emd a null b null) (emd a (ones a.Length) b (ones b.Length))
         && isClose lp (emd (repeat a ka) null (repeat b kb) null) (emd a (Array.map float ka) b (Array.map float kb)))
 

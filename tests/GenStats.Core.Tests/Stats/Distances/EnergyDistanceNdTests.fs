@@ -62,14 +62,7 @@ let ``invariant under translation and permutation, grows as sqrt of a scale fact
 
 [<Property(MaxTest = 60)>]
 let ``unit weights equal the unweighted statistic and integer weights equal repeated events`` () =
-    let g =
-        gen {
-            let! a, b = cloudPair 15
-            let! ka = integerWeightsOf a.Length
-            let! kb = integerWeightsOf b.Length
-            return a, b, ka, kb
-        }
-    Prop.forAll (Arb.fromGen g) (fun (a, b, ka, kb) ->
+    Prop.forAll (Arb.fromGen (integerWeightedCloudPair 15)) (fun (a, b, ka, kb) ->
         isClose veryHigh (energy a null b null) (energy a (ones a.Length) b (ones b.Length))
         && isClose high (energy (repeat a ka) null (repeat b kb) null) (energy a (Array.map float ka) b (Array.map float kb)))
 

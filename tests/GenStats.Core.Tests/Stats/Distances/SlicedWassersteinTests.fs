@@ -49,14 +49,7 @@ let ``zero on identical samples, symmetric, invariant, homogeneous of degree one
 
 [<Property(MaxTest = 50)>]
 let ``unit weights equal unweighted, integer weights equal repeated events`` () =
-    let g =
-        gen {
-            let! a, b = cloudPair 12
-            let! ka = integerWeightsOf a.Length
-            let! kb = integerWeightsOf b.Length
-            return a, b, ka, kb
-        }
-    Prop.forAll (Arb.fromGen g) (fun (a, b, ka, kb) ->
+    Prop.forAll (Arb.fromGen (integerWeightedCloudPair 12)) (fun (a, b, ka, kb) ->
         isClose veryHigh (sliced a null b null) (sliced a (ones a.Length) b (ones b.Length))
         && isClose high (sliced (repeat a ka) null (repeat b kb) null) (sliced a (Array.map float ka) b (Array.map float kb)))
 
