@@ -2,7 +2,7 @@
 /// Presets follow the usual ladder (low … veryHigh); tests name the preset they rely on.
 module GenStats.Tests.Tolerance
 
-open NUnit.Framework
+open Expecto
 
 type Accuracy = { Absolute: float; Relative: float }
 
@@ -19,6 +19,5 @@ let isClose (accuracy: Accuracy) (expected: float) (actual: float) =
 /// Asserts closeness with a message that shows both numbers and the allowed gap.
 let assertClose (accuracy: Accuracy) (expected: float) (actual: float) (what: string) =
     if not (isClose accuracy expected actual) then
-        Assert.Fail(
-            sprintf "%s: expected %.17g, got %.17g (allowed %.3g abs + %.3g rel)"
-                what expected actual accuracy.Absolute accuracy.Relative)
+        failtestf "%s: expected %.17g, got %.17g (allowed %.3g abs + %.3g rel)"
+            what expected actual accuracy.Absolute accuracy.Relative
