@@ -7,14 +7,6 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 dotnet tool restore >/dev/null
 dotnet paket restore >/dev/null
-# Reference tools: numpy/scipy/scikit-learn from Debian, installed when missing (as root).
-if ! /usr/bin/python3 -c "import numpy, scipy, sklearn" 2>/dev/null; then
-    if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq python3-scipy python3-sklearn >/dev/null
-    else
-        echo "warning: python3-scipy/python3-sklearn missing and not root; reference timings will be skipped" >&2
-    fi
-fi
 dotnet build tests/GenStats.Benchmarks/GenStats.Benchmarks.csproj -c Release -nologo -v quiet
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(stats engine models physics)
@@ -22,7 +14,10 @@ suites=("$@")
 # Reference tools live in Debian's python (/usr/bin/python3; GENSTATS_PYTHON overrides), whatever
 # python3 comes first on PATH. Each suite names the modules it needs and the packages that bring them.
 py=${GENSTATS_PYTHON:-/usr/bin/python3}
-export GENSTATS_PYTHON=$py
+# The suites start the references through scripts/reference-python.sh, which unsets
+# OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for the reference command only (see that script).
+export GENSTATS_REFERENCE_PYTHON=$py
+export GENSTATS_PYTHON="$PWD/scripts/reference-python.sh"
 ensure_reference() { # "mod1, mod2" package...
     local modules=$1
     shift
@@ -36,9 +31,11 @@ ensure_reference() { # "mod1, mod2" package...
 }
 for suite in "${suites[@]}"; do
     case $suite in
-        engine|models) ensure_reference "numpy, torch" python3-numpy libopenblas0 python3-torch ;;
-        stats*) ensure_reference "numpy, scipy, sklearn" python3-numpy python3-scipy python3-sklearn ;;
-        physics) ensure_reference "numpy, scipy" python3-numpy python3-scipy ;;
+        engine|models) ensure_reference "numpy, torch, threadpoolctl" python3-numpy libopenblas0 python3-torch python3-threadpoolctl ;;
+        stats*) ensure_reference "numpy, scipy, sklearn, threadpoolctl" python3-numpy python3-scipy python3-sklearn python3-threadpoolctl ;;
+        physics) ensure_reference "numpy, scipy, threadpoolctl" python3-numpy python3-scipy python3-threadpoolctl ;;
     esac
 done
+echo "== reference environment (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} here; unset for the references)"
+"$GENSTATS_PYTHON" scripts/blas-kernel.py || echo "blas: threadpoolctl could not report the kernel"
 exec dotnet tests/GenStats.Benchmarks/bin/Release/net10.0/GenStats.Benchmarks.dll "${suites[@]}"
