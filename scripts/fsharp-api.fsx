@@ -385,10 +385,10 @@ let diff (oldLines: string[]) (newLines: string[]) =
     while i < n || j < m do
         if i < n && j < m && oldLines[i] = newLines[j] then
             ops.Add((' ', oldLines[i], i + 1)); i <- i + 1; j <- j + 1
-        elif j < m && (i = n || lcs[i, j + 1] >= lcs[i + 1, j]) then
-            ops.Add(('+', newLines[j], i + 1)); j <- j + 1
-        else
+        elif i < n && (j = m || lcs[i + 1, j] >= lcs[i, j + 1]) then
             ops.Add(('-', oldLines[i], i + 1)); i <- i + 1
+        else
+            ops.Add(('+', newLines[j], i + 1)); j <- j + 1
     let changed = [ for k in 0 .. ops.Count - 1 do let (c, _, _) = ops[k] in if c <> ' ' then k ]
     let keep = Collections.Generic.HashSet<int>()
     for k in changed do
