@@ -15,8 +15,12 @@
 //   - an HTML comment directly above the fence, `<!-- doc-example setup` … `-->`, holds hidden F# lines
 //     that run before the block (values a fragment assumes, e.g. `let real : float[][] = [||]`).
 //
-// Prints one line per failing example, `docs/FILE.md:LINE: error FSnnnn: message`, then a summary; exits 1
-// when an example fails, 2 when the check could not run.
+// It also checks inline references: a code span such as `Distances.energy` in the Markdown (outside code
+// blocks) or in a `///` comment of src/GenStats.Validation that names an F# module of the built assembly
+// and a lower-case name must name a member of that module.
+//
+// Prints one line per failing example, `docs/FILE.md:LINE: error FSnnnn: message`, one line per unknown
+// reference, `FILE:LINE: error: ...`, then a summary; exits 1 on any failure, 2 when the check could not run.
 open System
 open System.Diagnostics
 open System.IO
@@ -201,8 +205,74 @@ for e, errors in failures do
         for (p, l, _, m) in rest do
             printfn "    also %s:%d: error %s" (relative (Path.GetFullPath(p, root))) l m
 
+// ---- inline references: `Module.name` in Markdown and in the `///` comments of src/GenStats.Validation ----
+// Every code span (`…`) naming an F# module of the built assembly followed by a lower-case name must name a
+// member of that module, so renamed or removed functions cannot linger in prose.
+
+let assembly = Reflection.Assembly.LoadFrom validationDll
+
+let isModule (t: Type) =
+    t.CustomAttributes
+    |> Seq.exists (fun a ->
+        a.AttributeType.FullName = "Microsoft.FSharp.Core.CompilationMappingAttribute"
+        && (Convert.ToInt32 a.ConstructorArguments[0].Value &&& 31) = 7)
+
+let moduleMembers =
+    assembly.GetTypes()
+    |> Array.filter (fun t -> (t.IsPublic || t.IsNestedPublic) && isModule t)
+    |> Array.map (fun t ->
+        let name = if t.Name.EndsWith "Module" && t.Name.Length > 6 then t.Name.Substring(0, t.Name.Length - 6) else t.Name
+        let members =
+            t.GetMembers(Reflection.BindingFlags.Public ||| Reflection.BindingFlags.Static)
+            |> Array.map (fun m ->
+                m.CustomAttributes
+                |> Seq.tryFind (fun a -> a.AttributeType.FullName = "Microsoft.FSharp.Core.CompilationSourceNameAttribute")
+                |> Option.map (fun a -> string a.ConstructorArguments[0].Value)
+                |> Option.defaultValue m.Name)
+        [ t.Name; name ] |> List.distinct |> List.map (fun n -> n, (t.FullName.Replace('+', '.'), set members)))
+    |> Array.collect List.toArray
+    |> Array.groupBy fst
+    |> Array.map (fun (n, entries) -> n, (entries |> Array.map (snd >> fst) |> String.concat ", ", entries |> Array.map (snd >> snd) |> Set.unionMany))
+    |> dict
+
+let codeSpan = Regex(@"(`+)(.+?)\1")
+let reference = Regex(@"(?<![A-Za-z0-9_'/])(?<module>[A-Z][A-Za-z0-9_]*)\.(?<name>[a-z][A-Za-z0-9_']*)\b(?!\.(fs|fsx|md)\b)")
+let fileExtensions = set [ "fs"; "fsx"; "fsi"; "fsproj"; "md"; "cs"; "csproj"; "dll"; "json"; "html"; "csv"; "xml"; "sh" ]
+
+let sourceComments =
+    let dir = Path.Combine(root, "src", "GenStats.Validation")
+    if Directory.Exists dir then
+        Directory.GetFiles(dir, "*.fs", SearchOption.AllDirectories)
+        |> Array.filter (fun f -> not (f.Contains $"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
+        |> Array.sortWith (fun a b -> String.CompareOrdinal(a, b))
+        |> Array.toList
+    else []
+
+let referenceErrors =
+    [ for path in markdownFiles @ sourceComments do
+          let file = relative path
+          let isSource = path.EndsWith ".fs"
+          if file <> "docs/fsharp-api.md" then
+              let mutable inFence = false
+              for i, line in File.ReadAllLines path |> Array.indexed do
+                  if not isSource && fence.IsMatch line then inFence <- not inFence
+                  let prose = if isSource then (if line.TrimStart().StartsWith "///" then Some line else None) elif inFence then None else Some line
+                  match prose with
+                  | None -> ()
+                  | Some text ->
+                      for span in codeSpan.Matches text do
+                          for r in reference.Matches span.Groups[2].Value do
+                              let m, n = r.Groups["module"].Value, r.Groups["name"].Value
+                              if moduleMembers.ContainsKey m && not (fileExtensions.Contains n) then
+                                  let full, members = moduleMembers[m]
+                                  if not (members.Contains n) then
+                                      yield $"{file}:{i + 1}: error: `{m}.{n}` names no member of module {full}" ]
+
+for e in referenceErrors do printfn "%s" e
+
 let skipped = examples |> List.filter (fun e -> e.Skip)
 for e in skipped do printfn "skipped %s:%d (// doc-example: skip)" e.File e.FenceLine
 printfn "doc examples: %d found in %d files, %d checked, %d failed, %d skipped (%d fsi runs, %.0f s)"
     examples.Length markdownFiles.Length checkedExamples.Length failures.Count skipped.Length runs started.Elapsed.TotalSeconds
-exit (if broken then 2 elif failures.Count > 0 then 1 else 0)
+printfn "inline references to F# modules: %d unknown (README.md, docs/*.md, /// comments of src/GenStats.Validation)" referenceErrors.Length
+exit (if broken then 2 elif failures.Count > 0 || not referenceErrors.IsEmpty then 1 else 0)
