@@ -40,6 +40,13 @@ let mappingKind (attributes: seq<CustomAttributeData>) =
     |> Seq.tryFind (fun a -> a.AttributeType.FullName = "Microsoft.FSharp.Core.CompilationMappingAttribute")
     |> Option.map (fun a -> (Convert.ToInt32 a.ConstructorArguments[0].Value) &&& 31)
 
+/// Whether the type's representation is private (`type T = private { ... }`): SourceConstructFlags.NonPublicRepresentation.
+let hasPrivateRepresentation (attributes: seq<CustomAttributeData>) =
+    attributes
+    |> Seq.exists (fun a ->
+        a.AttributeType.FullName = "Microsoft.FSharp.Core.CompilationMappingAttribute"
+        && (Convert.ToInt32 a.ConstructorArguments[0].Value &&& 32) <> 0)
+
 let mappingIndex (attributes: seq<CustomAttributeData>) =
     attributes
     |> Seq.tryFind (fun a -> a.AttributeType.FullName = "Microsoft.FSharp.Core.CompilationMappingAttribute")
@@ -197,14 +204,50 @@ let xmlTypeName (t: Type) = t.FullName.Replace('+', '.')
 
 // ---- members of a module ------------------------------------------------------------------------
 
+/// F# operator names from their compiled op_ names: the standard ones, then the token encoding of
+/// custom operators (op_MinusMinusGreater = -->).
+let operatorNames =
+    dict [
+        "Addition", "+"; "Subtraction", "-"; "Multiply", "*"; "Division", "/"; "Modulus", "%"; "Exponentiation", "**"
+        "PipeRight", "|>"; "PipeLeft", "<|"; "ComposeRight", ">>"; "ComposeLeft", "<<"; "Equality", "="
+        "Inequality", "<>"; "LessThan", "<"; "GreaterThan", ">"; "LessThanOrEqual", "<="; "GreaterThanOrEqual", ">="
+        "Dereference", "!"; "ColonEquals", ":="; "Append", "@"; "Concatenate", "^"; "UnaryNegation", "~-"
+        "UnaryPlus", "~+"; "Range", ".."; "RangeStep", ".. .."; "BooleanAnd", "&&"; "BooleanOr", "||"
+        "BitwiseAnd", "&&&"; "BitwiseOr", "|||"; "ExclusiveOr", "^^^"; "LeftShift", "<<<"; "RightShift", ">>>"
+        "LogicalNot", "~~~"; "PipeRight2", "||>"; "PipeRight3", "|||>"; "PipeLeft2", "<||"; "PipeLeft3", "<|||"
+    ]
+
+let operatorTokens =
+    [ "Greater", ">"; "Less", "<"; "Plus", "+"; "Minus", "-"; "Multiply", "*"; "Divide", "/"; "Equals", "="
+      "Bar", "|"; "Amp", "&"; "Dollar", "$"; "Percent", "%"; "At", "@"; "Hat", "^"; "Bang", "!"; "Qmark", "?"
+      "Dot", "."; "Colon", ":"; "Twiddle", "~"; "Hash", "#" ]
+
+let operatorName (compiled: string) =
+    if not (compiled.StartsWith "op_") then None
+    else
+        let body = compiled.Substring 3
+        if operatorNames.ContainsKey body then Some operatorNames[body]
+        else
+            let rec decode (rest: string) acc =
+                if rest = "" then Some(String.concat "" (List.rev acc))
+                else
+                    match operatorTokens |> List.tryFind (fun (token, _) -> rest.StartsWith token) with
+                    | Some(token, op) -> decode (rest.Substring token.Length) (op :: acc)
+                    | None -> None
+            decode body []
+
 let sourceName (m: MemberInfo) =
     attributeString "Microsoft.FSharp.Core.CompilationSourceNameAttribute" m.CustomAttributes
+    |> Option.orElse (operatorName m.Name)
     |> Option.defaultValue m.Name
 
 let codeSpan (s: string) = if s.Contains "`" then "`` " + s + " ``" else "`" + s + "`"
 
 let identifier (s: string) =
-    if Regex.IsMatch(s, "^[A-Za-z_][A-Za-z0-9_']*$") then s else "``" + s + "``"
+    if Regex.IsMatch(s, "^[A-Za-z_][A-Za-z0-9_']*$") then s
+    elif s.StartsWith "|" then "(" + s + ")" // active pattern
+    elif Regex.IsMatch(s, @"^[!%&*+\-./<=>?@^|~]+$") then "( " + s + " )" // operator
+    else "``" + s + "``"
 
 let parameterText (p: ParameterInfo) =
     let t = typeName TupleElement p.ParameterType
@@ -260,7 +303,7 @@ let extraMembers (t: Type) =
             let isStatic = (p.GetGetMethod()).IsStatic
             Some((if isStatic then "static member " else "member ") + p.Name + " : " + typeName Top p.PropertyType,
                  [ "P:" + xmlTypeName t + "." + p.Name ])
-        | :? MethodInfo as mi when not mi.IsSpecialName && mi.Name <> "ToString" ->
+        | :? MethodInfo as mi when not mi.IsSpecialName && mi.Name <> "ToString" && not (mi.Name.EndsWith "$W") ->
             Some((if mi.IsStatic then "static member " else "member ") + functionSignature mi,
                  [ "M:" + xmlTypeName t + "." + mi.Name ])
         | _ -> None)
@@ -275,6 +318,9 @@ let typeEntry (t: Type) : Entry option =
     let members () =
         extraMembers t |> Array.map (fun (text, ids) -> codeSpan text + " — " + describe ids) |> Array.toList
     match mappingKind t.CustomAttributes with
+    | Some k when (k = RecordType || k = SumType) && hasPrivateRepresentation t.CustomAttributes ->
+        let kind = if k = RecordType then "record" else "union"
+        Some { Text = "type " + name + " (" + kind + ", private representation)"; Description = typeDoc; Details = members () }
     | Some k when k = RecordType ->
         Some { Text = "type " + name + " = { " + fieldList (t.GetProperties flags) + " }"; Description = typeDoc; Details = members () }
     | Some k when k = SumType ->
@@ -311,11 +357,15 @@ let moduleEntries (t: Type) : Entry list =
               match typeEntry nested with
               | Some e -> e
               | None -> ()
+          | :? FieldInfo as f when f.IsPublic && f.IsLiteral ->
+              { Text = identifier f.Name + " : " + typeName Top f.FieldType + " = " + sprintf "%A" (f.GetRawConstantValue())
+                Description = describe [ "F:" + xmlTypeName t + "." + f.Name; "P:" + xmlTypeName t + "." + f.Name ]
+                Details = [] }
           | :? PropertyInfo as p when mappingKind p.CustomAttributes = Some Value ->
               { Text = identifier (sourceName p) + " : " + typeName Top p.PropertyType
                 Description = describe [ "P:" + xmlTypeName t + "." + p.Name ]
                 Details = [] }
-          | :? MethodInfo as mi when mi.IsPublic && not mi.IsSpecialName
+          | :? MethodInfo as mi when mi.IsPublic && (not mi.IsSpecialName || mi.Name.StartsWith "op_") && not (mi.Name.EndsWith "$W") // $W: witness-passing twin of an inline function
                                      && not (hasAttribute "System.Runtime.CompilerServices.CompilerGeneratedAttribute" mi.CustomAttributes) ->
               { Text = functionSignature mi
                 Description = describe [ "M:" + xmlTypeName t + "." + mi.Name ]
@@ -343,6 +393,14 @@ let modules =
     |> Array.map (fun t -> fullModuleName t, t)
     |> Array.sortWith (fun (a, _) (b, _) -> String.CompareOrdinal(a, b))
 
+/// Public types declared directly in a namespace (outside any module), by namespace.
+let namespaceTypes =
+    assembly.GetTypes()
+    |> Array.filter (fun t -> t.IsPublic && not t.IsNested && not (isModule t))
+    |> Array.groupBy (fun t -> if isNull t.Namespace then "" else t.Namespace)
+    |> Array.map (fun (ns, ts) -> ns, ts |> Array.sortBy (fun t -> t.MetadataToken))
+    |> Array.sortWith (fun (a, _) (b, _) -> String.CompareOrdinal(a, b))
+
 let render () =
     let out = StringBuilder()
     let line (s: string) = out.Append(s).Append('\n') |> ignore
@@ -357,12 +415,18 @@ let render () =
     line ""
     let mutable functions = 0
     let mutable undocumented = 0
-    for name, t in modules do
-        line ("## " + name)
+    let sections =
+        [ for name, t in modules -> name, "## " + name, describe [ "T:" + xmlTypeName t ], (fun () -> abbreviationEntries t @ moduleEntries t)
+          for ns, ts in namespaceTypes ->
+              ns, "## " + ns + " (types outside modules)", "Types declared in the namespace itself.",
+              (fun () -> ts |> Array.toList |> List.choose typeEntry) ]
+        |> List.sortWith (fun (a, _, _, _) (b, _, _, _) -> String.CompareOrdinal(a, b))
+    for _, heading, summary, entriesOf in sections do
+        line heading
         line ""
-        line (describe [ "T:" + xmlTypeName t ])
+        line summary
         line ""
-        let entries = abbreviationEntries t @ moduleEntries t
+        let entries = entriesOf ()
         if entries.IsEmpty then line "(no public members)" else
             for e in entries do
                 functions <- functions + 1
