@@ -271,7 +271,10 @@ let referenceErrors =
 for e in referenceErrors do printfn "%s" e
 
 let skipped = examples |> List.filter (fun e -> e.Skip)
-for e in skipped do printfn "skipped %s:%d (// doc-example: skip)" e.File e.FenceLine
+for e in skipped do
+    let first = e.Code |> List.find (fun l -> l.Trim() <> "")
+    let reason = first.Trim().Substring("// doc-example: skip".Length).Trim().TrimStart('-', '—', ':', ' ')
+    printfn "skipped %s:%d (%s)" e.File e.FenceLine (if reason = "" then "no reason given" else reason)
 printfn "doc examples: %d found in %d files, %d checked, %d failed, %d skipped (%d fsi runs, %.0f s)"
     examples.Length markdownFiles.Length checkedExamples.Length failures.Count skipped.Length runs started.Elapsed.TotalSeconds
 printfn "inline references to F# modules: %d unknown (README.md, docs/*.md, /// comments of src/GenStats.Validation)" referenceErrors.Length
