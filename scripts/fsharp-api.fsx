@@ -410,8 +410,8 @@ let render () =
     line "     do not edit by hand: scripts/check-docs.sh fails when this file is out of date. -->"
     line ""
     line "Every public F# module of `src/GenStats.Validation`, with each function's signature (curried"
-    line "arguments separated by `->`, type abbreviations such as `Weights` expanded) and the first sentence"
-    line "of its `///` summary. \"(undocumented)\" marks a missing summary."
+    line "arguments separated by `->`, type abbreviations expanded) and the first sentence of its `///`"
+    line "summary. \"(undocumented)\" marks a missing summary."
     line ""
     let mutable functions = 0
     let mutable undocumented = 0
@@ -421,6 +421,13 @@ let render () =
               ns, "## " + ns + " (types outside modules)", "Types declared in the namespace itself.",
               (fun () -> ts |> Array.toList |> List.choose typeEntry) ]
         |> List.sortWith (fun (a, _, _, _) (b, _, _, _) -> String.CompareOrdinal(a, b))
+    // Contents: GitHub's heading anchors (lower case, punctuation dropped, spaces → '-').
+    let anchor (heading: string) =
+        Regex.Replace(heading.Substring(3).ToLowerInvariant(), @"[^a-z0-9 _-]", "").Replace(' ', '-')
+    line "Modules:"
+    line ""
+    for name, heading, _, _ in sections do line ("- [" + name + "](#" + anchor heading + ")")
+    line ""
     for _, heading, summary, entriesOf in sections do
         line heading
         line ""
