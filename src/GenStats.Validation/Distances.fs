@@ -1,7 +1,8 @@
 /// Multi-dimensional two-sample distances for F# pipelines: thin curried wrappers over the
 /// GenStats.Stats distance classes. Samples are `float[][]` (events × dimensions); `Weights` is
-/// `None` for an unweighted sample. Every function takes (reference sample, generated sample)
-/// last so that `generated |> Distances.energy None refWeights reference` reads naturally;
+/// `None` for an unweighted sample. Every function takes `weightsA a weightsB b`: the reference
+/// sample (with its weights) first and the generated sample last, so that
+/// `generated |> Distances.energy refWeights reference None` reads naturally;
 /// each has a `…With` variant taking the options record.
 module GenStats.Validation.Distances
 

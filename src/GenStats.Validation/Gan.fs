@@ -1,6 +1,6 @@
 /// Neural generative models for F# scripts: thin curried wrappers over GenStats.Models (GAN family
 /// and conditional VAE). Options are C# records; build them with named arguments, e.g.
-/// `GanOptions(Loss = GanLoss.Cramer, Steps = 2000)`, or start from `Gan.options` and `Gan.withLoss`.
+/// `GanOptions(Loss = GanLoss.Cramer, Steps = 2000)`, or take one loss's defaults with `Gan.options GanLoss.Cramer`.
 module GenStats.Validation.Gan
 
 open System
