@@ -49,6 +49,9 @@ echo "== building (Release)"
 dotnet build GenStats.sln -c Release -nologo || { echo "build failed"; finish 0 1 1; }
 
 status=0
+echo "== checking the docs (F# API reference, F# examples)"
+bash scripts/check-docs.sh || status=1
+
 for project in tests/*.Tests/*.fsproj; do
     name=$(basename "$project" .fsproj)
     echo "== testing $name ${fast[*]}"
