@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using GenStats.Data;
 using GenStats.Comparison;
-using GenStats.Stats;
+using GenStats.Data;
 using Spectre.Console;
 
 namespace GenStats.Cli;
