@@ -64,7 +64,7 @@ public static class HistogramChiSquare
     public static HistogramChiSquareResult Test(
         double[] a, double[]? weightsA, double[] b, double[]? weightsB, double[] edges, BootstrapOptions? bootstrap = null)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         Histogram.CheckEdges(edges);
         var comparison = weightsA is null && weightsB is null ? HistogramComparison.UnweightedUnweighted
             : weightsA is not null && weightsB is not null ? HistogramComparison.WeightedWeighted

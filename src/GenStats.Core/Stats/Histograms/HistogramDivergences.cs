@@ -40,7 +40,7 @@ public static class HistogramDivergences
     /// Value = scipy's <c>jensenshannon(p, q, base=2)**2</c> of the normalised histograms (symmetric).</remarks>
     public static TwoSampleResult JensenShannon(
         double[] a, double[]? weightsA, double[] b, double[]? weightsB, double[] edges, BootstrapOptions? bootstrap = null)
-        => OnSamples(a, b, edges, weightsA, weightsB, bootstrap, JensenShannon);
+        => OnSamples(a, weightsA, b, weightsB, edges, bootstrap, JensenShannon);
 
     /// <summary>JSD (bits) of two unweighted samples binned in <paramref name="edges"/>, with bootstrap uncertainty.</summary>
     public static TwoSampleResult JensenShannon(double[] a, double[] b, double[] edges, BootstrapOptions? bootstrap = null)
@@ -57,17 +57,17 @@ public static class HistogramDivergences
     /// convention ½ Σ (pᵢ − qᵢ)²/(pᵢ + qᵢ) of the normalised histograms (symmetric).</remarks>
     public static TwoSampleResult SeparationPower(
         double[] a, double[]? weightsA, double[] b, double[]? weightsB, double[] edges, BootstrapOptions? bootstrap = null)
-        => OnSamples(a, b, edges, weightsA, weightsB, bootstrap, SeparationPower);
+        => OnSamples(a, weightsA, b, weightsB, edges, bootstrap, SeparationPower);
 
     /// <summary>Separation power of two unweighted samples binned in <paramref name="edges"/>, with bootstrap uncertainty.</summary>
     public static TwoSampleResult SeparationPower(double[] a, double[] b, double[] edges, BootstrapOptions? bootstrap = null)
         => SeparationPower(a, null, b, null, edges, bootstrap);
 
     private static TwoSampleResult OnSamples(
-        double[] a, double[] b, double[] edges, double[]? weightsA, double[]? weightsB, BootstrapOptions? bootstrap,
+        double[] a, double[]? weightsA, double[] b, double[]? weightsB, double[] edges, BootstrapOptions? bootstrap,
         Func<double[], double[], double> divergence)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: false);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: false);
         Histogram.CheckEdges(edges);
         var ia = Histogram.BinIndices(a, edges);
         var ib = Histogram.BinIndices(b, edges);

@@ -26,7 +26,7 @@ public static class CdfDistances
     /// <c>wasserstein_distance(a, b, u_weights=weightsA, v_weights=weightsB)</c>.</remarks>
     public static double Wasserstein1Value(double[] a, double[]? weightsA, double[] b, double[]? weightsB)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         return SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null).Walk(weightsA, weightsB).L1;
     }
 
@@ -42,7 +42,7 @@ public static class CdfDistances
     /// <c>energy_distance(a, b, u_weights=weightsA, v_weights=weightsB)</c>².</remarks>
     public static double CramerValue(double[] a, double[]? weightsA, double[] b, double[]? weightsB)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         return SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null).Walk(weightsA, weightsB).L2Squared;
     }
 
@@ -58,7 +58,7 @@ public static class CdfDistances
     /// <c>energy_distance(a, b, u_weights=weightsA, v_weights=weightsB)</c>.</remarks>
     public static double EnergyValue(double[] a, double[]? weightsA, double[] b, double[]? weightsB)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         return Energy(SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null).Walk(weightsA, weightsB));
     }
 
@@ -76,7 +76,7 @@ public static class CdfDistances
     /// bootstrap standard deviation.</remarks>
     public static TwoSampleResult Wasserstein1(
         double[] a, double[]? weightsA, double[] b, double[]? weightsB, BootstrapOptions? bootstrap = null)
-        => WithBootstrap(a, b, weightsA, weightsB, bootstrap, c => c.L1);
+        => WithBootstrap(a, weightsA, b, weightsB, bootstrap, c => c.L1);
 
     /// <summary>Wasserstein-1 of two unweighted samples with bootstrap uncertainty.</summary>
     public static TwoSampleResult Wasserstein1(double[] a, double[] b, BootstrapOptions? bootstrap = null)
@@ -92,7 +92,7 @@ public static class CdfDistances
     /// <see cref="CramerValue(double[], double[], double[], double[])"/>, uncertainty the bootstrap standard deviation.</remarks>
     public static TwoSampleResult Cramer(
         double[] a, double[]? weightsA, double[] b, double[]? weightsB, BootstrapOptions? bootstrap = null)
-        => WithBootstrap(a, b, weightsA, weightsB, bootstrap, c => c.L2Squared);
+        => WithBootstrap(a, weightsA, b, weightsB, bootstrap, c => c.L2Squared);
 
     /// <summary>Cramér distance of two unweighted samples with bootstrap uncertainty.</summary>
     public static TwoSampleResult Cramer(double[] a, double[] b, BootstrapOptions? bootstrap = null)
@@ -108,7 +108,7 @@ public static class CdfDistances
     /// <see cref="EnergyValue(double[], double[], double[], double[])"/> (scipy), uncertainty the bootstrap standard deviation.</remarks>
     public static TwoSampleResult Energy(
         double[] a, double[]? weightsA, double[] b, double[]? weightsB, BootstrapOptions? bootstrap = null)
-        => WithBootstrap(a, b, weightsA, weightsB, bootstrap, Energy);
+        => WithBootstrap(a, weightsA, b, weightsB, bootstrap, Energy);
 
     /// <summary>Energy distance of two unweighted samples with bootstrap uncertainty.</summary>
     public static TwoSampleResult Energy(double[] a, double[] b, BootstrapOptions? bootstrap = null)
@@ -117,10 +117,10 @@ public static class CdfDistances
     private static double Energy(CdfDifferences c) => Math.Sqrt(2 * Math.Max(0, c.L2Squared));
 
     private static TwoSampleResult WithBootstrap(
-        double[] a, double[] b, double[]? weightsA, double[]? weightsB, BootstrapOptions? bootstrap,
+        double[] a, double[]? weightsA, double[] b, double[]? weightsB, BootstrapOptions? bootstrap,
         Func<CdfDifferences, double> functional)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         var pair = SortedPair.Create(a, b);
         double value = functional(pair.Walk(weightsA, weightsB));
         var spread = Bootstrap.TwoSample(a.Length, weightsA, b.Length, weightsB,

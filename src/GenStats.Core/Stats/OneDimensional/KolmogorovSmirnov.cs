@@ -27,7 +27,7 @@ public static class KolmogorovSmirnov
     /// scipy's <c>ks_2samp(a, b).statistic</c> for unit weights (symmetric in the two samples).</remarks>
     public static double Distance(double[] a, double[]? weightsA, double[] b, double[]? weightsB)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         return Statistic(SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null), weightsA, weightsB);
     }
 
@@ -51,7 +51,7 @@ public static class KolmogorovSmirnov
     public static KsTestResult Test(
         double[] a, double[]? weightsA, double[] b, double[]? weightsB, BootstrapOptions? bootstrap = null)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         var pair = SortedPair.Create(a, b);
         double d = Statistic(pair, weightsA, weightsB);
         var spread = Bootstrap.TwoSample(a.Length, weightsA, b.Length, weightsB,
@@ -73,7 +73,7 @@ public static class KolmogorovSmirnov
     /// </summary>
     public static KsTestResult QuickTest(double[] a, double[]? weightsA, double[] b, double[]? weightsB)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         var pair = SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null);
         double d = Statistic(pair, weightsA, weightsB);
         double essA = OneDimensionalChecks.EffectiveSize(weightsA, a.Length);
@@ -92,7 +92,7 @@ public static class KolmogorovSmirnov
     /// </summary>
     public static double PValue(double[] a, double[]? weightsA, double[] b, double[]? weightsB)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         var pair = SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null);
         double d = Statistic(pair, weightsA, weightsB);
         return PValue(pair, d, weightsA is null && weightsB is null,

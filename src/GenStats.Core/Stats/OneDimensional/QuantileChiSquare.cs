@@ -61,7 +61,7 @@ public static class QuantileChiSquare
         double[] reference, double[]? referenceWeights, double[] sample, double[]? sampleWeights, int quantileBins,
         BootstrapOptions? bootstrap = null)
     {
-        OneDimensionalChecks.Check(reference, sample, referenceWeights, sampleWeights, allowNegative: true);
+        OneDimensionalChecks.Check(reference, referenceWeights, sample, sampleWeights, allowNegative: true);
         SampleChecks.RequireWeights(referenceWeights, reference.Length, nameof(referenceWeights), allowNegative: false);
         CheckBins(quantileBins);
         double essR = OneDimensionalChecks.EffectiveSize(referenceWeights, reference.Length);
