@@ -15,6 +15,7 @@ open System.Text.Json.Nodes
 open GenStats.Data
 open GenStats.Models
 open GenStats.Physics
+open GenStats.Comparison
 open GenStats.Stats
 open GenStats.Validation
 open GenStats.Validation.FiguresOfMerit

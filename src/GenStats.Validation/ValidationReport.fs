@@ -4,6 +4,7 @@ module GenStats.Validation.ValidationReport
 
 open System
 open System.Text.Json.Nodes
+open GenStats.Comparison
 open GenStats.Stats
 open GenStats.Models
 open GenStats.Stats.PrecisionRecall

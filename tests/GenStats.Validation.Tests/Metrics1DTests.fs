@@ -17,7 +17,7 @@ let ``scipy's documented examples read as curried pipelines`` () =
 let ``KS test from F# gives scipy's exact p-value for separated samples`` () =
     // Fully separated samples of 5 and 5: D = 1, p = 2/C(10, 5) = 2/252.
     let r = Metrics1D.ks (Metrics1D.bootstrap 20 1) None [| 1.0 .. 5.0 |] None [| 6.0 .. 10.0 |]
-    assertClose veryHigh 1.0 r.Statistic "D"
+    assertClose veryHigh 1.0 r.Value "D"
     assertClose veryHigh (2.0 / 252.0) r.PValue "p"
     Assert.That(r.PValueMethod, Is.EqualTo "exact")
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using GenStats.Comparison;
 using GenStats.Data;
-using GenStats.Stats;
 using Spectre.Console;
 
 namespace GenStats.Cli;

@@ -52,23 +52,23 @@ let private rootWeightedErrors =
 let ``ROOT's documented UW example: Chi2 = 21.085124, Prob = 0.332116, NDF = 19`` () =
     let h2 = hist rootWeighted (rootWeightedErrors |> Array.map (fun e -> e * e))
     let r = HistogramChiSquare.Compare(counts (rootUnweighted 0.0), h2, HistogramComparison.UnweightedWeighted)
-    assertClose { Absolute = 0.0; Relative = 1e-7 } 21.085124 r.ChiSquare "chi2"
+    assertClose { Absolute = 0.0; Relative = 1e-7 } 21.085124 r.Value "chi2"
     assertClose { Absolute = 1e-6; Relative = 0.0 } 0.332116 r.PValue "p"
     Assert.That(r.Ndf, equalTo 19)
     // The second picture of the documentation: 17 more events in bin 15 give χ² = 32.33, p = 0.029.
     let r17 = HistogramChiSquare.Compare(counts (rootUnweighted 17.0), h2, HistogramComparison.UnweightedWeighted)
-    assertClose { Absolute = 0.005; Relative = 0.0 } 32.33 r17.ChiSquare "chi2 (w = 17)"
+    assertClose { Absolute = 0.005; Relative = 0.0 } 32.33 r17.Value "chi2 (w = 17)"
     assertClose { Absolute = 0.0005; Relative = 0.0 } 0.029 r17.PValue "p (w = 17)"
 
 [<Test>]
 let ``UU and WW match hand calculations`` () =
     // UU: (10, 20) vs (20, 10): Σ (30·10 − 30·20)²/(30·30·(30)) ·2 = 20/3, ndf 1; scipy chi2.sf(20/3, 1).
     let uu = HistogramChiSquare.Compare(counts [| 10.0; 20.0 |], counts [| 20.0; 10.0 |], HistogramComparison.UnweightedUnweighted)
-    assertClose veryHigh (20.0 / 3.0) uu.ChiSquare "UU chi2"
+    assertClose veryHigh (20.0 / 3.0) uu.Value "UU chi2"
     assertClose high 0.009823274507519235 uu.PValue "UU p (scipy chi2.sf)"
     // WW: sums 6 and 6; bin 1: 36/(36·3 + 36·2) = 0.2, bin 2: 36/(36·3 + 36·8) = 1/11.
     let ww = HistogramChiSquare.Compare(hist [| 2.0; 4.0 |] [| 2.0; 8.0 |], hist [| 3.0; 3.0 |] [| 3.0; 3.0 |], HistogramComparison.WeightedWeighted)
-    assertClose veryHigh (0.2 + 1.0 / 11.0) ww.ChiSquare "WW chi2"
+    assertClose veryHigh (0.2 + 1.0 / 11.0) ww.Value "WW chi2"
     assertClose high 0.5896385516265671 ww.PValue "WW p (scipy chi2.sf)"
 
 [<Test>]
@@ -92,15 +92,15 @@ let ``with unit weights and equal totals WW reduces to UU`` () =
         let! b = Gen.shuffle a
         return a, b }
     Prop.forAll (Arb.fromGen sameTotal) (fun (a, b) ->
-        let uu = HistogramChiSquare.Compare(counts a, counts b, HistogramComparison.UnweightedUnweighted).ChiSquare
-        let ww = HistogramChiSquare.Compare(counts a, counts b, HistogramComparison.WeightedWeighted).ChiSquare
+        let uu = HistogramChiSquare.Compare(counts a, counts b, HistogramComparison.UnweightedUnweighted).Value
+        let ww = HistogramChiSquare.Compare(counts a, counts b, HistogramComparison.WeightedWeighted).Value
         isClose high uu ww)
 
 [<Property(MaxTest = 100)>]
 let ``chi2 is zero for proportional histograms and symmetric for UU and WW`` () =
     Prop.forAll (Arb.fromGen positiveCounts) (fun (a, b) ->
-        let uu x y = HistogramChiSquare.Compare(counts x, counts y, HistogramComparison.UnweightedUnweighted).ChiSquare
-        let ww x y = HistogramChiSquare.Compare(counts x, counts y, HistogramComparison.WeightedWeighted).ChiSquare
+        let uu x y = HistogramChiSquare.Compare(counts x, counts y, HistogramComparison.UnweightedUnweighted).Value
+        let ww x y = HistogramChiSquare.Compare(counts x, counts y, HistogramComparison.WeightedWeighted).Value
         abs (uu a (Array.map ((*) 3.0) a)) < 1e-9
         && isClose veryHigh (uu a b) (uu b a) && isClose veryHigh (ww a b) (ww b a))
 
@@ -117,9 +117,9 @@ let ``sample overload picks UU, UW or WW from the weights`` () =
     let edges = Histogram.UniformEdges(0.0, 10.0, 5)
     let opts = BootstrapOptions(20, 1)
     Assert.That(HistogramChiSquare.Test(a, b, edges, bootstrap = opts).Comparison, equalTo HistogramComparison.UnweightedUnweighted)
-    Assert.That(HistogramChiSquare.Test(a, b, edges, null, Array.create 80 2.0, opts).Comparison, equalTo HistogramComparison.UnweightedWeighted)
-    Assert.That(HistogramChiSquare.Test(a, b, edges, Array.create 100 2.0, null, opts).Comparison, equalTo HistogramComparison.UnweightedWeighted)
-    Assert.That(HistogramChiSquare.Test(a, b, edges, Array.create 100 2.0, Array.create 80 2.0, opts).Comparison, equalTo HistogramComparison.WeightedWeighted)
+    Assert.That(HistogramChiSquare.Test(a, null, b, Array.create 80 2.0, edges, opts).Comparison, equalTo HistogramComparison.UnweightedWeighted)
+    Assert.That(HistogramChiSquare.Test(a, Array.create 100 2.0, b, null, edges, opts).Comparison, equalTo HistogramComparison.UnweightedWeighted)
+    Assert.That(HistogramChiSquare.Test(a, Array.create 100 2.0, b, Array.create 80 2.0, edges, opts).Comparison, equalTo HistogramComparison.WeightedWeighted)
 
 // ---- JSD and separation power ----
 
@@ -156,12 +156,53 @@ let ``integer weights equal repeated events for the histogram metrics`` () =
         let edges = Histogram.PooledUniformEdges(a, b, 7)
         let opts = BootstrapOptions(2, 1)
         isClose high (HistogramDivergences.JensenShannon(rep, b, edges, bootstrap = opts).Value)
-                     (HistogramDivergences.JensenShannon(a, b, edges, Array.map float ka, null, opts).Value)
+                     (HistogramDivergences.JensenShannon(a, Array.map float ka, b, null, edges, opts).Value)
         && isClose high (HistogramDivergences.SeparationPower(rep, b, edges, bootstrap = opts).Value)
-                        (HistogramDivergences.SeparationPower(a, b, edges, Array.map float ka, null, opts).Value))
+                        (HistogramDivergences.SeparationPower(a, Array.map float ka, b, null, edges, opts).Value))
 
 [<Test>]
 let ``negative weights are refused by JSD and separation power`` () =
     let ex = Assert.Throws<ArgumentException>(fun () ->
-        HistogramDivergences.JensenShannon([| 1.0; 2.0 |], [| 1.0 |], [| 0.0; 3.0 |], [| 1.0; -0.5 |], null) |> ignore)
+        HistogramDivergences.JensenShannon([| 1.0; 2.0 |], [| 1.0; -0.5 |], [| 1.0 |], null, [| 0.0; 3.0 |]) |> ignore)
     Assert.That(ex.Message, Does.Contain "non-negative")
+
+// ---- Argument order (a, weightsA, b, weightsB, edges) ----
+
+/// Equal-length samples whose weights differ, so that passing (a, b, wa, wb, edges) to the
+/// (a, weightsA, b, weightsB, edges) overloads runs without error but gives another value.
+let private orderA = [| 0.3; 1.1; 2.5; 3.0; 4.2; 5.9 |]
+let private orderWa = [| 2.0; 0.5; 1.0; 3.0; 0.25; 1.5 |]
+let private orderB = [| 0.8; 1.9; 2.2; 3.7; 4.4; 6.5 |]
+let private orderWb = [| 1.0; 4.0; 0.5; 0.5; 2.0; 1.0 |]
+let private orderEdges = [| 0.0; 2.0; 4.0; 7.0 |]
+
+/// Per-bin Σw and Σw² of a sample in orderEdges, by brute force.
+let private binSums (xs: float[]) (ws: float[]) (power: float) =
+    Array.init 3 (fun j -> Array.fold2 (fun s x w -> if x >= orderEdges.[j] && x < orderEdges.[j + 1] then s + w ** power else s) 0.0 xs ws)
+
+[<Test>]
+let ``chi2, JSD and separation power take (a, weightsA, b, weightsB, edges): closed forms agree, the swapped order does not`` () =
+    let w1, w2 = binSums orderA orderWa 1.0, binSums orderB orderWb 1.0
+    let s1, s2 = binSums orderA orderWa 2.0, binSums orderB orderWb 2.0
+    let t1, t2 = Array.sum w1, Array.sum w2
+    // WW (Gagunashvili / ROOT "WW"): Σ (W₁w₂ᵢ − W₂w₁ᵢ)² / (W₁²s₂ᵢ² + W₂²s₁ᵢ²).
+    let chi2 = Array.init 3 (fun i -> (t1 * w2.[i] - t2 * w1.[i]) ** 2.0 / (t1 * t1 * s2.[i] + t2 * t2 * s1.[i])) |> Array.sum
+    let p, q = Array.map (fun x -> x / t1) w1, Array.map (fun x -> x / t2) w2
+    let jsd =
+        Array.map2 (fun pi qi ->
+            let m = 0.5 * (pi + qi)
+            (if pi > 0.0 then 0.5 * pi * Math.Log2(pi / m) else 0.0) + (if qi > 0.0 then 0.5 * qi * Math.Log2(qi / m) else 0.0)) p q
+        |> Array.sum
+    let sp = 0.5 * (Array.map2 (fun pi qi -> (pi - qi) ** 2.0 / (pi + qi)) p q |> Array.sum)
+    let opts = BootstrapOptions(10, 1)
+    let r = HistogramChiSquare.Test(orderA, orderWa, orderB, orderWb, orderEdges, opts)
+    Assert.That(r.Comparison, equalTo HistogramComparison.WeightedWeighted)
+    assertClose high chi2 r.Value "chi2 WW"
+    Assert.That(r.Ndf, equalTo 2)
+    assertClose high jsd (HistogramDivergences.JensenShannon(orderA, orderWa, orderB, orderWb, orderEdges, opts).Value) "JSD"
+    assertClose high sp (HistogramDivergences.SeparationPower(orderA, orderWa, orderB, orderWb, orderEdges, opts).Value) "separation power"
+    // The data tell the orders apart: the old (a, b, wa, wb) order, passed positionally, differs.
+    let differs expected actual = Assert.That(abs (actual - expected), Is.GreaterThan 1e-3)
+    differs chi2 (HistogramChiSquare.Test(orderA, orderB, orderWa, orderWb, orderEdges, opts).Value)
+    differs jsd (HistogramDivergences.JensenShannon(orderA, orderB, orderWa, orderWb, orderEdges, opts).Value)
+    differs sp (HistogramDivergences.SeparationPower(orderA, orderB, orderWa, orderWb, orderEdges, opts).Value)

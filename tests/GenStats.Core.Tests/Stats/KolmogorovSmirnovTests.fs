@@ -92,7 +92,7 @@ let ``test result carries bootstrap uncertainty, sizes and the p-value method`` 
     Assert.That(r.Uncertainty, Is.InRange(0.2 * sqrt (1.0 / 300.0 + 1.0 / 200.0), 2.0 * sqrt (1.0 / 300.0 + 1.0 / 200.0)))
     let again = KolmogorovSmirnov.Test(a, b, bootstrap = BootstrapOptions(100, 5))
     Assert.That(again.Uncertainty, equalTo r.Uncertainty)
-    let weighted = KolmogorovSmirnov.Test(a, b, ones a, ones b, BootstrapOptions(10, 5))
+    let weighted = KolmogorovSmirnov.Test(a, ones a, b, ones b, BootstrapOptions(10, 5))
     Assert.That(weighted.PValueMethod, equalTo "asymptotic-effective-sizes")
 
 // ---- Properties ----
@@ -100,7 +100,7 @@ let ``test result carries bootstrap uncertainty, sizes and the p-value method`` 
 [<Property(MaxTest = 100)>]
 let ``D is the brute-force supremum, weighted, and lies in 0..1`` () =
     Prop.forAll (Arb.fromGen (Gen.zip weightedSample weightedSample)) (fun ((a, wa), (b, wb)) ->
-        let d = KolmogorovSmirnov.Distance(a, b, wa, wb)
+        let d = KolmogorovSmirnov.Distance(a, wa, b, wb)
         isClose high (bruteForceKs a wa b wb) d && d >= 0.0 && d <= 1.0 + 1e-12)
 
 [<Property(MaxTest = 100)>]
@@ -108,9 +108,9 @@ let ``D is zero on identical samples, symmetric and unchanged by permutations`` 
     Prop.forAll (Arb.fromGen (Gen.zip weightedSampleScaleAndPermutation weightedSample)) (fun ((a, wa, _, perm), (b, wb)) ->
         let ap = perm |> Array.map (fun i -> a.[i])
         let wp = perm |> Array.map (fun i -> wa.[i])
-        KolmogorovSmirnov.Distance(a, a, wa, wa) = 0.0
-        && isClose veryHigh (KolmogorovSmirnov.Distance(a, b, wa, wb)) (KolmogorovSmirnov.Distance(b, a, wb, wa))
-        && isClose high (KolmogorovSmirnov.Distance(a, b, wa, wb)) (KolmogorovSmirnov.Distance(ap, b, wp, wb)))
+        KolmogorovSmirnov.Distance(a, wa, a, wa) = 0.0
+        && isClose veryHigh (KolmogorovSmirnov.Distance(a, wa, b, wb)) (KolmogorovSmirnov.Distance(b, wb, a, wa))
+        && isClose high (KolmogorovSmirnov.Distance(a, wa, b, wb)) (KolmogorovSmirnov.Distance(ap, wp, b, wb)))
 
 [<Property(MaxTest = 100)>]
 let ``D is invariant under strictly monotone maps, increasing or decreasing`` () =
@@ -133,8 +133,8 @@ let ``unit weights equal no weights and integer weights equal repeated events`` 
         return a, b, ka }
     Prop.forAll (Arb.fromGen withCounts) (fun (a, b, ka) ->
         let repeated = Array.concat (Array.map2 (fun x k -> Array.create k x) a ka)
-        isClose veryHigh (KolmogorovSmirnov.Distance(a, b)) (KolmogorovSmirnov.Distance(a, b, ones a, ones b))
-        && isClose high (KolmogorovSmirnov.Distance(repeated, b)) (KolmogorovSmirnov.Distance(a, b, Array.map float ka, null)))
+        isClose veryHigh (KolmogorovSmirnov.Distance(a, b)) (KolmogorovSmirnov.Distance(a, ones a, b, ones b))
+        && isClose high (KolmogorovSmirnov.Distance(repeated, b)) (KolmogorovSmirnov.Distance(a, Array.map float ka, b, null)))
 
 [<Property(MaxTest = 30)>]
 let ``exact p-values lie in 0..1 and fall as D grows`` () =
@@ -149,5 +149,31 @@ let ``bad input is rejected with the argument named`` () =
     Assert.That(ex.ParamName, equalTo "a")
     let ex = Assert.Throws<ArgumentException>(fun () -> KolmogorovSmirnov.Distance([| 1.0 |], [| nan |]) |> ignore)
     Assert.That(ex.ParamName, equalTo "b")
-    let ex = Assert.Throws<ArgumentException>(fun () -> KolmogorovSmirnov.Distance([| 1.0; 2.0 |], [| 1.0 |], [| 1.0; -1.0 |]) |> ignore)
+    let ex = Assert.Throws<ArgumentException>(fun () -> KolmogorovSmirnov.Distance([| 1.0; 2.0 |], [| 1.0; -1.0 |], [| 1.0 |], null) |> ignore)
     Assert.That(ex.ParamName, equalTo "weightsA")
+
+// ---- Argument order (a, weightsA, b, weightsB) ----
+
+/// Equal-length samples whose weights differ, so that passing (a, b, wa, wb) to the
+/// (a, weightsA, b, weightsB) overloads runs without error but gives another value.
+let private orderA = [| 0.3; 1.1; 2.5; 3.0; 4.2; 5.9 |]
+let private orderWa = [| 2.0; 0.5; 1.0; 3.0; 0.25; 1.5 |]
+let private orderB = [| 0.8; 1.9; 2.2; 3.7; 4.4; 6.5 |]
+let private orderWb = [| 1.0; 4.0; 0.5; 0.5; 2.0; 1.0 |]
+
+[<Test>]
+let ``KS takes (a, weightsA, b, weightsB): brute force agrees, the swapped order does not`` () =
+    let kish (w: float[]) = (Array.sum w) ** 2.0 / (w |> Array.sumBy (fun x -> x * x))
+    let expected = bruteForceKs orderA orderWa orderB orderWb
+    let pExpected = KolmogorovDistribution.TwoSampleAsymptoticPValue(kish orderWa, kish orderWb, expected)
+    assertClose high expected (KolmogorovSmirnov.Distance(orderA, orderWa, orderB, orderWb)) "Distance"
+    let r = KolmogorovSmirnov.Test(orderA, orderWa, orderB, orderWb, BootstrapOptions(10, 1))
+    assertClose high expected r.Value "Test.Value"
+    assertClose high (kish orderWa) r.EffectiveSizeA "Test.EffectiveSizeA"
+    assertClose high pExpected r.PValue "Test.PValue"
+    assertClose high expected (KolmogorovSmirnov.QuickTest(orderA, orderWa, orderB, orderWb).Value) "QuickTest.Value"
+    assertClose high pExpected (KolmogorovSmirnov.PValue(orderA, orderWa, orderB, orderWb)) "PValue"
+    // The data tell the orders apart: the old (a, b, wa, wb) order, passed positionally, differs.
+    let swapped = KolmogorovSmirnov.Distance(orderA, orderB, orderWa, orderWb)
+    Assert.That(abs (swapped - expected), Is.GreaterThan 1e-3, "swapped-order call must give another D")
+    Assert.That(abs (KolmogorovSmirnov.PValue(orderA, orderB, orderWa, orderWb) - pExpected), Is.GreaterThan 1e-6)

@@ -6,6 +6,7 @@ open System.Diagnostics
 open System.Text.Json
 open NUnit.Framework
 open GenStats.Data
+open GenStats.Comparison
 open GenStats.Stats
 open GenStats.Tests.Tolerance
 
@@ -53,8 +54,8 @@ let ``compare pipeline on CSV files: one report per metric and column, values as
         Assert.That(MetricCatalog.All.Count - perColumn, equalTo 16, "7 distances, prdc ×4, improved P&R ×2, PRD ×2, classifier AUC")
         let find name col = reports |> Seq.find (fun r -> r.Name = name && r.Columns = [| col |])
         let rx, gx, w = real.Column "x", gen.Column "x", real.Column "w"
-        assertClose veryHigh (CdfDistances.Wasserstein1Value(rx, gx, w, null)) (find "w1" "x").Value "w1 x"
-        assertClose veryHigh (KolmogorovSmirnov.Distance(rx, gx, w, null)) (find "ks" "x").Value "ks x"
+        assertClose veryHigh (CdfDistances.Wasserstein1Value(rx, w, gx, null)) (find "w1" "x").Value "w1 x"
+        assertClose veryHigh (KolmogorovSmirnov.Distance(rx, w, gx, null)) (find "ks" "x").Value "ks x"
         assertClose veryHigh ((find "energy" "y").Value ** 2.0 / 2.0) (find "cramer" "y").Value "cramer = energy²/2"
         Assert.That((find "chi2_hist" "x").Extra.["comparison"], equalTo 1.0) // UW: the real sample is weighted
         Assert.That((find "ks" "x").Extra.["effective_size_generated"], equalTo 90.0)
@@ -133,7 +134,7 @@ let ``genstats compare end to end: table, JSON file and clear errors`` () =
         Assert.That(cols, equalTo [ "ks", "x"; "ks", "y"; "w1", "x"; "w1", "y" ])
         let w1x = metrics.[2].GetProperty("value").GetDouble()
         let real = Csv.Read realPath
-        assertClose veryHigh (CdfDistances.Wasserstein1Value(real.Column "x", (Csv.Read genPath).Column "x", real.Column "w", null)) w1x "w1 from the CLI"
+        assertClose veryHigh (CdfDistances.Wasserstein1Value(real.Column "x", real.Column "w", (Csv.Read genPath).Column "x", null)) w1x "w1 from the CLI"
         // Errors: one line on stderr, exit code 1, no stack trace.
         for args, expected in
             [ [ "compare"; Path.Combine(dir, "missing.csv"); genPath ], "missing.csv"
@@ -147,3 +148,30 @@ let ``genstats compare end to end: table, JSON file and clear errors`` () =
             Assert.That(err, Does.Not.Contain "   at ")
     finally
         Directory.Delete(dir, true)
+
+[<Test>]
+let ``every 1-D catalog metric passes (real, real weights, generated, generated weights) in that order`` () =
+    // Both samples weighted, equal lengths, different weights: a swapped argument order inside the
+    // catalog would run but give other values (the per-metric order tests show these data do).
+    let a, wa = [| 0.3; 1.1; 2.5; 3.0; 4.2; 5.9 |], [| 2.0; 0.5; 1.0; 3.0; 0.25; 1.5 |]
+    let b, wb = [| 0.8; 1.9; 2.2; 3.7; 4.4; 6.5 |], [| 1.0; 4.0; 0.5; 0.5; 2.0; 1.0 |]
+    let real = Dataset.Create([| "x"; "w" |], [| a; wa |]).WithRoles([| "x" |], weight = "w")
+    let gen = Dataset.Create([| "x"; "w" |], [| b; wb |]).WithRoles([| "x" |], weight = "w")
+    let options = ComparisonOptions(Seed = 2, BootstrapReplicas = 10, QuantileBins = 3, HistogramBins = 3)
+    let reports = MetricCatalog.Compare(real, gen, [| "x" |], String.Join(",", perColumn), options)
+    let value name = (reports |> Seq.find (fun r -> r.Name = name)).Value
+    let edges = Histogram.PooledUniformEdges(a, b, 3)
+    let bs = options.Bootstrap
+    let expected =
+        [ "ks", KolmogorovSmirnov.Distance(a, wa, b, wb)
+          "ks_pvalue", KolmogorovSmirnov.PValue(a, wa, b, wb)
+          "w1", CdfDistances.Wasserstein1Value(a, wa, b, wb)
+          "energy", CdfDistances.EnergyValue(a, wa, b, wb)
+          "cramer", CdfDistances.CramerValue(a, wa, b, wb)
+          "chi2_quantiles", QuantileChiSquare.Test(a, wa, b, wb, 3, bs).Value
+          "chi2_hist", HistogramChiSquare.Test(a, wa, b, wb, edges, bs).Value
+          "jsd", HistogramDivergences.JensenShannon(a, wa, b, wb, edges, bs).Value
+          "separation_power", HistogramDivergences.SeparationPower(a, wa, b, wb, edges, bs).Value ]
+    Assert.That(expected |> List.map fst, equalTo perColumn)
+    for name, v in expected do
+        assertClose veryHigh v (value name) name

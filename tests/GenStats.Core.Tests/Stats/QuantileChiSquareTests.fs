@@ -16,7 +16,7 @@ let ``exact-CDF edges give scipy's Pearson chisquare on the bin counts`` () =
     // [101 71 63 58 55 53 51 48]; scipy.stats.chisquare(counts) = (33.024, p = 2.620526973596839e-05).
     let x = Array.init 500 (fun k -> ((float (k + 1) * phi) % 1.0) ** 1.3)
     let r = QuantileChiSquare.Test(Func<float, float> id, x, 8, bootstrap = BootstrapOptions(50, 1))
-    assertClose veryHigh 33.024 r.ChiSquare "chi2"
+    assertClose veryHigh 33.024 r.Value "chi2"
     Assert.That(r.Ndf, equalTo 7)
     assertClose high 2.620526973596839e-05 r.PValue "p"
     Assert.That(r.Fractions |> Array.map (fun f -> Math.Round(f * 500.0)), equalTo [| 101.; 71.; 63.; 58.; 55.; 53.; 51.; 48. |])
@@ -54,10 +54,10 @@ let ``weights: unit weights equal no weights, integer weights equal repetition``
     let rep = Array.concat (Array.map2 (fun x n -> Array.create n x) s k)
     let opts = BootstrapOptions(2, 1)
     let plain = QuantileChiSquare.Test(reference, s, 6, bootstrap = opts)
-    let unit = QuantileChiSquare.Test(reference, s, 6, Array.create 300 1.0, Array.create 40 1.0, opts)
-    assertClose veryHigh plain.ChiSquare unit.ChiSquare "unit weights"
+    let unit = QuantileChiSquare.Test(reference, Array.create 300 1.0, s, Array.create 40 1.0, 6, opts)
+    assertClose veryHigh plain.Value unit.Value "unit weights"
     let repeated = QuantileChiSquare.Test(reference, rep, 6, bootstrap = opts)
-    let weighted = QuantileChiSquare.Test(reference, s, 6, null, Array.map float k, opts)
+    let weighted = QuantileChiSquare.Test(reference, null, s, Array.map float k, 6, opts)
     // The fractions (and so χ̂²) are identical; χ² differs by N vs the Kish size, as documented.
     Assert.That(weighted.Fractions, equalTo(repeated.Fractions).Within(1e-12))
     assertClose veryHigh repeated.NormalizedChiSquare weighted.NormalizedChiSquare "chi2 hat"
@@ -66,3 +66,30 @@ let ``weights: unit weights equal no weights, integer weights equal repetition``
 let ``too few bins and a decreasing inverse CDF are rejected`` () =
     Assert.Throws<ArgumentOutOfRangeException>(fun () -> QuantileChiSquare.SampleEdges([| 1.0; 2.0 |], 1) |> ignore) |> ignore
     Assert.Throws<ArgumentException>(fun () -> QuantileChiSquare.ExactEdges(Func<float, float>(fun p -> -p), 4) |> ignore) |> ignore
+
+// ---- Argument order (reference, referenceWeights, sample, sampleWeights, bins) ----
+
+[<Test>]
+let ``the sample test takes (a, weightsA, b, weightsB, bins): brute force agrees, the swapped order does not`` () =
+    // Equal-length samples whose weights differ: passing (a, b, wa, wb, bins) runs but gives another value.
+    let a = [| 0.3; 1.1; 2.5; 3.0; 4.2; 5.9 |]
+    let wa = [| 2.0; 0.5; 1.0; 3.0; 0.25; 1.5 |]
+    let b = [| 0.8; 1.9; 2.2; 3.7; 4.4; 6.5 |]
+    let wb = [| 1.0; 4.0; 0.5; 0.5; 2.0; 1.0 |]
+    let bins = 3
+    let kish (w: float[]) = (Array.sum w) ** 2.0 / (w |> Array.sumBy (fun x -> x * x))
+    // Brute force: the reference's weighted quantile edges, then b's weighted fraction in each [e_{j−1}, e_j).
+    let edges = QuantileChiSquare.SampleEdges(a, bins, wa)
+    let lower = Array.append [| Double.NegativeInfinity |] edges
+    let upper = Array.append edges [| Double.PositiveInfinity |]
+    let fractions =
+        Array.init bins (fun j -> Array.fold2 (fun s x w -> if x >= lower.[j] && x < upper.[j] then s + w else s) 0.0 b wb / Array.sum wb)
+    let chi2Hat = float bins * (fractions |> Array.sumBy (fun x -> (x - 1.0 / float bins) ** 2.0))
+    let chi2 = kish wb * chi2Hat
+    let r = QuantileChiSquare.Test(a, wa, b, wb, bins, BootstrapOptions(10, 1))
+    assertClose high chi2 r.Value "chi2"
+    assertClose high chi2Hat r.NormalizedChiSquare "chi2 hat"
+    assertClose high (HistogramChiSquare.PValue(chi2 / (1.0 + kish wb / kish wa), bins - 1)) r.PValue "p"
+    assertClose high (kish wa) r.EffectiveSizeA "ESS reference"
+    let swapped = QuantileChiSquare.Test(a, b, wa, wb, bins, BootstrapOptions(10, 1))
+    Assert.That(abs (swapped.Value - chi2), Is.GreaterThan 1e-3, "swapped-order call must give another chi2")

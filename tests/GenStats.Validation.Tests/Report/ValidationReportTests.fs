@@ -6,6 +6,7 @@ open System.IO
 open System.Text.Json.Nodes
 open NUnit.Framework
 open GenStats.Models
+open GenStats.Comparison
 open GenStats.Stats
 open GenStats.Stats.PrecisionRecall
 open GenStats.Validation

@@ -21,7 +21,7 @@ public sealed record EarthMoversDistanceOptions(int MaxEvents = 3000, int Bootst
 /// <param name="EffectiveSizeB">Kish effective size of B.</param>
 /// <param name="Pivots">Network-simplex pivots of the nominal solve.</param>
 public sealed record EarthMoversDistanceResult(
-    double Value, double Uncertainty, string UncertaintyMethod, double EffectiveSizeA, double EffectiveSizeB, int Pivots)
+    double Value, double Uncertainty, string UncertaintyMethod, double EffectiveSizeA, double EffectiveSizeB, int Pivots) : ITwoSampleResult
 {
     /// <summary>The common two-sample view (value, uncertainty, method, effective sizes).</summary>
     public TwoSampleResult ToTwoSampleResult() =>

@@ -33,7 +33,7 @@ public sealed record EnergyDistanceNdOptions(int BootstrapReplicas = 32, int See
 public sealed record EnergyDistanceNdResult(
     double Value, double Uncertainty, string UncertaintyMethod, double EffectiveSizeA, double EffectiveSizeB,
     double SquaredDistance, double MeanCrossDistance, double MeanDistanceWithinA, double MeanDistanceWithinB,
-    int EventsUsedA, int EventsUsedB)
+    int EventsUsedA, int EventsUsedB) : ITwoSampleResult
 {
     /// <summary>The common two-sample view (value, uncertainty, method, effective sizes).</summary>
     public TwoSampleResult ToTwoSampleResult() =>

@@ -22,7 +22,7 @@ public sealed record FrechetDistanceOptions(int BootstrapReplicas = 50, int Seed
 /// <param name="CovarianceTerm">Tr(Σ_A + Σ_B − 2(Σ_A Σ_B)^½).</param>
 public sealed record FrechetDistanceResult(
     double Value, double Uncertainty, string UncertaintyMethod, double EffectiveSizeA, double EffectiveSizeB,
-    double MeanTerm, double CovarianceTerm)
+    double MeanTerm, double CovarianceTerm) : ITwoSampleResult
 {
     /// <summary>The common two-sample view (value, uncertainty, method, effective sizes).</summary>
     public TwoSampleResult ToTwoSampleResult() =>

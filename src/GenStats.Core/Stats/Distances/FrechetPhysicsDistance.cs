@@ -28,7 +28,7 @@ public sealed record FrechetPhysicsDistanceOptions(
 /// <param name="MeanDistances">Mean Fréchet distance over the batches of each size.</param>
 public sealed record FrechetPhysicsDistanceResult(
     double Value, double Uncertainty, string UncertaintyMethod, double EffectiveSizeA, double EffectiveSizeB,
-    double Slope, int[] BatchSizes, double[] MeanDistances)
+    double Slope, int[] BatchSizes, double[] MeanDistances) : ITwoSampleResult
 {
     /// <summary>The common two-sample view (value, uncertainty, method, effective sizes).</summary>
     public TwoSampleResult ToTwoSampleResult() =>

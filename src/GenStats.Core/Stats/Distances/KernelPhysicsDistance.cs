@@ -23,7 +23,7 @@ public sealed record KernelPhysicsDistanceOptions(int NumBatches = 10, int Batch
 /// <param name="BatchValues">The unbiased MMD² of every batch, in batch order.</param>
 public sealed record KernelPhysicsDistanceResult(
     double Value, double Uncertainty, string UncertaintyMethod, double EffectiveSizeA, double EffectiveSizeB,
-    double[] BatchValues)
+    double[] BatchValues) : ITwoSampleResult
 {
     /// <summary>The common two-sample view (value, uncertainty, method, effective sizes).</summary>
     public TwoSampleResult ToTwoSampleResult() =>

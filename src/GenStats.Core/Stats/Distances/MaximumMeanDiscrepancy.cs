@@ -32,7 +32,7 @@ public sealed record MaximumMeanDiscrepancyOptions(
 public sealed record MaximumMeanDiscrepancyResult(
     double Value, double Uncertainty, string UncertaintyMethod, double EffectiveSizeA, double EffectiveSizeB,
     double Bandwidth, double MeanKernelWithinA, double MeanKernelWithinB, double MeanKernelCross,
-    int EventsUsedA, int EventsUsedB)
+    int EventsUsedA, int EventsUsedB) : ITwoSampleResult
 {
     /// <summary>The common two-sample view (value, uncertainty, method, effective sizes).</summary>
     public TwoSampleResult ToTwoSampleResult() =>

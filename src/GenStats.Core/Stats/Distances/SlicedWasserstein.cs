@@ -22,7 +22,7 @@ public sealed record SlicedWassersteinOptions(int Projections = 128, int Bootstr
 /// <param name="Projections">Number of directions used.</param>
 public sealed record SlicedWassersteinResult(
     double Value, double Uncertainty, string UncertaintyMethod, double EffectiveSizeA, double EffectiveSizeB,
-    double StatisticalUncertainty, double ProjectionUncertainty, int Projections)
+    double StatisticalUncertainty, double ProjectionUncertainty, int Projections) : ITwoSampleResult
 {
     /// <summary>The common two-sample view (value, uncertainty, method, effective sizes).</summary>
     public TwoSampleResult ToTwoSampleResult() =>

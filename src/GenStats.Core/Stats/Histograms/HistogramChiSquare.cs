@@ -30,7 +30,12 @@ public enum HistogramComparison
 /// </remarks>
 public static class HistogramChiSquare
 {
-    /// <summary>Gagunashvili's χ² of two filled histograms (no uncertainty: use the sample overload for that).</summary>
+    /// <summary>
+    /// Gagunashvili's χ² of two filled histograms (first, second): ROOT's
+    /// <c>first.Chi2Test(second, "UU"/"UW"/"WW")</c>. No uncertainty is computed from histograms
+    /// alone: <see cref="HistogramChiSquareResult.Uncertainty"/> is NaN (method <c>"none"</c>); use the
+    /// sample overload for a bootstrap one.
+    /// </summary>
     public static HistogramChiSquareResult Compare(WeightedHistogram first, WeightedHistogram second, HistogramComparison comparison)
     {
         ArgumentNullException.ThrowIfNull(first);
@@ -38,8 +43,8 @@ public static class HistogramChiSquare
         if (first.Bins != second.Bins)
             throw new ArgumentException($"The histograms have {first.Bins} and {second.Bins} bins; the same binning is required.", nameof(second));
         var (chi2, ndf) = Statistic(first, second, comparison);
-        return new HistogramChiSquareResult(chi2, ndf, PValue(chi2, ndf), comparison, double.NaN, "none",
-            Kish(first), Kish(second));
+        return new HistogramChiSquareResult(chi2, double.NaN, "none", Kish(first), Kish(second),
+            ndf, PValue(chi2, ndf), comparison);
     }
 
     /// <summary>
@@ -48,10 +53,18 @@ public static class HistogramChiSquare
     /// requirement, so <see cref="HistogramChiSquareResult.Comparison"/> tells whether it swapped);
     /// both weighted → WW. The uncertainty of χ² is the seeded Poisson bootstrap's.
     /// </summary>
+    /// <param name="a">First (reference / real) sample.</param>
+    /// <param name="weightsA">Optional weights of <paramref name="a"/> (signed allowed); null = unweighted counts.</param>
+    /// <param name="b">Second (generated) sample.</param>
+    /// <param name="weightsB">Optional weights of <paramref name="b"/>; null = unweighted counts.</param>
+    /// <param name="edges">Bin edges (ascending, at least two); events outside them are left out, as ROOT's in-range bins.</param>
+    /// <param name="bootstrap">Replicas and seed of the Poisson bootstrap (null: 200, seed 1).</param>
+    /// <remarks>Argument order (a, weightsA, b, weightsB), as every two-sample metric, then the binning;
+    /// the value follows ROOT's <c>TH1::Chi2Test</c>.</remarks>
     public static HistogramChiSquareResult Test(
-        double[] a, double[] b, double[] edges, double[]? weightsA = null, double[]? weightsB = null, BootstrapOptions? bootstrap = null)
+        double[] a, double[]? weightsA, double[] b, double[]? weightsB, double[] edges, BootstrapOptions? bootstrap = null)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         Histogram.CheckEdges(edges);
         var comparison = weightsA is null && weightsB is null ? HistogramComparison.UnweightedUnweighted
             : weightsA is not null && weightsB is not null ? HistogramComparison.WeightedWeighted
@@ -69,9 +82,14 @@ public static class HistogramChiSquare
         var h2 = Histogram.FillIndexed(ib, edges, weightsB);
         var (chi2, ndf) = swap ? Statistic(h2, h1, comparison) : Statistic(h1, h2, comparison);
         var spread = Bootstrap.TwoSample(a.Length, weightsA, b.Length, weightsB, (wa, wb) => Chi2(wa, wb), bootstrap);
-        return new HistogramChiSquareResult(chi2, ndf, PValue(chi2, ndf), comparison, spread.StandardDeviation, spread.Method,
-            OneDimensionalChecks.EffectiveSize(weightsA, a.Length), OneDimensionalChecks.EffectiveSize(weightsB, b.Length));
+        return new HistogramChiSquareResult(chi2, spread.StandardDeviation, spread.Method,
+            OneDimensionalChecks.EffectiveSize(weightsA, a.Length), OneDimensionalChecks.EffectiveSize(weightsB, b.Length),
+            ndf, PValue(chi2, ndf), comparison);
     }
+
+    /// <summary>The UU test of two unweighted samples binned in <paramref name="edges"/> (bootstrap uncertainty).</summary>
+    public static HistogramChiSquareResult Test(double[] a, double[] b, double[] edges, BootstrapOptions? bootstrap = null) =>
+        Test(a, null, b, null, edges, bootstrap);
 
     /// <summary>P(χ²_ndf ≥ χ²) = Q(ndf/2, χ²/2); NaN when ndf ≤ 0.</summary>
     public static double PValue(double chiSquare, int ndf) =>
@@ -144,20 +162,20 @@ public static class HistogramChiSquare
 }
 
 /// <summary>Result of a histogram χ² homogeneity test.</summary>
-/// <param name="ChiSquare">The χ² statistic.</param>
-/// <param name="Ndf">Degrees of freedom (bins − 1 − bins empty in both).</param>
-/// <param name="PValue">P(χ²_ndf ≥ ChiSquare); NaN when ndf ≤ 0.</param>
-/// <param name="Comparison">Which of UU, UW, WW was applied.</param>
-/// <param name="Uncertainty">Bootstrap standard deviation of χ² (NaN from histograms alone).</param>
-/// <param name="UncertaintyMethod">How the uncertainty was obtained.</param>
+/// <param name="Value">The χ² statistic (ROOT's <c>TH1::Chi2Test</c> convention).</param>
+/// <param name="Uncertainty">Bootstrap standard deviation of χ² (NaN from histograms alone, <see cref="HistogramChiSquare.Compare"/>).</param>
+/// <param name="UncertaintyMethod">How the uncertainty was obtained (<c>"none"</c> from histograms alone).</param>
 /// <param name="EffectiveSizeA">Kish effective size of the first sample.</param>
 /// <param name="EffectiveSizeB">Kish effective size of the second sample.</param>
+/// <param name="Ndf">Degrees of freedom (bins − 1 − bins empty in both).</param>
+/// <param name="PValue">P(χ²_ndf ≥ Value); NaN when ndf ≤ 0.</param>
+/// <param name="Comparison">Which of UU, UW, WW was applied.</param>
 public sealed record HistogramChiSquareResult(
-    double ChiSquare,
-    int Ndf,
-    double PValue,
-    HistogramComparison Comparison,
+    double Value,
     double Uncertainty,
     string UncertaintyMethod,
     double EffectiveSizeA,
-    double EffectiveSizeB);
+    double EffectiveSizeB,
+    int Ndf,
+    double PValue,
+    HistogramComparison Comparison) : ITwoSampleResult;

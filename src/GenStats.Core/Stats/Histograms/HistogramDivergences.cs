@@ -30,20 +30,44 @@ public static class HistogramDivergences
     }
 
     /// <summary>JSD (bits) of two samples binned in <paramref name="edges"/>, with bootstrap uncertainty.</summary>
+    /// <param name="a">First (reference / real) sample.</param>
+    /// <param name="weightsA">Optional non-negative weights of <paramref name="a"/>; null = unweighted.</param>
+    /// <param name="b">Second (generated) sample.</param>
+    /// <param name="weightsB">Optional non-negative weights of <paramref name="b"/>.</param>
+    /// <param name="edges">Bin edges (ascending, at least two); events outside them are left out.</param>
+    /// <param name="bootstrap">Replicas and seed of the Poisson bootstrap (null: 200, seed 1).</param>
+    /// <remarks>Argument order (a, weightsA, b, weightsB), as every two-sample metric, then the binning.
+    /// Value = scipy's <c>jensenshannon(p, q, base=2)**2</c> of the normalised histograms (symmetric).</remarks>
     public static TwoSampleResult JensenShannon(
-        double[] a, double[] b, double[] edges, double[]? weightsA = null, double[]? weightsB = null, BootstrapOptions? bootstrap = null)
-        => OnSamples(a, b, edges, weightsA, weightsB, bootstrap, JensenShannon);
+        double[] a, double[]? weightsA, double[] b, double[]? weightsB, double[] edges, BootstrapOptions? bootstrap = null)
+        => OnSamples(a, weightsA, b, weightsB, edges, bootstrap, JensenShannon);
+
+    /// <summary>JSD (bits) of two unweighted samples binned in <paramref name="edges"/>, with bootstrap uncertainty.</summary>
+    public static TwoSampleResult JensenShannon(double[] a, double[] b, double[] edges, BootstrapOptions? bootstrap = null)
+        => JensenShannon(a, null, b, null, edges, bootstrap);
 
     /// <summary>Separation power of two samples binned in <paramref name="edges"/>, with bootstrap uncertainty.</summary>
+    /// <param name="a">First (reference / real) sample.</param>
+    /// <param name="weightsA">Optional non-negative weights of <paramref name="a"/>; null = unweighted.</param>
+    /// <param name="b">Second (generated) sample.</param>
+    /// <param name="weightsB">Optional non-negative weights of <paramref name="b"/>.</param>
+    /// <param name="edges">Bin edges (ascending, at least two); events outside them are left out.</param>
+    /// <param name="bootstrap">Replicas and seed of the Poisson bootstrap (null: 200, seed 1).</param>
+    /// <remarks>Argument order (a, weightsA, b, weightsB), then the binning. Value = the CaloChallenge
+    /// convention ½ Σ (pᵢ − qᵢ)²/(pᵢ + qᵢ) of the normalised histograms (symmetric).</remarks>
     public static TwoSampleResult SeparationPower(
-        double[] a, double[] b, double[] edges, double[]? weightsA = null, double[]? weightsB = null, BootstrapOptions? bootstrap = null)
-        => OnSamples(a, b, edges, weightsA, weightsB, bootstrap, SeparationPower);
+        double[] a, double[]? weightsA, double[] b, double[]? weightsB, double[] edges, BootstrapOptions? bootstrap = null)
+        => OnSamples(a, weightsA, b, weightsB, edges, bootstrap, SeparationPower);
+
+    /// <summary>Separation power of two unweighted samples binned in <paramref name="edges"/>, with bootstrap uncertainty.</summary>
+    public static TwoSampleResult SeparationPower(double[] a, double[] b, double[] edges, BootstrapOptions? bootstrap = null)
+        => SeparationPower(a, null, b, null, edges, bootstrap);
 
     private static TwoSampleResult OnSamples(
-        double[] a, double[] b, double[] edges, double[]? weightsA, double[]? weightsB, BootstrapOptions? bootstrap,
+        double[] a, double[]? weightsA, double[] b, double[]? weightsB, double[] edges, BootstrapOptions? bootstrap,
         Func<double[], double[], double> divergence)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: false);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: false);
         Histogram.CheckEdges(edges);
         var ia = Histogram.BinIndices(a, edges);
         var ib = Histogram.BinIndices(b, edges);

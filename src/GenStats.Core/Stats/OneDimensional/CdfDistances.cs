@@ -18,48 +18,109 @@ namespace GenStats.Stats;
 public static class CdfDistances
 {
     /// <summary>Wasserstein-1 (earth mover's) distance ∫|F − G| dx, value only.</summary>
-    public static double Wasserstein1Value(double[] a, double[] b, double[]? weightsA = null, double[]? weightsB = null)
+    /// <param name="a">First (reference / real) sample, finite, non-empty.</param>
+    /// <param name="weightsA">Optional weights of <paramref name="a"/> (signed allowed, Σw &gt; 0); null = 1 per event.</param>
+    /// <param name="b">Second (generated) sample.</param>
+    /// <param name="weightsB">Optional weights of <paramref name="b"/>.</param>
+    /// <remarks>Argument order (a, weightsA, b, weightsB), as every two-sample metric; scipy's
+    /// <c>wasserstein_distance(a, b, u_weights=weightsA, v_weights=weightsB)</c>.</remarks>
+    public static double Wasserstein1Value(double[] a, double[]? weightsA, double[] b, double[]? weightsB)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         return SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null).Walk(weightsA, weightsB).L1;
     }
 
+    /// <summary>Wasserstein-1 of two unweighted samples (scipy <c>wasserstein_distance(a, b)</c>), value only.</summary>
+    public static double Wasserstein1Value(double[] a, double[] b) => Wasserstein1Value(a, null, b, null);
+
     /// <summary>Cramér distance l₂² = ∫(F − G)² dx, value only.</summary>
-    public static double CramerValue(double[] a, double[] b, double[]? weightsA = null, double[]? weightsB = null)
+    /// <param name="a">First (reference / real) sample, finite, non-empty.</param>
+    /// <param name="weightsA">Optional weights of <paramref name="a"/> (signed allowed, Σw &gt; 0); null = 1 per event.</param>
+    /// <param name="b">Second (generated) sample.</param>
+    /// <param name="weightsB">Optional weights of <paramref name="b"/>.</param>
+    /// <remarks>Argument order (a, weightsA, b, weightsB); the value is ½·scipy's
+    /// <c>energy_distance(a, b, u_weights=weightsA, v_weights=weightsB)</c>².</remarks>
+    public static double CramerValue(double[] a, double[]? weightsA, double[] b, double[]? weightsB)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         return SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null).Walk(weightsA, weightsB).L2Squared;
     }
 
+    /// <summary>Cramér distance of two unweighted samples, value only.</summary>
+    public static double CramerValue(double[] a, double[] b) => CramerValue(a, null, b, null);
+
     /// <summary>Energy distance √(2∫(F − G)² dx) (scipy's convention), value only.</summary>
-    public static double EnergyValue(double[] a, double[] b, double[]? weightsA = null, double[]? weightsB = null)
+    /// <param name="a">First (reference / real) sample, finite, non-empty.</param>
+    /// <param name="weightsA">Optional weights of <paramref name="a"/> (signed allowed, Σw &gt; 0); null = 1 per event.</param>
+    /// <param name="b">Second (generated) sample.</param>
+    /// <param name="weightsB">Optional weights of <paramref name="b"/>.</param>
+    /// <remarks>Argument order (a, weightsA, b, weightsB); scipy's
+    /// <c>energy_distance(a, b, u_weights=weightsA, v_weights=weightsB)</c>.</remarks>
+    public static double EnergyValue(double[] a, double[]? weightsA, double[] b, double[]? weightsB)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         return Energy(SortedPair.Create(a, b, keepOrder: weightsA is not null || weightsB is not null).Walk(weightsA, weightsB));
     }
 
+    /// <summary>Energy distance of two unweighted samples (scipy <c>energy_distance(a, b)</c>), value only.</summary>
+    public static double EnergyValue(double[] a, double[] b) => EnergyValue(a, null, b, null);
+
     /// <summary>Wasserstein-1 with bootstrap uncertainty and effective sample sizes.</summary>
+    /// <param name="a">First (reference / real) sample, finite, non-empty.</param>
+    /// <param name="weightsA">Optional weights of <paramref name="a"/> (signed allowed, Σw &gt; 0); null = 1 per event.</param>
+    /// <param name="b">Second (generated) sample.</param>
+    /// <param name="weightsB">Optional weights of <paramref name="b"/>.</param>
+    /// <param name="bootstrap">Replicas and seed of the Poisson bootstrap (null: 200, seed 1).</param>
+    /// <remarks>Argument order (a, weightsA, b, weightsB); value as
+    /// <see cref="Wasserstein1Value(double[], double[], double[], double[])"/> (scipy), uncertainty the
+    /// bootstrap standard deviation.</remarks>
     public static TwoSampleResult Wasserstein1(
-        double[] a, double[] b, double[]? weightsA = null, double[]? weightsB = null, BootstrapOptions? bootstrap = null)
-        => WithBootstrap(a, b, weightsA, weightsB, bootstrap, c => c.L1);
+        double[] a, double[]? weightsA, double[] b, double[]? weightsB, BootstrapOptions? bootstrap = null)
+        => WithBootstrap(a, weightsA, b, weightsB, bootstrap, c => c.L1);
+
+    /// <summary>Wasserstein-1 of two unweighted samples with bootstrap uncertainty.</summary>
+    public static TwoSampleResult Wasserstein1(double[] a, double[] b, BootstrapOptions? bootstrap = null)
+        => Wasserstein1(a, null, b, null, bootstrap);
 
     /// <summary>Cramér distance ∫(F − G)² with bootstrap uncertainty and effective sample sizes.</summary>
+    /// <param name="a">First (reference / real) sample, finite, non-empty.</param>
+    /// <param name="weightsA">Optional weights of <paramref name="a"/> (signed allowed, Σw &gt; 0); null = 1 per event.</param>
+    /// <param name="b">Second (generated) sample.</param>
+    /// <param name="weightsB">Optional weights of <paramref name="b"/>.</param>
+    /// <param name="bootstrap">Replicas and seed of the Poisson bootstrap (null: 200, seed 1).</param>
+    /// <remarks>Argument order (a, weightsA, b, weightsB); value as
+    /// <see cref="CramerValue(double[], double[], double[], double[])"/>, uncertainty the bootstrap standard deviation.</remarks>
     public static TwoSampleResult Cramer(
-        double[] a, double[] b, double[]? weightsA = null, double[]? weightsB = null, BootstrapOptions? bootstrap = null)
-        => WithBootstrap(a, b, weightsA, weightsB, bootstrap, c => c.L2Squared);
+        double[] a, double[]? weightsA, double[] b, double[]? weightsB, BootstrapOptions? bootstrap = null)
+        => WithBootstrap(a, weightsA, b, weightsB, bootstrap, c => c.L2Squared);
+
+    /// <summary>Cramér distance of two unweighted samples with bootstrap uncertainty.</summary>
+    public static TwoSampleResult Cramer(double[] a, double[] b, BootstrapOptions? bootstrap = null)
+        => Cramer(a, null, b, null, bootstrap);
 
     /// <summary>Energy distance (scipy) with bootstrap uncertainty and effective sample sizes.</summary>
+    /// <param name="a">First (reference / real) sample, finite, non-empty.</param>
+    /// <param name="weightsA">Optional weights of <paramref name="a"/> (signed allowed, Σw &gt; 0); null = 1 per event.</param>
+    /// <param name="b">Second (generated) sample.</param>
+    /// <param name="weightsB">Optional weights of <paramref name="b"/>.</param>
+    /// <param name="bootstrap">Replicas and seed of the Poisson bootstrap (null: 200, seed 1).</param>
+    /// <remarks>Argument order (a, weightsA, b, weightsB); value as
+    /// <see cref="EnergyValue(double[], double[], double[], double[])"/> (scipy), uncertainty the bootstrap standard deviation.</remarks>
     public static TwoSampleResult Energy(
-        double[] a, double[] b, double[]? weightsA = null, double[]? weightsB = null, BootstrapOptions? bootstrap = null)
-        => WithBootstrap(a, b, weightsA, weightsB, bootstrap, Energy);
+        double[] a, double[]? weightsA, double[] b, double[]? weightsB, BootstrapOptions? bootstrap = null)
+        => WithBootstrap(a, weightsA, b, weightsB, bootstrap, Energy);
+
+    /// <summary>Energy distance of two unweighted samples with bootstrap uncertainty.</summary>
+    public static TwoSampleResult Energy(double[] a, double[] b, BootstrapOptions? bootstrap = null)
+        => Energy(a, null, b, null, bootstrap);
 
     private static double Energy(CdfDifferences c) => Math.Sqrt(2 * Math.Max(0, c.L2Squared));
 
     private static TwoSampleResult WithBootstrap(
-        double[] a, double[] b, double[]? weightsA, double[]? weightsB, BootstrapOptions? bootstrap,
+        double[] a, double[]? weightsA, double[] b, double[]? weightsB, BootstrapOptions? bootstrap,
         Func<CdfDifferences, double> functional)
     {
-        OneDimensionalChecks.Check(a, b, weightsA, weightsB, allowNegative: true);
+        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         var pair = SortedPair.Create(a, b);
         double value = functional(pair.Walk(weightsA, weightsB));
         var spread = Bootstrap.TwoSample(a.Length, weightsA, b.Length, weightsB,

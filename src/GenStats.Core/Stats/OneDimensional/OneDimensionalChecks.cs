@@ -3,7 +3,7 @@ namespace GenStats.Stats;
 /// <summary>Argument checks and small helpers shared by the 1-D two-sample metrics.</summary>
 internal static class OneDimensionalChecks
 {
-    public static void Check(double[] a, double[] b, double[]? weightsA, double[]? weightsB, bool allowNegative)
+    public static void Check(double[] a, double[]? weightsA, double[] b, double[]? weightsB, bool allowNegative)
     {
         SampleChecks.RequireFiniteSample(a, nameof(a));
         SampleChecks.RequireFiniteSample(b, nameof(b));

@@ -48,11 +48,20 @@ public static class QuantileChiSquare
     }
 
     /// <summary>The test with edges from the reference sample's weighted quantiles.</summary>
+    /// <param name="reference">The reference (real) sample whose weighted quantiles bound the bins.</param>
+    /// <param name="referenceWeights">Optional non-negative weights of <paramref name="reference"/>; null = unweighted.</param>
+    /// <param name="sample">The tested (generated) sample.</param>
+    /// <param name="sampleWeights">Optional weights of <paramref name="sample"/> (signed allowed).</param>
+    /// <param name="quantileBins">n_q ≥ 2.</param>
+    /// <param name="bootstrap">Replicas and seed of the Poisson bootstrap (null: 200, seed 1).</param>
+    /// <remarks>Argument order (a = reference, weightsA, b = sample, weightsB), as every two-sample
+    /// metric, then the binning. Not symmetric: the bins come from the first sample. χ² is scipy's
+    /// <c>chisquare(counts)</c> for an unweighted sample; χ̂² the GANplifying normalisation.</remarks>
     public static QuantileChiSquareResult Test(
-        double[] reference, double[] sample, int quantileBins,
-        double[]? referenceWeights = null, double[]? sampleWeights = null, BootstrapOptions? bootstrap = null)
+        double[] reference, double[]? referenceWeights, double[] sample, double[]? sampleWeights, int quantileBins,
+        BootstrapOptions? bootstrap = null)
     {
-        OneDimensionalChecks.Check(reference, sample, referenceWeights, sampleWeights, allowNegative: true);
+        OneDimensionalChecks.Check(reference, referenceWeights, sample, sampleWeights, allowNegative: true);
         SampleChecks.RequireWeights(referenceWeights, reference.Length, nameof(referenceWeights), allowNegative: false);
         CheckBins(quantileBins);
         double essR = OneDimensionalChecks.EffectiveSize(referenceWeights, reference.Length);
@@ -64,10 +73,22 @@ public static class QuantileChiSquare
         return Result(chi2, chi2Hat, fractions, edges, quantileBins, 1 + essS / essR, spread, essR, essS);
     }
 
-    /// <summary>The test against an exact distribution given by its inverse CDF.</summary>
+    /// <summary>The test of an unweighted sample on the quantiles of an unweighted reference.</summary>
     public static QuantileChiSquareResult Test(
-        Func<double, double> inverseCdf, double[] sample, int quantileBins,
-        double[]? sampleWeights = null, BootstrapOptions? bootstrap = null)
+        double[] reference, double[] sample, int quantileBins, BootstrapOptions? bootstrap = null) =>
+        Test(reference, null, sample, null, quantileBins, bootstrap);
+
+    /// <summary>The test against an exact distribution given by its inverse CDF.</summary>
+    /// <param name="inverseCdf">F⁻¹ of the reference distribution (non-decreasing).</param>
+    /// <param name="sample">The tested sample.</param>
+    /// <param name="sampleWeights">Optional weights of <paramref name="sample"/> (signed allowed); null = unweighted.</param>
+    /// <param name="quantileBins">n_q ≥ 2.</param>
+    /// <param name="bootstrap">Replicas and seed of the Poisson bootstrap (null: 200, seed 1).</param>
+    /// <remarks>Order (reference, sample, sampleWeights, bins): each sample followed by its weights.
+    /// <see cref="QuantileChiSquareResult.EffectiveSizeA"/> is +∞.</remarks>
+    public static QuantileChiSquareResult Test(
+        Func<double, double> inverseCdf, double[] sample, double[]? sampleWeights, int quantileBins,
+        BootstrapOptions? bootstrap = null)
     {
         SampleChecks.RequireFiniteSample(sample, nameof(sample));
         SampleChecks.RequireWeights(sampleWeights, sample.Length, nameof(sampleWeights), allowNegative: true);
@@ -79,15 +100,23 @@ public static class QuantileChiSquare
         return Result(chi2, chi2Hat, fractions, edges, quantileBins, 1.0, spread, double.PositiveInfinity, essS);
     }
 
+    /// <summary>The test of an unweighted sample against an exact inverse CDF.</summary>
+    public static QuantileChiSquareResult Test(
+        Func<double, double> inverseCdf, double[] sample, int quantileBins, BootstrapOptions? bootstrap = null) =>
+        Test(inverseCdf, sample, null, quantileBins, bootstrap);
+
     private static QuantileChiSquareResult Result(
         double chi2, double chi2Hat, double[] fractions, double[] edges, int bins, double correction,
         BootstrapSummary spread, double essR, double essS)
     {
         int ndf = bins - 1;
         return new QuantileChiSquareResult(
-            chi2, ndf, HistogramChiSquare.PValue(chi2 / correction, ndf), chi2Hat, correction,
-            spread.StandardDeviation, chi2 > 0 ? spread.StandardDeviation * chi2Hat / chi2 : double.NaN,
-            spread.Method, essR, essS, fractions, edges);
+            Value: chi2, Uncertainty: spread.StandardDeviation, UncertaintyMethod: spread.Method,
+            EffectiveSizeA: essR, EffectiveSizeB: essS,
+            Ndf: ndf, PValue: HistogramChiSquare.PValue(chi2 / correction, ndf),
+            NormalizedChiSquare: chi2Hat,
+            NormalizedUncertainty: chi2 > 0 ? spread.StandardDeviation * chi2Hat / chi2 : double.NaN,
+            ReferenceCorrection: correction, Fractions: fractions, InnerEdges: edges);
     }
 
     private static (double[] Fractions, double NormalizedChiSquare, double ChiSquare) Evaluate(
@@ -126,28 +155,28 @@ public static class QuantileChiSquare
 }
 
 /// <summary>Result of the quantile-binned χ² test.</summary>
-/// <param name="ChiSquare">Pearson's χ² = N·χ̂² (N the sample's effective size).</param>
-/// <param name="Ndf">n_q − 1.</param>
-/// <param name="PValue">P(χ²_ndf ≥ ChiSquare / ReferenceCorrection).</param>
-/// <param name="NormalizedChiSquare">χ̂² = n_q Σ (xⱼ − 1/n_q)².</param>
-/// <param name="ReferenceCorrection">1 + N/M for edges from a reference sample of effective size M; 1 for exact edges.</param>
-/// <param name="Uncertainty">Bootstrap standard deviation of <paramref name="ChiSquare"/>.</param>
-/// <param name="NormalizedUncertainty">The same, scaled to <paramref name="NormalizedChiSquare"/>.</param>
+/// <param name="Value">Pearson's χ² = N·χ̂² (N the sample's effective size; scipy's <c>chisquare(counts)</c> when unweighted).</param>
+/// <param name="Uncertainty">Bootstrap standard deviation of <paramref name="Value"/>.</param>
 /// <param name="UncertaintyMethod">How the uncertainty was obtained.</param>
-/// <param name="EffectiveSizeReference">Effective size of the reference sample (∞ for an exact CDF).</param>
-/// <param name="EffectiveSizeSample">Effective size of the tested sample.</param>
+/// <param name="EffectiveSizeA">Effective size of the reference sample (+∞ for an exact CDF).</param>
+/// <param name="EffectiveSizeB">Effective size of the tested sample.</param>
+/// <param name="Ndf">n_q − 1.</param>
+/// <param name="PValue">P(χ²_ndf ≥ Value / ReferenceCorrection).</param>
+/// <param name="NormalizedChiSquare">χ̂² = n_q Σ (xⱼ − 1/n_q)².</param>
+/// <param name="NormalizedUncertainty">The uncertainty scaled to <paramref name="NormalizedChiSquare"/>.</param>
+/// <param name="ReferenceCorrection">1 + N/M for edges from a reference sample of effective size M; 1 for exact edges.</param>
 /// <param name="Fractions">The sample's weighted fraction in each of the n_q bins.</param>
 /// <param name="InnerEdges">The n_q − 1 quantile edges.</param>
 public sealed record QuantileChiSquareResult(
-    double ChiSquare,
+    double Value,
+    double Uncertainty,
+    string UncertaintyMethod,
+    double EffectiveSizeA,
+    double EffectiveSizeB,
     int Ndf,
     double PValue,
     double NormalizedChiSquare,
-    double ReferenceCorrection,
-    double Uncertainty,
     double NormalizedUncertainty,
-    string UncertaintyMethod,
-    double EffectiveSizeReference,
-    double EffectiveSizeSample,
+    double ReferenceCorrection,
     double[] Fractions,
-    double[] InnerEdges);
+    double[] InnerEdges) : ITwoSampleResult;

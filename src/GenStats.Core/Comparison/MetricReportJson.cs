@@ -1,7 +1,8 @@
 using System.Text.Json;
 using GenStats.Data;
+using GenStats.Stats;
 
-namespace GenStats.Stats;
+namespace GenStats.Comparison;
 
 /// <summary>
 /// The JSON form of a comparison: <c>{"metrics":[{"name":…, "columns":[…], "value":…,

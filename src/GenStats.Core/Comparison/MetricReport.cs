@@ -1,6 +1,7 @@
 using GenStats.Data;
+using GenStats.Stats;
 
-namespace GenStats.Stats;
+namespace GenStats.Comparison;
 
 /// <summary>
 /// One line of a comparison report: a metric evaluated on one column (1-D metrics) or on all
@@ -25,9 +26,9 @@ public sealed record MetricReport(
 /// <param name="Extra">Further named numbers (may be empty).</param>
 public sealed record MetricValue(double Value, double Uncertainty, IReadOnlyDictionary<string, double> Extra)
 {
-    /// <summary>A <see cref="TwoSampleResult"/> with its effective sample sizes as extras
+    /// <summary>A two-sample result (value, uncertainty) with its effective sample sizes as extras
     /// (<c>effective_size_real</c>, <c>effective_size_generated</c>) plus any further extras.</summary>
-    public static MetricValue From(TwoSampleResult result, params (string Key, double Value)[] extra)
+    public static MetricValue From(ITwoSampleResult result, params (string Key, double Value)[] extra)
     {
         ArgumentNullException.ThrowIfNull(result);
         var dict = new Dictionary<string, double>

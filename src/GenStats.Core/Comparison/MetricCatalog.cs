@@ -1,8 +1,9 @@
 using GenStats.Data;
+using GenStats.Stats;
 using GenStats.Stats.Classifier;
 using GenStats.Stats.PrecisionRecall;
 
-namespace GenStats.Stats;
+namespace GenStats.Comparison;
 
 /// <summary>
 /// The metrics by stable name, as <c>genstats compare --metrics</c> knows them. A 1-D metric runs
@@ -12,8 +13,8 @@ namespace GenStats.Stats;
 /// <remarks>
 /// Registering a metric is one line in <see cref="Definitions"/>: <see cref="PerColumn"/> for a 1-D
 /// metric taking (real values, real weights, generated values, generated weights, options), or
-/// <see cref="MultiDimensional(string, string, Func{double[][], double[], double[][], double[], ComparisonOptions, TwoSampleResult})"/>
-/// for one taking rows (double[][] events × columns) and returning a <see cref="TwoSampleResult"/>
+/// <see cref="MultiDimensional(string, string, Func{double[][], double[], double[][], double[], ComparisonOptions, ITwoSampleResult})"/>
+/// for one taking rows (double[][] events × columns) and returning an <see cref="ITwoSampleResult"/>
 /// (or a <see cref="MetricValue"/> when it has extras). "all" means every registered metric, in
 /// registration order. Binning of the histogram metrics: <see cref="ComparisonOptions.HistogramBins"/>
 /// equal-width bins over the pooled range of both samples; <c>chi2_quantiles</c> uses
@@ -26,36 +27,36 @@ public static class MetricCatalog
         PerColumn("ks", "Kolmogorov–Smirnov distance sup|F−G| (weighted ECDFs; bootstrap uncertainty; extra: p-value)", Ks),
         PerColumn("ks_pvalue", "KS two-sided p-value (scipy ks_2samp method='auto'; weighted: asymptotic at effective sizes)", KsPValue),
         PerColumn("w1", "Wasserstein-1 ∫|F−G| (scipy wasserstein_distance)",
-            (a, wa, b, wb, o) => MetricValue.From(CdfDistances.Wasserstein1(a, b, wa, wb, o.Bootstrap))),
+            (a, wa, b, wb, o) => MetricValue.From(CdfDistances.Wasserstein1(a, wa, b, wb, o.Bootstrap))),
         PerColumn("energy", "energy distance √(2∫(F−G)²) (scipy energy_distance)",
-            (a, wa, b, wb, o) => MetricValue.From(CdfDistances.Energy(a, b, wa, wb, o.Bootstrap))),
+            (a, wa, b, wb, o) => MetricValue.From(CdfDistances.Energy(a, wa, b, wb, o.Bootstrap))),
         PerColumn("cramer", "Cramér distance ∫(F−G)² = ½ energy²",
-            (a, wa, b, wb, o) => MetricValue.From(CdfDistances.Cramer(a, b, wa, wb, o.Bootstrap))),
+            (a, wa, b, wb, o) => MetricValue.From(CdfDistances.Cramer(a, wa, b, wb, o.Bootstrap))),
         PerColumn("chi2_quantiles", "Pearson χ² of generated on equal-probability quantile bins of real (extra: ndf, p-value, χ̂²)", QuantileChi2),
         PerColumn("chi2_hist", "Gagunashvili χ² of histograms, UU/UW/WW as ROOT's Chi2Test (extra: ndf, p-value)", HistogramChi2),
         PerColumn("jsd", "Jensen–Shannon divergence of histograms, log base 2 (∈ [0, 1])",
             (a, wa, b, wb, o) => MetricValue.From(
-                HistogramDivergences.JensenShannon(a, b, Histogram.PooledUniformEdges(a, b, o.HistogramBins), wa, wb, o.Bootstrap),
+                HistogramDivergences.JensenShannon(a, wa, b, wb, Histogram.PooledUniformEdges(a, b, o.HistogramBins), o.Bootstrap),
                 ("bins", o.HistogramBins))),
         PerColumn("separation_power", "CaloChallenge separation power ½Σ(p−q)²/(p+q) of histograms",
             (a, wa, b, wb, o) => MetricValue.From(
-                HistogramDivergences.SeparationPower(a, b, Histogram.PooledUniformEdges(a, b, o.HistogramBins), wa, wb, o.Bootstrap),
+                HistogramDivergences.SeparationPower(a, wa, b, wb, Histogram.PooledUniformEdges(a, b, o.HistogramBins), o.Bootstrap),
                 ("bins", o.HistogramBins))),
         // Multi-dimensional metrics: one line each.
         MultiDimensional("energy_nd", "energy distance √(2E|X−Y|−E|X−X'|−E|Y−Y'|), Euclidean, V-statistic (scipy convention)",
-            (a, wa, b, wb, o) => EnergyDistanceNd.Compute(a, wa, b, wb, new EnergyDistanceNdOptions(Seed: o.Seed)).ToTwoSampleResult()),
+            (a, wa, b, wb, o) => EnergyDistanceNd.Compute(a, wa, b, wb, new EnergyDistanceNdOptions(Seed: o.Seed))),
         MultiDimensional("mmd_rbf", "unbiased MMD², Gaussian kernel, σ = median pooled pairwise distance",
-            (a, wa, b, wb, o) => MaximumMeanDiscrepancy.Compute(a, wa, b, wb, new MaximumMeanDiscrepancyOptions(Seed: o.Seed)).ToTwoSampleResult()),
+            (a, wa, b, wb, o) => MaximumMeanDiscrepancy.Compute(a, wa, b, wb, new MaximumMeanDiscrepancyOptions(Seed: o.Seed))),
         MultiDimensional("kpd", "KPD (jetnet): unbiased MMD², kernel (x·y/d + 1)⁴, median and half-IQR over batches",
-            (a, wa, b, wb, o) => KernelPhysicsDistance.Compute(a, wa, b, wb, new KernelPhysicsDistanceOptions(Seed: o.Seed)).ToTwoSampleResult()),
+            (a, wa, b, wb, o) => KernelPhysicsDistance.Compute(a, wa, b, wb, new KernelPhysicsDistanceOptions(Seed: o.Seed))),
         MultiDimensional("frechet", "Fréchet distance of means and covariances (ddof = 1, stabilised matrix square root)",
-            (a, wa, b, wb, o) => FrechetDistance.Compute(a, wa, b, wb, new FrechetDistanceOptions(Seed: o.Seed)).ToTwoSampleResult()),
+            (a, wa, b, wb, o) => FrechetDistance.Compute(a, wa, b, wb, new FrechetDistanceOptions(Seed: o.Seed))),
         MultiDimensional("fpd", "FPD (jetnet): Fréchet distance extrapolated to N → ∞ by a linear fit in 1/N",
-            (a, wa, b, wb, o) => FrechetPhysicsDistance.Compute(a, wa, b, wb, new FrechetPhysicsDistanceOptions(Seed: o.Seed)).ToTwoSampleResult()),
+            (a, wa, b, wb, o) => FrechetPhysicsDistance.Compute(a, wa, b, wb, new FrechetPhysicsDistanceOptions(Seed: o.Seed))),
         MultiDimensional("sliced_w1", "sliced Wasserstein-1 over seeded random directions",
-            (a, wa, b, wb, o) => SlicedWasserstein.Compute(a, wa, b, wb, new SlicedWassersteinOptions(Seed: o.Seed)).ToTwoSampleResult()),
+            (a, wa, b, wb, o) => SlicedWasserstein.Compute(a, wa, b, wb, new SlicedWassersteinOptions(Seed: o.Seed))),
         MultiDimensional("emd", "exact EMD, Euclidean cost (POT emd2 convention; up to 3000 events per sample)",
-            (a, wa, b, wb, o) => EarthMoversDistance.Compute(a, wa, b, wb, new EarthMoversDistanceOptions(Seed: o.Seed)).ToTwoSampleResult()),
+            (a, wa, b, wb, o) => EarthMoversDistance.Compute(a, wa, b, wb, new EarthMoversDistanceOptions(Seed: o.Seed))),
         MultiDimensional("precision", "prdc precision (Naeem et al.: k = 5, k-th neighbour radii excluding self, strict <)",
             (a, wa, b, wb, o) => Prdc.Precision(a, wa, b, wb)),
         MultiDimensional("recall", "prdc recall (k = 5)", (a, wa, b, wb, o) => Prdc.Recall(a, wa, b, wb)),
@@ -139,11 +140,11 @@ public static class MetricCatalog
 
     /// <summary>
     /// Defines a multi-dimensional metric on rows (events × selected columns) of both samples with
-    /// their weights (null = unweighted), returning a <see cref="TwoSampleResult"/>; the report
-    /// carries its effective sample sizes as extras.
+    /// their weights (null = unweighted), in the order (a, weightsA, b, weightsB, options), returning
+    /// an <see cref="ITwoSampleResult"/>; the report carries its effective sample sizes as extras.
     /// </summary>
     public static MetricDefinition MultiDimensional(
-        string name, string description, Func<double[][], double[]?, double[][], double[]?, ComparisonOptions, TwoSampleResult> metric) =>
+        string name, string description, Func<double[][], double[]?, double[][], double[]?, ComparisonOptions, ITwoSampleResult> metric) =>
         MultiDimensionalWithExtras(name, description, (a, wa, b, wb, o) => MetricValue.From(metric(a, wa, b, wb, o)));
 
     /// <summary>As <see cref="MultiDimensional"/>, for a metric that reports extras of its own.</summary>
@@ -165,8 +166,8 @@ public static class MetricCatalog
 
     private static MetricValue Ks(double[] a, double[]? wa, double[] b, double[]? wb, ComparisonOptions o)
     {
-        var r = KolmogorovSmirnov.Test(a, b, wa, wb, o.Bootstrap);
-        return new MetricValue(r.Statistic, r.Uncertainty, new Dictionary<string, double>
+        var r = KolmogorovSmirnov.Test(a, wa, b, wb, o.Bootstrap);
+        return new MetricValue(r.Value, r.Uncertainty, new Dictionary<string, double>
         {
             ["pvalue"] = r.PValue,
             ["pvalue_exact"] = r.PValueMethod == "exact" ? 1 : 0,
@@ -177,8 +178,8 @@ public static class MetricCatalog
 
     private static MetricValue KsPValue(double[] a, double[]? wa, double[] b, double[]? wb, ComparisonOptions o)
     {
-        double d = KolmogorovSmirnov.Distance(a, b, wa, wb);
-        double p = KolmogorovSmirnov.PValue(a, b, wa, wb);
+        double d = KolmogorovSmirnov.Distance(a, wa, b, wb);
+        double p = KolmogorovSmirnov.PValue(a, wa, b, wb);
         bool exact = wa is null && wb is null && Math.Max(a.Length, b.Length) <= KolmogorovSmirnov.ExactLimit;
         return new MetricValue(p, double.NaN, new Dictionary<string, double>
         {
@@ -191,8 +192,8 @@ public static class MetricCatalog
 
     private static MetricValue QuantileChi2(double[] a, double[]? wa, double[] b, double[]? wb, ComparisonOptions o)
     {
-        var r = QuantileChiSquare.Test(a, b, o.QuantileBins, wa, wb, o.Bootstrap);
-        return new MetricValue(r.ChiSquare, r.Uncertainty, new Dictionary<string, double>
+        var r = QuantileChiSquare.Test(a, wa, b, wb, o.QuantileBins, o.Bootstrap);
+        return new MetricValue(r.Value, r.Uncertainty, new Dictionary<string, double>
         {
             ["ndf"] = r.Ndf,
             ["pvalue"] = r.PValue,
@@ -200,15 +201,15 @@ public static class MetricCatalog
             ["chi2_hat_uncertainty"] = r.NormalizedUncertainty,
             ["reference_correction"] = r.ReferenceCorrection,
             ["quantile_bins"] = o.QuantileBins,
-            ["effective_size_real"] = r.EffectiveSizeReference,
-            ["effective_size_generated"] = r.EffectiveSizeSample,
+            ["effective_size_real"] = r.EffectiveSizeA,
+            ["effective_size_generated"] = r.EffectiveSizeB,
         });
     }
 
     private static MetricValue HistogramChi2(double[] a, double[]? wa, double[] b, double[]? wb, ComparisonOptions o)
     {
-        var r = HistogramChiSquare.Test(a, b, Histogram.PooledUniformEdges(a, b, o.HistogramBins), wa, wb, o.Bootstrap);
-        return new MetricValue(r.ChiSquare, r.Uncertainty, new Dictionary<string, double>
+        var r = HistogramChiSquare.Test(a, wa, b, wb, Histogram.PooledUniformEdges(a, b, o.HistogramBins), o.Bootstrap);
+        return new MetricValue(r.Value, r.Uncertainty, new Dictionary<string, double>
         {
             ["ndf"] = r.Ndf,
             ["pvalue"] = r.PValue,
