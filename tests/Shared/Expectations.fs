@@ -5,10 +5,10 @@ open Expecto
 
 /// Runs `action`, expects it to throw an exception of type 'E (or a subtype) and returns it, so
 /// the test can check its message; fails naming `what` when nothing or something else is thrown.
-let raises<'E when 'E :> exn> (what: string) (action: unit -> 'a) : 'E =
+let raises<'E when 'E :> exn> (what: string) (action: unit -> unit) : 'E =
     let thrown =
         try
-            action () |> ignore
+            action ()
             None
         with e ->
             Some e

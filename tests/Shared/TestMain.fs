@@ -35,5 +35,5 @@ let run (argv: string[]) =
     let fast = Array.contains "--fast" argv
     let expectoArgs = argv |> Array.filter (fun a -> a <> "--fast")
     let all = Impl.testFromThisAssembly () |> Option.defaultValue (testList "empty" [])
-    let chosen = if fast then all |> Test.filter "/" (isSlow >> not) else all
+    let chosen = if fast then all |> Test.filter "." (isSlow >> not) else all
     runTestsWithCLIArgs [ CLIArguments.Sequenced ] expectoArgs chosen
