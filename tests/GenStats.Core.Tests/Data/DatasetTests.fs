@@ -12,9 +12,9 @@ let private sample () =
 let ``columns, count, roles and weights`` () =
     let d = (sample ()).WithRoles([| "x" |], [| "y" |], "w")
     Expect.equal d.Count 3 "d.Count"
-    Expect.equal d.ColumnNames ([| "x"; "y"; "w" |]) "d.ColumnNames"
-    Expect.equal d.Features ([| "x" |]) "d.Features"
-    Expect.equal d.Conditions ([| "y" |]) "d.Conditions"
+    Expect.sequenceEqual d.ColumnNames ([| "x"; "y"; "w" |]) "d.ColumnNames"
+    Expect.sequenceEqual d.Features ([| "x" |]) "d.Features"
+    Expect.sequenceEqual d.Conditions ([| "y" |]) "d.Conditions"
     Expect.equal d.Weights ([| 0.5; 1.0; -0.25 |]) "d.Weights"
     Expect.isNull ((sample ()).Weights) "(sample ()).Weights"
 

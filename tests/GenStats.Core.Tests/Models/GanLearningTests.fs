@@ -9,6 +9,7 @@ open Expecto
 open System
 open GenStats.Models
 open GenStats.Tests.Models.GanToys
+open GenStats.Tests
 open GenStats.Tests.Expectations
 open GenStats.Tests.Core.RaisesWorkaround // until tests/Shared/Expectations.fs is fixed (FS0064)
 
@@ -105,13 +106,15 @@ let ``negative control: a collapsed generator violates the bounds`` () =
 [<Tests>]
 let tests =
     testList "Models.GanLearning" [
-        testCase "Cramér GAN learns the mixture" ``Cramér GAN learns the mixture``
-        testCase "WGAN-GP learns the mixture" ``WGAN-GP learns the mixture``
-        testCase "WGAN with weight clipping learns the mixture" ``WGAN with weight clipping learns the mixture``
-        testCase "non-saturating BCE GAN learns the mixture" ``non-saturating BCE GAN learns the mixture``
-        testCase "minimax BCE GAN learns the mixture" ``minimax BCE GAN learns the mixture``
-        testCase "Cramér GAN learns the 2-D ring" ``Cramér GAN learns the 2-D ring``
-        testCase "VAE learns the 2-D ring" ``VAE learns the 2-D ring``
-        testCase "VAE learns the mixture" ``VAE learns the mixture``
         testCase "negative control: a collapsed generator violates the bounds" ``negative control: a collapsed generator violates the bounds``
+        TestMain.slow [
+            testCase "Cramér GAN learns the mixture" ``Cramér GAN learns the mixture``
+            testCase "WGAN-GP learns the mixture" ``WGAN-GP learns the mixture``
+            testCase "WGAN with weight clipping learns the mixture" ``WGAN with weight clipping learns the mixture``
+            testCase "non-saturating BCE GAN learns the mixture" ``non-saturating BCE GAN learns the mixture``
+            testCase "minimax BCE GAN learns the mixture" ``minimax BCE GAN learns the mixture``
+            testCase "Cramér GAN learns the 2-D ring" ``Cramér GAN learns the 2-D ring``
+            testCase "VAE learns the 2-D ring" ``VAE learns the 2-D ring``
+            testCase "VAE learns the mixture" ``VAE learns the mixture``
+        ]
     ]

@@ -9,6 +9,7 @@ open System.IO
 open GenStats.Tensors
 open GenStats.Models
 open GenStats.Tests.Models.GanToys
+open GenStats.Tests
 open GenStats.Tests.Expectations
 open GenStats.Tests.Core.RaisesWorkaround // until tests/Shared/Expectations.fs is fixed (FS0064)
 
@@ -216,10 +217,6 @@ let ``the auxiliary statistic term is logged and cancellation is honoured`` () =
 [<Tests>]
 let tests =
     testList "Models.GanTraining" [
-        testCase "learns the 1-D mixture ½(N(−4,1) + N(4,1)) without mode collapse" ``learns the 1-D mixture ½(N(−4,1) + N(4,1)) without mode collapse``
-        testCase "learns a conditional Gaussian whose mean and width depend on y" ``learns a conditional Gaussian whose mean and width depend on y``
-        testCase "sideband-subtraction weights make the GAN reproduce the pure signal" ``sideband-subtraction weights make the GAN reproduce the pure signal``
-        testCase "the regressed weight strategy estimates E[w | x] and is non-negative" ``the regressed weight strategy estimates E[w | x] and is non-negative``
         testCase "clipped weight strategy uses max(w, 0)" ``clipped weight strategy uses max(w, 0)``
         testCase "WGAN weight clipping keeps every critic parameter inside [−c, c]" ``WGAN weight clipping keeps every critic parameter inside [−c, c]``
         testCase "resume from a checkpoint gives the same parameters as an uninterrupted run" ``resume from a checkpoint gives the same parameters as an uninterrupted run``
@@ -228,4 +225,10 @@ let tests =
         testCase "a batch whose weights sum to ≤ 0 stops training with a clear error" ``a batch whose weights sum to ≤ 0 stops training with a clear error``
         testCase "a NaN loss stops training and keeps the last good checkpoint" ``a NaN loss stops training and keeps the last good checkpoint``
         testCase "the auxiliary statistic term is logged and cancellation is honoured" ``the auxiliary statistic term is logged and cancellation is honoured``
+        TestMain.slow [
+            testCase "learns the 1-D mixture ½(N(−4,1) + N(4,1)) without mode collapse" ``learns the 1-D mixture ½(N(−4,1) + N(4,1)) without mode collapse``
+            testCase "sideband-subtraction weights make the GAN reproduce the pure signal" ``sideband-subtraction weights make the GAN reproduce the pure signal``
+            testCase "learns a conditional Gaussian whose mean and width depend on y" ``learns a conditional Gaussian whose mean and width depend on y``
+            testCase "the regressed weight strategy estimates E[w | x] and is non-negative" ``the regressed weight strategy estimates E[w | x] and is non-negative``
+        ]
     ]

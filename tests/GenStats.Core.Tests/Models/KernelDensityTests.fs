@@ -5,6 +5,7 @@ open System
 open GenStats.Models
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Models.Toys
+open GenStats.Tests
 open GenStats.Tests.Expectations
 open GenStats.Tests.Core.RaisesWorkaround // until tests/Shared/Expectations.fs is fixed (FS0064)
 
@@ -227,5 +228,7 @@ let tests =
         testCase "the KDE learns the 1-D mixture without mode collapse" ``the KDE learns the 1-D mixture without mode collapse``
         testCase "the conditional KDE learns the mean and width of x given y" ``the conditional KDE learns the mean and width of x given y``
         testCase "sampling is deterministic per seed and rejects bad input" ``sampling is deterministic per seed and rejects bad input``
-        testCase "the KDE and the library learn the 2-D ring within the truth's own energy-distance spread" ``the KDE and the library learn the 2-D ring within the truth's own energy-distance spread``
+        TestMain.slow [
+            testCase "the KDE and the library learn the 2-D ring within the truth's own energy-distance spread" ``the KDE and the library learn the 2-D ring within the truth's own energy-distance spread``
+        ]
     ]

@@ -11,6 +11,7 @@ open GenStats.Data
 open GenStats.Models
 open GenStats.Models.Files
 open GenStats.Tests.Models.GanToys
+open GenStats.Tests
 open GenStats.Tests.Expectations
 open GenStats.Tests.Core.RaisesWorkaround // until tests/Shared/Expectations.fs is fixed (FS0064)
 
@@ -183,9 +184,11 @@ let ``genstats train --model vae then sample --conditions end to end`` () =
 [<Tests>]
 let tests =
     testList "Models.NeuralModelFile" [
-        testCase "a GAN and a VAE load through ModelFile.Load without their type and sample the same values" ``a GAN and a VAE load through ModelFile.Load without their type and sample the same values``
         testCase "a flipped byte or a truncation of a GAN model file is an InvalidDataException" ``a flipped byte or a truncation of a GAN model file is an InvalidDataException``
         testCase "quantile-to-normal preprocessing is inverted inside the GAN: samples lie in the training range" ``quantile-to-normal preprocessing is inverted inside the GAN: samples lie in the training range``
-        testCase "genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones" ``genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones``
-        testCase "genstats train --model vae then sample --conditions end to end" ``genstats train --model vae then sample --conditions end to end``
+        TestMain.slow [
+            testCase "a GAN and a VAE load through ModelFile.Load without their type and sample the same values" ``a GAN and a VAE load through ModelFile.Load without their type and sample the same values``
+            testCase "genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones" ``genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones``
+            testCase "genstats train --model vae then sample --conditions end to end" ``genstats train --model vae then sample --conditions end to end``
+        ]
     ]

@@ -7,6 +7,7 @@ open MathNet.Numerics.Integration
 open GenStats.Physics
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Physics.TestHelpers
+open GenStats.Tests
 open GenStats.Tests.Expectations
 
 let ``LogNormal pair: 1K training events, exact marginals agree with MathNet and the sample`` () =
@@ -68,7 +69,9 @@ let tests =
     testList "Physics.Toy" [
         testCase "LogNormal pair: 1K training events, exact marginals agree with MathNet and the sample" ``LogNormal pair: 1K training events, exact marginals agree with MathNet and the sample``
         testCase "LogNormal pair with the marginal cut x < 12: nothing above the cut, truncated CDF" ``LogNormal pair with the marginal cut x < 12: nothing above the cut, truncated CDF``
-        testCase "target x1 + x2: CDF of the sum is a distribution with the right mean and matches the sample" ``target x1 + x2: CDF of the sum is a distribution with the right mean and matches the sample``
         testCase "bimodal Gaussian: exact density, CDF and sampler" ``bimodal Gaussian: exact density, CDF and sampler``
         testCase "Gaussian ring: density integrates to one, radius and angle follow their CDFs" ``Gaussian ring: density integrates to one, radius and angle follow their CDFs``
+        TestMain.slow [
+            testCase "target x1 + x2: CDF of the sum is a distribution with the right mean and matches the sample" ``target x1 + x2: CDF of the sum is a distribution with the right mean and matches the sample``
+        ]
     ]

@@ -169,7 +169,7 @@ let ``backend control: managed by default, CUDA absent, bad names rejected`` () 
         TensorBackend.UseDefault()
         Expect.equal TensorBackend.Current.Name "managed" "cuda falls back to managed when absent"
         Environment.SetEnvironmentVariable(TensorBackend.EnvironmentVariable, "quantum")
-        let ex = raises<ArgumentException> "TensorBackend.UseDefault(" (fun () -> TensorBackend.UseDefault())
+        let ex = raises<ArgumentException> "TensorBackend.UseDefault()" (fun () -> TensorBackend.UseDefault())
         contains "quantum" ex.Message "ex.Message"
     finally
         Environment.SetEnvironmentVariable(TensorBackend.EnvironmentVariable, saved)

@@ -7,6 +7,7 @@ open FsCheck.FSharp
 open GenStats.Stats
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Stats.Distances.DistanceData
+open GenStats.Tests
 open GenStats.Tests.Expectations
 
 let private constant n d (v: float) = Array.init n (fun _ -> Array.create d v)
@@ -90,10 +91,12 @@ let ``normalised FPD is invariant under a common positive scale; unnormalised sc
 [<Tests>]
 let tests =
     testList "Stats.Distances.FrechetPhysicsDistance" [
-        testCase "jetnet's test values for constant samples" ``jetnet's test values for constant samples``
         testCase "batch sizes are evenly spaced in 1/N as jetnet's" ``batch sizes are evenly spaced in 1/N as jetnet's``
         testCase "the 1/N extrapolation removes the finite-sample bias" ``the 1/N extrapolation removes the finite-sample bias``
         testCase "non-negative line fit: exact line, clamped intercept, clamped slope" ``non-negative line fit: exact line, clamped intercept, clamped slope``
         testCase "unit weights reproduce the unweighted FPD and the draws are seeded" ``unit weights reproduce the unweighted FPD and the draws are seeded``
         testCase "normalised FPD is invariant under a common positive scale; unnormalised scales as c²" ``normalised FPD is invariant under a common positive scale; unnormalised scales as c²``
+        TestMain.slow [
+            testCase "jetnet's test values for constant samples" ``jetnet's test values for constant samples``
+        ]
     ]

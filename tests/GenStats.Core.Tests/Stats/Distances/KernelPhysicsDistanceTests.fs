@@ -7,6 +7,7 @@ open FsCheck.FSharp
 open GenStats.Stats
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Stats.Distances.DistanceData
+open GenStats.Tests
 open GenStats.Tests.Expectations
 open GenStats.Tests.TestMain
 
@@ -72,9 +73,11 @@ let ``the per-batch polynomial U-statistic agrees with jetnet's formula in numpy
 [<Tests>]
 let tests =
     testList "Stats.Distances.KernelPhysicsDistance" [
-        testCase "jetnet's test values for constant samples" ``jetnet's test values for constant samples``
         testCase "median and half 16-84 percentile range follow numpy's linear percentiles" ``median and half 16-84 percentile range follow numpy's linear percentiles``
         testPropertyN 30 "unit weights equal unweighted; normalised KPD is invariant under a common positive scale" ``unit weights equal unweighted; normalised KPD is invariant under a common positive scale``
         testCase "a single batch of a two-point sample matches the hand-computed U-statistic" ``a single batch of a two-point sample matches the hand-computed U-statistic``
         testCase "the per-batch polynomial U-statistic agrees with jetnet's formula in numpy" ``the per-batch polynomial U-statistic agrees with jetnet's formula in numpy``
+        TestMain.slow [
+            testCase "jetnet's test values for constant samples" ``jetnet's test values for constant samples``
+        ]
     ]

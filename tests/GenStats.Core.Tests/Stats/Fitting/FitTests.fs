@@ -6,6 +6,7 @@ open MathNet.Numerics.Integration
 open GenStats.Stats
 open GenStats.Physics
 open GenStats.Tests.Tolerance
+open GenStats.Tests
 open GenStats.Tests.Expectations
 open GenStats.Tests.Core.RaisesWorkaround // until tests/Shared/Expectations.fs is fixed (FS0064)
 
@@ -111,6 +112,8 @@ let tests =
         testCase "every shape is normalised on the fit range" ``every shape is normalised on the fit range``
         testCase "fitted yields have pulls of mean 0 and width 1 over many toys" ``fitted yields have pulls of mean 0 and width 1 over many toys``
         testCase "Crystal Ball on a Chebyshev background: the fit recovers the generated shape" ``Crystal Ball on a Chebyshev background: the fit recovers the generated shape``
-        testCase "the 10^6-event path (warm start on a subsample) finds the same minimum" ``the 10^6-event path (warm start on a subsample) finds the same minimum``
         testCase "failures are reported with an explanation, bad input throws" ``failures are reported with an explanation, bad input throws``
+        TestMain.slow [
+            testCase "the 10^6-event path (warm start on a subsample) finds the same minimum" ``the 10^6-event path (warm start on a subsample) finds the same minimum``
+        ]
     ]
