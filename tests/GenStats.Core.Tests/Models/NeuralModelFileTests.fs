@@ -184,10 +184,10 @@ let ``genstats train --model vae then sample --conditions end to end`` () =
 [<Tests>]
 let tests =
     testList "Models.NeuralModelFile" [
+        testCase "a GAN and a VAE load through ModelFile.Load without their type and sample the same values" ``a GAN and a VAE load through ModelFile.Load without their type and sample the same values``
         testCase "a flipped byte or a truncation of a GAN model file is an InvalidDataException" ``a flipped byte or a truncation of a GAN model file is an InvalidDataException``
         testCase "quantile-to-normal preprocessing is inverted inside the GAN: samples lie in the training range" ``quantile-to-normal preprocessing is inverted inside the GAN: samples lie in the training range``
         TestMain.slow [
-            testCase "a GAN and a VAE load through ModelFile.Load without their type and sample the same values" ``a GAN and a VAE load through ModelFile.Load without their type and sample the same values``
             testCase "genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones" ``genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones``
             testCase "genstats train --model vae then sample --conditions end to end" ``genstats train --model vae then sample --conditions end to end``
         ]
