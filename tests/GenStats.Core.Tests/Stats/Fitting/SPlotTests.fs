@@ -5,7 +5,6 @@ open System
 open GenStats.Stats
 open GenStats.Physics
 open GenStats.Tests.Tolerance
-open GenStats.Tests
 open GenStats.Tests.Expectations
 open GenStats.Tests.Core.RaisesWorkaround // until tests/Shared/Expectations.fs is fixed (FS0064)
 
@@ -103,10 +102,8 @@ let ``sPlot rejects bad input with a clear message`` () =
 let tests =
     testList "Stats.Fitting.SPlot" [
         testCase "four-event closed form: yields 2 and 2, signal sWeights 11/6, -1/2, 5/6, -1/6" ``four-event closed form: yields 2 and 2, signal sWeights 11/6, -1/2, 5/6, -1/6``
+        testCase "sum rules: per event the species sum to one, per species the sum is the fitted yield" ``sum rules: per event the species sum to one, per species the sum is the fitted yield``
         testCase "sWeighted histogram of a control variable matches the truth-labelled signal within pulls" ``sWeighted histogram of a control variable matches the truth-labelled signal within pulls``
         testCase "the independence check passes the mass within a pure component and flags a dependent variable" ``the independence check passes the mass within a pure component and flags a dependent variable``
         testCase "sPlot rejects bad input with a clear message" ``sPlot rejects bad input with a clear message``
-        TestMain.slow [
-            testCase "sum rules: per event the species sum to one, per species the sum is the fitted yield" ``sum rules: per event the species sum to one, per species the sum is the fitted yield``
-        ]
     ]
