@@ -1,17 +1,13 @@
-/// Fixed replay seed: every run draws the same cases, so a failure always reproduces.
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Data.CsvTests
 
+open Expecto
 open System
 open System.IO
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open GenStats.Data
-
-/// NUnit 4 overloads of Is.EqualTo are ambiguous for F# arrays; box the expectation.
-let inline private equalTo (expected: 'T) = Is.EqualTo(box expected)
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 let private read (text: string) (options: CsvOptions) =
     use reader = new StringReader(text)
@@ -20,68 +16,58 @@ let private read (text: string) (options: CsvOptions) =
 let private readDefault text = read text CsvOptions.Default
 
 let private failure (text: string) =
-    Assert.Throws<InvalidDataException>(fun () -> readDefault text |> ignore).Message
+    (raises<InvalidDataException> "reading the text" (fun () -> readDefault text |> ignore)).Message
 
-[<Test>]
 let ``comma separated file is read in the invariant culture`` () =
     let d = readDefault "a,b\n1.5,-2e-3\n3,4\n"
-    Assert.That(d.Column "a", equalTo [| 1.5; 3.0 |])
-    Assert.That(d.Column "b", equalTo [| -0.002; 4.0 |])
+    Expect.equal (d.Column "a") ([| 1.5; 3.0 |]) "d.Column \"a\""
+    Expect.equal (d.Column "b") ([| -0.002; 4.0 |]) "d.Column \"b\""
 
-[<Test>]
 let ``a tab in the header means tab separated, so a decimal comma stays one bad field`` () =
     // "1,5" is one field of a tab-separated file, and not a number in the invariant culture.
     let msg = failure "a\tb\n1,5\t2\n"
-    Assert.That(msg, Does.Contain "column 'a'")
-    Assert.That(msg, Does.Contain "'1,5'")
+    contains "column 'a'" msg "msg"
+    contains "'1,5'" msg "msg"
 
-[<Test>]
 let ``tab separated values are detected and parsed`` () =
     let d = readDefault "x\ty\tw\n1\t2\t0.5\n3\t4\t-1\n"
-    Assert.That(d.ColumnNames, equalTo [| "x"; "y"; "w" |])
-    Assert.That(d.Column "w", equalTo [| 0.5; -1.0 |])
+    Expect.sequenceEqual d.ColumnNames ([| "x"; "y"; "w" |]) "d.ColumnNames"
+    Expect.equal (d.Column "w") ([| 0.5; -1.0 |]) "d.Column \"w\""
 
-[<Test>]
 let ``an explicit separator overrides detection`` () =
     let d = read "a;b\n" (CsvOptions(Nullable ','))
-    Assert.That(d.ColumnNames, equalTo [| "a;b" |])
+    Expect.sequenceEqual d.ColumnNames ([| "a;b" |]) "d.ColumnNames"
 
-[<Test>]
 let ``a bad number names the file, the line and the column`` () =
     let msg = failure "a,b\n1,2\n3,oops\n"
-    Assert.That(msg, Does.Contain "test.csv")
-    Assert.That(msg, Does.Contain "line 3")
-    Assert.That(msg, Does.Contain "column 'b'")
-    Assert.That(msg, Does.Contain "'oops'")
+    contains "test.csv" msg "msg"
+    contains "line 3" msg "msg"
+    contains "column 'b'" msg "msg"
+    contains "'oops'" msg "msg"
 
-[<Test>]
 let ``a ragged row names the file and the line`` () =
     let msg = failure "a,b\n1,2\n3\n"
-    Assert.That(msg, Does.Contain "test.csv, line 3")
-    Assert.That(msg, Does.Contain "1 fields but the header has 2 columns")
+    contains "test.csv, line 3" msg "msg"
+    contains "1 fields but the header has 2 columns" msg "msg"
 
-[<Test>]
 let ``a missing required column names the file and the columns found`` () =
-    let ex = Assert.Throws<InvalidDataException>(fun () -> read "a,b\n1,2\n" (CsvOptions(RequiredColumns = [| "w" |])) |> ignore)
-    Assert.That(ex.Message, Does.Contain "test.csv")
-    Assert.That(ex.Message, Does.Contain "no column 'w'")
-    Assert.That(ex.Message, Does.Contain "a, b")
+    let ex = raises<InvalidDataException> "read \"a,b\\n1,2\\n\" (CsvOptions(RequiredColumns = [| \"w\" |])) |> ignore" (fun () -> read "a,b\n1,2\n" (CsvOptions(RequiredColumns = [| "w" |])) |> ignore)
+    contains "test.csv" ex.Message "ex.Message"
+    contains "no column 'w'" ex.Message "ex.Message"
+    contains "a, b" ex.Message "ex.Message"
 
-[<Test>]
 let ``empty files, empty and duplicate column names are rejected`` () =
-    Assert.That(failure "", Does.Contain "empty")
-    Assert.That(failure "a,,b\n1,2,3\n", Does.Contain "column 2 has an empty name")
-    Assert.That(failure "a,a\n1,2\n", Does.Contain "'a' appears twice")
+    contains "empty" (failure "") "failure \"\""
+    contains "column 2 has an empty name" (failure "a,,b\n1,2,3\n") "failure \"a,,b\\n1,2,3\\n\""
+    contains "'a' appears twice" (failure "a,a\n1,2\n") "failure \"a,a\\n1,2\\n\""
 
-[<Test>]
 let ``a missing file is reported by name`` () =
-    let ex = Assert.Throws<FileNotFoundException>(fun () -> Csv.Read "/nonexistent/genstats.csv" |> ignore)
-    Assert.That(ex.Message, Does.Contain "/nonexistent/genstats.csv")
+    let ex = raises<FileNotFoundException> "Csv.Read \"/nonexistent/genstats.csv\" |> ignore" (fun () -> Csv.Read "/nonexistent/genstats.csv" |> ignore)
+    contains "/nonexistent/genstats.csv" ex.Message "ex.Message"
 
-[<Test>]
 let ``blank lines are skipped and line numbers still count them`` () =
     let msg = failure "a\n1\n\n2\nx\n"
-    Assert.That(msg, Does.Contain "line 5")
+    contains "line 5" msg "msg"
 
 let private table =
     gen {
@@ -94,7 +80,6 @@ let private table =
         return data
     }
 
-[<Property(MaxTest = 100)>]
 let ``write then read returns every value bit for bit, comma or tab`` () =
     Prop.forAll (Arb.fromGen (Gen.zip table (Gen.elements [ ','; '\t' ]))) (fun (data, sep) ->
         let names = data |> Array.mapi (fun i _ -> sprintf "c%d" i)
@@ -106,16 +91,32 @@ let ``write then read returns every value bit for bit, comma or tab`` () =
         && names |> Array.forall (fun n ->
             Array.forall2 (fun (x: float) y -> BitConverter.DoubleToInt64Bits x = BitConverter.DoubleToInt64Bits y) (d.Column n) (back.Column n)))
 
-[<Test>]
 let ``writing a file is atomic and round trips through the file system`` () =
     let path = Path.Combine(Path.GetTempPath(), sprintf "genstats-csv-%s.csv" (Guid.NewGuid().ToString("N")))
     try
         let d = Dataset.Create([| "x"; "w" |], [| [| 1.0; 2.5 |]; [| 0.1; -3.0 |] |])
         Csv.Write(d, path, CsvOptions(Nullable '\t'))
-        Assert.That(File.ReadAllText path, equalTo "x\tw\n1\t0.1\n2.5\t-3\n")
+        Expect.equal (File.ReadAllText path) "x\tw\n1\t0.1\n2.5\t-3\n" "File.ReadAllText path"
         let back = Csv.Read path
-        Assert.That(back.Column "w", equalTo [| 0.1; -3.0 |])
+        Expect.equal (back.Column "w") ([| 0.1; -3.0 |]) "back.Column \"w\""
         let leftovers = Directory.GetFiles(Path.GetDirectoryName path, "." + Path.GetFileName path + "*.tmp")
-        Assert.That(leftovers, Is.Empty)
+        Expect.isEmpty leftovers "leftover temporary files"
     finally
         File.Delete path
+
+[<Tests>]
+let tests =
+    testList "Data.Csv" [
+        testCase "comma separated file is read in the invariant culture" ``comma separated file is read in the invariant culture``
+        testCase "a tab in the header means tab separated, so a decimal comma stays one bad field" ``a tab in the header means tab separated, so a decimal comma stays one bad field``
+        testCase "tab separated values are detected and parsed" ``tab separated values are detected and parsed``
+        testCase "an explicit separator overrides detection" ``an explicit separator overrides detection``
+        testCase "a bad number names the file, the line and the column" ``a bad number names the file, the line and the column``
+        testCase "a ragged row names the file and the line" ``a ragged row names the file and the line``
+        testCase "a missing required column names the file and the columns found" ``a missing required column names the file and the columns found``
+        testCase "empty files, empty and duplicate column names are rejected" ``empty files, empty and duplicate column names are rejected``
+        testCase "a missing file is reported by name" ``a missing file is reported by name``
+        testCase "blank lines are skipped and line numbers still count them" ``blank lines are skipped and line numbers still count them``
+        testPropertyN 100 "write then read returns every value bit for bit, comma or tab" ``write then read returns every value bit for bit, comma or tab``
+        testCase "writing a file is atomic and round trips through the file system" ``writing a file is atomic and round trips through the file system``
+    ]

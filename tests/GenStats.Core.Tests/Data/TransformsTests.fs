@@ -1,19 +1,18 @@
-/// Fixed replay seed: every run draws the same cases, so a failure always reproduces.
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Data.TransformsTests
 
+open Expecto
 open System
 open System.IO
 open System.Text.Json
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open GenStats.Data
 open GenStats.Models.Files
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Generators
 open GenStats.Tests.Models
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 // ---- scikit-learn reference numbers ----
 // Computed offline with Debian python3-sklearn 1.2.1:
@@ -22,7 +21,6 @@ open GenStats.Tests.Models
 
 let private sklearnSample = [| 3.0; 1.0; 4.0; 1.5; 5.0; 9.0; 2.0; 6.0; 5.5 |]
 
-[<Test>]
 let ``quantile transform matches scikit-learn's QuantileTransformer (normal output)`` () =
     let t = QuantileNormalTransform(5).Fit sklearnSample
     let q = t.State.Get "quantiles"
@@ -36,17 +34,15 @@ let ``quantile transform matches scikit-learn's QuantileTransformer (normal outp
     let inv = [| 1.0; 1.6346210157258283; 4.0; 4.707468533133715; 8.681498152725492; 9.0 |]
     Array.iter2 (fun e z -> assertClose high e (t.Inverse z) (sprintf "inverse %g" z)) inv [| -6.0; -1.0; 0.0; 0.3; 2.0; 6.0 |]
 
-[<Test>]
 let ``tied quantiles map to the middle of their run as in scikit-learn`` () =
     // fit([[1],[1],[1],[2],[3]]), n_quantiles=5: quantiles [1,1,1,2,3]; transform(1.5) and (2.0).
     let t = QuantileNormalTransform(5).Fit [| 1.0; 1.0; 1.0; 2.0; 3.0 |]
     assertClose high 0.31863936396437514 (t.Forward 1.5) "forward 1.5"
     assertClose high 0.6744897501960817 (t.Forward 2.0) "forward 2.0"
 
-[<Test>]
 let ``the number of quantiles is capped at the sample size`` () =
     let t = QuantileNormalTransform().Fit [| 3.0; 1.0; 2.0 |]
-    Assert.That((t.State.Get "quantiles").Length, Is.EqualTo 3)
+    Expect.equal ((t.State.Get "quantiles").Length) 3 "(t.State.Get \"quantiles\").Length"
 
 // ---- Invertibility and monotonicity ----
 
@@ -57,7 +53,6 @@ let private sampleAndProbe =
         return xs, ps
     }
 
-[<Property(MaxTest = 100)>]
 let ``quantile transform: Inverse(Forward x) = x inside the training range, and Forward is monotone`` () =
     Prop.forAll (Arb.fromGen sampleAndProbe) (fun (xs, ps) ->
         let t = QuantileNormalTransform(25).Fit xs
@@ -72,7 +67,6 @@ let ``quantile transform: Inverse(Forward x) = x inside the training range, and 
         let bounded = forward |> Array.forall (fun z -> abs z <= 5.2)
         roundTrip && monotone && bounded)
 
-[<Property(MaxTest = 100)>]
 let ``standardisation round-trips and gives weighted mean 0 and weighted sd 1 on its training data`` () =
     Prop.forAll (Arb.fromGen weightedSample) (fun (xs, ws) ->
         let t = StandardTransform().Fit(xs, ws)
@@ -86,7 +80,6 @@ let ``standardisation round-trips and gives weighted mean 0 and weighted sd 1 on
         && abs (GenStats.Stats.WeightedDescriptive.Mean(z, ws)) <= 1e-9
         && sdOk)
 
-[<Test>]
 let ``quantile transform output is N(0,1) on its (skewed) training sample`` () =
     // Exponential training sample, n = 5000, 1000 quantiles: mean 0 ± 1/√n, sd 1 ± 1/√(2n).
     let g = Toys.Normal 11
@@ -96,7 +89,6 @@ let ``quantile transform output is N(0,1) on its (skewed) training sample`` () =
     Toys.assertWithin 4.0 (1.0 / sqrt (float n)) 0.0 (Toys.mean z) "mean of z"
     Toys.assertWithin 4.0 (1.0 / sqrt (2.0 * float n)) 1.0 (sqrt (Toys.variance z)) "sd of z"
 
-[<Test>]
 let ``a weighted quantile fit maps the weighted target to N(0,1)`` () =
     // Draws from N(0, 2²) weighted by N(x; 1, 1)/N(x; 0, 2²) stand for N(1, 1): the fitted map
     // must turn the weighted sample into N(0,1) and send the target's median (1) to 0.
@@ -112,7 +104,6 @@ let ``a weighted quantile fit maps the weighted target to N(0,1)`` () =
     // Φ(z(1)) is the estimated CDF of the target at its median: ½ ± √(¼/ESS).
     Toys.assertWithin 4.0 (sqrt (0.25 / ess)) 0.5 (MathNet.Numerics.Distributions.Normal.CDF(0.0, 1.0, t.Forward 1.0)) "CDF at the median"
 
-[<Test>]
 let ``log-derivative of the quantile transform equals a finite difference`` () =
     let t = QuantileNormalTransform(50).Fit(Toys.bimodal 3 400)
     for x in [ -5.0; -3.7; -0.2; 1.1; 4.4 ] do
@@ -120,23 +111,36 @@ let ``log-derivative of the quantile transform equals a finite difference`` () =
         let fd = (t.Forward(x + h) - t.Forward(x - h)) / (2.0 * h)
         assertClose { Absolute = 1e-6; Relative = 1e-4 } (log fd) (t.LogDerivative x) (sprintf "log dz/dx at %g" x)
 
-[<Test>]
 let ``transform states survive JSON exactly`` () =
     let xs = Toys.bimodal 5 300
     for t in [ QuantileNormalTransform(100).Fit xs; StandardTransform().Fit xs; IdentityTransform().Fit xs ] do
         let json = JsonSerializer.Serialize(t.State, ModelJson.Options)
         let back = ColumnTransforms.FromState(JsonSerializer.Deserialize<ColumnTransformState>(json, ModelJson.Options))
         for x in [ -7.0; -4.2; 0.0; 0.3; 3.9; 8.0 ] do
-            Assert.That(back.Forward x, Is.EqualTo(t.Forward x), sprintf "%s forward %g" t.Kind x)
-            Assert.That(back.Inverse(x / 2.0), Is.EqualTo(t.Inverse(x / 2.0)), sprintf "%s inverse %g" t.Kind x)
+            Expect.equal (back.Forward x) (t.Forward x) (sprintf "%s forward %g" t.Kind x)
+            Expect.equal (back.Inverse(x / 2.0)) (t.Inverse(x / 2.0)) (sprintf "%s inverse %g" t.Kind x)
 
-[<Test>]
 let ``bad input: NaN values, negative weights, unknown kinds`` () =
-    let ex = Assert.Throws<ArgumentException>(fun () -> QuantileNormalTransform().Fit [| 1.0; nan; 2.0 |] |> ignore)
-    Assert.That(ex.Message, Does.Contain "values[1]")
-    let ex2 = Assert.Throws<ArgumentException>(fun () -> StandardTransform().Fit([| 1.0; 2.0 |], [| 1.0; -0.5 |]) |> ignore)
-    Assert.That(ex2.Message, Does.Contain "weights[1]")
-    Assert.Throws<InvalidDataException>(fun () ->
+    let ex = raises<ArgumentException> "QuantileNormalTransform().Fit [| 1.0; nan; 2.0 |] |> ignore" (fun () -> QuantileNormalTransform().Fit [| 1.0; nan; 2.0 |] |> ignore)
+    contains "values[1]" ex.Message "ex.Message"
+    let ex2 = raises<ArgumentException> "StandardTransform().Fit([| 1.0; 2.0 |], [| 1.0; -0.5 |]) |> ignore" (fun () -> StandardTransform().Fit([| 1.0; 2.0 |], [| 1.0; -0.5 |]) |> ignore)
+    contains "weights[1]" ex2.Message "ex2.Message"
+    raises<InvalidDataException> "ColumnTransforms.FromState(ColumnTransformState(\"box-cox\", readOnly..." (fun () ->
         ColumnTransforms.FromState(ColumnTransformState("box-cox", readOnlyDict [])) |> ignore) |> ignore
-    Assert.Throws<InvalidDataException>(fun () ->
+    raises<InvalidDataException> "ColumnTransforms.FromState(ColumnTransformState(\"quantile-normal\", ..." (fun () ->
         ColumnTransforms.FromState(ColumnTransformState("quantile-normal", readOnlyDict [ "quantiles", [| 2.0; 1.0 |] ])) |> ignore) |> ignore
+
+[<Tests>]
+let tests =
+    testList "Data.Transforms" [
+        testCase "quantile transform matches scikit-learn's QuantileTransformer (normal output)" ``quantile transform matches scikit-learn's QuantileTransformer (normal output)``
+        testCase "tied quantiles map to the middle of their run as in scikit-learn" ``tied quantiles map to the middle of their run as in scikit-learn``
+        testCase "the number of quantiles is capped at the sample size" ``the number of quantiles is capped at the sample size``
+        testPropertyN 100 "quantile transform: Inverse(Forward x) = x inside the training range, and Forward is monotone" ``quantile transform: Inverse(Forward x) = x inside the training range, and Forward is monotone``
+        testPropertyN 100 "standardisation round-trips and gives weighted mean 0 and weighted sd 1 on its training data" ``standardisation round-trips and gives weighted mean 0 and weighted sd 1 on its training data``
+        testCase "quantile transform output is N(0,1) on its (skewed) training sample" ``quantile transform output is N(0,1) on its (skewed) training sample``
+        testCase "a weighted quantile fit maps the weighted target to N(0,1)" ``a weighted quantile fit maps the weighted target to N(0,1)``
+        testCase "log-derivative of the quantile transform equals a finite difference" ``log-derivative of the quantile transform equals a finite difference``
+        testCase "transform states survive JSON exactly" ``transform states survive JSON exactly``
+        testCase "bad input: NaN values, negative weights, unknown kinds" ``bad input: NaN values, negative weights, unknown kinds``
+    ]

@@ -1,11 +1,12 @@
 /// The GAN losses, penalties and distribution distances against hand computations in float64.
 module GenStats.Tests.Models.GanLossTests
 
-open NUnit.Framework
+open Expecto
 open GenStats.Tensors
 open GenStats.Models
 open GenStats.Stats
 open GenStats.Tests.Tolerance
+open GenStats.Tests.Expectations
 
 let private t (xs: float[]) = Tensor.FromArray(xs |> Array.map float32, xs.Length)
 let private m (rows: float[][]) = Tensor.FromArray(rows |> Array.concat |> Array.map float32, rows.Length, rows[0].Length)
@@ -19,15 +20,12 @@ let private dg = [| -0.7; 0.1; 1.5; -2.2 |]
 let private wr = [| 1.0; -0.4; 2.0; 0.9 |] // signed, Σ = 3.5
 let private wg = [| 0.5; 1.0; 1.0; 1.5 |]
 
-[<Test>]
 let ``weighted mean is Σwv over Σw with signed weights`` () =
     assertClose tol (wmean dr wr) (v (GanLosses.WeightedMean(t dr, t wr))) "weighted mean"
 
-[<Test>]
 let ``weighted mean rejects weights with a non-positive sum`` () =
-    Assert.Throws<System.ArgumentException>(fun () -> GanLosses.WeightedMean(t dr, t [| 1.0; -1.0; 0.5; -0.5 |]) |> ignore) |> ignore
+    raises<System.ArgumentException> "GanLosses.WeightedMean(t dr, t [| 1.0; -1.0; 0.5; -0.5 |]) |> ignore" (fun () -> GanLosses.WeightedMean(t dr, t [| 1.0; -1.0; 0.5; -0.5 |]) |> ignore) |> ignore
 
-[<Test>]
 let ``BCE, non-saturating, least-squares and Wasserstein losses match their formulas`` () =
     let bceCritic = wmean (dr |> Array.map (fun d -> softplus -d)) wr + wmean (dg |> Array.map softplus) wg
     for loss in [ GanLoss.Minimax; GanLoss.NonSaturating ] do
@@ -45,7 +43,6 @@ let ``BCE, non-saturating, least-squares and Wasserstein losses match their form
 let private norm (a: float[]) = sqrt (a |> Array.sumBy (fun x -> x * x))
 let private sub (a: float[]) (b: float[]) = Array.map2 (-) a b
 
-[<Test>]
 let ``Cramér surrogate and objective match h(x) = ‖f(x) − f(x'g)‖ − ‖f(x)‖`` () =
     let fr = [| [| 1.0; 2.0 |]; [| -1.0; 0.5 |]; [| 0.0; 0.0 |] |]
     let fg = [| [| 0.5; -1.0 |]; [| 2.0; 2.0 |]; [| -0.3; 0.1 |] |]
@@ -56,7 +53,6 @@ let ``Cramér surrogate and objective match h(x) = ‖f(x) − f(x'g)‖ − ‖
     let w1, w2 = [| 1.0; 2.0; -0.5 |], [| 1.0; 1.0; 1.0 |]
     assertClose tol (wmean (h fr) w1 - wmean (h fg) w2) (v (GanLosses.CramerObjective(m fr, m fg, m fg2, t w1, t w2))) "objective"
 
-[<Test>]
 let ``gradient penalties are (‖g‖ − 1)² and max(0, ‖g‖ − 1)², weighted or not`` () =
     let g = [| [| 3.0; 4.0 |]; [| 0.3; 0.4 |]; [| 0.0; 1.0 |] |] // norms 5, 0.5, 1
     let two = [| 16.0; 0.25; 0.0 |]
@@ -78,14 +74,12 @@ let private b = [| [| 0.5; 0.5 |]; [| -1.0; 2.0 |]; [| 1.5; 1.5 |]; [| 0.0; 0.0 
 let private wa = [| 1.0; 2.0; -0.5 |]
 let private wb = [| 1.0; 1.0; 0.5; 1.5 |]
 
-[<Test>]
 let ``weighted MMD² with a Gaussian kernel matches the double sum`` () =
     let sigma = 1.3
     let k (p: float[]) (q: float[]) = exp (-(norm (sub p q) ** 2.0) / (2.0 * sigma * sigma))
     let expected = pairMean a wa a wa k + pairMean b wb b wb k - 2.0 * pairMean a wa b wb k
     assertClose tol expected (v (GanLosses.Mmd2(m a, t wa, m b, t wb, float32 sigma))) "mmd²"
 
-[<Test>]
 let ``weighted energy distance² matches the double sum and the Stats metric with signed weights`` () =
     let k (p: float[]) (q: float[]) = norm (sub p q)
     let expected = 2.0 * pairMean a wa b wb k - pairMean a wa a wa k - pairMean b wb b wb k
@@ -95,7 +89,6 @@ let ``weighted energy distance² matches the double sum and the Stats metric wit
     assertClose tol expected r.SquaredDistance "radicand (signed weights)"
     assertClose tol (sqrt (max 0.0 expected)) r.Value "value (scipy convention)"
 
-[<Test>]
 let ``the trainers' energy distance follows scipy's convention on 1-D examples`` () =
     let r (xs: float[]) = xs |> Array.map (fun x -> [| x |])
     let ed xs wx ys wy = EnergyDistanceNd.Compute(r xs, wx, r ys, wy, EnergyDistanceNdOptions(BootstrapReplicas = 0, SignedWeights = true)).Value
@@ -107,3 +100,16 @@ let ``the trainers' energy distance follows scipy's convention on 1-D examples``
     // scipy docs: energy_distance([0, 8], [0, 8], [3, 1], [2, 2]) = 1.0 and the weighted example 0.88003340976158217
     assertClose tol 1.0 (ed [| 0.0; 8.0 |] [| 3.0; 1.0 |] [| 0.0; 8.0 |] [| 2.0; 2.0 |]) "scipy weighted 1"
     assertClose tol 0.88003340976158217 (ed [| 0.7; 7.4; 2.4; 6.8 |] [| 2.1; 4.2; 7.4; 8.0 |] [| 1.4; 8.0 |] [| 7.6; 8.8 |]) "scipy weighted 2"
+
+[<Tests>]
+let tests =
+    testList "Models.GanLoss" [
+        testCase "weighted mean is Σwv over Σw with signed weights" ``weighted mean is Σwv over Σw with signed weights``
+        testCase "weighted mean rejects weights with a non-positive sum" ``weighted mean rejects weights with a non-positive sum``
+        testCase "BCE, non-saturating, least-squares and Wasserstein losses match their formulas" ``BCE, non-saturating, least-squares and Wasserstein losses match their formulas``
+        testCase "Cramér surrogate and objective match h(x) = ‖f(x) − f(x'g)‖ − ‖f(x)‖" ``Cramér surrogate and objective match h(x) = ‖f(x) − f(x'g)‖ − ‖f(x)‖``
+        testCase "gradient penalties are (‖g‖ − 1)² and max(0, ‖g‖ − 1)², weighted or not" ``gradient penalties are (‖g‖ − 1)² and max(0, ‖g‖ − 1)², weighted or not``
+        testCase "weighted MMD² with a Gaussian kernel matches the double sum" ``weighted MMD² with a Gaussian kernel matches the double sum``
+        testCase "weighted energy distance² matches the double sum and the Stats metric with signed weights" ``weighted energy distance² matches the double sum and the Stats metric with signed weights``
+        testCase "the trainers' energy distance follows scipy's convention on 1-D examples" ``the trainers' energy distance follows scipy's convention on 1-D examples``
+    ]

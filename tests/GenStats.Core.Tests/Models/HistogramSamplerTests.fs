@@ -1,13 +1,13 @@
 module GenStats.Tests.Models.HistogramSamplerTests
 
+open Expecto
 open System
-open NUnit.Framework
 open GenStats.Data
 open GenStats.Models
 open GenStats.Stats
 open GenStats.Tests.Models.Toys
+open GenStats.Tests.Expectations
 
-[<Test>]
 let ``bins are sampled in proportion to their content, uniformly inside`` () =
     // Values 0, 0.1, 1 with 2 bins on [0, 1]: P(bin 0) = 2/3; inside bin 0 the draws are U(0, 0.5).
     let h = HistogramSampler.Fit(dataset [| 0.0; 0.1; 1.0 |] None None, HistogramOptions(Bins = 2))
@@ -16,17 +16,15 @@ let ``bins are sampled in proportion to their content, uniformly inside`` () =
     let low = g |> Array.filter (fun x -> x < 0.5)
     assertWithin 5.0 (sqrt (2.0 / 9.0 / float m)) (2.0 / 3.0) (float low.Length / float m) "P(bin 0)"
     assertWithin 5.0 (sqrt (1.0 / 48.0 / float low.Length)) 0.25 (mean low) "mean inside bin 0"
-    Assert.That(g |> Array.forall (fun x -> x >= 0.0 && x <= 1.0), Is.True, "draws stay inside the binned range")
+    Expect.isTrue (g |> Array.forall (fun x -> x >= 0.0 && x <= 1.0)) "draws stay inside the binned range"
 
-[<Test>]
 let ``default bins follow the generalised Rice rule`` () =
     let h1 = HistogramSampler.Fit(dataset (bimodal 1 1000) None None)
-    Assert.That(h1.Bins.[0], Is.EqualTo(int (ceil (2.0 * 1000.0 ** (1.0 / 3.0)))))
+    Expect.equal h1.Bins.[0] (int (ceil (2.0 * 1000.0 ** (1.0 / 3.0)))) "h1.Bins.[0]"
     let xs = bimodal 2 1000
     let two = Dataset.Create([| "a"; "b" |], [| xs; Array.rev xs |]).WithRoles([| "a"; "b" |])
-    Assert.That((HistogramSampler.Fit two).Bins.[0], Is.EqualTo(int (ceil (2.0 * 1000.0 ** 0.25))))
+    Expect.equal ((HistogramSampler.Fit two).Bins.[0]) (int (ceil (2.0 * 1000.0 ** 0.25))) "(HistogramSampler.Fit two).Bins.[0]"
 
-[<Test>]
 let ``a joint histogram keeps the correlation, marginals drop it`` () =
     // b = a + small noise: correlation ≈ 1 in the joint histogram, ≈ 0 with independent marginals.
     let g = Normal 5
@@ -39,7 +37,7 @@ let ``a joint histogram keeps the correlation, marginals drop it`` () =
         (Array.map2 (fun u v -> (u - mx) * (v - my)) x y |> Array.sum) / sqrt ((x |> Array.sumBy (fun u -> (u - mx) ** 2.0)) * (y |> Array.sumBy (fun v -> (v - my) ** 2.0)))
     let joint = HistogramSampler.Fit(data, HistogramOptions(Bins = 40)).Sample(20000, 1)
     let marginal = HistogramSampler.Fit(data, HistogramOptions(Bins = 40, Mode = HistogramMode.Marginals)).Sample(20000, 1)
-    Assert.That(corr joint, Is.GreaterThan 0.95)
+    Expect.isGreaterThan (corr joint) 0.95 "corr joint"
     assertWithin 5.0 (1.0 / sqrt 20000.0) 0.0 (corr marginal) "correlation with independent marginals"
 
 /// sPlot weights with known shapes and yields: signal m ~ N(0, 0.5²), background m ~ U(−3, 3).
@@ -55,7 +53,6 @@ let private sWeights (ms: float[]) (ns: float) (nb: float) =
     let vss, vsb = mbb / det, -msb / det
     ms |> Array.map (fun m -> (vss * fs m + vsb * fb m) / den m)
 
-[<Test>]
 let ``trained with sWeights, the histogram reproduces the pure signal`` () =
     // Signal x ~ N(0, 1), background x ~ N(3, 1.5²), 4000 of each; the discriminating variable m
     // separates them. Unweighted, the mixture has mean 1.5; with sWeights the sampler must give
@@ -65,7 +62,7 @@ let ``trained with sWeights, the histogram reproduces the pure signal`` () =
     let xs = Array.append (Array.init ns (fun _ -> g.Next())) (Array.init nb (fun _ -> 3.0 + 1.5 * g.Next()))
     let ms = Array.append (Array.init ns (fun _ -> 0.5 * g.Next())) (Array.init nb (fun _ -> -3.0 + 6.0 * g.Uniform()))
     let sw = sWeights ms (float ns) (float nb)
-    Assert.That(sw |> Array.exists (fun w -> w < 0.0), Is.True, "the toy has negative sWeights")
+    Expect.isTrue (sw |> Array.exists (fun w -> w < 0.0)) "the toy has negative sWeights"
     let h = HistogramSampler.Fit(dataset xs None (Some sw))
     let m = 40000
     let out = h.Sample(m, 2) |> Array.map (fun r -> r.[0])
@@ -75,11 +72,20 @@ let ``trained with sWeights, the histogram reproduces the pure signal`` () =
     let width = (h.Upper.[0] - h.Lower.[0]) / float h.Bins.[0]
     let seSecond = WeightedDescriptive.StandardErrorOfMean(xs |> Array.map (fun x -> x * x), sw)
     assertWithin 5.0 (sqrt ((seSecond / 2.0) ** 2.0 + 0.5 / float m)) (sqrt (1.0 + width * width / 12.0)) (sqrt (variance out)) "signal sd"
-    Assert.That(h.ClippedWeight, Is.LessThanOrEqualTo 0.0)
+    Expect.isLessThanOrEqual h.ClippedWeight 0.0 "h.ClippedWeight"
     let unweighted = HistogramSampler.Fit(dataset xs None None).Sample(m, 2) |> Array.map (fun r -> r.[0])
-    Assert.That(mean unweighted, Is.GreaterThan 1.0, "without sWeights the background shifts the mean")
+    Expect.isGreaterThan (mean unweighted) 1.0 "without sWeights the background shifts the mean"
 
-[<Test>]
 let ``conditions are refused with a pointer to the conditional models`` () =
-    let ex = Assert.Throws<ArgumentException>(fun () -> HistogramSampler.Fit(dataset [| 1.0; 2.0 |] (Some [| 0.0; 1.0 |]) None) |> ignore)
-    Assert.That(ex.Message, Does.Contain "kde or library")
+    let ex = raises<ArgumentException> "HistogramSampler.Fit(dataset [| 1.0; 2.0 |] (Some [| 0.0; 1.0 |]) N..." (fun () -> HistogramSampler.Fit(dataset [| 1.0; 2.0 |] (Some [| 0.0; 1.0 |]) None) |> ignore)
+    contains "kde or library" ex.Message "ex.Message"
+
+[<Tests>]
+let tests =
+    testList "Models.HistogramSampler" [
+        testCase "bins are sampled in proportion to their content, uniformly inside" ``bins are sampled in proportion to their content, uniformly inside``
+        testCase "default bins follow the generalised Rice rule" ``default bins follow the generalised Rice rule``
+        testCase "a joint histogram keeps the correlation, marginals drop it" ``a joint histogram keeps the correlation, marginals drop it``
+        testCase "trained with sWeights, the histogram reproduces the pure signal" ``trained with sWeights, the histogram reproduces the pure signal``
+        testCase "conditions are refused with a pointer to the conditional models" ``conditions are refused with a pointer to the conditional models``
+    ]

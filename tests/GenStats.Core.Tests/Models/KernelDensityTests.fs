@@ -1,10 +1,12 @@
 module GenStats.Tests.Models.KernelDensityTests
 
+open Expecto
 open System
-open NUnit.Framework
 open GenStats.Models
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Models.Toys
+open GenStats.Tests
+open GenStats.Tests.Expectations
 
 // ---- scipy.stats.gaussian_kde reference numbers ----
 // Computed offline with Debian python3-scipy 1.10.1:
@@ -16,7 +18,6 @@ let private points2 =
 let private weights2 = [| 1.0; 2.0; 0.5; 1.0; 3.0; 1.5; 1.0 |]
 let private probes2 = [| [| 0.3; 0.7 |]; [| 5.0; 1.0 |]; [| -2.0; 0.0 |] |]
 
-[<Test>]
 let ``weighted covariance, n_eff and Scott factor match scipy's gaussian_kde`` () =
     let k = KernelDensity.Fit(points2, weights2)
     assertClose veryHigh 5.405405405405404 k.EffectiveSampleSize "neff"
@@ -26,7 +27,6 @@ let ``weighted covariance, n_eff and Scott factor match scipy's gaussian_kde`` (
     Array.iter2 (fun e a -> assertClose high e a "scipy logpdf (scott)")
         [| -3.2932939728228114; -6.06926564614988; -4.366658350761094 |] (k.LogDensity probes2)
 
-[<Test>]
 let ``Scott and Silverman factors follow their formulas and scipy in 1-D and 3-D`` () =
     // 1-D, unweighted: gaussian_kde([0.1,-1.3,2.2,0.7,5.0,-0.4]).
     let y = [| 0.1; -1.3; 2.2; 0.7; 5.0; -0.4 |] |> Array.map (fun v -> [| v |])
@@ -51,7 +51,6 @@ let ``Scott and Silverman factors follow their formulas and scipy in 1-D and 3-D
     assertClose high -3.8002786051170254 (s3.LogDensity [| [| 0.5; 0.5; 0.0 |] |]).[0] "scipy logpdf 3-D scott"
     assertClose high -3.773608709898905 (v3.LogDensity [| [| 0.5; 0.5; 0.0 |] |]).[0] "scipy logpdf 3-D silverman"
 
-[<Test>]
 let ``log-density with a fixed bandwidth equals the closed-form Gaussian mixture`` () =
     // p(z) = Σ wᵢ N(z; zᵢ, h²Σ)/Σw with Σ the weighted covariance, written out for 2×2 by hand.
     let h = 0.4
@@ -76,13 +75,11 @@ let ``log-density with a fixed bandwidth equals the closed-form Gaussian mixture
     Array.iter2 (fun e a -> assertClose high e a "scipy logpdf (factor 0.4)")
         [| -3.535334772842085; -11.099297459399208; -6.072664704560185 |] ours
 
-[<Test>]
 let ``log-density stays finite far from every event (log-sum-exp)`` () =
     let k = KernelDensity.Fit(points2, weights2, KdeOptions(Bandwidth = BandwidthRule.Fixed, Factor = 0.05))
     let v = (k.LogDensity [| [| 300.0; -200.0 |] |]).[0]
-    Assert.That(Double.IsFinite v && v < -1e5, Is.True, sprintf "log p far away = %g" v)
+    Expect.isTrue (Double.IsFinite v && v < -1e5) (sprintf "log p far away = %g" v)
 
-[<Test>]
 let ``the 1-D density integrates to one and the conditional density integrates to one over x`` () =
     let xs = bimodal 21 300
     let k = KernelDensity.Fit(xs |> Array.map (fun x -> [| x |]))
@@ -97,7 +94,6 @@ let ``the 1-D density integrates to one and the conditional density integrates t
         let pc = kc.ConditionalLogDensity(grid |> Array.map (fun x -> [| x |]), grid |> Array.map (fun _ -> [| y0 |])) |> Array.map exp
         assertClose { Absolute = 1e-6; Relative = 0.0 } 1.0 (trapezoid pc) (sprintf "∫ p(x | y=%g) dx" y0)
 
-[<Test>]
 let ``the cross-validated factor maximises the leave-one-out likelihood, computed by hand`` () =
     let xs = bimodal 31 200
     let k = KernelDensity.Fit(xs |> Array.map (fun x -> [| x |]), options = KdeOptions(Bandwidth = BandwidthRule.CrossValidated))
@@ -111,11 +107,10 @@ let ``the cross-validated factor maximises the leave-one-out likelihood, compute
     let h = k.Factor
     assertClose high (loo h) (k.LeaveOneOutLogLikelihood h) "LOO objective vs direct formula"
     for f in [ 0.9; 0.97; 1.03; 1.1 ] do
-        Assert.That(loo h, Is.GreaterThanOrEqualTo(loo (h * f) - 1e-9), sprintf "LOO at h×%g beats h" f)
+        Expect.isGreaterThanOrEqual (loo h) (loo (h * f) - 1e-9) (sprintf "LOO at h×%g beats h" f)
     // Two well separated modes: the cross-validated kernel is narrower than Scott's.
-    Assert.That(h, Is.LessThan(KernelDensity.ScottFactor(float n, 1)))
+    Expect.isLessThan h (KernelDensity.ScottFactor(float n, 1)) "h"
 
-[<Test>]
 let ``sampled variance is the weighted sample variance plus the kernel variance h²σ²`` () =
     // Var of a KDE draw = Σw(x − x̄)²/Σw + h²Σ (a mixture identity); m = 200 000 draws give it to ±√(2/m)·σ².
     let xs = bimodal 41 500
@@ -127,7 +122,6 @@ let ``sampled variance is the weighted sample variance plus the kernel variance 
     assertWithin 5.0 (sqrt ((m4 - 17.0 ** 2.0) / 200000.0) * 1.2) expected (variance draws) "variance of KDE draws"
     assertWithin 5.0 (sqrt (expected / 200000.0)) (mean xs) (mean draws) "mean of KDE draws"
 
-[<Test>]
 let ``the KDE learns the 1-D mixture without mode collapse`` () =
     // Training n = 2000 from ½(N(−4,1)+N(4,1)), m = 20000 draws. Each statistic must be within a
     // bound set by the truth's own sample-to-sample spread: σ² = σ²_T(n) + σ²_T(m).
@@ -146,7 +140,6 @@ let ``the KDE learns the 1-D mixture without mode collapse`` () =
     let right = g |> Array.filter (fun x -> x > 0.0)
     assertWithin 4.0 (both 1.0) (sqrt (1.0 + kernel)) (sqrt (variance right)) "sd of the right mode"
 
-[<Test>]
 let ``the conditional KDE learns the mean and width of x given y`` () =
     // x | y ~ N(1 + 2y, (0.5 + y)²), n = 4000 training events; m = 4000 draws at each y0.
     // Error budget: the events inside the kernel window (≈ n · 2.5 h σ_y) set the training spread;
@@ -162,19 +155,19 @@ let ``the conditional KDE learns the mean and width of x given y`` () =
         assertWithin 4.0 (sd * sqrt (1.0 / window + 1.0 / float m)) (conditionalMean y0) (mean g) (sprintf "mean at y=%g" y0)
         assertWithin 4.0 (sd * sqrt (0.5 / window + 0.5 / float m)) (sqrt (sd * sd + kernelVariance)) (sqrt (variance g)) (sprintf "sd at y=%g" y0)
 
-[<Test>]
 let ``sampling is deterministic per seed and rejects bad input`` () =
     let k = KernelDensity.Fit(dataset (bimodal 1 100) None None)
-    Assert.That((k.Sample(1000, 3) = k.Sample(1000, 3)), Is.True, "same seed, same draws")
-    Assert.That((k.Sample(1000, 3) <> k.Sample(1000, 4)), Is.True, "another seed, other draws")
+    Expect.isTrue (k.Sample(1000, 3) = k.Sample(1000, 3)) "same seed, same draws"
+    Expect.isTrue (k.Sample(1000, 3) <> k.Sample(1000, 4)) "another seed, other draws"
     let nanData = dataset [| 1.0; nan; 2.0 |] None None
-    let ex = Assert.Throws<ArgumentException>(fun () -> KernelDensity.Fit nanData |> ignore)
-    Assert.That(ex.Message, Does.Contain("'x'").And.Contain("event 1"))
+    let ex = raises<ArgumentException> "KernelDensity.Fit nanData |> ignore" (fun () -> KernelDensity.Fit nanData |> ignore)
+    contains "'x'" ex.Message "ex.Message"
+    contains "event 1" ex.Message "ex.Message"
     let negative = dataset [| 1.0; 2.0; 3.0 |] None (Some [| 1.0; -0.2; 1.0 |])
-    let ex2 = Assert.Throws<ArgumentException>(fun () -> KernelDensity.Fit negative |> ignore)
-    Assert.That(ex2.Message, Does.Contain "weights[1]")
-    Assert.Throws<ArgumentException>(fun () -> KernelDensity.Fit(dataset [| 2.0; 2.0; 2.0 |] None None) |> ignore) |> ignore
-    Assert.Throws<InvalidOperationException>(fun () ->
+    let ex2 = raises<ArgumentException> "KernelDensity.Fit negative |> ignore" (fun () -> KernelDensity.Fit negative |> ignore)
+    contains "weights[1]" ex2.Message "ex2.Message"
+    raises<ArgumentException> "KernelDensity.Fit(dataset [| 2.0; 2.0; 2.0 |] None None) |> ignore" (fun () -> KernelDensity.Fit(dataset [| 2.0; 2.0; 2.0 |] None None) |> ignore) |> ignore
+    raises<InvalidOperationException> "KernelDensity.Fit(dataset [| 1.0; 2.0; 5.0 |] (Some [| 0.0; 1.0; 3...." (fun () ->
         KernelDensity.Fit(dataset [| 1.0; 2.0; 5.0 |] (Some [| 0.0; 1.0; 3.0 |]) None).Sample(5, 1) |> ignore) |> ignore
 
 /// Squared energy distance (V-statistic) 2E|X−Y| − E|X−X'| − E|Y−Y'| between two 2-D samples.
@@ -197,7 +190,6 @@ let private ring (seed: int) (n: int) =
         let t = 2.0 * Math.PI * g.Uniform()
         [| r * cos t; r * sin t |])
 
-[<Test>]
 let ``the KDE and the library learn the 2-D ring within the truth's own energy-distance spread`` () =
     // Reference: D² between independent truth samples of size n (20 pairs) has mean μ₀ and sd s₀;
     // E[D²] scales as 1/a + 1/b, so a model trained on n events, drawn m = n times and compared
@@ -214,10 +206,28 @@ let ``the KDE and the library learn the 2-D ring within the truth's own energy-d
     let lib = Library.Fit data
     for name, model in [ "kde", kde :> IConditionalGenerator; "library", lib :> IConditionalGenerator ] do
         let d2 = energy2 (model.Sample(n, 3)) test
-        TestContext.Out.WriteLine(sprintf "%s D2=%g mu0=%g s0=%g bound=%g h=%g" name d2 mu0 s0 bound kde.Factor)
-        Assert.That(d2, Is.LessThan bound, sprintf "%s: D² = %.3g, truth spread μ₀ = %.3g, s₀ = %.3g" name d2 mu0 s0)
+        printfn "%s D2=%g mu0=%g s0=%g bound=%g h=%g" name d2 mu0 s0 bound kde.Factor
+        Expect.isLessThan d2 bound (sprintf "%s: D² = %.3g, truth spread μ₀ = %.3g, s₀ = %.3g" name d2 mu0 s0)
     // Power: a grossly oversmoothed KDE (h = 1, the ring filled in) must fail the same bound.
     let blurred = KernelDensity.Fit(data, KdeOptions(Bandwidth = BandwidthRule.Fixed, Factor = 1.0))
     let blurredD2 = energy2 (blurred.Sample(n, 3)) test
-    TestContext.Out.WriteLine(sprintf "blurred D2=%g" blurredD2)
-    Assert.That(blurredD2, Is.GreaterThan bound, "an oversmoothed KDE is detected")
+    printfn "blurred D2=%g" blurredD2
+    Expect.isGreaterThan blurredD2 bound "an oversmoothed KDE is detected"
+
+[<Tests>]
+let tests =
+    testList "Models.KernelDensity" [
+        testCase "weighted covariance, n_eff and Scott factor match scipy's gaussian_kde" ``weighted covariance, n_eff and Scott factor match scipy's gaussian_kde``
+        testCase "Scott and Silverman factors follow their formulas and scipy in 1-D and 3-D" ``Scott and Silverman factors follow their formulas and scipy in 1-D and 3-D``
+        testCase "log-density with a fixed bandwidth equals the closed-form Gaussian mixture" ``log-density with a fixed bandwidth equals the closed-form Gaussian mixture``
+        testCase "log-density stays finite far from every event (log-sum-exp)" ``log-density stays finite far from every event (log-sum-exp)``
+        testCase "the 1-D density integrates to one and the conditional density integrates to one over x" ``the 1-D density integrates to one and the conditional density integrates to one over x``
+        testCase "the cross-validated factor maximises the leave-one-out likelihood, computed by hand" ``the cross-validated factor maximises the leave-one-out likelihood, computed by hand``
+        testCase "sampled variance is the weighted sample variance plus the kernel variance h²σ²" ``sampled variance is the weighted sample variance plus the kernel variance h²σ²``
+        testCase "the KDE learns the 1-D mixture without mode collapse" ``the KDE learns the 1-D mixture without mode collapse``
+        testCase "the conditional KDE learns the mean and width of x given y" ``the conditional KDE learns the mean and width of x given y``
+        testCase "sampling is deterministic per seed and rejects bad input" ``sampling is deterministic per seed and rejects bad input``
+        TestMain.slow [
+            testCase "the KDE and the library learn the 2-D ring within the truth's own energy-distance spread" ``the KDE and the library learn the 2-D ring within the truth's own energy-distance spread``
+        ]
+    ]

@@ -1,14 +1,13 @@
-/// Fixed replay seed: every run draws the same cases, so a failure always reproduces.
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Models.LibraryTests
 
+open Expecto
 open System
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open GenStats.Models
 open GenStats.Tests.Models.Toys
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 /// Brute-force k nearest by (squared standardised distance, index).
 let private bruteForce (ys: float[][]) (mean: float[]) (sd: float[]) (q: float[]) (k: int) =
@@ -27,7 +26,6 @@ let private gridConditions =
         return ys, qs, k
     }
 
-[<Property(MaxTest = 60)>]
 let ``the k-d tree returns exactly the brute-force neighbours, ties broken by index`` () =
     Prop.forAll (Arb.fromGen gridConditions) (fun (ys, qs, k) ->
         let n = ys.Length
@@ -44,29 +42,26 @@ let ``the k-d tree returns exactly the brute-force neighbours, ties broken by in
             let found = lib.Neighbours(q, k)
             found = expected))
 
-[<Test>]
 let ``k = 1 returns the features of the nearest training event, deterministically`` () =
     let data = dataset [| 10.0; 20.0; 30.0; 40.0 |] (Some [| 0.0; 1.0; 2.0; 3.0 |]) None
     let lib = Library.Fit data
     let out = lib.Sample([| [| 0.2 |]; [| 1.6 |]; [| 2.5 |]; [| -7.0 |]; [| 9.0 |] |], 1)
     // 2.5 is equidistant from 2 and 3: the earlier training event (30) wins.
-    Assert.That((out |> Array.map (fun r -> r.[0]) = [| 10.0; 30.0; 30.0; 10.0; 40.0 |]), Is.True, sprintf "%A" out)
-    Assert.That((lib.Sample([| [| 1.6 |] |], 99) = out.[1..1]), Is.True, "k = 1 ignores the seed")
+    Expect.isTrue (out |> Array.map (fun r -> r.[0]) = [| 10.0; 30.0; 30.0; 10.0; 40.0 |]) (sprintf "%A" out)
+    Expect.isTrue (lib.Sample([| [| 1.6 |] |], 99) = out.[1..1]) "k = 1 ignores the seed"
 
-[<Test>]
 let ``k > 1 picks among the k nearest with probability proportional to weight`` () =
     // Conditions 0,1,2,3 with weights 1,3,0,6: the zero-weight event (y = 2) is left out of the
     // library, so the k = 2 nearest of y = 1.2 are y = 1 (w = 3) and y = 0 (w = 1): P(20) = 3/4.
     let data = dataset [| 10.0; 20.0; 30.0; 40.0 |] (Some [| 0.0; 1.0; 2.0; 3.0 |]) (Some [| 1.0; 3.0; 0.0; 6.0 |])
     let lib = Library.Fit(data, LibraryOptions(Neighbours = 2))
-    Assert.That(lib.Count, Is.EqualTo 3)
+    Expect.equal lib.Count 3 "lib.Count"
     let m = 40000
     let near = lib.Sample(Array.create m [| 1.2 |], 5) |> Array.map (fun r -> r.[0])
     let p20 = float (near |> Array.filter ((=) 20.0) |> Array.length) / float m
     assertWithin 5.0 (sqrt (0.75 * 0.25 / float m)) 0.75 p20 "P(20) at y = 1.2"
-    Assert.That(near |> Array.forall (fun x -> x = 10.0 || x = 20.0), Is.True, "only events 0 and 1 carry weight among the three nearest")
+    Expect.isTrue (near |> Array.forall (fun x -> x = 10.0 || x = 20.0)) "only events 0 and 1 carry weight among the three nearest"
 
-[<Test>]
 let ``the unconditional library learns the 1-D mixture without mode collapse`` () =
     let n, m = 2000, 20000
     let xs = bimodal 71 n
@@ -77,7 +72,7 @@ let ``the unconditional library learns the 1-D mixture without mode collapse`` (
     assertWithin 4.0 (both (bimodalFourthMoment - 289.0)) bimodalVariance (variance g) "variance"
     assertWithin 3.0 (both 0.25) 0.5 (fractionAbove 0.0 g) "right mode"
     assertWithin 3.0 (both 0.25) 0.5 (1.0 - fractionAbove 0.0 g) "left mode"
-    Assert.That(g |> Array.forall (fun x -> Array.contains x xs), Is.True, "every generated event is a training event")
+    Expect.isTrue (g |> Array.forall (fun x -> Array.contains x xs)) "every generated event is a training event"
 
 let private checkConditional (lib: Library) (n: int) (seed: int) =
     // Fresh conditions y ~ U(0,1); standardised residuals r = (x − (a + b y))/(c + d y) must be
@@ -94,7 +89,6 @@ let private checkConditional (lib: Library) (n: int) (seed: int) =
         assertWithin 4.0 (sqrt (1.0 / nt + 1.0 / mt)) 0.0 (mean r) (sprintf "residual mean in y ∈ [%.2f, %.2f)" lo hi)
         assertWithin 4.0 (sqrt (0.5 / nt + 0.5 / mt)) 1.0 (sqrt (variance r)) (sprintf "residual sd in y ∈ [%.2f, %.2f)" lo hi)
 
-[<Test>]
 let ``the conditional library (k = 1, k = 10 weighted pick, k = 10 local linear) learns x given y`` () =
     let n = 6000
     let xs, ys = conditionalGaussian 81 n
@@ -103,7 +97,6 @@ let ``the conditional library (k = 1, k = 10 weighted pick, k = 10 local linear)
     checkConditional (Library.Fit(data, LibraryOptions(Neighbours = 10))) n 2
     checkConditional (Library.Fit(data, LibraryOptions(Neighbours = 10, Rule = LibraryRule.LocalLinear))) n 3
 
-[<Test>]
 let ``local-linear interpolation removes the condition mismatch of sparse neighbours`` () =
     // x = 3y exactly, training y on a coarse grid: a weighted pick returns grid values, the local
     // linear rule returns 3y at any y inside the grid (the local slope is exact).
@@ -114,7 +107,6 @@ let ``local-linear interpolation removes the condition mismatch of sparse neighb
         let x = (lib.Sample([| [| y |] |], 4)).[0].[0]
         GenStats.Tests.Tolerance.assertClose GenStats.Tests.Tolerance.high (3.0 * y) x (sprintf "x at y=%g" y)
 
-[<Test>]
 let ``importance-weighted training reproduces the target distribution`` () =
     // Training events from N(0, 2²), weights N(x;1,1)/N(x;0,2²): the library must generate N(1, 1).
     let g = Normal 91
@@ -129,12 +121,24 @@ let ``importance-weighted training reproduces the target distribution`` () =
     let sigmaVar = GenStats.Stats.WeightedDescriptive.StandardErrorOfMean(xs |> Array.map (fun x -> (x - 1.0) ** 2.0), ws)
     assertWithin 4.0 (sqrt ((sigmaVar / 2.0) ** 2.0 + 0.5 / float m)) 1.0 (sqrt (variance out)) "sd"
 
-[<Test>]
 let ``negative sWeights and bad options are rejected with clear messages`` () =
     let data = dataset [| 1.0; 2.0; 3.0 |] (Some [| 0.0; 1.0; 2.0 |]) (Some [| 1.0; -0.5; 1.0 |])
-    let ex = Assert.Throws<ArgumentException>(fun () -> Library.Fit data |> ignore)
-    Assert.That(ex.Message, Does.Contain("histogram"))
+    let ex = raises<ArgumentException> "Library.Fit data |> ignore" (fun () -> Library.Fit data |> ignore)
+    contains "histogram" ex.Message "ex.Message"
     let ok = dataset [| 1.0; 2.0; 3.0 |] (Some [| 0.0; 1.0; 2.0 |]) None
-    Assert.Throws<ArgumentException>(fun () -> Library.Fit(ok, LibraryOptions(Neighbours = 0)) |> ignore) |> ignore
-    Assert.Throws<ArgumentException>(fun () -> Library.Fit(ok, LibraryOptions(Neighbours = 2, Rule = LibraryRule.LocalLinear)) |> ignore) |> ignore
-    Assert.Throws<ArgumentException>(fun () -> (Library.Fit ok).Sample([| [| nan |] |], 1) |> ignore) |> ignore
+    raises<ArgumentException> "Library.Fit(ok, LibraryOptions(Neighbours = 0)) |> ignore" (fun () -> Library.Fit(ok, LibraryOptions(Neighbours = 0)) |> ignore) |> ignore
+    raises<ArgumentException> "Library.Fit(ok, LibraryOptions(Neighbours = 2, Rule = LibraryRule.L..." (fun () -> Library.Fit(ok, LibraryOptions(Neighbours = 2, Rule = LibraryRule.LocalLinear)) |> ignore) |> ignore
+    raises<ArgumentException> "(Library.Fit ok).Sample([| [| nan |] |], 1) |> ignore" (fun () -> (Library.Fit ok).Sample([| [| nan |] |], 1) |> ignore) |> ignore
+
+[<Tests>]
+let tests =
+    testList "Models.Library" [
+        testPropertyN 60 "the k-d tree returns exactly the brute-force neighbours, ties broken by index" ``the k-d tree returns exactly the brute-force neighbours, ties broken by index``
+        testCase "k = 1 returns the features of the nearest training event, deterministically" ``k = 1 returns the features of the nearest training event, deterministically``
+        testCase "k > 1 picks among the k nearest with probability proportional to weight" ``k > 1 picks among the k nearest with probability proportional to weight``
+        testCase "the unconditional library learns the 1-D mixture without mode collapse" ``the unconditional library learns the 1-D mixture without mode collapse``
+        testCase "the conditional library (k = 1, k = 10 weighted pick, k = 10 local linear) learns x given y" ``the conditional library (k = 1, k = 10 weighted pick, k = 10 local linear) learns x given y``
+        testCase "local-linear interpolation removes the condition mismatch of sparse neighbours" ``local-linear interpolation removes the condition mismatch of sparse neighbours``
+        testCase "importance-weighted training reproduces the target distribution" ``importance-weighted training reproduces the target distribution``
+        testCase "negative sWeights and bad options are rejected with clear messages" ``negative sWeights and bad options are rejected with clear messages``
+    ]

@@ -3,14 +3,16 @@
 /// preprocessing inverted on the raw scale, and `genstats train`/`sample` end to end.
 module GenStats.Tests.Models.NeuralModelFileTests
 
+open Expecto
 open System
 open System.Diagnostics
 open System.IO
-open NUnit.Framework
 open GenStats.Data
 open GenStats.Models
 open GenStats.Models.Files
 open GenStats.Tests.Models.GanToys
+open GenStats.Tests
+open GenStats.Tests.Expectations
 
 let private tempDir () =
     let d = Path.Combine(Path.GetTempPath(), sprintf "genstats-neural-%s" (Guid.NewGuid().ToString("N")))
@@ -36,28 +38,27 @@ let private roundTrip (model: IConditionalGenerator) =
         ModelFile.Save(path, model)
         let back = ModelFile.Load path
         // Same content and the same bytes when saved again: nothing is lost or reordered.
-        Assert.That(back.ToModelFile(), Is.EqualTo(model.ToModelFile()), "content")
-        Assert.That((ModelFile.ToBytes(back.ToModelFile()) = File.ReadAllBytes path), "bytes")
+        Expect.equal (back.ToModelFile()) (model.ToModelFile()) "content"
+        Expect.isTrue (ModelFile.ToBytes(back.ToModelFile()) = File.ReadAllBytes path) "bytes"
         back
     finally
         File.Delete path
 
-[<Test>]
 let ``a GAN and a VAE load through ModelFile.Load without their type and sample the same values`` () =
     let x, y = toy 400
     let gan = (GanTrainer.Train(x, y, null, ganOptions TransformKind.Standard)).Model
     let vae = (VaeTrainer.Train(x, y, null, VaeOptions(LatentSize = 2, EncoderLayers = [| 8 |], DecoderLayers = [| 8 |], Steps = 15))).Model
     let cond = Array.init 200 (fun i -> [| 100.0 + float i / 200.0 |])
     for (model: IConditionalGenerator), typeName in [ gan :> IConditionalGenerator, "gan"; vae :> IConditionalGenerator, "vae" ] do
-        Assert.That(model.ModelType, Is.EqualTo typeName)
+        Expect.equal model.ModelType typeName "model.ModelType"
         let back = roundTrip model
-        Assert.That(back.GetType(), Is.EqualTo(model.GetType()), typeName)
-        Assert.That((List.ofSeq back.ConditionNames = [ "y0" ]), "condition names")
-        Assert.That((back.Sample(cond, 8) = model.Sample(cond, 8)), sprintf "%s: same samples for the same seed" typeName)
-        Assert.That((back.Sample(cond, 8) <> back.Sample(cond, 9)), sprintf "%s: another seed, other samples" typeName)
-    Assert.That(ModelRegistry.ModelTypes, Does.Contain("gan").And.Contain("vae"))
+        Expect.equal (back.GetType()) (model.GetType()) typeName
+        Expect.isTrue (List.ofSeq back.ConditionNames = [ "y0" ]) "condition names"
+        Expect.isTrue (back.Sample(cond, 8) = model.Sample(cond, 8)) (sprintf "%s: same samples for the same seed" typeName)
+        Expect.isTrue (back.Sample(cond, 8) <> back.Sample(cond, 9)) (sprintf "%s: another seed, other samples" typeName)
+    Expect.contains ModelRegistry.ModelTypes "gan" "ModelRegistry.ModelTypes"
+    Expect.contains ModelRegistry.ModelTypes "vae" "ModelRegistry.ModelTypes"
 
-[<Test>]
 let ``a flipped byte or a truncation of a GAN model file is an InvalidDataException`` () =
     let x, y = toy 200
     let gan = (GanTrainer.Train(x, y, null, ganOptions TransformKind.Standard)).Model
@@ -66,20 +67,19 @@ let ``a flipped byte or a truncation of a GAN model file is an InvalidDataExcept
     for i in 0 .. bytes.Length - 1 do
         let copy = Array.copy bytes
         copy[i] <- copy[i] ^^^ 0x10uy
-        Assert.Throws<InvalidDataException>((fun () -> ModelFile.FromBytes(copy, "gan.gsm") |> ignore), sprintf "byte %d" i) |> ignore
-    Assert.Throws<InvalidDataException>(fun () -> ModelFile.FromBytes(bytes[.. bytes.Length - 2], "gan.gsm") |> ignore) |> ignore
+        raises<InvalidDataException> (sprintf "byte %d" i) (fun () -> ModelFile.FromBytes(copy, "gan.gsm") |> ignore) |> ignore
+    raises<InvalidDataException> "ModelFile.FromBytes(bytes[.. bytes.Length - 2], \"gan.gsm\") |> ignore" (fun () -> ModelFile.FromBytes(bytes[.. bytes.Length - 2], "gan.gsm") |> ignore) |> ignore
     // and through the file API, in the parameters
     let path = Path.Combine(Path.GetTempPath(), sprintf "genstats-gan-%s.gsm" (Guid.NewGuid().ToString("N")))
     try
         let copy = Array.copy bytes
         copy[bytes.Length - 100] <- copy[bytes.Length - 100] ^^^ 1uy
         File.WriteAllBytes(path, copy)
-        let ex = Assert.Throws<InvalidDataException>(fun () -> ModelFile.Load path |> ignore)
-        Assert.That(ex.Message, Does.Contain(path))
+        let ex = raises<InvalidDataException> "ModelFile.Load path |> ignore" (fun () -> ModelFile.Load path |> ignore)
+        contains path ex.Message "ex.Message"
     finally
         File.Delete path
 
-[<Test>]
 let ``quantile-to-normal preprocessing is inverted inside the GAN: samples lie in the training range`` () =
     // A skewed, bounded feature far from 0: x = 1000 + 50·u², u ~ U(0, 1), so x ∈ [1000, 1050].
     let rnd = Random(29)
@@ -87,16 +87,18 @@ let ``quantile-to-normal preprocessing is inverted inside the GAN: samples lie i
     let o = ganOptions TransformKind.QuantileNormal
     let model = (GanTrainer.Train(rows x, null, null, o)).Model
     let back = roundTrip model :?> ConditionalGan
-    Assert.That(back.FeatureTransform.Columns[0].Kind, Is.EqualTo "quantile-normal")
+    Expect.equal (back.FeatureTransform.Columns[0].Kind) "quantile-normal" "back.FeatureTransform.Columns[0].Kind"
     let g = back.Sample(5000, 3) |> Array.map (fun r -> r[0])
     let lo, hi = Array.min x, Array.max x
     // the inverse quantile map is piecewise-linear between the training quantiles and clipped to them
-    Assert.That(g |> Array.forall (fun v -> v >= lo && v <= hi), sprintf "samples in [%g, %g]: min %g max %g" lo hi (Array.min g) (Array.max g))
+    Expect.isTrue (g |> Array.forall (fun v -> v >= lo && v <= hi)) (sprintf "samples in [%g, %g]: min %g max %g" lo hi (Array.min g) (Array.max g))
     // on the raw scale, not the N(0, 1) training scale: all values are near 1000, none near 0
-    Assert.That(Array.average g, Is.InRange(lo, hi))
+    let average = Array.average g
+    Expect.isGreaterThanOrEqual average lo "Array.average g"
+    Expect.isLessThanOrEqual average hi "Array.average g"
     // the preprocessing was fitted with the quantiles of the data: the training median maps to ≈ 0
     let median = (Array.sort x)[x.Length / 2]
-    Assert.That(abs (back.FeatureTransform.Columns[0].Forward median), Is.LessThan(0.01))
+    Expect.isLessThan (abs (back.FeatureTransform.Columns[0].Forward median)) 0.01 "abs (back.FeatureTransform.Columns[0].Forward median)"
 
 // ---- command line ----
 
@@ -109,7 +111,8 @@ let private repositoryRoot () =
 
 let private runCli (args: string list) =
     let dll = Path.Combine((repositoryRoot ()).Value, "src", "GenStats.Cli", "bin", "Release", "net10.0", "genstats.dll")
-    if not (File.Exists dll) then Assert.Inconclusive("genstats.dll is not built (build GenStats.sln -c Release first).")
+    // A missing build fails the test (it must not pass unnoticed or be skipped).
+    if not (File.Exists dll) then failtestf "genstats.dll is not built at %s (build GenStats.sln -c Release first)." dll
     let psi = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true)
     psi.ArgumentList.Add dll
     for a in args do psi.ArgumentList.Add a
@@ -119,7 +122,6 @@ let private runCli (args: string list) =
     p.WaitForExit()
     p.ExitCode, out.Result, err
 
-[<Test>]
 let ``genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones`` () =
     let dir = tempDir ()
     try
@@ -132,30 +134,30 @@ let ``genstats train --model lsgan then sample --n end to end, and a misspelt co
         let code, out, err =
             runCli [ "train"; "--data"; data; "--features"; "x"; "--weight"; "w"; "--model"; "lsgan"; "--config"; cfg
                      "--steps"; "50"; "--seed"; "3"; "--out"; model ]
-        Assert.That(code, Is.EqualTo 0, err)
-        Assert.That(out, Does.Contain "trained gan")
+        Expect.equal code 0 err
+        contains "trained gan" out "out"
         let loaded = ModelFile.Load model :?> ConditionalGan
-        Assert.That((loaded.Options.Loss, loaded.TrainedSteps, loaded.Options.Seed), Is.EqualTo((GanLoss.LeastSquares, 50L, 3UL)))
+        Expect.equal (loaded.Options.Loss, loaded.TrainedSteps, loaded.Options.Seed) (GanLoss.LeastSquares, 50L, 3UL) "(loaded.Options.Loss, loaded.TrainedSteps, loaded.Options.Seed)"
         let gen1, gen2 = Path.Combine(dir, "gen1.csv"), Path.Combine(dir, "gen2.csv")
         for g in [ gen1; gen2 ] do
             let code, _, err = runCli [ "sample"; "--model"; model; "--n"; "100"; "--out"; g; "--seed"; "7" ]
-            Assert.That(code, Is.EqualTo 0, err)
+            Expect.equal code 0 err
         let lines = File.ReadAllLines gen1
-        Assert.That(lines.Length, Is.EqualTo 101)
-        Assert.That(lines[0], Is.EqualTo "x")
-        Assert.That((File.ReadAllBytes gen2 = File.ReadAllBytes gen1), "same seed, same file")
+        Expect.equal lines.Length 101 "lines.Length"
+        Expect.equal (lines[0]) "x" "lines[0]"
+        Expect.isTrue (File.ReadAllBytes gen2 = File.ReadAllBytes gen1) "same seed, same file"
         // quantile-normal preprocessing: every generated value inside the training range [5, 6]
         let values = Csv.Read(gen1).Column("x")
-        Assert.That(values |> Array.forall (fun v -> v >= 5.0 && v <= 6.0), sprintf "%A" values)
+        Expect.isTrue (values |> Array.forall (fun v -> v >= 5.0 && v <= 6.0)) (sprintf "%A" values)
         // a misspelt option is refused with the list of valid ones
         File.WriteAllText(cfg, """{"critcSteps": 2}""")
         let code, _, err = runCli [ "train"; "--data"; data; "--features"; "x"; "--model"; "vae"; "--config"; cfg; "--out"; model ]
-        Assert.That(code, Is.EqualTo 1)
-        Assert.That(err, Does.Contain("critcSteps").And.Contain("encoderLayers"))
+        Expect.equal code 1 "code"
+        contains "critcSteps" err "err"
+        contains "encoderLayers" err "err"
     finally
         Directory.Delete(dir, true)
 
-[<Test>]
 let ``genstats train --model vae then sample --conditions end to end`` () =
     let dir = tempDir ()
     try
@@ -164,17 +166,28 @@ let ``genstats train --model vae then sample --conditions end to end`` () =
         File.WriteAllLines(data, Array.append [| "a,p" |] (Array.init 300 (fun _ -> let p = rnd.NextDouble() in sprintf "%.6f,%.6f" (p + 0.1 * rnd.NextDouble()) p)))
         let model = Path.Combine(dir, "vae.gsm")
         let code, _, err = runCli [ "train"; "--data"; data; "--features"; "a"; "--conditions"; "p"; "--model"; "vae"; "--steps"; "20"; "--out"; model ]
-        Assert.That(code, Is.EqualTo 0, err)
+        Expect.equal code 0 err
         let cond = Path.Combine(dir, "cond.csv")
         File.WriteAllLines(cond, [| "p"; "0.25"; "0.5"; "0.75" |])
         let gen = Path.Combine(dir, "gen.csv")
         let code, _, err = runCli [ "sample"; "--model"; model; "--conditions"; cond; "--out"; gen ]
-        Assert.That(code, Is.EqualTo 0, err)
+        Expect.equal code 0 err
         let t = Csv.Read gen
-        Assert.That((List.ofSeq t.ColumnNames = [ "p"; "a" ]), "columns")
-        Assert.That((t.Column("p") = [| 0.25; 0.5; 0.75 |]), "conditions copied")
+        Expect.isTrue (List.ofSeq t.ColumnNames = [ "p"; "a" ]) "columns"
+        Expect.isTrue (t.Column("p") = [| 0.25; 0.5; 0.75 |]) "conditions copied"
         let expected = (ModelFile.Load model).Sample([| [| 0.25 |]; [| 0.5 |]; [| 0.75 |] |], 0) |> Array.map (fun r -> r[0])
-        Assert.That(t.Column("a") |> Array.map2 (fun e v -> abs (e - v) <= 1e-12 * max 1.0 (abs e)) expected |> Array.forall id,
-                    "the CLI writes what the library generates for seed 0")
+        Expect.isTrue (t.Column("a") |> Array.map2 (fun e v -> abs (e - v) <= 1e-12 * max 1.0 (abs e)) expected |> Array.forall id) "the CLI writes what the library generates for seed 0"
     finally
         Directory.Delete(dir, true)
+
+[<Tests>]
+let tests =
+    testList "Models.NeuralModelFile" [
+        testCase "a GAN and a VAE load through ModelFile.Load without their type and sample the same values" ``a GAN and a VAE load through ModelFile.Load without their type and sample the same values``
+        testCase "a flipped byte or a truncation of a GAN model file is an InvalidDataException" ``a flipped byte or a truncation of a GAN model file is an InvalidDataException``
+        testCase "quantile-to-normal preprocessing is inverted inside the GAN: samples lie in the training range" ``quantile-to-normal preprocessing is inverted inside the GAN: samples lie in the training range``
+        TestMain.slow [
+            testCase "genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones" ``genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones``
+            testCase "genstats train --model vae then sample --conditions end to end" ``genstats train --model vae then sample --conditions end to end``
+        ]
+    ]

@@ -3,6 +3,7 @@
 /// with its own random numbers.
 module GenStats.Tests.Models.Toys
 
+open Expecto
 open System
 open GenStats.Data
 
@@ -56,4 +57,4 @@ let fractionAbove (t: float) (xs: float[]) = float (xs |> Array.filter (fun x ->
 let assertWithin (k: float) (sigma: float) (expected: float) (actual: float) (what: string) =
     let pull = (actual - expected) / sigma
     if not (abs pull <= k) then
-        NUnit.Framework.Assert.Fail(sprintf "%s: expected %.6g, got %.6g; pull %.2f σ (σ = %.3g, allowed %.1f σ)" what expected actual pull sigma k)
+        failtest (sprintf "%s: expected %.6g, got %.6g; pull %.2f σ (σ = %.3g, allowed %.1f σ)" what expected actual pull sigma k)

@@ -1,29 +1,27 @@
 /// Modules: shapes, initialisation statistics, dropout, layer norm, the gradient penalty through an Mlp.
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Nn.ModuleTests
 
+open Expecto
 open System
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open GenStats.Tensors
 open GenStats.Nn
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Tensors.GradCheck
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
-[<Test>]
 let ``an Mlp has the requested shapes, names and parameter count`` () =
     let mlp = Mlp.Create([| 3; 7; 5; 2 |], Activation.Relu, Activation.Sigmoid, 1UL)
     let names = mlp.NamedParameters() |> Seq.map (fun p -> p.Name) |> Array.ofSeq
     eqArr names [| "0.weight"; "0.bias"; "2.weight"; "2.bias"; "4.weight"; "4.bias" |]
-    Assert.That(mlp.ParameterCount, Is.EqualTo(3 * 7 + 7 + 7 * 5 + 5 + 5 * 2 + 2))
+    Expect.equal mlp.ParameterCount (3 * 7 + 7 + 7 * 5 + 5 + 5 * 2 + 2) "mlp.ParameterCount"
     let y = Tensor.Zeros(4, 3) --> mlp
     eqArr (y.Shape.ToArray()) [| 4; 2 |]
     // Zero input and zero biases: every pre-activation is 0, so the sigmoid output is ½.
-    Assert.That(y.Values.ToArray() |> Array.forall (fun v -> v = 0.5f))
+    Expect.isTrue (y.Values.ToArray() |> Array.forall (fun v -> v = 0.5f)) "y.Values.ToArray() |> Array.forall (fun v -> v = 0.5f)"
 
-[<Test>]
 let ``initialisers have the documented bounds and variances`` () =
     let fanIn, fanOut = 400, 300
     let n = float (fanIn * fanOut)
@@ -31,16 +29,15 @@ let ``initialisers have the documented bounds and variances`` () =
         let w = (Linear(fanIn, fanOut, 5UL, init)).Weight.Values.ToArray() |> Array.map float
         let var = (w |> Array.sumBy (fun x -> x * x)) / n
         // 5σ of a variance estimate: √(Var(x²)/n) ≤ √(2σ⁴·1.5/n) for uniform/normal.
-        Assert.That(abs (var - expectedVar), Is.LessThan(5.0 * expectedVar * sqrt (3.0 / n)), sprintf "%A variance %g vs %g" init var expectedVar)
+        Expect.isLessThan (abs (var - expectedVar)) (5.0 * expectedVar * sqrt (3.0 / n)) (sprintf "%A variance %g vs %g" init var expectedVar)
         match bound with
-        | Some b -> Assert.That(w |> Array.forall (fun x -> abs x <= b), sprintf "%A bound" init)
+        | Some b -> Expect.isTrue (w |> Array.forall (fun x -> abs x <= b)) (sprintf "%A bound" init)
         | None -> ()
     check Init.KaimingUniform (2.0 / float fanIn) (Some(sqrt (6.0 / float fanIn)))
     check Init.KaimingNormal (2.0 / float fanIn) None
     check Init.XavierUniform (2.0 / float (fanIn + fanOut)) (Some(sqrt (6.0 / float (fanIn + fanOut))))
     check Init.XavierNormal (2.0 / float (fanIn + fanOut)) None
 
-[<Test>]
 let ``dropout keeps a 1 − p fraction scaled by 1/(1 − p) in training and is the identity in evaluation`` () =
     let p = 0.3f
     let d = Dropout(p, 3UL)
@@ -48,13 +45,12 @@ let ``dropout keeps a 1 − p fraction scaled by 1/(1 − p) in training and is 
     let x = Tensor.Ones(n)
     let y = (d.Forward x).Values.ToArray()
     let kept = y |> Array.filter (fun v -> v <> 0f)
-    Assert.That(kept |> Array.forall (fun v -> abs (v - 1f / (1f - p)) < 1e-6f))
+    Expect.isTrue (kept |> Array.forall (fun v -> abs (v - 1f / (1f - p)) < 1e-6f)) "kept |> Array.forall (fun v -> abs (v - 1f / (1f - p)) < 1e-6f)"
     let frac = float kept.Length / float n
-    Assert.That(abs (frac - 0.7), Is.LessThan(5.0 * sqrt (0.21 / float n)))
+    Expect.isLessThan (abs (frac - 0.7)) (5.0 * sqrt (0.21 / float n)) "abs (frac - 0.7)"
     d.Eval()
-    Assert.That(Object.ReferenceEquals(d.Forward x, x))
+    Expect.isTrue (Object.ReferenceEquals(d.Forward x, x)) "Object.ReferenceEquals(d.Forward x, x)"
 
-[<Test>]
 let ``layer norm gives zero mean and unit variance per row`` () =
     let ln = LayerNorm(6)
     let x = Rng(9UL).Normal(Shape([| 5; 6 |]), 3f, 2f)
@@ -65,7 +61,6 @@ let ``layer norm gives zero mean and unit variance per row`` () =
         let var = (row |> Array.sumBy (fun v -> v * v)) / 6.0
         assertClose { Absolute = 1e-3; Relative = 0.0 } 1.0 var "row variance"
 
-[<Property(MaxTest = 15)>]
 let ``layer norm gradients match finite differences, first and second order`` () =
     let g =
         gen {
@@ -92,7 +87,6 @@ let private withEntry (p: Tensor) (j: int) (v: float32) (f: unit -> float) =
     p.Data[j] <- v
     try f () finally p.Data[j] <- old
 
-[<Test>]
 let ``the gradient penalty through an Mlp critic matches finite differences in every parameter`` () =
     let critic = Mlp.Create([| 3; 6; 6; 2 |], Activation.Tanh, Activation.Identity, 11UL)
     let x0 = Rng(12UL).Normal(4, 3)
@@ -113,11 +107,22 @@ let ``the gradient penalty through an Mlp critic matches finite differences in e
             let fm = withEntry p j (v - h) (fun () -> float ((penalty ()).ToScalar()))
             let fd = (fp - fm) / (float (v + h) - float (v - h))
             if abs (float ad[j] - fd) > 2e-3 + 1e-6 * abs fp / float h + 2e-2 * abs fd then
-                Assert.Fail(sprintf "parameter entry %d: autodiff %g, finite difference %g" j ad[j] fd)
+                failtest (sprintf "parameter entry %d: autodiff %g, finite difference %g" j ad[j] fd)
 
-[<Test>]
 let ``bad sizes are rejected`` () =
-    Assert.Throws<ArgumentException>(fun () -> Mlp.Create([| 3 |]) |> ignore) |> ignore
-    Assert.Throws<ArgumentException>(fun () -> Mlp.Create([| 3; 0; 2 |]) |> ignore) |> ignore
-    Assert.Throws<ArgumentException>(fun () -> Dropout(1.0f, 1UL) |> ignore) |> ignore
-    Assert.Throws<ArgumentException>(fun () -> (Linear(3, 2, 1UL)).Forward(Tensor.Zeros(2, 4)) |> ignore) |> ignore
+    raises<ArgumentException> "Mlp.Create([| 3 |]) |> ignore" (fun () -> Mlp.Create([| 3 |]) |> ignore) |> ignore
+    raises<ArgumentException> "Mlp.Create([| 3; 0; 2 |]) |> ignore" (fun () -> Mlp.Create([| 3; 0; 2 |]) |> ignore) |> ignore
+    raises<ArgumentException> "Dropout(1.0f, 1UL) |> ignore" (fun () -> Dropout(1.0f, 1UL) |> ignore) |> ignore
+    raises<ArgumentException> "(Linear(3, 2, 1UL)).Forward(Tensor.Zeros(2, 4)) |> ignore" (fun () -> (Linear(3, 2, 1UL)).Forward(Tensor.Zeros(2, 4)) |> ignore) |> ignore
+
+[<Tests>]
+let tests =
+    testList "Nn.Module" [
+        testCase "an Mlp has the requested shapes, names and parameter count" ``an Mlp has the requested shapes, names and parameter count``
+        testCase "initialisers have the documented bounds and variances" ``initialisers have the documented bounds and variances``
+        testCase "dropout keeps a 1 − p fraction scaled by 1/(1 − p) in training and is the identity in evaluation" ``dropout keeps a 1 − p fraction scaled by 1/(1 − p) in training and is the identity in evaluation``
+        testCase "layer norm gives zero mean and unit variance per row" ``layer norm gives zero mean and unit variance per row``
+        testPropertyN 15 "layer norm gradients match finite differences, first and second order" ``layer norm gradients match finite differences, first and second order``
+        testCase "the gradient penalty through an Mlp critic matches finite differences in every parameter" ``the gradient penalty through an Mlp critic matches finite differences in every parameter``
+        testCase "bad sizes are rejected" ``bad sizes are rejected``
+    ]

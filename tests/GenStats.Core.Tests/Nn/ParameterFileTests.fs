@@ -1,19 +1,19 @@
 /// Parameter files: exact round trip, every single-byte corruption and every truncation detected.
 module GenStats.Tests.Nn.ParameterFileTests
 
+open Expecto
 open System
 open System.IO
-open NUnit.Framework
 open GenStats.Tensors
 open GenStats.Nn
 open GenStats.Tests.Tensors.GradCheck
+open GenStats.Tests.Expectations
 
 let private tempDir () =
     let d = Path.Combine(Path.GetTempPath(), "genstats-params-" + Guid.NewGuid().ToString("N"))
     Directory.CreateDirectory d |> ignore
     d
 
-[<Test>]
 let ``save then load restores every value bit for bit, with names, shapes and metadata`` () =
     let dir = tempDir ()
     try
@@ -26,7 +26,7 @@ let ``save then load restores every value bit for bit, with names, shapes and me
         mlp.SaveParameters(path, readOnlyDict [ "model", "test"; "epoch", "3" ])
         let other = Mlp.Create([| 3; 5; 2 |], seed = 99UL)
         let meta = other.LoadParameters path
-        Assert.That(meta["epoch"], Is.EqualTo "3")
+        Expect.equal (meta["epoch"]) "3" "meta[\"epoch\"]"
         for p, q in Seq.zip (mlp.Parameters()) (other.Parameters()) do
             let bits (t: Tensor) = t.Values.ToArray() |> Array.map BitConverter.SingleToInt32Bits
             eqArr (bits q) (bits p)
@@ -37,7 +37,6 @@ let ``save then load restores every value bit for bit, with names, shapes and me
     finally
         Directory.Delete(dir, true)
 
-[<Test>]
 let ``flipping any single byte is detected`` () =
     let mlp = Mlp.Create([| 2; 3; 1 |], seed = 4UL)
     let bytes = ParameterFile.ToBytes(mlp.NamedParameters())
@@ -45,24 +44,31 @@ let ``flipping any single byte is detected`` () =
         for flip in [ 0x01uy; 0x80uy; 0xFFuy ] do
             let bad = Array.copy bytes
             bad[i] <- bad[i] ^^^ flip
-            let ex = Assert.Throws<InvalidDataException>(fun () -> ParameterFile.FromBytes(bad, "x.gsp") |> ignore)
-            Assert.That(ex.Message, Does.Contain "x.gsp")
+            let ex = raises<InvalidDataException> "ParameterFile.FromBytes(bad, \"x.gsp\") |> ignore" (fun () -> ParameterFile.FromBytes(bad, "x.gsp") |> ignore)
+            contains "x.gsp" ex.Message "ex.Message"
 
-[<Test>]
 let ``every truncation and trailing garbage is detected`` () =
     let mlp = Mlp.Create([| 2; 3; 1 |], seed = 4UL)
     let bytes = ParameterFile.ToBytes(mlp.NamedParameters())
     for n in 0 .. bytes.Length - 1 do
-        Assert.Throws<InvalidDataException>(fun () -> ParameterFile.FromBytes(bytes[0 .. n - 1]) |> ignore) |> ignore
-    Assert.Throws<InvalidDataException>(fun () -> ParameterFile.FromBytes(Array.append bytes [| 0uy |]) |> ignore) |> ignore
+        raises<InvalidDataException> "ParameterFile.FromBytes(bytes[0 .. n - 1]) |> ignore" (fun () -> ParameterFile.FromBytes(bytes[0 .. n - 1]) |> ignore) |> ignore
+    raises<InvalidDataException> "ParameterFile.FromBytes(Array.append bytes [| 0uy |]) |> ignore" (fun () -> ParameterFile.FromBytes(Array.append bytes [| 0uy |]) |> ignore) |> ignore
 
-[<Test>]
 let ``loading into a module of another architecture is refused`` () =
     let dir = tempDir ()
     try
         let path = Path.Combine(dir, "m.gsp")
         (Mlp.Create([| 3; 5; 2 |])).SaveParameters path
-        Assert.Throws<InvalidDataException>(fun () -> (Mlp.Create([| 3; 4; 2 |])).LoadParameters path |> ignore) |> ignore
-        Assert.Throws<InvalidDataException>(fun () -> (Mlp.Create([| 3; 5; 5; 2 |])).LoadParameters path |> ignore) |> ignore
+        raises<InvalidDataException> "(Mlp.Create([| 3; 4; 2 |])).LoadParameters path |> ignore" (fun () -> (Mlp.Create([| 3; 4; 2 |])).LoadParameters path |> ignore) |> ignore
+        raises<InvalidDataException> "(Mlp.Create([| 3; 5; 5; 2 |])).LoadParameters path |> ignore" (fun () -> (Mlp.Create([| 3; 5; 5; 2 |])).LoadParameters path |> ignore) |> ignore
     finally
         Directory.Delete(dir, true)
+
+[<Tests>]
+let tests =
+    testList "Nn.ParameterFile" [
+        testCase "save then load restores every value bit for bit, with names, shapes and metadata" ``save then load restores every value bit for bit, with names, shapes and metadata``
+        testCase "flipping any single byte is detected" ``flipping any single byte is detected``
+        testCase "every truncation and trailing garbage is detected" ``every truncation and trailing garbage is detected``
+        testCase "loading into a module of another architecture is refused" ``loading into a module of another architecture is refused``
+    ]

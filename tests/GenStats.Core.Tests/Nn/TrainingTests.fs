@@ -1,14 +1,14 @@
 /// Optimizers reach the minimum of a convex quadratic; schedules and clipping have their closed forms;
 /// training is deterministic.
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Nn.TrainingTests
 
+open Expecto
 open System
-open NUnit.Framework
 open GenStats.Tensors
 open GenStats.Nn
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Tensors.GradCheck
+open GenStats.Tests.Expectations
 
 /// f(w) = ½ Σ aᵢ (wᵢ − tᵢ)² with curvatures aᵢ ∈ [0.5, 2]: the minimum is w = t.
 let private target = [| 1.5f; -2.0f; 0.25f; 3.0f; -0.75f |]
@@ -30,21 +30,17 @@ let private minimise (make: Tensor -> Optimizer) (steps: int) (schedule: ILrSche
 let private assertAtMinimum (w: float32[]) (tol: float) what =
     Array.iteri (fun i v -> assertClose { Absolute = tol; Relative = 0.0 } (float target[i]) (float v) (sprintf "%s w[%d]" what i)) w
 
-[<Test>]
 let ``SGD with momentum reaches the minimum of a convex quadratic`` () =
     assertAtMinimum (minimise (fun w -> Sgd([ w ], SgdOptions(LearningRate = 0.1f, Momentum = 0.9f))) 400 None) 1e-4 "sgd"
     assertAtMinimum (minimise (fun w -> Sgd([ w ], SgdOptions(LearningRate = 0.1f, Momentum = 0.5f, Nesterov = true))) 400 None) 1e-4 "nesterov"
 
-[<Test>]
 let ``Adam reaches the minimum of a convex quadratic`` () =
     assertAtMinimum (minimise (fun w -> Adam([ w ], AdamOptions(LearningRate = 0.1f))) 1500 (Some(CosineLr(0.1f, 1500L, 0f)))) 1e-3 "adam"
 
-[<Test>]
 let ``RMSProp reaches the minimum of a convex quadratic`` () =
     assertAtMinimum (minimise (fun w -> RmsProp([ w ], RmsPropOptions(LearningRate = 0.05f))) 1500 (Some(ExponentialLr(0.05f, 0.995f)))) 1e-3 "rmsprop"
     assertAtMinimum (minimise (fun w -> RmsProp([ w ], RmsPropOptions(LearningRate = 0.01f, Momentum = 0.5f))) 1500 (Some(StepLr(0.01f, 300, 0.3f)))) 1e-3 "rmsprop momentum"
 
-[<Test>]
 let ``one optimizer step follows the published update rules`` () =
     // One step from w = 1 with gradient g = 2 (loss w²): hand-computed per PyTorch's definitions.
     let step (make: Tensor -> Optimizer) =
@@ -62,7 +58,6 @@ let ``one optimizer step follows the published update rules`` () =
     // RMSProp: v = (1 − α) g² = 0.04; w − lr·g/√v = 1 − 0.01·2/0.2.
     assertClose medium 0.9 (step (fun w -> RmsProp([ w ], RmsPropOptions(LearningRate = 0.01f)))) "rmsprop"
 
-[<Test>]
 let ``schedules have their closed forms`` () =
     assertClose high (0.1 * 0.9 ** 3.0) (float ((ExponentialLr(0.1f, 0.9f)).At 3L)) "exponential"
     assertClose high (0.1 * 0.5 ** 2.0) (float ((StepLr(0.1f, 10, 0.5f)).At 25L)) "step"
@@ -72,7 +67,6 @@ let ``schedules have their closed forms`` () =
     assertClose high 0.01 (float (c.At 100L)) "cosine end"
     assertClose high 0.01 (float (c.At 1000L)) "cosine after the end"
 
-[<Test>]
 let ``gradient clipping scales the joint norm down to the maximum and returns the norm before`` () =
     let a = (Tensor.FromArray([| 3f; 0f |], 2)).RequireGrad()
     let b = (Tensor.FromArray([| 4f |], 1)).RequireGrad()
@@ -104,9 +98,20 @@ let private train (seed: uint64) (threads: int) =
     finally
         TensorBackend.MaxThreads <- saved
 
-[<Test>]
 let ``the same seed gives identical parameters after training, for any thread count`` () =
     let a = train 5UL 2
     eqArr (train 5UL 2) a
     eqArr (train 5UL 1) a
-    Assert.That(train 6UL 2 <> a, "a different seed gives different parameters")
+    Expect.isTrue (train 6UL 2 <> a) "a different seed gives different parameters"
+
+[<Tests>]
+let tests =
+    testList "Nn.Training" [
+        testCase "SGD with momentum reaches the minimum of a convex quadratic" ``SGD with momentum reaches the minimum of a convex quadratic``
+        testCase "Adam reaches the minimum of a convex quadratic" ``Adam reaches the minimum of a convex quadratic``
+        testCase "RMSProp reaches the minimum of a convex quadratic" ``RMSProp reaches the minimum of a convex quadratic``
+        testCase "one optimizer step follows the published update rules" ``one optimizer step follows the published update rules``
+        testCase "schedules have their closed forms" ``schedules have their closed forms``
+        testCase "gradient clipping scales the joint norm down to the maximum and returns the norm before" ``gradient clipping scales the joint norm down to the maximum and returns the norm before``
+        testCase "the same seed gives identical parameters after training, for any thread count" ``the same seed gives identical parameters after training, for any thread count``
+    ]

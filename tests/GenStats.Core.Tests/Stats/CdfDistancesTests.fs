@@ -1,18 +1,14 @@
-/// Fixed replay seed: every run draws the same cases, so a failure always reproduces.
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Stats.CdfDistancesTests
 
+open Expecto
 open System
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open GenStats.Stats
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Generators
-
-/// NUnit 4 overloads of Is.EqualTo are ambiguous for F# arrays; box the expectation.
-let inline private equalTo (expected: 'T) = Is.EqualTo(box expected)
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 let private w1 a b = CdfDistances.Wasserstein1Value(a, b)
 let private energy a b = CdfDistances.EnergyValue(a, b)
@@ -38,7 +34,6 @@ let private energyByDefinition (a: float[]) (wa: float[]) (b: float[]) (wb: floa
 
 // ---- scipy's documented examples (scipy.stats.energy_distance / wasserstein_distance docstrings) ----
 
-[<Test>]
 let ``scipy documented examples`` () =
     assertClose veryHigh 2.0 (energy [| 0.0 |] [| 2.0 |]) "energy_distance([0], [2])"
     assertClose veryHigh 1.0 (CdfDistances.EnergyValue([| 0.0; 8.0 |], [| 3.0; 1.0 |], [| 0.0; 8.0 |], [| 2.0; 2.0 |])) "energy_distance([0,8],[0,8],[3,1],[2,2])"
@@ -50,14 +45,12 @@ let ``scipy documented examples`` () =
     assertClose high 4.0781331438047861
         (CdfDistances.Wasserstein1Value([| 3.4; 3.9; 7.5; 7.8 |], [| 1.4; 0.9; 3.1; 7.2 |], [| 4.5; 1.4 |], [| 3.2; 3.5 |])) "wasserstein weighted docstring"
 
-[<Test>]
 let ``hand-computed Cramér distance`` () =
     // F − G = 1 on [0, 2): ∫(F − G)² = 2, energy = √(2·2) = 2.
     assertClose veryHigh 2.0 (cramer [| 0.0 |] [| 2.0 |]) "cramer"
 
 // ---- Agreement between estimators ----
 
-[<Property(MaxTest = 100)>]
 let ``energy from the CDF integral equals its definition, and Cramér is half its square`` () =
     Prop.forAll (Arb.fromGen (Gen.zip weightedSample weightedSample)) (fun ((a, wa), (b, wb)) ->
         let e = CdfDistances.EnergyValue(a, wa, b, wb)
@@ -65,7 +58,6 @@ let ``energy from the CDF integral equals its definition, and Cramér is half it
         isClose { Absolute = 1e-6; Relative = 1e-7 } (energyByDefinition a wa b wb) e
         && isClose high (0.5 * e * e) c)
 
-[<Property(MaxTest = 100)>]
 let ``W1 of equal-size unweighted samples is the mean gap between order statistics`` () =
     let equalSizes = gen {
         let! n = Gen.choose (1, 60)
@@ -78,7 +70,6 @@ let ``W1 of equal-size unweighted samples is the mean gap between order statisti
 
 // ---- Metric axioms and invariances ----
 
-[<Property(MaxTest = 100)>]
 let ``zero on identical samples, non-negative and symmetric`` () =
     Prop.forAll (Arb.fromGen (Gen.zip weightedSample weightedSample)) (fun ((a, wa), (b, wb)) ->
         let all f = [ f (a, b, wa, wb); f (b, a, wb, wa); f (a, a, wa, wa) ]
@@ -88,7 +79,6 @@ let ``zero on identical samples, non-negative and symmetric`` () =
             | _ -> false
         distances |> List.forall check)
 
-[<Property(MaxTest = 100)>]
 let ``translation and permutation invariance`` () =
     Prop.forAll (Arb.fromGen (Gen.zip3 weightedSampleScaleAndPermutation weightedSample finiteValue)) (fun ((a, wa, _, perm), (b, wb), c) ->
         let ap, wp = perm |> Array.map (fun i -> a.[i]), perm |> Array.map (fun i -> wa.[i])
@@ -99,7 +89,6 @@ let ``translation and permutation invariance`` () =
             let d = f (a, b, wa, wb)
             isClose tol d (f (shift a, shift b, wa, wb)) && isClose high d (f (ap, b, wp, wb))))
 
-[<Property(MaxTest = 100)>]
 let ``scaling laws: W1 scales with |c|, energy with √|c|, Cramér with |c|`` () =
     let scale = Gen.choose (-5000, 5000) |> Gen.filter ((<>) 0) |> Gen.map (fun i -> float i / 1000.0)
     Prop.forAll (Arb.fromGen (Gen.zip3 weightedSample weightedSample scale)) (fun ((a, wa), (b, wb), c) ->
@@ -108,7 +97,6 @@ let ``scaling laws: W1 scales with |c|, energy with √|c|, Cramér with |c|`` (
         && isClose high (sqrt (abs c) * CdfDistances.EnergyValue(a, wa, b, wb)) (CdfDistances.EnergyValue(s a, wa, s b, wb))
         && isClose high (abs c * CdfDistances.CramerValue(a, wa, b, wb)) (CdfDistances.CramerValue(s a, wa, s b, wb)))
 
-[<Property(MaxTest = 100)>]
 let ``unit weights equal no weights, integer weights equal repeated events, scaling weights changes nothing`` () =
     let withCounts = gen {
         let! a = sample
@@ -125,27 +113,24 @@ let ``unit weights equal no weights, integer weights equal repeated events, scal
             && isClose high (f (rep a ka, rep b kb, null, null)) (f (a, b, wa, wb))
             && isClose high (f (a, b, wa, wb)) (f (a, b, Array.map ((*) 3.7) wa, wb))))
 
-[<Test>]
 let ``signed sWeights are accepted and subtract as the linear CDF says`` () =
     // A = {0 (w 2), 1 (w −1)}: F = 2 on [0, 1), 1 after; B = {0}: G = 1. ∫|F − G| = 1.
     assertClose veryHigh 1.0 (CdfDistances.Wasserstein1Value([| 0.0; 1.0 |], [| 2.0; -1.0 |], [| 0.0 |], null)) "W1 with sWeights"
     assertClose veryHigh 1.0 (KolmogorovSmirnov.Distance([| 0.0; 1.0 |], [| 2.0; -1.0 |], [| 0.0 |], null)) "KS with sWeights"
 
-[<Test>]
 let ``results carry a reproducible bootstrap uncertainty and effective sizes`` () =
     let a = Array.init 200 (fun i -> float ((i * 37) % 101))
     let b = Array.init 150 (fun i -> float ((i * 53) % 97) + 3.0)
     let wb = Array.init 150 (fun i -> 0.5 + float (i % 3))
     let r = CdfDistances.Wasserstein1(a, null, b, wb, BootstrapOptions(100, 4))
     let again = CdfDistances.Wasserstein1(a, null, b, wb, BootstrapOptions(100, 4))
-    Assert.That(again, equalTo r)
+    Expect.equal again r "again"
     assertClose veryHigh (CdfDistances.Wasserstein1Value(a, null, b, wb)) r.Value "value"
     assertClose veryHigh 200.0 r.EffectiveSizeA "ESS A"
     assertClose veryHigh ((Array.sum wb) ** 2.0 / (wb |> Array.sumBy (fun w -> w * w))) r.EffectiveSizeB "ESS B"
-    Assert.That(r.Uncertainty, Is.GreaterThan 0.0)
-    Assert.That(r.UncertaintyMethod, equalTo "poisson-bootstrap(100, seed 4)")
+    Expect.isGreaterThan r.Uncertainty 0.0 "r.Uncertainty"
+    Expect.equal r.UncertaintyMethod "poisson-bootstrap(100, seed 4)" "r.UncertaintyMethod"
 
-[<Test>]
 let ``bootstrap uncertainty of W1 between two shifted samples matches the spread over independent samples`` () =
     // 200 independent pairs of N(0,1) and N(1,1) samples (n = 300) give the true SD of W1; the
     // bootstrap SD of one pair must match it within 35 % (5σ of both estimates' own noise).
@@ -155,7 +140,9 @@ let ``bootstrap uncertainty of W1 between two shifted samples matches the spread
     let mean = Array.average values
     let sd = sqrt ((values |> Array.sumBy (fun v -> (v - mean) ** 2.0)) / 199.0)
     let r = CdfDistances.Wasserstein1(draw rng 300 0.0, draw rng 300 1.0, bootstrap = BootstrapOptions(400, 2))
-    Assert.That(r.Uncertainty / sd, Is.InRange(0.65, 1.35))
+    let ratio = r.Uncertainty / sd
+    Expect.isGreaterThanOrEqual ratio 0.65 "r.Uncertainty / sd"
+    Expect.isLessThanOrEqual ratio 1.35 "r.Uncertainty / sd"
 
 // ---- Argument order (a, weightsA, b, weightsB) ----
 
@@ -177,7 +164,6 @@ let private bruteForceIntegrals (a: float[]) (wa: float[]) (b: float[]) (wb: flo
         let d = ecdf a wa x - ecdf b wb x
         l1 + abs d * (y - x), l2 + d * d * (y - x)) (0.0, 0.0)
 
-[<Test>]
 let ``W1, energy and Cramér take (a, weightsA, b, weightsB): brute force agrees, the swapped order does not`` () =
     let l1, l2 = bruteForceIntegrals orderA orderWa orderB orderWb
     let energyExpected = energyByDefinition orderA orderWa orderB orderWb
@@ -190,7 +176,25 @@ let ``W1, energy and Cramér take (a, weightsA, b, weightsB): brute force agrees
     assertClose high energyExpected (CdfDistances.EnergyValue(orderA, orderWa, orderB, orderWb)) "EnergyValue"
     assertClose high energyExpected (CdfDistances.Energy(orderA, orderWa, orderB, orderWb, opts).Value) "Energy"
     // The data tell the orders apart: the old (a, b, wa, wb) order, passed positionally, differs.
-    let differs expected actual = Assert.That(abs (actual - expected), Is.GreaterThan 1e-3)
-    differs l1 (CdfDistances.Wasserstein1Value(orderA, orderB, orderWa, orderWb))
-    differs l2 (CdfDistances.CramerValue(orderA, orderB, orderWa, orderWb))
-    differs energyExpected (CdfDistances.EnergyValue(orderA, orderB, orderWa, orderWb))
+    let differs what expected actual =
+        Expect.isGreaterThan (abs (actual - expected)) 1e-3 (what + ": the swapped-order call must give another value")
+    differs "Wasserstein1Value" l1 (CdfDistances.Wasserstein1Value(orderA, orderB, orderWa, orderWb))
+    differs "CramerValue" l2 (CdfDistances.CramerValue(orderA, orderB, orderWa, orderWb))
+    differs "EnergyValue" energyExpected (CdfDistances.EnergyValue(orderA, orderB, orderWa, orderWb))
+
+[<Tests>]
+let tests =
+    testList "Stats.CdfDistances" [
+        testCase "scipy documented examples" ``scipy documented examples``
+        testCase "hand-computed Cramér distance" ``hand-computed Cramér distance``
+        testPropertyN 100 "energy from the CDF integral equals its definition, and Cramér is half its square" ``energy from the CDF integral equals its definition, and Cramér is half its square``
+        testPropertyN 100 "W1 of equal-size unweighted samples is the mean gap between order statistics" ``W1 of equal-size unweighted samples is the mean gap between order statistics``
+        testPropertyN 100 "zero on identical samples, non-negative and symmetric" ``zero on identical samples, non-negative and symmetric``
+        testPropertyN 100 "translation and permutation invariance" ``translation and permutation invariance``
+        testPropertyN 100 "scaling laws: W1 scales with |c|, energy with √|c|, Cramér with |c|" ``scaling laws: W1 scales with |c|, energy with √|c|, Cramér with |c|``
+        testPropertyN 100 "unit weights equal no weights, integer weights equal repeated events, scaling weights changes nothing" ``unit weights equal no weights, integer weights equal repeated events, scaling weights changes nothing``
+        testCase "signed sWeights are accepted and subtract as the linear CDF says" ``signed sWeights are accepted and subtract as the linear CDF says``
+        testCase "results carry a reproducible bootstrap uncertainty and effective sizes" ``results carry a reproducible bootstrap uncertainty and effective sizes``
+        testCase "bootstrap uncertainty of W1 between two shifted samples matches the spread over independent samples" ``bootstrap uncertainty of W1 between two shifted samples matches the spread over independent samples``
+        testCase "W1, energy and Cramér take (a, weightsA, b, weightsB): brute force agrees, the swapped order does not" ``W1, energy and Cramér take (a, weightsA, b, weightsB): brute force agrees, the swapped order does not``
+    ]

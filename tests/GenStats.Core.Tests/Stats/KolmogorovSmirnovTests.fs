@@ -1,18 +1,14 @@
-/// Fixed replay seed: every run draws the same cases, so a failure always reproduces.
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Stats.KolmogorovSmirnovTests
 
+open Expecto
 open System
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open GenStats.Stats
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Generators
-
-/// NUnit 4 overloads of Is.EqualTo are ambiguous for F# arrays; box the expectation.
-let inline private equalTo (expected: 'T) = Is.EqualTo(box expected)
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 /// x_i = (i·mult + offset) mod 1, i = 1…n: samples that Python reproduces bit for bit.
 let private sequence n (mult: float) (offset: float) = Array.init n (fun k -> (float (k + 1) * mult + offset) % 1.0)
@@ -42,18 +38,15 @@ let private scipyKs =
       20000, 15000, 1.06, 0.02150000000000002, 0.0007132445258198688, 0.0007132445258198688
       12000, 400, 1.3, 0.09608333333333335, 0.0014630126713449812, 0.0014630126713449812 ]
 
-[<Test>]
-let ``statistic and p-values agree with scipy ks_2samp (exact and asymptotic)`` () =
-    for n1, n2, power, d, pAuto, pAsymp in scipyKs do
-        let a = sequence n1 phi 0.0
-        let b = sequence n2 rho 0.05 |> Array.map (fun x -> x ** power)
-        let what = sprintf "n1=%d n2=%d" n1 n2
-        assertClose veryHigh d (KolmogorovSmirnov.Distance(a, b)) (what + " D")
-        assertClose { Absolute = 1e-12; Relative = 1e-8 } pAuto (KolmogorovSmirnov.PValue(a, b)) (what + " p auto")
-        assertClose { Absolute = 1e-12; Relative = 1e-8 } pAsymp
-            (KolmogorovDistribution.TwoSampleAsymptoticPValue(float n1, float n2, d)) (what + " p asymp")
+let ``statistic and p-values agree with scipy ks_2samp (exact and asymptotic)`` (n1, n2, power, d, pAuto, pAsymp) =
+    let a = sequence n1 phi 0.0
+    let b = sequence n2 rho 0.05 |> Array.map (fun x -> x ** power)
+    let what = sprintf "n1=%d n2=%d" n1 n2
+    assertClose veryHigh d (KolmogorovSmirnov.Distance(a, b)) (what + " D")
+    assertClose { Absolute = 1e-12; Relative = 1e-8 } pAuto (KolmogorovSmirnov.PValue(a, b)) (what + " p auto")
+    assertClose { Absolute = 1e-12; Relative = 1e-8 } pAsymp
+        (KolmogorovDistribution.TwoSampleAsymptoticPValue(float n1, float n2, d)) (what + " p asymp")
 
-[<Test>]
 let ``exact p-values of small samples agree with scipy method exact`` () =
     // stats.ks_2samp(seq(8, φ, 0), seq(7, 0.1, 0.05), method='exact') etc.
     assertClose veryHigh 0.9104895104895104 (KolmogorovDistribution.TwoSampleExactPValue(8, 7, 0.25)) "8 vs 7"
@@ -63,47 +56,45 @@ let ``exact p-values of small samples agree with scipy method exact`` () =
     assertClose veryHigh (2.0 / 252.0) (KolmogorovDistribution.TwoSampleExactPValue(5, 5, 1.0)) "separated 5 vs 5"
     assertClose veryHigh (2.0 / 184756.0) (KolmogorovSmirnov.PValue([| 1.0 .. 10.0 |], [| 11.0 .. 20.0 |])) "separated 10 vs 10"
 
-[<Test>]
-let ``one-sample two-sided distribution agrees with scipy kstwo sf in every regime`` () =
-    // scipy.stats.kstwo.sf(x, n), scipy 1.10.1.
-    let cases =
+/// scipy.stats.kstwo.sf(x, n), scipy 1.10.1: n, x, sf.
+let private scipyKstwo =
         [ 10, 0.05, 1.0; 10, 0.2, 0.7487190399999999; 10, 0.5, 0.00777741; 10, 0.7, 1.9544800000000034e-05
           10, 0.95, 1.9531250000000172e-13; 100, 0.05, 0.9532159710635725; 100, 0.15, 0.019839242125643017
           100, 0.3, 1.7719869892662917e-08; 1000, 0.01, 0.9999496745370611; 1000, 0.03, 0.3226902143914636
           1000, 0.05, 0.013012074781090332; 1000, 0.1, 3.703687096817711e-09; 200000, 0.001, 0.9881500208855729
           200000, 0.003, 0.0545369786611305; 200000, 0.005, 9.049367287273853e-05; 500000, 0.0005, 0.9996286945544336
           500000, 0.002, 0.036582179671620585; 5000, 0.02, 0.03613941395325637; 150, 0.01, 1.0 ]
-    for n, x, expected in cases do
-        assertClose { Absolute = 1e-12; Relative = 1e-8 } expected (KolmogorovDistribution.OneSampleSurvival(n, x)) (sprintf "kstwo n=%d x=%g" n x)
 
-[<Test>]
-let ``one-sided Smirnov tail agrees with scipy special smirnov`` () =
-    for n, x, expected in [ 10, 0.3, 0.1354635556; 1000, 0.05, 0.006506037390545166; 100000, 0.01, 2.046639011774627e-09 ] do
-        assertClose { Absolute = 1e-15; Relative = 1e-8 } expected (KolmogorovDistribution.SmirnovSurvival(n, x)) (sprintf "smirnov n=%d" n)
+let ``one-sample two-sided distribution agrees with scipy kstwo sf in every regime`` (n, x, expected) =
+    assertClose { Absolute = 1e-12; Relative = 1e-8 } expected (KolmogorovDistribution.OneSampleSurvival(n, x)) (sprintf "kstwo n=%d x=%g" n x)
 
-[<Test>]
+/// scipy.special.smirnov(n, x): n, x, sf.
+let private scipySmirnov = [ 10, 0.3, 0.1354635556; 1000, 0.05, 0.006506037390545166; 100000, 0.01, 2.046639011774627e-09 ]
+
+let ``one-sided Smirnov tail agrees with scipy special smirnov`` (n, x, expected) =
+    assertClose { Absolute = 1e-15; Relative = 1e-8 } expected (KolmogorovDistribution.SmirnovSurvival(n, x)) (sprintf "smirnov n=%d" n)
+
 let ``test result carries bootstrap uncertainty, sizes and the p-value method`` () =
     let a = sequence 300 phi 0.0
     let b = sequence 200 rho 0.05 |> Array.map (fun x -> x ** 1.5)
     let r = KolmogorovSmirnov.Test(a, b, bootstrap = BootstrapOptions(100, 5))
-    Assert.That(r.PValueMethod, equalTo "exact")
-    Assert.That((r.EffectiveSizeA, r.EffectiveSizeB), equalTo((300.0, 200.0)))
+    Expect.equal r.PValueMethod "exact" "r.PValueMethod"
+    Expect.equal (r.EffectiveSizeA, r.EffectiveSizeB) (300.0, 200.0) "(r.EffectiveSizeA, r.EffectiveSizeB)"
     // The bootstrap SD of D is of order √(1/n1 + 1/n2) ≈ 0.09 — well inside (0.2×, 2×) of it.
-    Assert.That(r.Uncertainty, Is.InRange(0.2 * sqrt (1.0 / 300.0 + 1.0 / 200.0), 2.0 * sqrt (1.0 / 300.0 + 1.0 / 200.0)))
+    Expect.isGreaterThanOrEqual r.Uncertainty (0.2 * sqrt (1.0 / 300.0 + 1.0 / 200.0)) "r.Uncertainty"
+    Expect.isLessThanOrEqual r.Uncertainty (2.0 * sqrt (1.0 / 300.0 + 1.0 / 200.0)) "r.Uncertainty"
     let again = KolmogorovSmirnov.Test(a, b, bootstrap = BootstrapOptions(100, 5))
-    Assert.That(again.Uncertainty, equalTo r.Uncertainty)
+    Expect.equal again.Uncertainty r.Uncertainty "again.Uncertainty"
     let weighted = KolmogorovSmirnov.Test(a, ones a, b, ones b, BootstrapOptions(10, 5))
-    Assert.That(weighted.PValueMethod, equalTo "asymptotic-effective-sizes")
+    Expect.equal weighted.PValueMethod "asymptotic-effective-sizes" "weighted.PValueMethod"
 
 // ---- Properties ----
 
-[<Property(MaxTest = 100)>]
 let ``D is the brute-force supremum, weighted, and lies in 0..1`` () =
     Prop.forAll (Arb.fromGen (Gen.zip weightedSample weightedSample)) (fun ((a, wa), (b, wb)) ->
         let d = KolmogorovSmirnov.Distance(a, wa, b, wb)
         isClose high (bruteForceKs a wa b wb) d && d >= 0.0 && d <= 1.0 + 1e-12)
 
-[<Property(MaxTest = 100)>]
 let ``D is zero on identical samples, symmetric and unchanged by permutations`` () =
     Prop.forAll (Arb.fromGen (Gen.zip weightedSampleScaleAndPermutation weightedSample)) (fun ((a, wa, _, perm), (b, wb)) ->
         let ap = perm |> Array.map (fun i -> a.[i])
@@ -112,7 +103,6 @@ let ``D is zero on identical samples, symmetric and unchanged by permutations`` 
         && isClose veryHigh (KolmogorovSmirnov.Distance(a, wa, b, wb)) (KolmogorovSmirnov.Distance(b, wb, a, wa))
         && isClose high (KolmogorovSmirnov.Distance(a, wa, b, wb)) (KolmogorovSmirnov.Distance(ap, wp, b, wb)))
 
-[<Property(MaxTest = 100)>]
 let ``D is invariant under strictly monotone maps, increasing or decreasing`` () =
     Prop.forAll (Arb.fromGen (Gen.zip sample sample)) (fun (a, b) ->
         let d = KolmogorovSmirnov.Distance(a, b)
@@ -124,7 +114,6 @@ let ``D is invariant under strictly monotone maps, increasing or decreasing`` ()
         let flipped = KolmogorovSmirnov.Distance(a |> Array.map (fun x -> -(cube x)), b |> Array.map (fun x -> -(cube x)))
         isClose veryHigh d shifted && isClose veryHigh d logistic && isClose veryHigh d flipped)
 
-[<Property(MaxTest = 100)>]
 let ``unit weights equal no weights and integer weights equal repeated events`` () =
     let withCounts = gen {
         let! a = sample
@@ -136,21 +125,19 @@ let ``unit weights equal no weights and integer weights equal repeated events`` 
         isClose veryHigh (KolmogorovSmirnov.Distance(a, b)) (KolmogorovSmirnov.Distance(a, ones a, b, ones b))
         && isClose high (KolmogorovSmirnov.Distance(repeated, b)) (KolmogorovSmirnov.Distance(a, Array.map float ka, b, null)))
 
-[<Property(MaxTest = 30)>]
 let ``exact p-values lie in 0..1 and fall as D grows`` () =
     Prop.forAll (Arb.fromGen (Gen.zip (Gen.choose (1, 40)) (Gen.choose (1, 40)))) (fun (n1, n2) ->
         let ps = [ 0.0 .. 0.05 .. 1.0 ] |> List.map (fun d -> KolmogorovDistribution.TwoSampleExactPValue(n1, n2, d))
         List.forall (fun p -> p >= 0.0 && p <= 1.0) ps
         && ps |> List.pairwise |> List.forall (fun (p, q) -> q <= p + 1e-12))
 
-[<Test>]
 let ``bad input is rejected with the argument named`` () =
-    let ex = Assert.Throws<ArgumentException>(fun () -> KolmogorovSmirnov.Distance([||], [| 1.0 |]) |> ignore)
-    Assert.That(ex.ParamName, equalTo "a")
-    let ex = Assert.Throws<ArgumentException>(fun () -> KolmogorovSmirnov.Distance([| 1.0 |], [| nan |]) |> ignore)
-    Assert.That(ex.ParamName, equalTo "b")
-    let ex = Assert.Throws<ArgumentException>(fun () -> KolmogorovSmirnov.Distance([| 1.0; 2.0 |], [| 1.0; -1.0 |], [| 1.0 |], null) |> ignore)
-    Assert.That(ex.ParamName, equalTo "weightsA")
+    let ex = raises<ArgumentException> "KolmogorovSmirnov.Distance([||], [| 1.0 |]) |> ignore" (fun () -> KolmogorovSmirnov.Distance([||], [| 1.0 |]) |> ignore)
+    Expect.equal ex.ParamName "a" "ex.ParamName"
+    let ex = raises<ArgumentException> "KolmogorovSmirnov.Distance([| 1.0 |], [| nan |]) |> ignore" (fun () -> KolmogorovSmirnov.Distance([| 1.0 |], [| nan |]) |> ignore)
+    Expect.equal ex.ParamName "b" "ex.ParamName"
+    let ex = raises<ArgumentException> "KolmogorovSmirnov.Distance([| 1.0; 2.0 |], [| 1.0; -1.0 |], [| 1.0 |], null) |> ignore" (fun () -> KolmogorovSmirnov.Distance([| 1.0; 2.0 |], [| 1.0; -1.0 |], [| 1.0 |], null) |> ignore)
+    Expect.equal ex.ParamName "weightsA" "ex.ParamName"
 
 // ---- Argument order (a, weightsA, b, weightsB) ----
 
@@ -161,7 +148,6 @@ let private orderWa = [| 2.0; 0.5; 1.0; 3.0; 0.25; 1.5 |]
 let private orderB = [| 0.8; 1.9; 2.2; 3.7; 4.4; 6.5 |]
 let private orderWb = [| 1.0; 4.0; 0.5; 0.5; 2.0; 1.0 |]
 
-[<Test>]
 let ``KS takes (a, weightsA, b, weightsB): brute force agrees, the swapped order does not`` () =
     let kish (w: float[]) = (Array.sum w) ** 2.0 / (w |> Array.sumBy (fun x -> x * x))
     let expected = bruteForceKs orderA orderWa orderB orderWb
@@ -175,5 +161,32 @@ let ``KS takes (a, weightsA, b, weightsB): brute force agrees, the swapped order
     assertClose high pExpected (KolmogorovSmirnov.PValue(orderA, orderWa, orderB, orderWb)) "PValue"
     // The data tell the orders apart: the old (a, b, wa, wb) order, passed positionally, differs.
     let swapped = KolmogorovSmirnov.Distance(orderA, orderB, orderWa, orderWb)
-    Assert.That(abs (swapped - expected), Is.GreaterThan 1e-3, "swapped-order call must give another D")
-    Assert.That(abs (KolmogorovSmirnov.PValue(orderA, orderB, orderWa, orderWb) - pExpected), Is.GreaterThan 1e-6)
+    Expect.isGreaterThan (abs (swapped - expected)) 1e-3 "swapped-order call must give another D"
+    Expect.isGreaterThan (abs (KolmogorovSmirnov.PValue(orderA, orderB, orderWa, orderWb) - pExpected)) 1e-6
+        "swapped-order call must give another p-value"
+
+[<Tests>]
+let tests =
+    testList "Stats.KolmogorovSmirnov" [
+        testList "statistic and p-values agree with scipy ks_2samp (exact and asymptotic)" [
+            for (n1, n2, power, _, _, _) as row in scipyKs ->
+                testCase (sprintf "n1=%d n2=%d power=%g" n1 n2 power) (fun () -> ``statistic and p-values agree with scipy ks_2samp (exact and asymptotic)`` row)
+        ]
+        testCase "exact p-values of small samples agree with scipy method exact" ``exact p-values of small samples agree with scipy method exact``
+        testList "one-sample two-sided distribution agrees with scipy kstwo sf in every regime" [
+            for (n, x, _) as row in scipyKstwo ->
+                testCase (sprintf "n=%d x=%g" n x) (fun () -> ``one-sample two-sided distribution agrees with scipy kstwo sf in every regime`` row)
+        ]
+        testList "one-sided Smirnov tail agrees with scipy special smirnov" [
+            for (n, x, _) as row in scipySmirnov ->
+                testCase (sprintf "n=%d x=%g" n x) (fun () -> ``one-sided Smirnov tail agrees with scipy special smirnov`` row)
+        ]
+        testCase "test result carries bootstrap uncertainty, sizes and the p-value method" ``test result carries bootstrap uncertainty, sizes and the p-value method``
+        testPropertyN 100 "D is the brute-force supremum, weighted, and lies in 0..1" ``D is the brute-force supremum, weighted, and lies in 0..1``
+        testPropertyN 100 "D is zero on identical samples, symmetric and unchanged by permutations" ``D is zero on identical samples, symmetric and unchanged by permutations``
+        testPropertyN 100 "D is invariant under strictly monotone maps, increasing or decreasing" ``D is invariant under strictly monotone maps, increasing or decreasing``
+        testPropertyN 100 "unit weights equal no weights and integer weights equal repeated events" ``unit weights equal no weights and integer weights equal repeated events``
+        testPropertyN 30 "exact p-values lie in 0..1 and fall as D grows" ``exact p-values lie in 0..1 and fall as D grows``
+        testCase "bad input is rejected with the argument named" ``bad input is rejected with the argument named``
+        testCase "KS takes (a, weightsA, b, weightsB): brute force agrees, the swapped order does not" ``KS takes (a, weightsA, b, weightsB): brute force agrees, the swapped order does not``
+    ]

@@ -1,17 +1,16 @@
 module GenStats.Tests.Stats.MetricCatalogTests
 
+open Expecto
 open System
 open System.IO
 open System.Diagnostics
 open System.Text.Json
-open NUnit.Framework
 open GenStats.Data
 open GenStats.Comparison
 open GenStats.Stats
 open GenStats.Tests.Tolerance
-
-/// NUnit 4 overloads of Is.EqualTo are ambiguous for F# arrays; box the expectation.
-let inline private equalTo (expected: 'T) = Is.EqualTo(box expected)
+open GenStats.Tests
+open GenStats.Tests.Expectations
 
 let private perColumn = [ "ks"; "ks_pvalue"; "w1"; "energy"; "cramer"; "chi2_quantiles"; "chi2_hist"; "jsd"; "separation_power" ]
 
@@ -31,15 +30,13 @@ let private writeFiles dir =
     Csv.Write(gen, genPath, CsvOptions(Nullable '\t'))
     realPath, genPath
 
-[<Test>]
 let ``registered names are the stable 1-D names, and all means every one`` () =
-    Assert.That(MetricCatalog.Names |> Seq.take perColumn.Length |> Seq.toList, equalTo perColumn)
-    Assert.That(MetricCatalog.Resolve "all" |> Seq.map (fun d -> d.Name), equalTo MetricCatalog.Names)
-    Assert.That(MetricCatalog.Resolve " w1, ks ,w1" |> Seq.map (fun d -> d.Name), equalTo [ "w1"; "ks" ])
-    let ex = Assert.Throws<ArgumentException>(fun () -> MetricCatalog.Resolve "w1,nope" |> ignore)
-    Assert.That(ex.Message, Does.Contain "'nope'")
+    Expect.equal (MetricCatalog.Names |> Seq.take perColumn.Length |> Seq.toList) perColumn "MetricCatalog.Names |> Seq.take perColumn.Length |> Seq.toList"
+    Expect.sequenceEqual (MetricCatalog.Resolve "all" |> Seq.map (fun d -> d.Name)) MetricCatalog.Names "MetricCatalog.Resolve \"all\" |> Seq.map (fun d -> d.Name)"
+    Expect.sequenceEqual (MetricCatalog.Resolve " w1, ks ,w1" |> Seq.map (fun d -> d.Name)) ([ "w1"; "ks" ]) "MetricCatalog.Resolve \" w1, ks ,w1\" |> Seq.map (fun d -> d.Name)"
+    let ex = raises<ArgumentException> "MetricCatalog.Resolve \"w1,nope\" |> ignore" (fun () -> MetricCatalog.Resolve "w1,nope" |> ignore)
+    contains "'nope'" ex.Message "ex.Message"
 
-[<Test>]
 let ``compare pipeline on CSV files: one report per metric and column, values as the metrics compute them`` () =
     let dir = tempDir ()
     try
@@ -50,38 +47,36 @@ let ``compare pipeline on CSV files: one report per metric and column, values as
         let reports = MetricCatalog.Compare(real, gen, [| "x"; "y" |], "all", options)
         // One report per column for a 1-D metric, one over all columns for a multi-dimensional one.
         let perColumn = MetricCatalog.All |> Seq.filter (fun d -> d.PerColumn) |> Seq.length
-        Assert.That(reports.Count, equalTo(2 * perColumn + (MetricCatalog.All.Count - perColumn)))
-        Assert.That(MetricCatalog.All.Count - perColumn, equalTo 16, "7 distances, prdc ×4, improved P&R ×2, PRD ×2, classifier AUC")
+        Expect.equal reports.Count (2 * perColumn + (MetricCatalog.All.Count - perColumn)) "reports.Count"
+        Expect.equal (MetricCatalog.All.Count - perColumn) 16 "7 distances, prdc ×4, improved P&R ×2, PRD ×2, classifier AUC"
         let find name col = reports |> Seq.find (fun r -> r.Name = name && r.Columns = [| col |])
         let rx, gx, w = real.Column "x", gen.Column "x", real.Column "w"
         assertClose veryHigh (CdfDistances.Wasserstein1Value(rx, w, gx, null)) (find "w1" "x").Value "w1 x"
         assertClose veryHigh (KolmogorovSmirnov.Distance(rx, w, gx, null)) (find "ks" "x").Value "ks x"
         assertClose veryHigh ((find "energy" "y").Value ** 2.0 / 2.0) (find "cramer" "y").Value "cramer = energy²/2"
-        Assert.That((find "chi2_hist" "x").Extra.["comparison"], equalTo 1.0) // UW: the real sample is weighted
-        Assert.That((find "ks" "x").Extra.["effective_size_generated"], equalTo 90.0)
+        Expect.equal ((find "chi2_hist" "x").Extra.["comparison"]) 1.0 "(find \"chi2_hist\" \"x\").Extra.[\"comparison\"]" // UW: the real sample is weighted
+        Expect.equal ((find "ks" "x").Extra.["effective_size_generated"]) 90.0 "(find \"ks\" \"x\").Extra.[\"effective_size_generated\"]"
         // Same seed, same numbers.
         let again = MetricCatalog.Compare(real, gen, [| "x"; "y" |], "all", options)
-        Assert.That(MetricReportJson.ToJson again, equalTo(MetricReportJson.ToJson reports))
+        Expect.equal (MetricReportJson.ToJson again) (MetricReportJson.ToJson reports) "MetricReportJson.ToJson again"
         // JSON shape: {"metrics":[{name, columns, value, uncertainty, extra}]}, NaN as null.
         let json = JsonDocument.Parse(MetricReportJson.ToJson reports)
         let metrics = json.RootElement.GetProperty "metrics"
-        Assert.That(metrics.GetArrayLength(), equalTo reports.Count)
+        Expect.equal (metrics.GetArrayLength()) reports.Count "metrics.GetArrayLength()"
         let first = metrics.[0]
-        Assert.That([ for p in first.EnumerateObject() -> p.Name ], equalTo [ "name"; "columns"; "value"; "uncertainty"; "extra" ])
+        Expect.equal ([ for p in first.EnumerateObject() -> p.Name ]) ([ "name"; "columns"; "value"; "uncertainty"; "extra" ]) "[ for p in first.EnumerateObject() -> p.Name ]"
         let pvalue = metrics.EnumerateArray() |> Seq.find (fun m -> m.GetProperty("name").GetString() = "ks_pvalue")
-        Assert.That(pvalue.GetProperty("uncertainty").ValueKind, equalTo JsonValueKind.Null)
-        Assert.That(pvalue.GetProperty("value").ValueKind, equalTo JsonValueKind.Number)
+        Expect.equal (pvalue.GetProperty("uncertainty").ValueKind) JsonValueKind.Null "pvalue.GetProperty(\"uncertainty\").ValueKind"
+        Expect.equal (pvalue.GetProperty("value").ValueKind) JsonValueKind.Number "pvalue.GetProperty(\"value\").ValueKind"
     finally
         Directory.Delete(dir, true)
 
-[<Test>]
 let ``missing columns are reported with the dataset named`` () =
     let a = Dataset.Create([| "x" |], [| [| 1.0; 2.0 |] |])
     let b = Dataset.Create([| "y" |], [| [| 1.0; 2.0 |] |])
-    let ex = Assert.Throws<ArgumentException>(fun () -> MetricCatalog.Compare(a, b, [| "x" |]) |> ignore)
-    Assert.That(ex.Message, Does.Contain "generated sample has no column 'x'")
+    let ex = raises<ArgumentException> "MetricCatalog.Compare(a, b, [| \"x\" |]) |> ignore" (fun () -> MetricCatalog.Compare(a, b, [| "x" |]) |> ignore)
+    contains "generated sample has no column 'x'" ex.Message "ex.Message"
 
-[<Test>]
 let ``a multi-dimensional metric registers in one line and reports over all columns`` () =
     // What the lead's registrations look like; here with a toy metric (distance of the means).
     let definition =
@@ -91,10 +86,10 @@ let ``a multi-dimensional metric registers in one line and reports over all colu
     let real = Dataset.Create([| "x"; "y" |], [| [| 1.0; 2.0 |]; [| 0.0; 0.0 |] |])
     let gen = Dataset.Create([| "x"; "y" |], [| [| 3.0; 4.0; 5.0 |]; [| 1.0; 1.0; 1.0 |] |])
     let reports = definition.Run.Invoke(real, gen, [| "x"; "y" |], ComparisonOptions.Default)
-    Assert.That(reports.Count, equalTo 1)
-    Assert.That(reports.[0].Columns, equalTo [| "x"; "y" |])
+    Expect.equal reports.Count 1 "reports.Count"
+    Expect.equal (reports.[0].Columns) ([| "x"; "y" |]) "reports.[0].Columns"
     assertClose veryHigh 3.5 reports.[0].Value "mean gap"
-    Assert.That(reports.[0].Extra.["effective_size_generated"], equalTo 3.0)
+    Expect.equal (reports.[0].Extra.["effective_size_generated"]) 3.0 "reports.[0].Extra.[\"effective_size_generated\"]"
 
 /// The repository root (where GenStats.sln is), found from the test binary's folder.
 let private repositoryRoot () =
@@ -107,7 +102,8 @@ let private repositoryRoot () =
 let private runCli (args: string list) =
     let root = (repositoryRoot ()).Value
     let dll = Path.Combine(root, "src", "GenStats.Cli", "bin", "Release", "net10.0", "genstats.dll")
-    if not (File.Exists dll) then Assert.Inconclusive("genstats.dll is not built (build GenStats.sln -c Release first).")
+    // A missing build fails the test (it must not pass unnoticed or be skipped).
+    if not (File.Exists dll) then failtestf "genstats.dll is not built at %s (build GenStats.sln -c Release first)." dll
     let psi = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true)
     psi.ArgumentList.Add dll
     for a in args do psi.ArgumentList.Add a
@@ -117,7 +113,6 @@ let private runCli (args: string list) =
     p.WaitForExit()
     p.ExitCode, out.Result, err
 
-[<Test>]
 let ``genstats compare end to end: table, JSON file and clear errors`` () =
     let dir = tempDir ()
     try
@@ -125,13 +120,13 @@ let ``genstats compare end to end: table, JSON file and clear errors`` () =
         let jsonPath = Path.Combine(dir, "out.json")
         let code, out, err =
             runCli [ "compare"; realPath; genPath; "--real-weight"; "w"; "--metrics"; "ks,w1"; "--seed"; "4"; "--replicas"; "20"; "--json"; jsonPath ]
-        Assert.That(code, equalTo 0, err)
-        Assert.That(out, Does.Contain "w1")
+        Expect.equal code 0 err
+        contains "w1" out "out"
         use json = JsonDocument.Parse(File.ReadAllText jsonPath)
         let metrics = json.RootElement.GetProperty("metrics")
         // Default columns: common to both files (x, y), weight column excluded, in the real file's order.
         let cols = [ for m in metrics.EnumerateArray() -> m.GetProperty("name").GetString(), m.GetProperty("columns").[0].GetString() ]
-        Assert.That(cols, equalTo [ "ks", "x"; "ks", "y"; "w1", "x"; "w1", "y" ])
+        Expect.equal cols ([ "ks", "x"; "ks", "y"; "w1", "x"; "w1", "y" ]) "cols"
         let w1x = metrics.[2].GetProperty("value").GetDouble()
         let real = Csv.Read realPath
         assertClose veryHigh (CdfDistances.Wasserstein1Value(real.Column "x", real.Column "w", (Csv.Read genPath).Column "x", null)) w1x "w1 from the CLI"
@@ -142,14 +137,13 @@ let ``genstats compare end to end: table, JSON file and clear errors`` () =
               [ "compare"; realPath; genPath; "--metrics"; "ks,bogus" ], "Unknown metric 'bogus'"
               [ "compare"; realPath; genPath; "--real-weight"; "nope" ], "no column 'nope'" ] do
             let code, _, err = runCli args
-            Assert.That(code, equalTo 1, String.Join(" ", args))
-            Assert.That(err, Does.Contain expected)
-            Assert.That(err.Trim().Split('\n').Length, equalTo 1, err)
-            Assert.That(err, Does.Not.Contain "   at ")
+            Expect.equal code 1 (String.Join(" ", args))
+            contains expected err "err"
+            Expect.equal (err.Trim().Split('\n').Length) 1 err
+            Expect.isFalse (err.Contains("   at ", StringComparison.Ordinal)) "err"
     finally
         Directory.Delete(dir, true)
 
-[<Test>]
 let ``every 1-D catalog metric passes (real, real weights, generated, generated weights) in that order`` () =
     // Both samples weighted, equal lengths, different weights: a swapped argument order inside the
     // catalog would run but give other values (the per-metric order tests show these data do).
@@ -172,6 +166,19 @@ let ``every 1-D catalog metric passes (real, real weights, generated, generated 
           "chi2_hist", HistogramChiSquare.Test(a, wa, b, wb, edges, bs).Value
           "jsd", HistogramDivergences.JensenShannon(a, wa, b, wb, edges, bs).Value
           "separation_power", HistogramDivergences.SeparationPower(a, wa, b, wb, edges, bs).Value ]
-    Assert.That(expected |> List.map fst, equalTo perColumn)
+    Expect.equal (expected |> List.map fst) perColumn "expected |> List.map fst"
     for name, v in expected do
         assertClose veryHigh v (value name) name
+
+[<Tests>]
+let tests =
+    testList "Stats.MetricCatalog" [
+        testCase "registered names are the stable 1-D names, and all means every one" ``registered names are the stable 1-D names, and all means every one``
+        testCase "missing columns are reported with the dataset named" ``missing columns are reported with the dataset named``
+        testCase "a multi-dimensional metric registers in one line and reports over all columns" ``a multi-dimensional metric registers in one line and reports over all columns``
+        testCase "genstats compare end to end: table, JSON file and clear errors" ``genstats compare end to end: table, JSON file and clear errors``
+        testCase "every 1-D catalog metric passes (real, real weights, generated, generated weights) in that order" ``every 1-D catalog metric passes (real, real weights, generated, generated weights) in that order``
+        TestMain.slow [
+            testCase "compare pipeline on CSV files: one report per metric and column, values as the metrics compute them" ``compare pipeline on CSV files: one report per metric and column, values as the metrics compute them``
+        ]
+    ]

@@ -1,29 +1,26 @@
-/// Fixed replay seed: every run draws the same cases, so a failure always reproduces.
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Stats.WeightedDescriptiveTests
 
+open Expecto
 open System
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open MathNet.Numerics.Statistics
 open GenStats.Stats
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Generators
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 let private ones (xs: float[]) = Array.create xs.Length 1.0
 
 // ---- Agreement with an independent implementation (MathNet.Numerics) on unweighted data ----
 
-[<Property(MaxTest = 200)>]
 let ``unweighted mean and variance agree with MathNet`` () =
     Prop.forAll (Arb.fromGen sample) (fun xs ->
         isClose veryHigh (Statistics.Mean xs) (WeightedDescriptive.Mean xs)
         && isClose high (Statistics.Variance xs) (WeightedDescriptive.Variance xs)
         && isClose high (Statistics.StandardDeviation xs / sqrt (float xs.Length)) (WeightedDescriptive.StandardErrorOfMean xs))
 
-[<Property(MaxTest = 200)>]
 let ``unweighted quantiles agree with MathNet's R7 definition`` () =
     Prop.forAll (Arb.fromGen (Gen.zip sample probabilities)) (fun (xs, ps) ->
         let ours = WeightedDescriptive.Quantiles(xs, ps)
@@ -31,7 +28,6 @@ let ``unweighted quantiles agree with MathNet's R7 definition`` () =
 
 // ---- Weights all 1 give the unweighted results ----
 
-[<Property(MaxTest = 200)>]
 let ``unit weights reproduce the unweighted statistics`` () =
     Prop.forAll (Arb.fromGen (Gen.zip sample probabilities)) (fun (xs, ps) ->
         let u = WeightedDescriptive.Summarize xs
@@ -44,7 +40,6 @@ let ``unit weights reproduce the unweighted statistics`` () =
 
 // ---- Invariances: scaling every weight, permuting the events ----
 
-[<Property(MaxTest = 200)>]
 let ``scaling all weights leaves every statistic unchanged`` () =
     Prop.forAll (Arb.fromGen weightedSampleScaleAndPermutation) (fun (xs, ws, c, _) ->
         let scaled = ws |> Array.map (fun w -> c * w)
@@ -57,7 +52,6 @@ let ``scaling all weights leaves every statistic unchanged`` () =
         && isClose high a.EffectiveSampleSize b.EffectiveSampleSize
         && Array.forall2 (isClose high) (WeightedDescriptive.Quantiles(xs, ps, ws)) (WeightedDescriptive.Quantiles(xs, ps, scaled)))
 
-[<Property(MaxTest = 200)>]
 let ``permuting the events leaves every statistic unchanged`` () =
     Prop.forAll (Arb.fromGen weightedSampleScaleAndPermutation) (fun (xs, ws, _, perm) ->
         let xp = perm |> Array.map (fun i -> xs.[i])
@@ -72,7 +66,6 @@ let ``permuting the events leaves every statistic unchanged`` () =
 
 // ---- Quantile shape: monotone in p, extremes at 0 and 1, mirror symmetry ----
 
-[<Property(MaxTest = 200)>]
 let ``weighted quantiles are monotone in p and span the sample`` () =
     Prop.forAll (Arb.fromGen (Gen.zip weightedSample probabilities)) (fun ((xs, ws), ps) ->
         let qs = WeightedDescriptive.Quantiles(xs, ps, ws)
@@ -81,7 +74,6 @@ let ``weighted quantiles are monotone in p and span the sample`` () =
         && WeightedDescriptive.Quantile(xs, 0.0, ws) = Array.min xs
         && WeightedDescriptive.Quantile(xs, 1.0, ws) = Array.max xs)
 
-[<Property(MaxTest = 200)>]
 let ``weighted quantiles are mirror symmetric`` () =
     Prop.forAll (Arb.fromGen (Gen.zip weightedSample probabilities)) (fun ((xs, ws), ps) ->
         let neg = xs |> Array.map (fun x -> -x)
@@ -90,7 +82,6 @@ let ``weighted quantiles are mirror symmetric`` () =
 
 // ---- Hand-computed reference values ----
 
-[<Test>]
 let ``weighted mean, variance and ESS match a hand calculation`` () =
     // x = [1, 2, 4], w = [1, 2, 1]: V1 = 4, V2 = 6, mean = 9/4, Σw(x−mean)² = 4.75,
     // variance = 4.75 / (4 − 6/4) = 1.9, ESS = 16/6.
@@ -102,7 +93,6 @@ let ``weighted mean, variance and ESS match a hand calculation`` () =
     // SE² = 3/2 · Σw²(x−mean)² / 16 = 3/2 · (1.5625 + 0.25 + 3.0625) / 16
     assertClose veryHigh (sqrt (1.5 * 4.875 / 16.0)) s.StandardErrorOfMean "standard error"
 
-[<Test>]
 let ``a symmetric weighted sample has its median at the centre`` () =
     // Events at 1, 2, 3 with weights 1, 2, 1: centres of the weight slices at 0.5, 2, 3.5.
     let xs, ws = [| 3.0; 1.0; 2.0 |], [| 1.0; 1.0; 2.0 |]
@@ -110,13 +100,11 @@ let ``a symmetric weighted sample has its median at the centre`` () =
     // p = 0.25 → target 0.5 + 0.25·3 = 1.25, between 1 (at 0.5) and 2 (at 2.0): 1.5.
     assertClose veryHigh 1.5 (WeightedDescriptive.Quantile(xs, 0.25, ws)) "lower quartile"
 
-[<Test>]
 let ``signed sWeights are allowed for the mean and change it as expected`` () =
     // A background event with negative weight subtracts: (1·1 + 1·3 − 0.5·3) / 1.5 = 5/3.
     let m = WeightedDescriptive.Mean([| 1.0; 3.0; 3.0 |], [| 1.0; 1.0; -0.5 |])
     assertClose veryHigh (5.0 / 3.0) m "mean with a negative weight"
 
-[<Test>]
 let ``compensated summation keeps digits a naive sum loses`` () =
     // 1 + 10⁶ × 1e-16: naive summation in float64 returns exactly 1.
     let values = Array.append [| 1.0 |] (Array.create 1_000_000 1e-16)
@@ -125,14 +113,13 @@ let ``compensated summation keeps digits a naive sum loses`` () =
 // ---- Bad input: clear errors naming the argument ----
 
 let private throwsNaming (paramName: string) (f: unit -> obj) =
-    let ex = Assert.Throws<ArgumentException>(fun () -> f () |> ignore)
-    Assert.That(ex.ParamName, Is.EqualTo paramName)
+    let ex = raises<ArgumentException> "f () |> ignore" (fun () -> f () |> ignore)
+    Expect.equal ex.ParamName paramName "ex.ParamName"
     ex.Message
 
-[<Test>]
 let ``an empty sample is rejected`` () =
     let msg = throwsNaming "values" (fun () -> box (WeightedDescriptive.Mean [||]))
-    Assert.That(msg, Does.Contain("empty"))
+    contains "empty" msg "msg"
 
 let private sampleWithOneNonFinite =
     gen {
@@ -142,28 +129,45 @@ let private sampleWithOneNonFinite =
         return xs |> Array.mapi (fun i x -> if i = at then bad else x), at
     }
 
-[<Property(MaxTest = 100)>]
 let ``any non-finite value is rejected with its index`` () =
     Prop.forAll (Arb.fromGen sampleWithOneNonFinite) (fun (values, i) ->
         let msg = throwsNaming "values" (fun () -> box (WeightedDescriptive.Mean values))
         let wmsg = throwsNaming "weights" (fun () -> box (WeightedDescriptive.Mean(Array.create values.Length 1.0, values)))
         msg.Contains(sprintf "values[%d]" i) && wmsg.Contains(sprintf "weights[%d]" i))
 
-[<Test>]
 let ``weights of the wrong length are rejected`` () =
     let msg = throwsNaming "weights" (fun () -> box (WeightedDescriptive.Mean([| 1.0; 2.0 |], [| 1.0 |])))
-    Assert.That(msg, Does.Contain("1 entries but the sample has 2"))
+    contains "1 entries but the sample has 2" msg "msg"
 
-[<Test>]
 let ``weights that sum to zero or less are rejected`` () =
     throwsNaming "weights" (fun () -> box (WeightedDescriptive.Mean([| 1.0; 2.0 |], [| 1.0; -1.0 |]))) |> ignore
     throwsNaming "weights" (fun () -> box (WeightedDescriptive.Mean([| 1.0; 2.0 |], [| 0.0; 0.0 |]))) |> ignore
 
-[<Test>]
 let ``quantiles reject negative weights and probabilities outside 0..1`` () =
     throwsNaming "weights" (fun () -> box (WeightedDescriptive.Quantile([| 1.0; 2.0; 3.0 |], 0.5, [| 1.0; 1.0; -0.1 |]))) |> ignore
-    Assert.Throws<ArgumentOutOfRangeException>(fun () -> WeightedDescriptive.Quantile([| 1.0 |], 1.5) |> ignore) |> ignore
+    raises<ArgumentOutOfRangeException> "WeightedDescriptive.Quantile([| 1.0 |], 1.5) |> ignore" (fun () -> WeightedDescriptive.Quantile([| 1.0 |], 1.5) |> ignore) |> ignore
 
-[<Test>]
 let ``a variance from one event is refused`` () =
     throwsNaming "values" (fun () -> box (WeightedDescriptive.Variance [| 1.0 |])) |> ignore
+
+[<Tests>]
+let tests =
+    testList "Stats.WeightedDescriptive" [
+        testPropertyN 200 "unweighted mean and variance agree with MathNet" ``unweighted mean and variance agree with MathNet``
+        testPropertyN 200 "unweighted quantiles agree with MathNet's R7 definition" ``unweighted quantiles agree with MathNet's R7 definition``
+        testPropertyN 200 "unit weights reproduce the unweighted statistics" ``unit weights reproduce the unweighted statistics``
+        testPropertyN 200 "scaling all weights leaves every statistic unchanged" ``scaling all weights leaves every statistic unchanged``
+        testPropertyN 200 "permuting the events leaves every statistic unchanged" ``permuting the events leaves every statistic unchanged``
+        testPropertyN 200 "weighted quantiles are monotone in p and span the sample" ``weighted quantiles are monotone in p and span the sample``
+        testPropertyN 200 "weighted quantiles are mirror symmetric" ``weighted quantiles are mirror symmetric``
+        testCase "weighted mean, variance and ESS match a hand calculation" ``weighted mean, variance and ESS match a hand calculation``
+        testCase "a symmetric weighted sample has its median at the centre" ``a symmetric weighted sample has its median at the centre``
+        testCase "signed sWeights are allowed for the mean and change it as expected" ``signed sWeights are allowed for the mean and change it as expected``
+        testCase "compensated summation keeps digits a naive sum loses" ``compensated summation keeps digits a naive sum loses``
+        testCase "an empty sample is rejected" ``an empty sample is rejected``
+        testPropertyN 100 "any non-finite value is rejected with its index" ``any non-finite value is rejected with its index``
+        testCase "weights of the wrong length are rejected" ``weights of the wrong length are rejected``
+        testCase "weights that sum to zero or less are rejected" ``weights that sum to zero or less are rejected``
+        testCase "quantiles reject negative weights and probabilities outside 0..1" ``quantiles reject negative weights and probabilities outside 0..1``
+        testCase "a variance from one event is refused" ``a variance from one event is refused``
+    ]

@@ -1,15 +1,15 @@
 /// Forward semantics: broadcasting, reductions, closed-form values, grad modes, scopes, RNG, backends.
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Tensors.EngineTests
 
+open Expecto
 open System
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open GenStats.Tensors
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Tensors.GradCheck
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 /// Index of a multi-index into a (right-aligned, broadcast) shape.
 let private flatIndex (shape: int[]) (full: int[]) (idx: int[]) =
@@ -25,7 +25,6 @@ let rec private multiIndices (dims: int list) : int list seq =
     | [] -> Seq.singleton []
     | d :: rest -> seq { for i in 0 .. d - 1 do for tail in multiIndices rest -> i :: tail }
 
-[<Property(MaxTest = 100)>]
 let ``broadcast add, mul and div follow numpy's rules`` () =
     Prop.forAll (arb (GenStats.Tests.Tensors.GradientTests.broadcastPair (values 0.5 2.0))) (fun ins ->
         let a, b = tensorOf ins[0], tensorOf ins[1]
@@ -45,15 +44,13 @@ let ``broadcast add, mul and div follow numpy's rules`` () =
                 let k = flatIndex full full idx
                 sum.Values[k] = av + bv && prod.Values[k] = av * bv && quot.Values[k] = av / bv)))
 
-[<Test>]
 let ``incompatible shapes are rejected with the shapes in the message`` () =
-    let ex = Assert.Throws<ArgumentException>(fun () -> Ops.Add(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)) |> ignore)
-    Assert.That(ex.Message, Does.Contain("[2, 3]"))
-    Assert.Throws<ArgumentException>(fun () -> Ops.MatMul(Tensor.Zeros(2, 3), Tensor.Zeros(2, 3)) |> ignore) |> ignore
-    Assert.Throws<ArgumentException>(fun () -> Shape([| 1; 2; 3; 4; 5 |]) |> ignore) |> ignore
-    Assert.Throws<ArgumentException>(fun () -> Tensor.FromArray([| 1f; 2f |], 3) |> ignore) |> ignore
+    let ex = raises<ArgumentException> "Ops.Add(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)) |> ignore" (fun () -> Ops.Add(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)) |> ignore)
+    contains "[2, 3]" ex.Message "ex.Message"
+    raises<ArgumentException> "Ops.MatMul(Tensor.Zeros(2, 3), Tensor.Zeros(2, 3)) |> ignore" (fun () -> Ops.MatMul(Tensor.Zeros(2, 3), Tensor.Zeros(2, 3)) |> ignore) |> ignore
+    raises<ArgumentException> "Shape([| 1; 2; 3; 4; 5 |]) |> ignore" (fun () -> Shape([| 1; 2; 3; 4; 5 |]) |> ignore) |> ignore
+    raises<ArgumentException> "Tensor.FromArray([| 1f; 2f |], 3) |> ignore" (fun () -> Tensor.FromArray([| 1f; 2f |], 3) |> ignore) |> ignore
 
-[<Test>]
 let ``sums, means and maxima over axes have hand-computed values`` () =
     let x = Tensor.FromArray([| 1f; 2f; 3f; 4f; 5f; 6f |], 2, 3)
     eqArr ((Ops.Sum(x, 0)).ToArray()) ([| 5f; 7f; 9f |])
@@ -63,14 +60,12 @@ let ``sums, means and maxima over axes have hand-computed values`` () =
     eqArr ((Ops.Max(x, 0)).ToArray()) ([| 4f; 5f; 6f |])
     eqArr ((Ops.Sum(Tensor.Zeros(2, 3, 4), [| 0; 2 |])).Shape.ToArray()) ([| 3 |])
 
-[<Test>]
 let ``logsumexp does not overflow`` () =
     let x = Tensor.FromArray([| 1000f; 1000f; -1000f; -1000f |], 2, 2)
     let y = (Ops.LogSumExp(x, 1)).ToArray()
     assertClose low (1000.0 + log 2.0) (float y[0]) "row 0"
     assertClose low (-1000.0 + log 2.0) (float y[1]) "row 1"
 
-[<Test>]
 let ``losses have their closed-form values`` () =
     // BCE(0, 1) = ln 2; BCE(100, 1) = e^-100 ≈ 0; BCE(-100, 1) = 100 (no overflow).
     let bce x t = (Ops.BceWithLogits(Tensor.FromArray([| x |], 1), Tensor.FromArray([| t |], 1))).ToScalar() |> float
@@ -87,7 +82,6 @@ let ``losses have their closed-form values`` () =
     assertClose low (0.5 * (log 4.0 + 0.25)) (nll false) "nll"
     assertClose low (0.5 * (log 4.0 + 0.25) + 0.5 * log (2.0 * Math.PI)) (nll true) "nll full"
 
-[<Test>]
 let ``row norm of a zero row has a zero, finite gradient of every order`` () =
     let x = (Tensor.FromArray([| 0f; 0f; 3f; 4f |], 2, 2)).RequireGrad()
     let n = Ops.RowNorm x
@@ -95,14 +89,13 @@ let ``row norm of a zero row has a zero, finite gradient of every order`` () =
     let g = Autograd.Grad(Ops.Sum n, [| x |], createGraph = true)[0]
     eqArr (g.ToArray()) ([| 0f; 0f; 0.6f; 0.8f |])
     let gg = Autograd.Grad(Ops.Sum(Ops.Square g), [| x |])[0]
-    Assert.That(gg.ToArray() |> Array.forall Single.IsFinite)
+    Expect.isTrue (gg.ToArray() |> Array.forall Single.IsFinite) "gg.ToArray() |> Array.forall Single.IsFinite"
 
-[<Test>]
 let ``no-grad mode records nothing and Backward accumulates into leaves`` () =
     let w = (Tensor.FromArray([| 2f |], 1)).RequireGrad()
     use _ng = Autograd.NoGrad()
     let y = Ops.Mul(w, w)
-    Assert.That(y.RequiresGrad, Is.False)
+    Expect.isFalse y.RequiresGrad "y.RequiresGrad"
     _ng.Dispose()
     let y2 = Ops.Sum(Ops.Mul(w, w))
     y2.Backward()
@@ -111,7 +104,6 @@ let ``no-grad mode records nothing and Backward accumulates into leaves`` () =
     w.ZeroGrad()
     eqArr (w.Grad.ToArray()) ([| 0f |])
 
-[<Test>]
 let ``a scope returns its buffers and kept tensors survive`` () =
     let outer = Tensor.Ones(3)
     let kept, lost =
@@ -120,10 +112,9 @@ let ``a scope returns its buffers and kept tensors survive`` () =
         let b = Ops.Exp a
         scope.Keep a, b
     eqArr (kept.ToArray()) ([| 3f; 3f; 3f |])
-    Assert.Throws<ObjectDisposedException>(fun () -> lost.ToArray() |> ignore) |> ignore
+    raises<ObjectDisposedException> "lost.ToArray() |> ignore" (fun () -> lost.ToArray() |> ignore) |> ignore
     eqArr (outer.ToArray()) ([| 1f; 1f; 1f |])
 
-[<Test>]
 let ``a pooled step allocates no new tensor buffers after the first`` () =
     let w = (Tensor.FromArray(Array.init (64 * 64) (fun i -> float32 (sin (float i))), 64, 64)).RequireGrad()
     let x = Tensor.FromArray(Array.init (256 * 64) (fun i -> float32 (cos (float i))), 256, 64)
@@ -137,9 +128,8 @@ let ``a pooled step allocates no new tensor buffers after the first`` () =
     step ()
     let allocated = GC.GetAllocatedBytesForCurrentThread() - before
     // One 256×64 float buffer alone is 64 KiB; the whole step holds about a dozen of them.
-    Assert.That(allocated, Is.LessThan(64L * 1024L), sprintf "allocated %d bytes" allocated)
+    Expect.isLessThan allocated (64L * 1024L) (sprintf "allocated %d bytes" allocated)
 
-[<Test>]
 let ``random draws are reproducible, thread-count independent and have the right moments`` () =
     let n = 200_000
     let a = (Rng(42UL).Normal(n)).ToArray()
@@ -154,38 +144,36 @@ let ``random draws are reproducible, thread-count independent and have the right
     let rng = Rng(42UL)
     let first = (rng.Normal(10)).ToArray()
     let second = (rng.Normal(10)).ToArray()
-    Assert.That(second, Is.Not.EqualTo(first), "successive draws use fresh streams")
-    Assert.That((Rng(43UL).Normal(10)).ToArray(), Is.Not.EqualTo(first))
+    Expect.notEqual second first "successive draws use fresh streams"
+    Expect.notEqual ((Rng(43UL).Normal(10)).ToArray()) first "(Rng(43UL).Normal(10)).ToArray()"
     let xs = a |> Array.map float
     let mean = Array.average xs
     let var = (xs |> Array.sumBy (fun x -> (x - mean) ** 2.0)) / float (n - 1)
     // 5σ: σ(mean) = 1/√n, σ(var) ≈ √(2/n).
-    Assert.That(abs mean, Is.LessThan(5.0 / sqrt (float n)))
-    Assert.That(abs (var - 1.0), Is.LessThan(5.0 * sqrt (2.0 / float n)))
+    Expect.isLessThan (abs mean) (5.0 / sqrt (float n)) "abs mean"
+    Expect.isLessThan (abs (var - 1.0)) (5.0 * sqrt (2.0 / float n)) "abs (var - 1.0)"
     let u = (Rng(7UL).Uniform(Shape([| n |]), -1f, 3f)).ToArray() |> Array.map float
-    Assert.That(u |> Array.forall (fun v -> v >= -1.0 && v < 3.0))
+    Expect.isTrue (u |> Array.forall (fun v -> v >= -1.0 && v < 3.0)) "u |> Array.forall (fun v -> v >= -1.0 && v < 3.0)"
     // U(−1, 3): mean 1, sd 4/√12.
-    Assert.That(abs (Array.average u - 1.0), Is.LessThan(5.0 * 4.0 / sqrt 12.0 / sqrt (float n)))
+    Expect.isLessThan (abs (Array.average u - 1.0)) (5.0 * 4.0 / sqrt 12.0 / sqrt (float n)) "abs (Array.average u - 1.0)"
 
-[<Test>]
 let ``backend control: managed by default, CUDA absent, bad names rejected`` () =
     let saved = Environment.GetEnvironmentVariable TensorBackend.EnvironmentVariable
     try
         Environment.SetEnvironmentVariable(TensorBackend.EnvironmentVariable, null)
         TensorBackend.UseDefault()
-        Assert.That(TensorBackend.Current.Name, Is.EqualTo "managed")
-        Assert.That(TensorBackend.TryUseCuda(), Is.False)
+        Expect.equal TensorBackend.Current.Name "managed" "TensorBackend.Current.Name"
+        Expect.isFalse (TensorBackend.TryUseCuda()) "TensorBackend.TryUseCuda()"
         Environment.SetEnvironmentVariable(TensorBackend.EnvironmentVariable, "cuda")
         TensorBackend.UseDefault()
-        Assert.That(TensorBackend.Current.Name, Is.EqualTo "managed", "cuda falls back to managed when absent")
+        Expect.equal TensorBackend.Current.Name "managed" "cuda falls back to managed when absent"
         Environment.SetEnvironmentVariable(TensorBackend.EnvironmentVariable, "quantum")
-        let ex = Assert.Throws<ArgumentException>(fun () -> TensorBackend.UseDefault())
-        Assert.That(ex.Message, Does.Contain("quantum"))
+        let ex = raises<ArgumentException> "TensorBackend.UseDefault()" (fun () -> TensorBackend.UseDefault())
+        contains "quantum" ex.Message "ex.Message"
     finally
         Environment.SetEnvironmentVariable(TensorBackend.EnvironmentVariable, saved)
         TensorBackend.UseManaged()
 
-[<Test>]
 let ``gradients with respect to intermediates, unused inputs and misuse`` () =
     let x = (Tensor.FromArray([| 1f; 2f |], 2)).RequireGrad()
     let unused = (Tensor.FromArray([| 5f |], 1)).RequireGrad()
@@ -196,9 +184,26 @@ let ``gradients with respect to intermediates, unused inputs and misuse`` () =
     eqArr (g[1].ToArray()) [| 6f; 12f |]
     eqArr (g[2].ToArray()) [| 0f |]
     let constant = Tensor.FromArray([| 1f |], 1)
-    Assert.Throws<ArgumentException>(fun () -> Autograd.Grad(y, [| constant |]) |> ignore) |> ignore
-    Assert.Throws<ArgumentException>(fun () -> Autograd.Grad(Ops.Square x, [| x |]) |> ignore) |> ignore
-    Assert.Throws<InvalidOperationException>(fun () -> Autograd.Grad(Ops.Sum constant, [| x |]) |> ignore) |> ignore
+    raises<ArgumentException> "Autograd.Grad(y, [| constant |]) |> ignore" (fun () -> Autograd.Grad(y, [| constant |]) |> ignore) |> ignore
+    raises<ArgumentException> "Autograd.Grad(Ops.Square x, [| x |]) |> ignore" (fun () -> Autograd.Grad(Ops.Square x, [| x |]) |> ignore) |> ignore
+    raises<InvalidOperationException> "Autograd.Grad(Ops.Sum constant, [| x |]) |> ignore" (fun () -> Autograd.Grad(Ops.Sum constant, [| x |]) |> ignore) |> ignore
     // A vector output with an explicit seed gradient is a vector–Jacobian product.
     let vjp = Autograd.Grad(Ops.Square x, [| x |], Tensor.FromArray([| 1f; -1f |], 2))
     eqArr (vjp[0].ToArray()) [| 2f; -4f |]
+
+[<Tests>]
+let tests =
+    testList "Tensors.Engine" [
+        testPropertyN 100 "broadcast add, mul and div follow numpy's rules" ``broadcast add, mul and div follow numpy's rules``
+        testCase "incompatible shapes are rejected with the shapes in the message" ``incompatible shapes are rejected with the shapes in the message``
+        testCase "sums, means and maxima over axes have hand-computed values" ``sums, means and maxima over axes have hand-computed values``
+        testCase "logsumexp does not overflow" ``logsumexp does not overflow``
+        testCase "losses have their closed-form values" ``losses have their closed-form values``
+        testCase "row norm of a zero row has a zero, finite gradient of every order" ``row norm of a zero row has a zero, finite gradient of every order``
+        testCase "no-grad mode records nothing and Backward accumulates into leaves" ``no-grad mode records nothing and Backward accumulates into leaves``
+        testCase "a scope returns its buffers and kept tensors survive" ``a scope returns its buffers and kept tensors survive``
+        testCase "a pooled step allocates no new tensor buffers after the first" ``a pooled step allocates no new tensor buffers after the first``
+        testCase "random draws are reproducible, thread-count independent and have the right moments" ``random draws are reproducible, thread-count independent and have the right moments``
+        testCase "backend control: managed by default, CUDA absent, bad names rejected" ``backend control: managed by default, CUDA absent, bad names rejected``
+        testCase "gradients with respect to intermediates, unused inputs and misuse" ``gradients with respect to intermediates, unused inputs and misuse``
+    ]

@@ -1,14 +1,14 @@
 /// SGEMM against a naive float64 reference, all transpose combinations, odd sizes, α/β, strides.
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Tensors.GemmTests
 
+open Expecto
 open System
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open GenStats.Tensors
 open GenStats.Tests.Tensors.GradCheck
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 let private rnd (seed: int) (n: int) =
     let r = Random(seed)
@@ -39,15 +39,14 @@ let private check (ta: bool) (tb: bool) (m: int) (n: int) (k: int) (alpha: float
             let bound = 2.0 * float (k + 2) * u * (abs (float alpha) * sabs + abs (float beta * float c0[i * ldc + j])) + 1e-30
             let got = float c[i * ldc + j]
             if abs (got - expected) > bound then
-                Assert.Fail(sprintf "ta=%b tb=%b m=%d n=%d k=%d: C[%d,%d] = %.9g, reference %.9g (bound %.3g)" ta tb m n k i j got expected bound)
+                failtest (sprintf "ta=%b tb=%b m=%d n=%d k=%d: C[%d,%d] = %.9g, reference %.9g (bound %.3g)" ta tb m n k i j got expected bound)
     // Padding columns of C are untouched.
     for i in 0 .. m - 1 do
         for j in n .. ldc - 1 do
-            if c[i * ldc + j] <> c0[i * ldc + j] then Assert.Fail(sprintf "padding C[%d,%d] was overwritten" i j)
+            if c[i * ldc + j] <> c0[i * ldc + j] then failtest (sprintf "padding C[%d,%d] was overwritten" i j)
 
 let sizes = [ 1; 7; 33; 130 ]
 
-[<Test>]
 let ``all transpose combinations at odd sizes 1, 7, 33, 130`` () =
     for ta in [ false; true ] do
         for tb in [ false; true ] do
@@ -56,7 +55,6 @@ let ``all transpose combinations at odd sizes 1, 7, 33, 130`` () =
                     for k in sizes do
                         check ta tb m n k 1.0f 0.0f 0 (m * 7 + n * 3 + k)
 
-[<Test>]
 let ``alpha, beta, leading dimensions and a depth beyond one cache block`` () =
     for ta in [ false; true ] do
         for tb in [ false; true ] do
@@ -64,14 +62,12 @@ let ``alpha, beta, leading dimensions and a depth beyond one cache block`` () =
             check ta tb 131 17 513 -1.25f 1.0f 0 12
             check ta tb 5 200 64 2.0f 0.25f 1 13
 
-[<Property(MaxTest = 40)>]
 let ``random shapes agree with the reference`` () =
     let g = Gen.zip3 (Gen.choose (1, 70)) (Gen.choose (1, 70)) (Gen.choose (0, 90))
     Prop.forAll (Arb.fromGen (Gen.zip g (Gen.zip (Gen.elements [ false; true ]) (Gen.elements [ false; true ])))) (fun ((m, n, k), (ta, tb)) ->
         check ta tb m n k 1.0f 0.5f 0 (m + 100 * n + 10000 * k)
         true)
 
-[<Test>]
 let ``the result does not depend on the number of threads`` () =
     let saved = TensorBackend.MaxThreads
     try
@@ -85,7 +81,6 @@ let ``the result does not depend on the number of threads`` () =
     finally
         TensorBackend.MaxThreads <- saved
 
-[<Test>]
 let ``a product with itself transposed is symmetric and matches Ops.Transpose`` () =
     let a = Tensor.FromArray(rnd 5 (40 * 23), 40, 23)
     let viaFlag = Ops.MatMul(a, a, false, true)
@@ -95,7 +90,6 @@ let ``a product with itself transposed is symmetric and matches Ops.Transpose`` 
         for j in 0 .. 39 do
             eqArr [| viaFlag[i, j] |] [| viaFlag[j, i] |]
 
-[<Test>]
 let ``the fused linear kernel adds the bias and applies ReLU only after the full depth`` () =
     // k = 300 spans two depth blocks and n = 3100 two column panels: a ReLU applied to a partial
     // sum, or a bias added twice, would show.
@@ -116,9 +110,8 @@ let ``the fused linear kernel adds the bias and applies ReLU only after the full
                     let expected = if relu then max s 0.0 else s
                     let bound = 2.0 * float (fin + 2) * sabs / 16777216.0 + 1e-30
                     if abs (float y[i * fout + j] - expected) > bound then
-                        Assert.Fail(sprintf "batch=%d fin=%d fout=%d relu=%b: y[%d,%d] = %g, reference %g" batch fin fout relu i j y[i * fout + j] expected)
+                        failtest (sprintf "batch=%d fin=%d fout=%d relu=%b: y[%d,%d] = %g, reference %g" batch fin fout relu i j y[i * fout + j] expected)
 
-[<Test>]
 let ``LinearRelu equals Relu of Linear in value, gradient and second-order gradient`` () =
     let x0 = rnd 31 (6 * 5)
     let w0 = rnd 32 (5 * 4)
@@ -135,3 +128,15 @@ let ``LinearRelu equals Relu of Linear in value, gradient and second-order gradi
         Array.concat [ [| y.ToArray() |]; g |> Array.map (fun t -> t.ToArray()); gg |> Array.map (fun t -> t.ToArray()) ]
     let a, b = run true, run false
     for i in 0 .. a.Length - 1 do eqArr a[i] b[i]
+
+[<Tests>]
+let tests =
+    testList "Tensors.Gemm" [
+        testCase "all transpose combinations at odd sizes 1, 7, 33, 130" ``all transpose combinations at odd sizes 1, 7, 33, 130``
+        testCase "alpha, beta, leading dimensions and a depth beyond one cache block" ``alpha, beta, leading dimensions and a depth beyond one cache block``
+        testPropertyN 40 "random shapes agree with the reference" ``random shapes agree with the reference``
+        testCase "the result does not depend on the number of threads" ``the result does not depend on the number of threads``
+        testCase "a product with itself transposed is symmetric and matches Ops.Transpose" ``a product with itself transposed is symmetric and matches Ops.Transpose``
+        testCase "the fused linear kernel adds the bias and applies ReLU only after the full depth" ``the fused linear kernel adds the bias and applies ReLU only after the full depth``
+        testCase "LinearRelu equals Relu of Linear in value, gradient and second-order gradient" ``LinearRelu equals Relu of Linear in value, gradient and second-order gradient``
+    ]

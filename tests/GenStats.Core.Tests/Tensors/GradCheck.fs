@@ -1,8 +1,8 @@
 /// Finite-difference checking of autodiff gradients (first and second order) for the Tensors tests.
 module GenStats.Tests.Tensors.GradCheck
 
+open Expecto
 open System
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
 open GenStats.Tensors
@@ -66,8 +66,7 @@ let checkAgainstFiniteDifferences (what: string) (h: float32) (rtol: float) (ato
             let noise = 1e-6 * max (abs fp) (abs fm) / (float xp - float xm)
             let g = ad[k][j]
             if not (Double.IsFinite g) || abs (g - fd) > atol + noise + rtol * max (abs g) (abs fd) then
-                Assert.Fail(
-                    sprintf "%s: d/dx%d[%d] autodiff %.7g vs finite difference %.7g (inputs %A)"
+                failtest (sprintf "%s: d/dx%d[%d] autodiff %.7g vs finite difference %.7g (inputs %A)"
                         what k j g fd (ins |> Array.map (fun i -> i.Shape, i.Values)))
     true
 
@@ -111,6 +110,6 @@ let anyRank (vals: Gen<float32>) : Gen<Input[]> =
 
 let arb (g: Gen<Input[]>) = Arb.fromGenShrink (g, fun _ -> Seq.empty)
 
-/// Asserts exact equality of two arrays (NUnit's Is.EqualTo overloads are ambiguous from F#).
+/// Asserts exact equality of two arrays, showing both when they differ.
 let eqArr (actual: 'a[]) (expected: 'a[]) =
-    if actual <> expected then Assert.Fail(sprintf "expected %A, got %A" expected actual)
+    if actual <> expected then failtest (sprintf "expected %A, got %A" expected actual)

@@ -1,64 +1,49 @@
 /// Every differentiable op: autodiff gradient = central finite difference, first and second order.
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)", MaxTest = 40)>]
 module GenStats.Tests.Tensors.GradientTests
 
-open NUnit.Framework
+open Expecto
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open GenStats.Tensors
 open GenStats.Tests.Tensors.GradCheck
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 let private unary (vals: Gen<float32>) (f: Tensor -> Tensor) =
     Prop.forAll (arb (anyRank vals)) (checkBoth (fun xs -> f xs[0]))
 
-[<Property>]
 let ``affine`` () = unary (values -2.0 2.0) (fun x -> Ops.Affine(x, -1.5f, 0.25f))
 
-[<Property>]
 let ``exp`` () = unary (values -2.0 2.0) Ops.Exp
 
-[<Property>]
 let ``log`` () = unary (values 0.5 3.0) Ops.Log
 
-[<Property>]
 let ``sqrt`` () = unary (values 0.5 3.0) Ops.Sqrt
 
-[<Property>]
 let ``square`` () = unary (values -2.0 2.0) Ops.Square
 
-[<Property>]
 let ``pow with fractional and integer exponents`` () =
     unary (values 0.5 2.0) (fun x -> Ops.Add(Ops.Pow(x, 2.5f), Ops.Pow(x, -1.0f)))
 
-[<Property>]
 let ``tanh`` () = unary (values -2.0 2.0) Ops.Tanh
 
-[<Property>]
 let ``sigmoid`` () = unary (values -3.0 3.0) Ops.Sigmoid
 
-[<Property>]
 let ``softplus`` () = unary (values -3.0 3.0) Ops.Softplus
 
-[<Property>]
 let ``relu`` () = unary awayFromZero (fun x -> Ops.Mul(Ops.Relu x, x))
 
-[<Property>]
 let ``leaky relu`` () = unary awayFromZero (fun x -> Ops.Mul(Ops.LeakyRelu(x, 0.2f), x))
 
-[<Property>]
 let ``elu`` () = unary awayFromZero (fun x -> Ops.Elu(x, 1.3f))
 
-[<Property>]
 let ``abs`` () = unary awayFromZero (fun x -> Ops.Mul(Ops.Abs x, x))
 
-[<Property>]
 let ``clamp`` () =
     // Values at least 0.1 away from both bounds −0.5 and 0.7.
     let v = Gen.oneof [ values -2.0 -0.6; values -0.4 0.6; values 0.8 2.0 ]
     unary v (fun x -> Ops.Mul(Ops.Clamp(x, -0.5f, 0.7f), x))
 
-[<Property>]
 let ``sum and mean over axes`` () =
     Prop.forAll (arb (anyRank (values -2.0 2.0))) (fun ins ->
         let r = ins[0].Shape.Length
@@ -66,21 +51,17 @@ let ``sum and mean over axes`` () =
         && checkBoth (fun xs -> Ops.Square(Ops.Mean(xs[0], [| 0 |]))) ins
         && checkBoth (fun xs -> Ops.Square(Ops.Sum xs[0])) ins)
 
-[<Property>]
 let ``logsumexp over rows and columns`` () =
     Prop.forAll (arb (matrix (values -3.0 3.0))) (fun ins ->
         checkBoth (fun xs -> Ops.LogSumExp(xs[0], 1)) ins
         && checkBoth (fun xs -> Ops.LogSumExp(xs[0], 0, keepDims = true)) ins)
 
-[<Property>]
 let ``row L2 norm`` () = Prop.forAll (arb (matrix awayFromZero)) (checkBoth (fun xs -> Ops.RowNorm xs[0]))
 
-[<Property>]
 let ``transpose and reshape`` () =
     Prop.forAll (arb (matrix (values -2.0 2.0))) (
         checkBoth (fun xs -> Ops.Square(Ops.Reshape(Ops.Transpose xs[0], [| xs[0].Size |]))))
 
-[<Property>]
 let ``slice and concat along columns and rows`` () =
     let g =
         gen {
@@ -122,20 +103,15 @@ let broadcastPair (vb: Gen<float32>) : Gen<Input[]> =
 
 let private binary (vb: Gen<float32>) f = Prop.forAll (arb (broadcastPair vb)) (checkBoth (fun xs -> f xs[0] xs[1]))
 
-[<Property>]
 let ``broadcasting add`` () = binary (values -2.0 2.0) (fun a b -> Ops.Square(Ops.Add(a, b)))
 
-[<Property>]
 let ``broadcasting sub`` () = binary (values -2.0 2.0) (fun a b -> Ops.Square(Ops.Sub(a, b)))
 
-[<Property>]
 let ``broadcasting mul`` () = binary (values -2.0 2.0) (fun a b -> Ops.Mul(a, b))
 
-[<Property>]
 let ``broadcasting div`` () = binary (Gen.map (fun v -> v + 1.0f) (values 0.0 1.5)) (fun a b -> Ops.Div(a, b))
 
 /// op(A)·op(B) for the four transpose combinations.
-[<Property>]
 let ``matmul, all transpose combinations`` () =
     let g =
         gen {
@@ -151,7 +127,6 @@ let ``matmul, all transpose combinations`` () =
     Prop.forAll (Arb.fromGen g) (fun (ta, tb, ins) ->
         checkBoth (fun xs -> Ops.Tanh(Ops.MatMul(xs[0], xs[1], ta, tb))) ins)
 
-[<Property>]
 let ``linear layer with bias`` () =
     let g =
         gen {
@@ -165,7 +140,6 @@ let ``linear layer with bias`` () =
         }
     Prop.forAll (arb g) (checkBoth (fun xs -> Ops.Sigmoid(Ops.Linear(xs[0], xs[1], xs[2]))))
 
-[<Property>]
 let ``mse, BCE with logits and Gaussian NLL`` () =
     let g =
         gen {
@@ -211,22 +185,53 @@ let private criticInputs =
         return [| x; w1; b1; w2; b2; w3 |]
     }
 
-[<Property(MaxTest = 15)>]
 let ``gradient penalty through a tanh critic, two-sided`` () =
     Prop.forAll (arb criticInputs) (penaltyCheck Ops.Tanh false 1e-3f)
 
-[<Property(MaxTest = 15)>]
 let ``gradient penalty through a softplus critic, one-sided`` () =
     // Scaled weights push ‖∇D‖ above 1 often enough for the one-sided branch to be active.
     Prop.forAll (arb criticInputs) (fun ins ->
         let scaled = ins |> Array.mapi (fun i inp -> if i = 5 then { inp with Values = inp.Values |> Array.map (fun v -> 3f * v) } else inp)
         penaltyCheck Ops.Softplus true 1e-3f scaled)
 
-[<Test>]
 let ``gradient penalty through a ReLU critic matches finite differences for fixed weights`` () =
     // ReLU makes ∇ₓD piecewise constant in x but polynomial in the weights: the penalty's weight
     // gradient is non-zero and must be right. Inputs are fixed away from kinks (checked below).
     let r = System.Random(7)
     let mk (shape: int[]) scale = { Shape = shape; Values = Array.init (Array.fold (*) 1 shape) (fun _ -> float32 ((r.NextDouble() * 2.0 - 1.0) * scale)) }
     let ins = [| mk [| 4; 3 |] 1.0; mk [| 3; 6 |] 1.5; mk [| 6 |] 0.5; mk [| 6; 5 |] 1.5; mk [| 5 |] 0.5; mk [| 5; 1 |] 2.0 |]
-    Assert.That(penaltyCheck Ops.Relu false 1e-3f ins)
+    Expect.isTrue (penaltyCheck Ops.Relu false 1e-3f ins) "penaltyCheck Ops.Relu false 1e-3f ins"
+
+[<Tests>]
+let tests =
+    testList "Tensors.Gradient" [
+        testPropertyN 40 "affine" ``affine``
+        testPropertyN 40 "exp" ``exp``
+        testPropertyN 40 "log" ``log``
+        testPropertyN 40 "sqrt" ``sqrt``
+        testPropertyN 40 "square" ``square``
+        testPropertyN 40 "pow with fractional and integer exponents" ``pow with fractional and integer exponents``
+        testPropertyN 40 "tanh" ``tanh``
+        testPropertyN 40 "sigmoid" ``sigmoid``
+        testPropertyN 40 "softplus" ``softplus``
+        testPropertyN 40 "relu" ``relu``
+        testPropertyN 40 "leaky relu" ``leaky relu``
+        testPropertyN 40 "elu" ``elu``
+        testPropertyN 40 "abs" ``abs``
+        testPropertyN 40 "clamp" ``clamp``
+        testPropertyN 40 "sum and mean over axes" ``sum and mean over axes``
+        testPropertyN 40 "logsumexp over rows and columns" ``logsumexp over rows and columns``
+        testPropertyN 40 "row L2 norm" ``row L2 norm``
+        testPropertyN 40 "transpose and reshape" ``transpose and reshape``
+        testPropertyN 40 "slice and concat along columns and rows" ``slice and concat along columns and rows``
+        testPropertyN 40 "broadcasting add" ``broadcasting add``
+        testPropertyN 40 "broadcasting sub" ``broadcasting sub``
+        testPropertyN 40 "broadcasting mul" ``broadcasting mul``
+        testPropertyN 40 "broadcasting div" ``broadcasting div``
+        testPropertyN 40 "matmul, all transpose combinations" ``matmul, all transpose combinations``
+        testPropertyN 40 "linear layer with bias" ``linear layer with bias``
+        testPropertyN 40 "mse, BCE with logits and Gaussian NLL" ``mse, BCE with logits and Gaussian NLL``
+        testPropertyN 15 "gradient penalty through a tanh critic, two-sided" ``gradient penalty through a tanh critic, two-sided``
+        testPropertyN 15 "gradient penalty through a softplus critic, one-sided" ``gradient penalty through a softplus critic, one-sided``
+        testCase "gradient penalty through a ReLU critic matches finite differences for fixed weights" ``gradient penalty through a ReLU critic matches finite differences for fixed weights``
+    ]

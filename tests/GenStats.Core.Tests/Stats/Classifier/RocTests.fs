@@ -1,16 +1,15 @@
-/// Fixed replay seed: every run draws the same cases, so a failure always reproduces.
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Stats.Classifier.RocTests
 
+open Expecto
 open System
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open GenStats.Stats
 open GenStats.Stats.Classifier
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Generators
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 let private auc pos neg = Roc.AucValue(pos, null, neg, null)
 
@@ -38,7 +37,6 @@ let private weightedScorePair =
 let private refPos, refPosW = [| 0.9; 0.4; 0.4; 0.1 |], [| 1.0; 2.0; 0.5; 1.5 |]
 let private refNeg, refNegW = [| 0.4; 0.3; 0.8; 0.1; 0.05 |], [| 1.0; 3.0; 0.5; 2.0; 1.0 |]
 
-[<Test>]
 let ``AUC and ROC curve match scikit-learn with sample weights and ties`` () =
     assertClose veryHigh 0.67500000000000004 (auc refPos refNeg) "unweighted AUC"
     let r = Roc.Auc(refPos, refPosW, refNeg, refNegW)
@@ -48,9 +46,8 @@ let ``AUC and ROC curve match scikit-learn with sample weights and ties`` () =
     let tpr = [| 0.0; 0.2; 0.2; 0.7; 0.7; 1.0; 1.0 |]
     Array.iteri2 (fun i e a -> assertClose veryHigh e a (sprintf "fpr[%d]" i)) fpr c.FalsePositiveRate
     Array.iteri2 (fun i e a -> assertClose veryHigh e a (sprintf "tpr[%d]" i)) tpr c.TruePositiveRate
-    Assert.That(c.Thresholds, Is.EqualTo<float> [| infinity; 0.9; 0.8; 0.4; 0.3; 0.1; 0.05 |])
+    Expect.equal c.Thresholds ([| infinity; 0.9; 0.8; 0.4; 0.3; 0.1; 0.05 |]) "c.Thresholds"
 
-[<Test>]
 let ``DeLong uncertainty of a hand-computed example`` () =
     // Positives {1, 2}, negatives {0, 3}: V10 = (½, ½), V01 = (1, 0), A = ½;
     // S10 = 0, S01 = ((½)² + (½)²)/1 = ½, Var = 0/2 + ½/2 = ¼.
@@ -58,7 +55,6 @@ let ``DeLong uncertainty of a hand-computed example`` () =
     assertClose veryHigh 0.5 r.Value "AUC"
     assertClose veryHigh 0.5 r.Uncertainty "DeLong σ"
 
-[<Test>]
 let ``signed weights are linear: a negative weight can subtract a positive event`` () =
     // Positives 1 (w 1) and 2 (w −0.5), negative 1.5: (1·0 + (−0.5)·1)/0.5 = −1.
     let r = Roc.Auc([| 1.0; 2.0 |], [| 1.0; -0.5 |], [| 1.5 |], null)
@@ -66,13 +62,11 @@ let ``signed weights are linear: a negative weight can subtract a positive event
 
 // ---- Properties ----
 
-[<Property(MaxTest = 200)>]
 let ``AUC equals the Mann-Whitney U / (n m) counted pair by pair`` () =
     Prop.forAll (Arb.fromGen scorePair) (fun (p, q) ->
         let u = Array.sumBy (fun x -> Array.sumBy (fun y -> if x > y then 1.0 elif x = y then 0.5 else 0.0) q) p
         isClose veryHigh (u / float (p.Length * q.Length)) (auc p q))
 
-[<Property(MaxTest = 200)>]
 let ``AUC(s) = 1 - AUC(-s), and a strictly increasing transform changes nothing`` () =
     Prop.forAll (Arb.fromGen weightedScorePair) (fun (p, wp, q, wq) ->
         let a = Roc.AucValue(p, wp, q, wq)
@@ -81,7 +75,6 @@ let ``AUC(s) = 1 - AUC(-s), and a strictly increasing transform changes nothing`
         isClose veryHigh (1.0 - a) (Roc.AucValue(neg p, wp, neg q, wq))
         && isClose veryHigh a (Roc.AucValue(f p, wp, f q, wq)))
 
-[<Property(MaxTest = 200)>]
 let ``the ROC curve rises monotonically from (0,0) to (1,1) and its trapezoid area is the AUC`` () =
     Prop.forAll (Arb.fromGen weightedScorePair) (fun (p, wp, q, wq) ->
         let c = Roc.Curve(p, wp, q, wq)
@@ -96,7 +89,6 @@ let ``the ROC curve rises monotonically from (0,0) to (1,1) and its trapezoid ar
         && monotone c.FalsePositiveRate && monotone c.TruePositiveRate
         && isClose high (Roc.AucValue(p, wp, q, wq)) area)
 
-[<Property(MaxTest = 150)>]
 let ``unit weights give the unweighted AUC and DeLong error; integer weights repeat events`` () =
     Prop.forAll (Arb.fromGen (Gen.zip scorePair (Gen.choose (1, 4)))) (fun ((p, q), k) ->
         let u = Roc.Auc(p, null, q, null)
@@ -107,14 +99,12 @@ let ``unit weights give the unweighted AUC and DeLong error; integer weights rep
         && (Double.IsNaN u.Uncertainty && Double.IsNaN w.Uncertainty || isClose veryHigh u.Uncertainty w.Uncertainty)
         && isClose veryHigh (auc p repeated) wk)
 
-[<Property(MaxTest = 100)>]
 let ``perfectly separated scores give AUC 1 with zero DeLong error`` () =
     Prop.forAll (Arb.fromGen scorePair) (fun (p, q) ->
         let shifted = p |> Array.map (fun s -> s + 100.0)
         let r = Roc.Auc(shifted, null, q, null)
         r.Value = 1.0 && (p.Length < 2 || q.Length < 2 || r.Uncertainty = 0.0))
 
-[<Test>]
 let ``the AUC of two samples from one distribution is 0.5 on average`` () =
     // 400 pairs of N(0,1) samples of 50 and 40: Var(AUC) = (n+m+1)/(12nm) under H0, no ties;
     // the mean of 400 must lie within 4σ/√400 of ½.
@@ -122,28 +112,42 @@ let ``the AUC of two samples from one distribution is 0.5 on average`` () =
     let normal () = sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble())
     let aucs = Array.init 400 (fun _ -> auc (Array.init 50 (fun _ -> normal ())) (Array.init 40 (fun _ -> normal ())))
     let sigma = sqrt (91.0 / (12.0 * 50.0 * 40.0))
-    Assert.That(abs (Array.average aucs - 0.5), Is.LessThan(4.0 * sigma / 20.0))
+    Expect.isLessThan (abs (Array.average aucs - 0.5)) (4.0 * sigma / 20.0) "abs (Array.average aucs - 0.5)"
     // DeLong's error estimates that spread: its mean agrees with the exact σ to 10 %.
     let rng2 = Random(43)
     let normal2 () = sqrt (-2.0 * log (1.0 - rng2.NextDouble())) * cos (2.0 * Math.PI * rng2.NextDouble())
     let errors = Array.init 200 (fun _ -> (Roc.Auc(Array.init 50 (fun _ -> normal2 ()), null, Array.init 40 (fun _ -> normal2 ()), null)).Uncertainty)
-    Assert.That(Array.average errors, Is.EqualTo(sigma).Within(0.1 * sigma))
+    Expect.floatClose { absolute = 0.1 * sigma; relative = 0.0 } (Array.average errors) sigma "Array.average errors"
 
-[<Test>]
 let ``bootstrap uncertainty is close to DeLong's`` () =
     let rng = Random(7)
     let normal () = sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble())
     let p, q = Array.init 300 (fun _ -> normal () + 0.5), Array.init 300 (fun _ -> normal ())
     let d = Roc.Auc(p, null, q, null)
     let b = Roc.Auc(p, null, q, null, AucOptions(AucUncertainty.Bootstrap, BootstrapOptions(400, 3)))
-    Assert.That(b.Value, Is.EqualTo d.Value)
+    Expect.equal b.Value d.Value "b.Value"
     // 400 replicas estimate σ to about 1/√800 ≈ 3.5 % relative; allow 15 %.
-    Assert.That(b.Uncertainty, Is.EqualTo(d.Uncertainty).Within(0.15 * d.Uncertainty))
-    Assert.That(b.UncertaintyMethod, Does.StartWith "poisson-bootstrap")
+    Expect.floatClose { absolute = 0.15 * d.Uncertainty; relative = 0.0 } b.Uncertainty d.Uncertainty "b.Uncertainty"
+    Expect.stringStarts b.UncertaintyMethod "poisson-bootstrap" "b.UncertaintyMethod"
 
-[<Test>]
 let ``non-finite scores and bad weights are rejected`` () =
-    let ex = Assert.Throws<ArgumentException>(fun () -> Roc.Auc([| 1.0; nan |], null, [| 0.0 |], null) |> ignore)
-    Assert.That(ex.ParamName, Is.EqualTo "positiveScores")
-    let ex = Assert.Throws<ArgumentException>(fun () -> Roc.Auc([| 1.0 |], null, [| 0.0; 2.0 |], [| 1.0; -1.0 |]) |> ignore)
-    Assert.That(ex.ParamName, Is.EqualTo "negativeWeights")
+    let ex = raises<ArgumentException> "Roc.Auc([| 1.0; nan |], null, [| 0.0 |], null) |> ignore" (fun () -> Roc.Auc([| 1.0; nan |], null, [| 0.0 |], null) |> ignore)
+    Expect.equal ex.ParamName "positiveScores" "ex.ParamName"
+    let ex = raises<ArgumentException> "Roc.Auc([| 1.0 |], null, [| 0.0; 2.0 |], [| 1.0; -1.0 |]) |> ignore" (fun () -> Roc.Auc([| 1.0 |], null, [| 0.0; 2.0 |], [| 1.0; -1.0 |]) |> ignore)
+    Expect.equal ex.ParamName "negativeWeights" "ex.ParamName"
+
+[<Tests>]
+let tests =
+    testList "Stats.Classifier.Roc" [
+        testCase "AUC and ROC curve match scikit-learn with sample weights and ties" ``AUC and ROC curve match scikit-learn with sample weights and ties``
+        testCase "DeLong uncertainty of a hand-computed example" ``DeLong uncertainty of a hand-computed example``
+        testCase "signed weights are linear: a negative weight can subtract a positive event" ``signed weights are linear: a negative weight can subtract a positive event``
+        testPropertyN 200 "AUC equals the Mann-Whitney U / (n m) counted pair by pair" ``AUC equals the Mann-Whitney U / (n m) counted pair by pair``
+        testPropertyN 200 "AUC(s) = 1 - AUC(-s), and a strictly increasing transform changes nothing" ``AUC(s) = 1 - AUC(-s), and a strictly increasing transform changes nothing``
+        testPropertyN 200 "the ROC curve rises monotonically from (0,0) to (1,1) and its trapezoid area is the AUC" ``the ROC curve rises monotonically from (0,0) to (1,1) and its trapezoid area is the AUC``
+        testPropertyN 150 "unit weights give the unweighted AUC and DeLong error; integer weights repeat events" ``unit weights give the unweighted AUC and DeLong error; integer weights repeat events``
+        testPropertyN 100 "perfectly separated scores give AUC 1 with zero DeLong error" ``perfectly separated scores give AUC 1 with zero DeLong error``
+        testCase "the AUC of two samples from one distribution is 0.5 on average" ``the AUC of two samples from one distribution is 0.5 on average``
+        testCase "bootstrap uncertainty is close to DeLong's" ``bootstrap uncertainty is close to DeLong's``
+        testCase "non-finite scores and bad weights are rejected" ``non-finite scores and bad weights are rejected``
+    ]

@@ -1,14 +1,14 @@
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Stats.Distances.EarthMoversDistanceTests
 
+open Expecto
 open System
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open GenStats.Stats
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Stats.Distances.DistanceData
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 let private noBoot = EarthMoversDistanceOptions(BootstrapReplicas = 0)
 let private emd a wa b wb = (EarthMoversDistance.Compute(a, wa, b, wb, noBoot)).Value
@@ -16,7 +16,6 @@ let private oneD (xs: float[]) = xs |> Array.map (fun x -> [| x |])
 // The LP optimum is exact up to the solver's reduced-cost tolerance (1e-11 of the largest cost).
 let private lp = { Absolute = 1e-9; Relative = 1e-9 }
 
-[<Test>]
 let ``reference pair agrees with an independent LP solver`` () =
     // scipy 1.10.1 linprog(method="highs") on the 40×35 transport LP with cdist costs and
     // normalised weights. HiGHS' own feasibility tolerance is 1e-7, hence the looser check.
@@ -26,7 +25,6 @@ let ``reference pair agrees with an independent LP solver`` () =
     // 1-d slice: scipy.stats.wasserstein_distance(A[:,0], B[:,0], wa, wb) = 0.7109480395382072.
     assertClose high 0.7109480395382072 (emd (column 0 refA) refWA (column 0 refB) refWB) "1-d"
 
-[<Test>]
 let ``hand-made cases`` () =
     // Unit square corners vs their centre: every corner moves √½.
     let corners = [| [| 0.0; 0.0 |]; [| 1.0; 0.0 |]; [| 0.0; 1.0 |]; [| 1.0; 1.0 |] |]
@@ -37,7 +35,6 @@ let ``hand-made cases`` () =
     // Unequal masses: 3/4 at 0 and 1/4 at 4 vs all at 1 in 1-d: 3/4·1 + 1/4·3 = 1.5.
     assertClose lp 1.5 (emd (oneD [| 0.0; 4.0 |]) [| 3.0; 1.0 |] (oneD [| 1.0 |]) null) "masses"
 
-[<Property(MaxTest = 100)>]
 let ``one dimension equals the sorted-matching closed form`` () =
     // Equal sizes and unit weights: W1 = mean |x_(i) − y_(i)| of the order statistics.
     let g = gen {
@@ -49,7 +46,6 @@ let ``one dimension equals the sorted-matching closed form`` () =
         let expected = Array.map2 (fun u v -> abs (u - v)) (Array.sort x) (Array.sort y) |> Array.average
         isClose lp expected (emd (oneD x) null (oneD y) null))
 
-[<Property(MaxTest = 60)>]
 let ``zero on identical samples, symmetric, translation and permutation invariant, scales as c`` () =
     let g = invarianceCase 15
     Prop.forAll (Arb.fromGen g) (fun (a, wa, b, wb, t, c, perm) ->
@@ -61,7 +57,6 @@ let ``zero on identical samples, symmetric, translation and permutation invarian
         && isClose lp (c * e) (emd (scale c a) wa (scale c b) wb)
         && e >= 0.0)
 
-[<Property(MaxTest = 60)>]
 let ``translating one copy of a sample by t costs exactly the length of t`` () =
     let g = gen {
         let! a, _ = cloudPair 20
@@ -71,13 +66,11 @@ let ``translating one copy of a sample by t costs exactly the length of t`` () =
         // W1(μ, μ(· − t)) = ‖t‖ (the mean moves by t, and moving every point by t achieves it).
         isClose lp (sqrt (Array.sumBy (fun x -> x * x) t)) (emd a null (translate t a) null))
 
-[<Property(MaxTest = 60)>]
 let ``unit weights equal unweighted, integer weights equal repeated events`` () =
     Prop.forAll (Arb.fromGen (integerWeightedCloudPair 12)) (fun (a, b, ka, kb) ->
         isClose lp (emd a null b null) (emd a (ones a.Length) b (ones b.Length))
         && isClose lp (emd (repeat a ka) null (repeat b kb) null) (emd a (Array.map float ka) b (Array.map float kb)))
 
-[<Test>]
 let ``a larger degenerate assignment problem is solved exactly`` () =
     // 400 vs 400 points of a 20×20 grid, the second a permutation shifted by (0.5, 0): the
     // optimum moves every point by 0.5 — equal weights make the LP maximally degenerate.
@@ -86,16 +79,28 @@ let ``a larger degenerate assignment problem is solved exactly`` () =
     let shuffled = grid |> Array.sortBy (fun _ -> rng.Next())
     let r = EarthMoversDistance.Compute(grid, null, translate [| 0.5; 0.0 |] shuffled, null, noBoot)
     assertClose lp 0.5 r.Value "grid shift"
-    Assert.That(r.Pivots, Is.GreaterThan 0)
+    Expect.isGreaterThan r.Pivots 0 "r.Pivots"
 
-[<Test>]
 let ``bootstrap is seeded; inputs above the limit are refused with the limit in the message`` () =
     let r1 = EarthMoversDistance.Compute(refA, null, refB, null)
     let r2 = EarthMoversDistance.Compute(refA, null, refB, null)
-    Assert.That(r1.Uncertainty, Is.EqualTo r2.Uncertainty)
-    Assert.That(r1.Uncertainty, Is.GreaterThan 0.0)
+    Expect.equal r1.Uncertainty r2.Uncertainty "r1.Uncertainty"
+    Expect.isGreaterThan r1.Uncertainty 0.0 "r1.Uncertainty"
     let big = Array.init 3001 (fun i -> [| float i; 0.0; 1.0 |])
-    let ex = Assert.Throws<ArgumentException>(fun () -> emd big null refA null |> ignore)
-    Assert.That(ex.Message, Does.Contain "3000")
-    let ex = Assert.Throws<ArgumentException>(fun () -> emd refA [| for i in 1 .. 40 -> if i = 3 then -1.0 else 1.0 |] refB null |> ignore)
-    Assert.That(ex.Message, Does.Contain "non-negative")
+    let ex = raises<ArgumentException> "emd big null refA null |> ignore" (fun () -> emd big null refA null |> ignore)
+    contains "3000" ex.Message "ex.Message"
+    let ex = raises<ArgumentException> "emd refA [| for i in 1 .. 40 -> if i = 3 then -1.0 else 1.0 |] refB..." (fun () -> emd refA [| for i in 1 .. 40 -> if i = 3 then -1.0 else 1.0 |] refB null |> ignore)
+    contains "non-negative" ex.Message "ex.Message"
+
+[<Tests>]
+let tests =
+    testList "Stats.Distances.EarthMoversDistance" [
+        testCase "reference pair agrees with an independent LP solver" ``reference pair agrees with an independent LP solver``
+        testCase "hand-made cases" ``hand-made cases``
+        testPropertyN 100 "one dimension equals the sorted-matching closed form" ``one dimension equals the sorted-matching closed form``
+        testPropertyN 60 "zero on identical samples, symmetric, translation and permutation invariant, scales as c" ``zero on identical samples, symmetric, translation and permutation invariant, scales as c``
+        testPropertyN 60 "translating one copy of a sample by t costs exactly the length of t" ``translating one copy of a sample by t costs exactly the length of t``
+        testPropertyN 60 "unit weights equal unweighted, integer weights equal repeated events" ``unit weights equal unweighted, integer weights equal repeated events``
+        testCase "a larger degenerate assignment problem is solved exactly" ``a larger degenerate assignment problem is solved exactly``
+        testCase "bootstrap is seeded; inputs above the limit are refused with the limit in the message" ``bootstrap is seeded; inputs above the limit are refused with the limit in the message``
+    ]

@@ -1,21 +1,20 @@
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Stats.Distances.EnergyDistanceNdTests
 
+open Expecto
 open System
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open GenStats.Stats
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Stats.Distances.DistanceData
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 let private noBoot = EnergyDistanceNdOptions(BootstrapReplicas = 0)
 let private energy a wa b wb = (EnergyDistanceNd.Compute(a, wa, b, wb, noBoot)).Value
 
 // ---- scipy's documented examples (scipy.stats.energy_distance docstring) ----
 
-[<Test>]
 let ``scipy docstring examples in one dimension`` () =
     assertClose veryHigh 2.0 (energy [| [| 0.0 |] |] null [| [| 2.0 |] |] null) "energy_distance([0], [2])"
     assertClose veryHigh 1.0 (energy [| [| 0.0 |]; [| 8.0 |] |] [| 3.0; 1.0 |] [| [| 0.0 |]; [| 8.0 |] |] [| 2.0; 2.0 |])
@@ -27,7 +26,6 @@ let ``scipy docstring examples in one dimension`` () =
 
 // ---- independent reference numbers (numpy/scipy, /usr/bin/python3, scipy 1.10.1) ----
 
-[<Test>]
 let ``3-d reference pair agrees with a cdist-based V-statistic`` () =
     // sqrt(2 wa·cdist(A,B)·wb − wa·cdist(A,A)·wa − wb·cdist(B,B)·wb), weights normalised.
     assertClose high 0.5076321538167723 (energy refA null refB null) "unweighted"
@@ -37,7 +35,6 @@ let ``3-d reference pair agrees with a cdist-based V-statistic`` () =
 
 // ---- properties ----
 
-[<Property(MaxTest = 60)>]
 let ``zero on identical samples, symmetric and non-negative`` () =
     Prop.forAll (Arb.fromGen (weightedCloudPair 20)) (fun (a, wa, b, wb) ->
         let ab = energy a wa b wb
@@ -49,7 +46,6 @@ let ``zero on identical samples, symmetric and non-negative`` () =
         && isClose high ab (energy b wb a wa)
         && ab >= 0.0)
 
-[<Property(MaxTest = 60)>]
 let ``invariant under translation and permutation, grows as sqrt of a scale factor`` () =
     let g = invarianceCase 20
     Prop.forAll (Arb.fromGen g) (fun (a, wa, b, wb, t, c, perm) ->
@@ -60,13 +56,11 @@ let ``invariant under translation and permutation, grows as sqrt of a scale fact
         && isClose high e (energy ap wp b wb)
         && isClose high (sqrt c * e) (energy (scale c a) wa (scale c b) wb))
 
-[<Property(MaxTest = 60)>]
 let ``unit weights equal the unweighted statistic and integer weights equal repeated events`` () =
     Prop.forAll (Arb.fromGen (integerWeightedCloudPair 15)) (fun (a, b, ka, kb) ->
         isClose veryHigh (energy a null b null) (energy a (ones a.Length) b (ones b.Length))
         && isClose high (energy (repeat a ka) null (repeat b kb) null) (energy a (Array.map float ka) b (Array.map float kb)))
 
-[<Test>]
 let ``blocked sums across many tiles agree with a direct double loop`` () =
     // 300 × 270 events in 5-d cross several 32-row blocks and 256-column tiles (diagonal tiles included).
     let rng = Random(7)
@@ -82,9 +76,8 @@ let ``blocked sums across many tiles agree with a direct double loop`` () =
     let r = EnergyDistanceNd.Compute(a, null, b, null)
     assertClose high expected r.Value "energy distance"
     assertClose high (mean a b) r.MeanCrossDistance "E|X-Y|"
-    Assert.That(r.EventsUsedA, Is.EqualTo 300)
+    Expect.equal r.EventsUsedA 300 "r.EventsUsedA"
 
-[<Test>]
 let ``bootstrap uncertainty is deterministic, positive and of the size of the sampling spread`` () =
     // Two samples of 400 events from the same 3-d uniform distribution; the energy distance of
     // independent pairs of such samples scatters with a standard deviation σ_true. The Poisson
@@ -96,11 +89,11 @@ let ``bootstrap uncertainty is deterministic, positive and of the size of the sa
     let a, b = draw rng 400, draw rng 400
     let r1 = EnergyDistanceNd.Compute(a, null, b, null)
     let r2 = EnergyDistanceNd.Compute(a, null, b, null)
-    Assert.That(r1.Uncertainty, Is.EqualTo r2.Uncertainty)
-    Assert.That(r1.UncertaintyMethod, Is.EqualTo "poisson-bootstrap(32, seed 1)")
-    Assert.That(r1.Uncertainty, Is.InRange(spread / 3.0, spread * 3.0))
+    Expect.equal r1.Uncertainty r2.Uncertainty "r1.Uncertainty"
+    Expect.equal r1.UncertaintyMethod "poisson-bootstrap(32, seed 1)" "r1.UncertaintyMethod"
+    Expect.isGreaterThanOrEqual r1.Uncertainty (spread / 3.0) "r1.Uncertainty"
+    Expect.isLessThanOrEqual r1.Uncertainty (spread * 3.0) "r1.Uncertainty"
 
-[<Test>]
 let ``subsampling is seeded and reported`` () =
     let rng = Random(3)
     let a = Array.init 500 (fun _ -> [| rng.NextDouble(); rng.NextDouble() |])
@@ -109,21 +102,34 @@ let ``subsampling is seeded and reported`` () =
     let r1 = EnergyDistanceNd.Compute(a, null, b, null, o)
     let r2 = EnergyDistanceNd.Compute(a, null, b, null, o)
     let full = EnergyDistanceNd.Compute(a, null, b, null, noBoot)
-    Assert.That((r1.EventsUsedA, r1.EventsUsedB), Is.EqualTo((200, 200)))
-    Assert.That(r1.Value, Is.EqualTo r2.Value)
+    Expect.equal (r1.EventsUsedA, r1.EventsUsedB) (200, 200) "(r1.EventsUsedA, r1.EventsUsedB)"
+    Expect.equal r1.Value r2.Value "r1.Value"
     // A shift of 0.5 in one coordinate is far above the subsampling noise (≈ 0.05).
-    Assert.That(abs (r1.Value - full.Value), Is.LessThan(0.15))
+    Expect.isLessThan (abs (r1.Value - full.Value)) 0.15 "abs (r1.Value - full.Value)"
 
-[<Test>]
 let ``bad input is rejected with a clear message`` () =
     let a = [| [| 1.0; 2.0 |]; [| 3.0; 4.0 |] |]
-    let ex = Assert.Throws<ArgumentException>(fun () -> energy a [| 1.0; -1.0 |] a null |> ignore)
-    Assert.That(ex.Message, Does.Contain "non-negative")
-    let ex = Assert.Throws<ArgumentException>(fun () -> energy a null [| [| 1.0 |] |] null |> ignore)
-    Assert.That(ex.Message, Does.Contain "dimensions")
-    let ex = Assert.Throws<ArgumentException>(fun () -> energy [| [| 1.0; 2.0 |]; [| 1.0 |] |] null a null |> ignore)
-    Assert.That(ex.Message, Does.Contain "a[1]")
-    let ex = Assert.Throws<ArgumentException>(fun () -> energy a null [| [| 1.0; nan |] |] null |> ignore)
-    Assert.That(ex.Message, Does.Contain "b[0][1]")
-    Assert.Throws<ArgumentException>(fun () -> energy [||] null a null |> ignore) |> ignore
-    Assert.Throws<ArgumentException>(fun () -> energy a [| 0.0; 0.0 |] a null |> ignore) |> ignore
+    let ex = raises<ArgumentException> "energy a [| 1.0; -1.0 |] a null |> ignore" (fun () -> energy a [| 1.0; -1.0 |] a null |> ignore)
+    contains "non-negative" ex.Message "ex.Message"
+    let ex = raises<ArgumentException> "energy a null [| [| 1.0 |] |] null |> ignore" (fun () -> energy a null [| [| 1.0 |] |] null |> ignore)
+    contains "dimensions" ex.Message "ex.Message"
+    let ex = raises<ArgumentException> "energy [| [| 1.0; 2.0 |]; [| 1.0 |] |] null a null |> ignore" (fun () -> energy [| [| 1.0; 2.0 |]; [| 1.0 |] |] null a null |> ignore)
+    contains "a[1]" ex.Message "ex.Message"
+    let ex = raises<ArgumentException> "energy a null [| [| 1.0; nan |] |] null |> ignore" (fun () -> energy a null [| [| 1.0; nan |] |] null |> ignore)
+    contains "b[0][1]" ex.Message "ex.Message"
+    raises<ArgumentException> "energy [||] null a null |> ignore" (fun () -> energy [||] null a null |> ignore) |> ignore
+    raises<ArgumentException> "energy a [| 0.0; 0.0 |] a null |> ignore" (fun () -> energy a [| 0.0; 0.0 |] a null |> ignore) |> ignore
+
+[<Tests>]
+let tests =
+    testList "Stats.Distances.EnergyDistanceNd" [
+        testCase "scipy docstring examples in one dimension" ``scipy docstring examples in one dimension``
+        testCase "3-d reference pair agrees with a cdist-based V-statistic" ``3-d reference pair agrees with a cdist-based V-statistic``
+        testPropertyN 60 "zero on identical samples, symmetric and non-negative" ``zero on identical samples, symmetric and non-negative``
+        testPropertyN 60 "invariant under translation and permutation, grows as sqrt of a scale factor" ``invariant under translation and permutation, grows as sqrt of a scale factor``
+        testPropertyN 60 "unit weights equal the unweighted statistic and integer weights equal repeated events" ``unit weights equal the unweighted statistic and integer weights equal repeated events``
+        testCase "blocked sums across many tiles agree with a direct double loop" ``blocked sums across many tiles agree with a direct double loop``
+        testCase "bootstrap uncertainty is deterministic, positive and of the size of the sampling spread" ``bootstrap uncertainty is deterministic, positive and of the size of the sampling spread``
+        testCase "subsampling is seeded and reported" ``subsampling is seeded and reported``
+        testCase "bad input is rejected with a clear message" ``bad input is rejected with a clear message``
+    ]

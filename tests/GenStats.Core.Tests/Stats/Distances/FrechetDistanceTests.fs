@@ -1,15 +1,15 @@
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Stats.Distances.FrechetDistanceTests
 
+open Expecto
 open System
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open MathNet.Numerics.Statistics
 open GenStats.Stats
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Stats.Distances.DistanceData
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 let private noBoot = FrechetDistanceOptions(BootstrapReplicas = 0)
 let private frechet a wa b wb = (FrechetDistance.Compute(a, wa, b, wb, noBoot)).Value
@@ -22,7 +22,6 @@ let private spd2 =
         return array2D [ [ a * a + 0.01; a * b ]; [ a * b; b * b + c * c + 0.01 ] ]
     }
 
-[<Property(MaxTest = 200)>]
 let ``closed form for two 2-d Gaussians`` () =
     // For 2×2 PSD matrices: Tr √M = √(Tr M + 2√det M), and (Σ₁Σ₂)^½ has the eigenvalues of
     // (Σ₁^½Σ₂Σ₁^½)^½, so Tr(Σ₁Σ₂)^½ = √(Tr(Σ₁Σ₂) + 2√(det Σ₁ det Σ₂)).
@@ -36,7 +35,6 @@ let ``closed form for two 2-d Gaussians`` () =
         let actual = FrechetDistance.FromMoments(dmu, s1, [| 0.0; 0.0 |], s2)
         abs (actual - expected) <= 1e-9 * (1.0 + tr s1 + tr s2 + expected))
 
-[<Test>]
 let ``commuting covariances: distance is the sum of squared differences of the standard deviations`` () =
     // Gaussians N(μ₁, diag σ₁²) and N(μ₂, diag σ₂²): d² = ‖μ₁ − μ₂‖² + Σ (σ₁ₖ − σ₂ₖ)².
     let s1 = array2D [ [ 4.0; 0.0; 0.0 ]; [ 0.0; 1.0; 0.0 ]; [ 0.0; 0.0; 0.25 ] ]
@@ -44,14 +42,12 @@ let ``commuting covariances: distance is the sum of squared differences of the s
     let d = FrechetDistance.FromMoments([| 1.0; 2.0; 3.0 |], s1, [| 0.0; 0.0; 1.0 |], s2)
     assertClose high (1.0 + 4.0 + 4.0 + 1.0 + 4.0 + 0.0) d "closed form"
 
-[<Test>]
 let ``reference pair agrees with the pytorch-fid formula in numpy`` () =
     // numpy/scipy 1.10.1: ‖μ₁−μ₂‖² + Tr Σ₁ + Tr Σ₂ − 2 Tr sqrtm(Σ₁Σ₂).real with np.cov(rowvar=False);
     // weighted: np.average(weights=w) and np.cov(aweights=w).
     assertClose high 1.020008513369537 (frechet refA null refB null) "unweighted"
     assertClose high 1.0949178106725599 (frechet refA refWA refB refWB) "weighted"
 
-[<Property(MaxTest = 60)>]
 let ``sample moments agree with MathNet's mean and covariance`` () =
     Prop.forAll (Arb.fromGen (cloudPair 20)) (fun (a, b) ->
         let d = a.[0].Length
@@ -63,7 +59,6 @@ let ``sample moments agree with MathNet's mean and covariance`` () =
         let mb, cb = moments b
         isClose medium (FrechetDistance.FromMoments(ma, ca, mb, cb)) (frechet a null b null))
 
-[<Property(MaxTest = 60)>]
 let ``zero on identical samples, symmetric, translation and permutation invariant, scales as c²`` () =
     let g = invarianceCase 20
     Prop.forAll (Arb.fromGen g) (fun (a, wa, b, wb, t, c, perm) ->
@@ -76,7 +71,6 @@ let ``zero on identical samples, symmetric, translation and permutation invarian
         && isClose { Absolute = 1e-6 * c * c; Relative = 1e-6 } (c * c * f) (frechet (scale c a) wa (scale c b) wb)
         && f >= 0.0)
 
-[<Property(MaxTest = 60)>]
 let ``unit weights equal unweighted; integer weights equal repeats up to the covariance normalisation`` () =
     let g =
         gen {
@@ -98,7 +92,6 @@ let ``unit weights equal unweighted; integer weights equal repeats up to the cov
         isClose veryHigh (frechet a null b null) (frechet a (ones a.Length) b (ones b.Length))
         && isClose tol (frechet adjusted null b null) (frechet a w b null))
 
-[<Test>]
 let ``bootstrap uncertainty is seeded and comparable to the spread over independent samples`` () =
     let rng = Random(17)
     let gauss () = sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble())
@@ -107,18 +100,17 @@ let ``bootstrap uncertainty is seeded and comparable to the spread over independ
     let spread = Statistics.StandardDeviation values
     let a, b = draw 300, draw 300
     let r = FrechetDistance.Compute(a, null, b, null)
-    Assert.That(r.Uncertainty, Is.EqualTo (FrechetDistance.Compute(a, null, b, null)).Uncertainty)
-    Assert.That(r.Uncertainty, Is.InRange(spread / 3.0, spread * 3.0))
+    Expect.equal r.Uncertainty (FrechetDistance.Compute(a, null, b, null)).Uncertainty "r.Uncertainty"
+    Expect.isGreaterThanOrEqual r.Uncertainty (spread / 3.0) "r.Uncertainty"
+    Expect.isLessThanOrEqual r.Uncertainty (spread * 3.0) "r.Uncertainty"
 
-[<Test>]
 let ``bad moments are rejected`` () =
-    let ex = Assert.Throws<ArgumentException>(fun () ->
+    let ex = raises<ArgumentException> "FrechetDistance.FromMoments([| 0.0; 0.0 |], array2D [ [ 1.0; 2.0 ];..." (fun () ->
         FrechetDistance.FromMoments([| 0.0; 0.0 |], array2D [ [ 1.0; 2.0 ]; [ 2.0; 1.0 ] ], [| 0.0; 0.0 |], array2D [ [ 1.0; 0.0 ]; [ 0.0; 1.0 ] ]) |> ignore)
-    Assert.That(ex.Message, Does.Contain "positive semi-definite")
-    let ex = Assert.Throws<ArgumentException>(fun () -> frechet [| [| 1.0 |] |] null [| [| 1.0 |]; [| 2.0 |] |] null |> ignore)
-    Assert.That(ex.Message, Does.Contain "effective sample size")
+    contains "positive semi-definite" ex.Message "ex.Message"
+    let ex = raises<ArgumentException> "frechet [| [| 1.0 |] |] null [| [| 1.0 |]; [| 2.0 |] |] null |> ignore" (fun () -> frechet [| [| 1.0 |] |] null [| [| 1.0 |]; [| 2.0 |] |] null |> ignore)
+    contains "effective sample size" ex.Message "ex.Message"
 
-[<Test>]
 let ``singular covariances take the eigen route and keep the closed form`` () =
     // diag(4, 0) vs diag(1, 1): d² = (2 − 1)² + (0 − 1)² = 2; and the reverse order.
     let s1 = array2D [ [ 4.0; 0.0 ]; [ 0.0; 0.0 ] ]
@@ -129,7 +121,6 @@ let ``singular covariances take the eigen route and keep the closed form`` () =
     let a = Array.init 20 (fun i -> [| float i; 3.0; float (i * i % 7) |])
     assertClose { Absolute = 1e-9; Relative = 0.0 } 0.0 (frechet a null a null) "constant coordinate"
 
-[<Property(MaxTest = 100)>]
 let ``symmetric eigenvalues agree with MathNet`` () =
     let g = gen {
         let! n = Gen.choose (1, 12)
@@ -143,3 +134,18 @@ let ``symmetric eigenvalues agree with MathNet`` () =
             |> Seq.map (fun c -> c.Real) |> Seq.toArray |> Array.sort
         let scale = 1.0 + (reference |> Array.map abs |> Array.max)
         Array.forall2 (fun (a: float) b -> abs (a - b) <= 1e-10 * scale) ours reference)
+
+[<Tests>]
+let tests =
+    testList "Stats.Distances.FrechetDistance" [
+        testPropertyN 200 "closed form for two 2-d Gaussians" ``closed form for two 2-d Gaussians``
+        testCase "commuting covariances: distance is the sum of squared differences of the standard deviations" ``commuting covariances: distance is the sum of squared differences of the standard deviations``
+        testCase "reference pair agrees with the pytorch-fid formula in numpy" ``reference pair agrees with the pytorch-fid formula in numpy``
+        testPropertyN 60 "sample moments agree with MathNet's mean and covariance" ``sample moments agree with MathNet's mean and covariance``
+        testPropertyN 60 "zero on identical samples, symmetric, translation and permutation invariant, scales as c²" ``zero on identical samples, symmetric, translation and permutation invariant, scales as c²``
+        testPropertyN 60 "unit weights equal unweighted; integer weights equal repeats up to the covariance normalisation" ``unit weights equal unweighted; integer weights equal repeats up to the covariance normalisation``
+        testCase "bootstrap uncertainty is seeded and comparable to the spread over independent samples" ``bootstrap uncertainty is seeded and comparable to the spread over independent samples``
+        testCase "bad moments are rejected" ``bad moments are rejected``
+        testCase "singular covariances take the eigen route and keep the closed form" ``singular covariances take the eigen route and keep the closed form``
+        testPropertyN 100 "symmetric eigenvalues agree with MathNet" ``symmetric eigenvalues agree with MathNet``
+    ]

@@ -1,18 +1,18 @@
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Stats.Distances.KernelPhysicsDistanceTests
 
+open Expecto
 open System
-open NUnit.Framework
 open FsCheck
 open FsCheck.FSharp
-open FsCheck.NUnit
 open GenStats.Stats
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Stats.Distances.DistanceData
+open GenStats.Tests
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 let private constant n d (v: float) = Array.init n (fun _ -> Array.create d v)
 
-[<Test>]
 let ``jetnet's test values for constant samples`` () =
     // jetnet tests/evaluation/test_gen_metrics.py: 50 000 × 2 arrays of 2s and 0s (jetnet defaults:
     // 10 batches of 5000). kpd(twos, zeros) = [15, 0]; normalise=False: [624, 0]; zeros vs zeros: [0, 0].
@@ -25,9 +25,8 @@ let ``jetnet's test values for constant samples`` () =
     assertClose veryHigh 0.0 r.Uncertainty "KPD error"
     let r = KernelPhysicsDistance.Compute(zeros, null, zeros, null)
     assertClose veryHigh 0.0 r.Value "KPD zeros"
-    Assert.That(r.BatchValues.Length, Is.EqualTo 10)
+    Expect.equal r.BatchValues.Length 10 "r.BatchValues.Length"
 
-[<Test>]
 let ``median and half 16-84 percentile range follow numpy's linear percentiles`` () =
     // A batch of the whole samples drawn with replacement differs per batch; check the summary
     // against numpy's conventions on the batch values it reports.
@@ -40,7 +39,6 @@ let ``median and half 16-84 percentile range follow numpy's linear percentiles``
     assertClose veryHigh sorted.[3] r.Value "median of 7"
     assertClose veryHigh ((pct 0.83725 - pct 0.16275) / 2.0) r.Uncertainty "half IQR"
 
-[<Property(MaxTest = 30)>]
 let ``unit weights equal unweighted; normalised KPD is invariant under a common positive scale`` () =
     // Identical samples do not give exactly 0 (each batch draws its own events, and the
     // U-statistic scatters around 0); the constant-sample test above covers the null value.
@@ -57,7 +55,6 @@ let ``unit weights equal unweighted; normalised KPD is invariant under a common 
         && isClose veryHigh u.Value w.Value
         && Array.forall2 (isClose medium) u.BatchValues scaled.BatchValues)
 
-[<Test>]
 let ``a single batch of a two-point sample matches the hand-computed U-statistic`` () =
     // With two events per sample and batches of 2 drawn with replacement the batch content varies,
     // so use constant-per-sample data in 1-d: A = {1, 1}, B = {3, 3}, normalise off, d = 1:
@@ -66,10 +63,21 @@ let ``a single batch of a two-point sample matches the hand-computed U-statistic
                                           KernelPhysicsDistanceOptions(NumBatches = 1, BatchSize = 2, Normalise = false))
     assertClose veryHigh 9504.0 r.Value "KPD"
 
-[<Test>]
 let ``the per-batch polynomial U-statistic agrees with jetnet's formula in numpy`` () =
     // numpy 1.24, jetnet's _mmd_poly_quadratic_unbiased on the reference pair (no normalisation):
     // (XX.sum() − trace)/(m(m−1)) + (YY.sum() − trace)/(n(n−1)) − 2 XY.mean() with k = (x·y/3 + 1)⁴.
     let kernel = PairKernel(PairKernelKind.Polynomial4, 1.0 / 3.0)
     let u = UStatistic.Evaluate(PackedSample.Pack refA, null, PackedSample.Pack refB, null, kernel, 0, 1, Threading.CancellationToken.None)
     assertClose high 3.1365243824023956 u.Value "unbiased poly MMD²"
+
+[<Tests>]
+let tests =
+    testList "Stats.Distances.KernelPhysicsDistance" [
+        testCase "median and half 16-84 percentile range follow numpy's linear percentiles" ``median and half 16-84 percentile range follow numpy's linear percentiles``
+        testPropertyN 30 "unit weights equal unweighted; normalised KPD is invariant under a common positive scale" ``unit weights equal unweighted; normalised KPD is invariant under a common positive scale``
+        testCase "a single batch of a two-point sample matches the hand-computed U-statistic" ``a single batch of a two-point sample matches the hand-computed U-statistic``
+        testCase "the per-batch polynomial U-statistic agrees with jetnet's formula in numpy" ``the per-batch polynomial U-statistic agrees with jetnet's formula in numpy``
+        TestMain.slow [
+            testCase "jetnet's test values for constant samples" ``jetnet's test values for constant samples``
+        ]
+    ]

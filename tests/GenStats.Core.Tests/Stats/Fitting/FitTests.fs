@@ -1,11 +1,13 @@
 module GenStats.Tests.Stats.Fitting.FitTests
 
+open Expecto
 open System
-open NUnit.Framework
 open MathNet.Numerics.Integration
 open GenStats.Stats
 open GenStats.Physics
 open GenStats.Tests.Tolerance
+open GenStats.Tests
+open GenStats.Tests.Expectations
 
 let private lo, hi = 1825.0, 1910.0
 
@@ -13,7 +15,6 @@ let private integrate (shape: IFitShape) (pars: float[]) =
     let f x = FitShapes.Density(shape, x, pars, lo, hi)
     GaussLegendreRule.Integrate(Func<float, float> f, lo, hi, 512)
 
-[<Test>]
 let ``every shape is normalised on the fit range`` () =
     assertClose medium 1.0 (integrate (GaussianShape(1864.0, 7.0)) [| 1864.0; 7.0 |]) "gauss"
     assertClose medium 1.0 (integrate (GaussianShape(1830.0, 20.0)) [| 1830.0; 20.0 |]) "gauss near edge"
@@ -36,7 +37,6 @@ let private toy (seed: int) (nSig: float) (nBkg: float) =
         (Array.init ns (fun _ -> Samplers.TruncatedNormal(rng, 1864.84, 7.0, lo, hi)))
         (Array.init nb (fun _ -> Samplers.TruncatedExponential(rng, -0.01, lo, hi)))
 
-[<Test>]
 let ``fitted yields have pulls of mean 0 and width 1 over many toys`` () =
     let toys = 120
     let nSig, nBkg = 400.0, 800.0
@@ -45,7 +45,7 @@ let ``fitted yields have pulls of mean 0 and width 1 over many toys`` () =
             let x = toy seed nSig nBkg
             let model = FitModel(lo, hi, [| FitComponent("signal", GaussianShape(1860.0, 8.0)); FitComponent("background", ExponentialShape()) |])
             let fit = ExtendedMaximumLikelihood.Fit(x, model, FitOptions(Parallel = false))
-            Assert.That(fit.Status, Is.EqualTo FitStatus.Converged, sprintf "toy %d: %s" seed fit.Message)
+            Expect.equal fit.Status FitStatus.Converged (sprintf "toy %d: %s" seed fit.Message)
             let s = fit.Yield "signal"
             let m = fit.Parameter "signal.mean"
             yield (s.Value - nSig) / s.Error, (m.Value - 1864.84) / m.Error |]
@@ -54,10 +54,9 @@ let ``fitted yields have pulls of mean 0 and width 1 over many toys`` () =
         let sd = sqrt (values |> Array.averageBy (fun p -> (p - mean) ** 2.0))
         // 4σ bands for the mean (σ = 1/√toys) and the width (σ ≈ 1/√(2·toys)), plus a small
         // allowance for the O(1/√N) non-Gaussianity of ML estimates at these yields.
-        Assert.That(abs mean, Is.LessThan(4.0 / sqrt (float toys) + 0.05), sprintf "%s pull mean %g" name mean)
-        Assert.That(abs (sd - 1.0), Is.LessThan(4.0 / sqrt (2.0 * float toys) + 0.05), sprintf "%s pull width %g" name sd)
+        Expect.isLessThan (abs mean) (4.0 / sqrt (float toys) + 0.05) (sprintf "%s pull mean %g" name mean)
+        Expect.isLessThan (abs (sd - 1.0)) (4.0 / sqrt (2.0 * float toys) + 0.05) (sprintf "%s pull width %g" name sd)
 
-[<Test>]
 let ``Crystal Ball on a Chebyshev background: the fit recovers the generated shape`` () =
     let o = CalibrationOptions(30_000, 77, Signal = SignalShapeKind.CrystalBall, Background = BackgroundShapeKind.Chebyshev2, ComputeSWeights = false)
     let rng = Random 77
@@ -65,45 +64,55 @@ let ``Crystal Ball on a Chebyshev background: the fit recovers the generated sha
     let x = Array.init 30_000 (fun i -> if i < ns then CalibrationSample.SampleSignalMass(rng, o) else CalibrationSample.SampleBackgroundMass(rng, o))
     let model = FitModel(lo, hi, [| FitComponent("signal", CrystalBallShape(1862.0, 8.0, 1.0, 4.0)); FitComponent("background", Chebyshev2Shape()) |])
     let fit = ExtendedMaximumLikelihood.Fit(x, model)
-    Assert.That(fit.Status, Is.EqualTo FitStatus.Converged, fit.Message)
+    Expect.equal fit.Status FitStatus.Converged fit.Message
     for name, truth in [ "N_signal", float ns; "N_background", float (30_000 - ns); "signal.mean", 1864.84; "signal.sigma", 7.0
                          "signal.alpha", 1.5; "signal.n", 3.0; "background.c1", -0.3; "background.c2", 0.05 ] do
         let p = fit.Parameter name
-        Assert.That(abs (p.Value - truth), Is.LessThan(5.0 * p.Error), sprintf "%s = %g ± %g (truth %g)" name p.Value p.Error truth)
+        Expect.isLessThan (abs (p.Value - truth)) (5.0 * p.Error) (sprintf "%s = %g ± %g (truth %g)" name p.Value p.Error truth)
     // The correlation matrix is a correlation matrix.
     let c = fit.Correlation
     for i in 0 .. Array2D.length1 c - 1 do
         assertClose high 1.0 c.[i, i] "diagonal"
-        for j in 0 .. Array2D.length2 c - 1 do Assert.That(abs c.[i, j], Is.LessThanOrEqualTo(1.0 + 1e-12))
+        for j in 0 .. Array2D.length2 c - 1 do Expect.isLessThanOrEqual (abs c.[i, j]) (1.0 + 1e-12) "abs c.[i, j]"
 
-[<Test>]
 let ``the 10^6-event path (warm start on a subsample) finds the same minimum`` () =
     let x = toy 5 100_000.0 150_000.0
     let model = FitModel(lo, hi, [| FitComponent("signal", GaussianShape(1860.0, 8.0)); FitComponent("background", ExponentialShape()) |])
     let warm = ExtendedMaximumLikelihood.Fit(x, model, FitOptions(WarmStartEvents = 20_000))
     let cold = ExtendedMaximumLikelihood.Fit(x, model, FitOptions(WarmStartEvents = 0))
-    Assert.That(warm.Status, Is.EqualTo FitStatus.Converged, warm.Message)
-    Assert.That(cold.Status, Is.EqualTo FitStatus.Converged, cold.Message)
+    Expect.equal warm.Status FitStatus.Converged warm.Message
+    Expect.equal cold.Status FitStatus.Converged cold.Message
     for k in 0 .. warm.Parameters.Length - 1 do
-        Assert.That(abs (warm.Parameters.[k].Value - cold.Parameters.[k].Value), Is.LessThan(0.01 * warm.Parameters.[k].Error), warm.Parameters.[k].Name)
+        Expect.isLessThan (abs (warm.Parameters.[k].Value - cold.Parameters.[k].Value)) (0.01 * warm.Parameters.[k].Error) (warm.Parameters.[k].Name)
 
-[<Test>]
 let ``failures are reported with an explanation, bad input throws`` () =
     let x = toy 3 300.0 300.0
     // Two identical species cannot be separated: the Hessian is singular.
     let degenerate = FitModel(lo, hi, [| FitComponent("a", GaussianShape(1864.0, 7.0), FixedParameters = [| "mean"; "sigma" |])
                                          FitComponent("b", GaussianShape(1864.0, 7.0), FixedParameters = [| "mean"; "sigma" |]) |])
     let fit = ExtendedMaximumLikelihood.Fit(x, degenerate)
-    Assert.That(fit.Status, Is.EqualTo FitStatus.NotConverged)
-    Assert.That(fit.Message, Does.Contain "not positive definite")
+    Expect.equal fit.Status FitStatus.NotConverged "fit.Status"
+    contains "not positive definite" fit.Message "fit.Message"
     let outside = Array.append x [| 2000.0 |]
-    let ex = Assert.Throws<ArgumentException>(fun () ->
+    let ex = raises<ArgumentException> "ExtendedMaximumLikelihood.Fit(outside, FitModel(lo, hi, [| FitCompo..." (fun () ->
         ExtendedMaximumLikelihood.Fit(outside, FitModel(lo, hi, [| FitComponent("s", GaussianShape(1864.0, 7.0)) |])) |> ignore)
-    Assert.That(ex.Message, Does.Contain "outside the fit range")
-    let bad = Assert.Throws<ArgumentException>(fun () ->
+    contains "outside the fit range" ex.Message "ex.Message"
+    let bad = raises<ArgumentException> "ExtendedMaximumLikelihood.Fit(x, FitModel(lo, hi, [| FitComponent(\"..." (fun () ->
         ExtendedMaximumLikelihood.Fit(x, FitModel(lo, hi, [| FitComponent("s", GaussianShape(1864.0, -1.0)) |])) |> ignore)
-    Assert.That(bad.Message, Does.Contain "s.sigma")
+    contains "s.sigma" bad.Message "bad.Message"
     // A start where no event has density: the fit fails and says why.
     let far = ExtendedMaximumLikelihood.Fit(x, FitModel(lo, hi, [| FitComponent("s", GaussianShape(1826.0, 0.001)) |]))
-    Assert.That(far.Status, Is.EqualTo FitStatus.Failed)
-    Assert.That(far.Message, Does.Contain "not finite at the starting values")
+    Expect.equal far.Status FitStatus.Failed "far.Status"
+    contains "not finite at the starting values" far.Message "far.Message"
+
+[<Tests>]
+let tests =
+    testList "Stats.Fitting.Fit" [
+        testCase "every shape is normalised on the fit range" ``every shape is normalised on the fit range``
+        testCase "fitted yields have pulls of mean 0 and width 1 over many toys" ``fitted yields have pulls of mean 0 and width 1 over many toys``
+        testCase "Crystal Ball on a Chebyshev background: the fit recovers the generated shape" ``Crystal Ball on a Chebyshev background: the fit recovers the generated shape``
+        testCase "failures are reported with an explanation, bad input throws" ``failures are reported with an explanation, bad input throws``
+        TestMain.slow [
+            testCase "the 10^6-event path (warm start on a subsample) finds the same minimum" ``the 10^6-event path (warm start on a subsample) finds the same minimum``
+        ]
+    ]

@@ -1,12 +1,12 @@
 module GenStats.Tests.Stats.Fitting.SPlotTests
 
+open Expecto
 open System
-open NUnit.Framework
 open GenStats.Stats
 open GenStats.Physics
 open GenStats.Tests.Tolerance
+open GenStats.Tests.Expectations
 
-[<Test>]
 let ``four-event closed form: yields 2 and 2, signal sWeights 11/6, -1/2, 5/6, -1/6`` () =
     // Per-event signal probabilities p = N_s f_s / (N_s f_s + N_b f_b). With fixed densities
     // f_s = p_s/2, f_b = p_b/2 the total density N_s f_s + N_b f_b is 1 at N_s = N_b = 2, and
@@ -16,7 +16,7 @@ let ``four-event closed form: yields 2 and 2, signal sWeights 11/6, -1/2, 5/6, -
     let fs = ps |> Array.map (fun p -> p / 2.0)
     let fb = ps |> Array.map (fun p -> (1.0 - p) / 2.0)
     let fit = ExtendedMaximumLikelihood.FitYields([| fs; fb |], [| "signal"; "background" |], [| 1.0; 3.0 |])
-    Assert.That(fit.Status, Is.EqualTo FitStatus.Converged, fit.Message)
+    Expect.equal fit.Status FitStatus.Converged fit.Message
     assertClose low 2.0 (fit.Yield("signal").Value) "N_signal"
     assertClose low 2.0 (fit.Yield("background").Value) "N_background"
     // The yield covariance is V = diag(N) P⁻¹ diag(N): V_ss = 4 · 1.3 / 1.2 = 13/3.
@@ -36,13 +36,12 @@ let ``four-event closed form: yields 2 and 2, signal sWeights 11/6, -1/2, 5/6, -
 
 let private calibration = lazy (CalibrationSample.Generate(CalibrationOptions(20_000, 2024)))
 
-[<Test>]
 let ``sum rules: per event the species sum to one, per species the sum is the fitted yield`` () =
     let d = calibration.Force()
     let mass = d.Column CalibrationSample.MassColumn
     let model = FitModel(1825.0, 1910.0, [| FitComponent("signal", GaussianShape(1860.0, 9.0)); FitComponent("background", ExponentialShape(0.0)) |])
     let fit = ExtendedMaximumLikelihood.Fit(mass, model)
-    Assert.That(fit.Status, Is.EqualTo FitStatus.Converged, fit.Message)
+    Expect.equal fit.Status FitStatus.Converged fit.Message
     let sp = SPlot.FromFit(mass, fit)
     // Both rules hold where ∂(−ln L)/∂N_k = 1 − Σ_e f_k/D = 0; the fit polishes the yields by
     // Newton steps with the shapes fixed, so they hold to rounding.
@@ -52,7 +51,6 @@ let ``sum rules: per event the species sum to one, per species the sum is the fi
     for k in 0 .. 1 do
         assertClose high fit.Yields.[k] sums.[k] (sprintf "Σ_e sW of species %d" k)
 
-[<Test>]
 let ``sWeighted histogram of a control variable matches the truth-labelled signal within pulls`` () =
     let d = calibration.Force()
     let sw = d.Column "probe_sWeight"
@@ -73,10 +71,9 @@ let ``sWeighted histogram of a control variable matches the truth-labelled signa
             | None -> ()
         let pulls = Array.init sums.Length (fun b -> (sums.[b] - truthCounts.[b]) / sqrt sums2.[b])
         // √Σw² over-estimates the spread of (sWeighted − true) counts, so |pull| < 4 is a strict bound.
-        Assert.That(pulls |> Array.forall (fun p -> abs p < 4.0), Is.True, sprintf "%s pulls %A" control pulls)
-        Assert.That(pulls |> Array.sumBy (fun p -> p * p), Is.LessThan(float pulls.Length + 5.0 * sqrt (2.0 * float pulls.Length)), control)
+        Expect.isTrue (pulls |> Array.forall (fun p -> abs p < 4.0)) (sprintf "%s pulls %A" control pulls)
+        Expect.isLessThan (pulls |> Array.sumBy (fun p -> p * p)) (float pulls.Length + 5.0 * sqrt (2.0 * float pulls.Length)) control
 
-[<Test>]
 let ``the independence check passes the mass within a pure component and flags a dependent variable`` () =
     let d = calibration.Force()
     let signalRows = [| for i in 0 .. d.Count - 1 do if d.Column("truth_signal").[i] = 1.0 then yield i |]
@@ -84,19 +81,28 @@ let ``the independence check passes the mass within a pure component and flags a
     let mass = s.Column CalibrationSample.MassColumn
     for control in [ "RichDLLk"; "Brunel_P"; "nTracks_Brunel" ] do
         let r = IndependenceCheck.Test(mass, s.Column control)
-        Assert.That(r.Warning, Is.False, r.Message)
+        Expect.isFalse r.Warning r.Message
     // A control variable that leaks mass information: DLLk (spread ≈ 100) shifted by 5 × (m − 1865).
     let leaky = Array.map2 (fun m k -> k + 5.0 * (m - 1865.0)) mass (s.Column "RichDLLk")
     let bad = IndependenceCheck.Test(mass, leaky)
-    Assert.That(bad.Warning, Is.True, bad.Message)
-    Assert.That(bad.Message, Does.Contain "WARNING")
+    Expect.isTrue bad.Warning bad.Message
+    contains "WARNING" bad.Message "bad.Message"
     // The full (mixed) sample is dependent: background has a different PID mix.
     let mixed = IndependenceCheck.Test(d.Column CalibrationSample.MassColumn, d.Column "RichDLLk")
-    Assert.That(mixed.Warning, Is.True, mixed.Message)
+    Expect.isTrue mixed.Warning mixed.Message
 
-[<Test>]
 let ``sPlot rejects bad input with a clear message`` () =
-    let ex = Assert.Throws<ArgumentException>(fun () -> SPlot.Compute([| [| 0.1; 0.2 |]; [| 0.3 |] |], [| 1.0; 1.0 |]) |> ignore)
-    Assert.That(ex.Message, Does.Contain "densities[1]")
-    let same = Assert.Throws<ArgumentException>(fun () -> SPlot.Compute([| [| 0.1; 0.2 |]; [| 0.1; 0.2 |] |], [| 1.0; 1.0 |]) |> ignore)
-    Assert.That(same.Message, Does.Contain "singular")
+    let ex = raises<ArgumentException> "SPlot.Compute([| [| 0.1; 0.2 |]; [| 0.3 |] |], [| 1.0; 1.0 |]) |> i..." (fun () -> SPlot.Compute([| [| 0.1; 0.2 |]; [| 0.3 |] |], [| 1.0; 1.0 |]) |> ignore)
+    contains "densities[1]" ex.Message "ex.Message"
+    let same = raises<ArgumentException> "SPlot.Compute([| [| 0.1; 0.2 |]; [| 0.1; 0.2 |] |], [| 1.0; 1.0 |])..." (fun () -> SPlot.Compute([| [| 0.1; 0.2 |]; [| 0.1; 0.2 |] |], [| 1.0; 1.0 |]) |> ignore)
+    contains "singular" same.Message "same.Message"
+
+[<Tests>]
+let tests =
+    testList "Stats.Fitting.SPlot" [
+        testCase "four-event closed form: yields 2 and 2, signal sWeights 11/6, -1/2, 5/6, -1/6" ``four-event closed form: yields 2 and 2, signal sWeights 11/6, -1/2, 5/6, -1/6``
+        testCase "sum rules: per event the species sum to one, per species the sum is the fitted yield" ``sum rules: per event the species sum to one, per species the sum is the fitted yield``
+        testCase "sWeighted histogram of a control variable matches the truth-labelled signal within pulls" ``sWeighted histogram of a control variable matches the truth-labelled signal within pulls``
+        testCase "the independence check passes the mass within a pure component and flags a dependent variable" ``the independence check passes the mass within a pure component and flags a dependent variable``
+        testCase "sPlot rejects bad input with a clear message" ``sPlot rejects bad input with a clear message``
+    ]

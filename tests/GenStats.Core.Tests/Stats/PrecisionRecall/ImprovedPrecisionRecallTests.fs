@@ -1,17 +1,15 @@
-/// Fixed replay seed: every run draws the same cases, so a failure always reproduces.
-[<FsCheck.NUnit.Properties(Replay = "(20261124,1013904223)")>]
 module GenStats.Tests.Stats.PrecisionRecall.ImprovedPrecisionRecallTests
 
-open NUnit.Framework
+open Expecto
 open FsCheck.FSharp
-open FsCheck.NUnit
 open GenStats.Stats.PrecisionRecall
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Stats.PointGenerators
+open GenStats.Tests.Expectations
+open GenStats.Tests.TestMain
 
 let private ipr a b = ImprovedPrecisionRecall.Compute(a, null, b, null)
 
-[<Test>]
 let ``matches the NVlabs convention (k = 3, d <= r) on a fixed example`` () =
     // Same data as the prdc reference test: precision 0.9, recall 1 (computed offline).
     let a = [| [| 0.001; 0.299 |]; [| -0.274; -0.891 |]; [| -0.455; -0.992 |]; [| 0.06; 1.34 |]; [| -0.492; -0.62 |]; [| 0.49; 0.357 |]
@@ -21,9 +19,8 @@ let ``matches the NVlabs convention (k = 3, d <= r) on a fixed example`` () =
     let r = ipr a b
     assertClose veryHigh 0.9 r.Precision.Value "precision"
     assertClose veryHigh 1.0 r.Recall.Value "recall"
-    Assert.That(r.K, Is.EqualTo 3)
+    Expect.equal r.K 3 "r.K"
 
-[<Property(MaxTest = 60)>]
 let ``identical samples give 1, swapping swaps, values lie in 0..1`` () =
     Prop.forAll (Arb.fromGen integerPairShiftAndPermutations) (fun (a, b, _, _, _) ->
         let same = ipr a (Array.map Array.copy a)
@@ -32,10 +29,17 @@ let ``identical samples give 1, swapping swaps, values lie in 0..1`` () =
         && ab.Precision.Value = ba.Recall.Value && ab.Recall.Value = ba.Precision.Value
         && ab.Precision.Value >= 0.0 && ab.Precision.Value <= 1.0)
 
-[<Property(MaxTest = 60)>]
 let ``improved precision is at least prdc precision with the same k`` () =
     // <= admits every event < admits, with identical radii.
     Prop.forAll (Arb.fromGen integerPairShiftAndPermutations) (fun (a, b, _, _, _) ->
         let i = ipr a b
         let p = Prdc.Compute(a, null, b, null, PrdcOptions(K = 3))
         i.Precision.Value >= p.Precision.Value && i.Recall.Value >= p.Recall.Value)
+
+[<Tests>]
+let tests =
+    testList "Stats.PrecisionRecall.ImprovedPrecisionRecall" [
+        testCase "matches the NVlabs convention (k = 3, d <= r) on a fixed example" ``matches the NVlabs convention (k = 3, d <= r) on a fixed example``
+        testPropertyN 60 "identical samples give 1, swapping swaps, values lie in 0..1" ``identical samples give 1, swapping swaps, values lie in 0..1``
+        testPropertyN 60 "improved precision is at least prdc precision with the same k" ``improved precision is at least prdc precision with the same k``
+    ]
