@@ -76,6 +76,22 @@ let ``trained with sWeights, the histogram reproduces the pure signal`` () =
     let unweighted = HistogramSampler.Fit(dataset xs None None).Sample(m, 2) |> Array.map (fun r -> r.[0])
     Expect.isGreaterThan (mean unweighted) 1.0 "without sWeights the background shifts the mean"
 
+let ``negative bins are clipped and the removed weight is reported, also after a file round trip`` () =
+    // By hand: 2 bins on [0, 1]; bin 0 holds x = 0 and 0.1 with weights 1 − 3 = −2 (clipped to 0),
+    // bin 1 holds 0.6, 0.9, 1.0 with 2 + 1 − 0.5 = 2.5. So one clipped bin, −2 of weight removed,
+    // and every draw lies in bin 1.
+    let xs, ws = [| 0.0; 0.1; 0.6; 0.9; 1.0 |], [| 1.0; -3.0; 2.0; 1.0; -0.5 |]
+    for mode in [ HistogramMode.Joint; HistogramMode.Marginals ] do
+        let h = HistogramSampler.Fit(dataset xs None (Some ws), HistogramOptions(Bins = 2, Mode = mode))
+        Expect.equal h.ClippedBins 1 (sprintf "%A: ClippedBins" mode)
+        Expect.floatClose Accuracy.veryHigh h.ClippedWeight (-2.0) (sprintf "%A: ClippedWeight" mode)
+        Expect.isTrue (h.Sample(2000, 3) |> Array.forall (fun r -> r.[0] >= 0.5 && r.[0] <= 1.0)) (sprintf "%A: draws only from bin 1" mode)
+        let back = HistogramSampler.FromModelFile(h.ToModelFile())
+        Expect.equal (back.ClippedBins, back.ClippedWeight) (h.ClippedBins, h.ClippedWeight) (sprintf "%A: clipping survives the model file" mode)
+    // Non-negative bin sums: nothing is clipped.
+    let clean = HistogramSampler.Fit(dataset xs None (Some [| 1.0; 1.0; 2.0; -1.0; 0.5 |]), HistogramOptions(Bins = 2))
+    Expect.equal (clean.ClippedBins, clean.ClippedWeight) (0, 0.0) "nothing clipped"
+
 let ``conditions are refused with a pointer to the conditional models`` () =
     let ex = raises<ArgumentException> "HistogramSampler.Fit(dataset [| 1.0; 2.0 |] (Some [| 0.0; 1.0 |]) N..." (fun () -> HistogramSampler.Fit(dataset [| 1.0; 2.0 |] (Some [| 0.0; 1.0 |]) None) |> ignore)
     contains "kde or library" ex.Message "ex.Message"
@@ -87,5 +103,6 @@ let tests =
         testCase "default bins follow the generalised Rice rule" ``default bins follow the generalised Rice rule``
         testCase "a joint histogram keeps the correlation, marginals drop it" ``a joint histogram keeps the correlation, marginals drop it``
         testCase "trained with sWeights, the histogram reproduces the pure signal" ``trained with sWeights, the histogram reproduces the pure signal``
+        testCase "negative bins are clipped and the removed weight is reported, also after a file round trip" ``negative bins are clipped and the removed weight is reported, also after a file round trip``
         testCase "conditions are refused with a pointer to the conditional models" ``conditions are refused with a pointer to the conditional models``
     ]

@@ -88,6 +88,44 @@ let ``test result carries bootstrap uncertainty, sizes and the p-value method`` 
     let weighted = KolmogorovSmirnov.Test(a, ones a, b, ones b, BootstrapOptions(10, 5))
     Expect.equal weighted.PValueMethod "asymptotic-effective-sizes" "weighted.PValueMethod"
 
+// ---- Ties on the unweighted (exact-integer) path ----
+
+let ``identical unweighted samples have D = 0 and p = 1`` () =
+    // F = G everywhere, so D = 0 exactly; scipy: stats.ks_2samp([0, 1], [0, 1]) = (0.0, 1.0).
+    Expect.equal (KolmogorovSmirnov.Distance([| 0.0; 1.0 |], [| 0.0; 1.0 |])) 0.0 "D([0,1],[0,1])"
+    Expect.equal (KolmogorovSmirnov.PValue([| 0.0; 1.0 |], [| 0.0; 1.0 |])) 1.0 "p([0,1],[0,1])"
+    let a = [| 3.0; 1.0; 2.0; 2.0; 5.0; 1.0; 2.0 |]
+    let r = KolmogorovSmirnov.QuickTest(a, Array.rev a)
+    Expect.equal r.Value 0.0 "D of a sample with ties against its own permutation"
+    Expect.equal r.PValue 1.0 "p of a sample with ties against its own permutation"
+    Expect.equal r.PValueMethod "exact" "r.PValueMethod"
+
+/// Samples with ties inside and across the two samples; D and p from /usr/bin/python3, scipy 1.10.1:
+/// stats.ks_2samp(a, b) (method='auto', which is 'exact' here; method='exact' gives the same numbers).
+let private scipyTies =
+    [ [| 1.0; 2.0; 2.0; 3.0; 3.0; 3.0; 5.0 |], [| 2.0; 3.0; 3.0; 4.0; 5.0; 5.0 |], 0.35714285714285715, 0.7115384615384616
+      [| 0.0; 0.0; 0.0; 1.0; 1.0; 2.0; 2.0; 2.0; 2.0; 3.0 |], [| 0.0; 1.0; 1.0; 1.0; 2.0; 3.0; 3.0; 3.0 |], 0.275, 0.8227067050596463
+      // a = [i % 7 for i in range(60)], b = [(3 i) % 8 for i in range(45)]
+      Array.init 60 (fun i -> float (i % 7)), Array.init 45 (fun i -> float ((3 * i) % 8)), 0.1111111111111111, 0.8793072802816579 ]
+
+let ``ties across the two samples agree with scipy on the unweighted exact path`` (a: float[], b: float[], d, p) =
+    let what = sprintf "n1=%d n2=%d" a.Length b.Length
+    assertClose veryHigh d (KolmogorovSmirnov.Distance(a, b)) (what + " D")
+    assertClose veryHigh d (KolmogorovSmirnov.Distance(b, a)) (what + " D swapped")
+    assertClose { Absolute = 1e-12; Relative = 1e-8 } p (KolmogorovSmirnov.PValue(a, b)) (what + " p")
+    let r = KolmogorovSmirnov.QuickTest(a, b)
+    assertClose veryHigh d r.Value (what + " QuickTest D")
+    Expect.equal r.PValueMethod "exact" "r.PValueMethod"
+
+let ``unweighted D equals the brute-force supremum on samples full of ties`` () =
+    // Values from {0, …, 4}: nearly every value is tied within and across the samples.
+    let tied = gen {
+        let! n = Gen.choose (1, 25)
+        return! Gen.arrayOfLength n (Gen.choose (0, 4) |> Gen.map float) }
+    Prop.forAll (Arb.fromGen (Gen.zip tied tied)) (fun (a, b) ->
+        let d = KolmogorovSmirnov.Distance(a, b)
+        isClose veryHigh (bruteForceKs a (ones a) b (ones b)) d && KolmogorovSmirnov.Distance(a, a) = 0.0)
+
 // ---- Properties ----
 
 let ``D is the brute-force supremum, weighted, and lies in 0..1`` () =
@@ -181,6 +219,12 @@ let tests =
             for (n, x, _) as row in scipySmirnov ->
                 testCase (sprintf "n=%d x=%g" n x) (fun () -> ``one-sided Smirnov tail agrees with scipy special smirnov`` row)
         ]
+        testCase "identical unweighted samples have D = 0 and p = 1" ``identical unweighted samples have D = 0 and p = 1``
+        testList "ties across the two samples agree with scipy on the unweighted exact path" [
+            for (a, b, _, _) as row in scipyTies ->
+                testCase (sprintf "n1=%d n2=%d" a.Length b.Length) (fun () -> ``ties across the two samples agree with scipy on the unweighted exact path`` row)
+        ]
+        testPropertyN 100 "unweighted D equals the brute-force supremum on samples full of ties" ``unweighted D equals the brute-force supremum on samples full of ties``
         testCase "test result carries bootstrap uncertainty, sizes and the p-value method" ``test result carries bootstrap uncertainty, sizes and the p-value method``
         testPropertyN 100 "D is the brute-force supremum, weighted, and lies in 0..1" ``D is the brute-force supremum, weighted, and lies in 0..1``
         testPropertyN 100 "D is zero on identical samples, symmetric and unchanged by permutations" ``D is zero on identical samples, symmetric and unchanged by permutations``
