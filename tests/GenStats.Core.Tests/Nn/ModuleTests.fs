@@ -62,6 +62,9 @@ let ``layer norm gives zero mean and unit variance per row`` () =
         assertClose { Absolute = 1e-3; Relative = 0.0 } 1.0 var "row variance"
 
 let ``layer norm gradients match finite differences, first and second order`` () =
+    // The module itself (LayerNorm.Forward), with γ and β set to the drawn values: ∂/∂x by central
+    // differences (first and second order); ∂L/∂γ and ∂L/∂β of L = Σ c·y against their closed forms
+    // ∂L/∂γ_k = Σ_r c_rk·n_rk, ∂L/∂β_k = Σ_r c_rk, with n = (x − mean)/√(var + ε) computed here in float64.
     let g =
         gen {
             let! r = Gen.choose (1, 3)
@@ -75,11 +78,32 @@ let ``layer norm gradients match finite differences, first and second order`` ()
         // Rows whose entries are nearly equal have a tiny variance: skip them (ε dominates, huge curvature).
         let r, c = ins[0].Shape[0], ins[0].Shape[1]
         let spread = [ for i in 0 .. r - 1 -> let row = ins[0].Values[i * c .. i * c + c - 1] in Array.max row - Array.min row ] |> List.min
+        let ln = LayerNorm(c)
+        Array.blit ins[1].Values 0 ln.Gain.Data 0 c
+        Array.blit ins[2].Values 0 ln.Shift.Data 0 c
         spread < 0.5f
-        || checkBoth (fun xs ->
-            let centred = Ops.Sub(xs[0], Ops.Mean(xs[0], -1, keepDims = true))
-            let v = Ops.Mean(Ops.Square centred, -1, keepDims = true)
-            Ops.Add(Ops.Mul(Ops.Div(centred, Ops.Sqrt(Ops.Affine(v, 1f, 1e-5f))), xs[1]), xs[2])) ins)
+        || (checkBoth (fun xs -> ln.Forward xs[0]) [| ins[0] |]
+            && (ln.ZeroGrad()
+                let x = tensorOf ins[0]
+                let y = ln.Forward x
+                (scalarize y).Backward()
+                let cw = (weightsFor y.Shape).ToArray() |> Array.map float
+                let xv = ins[0].Values |> Array.map float
+                let normed i k =
+                    let row = xv[i * c .. i * c + c - 1]
+                    let m = Array.average row
+                    let v = (row |> Array.sumBy (fun t -> (t - m) ** 2.0)) / float c
+                    (row[k] - m) / sqrt (v + 1e-5)
+                let gainGrad = ln.Gain.Grad.ToArray()
+                let shiftGrad = ln.Shift.Grad.ToArray()
+                [ 0 .. c - 1 ] |> List.forall (fun k ->
+                    let eg = Seq.sum (seq { for i in 0 .. r - 1 -> cw[i * c + k] * normed i k })
+                    let eb = Seq.sum (seq { for i in 0 .. r - 1 -> cw[i * c + k] })
+                    let okG = abs (float gainGrad[k] - eg) <= 1e-4 + 1e-4 * abs eg
+                    let okB = abs (float shiftGrad[k] - eb) <= 1e-5 + 1e-5 * abs eb
+                    if not (okG && okB) then
+                        failtest (sprintf "column %d: dL/dgain %g (closed form %g), dL/dshift %g (closed form %g)" k gainGrad[k] eg shiftGrad[k] eb)
+                    true))))
 
 /// Perturbs one parameter entry in place (internal buffer), evaluates, restores.
 let private withEntry (p: Tensor) (j: int) (v: float32) (f: unit -> float) =

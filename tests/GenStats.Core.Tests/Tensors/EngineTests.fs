@@ -75,6 +75,13 @@ let ``losses have their closed-form values`` () =
     // Weighted BCE: Σ wℓ / Σ w with ℓ(0,1) = ln 2 and ℓ(0,0) = ln 2.
     let w = Ops.BceWithLogits(Tensor.FromArray([| 0f; 0f |], 2), Tensor.FromArray([| 1f; 0f |], 2), Tensor.FromArray([| 3f; -1f |], 2))
     assertClose low (log 2.0) (float (w.ToScalar())) "weighted"
+    // Distinct losses, so that ignoring or misusing the weights shows: ℓ(x, t) = softplus(x) − t·x for
+    // x = (2, −1, 0.5), t = (1, 0, 1), w = (3, −1, 2). /usr/bin/python3 (numpy):
+    //   l = np.logaddexp(0, x) − t·x = [0.1269280110429727, 0.31326168751822286, 0.4740769841801067]
+    //   (w·l).sum()/w.sum() = 0.25391907849272716   (unweighted mean 0.3047555609137674)
+    let distinct =
+        Ops.BceWithLogits(Tensor.FromArray([| 2f; -1f; 0.5f |], 3), Tensor.FromArray([| 1f; 0f; 1f |], 3), Tensor.FromArray([| 3f; -1f; 2f |], 3))
+    assertClose low 0.25391907849272716 (float (distinct.ToScalar())) "weighted, distinct losses"
     // MSE of (1,2,3) vs (1,1,1) = 5/3.
     assertClose low (5.0 / 3.0) (float ((Ops.Mse(Tensor.FromArray([| 1f; 2f; 3f |], 3), Tensor.Ones 3)).ToScalar())) "mse"
     // Gaussian NLL: ½(ln 4 + 1/4) for μ = 0, x = 1, σ² = 4; full adds ½ ln 2π.

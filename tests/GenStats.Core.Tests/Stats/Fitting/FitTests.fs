@@ -57,6 +57,30 @@ let ``fitted yields have pulls of mean 0 and width 1 over many toys`` () =
         Expect.isLessThan (abs mean) (4.0 / sqrt (float toys) + 0.05) (sprintf "%s pull mean %g" name mean)
         Expect.isLessThan (abs (sd - 1.0)) (4.0 / sqrt (2.0 * float toys) + 0.05) (sprintf "%s pull width %g" name sd)
 
+/// Pull widths from enough toys to see a 10 % misestimate of the fit errors at 3σ: the sample SD
+/// of T unit-Gaussian pulls has σ_w ≈ 1/√(2T) = 0.0167 for T = 1800; the band |w − 1| < 3σ_w = 0.05
+/// holds for correct errors, and errors off by 10 % (w = 1/1.1 = 0.909 or 1/0.9 = 1.111) lie
+/// ≥ 0.09 − 0.05 = 0.04 = 2.4σ_w beyond it (and the planted ×1.2, w = 0.833, 10σ_w).
+let ``fit errors are right to 10 %: pull widths of 1800 toys within 3σ of 1`` () =
+    let toys = 1800
+    let nSig, nBkg = 300.0, 300.0
+    let pulls =
+        Array.Parallel.init toys (fun k ->
+            let seed = 10_000 + k
+            let x = toy seed nSig nBkg
+            let model = FitModel(lo, hi, [| FitComponent("signal", GaussianShape(1860.0, 8.0)); FitComponent("background", ExponentialShape()) |])
+            let fit = ExtendedMaximumLikelihood.Fit(x, model, FitOptions(Parallel = false))
+            if fit.Status <> FitStatus.Converged then failwithf "toy %d: %s" seed fit.Message
+            let s = fit.Yield "signal"
+            let m = fit.Parameter "signal.mean"
+            (s.Value - nSig) / s.Error, (m.Value - 1864.84) / m.Error)
+    let sigmaW = 1.0 / sqrt (2.0 * float toys)
+    for name, values in [ "N_signal", Array.map fst pulls; "signal.mean", Array.map snd pulls ] do
+        let mean = Array.average values
+        let sd = sqrt ((values |> Array.sumBy (fun p -> (p - mean) ** 2.0)) / float (toys - 1))
+        Expect.isLessThan (abs mean) (3.0 / sqrt (float toys) + 0.03) (sprintf "%s pull mean %g" name mean)
+        Expect.isLessThan (abs (sd - 1.0)) (3.0 * sigmaW) (sprintf "%s pull width %g (σ_w = %.4f)" name sd sigmaW)
+
 let ``Crystal Ball on a Chebyshev background: the fit recovers the generated shape`` () =
     let o = CalibrationOptions(30_000, 77, Signal = SignalShapeKind.CrystalBall, Background = BackgroundShapeKind.Chebyshev2, ComputeSWeights = false)
     let rng = Random 77
@@ -113,6 +137,7 @@ let tests =
         testCase "Crystal Ball on a Chebyshev background: the fit recovers the generated shape" ``Crystal Ball on a Chebyshev background: the fit recovers the generated shape``
         testCase "failures are reported with an explanation, bad input throws" ``failures are reported with an explanation, bad input throws``
         TestMain.slow [
+            testCase "fit errors are right to 10 %: pull widths of 1800 toys within 3σ of 1" ``fit errors are right to 10 %: pull widths of 1800 toys within 3σ of 1``
             testCase "the 10^6-event path (warm start on a subsample) finds the same minimum" ``the 10^6-event path (warm start on a subsample) finds the same minimum``
         ]
     ]
