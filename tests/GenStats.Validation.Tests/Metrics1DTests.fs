@@ -1,11 +1,12 @@
 module GenStats.Tests.Validation.Metrics1DTests
 
 open System.IO
-open NUnit.Framework
+open Expecto
+open GenStats.Tests
+open GenStats.Tests.TestMain
 open GenStats.Validation
 open GenStats.Tests.Tolerance
 
-[<Test>]
 let ``scipy's documented examples read as curried pipelines`` () =
     assertClose veryHigh 5.0 (Metrics1D.w1 None [| 0.0; 1.0; 3.0 |] None [| 5.0; 6.0; 8.0 |]) "wasserstein_distance([0,1,3],[5,6,8])"
     assertClose veryHigh 0.25 (Metrics1D.w1 (Some [| 3.0; 1.0 |]) [| 0.0; 1.0 |] (Some [| 2.0; 2.0 |]) [| 0.0; 1.0 |]) "weighted W1"
@@ -13,22 +14,28 @@ let ``scipy's documented examples read as curried pipelines`` () =
     assertClose veryHigh 2.0 ([| 2.0 |] |> Metrics1D.energy None [| 0.0 |] None) "energy_distance([0],[2])"
     assertClose veryHigh 2.0 (Metrics1D.cramer None [| 0.0 |] None [| 2.0 |]) "cramer = energy²/2"
 
-[<Test>]
 let ``KS test from F# gives scipy's exact p-value for separated samples`` () =
     // Fully separated samples of 5 and 5: D = 1, p = 2/C(10, 5) = 2/252.
     let r = Metrics1D.ks (Metrics1D.bootstrap 20 1) None [| 1.0 .. 5.0 |] None [| 6.0 .. 10.0 |]
     assertClose veryHigh 1.0 r.Statistic "D"
     assertClose veryHigh (2.0 / 252.0) r.PValue "p"
-    Assert.That(r.PValueMethod, Is.EqualTo "exact")
+    Expect.equal r.PValueMethod "exact" "r.PValueMethod"
 
-[<Test>]
 let ``data helpers round trip a CSV file`` () =
     let path = Path.Combine(Path.GetTempPath(), sprintf "genstats-fs-%s.csv" (System.Guid.NewGuid().ToString "N"))
     try
         GenStats.Data.Dataset.Create([| "x"; "w" |], [| [| 1.0; 2.0 |]; [| 0.5; 1.5 |] |]) |> Data.writeCsv path
         let d = Data.readCsv path
-        Assert.That(d |> Data.column "x", Is.EqualTo(box [| 1.0; 2.0 |]))
-        Assert.That(d |> Data.weights (Some "w"), Is.EqualTo(box (Some [| 0.5; 1.5 |])))
-        Assert.That((d |> Data.rows [ "w"; "x" ]).[1], Is.EqualTo(box [| 1.5; 2.0 |]))
+        Expect.equal (d |> Data.column "x") [| 1.0; 2.0 |] ("d |> Data.column \"x\"")
+        Expect.equal (d |> Data.weights (Some "w")) (Some [| 0.5; 1.5 |]) ("d |> Data.weights (Some \"w\")")
+        Expect.equal ((d |> Data.rows [ "w"; "x" ]).[1]) [| 1.5; 2.0 |] ("(d |> Data.rows [ \"w\"; \"x\" ]).[1]")
     finally
         File.Delete path
+
+[<Tests>]
+let tests =
+    testList "Metrics1DTests" [
+        testCase "scipy's documented examples read as curried pipelines" ``scipy's documented examples read as curried pipelines``
+        testCase "KS test from F# gives scipy's exact p-value for separated samples" ``KS test from F# gives scipy's exact p-value for separated samples``
+        testCase "data helpers round trip a CSV file" ``data helpers round trip a CSV file``
+    ]
