@@ -14,6 +14,9 @@ let mean (weights: Weights) (values: float[]) = WeightedDescriptive.Mean(values,
 /// Weighted variance with reliability-weight correction (N − 1 for unit weights).
 let variance (weights: Weights) (values: float[]) = WeightedDescriptive.Variance(values, toArg weights)
 
+/// Weighted standard deviation: the square root of `variance`.
+let standardDeviation (weights: Weights) (values: float[]) = WeightedDescriptive.StandardDeviation(values, toArg weights)
+
 /// Standard error of the weighted mean (sandwich estimator, valid for sWeights).
 let standardError (weights: Weights) (values: float[]) =
     WeightedDescriptive.StandardErrorOfMean(values, toArg weights)
