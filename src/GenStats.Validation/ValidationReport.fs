@@ -12,6 +12,7 @@ open GenStats.Validation.Report
 /// One sample of a variable: a display name, the values and optional (signed) weights.
 type NamedSample = { Name: string; Values: float[]; Weights: Weights }
 
+/// A named sample of one variable with optional (signed) weights.
 let namedSample (name: string) (weights: Weights) (values: float[]) = { Name = name; Values = values; Weights = weights }
 
 let private str (s: string) = JsonValue.Create s :> JsonNode
