@@ -166,9 +166,9 @@ progress "generated %d kaon and %d pion responses at the truth conditions" kaonG
 // ---------- 4. Metric suite: generated vs truth, per species ----------
 let unweighted (d: Dataset) = d.WithRoles(settings.Features, RichColumns.Conditions)
 let firstRows n (d: Dataset) = d.Select [| 0 .. min n d.Count - 1 |]
-let comparisonOptions = ComparisonOptions(Seed = seed, BootstrapReplicas = 50)
+let comparisonOptions = Catalog.options seed 50
 let metricSuite (name: string) (truthData: Dataset) (generated: Dataset) =
-    let perColumn = MetricCatalog.Compare(unweighted truthData, generated, settings.Features, "ks,w1,chi2_quantiles", comparisonOptions)
+    let perColumn = generated |> Catalog.compareWith comparisonOptions "ks,w1,chi2_quantiles" settings.Features (unweighted truthData)
     let joint = Array.append settings.Features [| RichColumns.P; RichColumns.Eta |]
     let n = settings.MultiDimEvents
     // k-NN and classifier metrics on standardised columns: DLLs and momenta have different units.
@@ -180,8 +180,8 @@ let metricSuite (name: string) (truthData: Dataset) (generated: Dataset) =
                 d.Column c |> Array.map (fun x -> (x - m) / s))
         Data.create joint cols
     let t, g = firstRows n truthData, firstRows n generated
-    let multi = MetricCatalog.Compare(standardise t t, standardise t g, joint, "energy_nd,classifier_auc,precision,recall", comparisonOptions)
-    progress "metrics %s: %d per-column, %d multi-dimensional" name perColumn.Count multi.Count
+    let multi = standardise t g |> Catalog.compareWith comparisonOptions "energy_nd,classifier_auc,precision,recall" joint (standardise t t)
+    progress "metrics %s: %d per-column, %d multi-dimensional" name perColumn.Length multi.Length
     Seq.append perColumn multi |> Seq.toList
 
 let kaonMetrics = metricSuite "kaons" kaonTruth kaonGen

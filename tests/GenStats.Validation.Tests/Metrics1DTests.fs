@@ -47,11 +47,22 @@ let ``data helpers round trip a CSV file`` () =
     finally
         File.Delete path
 
+let ``the catalogue compares named metrics on dataset columns, the generated dataset last`` () =
+    let a, b = [| 0.0; 1.0; 3.0; 4.0; 2.5 |], [| 5.0; 6.0; 8.0; 5.5; 7.0 |]
+    let real, generated = Data.create [| "x" |] [| a |], Data.create [| "x" |] [| b |]
+    match generated |> Catalog.compareWith (Catalog.options 3 20) "ks,w1" [| "x" |] real with
+    | [ ks; w1 ] ->
+        Expect.equal (ks.Name, w1.Name) ("ks", "w1") "one report per metric, in order"
+        assertClose veryHigh (Metrics1D.ksValue None a None b) ks.Value "ks"
+        assertClose veryHigh (Metrics1D.w1Value None a None b) w1.Value "w1"
+    | reports -> failtestf "expected 2 reports, got %A" (reports |> List.map (fun r -> r.Name))
+
 [<Tests>]
 let tests =
     testList "Metrics1DTests" [
         testCase "scipy's documented examples read as curried pipelines" ``scipy's documented examples read as curried pipelines``
         testCase "every metric returns a result with Value and Uncertainty; metricWith takes the bootstrap first" ``every metric returns a result with Value and Uncertainty; metricWith takes the bootstrap first``
+        testCase "the catalogue compares named metrics on dataset columns, the generated dataset last" ``the catalogue compares named metrics on dataset columns, the generated dataset last``
         testCase "KS test from F# gives scipy's exact p-value for separated samples" ``KS test from F# gives scipy's exact p-value for separated samples``
         testCase "data helpers round trip a CSV file" ``data helpers round trip a CSV file``
     ]
