@@ -195,7 +195,7 @@ let sampleAt (seed: int) (conditions: float[][]) (model: ConditionalGan) = model
 let save (path: string) (model: ConditionalGan) = Models.save path model
 
 /// Loads a GAN from a model file (fails if the file holds another model type).
-let load (path: string) : ConditionalGan = Models.load path :?> ConditionalGan
+let load (path: string) : ConditionalGan = Models.loadAs<ConditionalGan> path
 
 /// The held-out energy distances of a training history, as (step, value) pairs.
 let energyHistory (history: TrainingHistory) =

@@ -27,7 +27,7 @@ let sampleAt (seed: int) (conditions: float[][]) (model: KernelDensity) = model.
 let save (path: string) (model: KernelDensity) = Models.save path model
 
 /// Loads a KDE from a model file (fails if the file holds another model type).
-let load (path: string) : KernelDensity = Models.load path :?> KernelDensity
+let load (path: string) : KernelDensity = Models.loadAs<KernelDensity> path
 
 /// log p(x) of joint points (features then conditions).
 let logDensity (points: float[][]) (model: KernelDensity) = model.LogDensity points

@@ -36,3 +36,9 @@ let save (path: string) (model: IConditionalGenerator) = ModelFile.Save(path, mo
 
 /// Loads a model of any registered type.
 let load (path: string) : IConditionalGenerator = ModelFile.Load path
+
+/// Loads a model file that must hold a model of type 'T (the model modules' `load`); another type is an ArgumentException naming both.
+let loadAs<'T when 'T :> IConditionalGenerator> (path: string) : 'T =
+    match load path with
+    | :? 'T as model -> model
+    | other -> invalidArg (nameof path) (sprintf "%s holds a '%s' model, not a %s." path other.ModelType typeof<'T>.Name)

@@ -131,7 +131,7 @@ let sampleAt (seed: int) (conditions: float[][]) (model: ConditionalVae) = model
 let save (path: string) (model: ConditionalVae) = Models.save path model
 
 /// Loads a VAE from a model file (fails if the file holds another model type).
-let load (path: string) : ConditionalVae = Models.load path :?> ConditionalVae
+let load (path: string) : ConditionalVae = Models.loadAs<ConditionalVae> path
 
 /// ELBO per event (raw scale) of held-out data under a VAE.
 let elbo (seed: int) (weights: Weights) (conditions: float[][] option) (features: float[][]) (model: ConditionalVae) =

@@ -56,6 +56,8 @@ let ``trainOn a dataset with roles equals train on its arrays; save and load kee
         Expect.equal (Gan.load path |> Gan.sampleAt 4 cond) (onData |> Gan.sampleAt 4 cond) "GAN save/load"
         vae |> Vae.save path
         Expect.equal (Vae.load path |> Vae.sampleAt 4 cond) (vae |> Vae.sampleAt 4 cond) "VAE save/load"
+        let e = Expectations.raises<ArgumentException> "Gan.load of a VAE file" (fun () -> Gan.load path |> box)
+        Expectations.contains "not a ConditionalGan" e.Message "the error names the expected model type"
     finally
         File.Delete path
 
