@@ -55,7 +55,7 @@ bash scripts/check-docs.sh || status=1
 for project in tests/*.Tests/*.fsproj; do
     name=$(basename "$project" .fsproj)
     echo "== testing $name ${fast[*]}"
-    dotnet "$(dirname "$project")/bin/Release/net10.0/$name.dll" --colours 0 \
+    dotnet "$(dirname "$project")/bin/Release/net10.0/$name.dll" --colours 0 --no-spinner \
         --junit-summary "$results/$name.xml" "${fast[@]}" || status=1
 done
 

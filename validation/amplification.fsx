@@ -9,7 +9,7 @@
 #load "GenStats.fsx"
 
 open GenStats.Models
-open GenStats.Physics
+open GenStats.Validation
 open GenStats.Validation.Studies
 
 let quick = fsi.CommandLineArgs |> Array.contains "--quick"
@@ -23,12 +23,12 @@ let config =
 
 // 2. Data: the toy ½(N(−4, 1) + N(4, 1)) as a seeded sampler (n → seed → values), and the
 //    training sample drawn from it. Your data: any float[] (a column or a 1-D projection).
-let bimodal : Amplification.Sampler = fun n seed -> BimodalGaussian.Sample(n, seed).Column "x"
+let bimodal : Amplification.Sampler = fun n seed -> Physics.bimodalValues seed n
 let training = bimodal trainingEvents 2026
 
 // 3. The truth the quantile bins come from: here the exact CDF, inverted by bisection. Without a
 //    closed form use Amplification.TruthSample (a large truth sample; its floor is subtracted).
-let truth = Amplification.InverseCdf(Amplification.inverseByBisection BimodalGaussian.Cdf -30.0 30.0)
+let truth = Amplification.InverseCdf(Amplification.inverseByBisection Physics.bimodalCdf -30.0 30.0)
 
 // 4. The sources to compare, each a Sampler. A trained generator: Amplification.ofGenerator column
 //    model. The truth sampler is the reference (amplification ≈ n/N_train); the bootstrap of the

@@ -8,7 +8,7 @@
 // event target, 10 replicas, 5 permutations) that run in seconds, for smoke runs and the tests.
 #load "GenStats.fsx"
 
-open GenStats.Physics
+open GenStats.Validation
 open GenStats.Validation.Studies
 
 let quick = fsi.CommandLineArgs |> Array.contains "--quick"
@@ -24,7 +24,7 @@ let config =
 let fewerEvents = 100
 
 // 2. Data: N pairs x1, x2 ~ LogNormal(0, 1), independent (config.Options).
-let training = LogNormalPair.Sample(config.TrainingEvents, 2026, config.Options)
+let training = Physics.logNormalPairWith config.Options 2026 config.TrainingEvents
 
 // 3. Quantities of the target s = x1 + x2, each with its exact value: the mean (a linear quantity,
 //    which permutations cannot improve) and the tail fraction P(s > 10) (which they can; the
@@ -36,7 +36,7 @@ let quantities =
 
 // 4. Run the study on the two training columns: systematics per quantity and source, and one
 //    decomposition per quantity; then append the tail fraction's decomposition at N = fewerEvents.
-let result = Tails.run config quantities (training.Column "x1") (training.Column "x2")
+let result = Tails.run config quantities (training |> Data.column "x1") (training |> Data.column "x2")
 let fewer = Tails.decomposition { config with TrainingEvents = fewerEvents } (Some threshold) (Tails.fractionAbove threshold config.Options)
 let withFewer = { result with Decompositions = result.Decompositions @ [ fewer ] }
 

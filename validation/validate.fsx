@@ -105,8 +105,9 @@ let kaonCalib, kaonFit = sweighted "kaons" kaonPdg
 let pionCalib, pionFit = sweighted "pions" pionPdg
 
 // ---------- 2. Independent truth sample (pure K and π, calibration-signal kinematics) ----------
-let truth =
-    RichSimulator.Generate(RichSampleOptions(settings.TruthEvents, seed + 2, [| 0.0; 0.0; 0.5; 0.5; 0.0 |], CalibrationSample.SignalSpectrum))
+// Pure K and π (fractions e, μ, π, K, p) with the kinematics of the calibration signal.
+let kPiFractions = [| 0.0; 0.0; 0.5; 0.5; 0.0 |]
+let truth = Physics.richSampleWith kPiFractions Physics.calibrationSignalSpectrum (seed + 2) settings.TruthEvents
 let truthOf (pdg: float) =
     let s = truth.Column RichColumns.TruthSpecies
     truth.Select [| for i in 0 .. truth.Count - 1 do if s.[i] = pdg then i |]
@@ -125,15 +126,15 @@ let conditionRows (d: Dataset) =
 // The regressor must resolve where background sits in (DLL, p): a 2 × 64 net left background
 // pions in the kaon sample (pion mis-ID tails 4–6 σ off the truth), 3 × 128 does not. The GAN
 // gets 15 000 steps: at 5 000 its quantile χ̂² vs truth was 3–4 times larger.
-let ganOptions (steps: int) (s: int) =
-    GanOptions(
-        Loss = GanLoss.Cramer, Steps = steps, Seed = uint64 s, BatchSize = settings.BatchSize, CriticSteps = settings.CriticSteps,
-        GeneratorLayers = settings.GanLayers, CriticLayers = settings.GanLayers, LatentSize = 16, CriticOutputSize = 32,
-        Optimizer = OptimizerKind.Adam, GeneratorLearningRate = 1e-3f, CriticLearningRate = 1e-3f,
-        LrSchedule = LrScheduleKind.Cosine, LrMinimum = 1e-4f,
-        NegativeWeights = NegativeWeightStrategy.Regress, WeightRegressorSteps = settings.RegressorSteps,
-        WeightRegressorLayers = settings.RegressorLayers,
-        HeldOutFraction = 0.1, MaxHeldOut = 2000, EvaluateEvery = max 1 (steps / 10))
+let ganSettings (steps: int) (s: int) : Gan.Settings =
+    { Gan.defaults with
+        Loss = GanLoss.Cramer; Steps = steps; Seed = uint64 s; BatchSize = settings.BatchSize; CriticSteps = settings.CriticSteps
+        GeneratorLayers = settings.GanLayers; CriticLayers = settings.GanLayers; LatentSize = 16; CriticOutputSize = 32
+        Optimizer = OptimizerKind.Adam; GeneratorLearningRate = 1e-3f; CriticLearningRate = 1e-3f
+        LrSchedule = LrScheduleKind.Cosine; LrMinimum = 1e-4f
+        NegativeWeights = NegativeWeightStrategy.Regress; WeightRegressorSteps = settings.RegressorSteps
+        WeightRegressorLayers = settings.RegressorLayers
+        HeldOutFraction = 0.1; MaxHeldOut = 2000; EvaluateEvery = max 1 (steps / 10) }
 
 // DLLs span hundreds of units with the physics (the sign) near 0: the networks see
 // asinh(DLL / 10), which is linear within ±10 and logarithmic beyond; samples are mapped back.
@@ -141,23 +142,23 @@ let dllScale = 10.0
 let toNetwork (rows: float[][]) = rows |> Array.map (Array.map (fun x -> Math.Asinh(x / dllScale)))
 let fromNetwork (rows: float[][]) = rows |> Array.map (Array.map (fun u -> dllScale * Math.Sinh u))
 
-let trainGan (name: string) (data: Dataset) (weights: float[]) (options: GanOptions) =
+let trainGan (name: string) (data: Dataset) (weights: float[]) (ganSettings: Gan.Settings) =
     let t0 = clock.Elapsed.TotalSeconds
-    let result = GanTrainer.Train(toNetwork (data.Rows settings.Features), conditionRows data, weights, options)
+    let result = toNetwork (data |> Data.rows (List.ofArray settings.Features)) |> Gan.train ganSettings (Some weights) (Some(conditionRows data))
     let last = result.History.Evaluations |> Seq.tryLast
     progress "GAN %s: %d steps in %.0f s, held-out energy distance %s" name result.Steps (clock.Elapsed.TotalSeconds - t0)
         (match last with Some e -> sprintf "%.4f" e.EnergyDistance | None -> "n/a")
     result
 
-let kaonGan = trainGan "kaons" kaonCalib (kaonCalib.Column RichColumns.Weight) (ganOptions settings.GanSteps (seed + 3))
-let pionGan = trainGan "pions" pionCalib (pionCalib.Column RichColumns.Weight) (ganOptions settings.GanSteps (seed + 4))
+let kaonGan = trainGan "kaons" kaonCalib (kaonCalib.Column RichColumns.Weight) (ganSettings settings.GanSteps (seed + 3))
+let pionGan = trainGan "pions" pionCalib (pionCalib.Column RichColumns.Weight) (ganSettings settings.GanSteps (seed + 4))
 
 /// Generated responses at the conditions of a truth sample (same condition columns, no weights).
 let generate (gan: GanTrainingResult) (s: int) (at: Dataset) =
-    let rows = gan.Model.Sample(conditionRows at, s) |> fromNetwork
+    let rows = gan.Model |> Gan.sampleAt s (conditionRows at) |> fromNetwork
     let names = Array.append settings.Features RichColumns.Conditions
     let columns = Array.append (Array.init settings.Features.Length (fun j -> rows |> Array.map (fun r -> r.[j]))) (RichColumns.Conditions |> Array.map at.Column)
-    Dataset.Create(names, columns).WithRoles(settings.Features, RichColumns.Conditions)
+    Data.create names columns |> Data.withRoles settings.Features RichColumns.Conditions
 
 let kaonGen = generate kaonGan (seed + 5) kaonTruth
 let pionGen = generate pionGan (seed + 6) pionTruth
@@ -166,9 +167,9 @@ progress "generated %d kaon and %d pion responses at the truth conditions" kaonG
 // ---------- 4. Metric suite: generated vs truth, per species ----------
 let unweighted (d: Dataset) = d.WithRoles(settings.Features, RichColumns.Conditions)
 let firstRows n (d: Dataset) = d.Select [| 0 .. min n d.Count - 1 |]
-let comparisonOptions = ComparisonOptions(Seed = seed, BootstrapReplicas = 50)
+let comparisonOptions = Catalog.options seed 50
 let metricSuite (name: string) (truthData: Dataset) (generated: Dataset) =
-    let perColumn = MetricCatalog.Compare(unweighted truthData, generated, settings.Features, "ks,w1,chi2_quantiles", comparisonOptions)
+    let perColumn = generated |> Catalog.compareWith comparisonOptions "ks,w1,chi2_quantiles" settings.Features (unweighted truthData)
     let joint = Array.append settings.Features [| RichColumns.P; RichColumns.Eta |]
     let n = settings.MultiDimEvents
     // k-NN and classifier metrics on standardised columns: DLLs and momenta have different units.
@@ -176,12 +177,12 @@ let metricSuite (name: string) (truthData: Dataset) (generated: Dataset) =
         let cols =
             joint |> Array.map (fun c ->
                 let r = reference.Column c
-                let m, s = WeightedDescriptive.Mean(r), WeightedDescriptive.StandardDeviation(r)
+                let m, s = Descriptive.mean None r, Descriptive.standardDeviation None r
                 d.Column c |> Array.map (fun x -> (x - m) / s))
-        Dataset.Create(joint, cols)
+        Data.create joint cols
     let t, g = firstRows n truthData, firstRows n generated
-    let multi = MetricCatalog.Compare(standardise t t, standardise t g, joint, "energy_nd,classifier_auc,precision,recall", comparisonOptions)
-    progress "metrics %s: %d per-column, %d multi-dimensional" name perColumn.Count multi.Count
+    let multi = standardise t g |> Catalog.compareWith comparisonOptions "energy_nd,classifier_auc,precision,recall" joint (standardise t t)
+    progress "metrics %s: %d per-column, %d multi-dimensional" name perColumn.Length multi.Length
     Seq.append perColumn multi |> Seq.toList
 
 let kaonMetrics = metricSuite "kaons" kaonTruth kaonGen
@@ -209,7 +210,7 @@ let effPi = Pid.efficiencyComparison pEdges cut realPi genPi (Some truthPi)
 let tightK = Pid.efficiencyComparison pEdges tightCut realK genK (Some truthK)
 // Control: a second, independent truth sample in place of the generator. A faithful model
 // looks like this: σ-deviations ≈ N(0, 1), every figure of merit passes.
-let control = RichSimulator.Generate(RichSampleOptions(settings.TruthEvents, seed + 8, [| 0.0; 0.0; 0.5; 0.5; 0.0 |], CalibrationSample.SignalSpectrum))
+let control = Physics.richSampleWith kPiFractions Physics.calibrationSignalSpectrum (seed + 8) settings.TruthEvents
 let controlOf (pdg: float) =
     let s = control.Column RichColumns.TruthSpecies
     species false (control.Select [| for i in 0 .. control.Count - 1 do if s.[i] = pdg then i |])
@@ -262,9 +263,9 @@ let fidK, fidPi = fidOf "kaons" kaonPdg kaonTruth kaonGen, fidOf "pions" pionPdg
 let prdOf (truthData: Dataset) (generated: Dataset) =
     let t, g = firstRows settings.MultiDimEvents truthData, firstRows settings.MultiDimEvents generated
     let cols = settings.Features
-    let stats = cols |> Array.map (fun c -> let r = t.Column c in WeightedDescriptive.Mean(r), WeightedDescriptive.StandardDeviation(r))
+    let stats = cols |> Array.map (fun c -> let r = t.Column c in Descriptive.mean None r, Descriptive.standardDeviation None r)
     let rows (d: Dataset) = d.Rows cols |> Array.map (Array.mapi (fun j x -> (x - fst stats.[j]) / snd stats.[j]))
-    PrecisionRecall.PrdCurve.Compute(rows t, null, rows g, null, PrecisionRecall.PrdOptions(Runs = 5, InitsPerRun = 3, Seed = seed, BootstrapReplicas = 0))
+    GenStats.Validation.PrecisionRecall.prdWith (PrecisionRecall.PrdOptions(Runs = 5, InitsPerRun = 3, Seed = seed, BootstrapReplicas = 0)) (rows t, None) (rows g, None)
 let prdK, prdPi = prdOf kaonTruth kaonGen, prdOf pionTruth pionGen
 progress "PRD curves: kaons F₈ %.3f F₁/₈ %.3f; pions F₈ %.3f F₁/₈ %.3f" prdK.FBeta.Value prdK.FInverseBeta.Value prdPi.FBeta.Value prdPi.FInverseBeta.Value
 numbers["prd"] <- JsonObject(dict [ "kaons_f8", jnum prdK.FBeta.Value; "kaons_f1_8", jnum prdK.FInverseBeta.Value
@@ -302,7 +303,7 @@ let ensemble =
     Propagation.run settings.EnsembleMembers (seed + 7) kaonCalib.Count (Some(kaonCalib.Column RichColumns.Weight)) (Some truthEff.Value)
         (fun m -> progress "ensemble member %d (seed %d): ε = %.4f ± %.4f" m.Index m.Seed m.Result.Value m.Result.Uncertainty)
         (fun k s w ->
-            let g = trainGan (sprintf "kaons, replica %d" k) kaonCalib w (ganOptions settings.EnsembleSteps s)
+            let g = trainGan (sprintf "kaons, replica %d" k) kaonCalib w (ganSettings settings.EnsembleSteps s)
             let gen = generate g (s + 1) kaonTruth
             efficiency None (gen.Column RichColumns.DllK |> Array.map cut))
 progress "propagation: ε = %.4f, systematic ± %.4f, mean statistical ± %.4f, truth %.4f, coverage %s"

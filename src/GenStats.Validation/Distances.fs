@@ -1,17 +1,16 @@
 /// Multi-dimensional two-sample distances for F# pipelines: thin curried wrappers over the
 /// GenStats.Stats distance classes. Samples are `float[][]` (events × dimensions); `Weights` is
-/// `None` for an unweighted sample. Every function takes `weightsA a weightsB b`: the reference
-/// sample (with its weights) first and the generated sample last, so that
-/// `generated |> Distances.energy refWeights reference None` reads naturally;
-/// each has a `…With` variant taking the options record.
+/// `None` for an unweighted sample. Every function is curried as
+/// `metric referenceWeights reference generatedWeights generated`, so the generated sample comes
+/// last: `generated |> Distances.energy None reference None`. Each has a `…With` variant taking
+/// the options record first: `generated |> Distances.energyWith options None reference None`.
+/// Every result has `Value` and `Uncertainty`.
 module GenStats.Validation.Distances
 
 open GenStats.Stats
+open GenStats.Validation
 
-/// The weights of a sample: None = every event counts once.
-type Weights = float[] option
-
-let private w (weights: Weights) = Option.toObj weights
+let private w (weights: Weights) = Weights.toArg weights
 
 /// Energy distance √(2E‖X−Y‖ − E‖X−X'‖ − E‖Y−Y'‖) (scipy convention, Euclidean norm).
 let energyWith (options: EnergyDistanceNdOptions) (weightsA: Weights) (a: float[][]) (weightsB: Weights) (b: float[][]) =

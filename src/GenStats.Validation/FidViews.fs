@@ -43,10 +43,10 @@ let defaultOptions =
       KpdBatches = 10; KpdBatchSize = 5_000 }
 
 /// One sample for a view: a name, events × features and optional non-negative weights.
-type Sample = { Name: string; Rows: float[][]; Weights: float[] option }
+type Sample = { Name: string; Rows: float[][]; Weights: Weights }
 
 /// A sample from its rows (events × features) and optional weights.
-let sample (name: string) (weights: float[] option) (rows: float[][]) = { Name = name; Rows = rows; Weights = weights }
+let sample (name: string) (weights: Weights) (rows: float[][]) = { Name = name; Rows = rows; Weights = weights }
 
 /// The three distances of one sample against the reference, on the scaled features.
 type SampleDistances =

@@ -28,7 +28,7 @@ let compareMeasurements (name: string) (real: Measurement) (generated: Measureme
 /// Any user statistic of a weighted sample (values, weights) with its seeded Poisson-bootstrap
 /// uncertainty. The statistic is called with the sample's weights (all 1 when None) times
 /// Poisson(1) multipliers, so it must accept weights.
-let measure (options: BootstrapOptions) (statistic: float[] -> float[] -> float) (weights: float[] option) (values: float[]) =
+let measure (options: BootstrapOptions) (statistic: float[] -> float[] -> float) (weights: Weights) (values: float[]) =
     let w = weights |> Option.defaultWith (fun () -> Array.create values.Length 1.0)
     let nominal = statistic values w
     let boot = Bootstrap.OneSample(values.Length, Option.toObj weights, (fun bw -> statistic values bw), options)
@@ -36,7 +36,7 @@ let measure (options: BootstrapOptions) (statistic: float[] -> float[] -> float)
 
 /// A user statistic measured on real and generated samples (independent bootstraps) and compared.
 let compareStatistic (name: string) (options: BootstrapOptions) (statistic: float[] -> float[] -> float)
-                     (realWeights: float[] option) (real: float[]) (generatedWeights: float[] option) (generated: float[]) =
+                     (realWeights: Weights) (real: float[]) (generatedWeights: Weights) (generated: float[]) =
     let r = measure options statistic realWeights real
     let g = measure (BootstrapOptions(options.Replicas, options.Seed + 7919)) statistic generatedWeights generated
     compareMeasurements name r g
@@ -44,7 +44,7 @@ let compareStatistic (name: string) (options: BootstrapOptions) (statistic: floa
 /// Weighted efficiency ε = Σ_pass w / Σ w with the linearised uncertainty
 /// σ²(ε) = [Σ_pass w²(1 − ε)² + Σ_fail w² ε²] / (Σw)², which holds for signed sWeights and
 /// reduces to the binomial √(ε(1 − ε)/N) for unit weights.
-let efficiency (weights: float[] option) (passes: bool[]) =
+let efficiency (weights: Weights) (passes: bool[]) =
     let n = passes.Length
     if n = 0 then invalidArg (nameof passes) "passes is empty; an efficiency needs at least one event."
     let w = weights |> Option.defaultWith (fun () -> Array.create n 1.0)
@@ -70,7 +70,7 @@ type BinnedMeasurement = { Low: float; High: float; Events: int; Measurement: Me
 
 /// The efficiency of a selection in bins of a variable (e.g. a DLL cut vs momentum). Events
 /// outside [edges[0], edges[last]) are counted in no bin; the result says how many per bin.
-let efficiencyInBins (edges: float[]) (binVariable: float[]) (weights: float[] option) (passes: bool[]) =
+let efficiencyInBins (edges: float[]) (binVariable: float[]) (weights: Weights) (passes: bool[]) =
     if edges.Length < 2 then invalidArg (nameof edges) "edges needs at least two values (one bin)."
     if edges |> Array.pairwise |> Array.exists (fun (a, b) -> not (a < b)) then
         invalidArg (nameof edges) "edges must be strictly increasing."

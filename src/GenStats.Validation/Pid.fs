@@ -14,10 +14,10 @@ type SpeciesSample =
     { Values: float[]
       P: float[]
       Eta: float[]
-      Weights: float[] option }
+      Weights: Weights }
 
 /// A species sample from its columns; all arrays must have the same length.
-let speciesSample (weights: float[] option) (p: float[]) (eta: float[]) (values: float[]) =
+let speciesSample (weights: Weights) (p: float[]) (eta: float[]) (values: float[]) =
     let n = values.Length
     if p.Length <> n then invalidArg (nameof p) (sprintf "p has %d entries but values has %d; one per track is required." p.Length n)
     if eta.Length <> n then invalidArg (nameof eta) (sprintf "eta has %d entries but values has %d; one per track is required." eta.Length n)

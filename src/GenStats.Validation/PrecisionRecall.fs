@@ -7,7 +7,7 @@ module GenStats.Validation.PrecisionRecall
 open GenStats.Stats.PrecisionRecall
 
 /// A sample with its optional non-negative per-event weights.
-type WeightedSample = float[][] * float[] option
+type WeightedSample = float[][] * Weights
 
 /// Precision, recall, density and coverage (prdc convention, strict <) with neighbour rank k.
 let prdc (k: int) (real: float[][]) (generated: float[][]) =

@@ -32,7 +32,7 @@ type Summary =
 
 /// Weights of replica k: the training weights (1 when None) times Poisson(1) multipliers drawn
 /// from (seed, k) — the same weights for the same (seed, k), whatever the thread schedule.
-let replicaWeights (seed: int) (k: int) (weights: float[] option) (events: int) =
+let replicaWeights (seed: int) (k: int) (weights: Weights) (events: int) =
     let m = Bootstrap.PoissonMultipliers(events, seed, k)
     match weights with
     | Some w ->
@@ -68,7 +68,7 @@ let summarize (truth: float option) (members: Member list) =
 /// Runs the ensemble: for k = 0 … members − 1, calls trainAndEvaluate k seed_k weights_k with
 /// Poisson-bootstrap replica weights of the training sample, reports each finished member
 /// through onMember (progress), and summarises.
-let run (members: int) (seed: int) (events: int) (weights: float[] option) (truth: float option)
+let run (members: int) (seed: int) (events: int) (weights: Weights) (truth: float option)
         (onMember: Member -> unit) (trainAndEvaluate: int -> int -> float[] -> Measurement) =
     if members < 2 then invalidArg (nameof members) (sprintf "members is %d; an ensemble needs at least two." members)
     if events < 1 then invalidArg (nameof events) "events must be positive."

@@ -11,9 +11,10 @@ open GenStats.Stats.PrecisionRecall
 open GenStats.Validation.Report
 
 /// One sample of a variable: a display name, the values and optional (signed) weights.
-type NamedSample = { Name: string; Values: float[]; Weights: float[] option }
+type NamedSample = { Name: string; Values: float[]; Weights: Weights }
 
-let namedSample (name: string) (weights: float[] option) (values: float[]) = { Name = name; Values = values; Weights = weights }
+/// A named sample of one variable with optional (signed) weights.
+let namedSample (name: string) (weights: Weights) (values: float[]) = { Name = name; Values = values; Weights = weights }
 
 let private str (s: string) = JsonValue.Create s :> JsonNode
 let private num (x: float) = JsonValue.Create x :> JsonNode

@@ -29,8 +29,11 @@ type Report =
 
 /// A section with only a title; fill it with the `with*` helpers.
 let section title = { Title = title; Paragraphs = []; Tables = []; Figures = [] }
+/// The section with a paragraph appended.
 let withParagraph text (s: Section) = { s with Paragraphs = s.Paragraphs @ [ text ] }
+/// The section with a table appended.
 let withTable table (s: Section) = { s with Tables = s.Tables @ [ table ] }
+/// The section with a figure appended.
 let withFigure fig (s: Section) = { s with Figures = s.Figures @ [ fig ] }
 
 /// How a σ-deviation is judged: |d| < 2 fine, < 3 tension, otherwise discrepant.
@@ -39,6 +42,7 @@ type Verdict =
     | Tension
     | Discrepant
 
+/// The verdict on a σ-deviation: |σ| < 2 Compatible, < 3 Tension, else (or NaN) Discrepant.
 let verdict (sigma: float) =
     let a = abs sigma
     if not (System.Double.IsFinite a) then Discrepant

@@ -30,6 +30,7 @@ type Config =
       Seeds: int
       Seed: int }
 
+/// The default study sizes: n = 100 … 100 000, n_q = 5 … 50, 10 seeds per point.
 let defaultConfig = { SampleSizes = [ 100; 1_000; 10_000; 100_000 ]; QuantileCounts = [ 5; 10; 20; 50 ]; Seeds = 10; Seed = 20261124 }
 
 /// χ̂² of one source at one (n, n_q), averaged over seeds: Value ± standard error of the mean

@@ -31,6 +31,7 @@ type Row =
 
 type Result = { InLoss: string list; Rows: Row list }
 
+/// The note on a statistic that was in the loss: matched by construction, so not evidence.
 let matchedNote = "matched by construction — not evidence"
 
 /// train S returns a generated sample (rows × features) from a model trained with the statistics
@@ -56,6 +57,7 @@ let run (train: string list -> float[][]) (inLoss: string list) (statistics: Sta
 /// The held-out rows only: the statistics that may be used as evidence.
 let evidence (result: Result) = result.Rows |> List.filter (fun r -> not r.InLoss)
 
+/// The report section of a hold-out study: the σ table with and without the statistics in the loss, and its bars.
 let toSection (result: Result) =
     let table =
         { Document.Caption = sprintf "Statistics real vs generated, model trained with {%s} in the loss and without" (String.concat ", " result.InLoss)

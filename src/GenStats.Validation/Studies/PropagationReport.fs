@@ -5,6 +5,7 @@ module GenStats.Validation.Studies.PropagationReport
 open GenStats.Validation.Propagation
 open GenStats.Validation.Report
 
+/// The report section of an ensemble: a summary table, the members' values and (with a truth) the pull histogram.
 let toSection (quantity: string) (summary: Summary) =
     let table =
         { Document.Caption = sprintf "Ensemble of %d models: %s" summary.Members.Length quantity

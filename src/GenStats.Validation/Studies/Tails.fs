@@ -17,6 +17,7 @@ type Quantity = { Name: string; Compute: float[] -> float; Truth: float }
 
 /// Exact LogNormal moments: E[x] = exp(μ + σ²/2), Var[x] = (exp(σ²) − 1) exp(2μ + σ²).
 let logNormalMean (mu: float) (sigma: float) = exp (mu + 0.5 * sigma * sigma)
+/// Exact variance (exp(σ²) − 1) exp(2μ + σ²) of LogNormal(μ, σ).
 let logNormalVariance (mu: float) (sigma: float) = (exp (sigma * sigma) - 1.0) * exp (2.0 * mu + sigma * sigma)
 
 /// Mean of a LogNormal truncated to x < c: exp(μ + σ²/2) Φ((ln c − μ − σ²)/σ) / Φ((ln c − μ)/σ).
@@ -45,6 +46,7 @@ type Config =
       Options: LogNormalPairOptions
       Seed: int }
 
+/// The default study: the seed toy's sizes (1 000 training events, a 10⁶-event target).
 let defaultConfig =
     { TrainingEvents = LogNormalPair.TrainingEvents
       TargetEvents = LogNormalPair.TargetEvents
@@ -214,6 +216,7 @@ let run (config: Config) (quantities: (Quantity * float option) list) (x1: float
               parametric config q x1 x2 ]
       Decompositions = [ for q, t in quantities -> decomposition config t q ] }
 
+/// The report section of a tails study: the systematics and decomposition tables and the bias bars.
 let toSection (result: Result) =
     let sysTable =
         { Document.Caption = "Systematics of the target quantity against the exact truth"
