@@ -132,7 +132,7 @@ let ``resume from a checkpoint gives the same parameters as an uninterrupted run
             let first = GanTrainer.Create(rows x, rows y, w, o)
             first.RunTo(5L) |> ignore
             first.SaveCheckpoint path
-            let resumed = GanTrainer.Resume(path, rows x, rows y, w)
+            let resumed = GanTrainer.Open(path, rows x, rows y, w)
             Assert.That(resumed.Step, Is.EqualTo(5L))
             resumed.Run() |> ignore
             Assert.That((paramsOf resumed.Generator = paramsOf full.Generator), sprintf "%A generator" loss)
@@ -205,7 +205,7 @@ let ``a NaN loss stops training and keeps the last good checkpoint`` () =
         Assert.That(ex.Step, Is.EqualTo(4L))
         Assert.That(ex.Message, Does.Contain("generator loss is NaN"))
         Assert.That(ex.Message, Does.Contain(path))
-        let resumed = GanTrainer.Resume(path, data, null, null, AuxiliaryStatistic(Func<_, _, _>(fun x _ -> x), 1f))
+        let resumed = GanTrainer.Open(path, data, null, null, AuxiliaryStatistic(Func<_, _, _>(fun x _ -> x), 1f))
         Assert.That(resumed.Step, Is.EqualTo(3L))
     finally
         File.Delete path

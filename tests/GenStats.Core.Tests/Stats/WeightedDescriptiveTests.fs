@@ -9,6 +9,7 @@ open FsCheck.FSharp
 open FsCheck.NUnit
 open MathNet.Numerics.Statistics
 open GenStats.Stats
+open GenStats.Numerics
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Generators
 
