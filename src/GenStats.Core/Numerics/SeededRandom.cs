@@ -6,7 +6,7 @@ namespace GenStats.Numerics;
 /// gives the same bytes on every platform and .NET version. <see cref="ForStream"/> derives
 /// independent streams (e.g. one per block of events) so parallel work stays deterministic.
 /// </summary>
-public sealed class SeededRandom
+internal sealed class SeededRandom
 {
     private ulong _s0, _s1, _s2, _s3;
     private double _spareNormal;

@@ -120,8 +120,7 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(bytes);
         InvalidDataException Bad(string what) => new($"{source}: {what}");
 
-        int bodyLength = ChecksummedContainer.Open(bytes, MagicText, FormatVersion,
-            why => Bad(why.StartsWith("the first", StringComparison.Ordinal) ? $"not a GenStats model file ({why})" : why));
+        int bodyLength = ChecksummedContainer.Open(bytes, MagicText, FormatVersion, Bad);
         var body = bytes.AsSpan(0, bodyLength);
         int pos = ChecksummedContainer.BodyStart;
         int jsonLength = checked((int)ReadU32(body, ref pos, "JSON header length"));
