@@ -3,6 +3,7 @@
 module GenStats.Validation.FiguresOfMerit
 
 open GenStats.Stats
+open GenStats.Numerics
 
 /// A value with its one-standard-deviation uncertainty.
 type Measurement = { Value: float; Uncertainty: float }

@@ -38,7 +38,7 @@ let private undefined = { Value = nan; Uncertainty = nan }
 
 let private sumOfWeights (s: SpeciesSample) =
     match s.Weights with
-    | Some w -> GenStats.Stats.CompensatedSum.Of w
+    | Some w -> GenStats.Numerics.CompensatedSum.Of w
     | None -> float s.Values.Length
 
 /// ROC AUC of separating `positive` (e.g. kaons) from `negative` (e.g. pions) by the PID variable

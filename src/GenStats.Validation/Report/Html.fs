@@ -87,4 +87,4 @@ let render (plotlyJs: string) (report: Report) =
 /// Writes the report atomically to path, inlining plotly.js from findPlotly().
 let write (path: string) (report: Report) =
     let js = File.ReadAllText(findPlotly ())
-    GenStats.Data.AtomicFile.WriteText(path, render js report)
+    GenStats.Numerics.AtomicFile.WriteText(path, render js report)

@@ -47,4 +47,4 @@ let toJsonObject (report: Report) =
 /// Writes the JSON file atomically (indented).
 let write (path: string) (report: Report) =
     let text = (toJsonObject report).ToJsonString(JsonSerializerOptions(WriteIndented = true))
-    GenStats.Data.AtomicFile.WriteText(path, text)
+    GenStats.Numerics.AtomicFile.WriteText(path, text)

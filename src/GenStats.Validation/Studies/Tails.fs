@@ -8,6 +8,7 @@ module GenStats.Validation.Studies.Tails
 
 open System
 open GenStats.Stats
+open GenStats.Numerics
 open GenStats.Physics
 open GenStats.Validation.FiguresOfMerit
 open GenStats.Validation.Report

@@ -126,7 +126,7 @@ let ``holdout.fsx --quick runs; every figure drawn offline; JSON flags the stati
             same "one real sample" (num r.["WithLoss"].["Real"].["Value"]) (num r.["WithoutLoss"].["Real"].["Value"])
         // The real sample is y = ln x of LogNormal(0, 1) pairs, so y1, y2 ~ N(0, 1) independent: each
         // real statistic is within 5 of its bootstrap σ of the exact value.
-        let exact = [ 0.0; sqrt 2.0; 1.0; 1.0 - StandardNormal.Cdf 1.5; 0.0 ]
+        let exact = [ 0.0; sqrt 2.0; 1.0; 1.0 - GenStats.Numerics.StandardNormal.Cdf 1.5; 0.0 ]
         for r, e in List.zip rows exact do
             let real = r.["WithLoss"].["Real"]
             Expect.isLessThan (abs (num real.["Value"] - e)) (5.0 * num real.["Uncertainty"]) (text r.["Name"])
