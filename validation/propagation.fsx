@@ -32,18 +32,35 @@ let truth = 1.0 - Physics.bimodalCdf threshold
 //    replica weights, generates events and measures the quantity with its binomial error; the
 //    study prints each member and summarises (central value, spread, pulls, coverage).
 let summary =
-    Propagation.run members 7 training.Length None (Some truth)
+    Propagation.run
+        members
+        7
+        training.Length
+        None
+        (Some truth)
         (fun m -> printfn "member %2d: %.5f ± %.5f" m.Index m.Result.Value m.Result.Uncertainty)
         (fun _ seed weights ->
-            let kde = rows |> Kde.train (KdeOptions(Bandwidth = BandwidthRule.CrossValidated)) seed (Some weights) None
+            let kde =
+                rows
+                |> Kde.train (KdeOptions(Bandwidth = BandwidthRule.CrossValidated)) seed (Some weights) None
+
             let x = kde |> Kde.sample seed generatedEvents |> Array.map (fun r -> r.[0])
             efficiency None (x |> Array.map (fun v -> v > threshold)))
 
 // 5. The page: the ensemble's section, the summary lines, the summary as the JSON numbers;
 //    then out/propagation.{html,json} and the console summary.
 let quantity = sprintf "P(x > %g)" threshold
+
 [ PropagationReport.toSection quantity summary ]
-|> StudyReport.report "Systematics propagation (bimodal toy, KDE ensemble)"
-    [ sprintf "%d cross-validated KDEs on bootstrap replicas of %d events; truth %s = %.5f." members trainingEvents quantity truth ]
+|> StudyReport.report
+    "Systematics propagation (bimodal toy, KDE ensemble)"
+    [
+        sprintf
+            "%d cross-validated KDEs on bootstrap replicas of %d events; truth %s = %.5f."
+            members
+            trainingEvents
+            quantity
+            truth
+    ]
     (StudyReport.numbers "propagation" summary)
 |> StudyReport.writeAll "out" "propagation"

@@ -8,10 +8,17 @@ open GenStats.Comparison
 open GenStats.Stats
 
 /// Comparison settings with the given seed and bootstrap replicas (quantile and histogram bins at their defaults).
-let options (seed: int) (bootstrapReplicas: int) = ComparisonOptions(Seed = seed, BootstrapReplicas = bootstrapReplicas)
+let options (seed: int) (bootstrapReplicas: int) =
+    ComparisonOptions(Seed = seed, BootstrapReplicas = bootstrapReplicas)
 
 /// The named metrics ("all" or a comma-separated list such as "ks,w1") on the columns, with the given settings.
-let compareWith (options: ComparisonOptions) (metrics: string) (columns: string[]) (real: Dataset) (generated: Dataset) =
+let compareWith
+    (options: ComparisonOptions)
+    (metrics: string)
+    (columns: string[])
+    (real: Dataset)
+    (generated: Dataset)
+    =
     MetricCatalog.Compare(real, generated, columns, metrics, options) |> List.ofSeq
 
 /// The named metrics ("all" or a comma-separated list such as "ks,w1") on the columns, with the default settings.

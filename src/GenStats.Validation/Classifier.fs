@@ -5,7 +5,8 @@ module GenStats.Validation.Classifier
 open GenStats.Stats.Classifier
 
 /// Weighted logistic regression (standardised features, L2 penalty).
-let logistic (l2: float) : ITwoSampleClassifier = LogisticRegressionClassifier(LogisticRegressionOptions(L2 = l2))
+let logistic (l2: float) : ITwoSampleClassifier =
+    LogisticRegressionClassifier(LogisticRegressionOptions(L2 = l2))
 
 /// Gradient-boosted decision stumps with the given rounds and learning rate (32 quantile bins).
 let boostedStumps (rounds: int) (learningRate: float) : ITwoSampleClassifier =

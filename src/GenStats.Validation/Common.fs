@@ -12,4 +12,5 @@ module Weights =
     let toArg (weights: Weights) : float[] = Option.toObj weights
 
     /// The weights of n events as an array: the given ones, or n ones when unweighted.
-    let orOnes (n: int) (weights: Weights) : float[] = weights |> Option.defaultWith (fun () -> Array.create n 1.0)
+    let orOnes (n: int) (weights: Weights) : float[] =
+        weights |> Option.defaultWith (fun () -> Array.create n 1.0)

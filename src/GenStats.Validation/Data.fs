@@ -14,8 +14,7 @@ let writeCsv (path: string) (data: Dataset) = Csv.Write(data, path)
 let column (name: string) (data: Dataset) = data.Column name
 
 /// The per-event weights of a weight column, or None for `None`.
-let weights (weightColumn: string option) (data: Dataset) : Weights =
-    weightColumn |> Option.map data.Column
+let weights (weightColumn: string option) (data: Dataset) : Weights = weightColumn |> Option.map data.Column
 
 /// Events × columns, the layout multi-dimensional metrics take.
 let rows (columns: string list) (data: Dataset) = data.Rows(List.toArray columns)
@@ -35,4 +34,10 @@ let select (rowIndices: int[]) (data: Dataset) = data.Select rowIndices
 /// The events whose value in `column` satisfies the predicate.
 let filter (column: string) (predicate: float -> bool) (data: Dataset) =
     let c = data.Column column
-    data.Select [| for i in 0 .. c.Length - 1 do if predicate c.[i] then i |]
+
+    data.Select
+        [|
+            for i in 0 .. c.Length - 1 do
+                if predicate c.[i] then
+                    i
+        |]

@@ -14,114 +14,118 @@ open GenStats.Validation
 /// The settings of a GAN as an F# record: copy-and-update works (`{ Gan.defaults with Steps = 10 }`);
 /// `Gan.defaults` equals `GanOptions()` field by field, `Gan.toOptions` converts for the C# trainer.
 type Settings =
-    { /// The adversarial loss.
-      Loss: GanLoss
-      /// Size of the latent noise z ~ N(0, I).
-      LatentSize: int
-      /// Hidden layer widths of the generator G(z, y).
-      GeneratorLayers: int[]
-      /// Hidden layer widths of the critic D(x, y).
-      CriticLayers: int[]
-      /// Hidden activation of both networks.
-      Activation: Activation
-      /// Critic output size for the Cramér GAN (the RICH GAN uses 256); other losses use 1.
-      CriticOutputSize: int
-      /// Critic updates per generator update.
-      CriticSteps: int
-      /// Optimizer of both networks.
-      Optimizer: OptimizerKind
-      /// Initial learning rate of the generator.
-      GeneratorLearningRate: float32
-      /// Initial learning rate of the critic.
-      CriticLearningRate: float32
-      /// Adam β₁ (0.5 as in WGAN-GP practice).
-      AdamBeta1: float32
-      /// Adam β₂.
-      AdamBeta2: float32
-      /// Learning-rate schedule (per generator step, applied to both networks).
-      LrSchedule: LrScheduleKind
-      /// γ of the exponential schedule.
-      LrGamma: float32
-      /// Final learning rate of the cosine schedule.
-      LrMinimum: float32
-      /// Events per batch.
-      BatchSize: int
-      /// Generator steps; ignored when Epochs is set.
-      Steps: int
-      /// When set, Steps = ⌈Epochs·N_train/BatchSize⌉ (batches are drawn with replacement, so an epoch is N_train events on average).
-      Epochs: float option
-      /// Seed of the initialisation, the batches, the noise and the held-out split.
-      Seed: uint64
-      /// Gradient-penalty weight λ (WGAN-GP, Cramér).
-      PenaltyWeight: float32
-      /// Two- or one-sided penalty.
-      Penalty: PenaltyKind
-      /// Weight the penalty's mean by the events' weights (else a plain mean; recommended with signed weights).
-      WeightedPenalty: bool
-      /// WGAN clip value c: every critic parameter is clamped to [−c, c] after each critic update.
-      ClipValue: float32
-      /// How negative weights are used.
-      NegativeWeights: NegativeWeightStrategy
-      /// Hidden layers of the E[w | x, y] regressor (Regress).
-      WeightRegressorLayers: int[]
-      /// Adam steps of the E[w | x, y] regressor.
-      WeightRegressorSteps: int
-      /// Preprocessing of every feature column (`"standard"`, `"quantile-normal"` as the LHCb RICH GAN, `"identity"`); fitted with max(w, 0).
-      FeatureTransform: TransformKind
-      /// Preprocessing of every condition column (same kinds).
-      ConditionTransform: TransformKind
-      /// Fraction of events held out for evaluation (energy distance, referee AUC); 0 = none.
-      HeldOutFraction: float
-      /// At most this many held-out events (the energy distance costs O(n²)).
-      MaxHeldOut: int
-      /// Evaluate on the held-out events every this many generator steps (0 = never).
-      EvaluateEvery: int
-      /// Train a referee classifier (MLP [d, 32, 32, 1], BCE, Adam 1e-3) alongside, one step per generator step.
-      Referee: bool
-      /// Joint gradient-norm clip of each network's update (0 = none).
-      MaxGradNorm: float
-      /// Write a checkpoint here every CheckpointEvery generator steps and at the end (None = never).
-      CheckpointPath: string option
-      /// Checkpoint interval in generator steps (0 = only at the end).
-      CheckpointEvery: int }
+    {
+        /// The adversarial loss.
+        Loss: GanLoss
+        /// Size of the latent noise z ~ N(0, I).
+        LatentSize: int
+        /// Hidden layer widths of the generator G(z, y).
+        GeneratorLayers: int[]
+        /// Hidden layer widths of the critic D(x, y).
+        CriticLayers: int[]
+        /// Hidden activation of both networks.
+        Activation: Activation
+        /// Critic output size for the Cramér GAN (the RICH GAN uses 256); other losses use 1.
+        CriticOutputSize: int
+        /// Critic updates per generator update.
+        CriticSteps: int
+        /// Optimizer of both networks.
+        Optimizer: OptimizerKind
+        /// Initial learning rate of the generator.
+        GeneratorLearningRate: float32
+        /// Initial learning rate of the critic.
+        CriticLearningRate: float32
+        /// Adam β₁ (0.5 as in WGAN-GP practice).
+        AdamBeta1: float32
+        /// Adam β₂.
+        AdamBeta2: float32
+        /// Learning-rate schedule (per generator step, applied to both networks).
+        LrSchedule: LrScheduleKind
+        /// γ of the exponential schedule.
+        LrGamma: float32
+        /// Final learning rate of the cosine schedule.
+        LrMinimum: float32
+        /// Events per batch.
+        BatchSize: int
+        /// Generator steps; ignored when Epochs is set.
+        Steps: int
+        /// When set, Steps = ⌈Epochs·N_train/BatchSize⌉ (batches are drawn with replacement, so an epoch is N_train events on average).
+        Epochs: float option
+        /// Seed of the initialisation, the batches, the noise and the held-out split.
+        Seed: uint64
+        /// Gradient-penalty weight λ (WGAN-GP, Cramér).
+        PenaltyWeight: float32
+        /// Two- or one-sided penalty.
+        Penalty: PenaltyKind
+        /// Weight the penalty's mean by the events' weights (else a plain mean; recommended with signed weights).
+        WeightedPenalty: bool
+        /// WGAN clip value c: every critic parameter is clamped to [−c, c] after each critic update.
+        ClipValue: float32
+        /// How negative weights are used.
+        NegativeWeights: NegativeWeightStrategy
+        /// Hidden layers of the E[w | x, y] regressor (Regress).
+        WeightRegressorLayers: int[]
+        /// Adam steps of the E[w | x, y] regressor.
+        WeightRegressorSteps: int
+        /// Preprocessing of every feature column (`"standard"`, `"quantile-normal"` as the LHCb RICH GAN, `"identity"`); fitted with max(w, 0).
+        FeatureTransform: TransformKind
+        /// Preprocessing of every condition column (same kinds).
+        ConditionTransform: TransformKind
+        /// Fraction of events held out for evaluation (energy distance, referee AUC); 0 = none.
+        HeldOutFraction: float
+        /// At most this many held-out events (the energy distance costs O(n²)).
+        MaxHeldOut: int
+        /// Evaluate on the held-out events every this many generator steps (0 = never).
+        EvaluateEvery: int
+        /// Train a referee classifier (MLP [d, 32, 32, 1], BCE, Adam 1e-3) alongside, one step per generator step.
+        Referee: bool
+        /// Joint gradient-norm clip of each network's update (0 = none).
+        MaxGradNorm: float
+        /// Write a checkpoint here every CheckpointEvery generator steps and at the end (None = never).
+        CheckpointPath: string option
+        /// Checkpoint interval in generator steps (0 = only at the end).
+        CheckpointEvery: int
+    }
 
 /// The settings of C# options (arrays copied).
 let ofOptions (o: GanOptions) : Settings =
-    { Loss = o.Loss
-      LatentSize = o.LatentSize
-      GeneratorLayers = Array.copy o.GeneratorLayers
-      CriticLayers = Array.copy o.CriticLayers
-      Activation = o.Activation
-      CriticOutputSize = o.CriticOutputSize
-      CriticSteps = o.CriticSteps
-      Optimizer = o.Optimizer
-      GeneratorLearningRate = o.GeneratorLearningRate
-      CriticLearningRate = o.CriticLearningRate
-      AdamBeta1 = o.AdamBeta1
-      AdamBeta2 = o.AdamBeta2
-      LrSchedule = o.LrSchedule
-      LrGamma = o.LrGamma
-      LrMinimum = o.LrMinimum
-      BatchSize = o.BatchSize
-      Steps = o.Steps
-      Epochs = Option.ofNullable o.Epochs
-      Seed = o.Seed
-      PenaltyWeight = o.PenaltyWeight
-      Penalty = o.Penalty
-      WeightedPenalty = o.WeightedPenalty
-      ClipValue = o.ClipValue
-      NegativeWeights = o.NegativeWeights
-      WeightRegressorLayers = Array.copy o.WeightRegressorLayers
-      WeightRegressorSteps = o.WeightRegressorSteps
-      FeatureTransform = o.FeatureTransform
-      ConditionTransform = o.ConditionTransform
-      HeldOutFraction = o.HeldOutFraction
-      MaxHeldOut = o.MaxHeldOut
-      EvaluateEvery = o.EvaluateEvery
-      Referee = o.Referee
-      MaxGradNorm = o.MaxGradNorm
-      CheckpointPath = Option.ofObj o.CheckpointPath
-      CheckpointEvery = o.CheckpointEvery }
+    {
+        Loss = o.Loss
+        LatentSize = o.LatentSize
+        GeneratorLayers = Array.copy o.GeneratorLayers
+        CriticLayers = Array.copy o.CriticLayers
+        Activation = o.Activation
+        CriticOutputSize = o.CriticOutputSize
+        CriticSteps = o.CriticSteps
+        Optimizer = o.Optimizer
+        GeneratorLearningRate = o.GeneratorLearningRate
+        CriticLearningRate = o.CriticLearningRate
+        AdamBeta1 = o.AdamBeta1
+        AdamBeta2 = o.AdamBeta2
+        LrSchedule = o.LrSchedule
+        LrGamma = o.LrGamma
+        LrMinimum = o.LrMinimum
+        BatchSize = o.BatchSize
+        Steps = o.Steps
+        Epochs = Option.ofNullable o.Epochs
+        Seed = o.Seed
+        PenaltyWeight = o.PenaltyWeight
+        Penalty = o.Penalty
+        WeightedPenalty = o.WeightedPenalty
+        ClipValue = o.ClipValue
+        NegativeWeights = o.NegativeWeights
+        WeightRegressorLayers = Array.copy o.WeightRegressorLayers
+        WeightRegressorSteps = o.WeightRegressorSteps
+        FeatureTransform = o.FeatureTransform
+        ConditionTransform = o.ConditionTransform
+        HeldOutFraction = o.HeldOutFraction
+        MaxHeldOut = o.MaxHeldOut
+        EvaluateEvery = o.EvaluateEvery
+        Referee = o.Referee
+        MaxGradNorm = o.MaxGradNorm
+        CheckpointPath = Option.ofObj o.CheckpointPath
+        CheckpointEvery = o.CheckpointEvery
+    }
 
 /// The C# options of the settings, for the trainer (arrays copied).
 let toOptions (s: Settings) =
@@ -160,10 +164,11 @@ let toOptions (s: Settings) =
         Referee = s.Referee,
         MaxGradNorm = s.MaxGradNorm,
         CheckpointPath = Option.toObj s.CheckpointPath,
-        CheckpointEvery = s.CheckpointEvery)
+        CheckpointEvery = s.CheckpointEvery
+    )
 
 /// The default settings: the C# defaults of `GanOptions()`.
-let defaults : Settings = ofOptions (GanOptions())
+let defaults: Settings = ofOptions (GanOptions())
 
 /// The settings with another adversarial loss.
 let withLoss (loss: GanLoss) (settings: Settings) = { settings with Loss = loss }
@@ -175,13 +180,25 @@ let train (settings: Settings) (weights: Weights) (conditions: float[][] option)
 /// Trains a GAN on a dataset with roles (features, optional conditions and weight column).
 let trainOn (settings: Settings) (data: Dataset) =
     let s = TrainingSample.From(data, true, "GAN")
-    let conditions = if s.ConditionNames.Length = 0 then None else Some s.Conditions
+
+    let conditions =
+        if s.ConditionNames.Length = 0 then
+            None
+        else
+            Some s.Conditions
+
     train settings (if isNull data.Weights then None else Some s.Weights) conditions s.Features
 
 /// Trains a GAN with an auxiliary statistic s(x, y) (raw scale, differentiable) matched by MMD or energy distance.
-let trainWithStatistic (settings: Settings) (distance: StatisticDistance) (weight: float32)
-                       (statistic: GenStats.Tensors.Tensor -> GenStats.Tensors.Tensor -> GenStats.Tensors.Tensor)
-                       (weights: Weights) (conditions: float[][] option) (features: float[][]) =
+let trainWithStatistic
+    (settings: Settings)
+    (distance: StatisticDistance)
+    (weight: float32)
+    (statistic: GenStats.Tensors.Tensor -> GenStats.Tensors.Tensor -> GenStats.Tensors.Tensor)
+    (weights: Weights)
+    (conditions: float[][] option)
+    (features: float[][])
+    =
     let aux = AuxiliaryStatistic(Func<_, _, _>(statistic), weight, Distance = distance)
     GanTrainer.Train(features, Option.toObj conditions, Weights.toArg weights, toOptions settings, aux)
 

@@ -8,7 +8,7 @@ open GenStats.Models
 open GenStats.Validation
 
 /// The default options: Scott's bandwidth, no preprocessing.
-let defaults : KdeOptions = KdeOptions.Default
+let defaults: KdeOptions = KdeOptions.Default
 
 /// Fits a KDE to feature rows with optional conditions and non-negative weights (seed: cross-validation subsample).
 let train (options: KdeOptions) (seed: int) (weights: Weights) (conditions: float[][] option) (features: float[][]) =

@@ -12,7 +12,7 @@ open GenStats.Validation
 
 // Every call into the C# 1-D metrics goes through these few lines (argument order of the C# API).
 let private w (weights: Weights) = Weights.toArg weights
-let private defaults : BootstrapOptions = BootstrapOptions.Default
+let private defaults: BootstrapOptions = BootstrapOptions.Default
 
 /// Bootstrap settings: `bootstrap replicas seed`.
 let bootstrap (replicas: int) (seed: int) = BootstrapOptions(replicas, seed)
@@ -25,10 +25,12 @@ let ksWith (options: BootstrapOptions) (wa: Weights) (a: float[]) (wb: Weights) 
 let ks (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) = ksWith defaults wa a wb b
 
 /// The KS distance sup|F − G| alone (signed weights allowed).
-let ksValue (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) = KolmogorovSmirnov.Distance(a, w wa, b, w wb)
+let ksValue (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) =
+    KolmogorovSmirnov.Distance(a, w wa, b, w wb)
 
 /// The KS p-value alone.
-let ksPValue (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) = KolmogorovSmirnov.PValue(a, w wa, b, w wb)
+let ksPValue (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) =
+    KolmogorovSmirnov.PValue(a, w wa, b, w wb)
 
 /// Wasserstein-1 ∫|F − G| with the given bootstrap settings.
 let w1With (options: BootstrapOptions) (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) =
@@ -38,7 +40,8 @@ let w1With (options: BootstrapOptions) (wa: Weights) (a: float[]) (wb: Weights) 
 let w1 (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) = w1With defaults wa a wb b
 
 /// Wasserstein-1 as a bare number.
-let w1Value (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) = CdfDistances.Wasserstein1Value(a, w wa, b, w wb)
+let w1Value (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) =
+    CdfDistances.Wasserstein1Value(a, w wa, b, w wb)
 
 /// Energy distance √(2∫(F − G)²) (scipy convention) with the given bootstrap settings.
 let energyWith (options: BootstrapOptions) (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) =
@@ -48,7 +51,8 @@ let energyWith (options: BootstrapOptions) (wa: Weights) (a: float[]) (wb: Weigh
 let energy (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) = energyWith defaults wa a wb b
 
 /// Energy distance as a bare number.
-let energyValue (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) = CdfDistances.EnergyValue(a, w wa, b, w wb)
+let energyValue (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) =
+    CdfDistances.EnergyValue(a, w wa, b, w wb)
 
 /// Cramér distance ∫(F − G)² = ½ energy² with the given bootstrap settings.
 let cramerWith (options: BootstrapOptions) (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) =
@@ -58,21 +62,24 @@ let cramerWith (options: BootstrapOptions) (wa: Weights) (a: float[]) (wb: Weigh
 let cramer (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) = cramerWith defaults wa a wb b
 
 /// Cramér distance as a bare number.
-let cramerValue (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) = CdfDistances.CramerValue(a, w wa, b, w wb)
+let cramerValue (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) =
+    CdfDistances.CramerValue(a, w wa, b, w wb)
 
 /// Pearson χ² of b on `bins` equal-probability quantile bins of the reference a (with χ̂²), given bootstrap settings.
 let chi2QuantilesWith (options: BootstrapOptions) (bins: int) (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) =
     QuantileChiSquare.Test(a, w wa, b, w wb, bins, options)
 
 /// Pearson χ² of b on `bins` equal-probability quantile bins of the reference a (with χ̂² and its uncertainty).
-let chi2Quantiles (bins: int) (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) = chi2QuantilesWith defaults bins wa a wb b
+let chi2Quantiles (bins: int) (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) =
+    chi2QuantilesWith defaults bins wa a wb b
 
 /// Gagunashvili χ² (UU/UW/WW picked from the weights, as ROOT's Chi2Test) on the given edges, given bootstrap settings.
 let chi2HistWith (options: BootstrapOptions) (edges: float[]) (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) =
     HistogramChiSquare.Test(a, w wa, b, w wb, edges, options)
 
 /// Gagunashvili χ² (UU/UW/WW picked from the weights, as ROOT's Chi2Test) on the given edges.
-let chi2Hist (edges: float[]) (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) = chi2HistWith defaults edges wa a wb b
+let chi2Hist (edges: float[]) (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) =
+    chi2HistWith defaults edges wa a wb b
 
 /// Jensen–Shannon divergence in bits (∈ [0, 1]) of the two samples binned in `edges`, given bootstrap settings.
 let jsdWith (options: BootstrapOptions) (edges: float[]) (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) =
@@ -82,7 +89,14 @@ let jsdWith (options: BootstrapOptions) (edges: float[]) (wa: Weights) (a: float
 let jsd (edges: float[]) (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) = jsdWith defaults edges wa a wb b
 
 /// CaloChallenge separation power of the two samples binned in `edges`, given bootstrap settings.
-let separationPowerWith (options: BootstrapOptions) (edges: float[]) (wa: Weights) (a: float[]) (wb: Weights) (b: float[]) =
+let separationPowerWith
+    (options: BootstrapOptions)
+    (edges: float[])
+    (wa: Weights)
+    (a: float[])
+    (wb: Weights)
+    (b: float[])
+    =
     HistogramDivergences.SeparationPower(a, w wa, b, w wb, edges, options)
 
 /// CaloChallenge separation power of the two samples binned in `edges`.
@@ -90,4 +104,5 @@ let separationPower (edges: float[]) (wa: Weights) (a: float[]) (wb: Weights) (b
     separationPowerWith defaults edges wa a wb b
 
 /// `bins` equal-width edges over the pooled range of both samples (the catalogue's default binning).
-let pooledEdges (bins: int) (a: float[]) (b: float[]) = Histogram.PooledUniformEdges(a, b, bins)
+let pooledEdges (bins: int) (a: float[]) (b: float[]) =
+    Histogram.PooledUniformEdges(a, b, bins)

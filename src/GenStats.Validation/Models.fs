@@ -12,14 +12,38 @@ open GenStats.Validation
 
 /// The checked training events of arrays (feature columns x0…, condition columns y0…), for the
 /// model modules' `train`.
-let internal trainingSample (model: string) (allowNegativeWeights: bool) (weights: Weights) (conditions: float[][] option) (features: float[][]) =
-    let width (rows: float[][]) = if rows.Length > 0 && not (isNull rows.[0]) then rows.[0].Length else 0
-    let names prefix n = Array.init n (fun i -> sprintf "%s%d" prefix i)
-    let conditionNames = conditions |> Option.map (fun c -> names "y" (width c)) |> Option.toObj
-    TrainingSample.From(names "x" (width features), features, conditionNames, Option.toObj conditions, Weights.toArg weights, allowNegativeWeights, model)
+let internal trainingSample
+    (model: string)
+    (allowNegativeWeights: bool)
+    (weights: Weights)
+    (conditions: float[][] option)
+    (features: float[][])
+    =
+    let width (rows: float[][]) =
+        if rows.Length > 0 && not (isNull rows.[0]) then
+            rows.[0].Length
+        else
+            0
+
+    let names prefix n =
+        Array.init n (fun i -> sprintf "%s%d" prefix i)
+
+    let conditionNames =
+        conditions |> Option.map (fun c -> names "y" (width c)) |> Option.toObj
+
+    TrainingSample.From(
+        names "x" (width features),
+        features,
+        conditionNames,
+        Option.toObj conditions,
+        Weights.toArg weights,
+        allowNegativeWeights,
+        model
+    )
 
 /// The library approach: k nearest conditions, the given rule for k > 1 (a Dataset with roles).
-let library (k: int) (rule: LibraryRule) (data: Dataset) = Library.Fit(data, LibraryOptions(k, rule))
+let library (k: int) (rule: LibraryRule) (data: Dataset) =
+    Library.Fit(data, LibraryOptions(k, rule))
 
 /// The histogram sampler (joint or marginals; bins None = the generalised Rice rule).
 let histogram (bins: int option) (mode: HistogramMode) (data: Dataset) =
@@ -41,4 +65,5 @@ let load (path: string) : IConditionalGenerator = ModelFile.Load path
 let loadAs<'T when 'T :> IConditionalGenerator> (path: string) : 'T =
     match load path with
     | :? 'T as model -> model
-    | other -> invalidArg (nameof path) (sprintf "%s holds a '%s' model, not a %s." path other.ModelType typeof<'T>.Name)
+    | other ->
+        invalidArg (nameof path) (sprintf "%s holds a '%s' model, not a %s." path other.ModelType typeof<'T>.Name)

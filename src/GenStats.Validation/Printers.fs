@@ -31,34 +31,60 @@ let private properties (x: obj) =
 
 /// Any object as `Type { Name = value; … }`, every public property with arrays shown element by element.
 let record (x: obj) : string =
-    if isNull x then "null"
+    if isNull x then
+        "null"
     else
-        let fields = properties x |> Array.map (fun p -> sprintf "%s = %s" p.Name (value (p.GetValue x)))
+        let fields =
+            properties x
+            |> Array.map (fun p -> sprintf "%s = %s" p.Name (value (p.GetValue x)))
+
         sprintf "%s { %s }" (x.GetType().Name) (String.Join("; ", fields))
 
 /// A metric result as `Type: value ± uncertainty { other properties }` (any object with Value and Uncertainty).
 let result (x: obj) : string =
-    if isNull x then "null"
+    if isNull x then
+        "null"
     else
         let ps = properties x
-        let find name = ps |> Array.tryFind (fun p -> p.Name = name)
+
+        let find name =
+            ps |> Array.tryFind (fun p -> p.Name = name)
+
         match find "Value", find "Uncertainty" with
         | Some v, Some u ->
             let rest =
-                ps |> Array.filter (fun p -> p.Name <> v.Name && p.Name <> u.Name)
+                ps
+                |> Array.filter (fun p -> p.Name <> v.Name && p.Name <> u.Name)
                 |> Array.map (fun p -> sprintf "%s = %s" p.Name (value (p.GetValue x)))
-            sprintf "%s: %s ± %s { %s }" (x.GetType().Name) (value (v.GetValue x)) (value (u.GetValue x)) (String.Join("; ", rest))
+
+            sprintf
+                "%s: %s ± %s { %s }"
+                (x.GetType().Name)
+                (value (v.GetValue x))
+                (value (u.GetValue x))
+                (String.Join("; ", rest))
         | _ -> record x
 
 /// A dataset as its size, columns and roles.
 let dataset (d: Dataset) : string =
-    if isNull d then "null"
+    if isNull d then
+        "null"
     else
         let roles =
-            [ if d.Features.Count > 0 then sprintf "features %s" (value d.Features)
-              if d.Conditions.Count > 0 then sprintf "conditions %s" (value d.Conditions)
-              match d.WeightColumn with
-              | null -> ()
-              | w -> sprintf "weights %A" w ]
-        let roleText = if roles.IsEmpty then "" else "; " + String.Join("; ", roles)
+            [
+                if d.Features.Count > 0 then
+                    sprintf "features %s" (value d.Features)
+                if d.Conditions.Count > 0 then
+                    sprintf "conditions %s" (value d.Conditions)
+                match d.WeightColumn with
+                | null -> ()
+                | w -> sprintf "weights %A" w
+            ]
+
+        let roleText =
+            if roles.IsEmpty then
+                ""
+            else
+                "; " + String.Join("; ", roles)
+
         sprintf "Dataset: %d events × %d columns %s%s" d.Count d.ColumnNames.Count (value d.ColumnNames) roleText

@@ -97,19 +97,19 @@ internal sealed class NeuralCheckpoint<TOptions>
     public static Dictionary<string, string> WriteMetadata(string kind, TOptions options, long step, ulong rngDraws, string optimizerSteps,
         RowTransform featureTransform, RowTransform? conditionTransform, IReadOnlyList<string> featureNames, IReadOnlyList<string> conditionNames,
         string fingerprint, TrainingHistory history) => new()
-    {
-        ["kind"] = kind,
-        ["options"] = NeuralParts.Json(options),
-        ["step"] = step.ToString(CultureInfo.InvariantCulture),
-        ["rngDraws"] = rngDraws.ToString(CultureInfo.InvariantCulture),
-        ["optimizerSteps"] = optimizerSteps,
-        ["featureTransform"] = NeuralParts.Json(featureTransform.States),
-        ["conditionTransform"] = conditionTransform is null ? "null" : NeuralParts.Json(conditionTransform.States),
-        ["featureNames"] = NeuralParts.Json(featureNames.ToArray()),
-        ["conditionNames"] = NeuralParts.Json(conditionNames.ToArray()),
-        ["dataFingerprint"] = fingerprint,
-        ["history"] = NeuralParts.Json(history),
-    };
+        {
+            ["kind"] = kind,
+            ["options"] = NeuralParts.Json(options),
+            ["step"] = step.ToString(CultureInfo.InvariantCulture),
+            ["rngDraws"] = rngDraws.ToString(CultureInfo.InvariantCulture),
+            ["optimizerSteps"] = optimizerSteps,
+            ["featureTransform"] = NeuralParts.Json(featureTransform.States),
+            ["conditionTransform"] = conditionTransform is null ? "null" : NeuralParts.Json(conditionTransform.States),
+            ["featureNames"] = NeuralParts.Json(featureNames.ToArray()),
+            ["conditionNames"] = NeuralParts.Json(conditionNames.ToArray()),
+            ["dataFingerprint"] = fingerprint,
+            ["history"] = NeuralParts.Json(history),
+        };
 
     /// <summary>A whole-number metadata entry.</summary>
     public long ReadLong(string key) => ParseLong(Metadata, key, Path);

@@ -80,9 +80,17 @@ public static class VaeTrainer
         var model = new ConditionalVae(enc, dec, o with { CheckpointPath = null }, fx, fy, fNames, cNames, 0);
         return new Run
         {
-            O = o, Features = features, Conditions = conditions, Weights = weights, HeldIdx = heldIdx, Data = train, Model = model,
+            O = o,
+            Features = features,
+            Conditions = conditions,
+            Weights = weights,
+            HeldIdx = heldIdx,
+            Data = train,
+            Model = model,
             Opt = new Adam(enc.Parameters().Concat(dec.Parameters()), new AdamOptions { LearningRate = o.LearningRate }),
-            Rng = new Rng(NeuralData.Mix(o.Seed, 13)), History = history, Fingerprint = NeuralData.Fingerprint(features, conditions, weights),
+            Rng = new Rng(NeuralData.Mix(o.Seed, 13)),
+            History = history,
+            Fingerprint = NeuralData.Fingerprint(features, conditions, weights),
         };
     }
 
@@ -91,7 +99,7 @@ public static class VaeTrainer
         var o = r.O;
         var model = r.Model;
         var clock = Stopwatch.StartNew();
-        for (; r.Step < o.Steps; )
+        for (; r.Step < o.Steps;)
         {
             long step = r.Step;
             if (cancellationToken.IsCancellationRequested)
