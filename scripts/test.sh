@@ -49,13 +49,20 @@ echo "== building (Release)"
 dotnet build GenStats.sln -c Release -nologo || { echo "build failed"; finish 0 1 1; }
 
 status=0
+echo "== checking the format (dotnet format, fantomas)"
+bash scripts/check-format.sh || status=1
+
+# validate.fsx (the main job, minutes long) is not run by the tests; it must at least type-check.
+echo "== type-checking validation/validate.fsx"
+dotnet fsi --typecheck-only validation/validate.fsx || { echo "validation/validate.fsx does not type-check"; status=1; }
+
 echo "== checking the docs (F# API reference, F# examples)"
 bash scripts/check-docs.sh || status=1
 
 for project in tests/*.Tests/*.fsproj; do
     name=$(basename "$project" .fsproj)
     echo "== testing $name ${fast[*]}"
-    dotnet "$(dirname "$project")/bin/Release/net10.0/$name.dll" --colours 0 \
+    dotnet "$(dirname "$project")/bin/Release/net10.0/$name.dll" --colours 0 --no-spinner \
         --junit-summary "$results/$name.xml" "${fast[@]}" || status=1
 done
 

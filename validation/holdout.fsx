@@ -12,8 +12,6 @@
 #load "GenStats.fsx"
 
 open System
-open GenStats.Stats
-open GenStats.Physics
 open GenStats.Models
 open GenStats.Tensors
 open GenStats.Validation
@@ -23,53 +21,86 @@ let quick = fsi.CommandLineArgs |> Array.contains "--quick"
 
 // 1. Sizes: real events and GAN training steps per model.
 let events = if quick then 400 else 2_000
+
 let steps =
     match Environment.GetEnvironmentVariable "GENSTATS_HOLDOUT_STEPS" with
-    | null | "" -> if quick then 5 else 600
+    | null
+    | "" -> if quick then 5 else 600
     | s -> int s
 
 // 2. Data: LogNormal pairs in log space, y = (ln x1, ln x2): two independent N(0, 1) columns.
-let d = LogNormalPair.Sample(events, 2026, LogNormalPairOptions.Default)
-let real = Array.map2 (fun a b -> [| log a; log b |]) (d.Column "x1") (d.Column "x2")
+let d = Physics.logNormalPair None 2026 events
+
+let real =
+    Array.map2 (fun a b -> [| log a; log b |]) (d |> Data.column "x1") (d |> Data.column "x2")
 
 // 3. The statistics to compare, real vs generated: each a weighted function of the rows with a
 //    100-replica Poisson-bootstrap uncertainty (seed 11).
-let boot = BootstrapOptions(100, 11)
+let boot = Metrics1D.bootstrap 100 11
 let col j (rows: float[][]) = rows |> Array.map (fun r -> r.[j])
-let sumOf (rows: float[][]) = rows |> Array.map (fun r -> r.[0] + r.[1])
-let sd (x: float[]) (w: float[]) = WeightedDescriptive.StandardDeviation(x, w)
+
+let sumOf (rows: float[][]) =
+    rows |> Array.map (fun r -> r.[0] + r.[1])
+
+let mean (x: float[]) (w: float[]) = Descriptive.mean (Some w) x
+
+let sd (x: float[]) (w: float[]) =
+    Descriptive.standardDeviation (Some w) x
+
 let statistics =
-    [ Holdout.statistic "mean of y1 + y2" boot (fun r w -> WeightedDescriptive.Mean(sumOf r, w))
-      Holdout.statistic "sd of y1 + y2" boot (fun r w -> sd (sumOf r) w)
-      Holdout.statistic "sd of y1" boot (fun r w -> sd (col 0 r) w)
-      Holdout.statistic "P(y1 > 1.5)" boot (fun r w -> WeightedDescriptive.Mean(col 0 r |> Array.map (fun v -> if v > 1.5 then 1.0 else 0.0), w))
-      Holdout.statistic "corr(y1, y2)" boot (fun r w ->
-          let a, b = col 0 r, col 1 r
-          let ma, mb = WeightedDescriptive.Mean(a, w), WeightedDescriptive.Mean(b, w)
-          let m (f: int -> float) = Array.sum (Array.init a.Length (fun i -> w.[i] * f i))
-          m (fun i -> (a.[i] - ma) * (b.[i] - mb)) / sqrt (m (fun i -> (a.[i] - ma) ** 2.0) * m (fun i -> (b.[i] - mb) ** 2.0))) ]
+    [
+        Holdout.statistic "mean of y1 + y2" boot (fun r w -> mean (sumOf r) w)
+        Holdout.statistic "sd of y1 + y2" boot (fun r w -> sd (sumOf r) w)
+        Holdout.statistic "sd of y1" boot (fun r w -> sd (col 0 r) w)
+        Holdout.statistic "P(y1 > 1.5)" boot (fun r w ->
+            mean (col 0 r |> Array.map (fun v -> if v > 1.5 then 1.0 else 0.0)) w)
+        Holdout.statistic "corr(y1, y2)" boot (fun r w ->
+            let a, b = col 0 r, col 1 r
+            let ma, mb = mean a w, mean b w
+
+            let m (f: int -> float) =
+                Array.sum (Array.init a.Length (fun i -> w.[i] * f i))
+
+            m (fun i -> (a.[i] - ma) * (b.[i] - mb))
+            / sqrt (m (fun i -> (a.[i] - ma) ** 2.0) * m (fun i -> (b.[i] - mb) ** 2.0)))
+    ]
 
 // 4. The trainer: given the names of the statistics to put in the loss, trains a Cramér GAN (seed 3)
 //    and returns a generated sample twice the real size. The statistic in the loss is the
 //    differentiable s = y1 + y2 (a tensor function of the batch), matched in distribution by MMD;
 //    the study calls it once with the names and once with [] (the plain model).
-let sumStatistic (x: Tensor) (_: Tensor) = Ops.Add(Ops.Slice(x, 1, 0, 1), Ops.Slice(x, 1, 1, 1))
+let sumStatistic (x: Tensor) (_: Tensor) =
+    Ops.Add(Ops.Slice(x, 1, 0, 1), Ops.Slice(x, 1, 1, 1))
+
 let train (inLoss: string list) =
-    let o = GanOptions(Loss = GanLoss.Cramer, Steps = steps, Seed = 3UL)
+    let settings =
+        { Gan.defaults with
+            Steps = steps
+            Seed = 3UL
+        }
+        |> Gan.withLoss GanLoss.Cramer
+
     let model =
-        if List.isEmpty inLoss then (Gan.train o None None real).Model
-        else (Gan.trainWithStatistic o StatisticDistance.Mmd 1.0f sumStatistic None None real).Model
+        if List.isEmpty inLoss then
+            (Gan.train settings None None real).Model
+        else
+            (Gan.trainWithStatistic settings StatisticDistance.Mmd 1.0f sumStatistic None None real).Model
+
     printfn "trained with {%s}" (String.concat ", " inLoss)
-    model.Sample(real.Length * 2, 17)
+    model |> Gan.sample 17 (real.Length * 2)
 
 // 5. Run the study: both models, every statistic's σ-deviation; the two statistics of s are
 //    flagged "matched by construction" (MMD matches the whole distribution of s).
-let result = Holdout.run train [ "mean of y1 + y2"; "sd of y1 + y2" ] statistics real
+let result =
+    Holdout.run train [ "mean of y1 + y2"; "sd of y1 + y2" ] statistics real
 
 // 6. The page: the study's section, the summary lines, the whole result as the JSON numbers;
 //    then out/holdout.{html,json} and the console summary.
 [ Holdout.toSection result ]
-|> StudyReport.report "Marginal-statistic hold-out (Cramér GAN, LogNormal pair in log space)"
-    [ sprintf "%d real events; %d training steps per model; distribution of y1 + y2 enforced by MMD." events steps ]
+|> StudyReport.report
+    "Marginal-statistic hold-out (Cramér GAN, LogNormal pair in log space)"
+    [
+        sprintf "%d real events; %d training steps per model; distribution of y1 + y2 enforced by MMD." events steps
+    ]
     (StudyReport.numbers "holdout" result)
 |> StudyReport.writeAll "out" "holdout"

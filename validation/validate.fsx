@@ -23,51 +23,94 @@ open GenStats.Validation.Report
 open GenStats.Validation.Report.Document
 
 let full =
-    fsi.CommandLineArgs |> Array.contains "--full" || Environment.GetEnvironmentVariable "GENSTATS_FULL" = "1"
+    fsi.CommandLineArgs |> Array.contains "--full"
+    || Environment.GetEnvironmentVariable "GENSTATS_FULL" = "1"
 
 type Settings =
-    { CalibrationEvents: int
-      TruthEvents: int
-      Features: string[]
-      GanSteps: int
-      GanLayers: int[]
-      BatchSize: int
-      CriticSteps: int
-      RegressorSteps: int
-      RegressorLayers: int[]
-      EnsembleMembers: int
-      EnsembleSteps: int
-      MultiDimEvents: int }
+    {
+        CalibrationEvents: int
+        TruthEvents: int
+        Features: string[]
+        GanSteps: int
+        GanLayers: int[]
+        BatchSize: int
+        CriticSteps: int
+        RegressorSteps: int
+        RegressorLayers: int[]
+        EnsembleMembers: int
+        EnsembleSteps: int
+        MultiDimEvents: int
+    }
 
 let defaults =
     if full then
-        { CalibrationEvents = 400_000; TruthEvents = 200_000; Features = RichColumns.Features
-          GanSteps = 15_000; GanLayers = [| 128; 128; 128 |]; BatchSize = 256; CriticSteps = 3
-          RegressorSteps = 12_000; RegressorLayers = [| 128; 128; 128 |]
-          EnsembleMembers = 5; EnsembleSteps = 15_000; MultiDimEvents = 10_000 }
+        {
+            CalibrationEvents = 400_000
+            TruthEvents = 200_000
+            Features = RichColumns.Features
+            GanSteps = 15_000
+            GanLayers = [| 128; 128; 128 |]
+            BatchSize = 256
+            CriticSteps = 3
+            RegressorSteps = 12_000
+            RegressorLayers = [| 128; 128; 128 |]
+            EnsembleMembers = 5
+            EnsembleSteps = 15_000
+            MultiDimEvents = 10_000
+        }
     else
-        { CalibrationEvents = 120_000; TruthEvents = 60_000; Features = [| RichColumns.DllK; RichColumns.DllP |]
-          GanSteps = 15_000; GanLayers = [| 64; 64; 64 |]; BatchSize = 256; CriticSteps = 3
-          RegressorSteps = 8000; RegressorLayers = [| 128; 128; 128 |]
-          EnsembleMembers = 3; EnsembleSteps = 15_000; MultiDimEvents = 3000 }
+        {
+            CalibrationEvents = 120_000
+            TruthEvents = 60_000
+            Features = [| RichColumns.DllK; RichColumns.DllP |]
+            GanSteps = 15_000
+            GanLayers = [| 64; 64; 64 |]
+            BatchSize = 256
+            CriticSteps = 3
+            RegressorSteps = 8000
+            RegressorLayers = [| 128; 128; 128 |]
+            EnsembleMembers = 3
+            EnsembleSteps = 15_000
+            MultiDimEvents = 3000
+        }
 
 // GENSTATS_GAN_STEPS overrides the training steps of the main GANs and of the ensemble members.
 // Members are trained exactly like the main kaon GAN (only the replica and the seed differ), so
 // their spread is the systematic of the model the report validates, not of a cheaper one.
 let settings =
     match Environment.GetEnvironmentVariable "GENSTATS_GAN_STEPS" with
-    | null | "" -> defaults
-    | s -> { defaults with GanSteps = int s; EnsembleSteps = int s }
+    | null
+    | "" -> defaults
+    | s ->
+        { defaults with
+            GanSteps = int s
+            EnsembleSteps = int s
+        }
 
 let seed = 20261124
 let clock = Stopwatch.StartNew()
-let progress fmt = Printf.kprintf (fun s -> printfn "[%6.1f s] %s" clock.Elapsed.TotalSeconds s) fmt
-let numbers = JsonObject()
-let jnum (x: float) = if Double.IsFinite x then JsonValue.Create x :> JsonNode else null
-let measurementJson (m: Measurement) = JsonObject(dict [ "value", jnum m.Value; "uncertainty", jnum m.Uncertainty ]) :> JsonNode
 
-progress "GenStats validate (%s): seed %d, %d calibration and %d truth tracks, features %s"
-    (if full then "full" else "default") seed settings.CalibrationEvents settings.TruthEvents (String.Join(", ", settings.Features))
+let progress fmt =
+    Printf.kprintf (fun s -> printfn "[%6.1f s] %s" clock.Elapsed.TotalSeconds s) fmt
+
+let numbers = JsonObject()
+
+let jnum (x: float) =
+    if Double.IsFinite x then
+        JsonValue.Create x :> JsonNode
+    else
+        null
+
+let measurementJson (m: Measurement) =
+    JsonObject(dict [ "value", jnum m.Value; "uncertainty", jnum m.Uncertainty ]) :> JsonNode
+
+progress
+    "GenStats validate (%s): seed %d, %d calibration and %d truth tracks, features %s"
+    (if full then "full" else "default")
+    seed
+    settings.CalibrationEvents
+    settings.TruthEvents
+    (String.Join(", ", settings.Features))
 
 // ---------- 1. Calibration sample and per-species sPlot ----------
 let calibration = Physics.calibrationSample seed settings.CalibrationEvents
@@ -77,46 +120,92 @@ progress "calibration sample: %d probes (40 %% signal D⁰ → Kπ, 60 %% combin
 // a combinatorial probe is paired with a random role (seeded), as it falls under either
 // hypothesis in a real calibration file. truth_species is used for nothing else.
 let kaonPdg, pionPdg = 321.0, 211.0
+
 let role =
     let rng = Random(seed + 1)
     let species = calibration.Column RichColumns.TruthSpecies
     let signal = calibration.Column CalibrationSample.TruthSignal
-    Array.init calibration.Count (fun i -> if signal.[i] = 1.0 then species.[i] elif rng.NextDouble() < 0.5 then kaonPdg else pionPdg)
 
-let massModel = Splot.model (1825.0, 1910.0) (Splot.Gauss(1864.84, 7.0)) (Splot.Exponential -0.01)
+    Array.init calibration.Count (fun i ->
+        if signal.[i] = 1.0 then species.[i]
+        elif rng.NextDouble() < 0.5 then kaonPdg
+        else pionPdg)
+
+let massModel =
+    Splot.model (1825.0, 1910.0) (Splot.Gauss(1864.84, 7.0)) (Splot.Exponential -0.01)
 
 /// The probes of one role with signal sWeights from their own extended ML fit of D0_M.
 let sweighted (name: string) (pdg: float) =
-    let rows = [| for i in 0 .. role.Length - 1 do if role.[i] = pdg then i |]
+    let rows =
+        [|
+            for i in 0 .. role.Length - 1 do
+                if role.[i] = pdg then
+                    i
+        |]
+
     let data = calibration.Select rows
     let mass = data.Column CalibrationSample.MassColumn
     let fit = Splot.fit massModel mass
-    if fit.Status = FitStatus.Failed then failwithf "the %s mass fit failed: %s" name fit.Message
+
+    if fit.Status = FitStatus.Failed then
+        failwithf "the %s mass fit failed: %s" name fit.Message
+
     let w = Splot.signalWeights fit mass
     let ns, nb = fit.Yield "signal", fit.Yield "background"
-    progress "sPlot %s: N_sig = %.0f ± %.0f, N_bkg = %.0f ± %.0f (%A), Σ sW = %.1f, %d negative sWeights"
-        name ns.Value ns.Error nb.Value nb.Error fit.Status (Array.sum w) (w |> Array.filter (fun x -> x < 0.0) |> Array.length)
+
+    progress
+        "sPlot %s: N_sig = %.0f ± %.0f, N_bkg = %.0f ± %.0f (%A), Σ sW = %.1f, %d negative sWeights"
+        name
+        ns.Value
+        ns.Error
+        nb.Value
+        nb.Error
+        fit.Status
+        (Array.sum w)
+        (w |> Array.filter (fun x -> x < 0.0) |> Array.length)
+
     numbers[sprintf "splot_%s" name] <-
-        JsonObject(dict [ "signal_yield", jnum ns.Value; "signal_yield_error", jnum ns.Error; "background_yield", jnum nb.Value
-                          "true_signal", jnum (data.Column CalibrationSample.TruthSignal |> Array.sum) ])
+        JsonObject(
+            dict
+                [
+                    "signal_yield", jnum ns.Value
+                    "signal_yield_error", jnum ns.Error
+                    "background_yield", jnum nb.Value
+                    "true_signal", jnum (data.Column CalibrationSample.TruthSignal |> Array.sum)
+                ]
+        )
+
     data.WithColumn(RichColumns.Weight, w), fit
 
 let kaonCalib, kaonFit = sweighted "kaons" kaonPdg
 let pionCalib, pionFit = sweighted "pions" pionPdg
 
 // ---------- 2. Independent truth sample (pure K and π, calibration-signal kinematics) ----------
+// Pure K and π (fractions e, μ, π, K, p) with the kinematics of the calibration signal.
+let kPiFractions = [| 0.0; 0.0; 0.5; 0.5; 0.0 |]
+
 let truth =
-    RichSimulator.Generate(RichSampleOptions(settings.TruthEvents, seed + 2, [| 0.0; 0.0; 0.5; 0.5; 0.0 |], CalibrationSample.SignalSpectrum))
+    Physics.richSampleWith kPiFractions Physics.calibrationSignalSpectrum (seed + 2) settings.TruthEvents
+
 let truthOf (pdg: float) =
     let s = truth.Column RichColumns.TruthSpecies
-    truth.Select [| for i in 0 .. truth.Count - 1 do if s.[i] = pdg then i |]
+
+    truth.Select
+        [|
+            for i in 0 .. truth.Count - 1 do
+                if s.[i] = pdg then
+                    i
+        |]
+
 let kaonTruth, pionTruth = truthOf kaonPdg, truthOf pionPdg
 progress "truth sample: %d kaons, %d pions (independent seed)" kaonTruth.Count pionTruth.Count
 
 // ---------- 3. Cramér GANs on sWeighted data ----------
 // Conditions: ln p (the momentum spans two decades; the network sees it standardised), η, nTracks.
 let conditionRows (d: Dataset) =
-    let p, eta, nt = d.Column RichColumns.P, d.Column RichColumns.Eta, d.Column RichColumns.NTracks
+    let p, eta, nt =
+        d.Column RichColumns.P, d.Column RichColumns.Eta, d.Column RichColumns.NTracks
+
     Array.init d.Count (fun i -> [| log p.[i]; eta.[i]; nt.[i] |])
 
 // Negative sWeights: `Regress` replaces each sWeight by a non-negative network estimate of
@@ -125,63 +214,115 @@ let conditionRows (d: Dataset) =
 // The regressor must resolve where background sits in (DLL, p): a 2 × 64 net left background
 // pions in the kaon sample (pion mis-ID tails 4–6 σ off the truth), 3 × 128 does not. The GAN
 // gets 15 000 steps: at 5 000 its quantile χ̂² vs truth was 3–4 times larger.
-let ganOptions (steps: int) (s: int) =
-    GanOptions(
-        Loss = GanLoss.Cramer, Steps = steps, Seed = uint64 s, BatchSize = settings.BatchSize, CriticSteps = settings.CriticSteps,
-        GeneratorLayers = settings.GanLayers, CriticLayers = settings.GanLayers, LatentSize = 16, CriticOutputSize = 32,
-        Optimizer = OptimizerKind.Adam, GeneratorLearningRate = 1e-3f, CriticLearningRate = 1e-3f,
-        LrSchedule = LrScheduleKind.Cosine, LrMinimum = 1e-4f,
-        NegativeWeights = NegativeWeightStrategy.Regress, WeightRegressorSteps = settings.RegressorSteps,
-        WeightRegressorLayers = settings.RegressorLayers,
-        HeldOutFraction = 0.1, MaxHeldOut = 2000, EvaluateEvery = max 1 (steps / 10))
+let ganSettings (steps: int) (s: int) : Gan.Settings =
+    { Gan.defaults with
+        Loss = GanLoss.Cramer
+        Steps = steps
+        Seed = uint64 s
+        BatchSize = settings.BatchSize
+        CriticSteps = settings.CriticSteps
+        GeneratorLayers = settings.GanLayers
+        CriticLayers = settings.GanLayers
+        LatentSize = 16
+        CriticOutputSize = 32
+        Optimizer = OptimizerKind.Adam
+        GeneratorLearningRate = 1e-3f
+        CriticLearningRate = 1e-3f
+        LrSchedule = LrScheduleKind.Cosine
+        LrMinimum = 1e-4f
+        NegativeWeights = NegativeWeightStrategy.Regress
+        WeightRegressorSteps = settings.RegressorSteps
+        WeightRegressorLayers = settings.RegressorLayers
+        HeldOutFraction = 0.1
+        MaxHeldOut = 2000
+        EvaluateEvery = max 1 (steps / 10)
+    }
 
 // DLLs span hundreds of units with the physics (the sign) near 0: the networks see
 // asinh(DLL / 10), which is linear within ±10 and logarithmic beyond; samples are mapped back.
 let dllScale = 10.0
-let toNetwork (rows: float[][]) = rows |> Array.map (Array.map (fun x -> Math.Asinh(x / dllScale)))
-let fromNetwork (rows: float[][]) = rows |> Array.map (Array.map (fun u -> dllScale * Math.Sinh u))
 
-let trainGan (name: string) (data: Dataset) (weights: float[]) (options: GanOptions) =
+let toNetwork (rows: float[][]) =
+    rows |> Array.map (Array.map (fun x -> Math.Asinh(x / dllScale)))
+
+let fromNetwork (rows: float[][]) =
+    rows |> Array.map (Array.map (fun u -> dllScale * Math.Sinh u))
+
+let trainGan (name: string) (data: Dataset) (weights: float[]) (ganSettings: Gan.Settings) =
     let t0 = clock.Elapsed.TotalSeconds
-    let result = GanTrainer.Train(toNetwork (data.Rows settings.Features), conditionRows data, weights, options)
+
+    let result =
+        toNetwork (data |> Data.rows (List.ofArray settings.Features))
+        |> Gan.train ganSettings (Some weights) (Some(conditionRows data))
+
     let last = result.History.Evaluations |> Seq.tryLast
-    progress "GAN %s: %d steps in %.0f s, held-out energy distance %s" name result.Steps (clock.Elapsed.TotalSeconds - t0)
-        (match last with Some e -> sprintf "%.4f" e.EnergyDistance | None -> "n/a")
+
+    progress
+        "GAN %s: %d steps in %.0f s, held-out energy distance %s"
+        name
+        result.Steps
+        (clock.Elapsed.TotalSeconds - t0)
+        (match last with
+         | Some e -> sprintf "%.4f" e.EnergyDistance
+         | None -> "n/a")
+
     result
 
-let kaonGan = trainGan "kaons" kaonCalib (kaonCalib.Column RichColumns.Weight) (ganOptions settings.GanSteps (seed + 3))
-let pionGan = trainGan "pions" pionCalib (pionCalib.Column RichColumns.Weight) (ganOptions settings.GanSteps (seed + 4))
+let kaonGan =
+    trainGan "kaons" kaonCalib (kaonCalib.Column RichColumns.Weight) (ganSettings settings.GanSteps (seed + 3))
+
+let pionGan =
+    trainGan "pions" pionCalib (pionCalib.Column RichColumns.Weight) (ganSettings settings.GanSteps (seed + 4))
 
 /// Generated responses at the conditions of a truth sample (same condition columns, no weights).
 let generate (gan: GanTrainingResult) (s: int) (at: Dataset) =
-    let rows = gan.Model.Sample(conditionRows at, s) |> fromNetwork
+    let rows = gan.Model |> Gan.sampleAt s (conditionRows at) |> fromNetwork
     let names = Array.append settings.Features RichColumns.Conditions
-    let columns = Array.append (Array.init settings.Features.Length (fun j -> rows |> Array.map (fun r -> r.[j]))) (RichColumns.Conditions |> Array.map at.Column)
-    Dataset.Create(names, columns).WithRoles(settings.Features, RichColumns.Conditions)
+
+    let columns =
+        Array.append
+            (Array.init settings.Features.Length (fun j -> rows |> Array.map (fun r -> r.[j])))
+            (RichColumns.Conditions |> Array.map at.Column)
+
+    Data.create names columns
+    |> Data.withRoles settings.Features RichColumns.Conditions
 
 let kaonGen = generate kaonGan (seed + 5) kaonTruth
 let pionGen = generate pionGan (seed + 6) pionTruth
 progress "generated %d kaon and %d pion responses at the truth conditions" kaonGen.Count pionGen.Count
 
 // ---------- 4. Metric suite: generated vs truth, per species ----------
-let unweighted (d: Dataset) = d.WithRoles(settings.Features, RichColumns.Conditions)
+let unweighted (d: Dataset) =
+    d.WithRoles(settings.Features, RichColumns.Conditions)
+
 let firstRows n (d: Dataset) = d.Select [| 0 .. min n d.Count - 1 |]
-let comparisonOptions = ComparisonOptions(Seed = seed, BootstrapReplicas = 50)
+let comparisonOptions = Catalog.options seed 50
+
 let metricSuite (name: string) (truthData: Dataset) (generated: Dataset) =
-    let perColumn = MetricCatalog.Compare(unweighted truthData, generated, settings.Features, "ks,w1,chi2_quantiles", comparisonOptions)
+    let perColumn =
+        generated
+        |> Catalog.compareWith comparisonOptions "ks,w1,chi2_quantiles" settings.Features (unweighted truthData)
+
     let joint = Array.append settings.Features [| RichColumns.P; RichColumns.Eta |]
     let n = settings.MultiDimEvents
     // k-NN and classifier metrics on standardised columns: DLLs and momenta have different units.
     let standardise (reference: Dataset) (d: Dataset) =
         let cols =
-            joint |> Array.map (fun c ->
+            joint
+            |> Array.map (fun c ->
                 let r = reference.Column c
-                let m, s = WeightedDescriptive.Mean(r), WeightedDescriptive.StandardDeviation(r)
+                let m, s = Descriptive.mean None r, Descriptive.standardDeviation None r
                 d.Column c |> Array.map (fun x -> (x - m) / s))
-        Dataset.Create(joint, cols)
+
+        Data.create joint cols
+
     let t, g = firstRows n truthData, firstRows n generated
-    let multi = MetricCatalog.Compare(standardise t t, standardise t g, joint, "energy_nd,classifier_auc,precision,recall", comparisonOptions)
-    progress "metrics %s: %d per-column, %d multi-dimensional" name perColumn.Count multi.Count
+
+    let multi =
+        standardise t g
+        |> Catalog.compareWith comparisonOptions "energy_nd,classifier_auc,precision,recall" joint (standardise t t)
+
+    progress "metrics %s: %d per-column, %d multi-dimensional" name perColumn.Length multi.Length
     Seq.append perColumn multi |> Seq.toList
 
 let kaonMetrics = metricSuite "kaons" kaonTruth kaonGen
@@ -191,7 +332,12 @@ numbers["metrics_pions"] <- ValidationReport.metricsJson pionMetrics
 
 // ---------- 5. PID figures of merit ----------
 let species (weights: bool) (d: Dataset) =
-    Pid.speciesSample (if weights then Some(d.Column RichColumns.Weight) else None) (d.Column RichColumns.P) (d.Column RichColumns.Eta) (d.Column RichColumns.DllK)
+    Pid.speciesSample
+        (if weights then Some(d.Column RichColumns.Weight) else None)
+        (d.Column RichColumns.P)
+        (d.Column RichColumns.Eta)
+        (d.Column RichColumns.DllK)
+
 let pEdges = [| 2_000.0; 6_000.0; 12_000.0; 25_000.0; 50_000.0; 100_000.0 |]
 let etaEdges = [| 1.8; 2.8; 3.5; 5.5 |]
 let realK, realPi = species true kaonCalib, species true pionCalib
@@ -209,66 +355,205 @@ let effPi = Pid.efficiencyComparison pEdges cut realPi genPi (Some truthPi)
 let tightK = Pid.efficiencyComparison pEdges tightCut realK genK (Some truthK)
 // Control: a second, independent truth sample in place of the generator. A faithful model
 // looks like this: σ-deviations ≈ N(0, 1), every figure of merit passes.
-let control = RichSimulator.Generate(RichSampleOptions(settings.TruthEvents, seed + 8, [| 0.0; 0.0; 0.5; 0.5; 0.0 |], CalibrationSample.SignalSpectrum))
+let control =
+    Physics.richSampleWith kPiFractions Physics.calibrationSignalSpectrum (seed + 8) settings.TruthEvents
+
 let controlOf (pdg: float) =
     let s = control.Column RichColumns.TruthSpecies
-    species false (control.Select [| for i in 0 .. control.Count - 1 do if s.[i] = pdg then i |])
+
+    species
+        false
+        (control.Select
+            [|
+                for i in 0 .. control.Count - 1 do
+                    if s.[i] = pdg then
+                        i
+            |])
+
 let controlK, controlPi = controlOf kaonPdg, controlOf pionPdg
-let controlAuc = Pid.aucInBins pEdges etaEdges (truthK, truthPi) (controlK, controlPi)
+
+let controlAuc =
+    Pid.aucInBins pEdges etaEdges (truthK, truthPi) (controlK, controlPi)
+
 let controlEffK = Pid.efficiencyComparison pEdges cut truthK controlK None
 let controlTightK = Pid.efficiencyComparison pEdges tightCut truthK controlK None
 let controlEffPi = Pid.efficiencyComparison pEdges cut truthPi controlPi None
+
 let summaries =
-    [ "AUC K vs π (RichDLLk), generated vs truth", Pid.summarizeSigmas (aucVsTruth |> List.map (fun b -> b.Comparison.Sigma))
-      "AUC K vs π (RichDLLk), generated vs sWeighted data", Pid.summarizeSigmas (aucVsReal |> List.map (fun b -> b.Comparison.Sigma))
-      "ε(RichDLLk > 0) kaons, generated vs truth", Pid.summarizeSigmas (effK |> List.choose (fun b -> b.VsTruth |> Option.map (fun c -> c.Sigma)))
-      "ε(RichDLLk > 0) pions, generated vs truth", Pid.summarizeSigmas (effPi |> List.choose (fun b -> b.VsTruth |> Option.map (fun c -> c.Sigma)))
-      "ε(RichDLLk > 40) kaons, generated vs truth", Pid.summarizeSigmas (tightK |> List.choose (fun b -> b.VsTruth |> Option.map (fun c -> c.Sigma)))
-      "ε(RichDLLk > 0) kaons, generated vs sWeighted data", Pid.summarizeSigmas (effK |> List.map (fun b -> b.VsReal.Sigma))
-      "ε(RichDLLk > 0) pions, generated vs sWeighted data", Pid.summarizeSigmas (effPi |> List.map (fun b -> b.VsReal.Sigma))
-      "control: independent truth vs truth, AUC", Pid.summarizeSigmas (controlAuc |> List.map (fun b -> b.Comparison.Sigma))
-      "control: independent truth vs truth, all ε",
-      Pid.summarizeSigmas (controlEffK @ controlTightK @ controlEffPi |> List.map (fun b -> b.VsReal.Sigma)) ]
+    [
+        "AUC K vs π (RichDLLk), generated vs truth",
+        Pid.summarizeSigmas (aucVsTruth |> List.map (fun b -> b.Comparison.Sigma))
+        "AUC K vs π (RichDLLk), generated vs sWeighted data",
+        Pid.summarizeSigmas (aucVsReal |> List.map (fun b -> b.Comparison.Sigma))
+        "ε(RichDLLk > 0) kaons, generated vs truth",
+        Pid.summarizeSigmas (effK |> List.choose (fun b -> b.VsTruth |> Option.map (fun c -> c.Sigma)))
+        "ε(RichDLLk > 0) pions, generated vs truth",
+        Pid.summarizeSigmas (effPi |> List.choose (fun b -> b.VsTruth |> Option.map (fun c -> c.Sigma)))
+        "ε(RichDLLk > 40) kaons, generated vs truth",
+        Pid.summarizeSigmas (tightK |> List.choose (fun b -> b.VsTruth |> Option.map (fun c -> c.Sigma)))
+        "ε(RichDLLk > 0) kaons, generated vs sWeighted data",
+        Pid.summarizeSigmas (effK |> List.map (fun b -> b.VsReal.Sigma))
+        "ε(RichDLLk > 0) pions, generated vs sWeighted data",
+        Pid.summarizeSigmas (effPi |> List.map (fun b -> b.VsReal.Sigma))
+        "control: independent truth vs truth, AUC",
+        Pid.summarizeSigmas (controlAuc |> List.map (fun b -> b.Comparison.Sigma))
+        "control: independent truth vs truth, all ε",
+        Pid.summarizeSigmas (controlEffK @ controlTightK @ controlEffPi |> List.map (fun b -> b.VsReal.Sigma))
+    ]
+
 progress "PID figures of merit: %d (p, η) cells, %d p bins" aucVsTruth.Length effK.Length
+
 numbers["pid_auc_vs_truth"] <-
-    JsonArray([| for b in aucVsTruth -> JsonObject(dict [ "cell", JsonValue.Create(Pid.cellLabel b.Cell) :> JsonNode; "truth", measurementJson b.Comparison.Real
-                                                          "generated", measurementJson b.Comparison.Generated; "sigma", jnum b.Comparison.Sigma ]) :> JsonNode |])
+    JsonArray(
+        [|
+            for b in aucVsTruth ->
+                JsonObject(
+                    dict
+                        [
+                            "cell", JsonValue.Create(Pid.cellLabel b.Cell) :> JsonNode
+                            "truth", measurementJson b.Comparison.Real
+                            "generated", measurementJson b.Comparison.Generated
+                            "sigma", jnum b.Comparison.Sigma
+                        ]
+                )
+                :> JsonNode
+        |]
+    )
+
 numbers["pid_auc_vs_real"] <-
-    JsonArray([| for b in aucVsReal -> JsonObject(dict [ "cell", JsonValue.Create(Pid.cellLabel b.Cell) :> JsonNode; "real", measurementJson b.Comparison.Real
-                                                         "generated", measurementJson b.Comparison.Generated; "sigma", jnum b.Comparison.Sigma ]) :> JsonNode |])
+    JsonArray(
+        [|
+            for b in aucVsReal ->
+                JsonObject(
+                    dict
+                        [
+                            "cell", JsonValue.Create(Pid.cellLabel b.Cell) :> JsonNode
+                            "real", measurementJson b.Comparison.Real
+                            "generated", measurementJson b.Comparison.Generated
+                            "sigma", jnum b.Comparison.Sigma
+                        ]
+                )
+                :> JsonNode
+        |]
+    )
+
 let effJson (bins: Pid.EfficiencyBin list) =
-    JsonArray([| for b in bins -> JsonObject(dict [ "p_low", jnum b.Low; "p_high", jnum b.High; "real", measurementJson b.Real; "generated", measurementJson b.Generated
-                                                    "truth", (b.Truth |> Option.map measurementJson |> Option.toObj); "sigma_vs_real", jnum b.VsReal.Sigma
-                                                    "sigma_vs_truth", (b.VsTruth |> Option.map (fun c -> jnum c.Sigma) |> Option.toObj) ]) :> JsonNode |])
+    JsonArray(
+        [|
+            for b in bins ->
+                JsonObject(
+                    dict
+                        [
+                            "p_low", jnum b.Low
+                            "p_high", jnum b.High
+                            "real", measurementJson b.Real
+                            "generated", measurementJson b.Generated
+                            "truth", (b.Truth |> Option.map measurementJson |> Option.toObj)
+                            "sigma_vs_real", jnum b.VsReal.Sigma
+                            "sigma_vs_truth", (b.VsTruth |> Option.map (fun c -> jnum c.Sigma) |> Option.toObj)
+                        ]
+                )
+                :> JsonNode
+        |]
+    )
+
 numbers["pid_efficiency_kaons"] <- effJson effK
 numbers["pid_efficiency_pions"] <- effJson effPi
 numbers["pid_efficiency_kaons_tight"] <- effJson tightK
 
 // ---------- 5b. FID-style distances (jetnet FPD, KPD) on DLLs and kinematics, the control as the null ----------
 // FPD's smallest jetnet batch is 20 000 events: fewer events would raise its finite-sample floor.
-let fidColumns = [| RichColumns.DllK; RichColumns.DllP; RichColumns.P; RichColumns.Eta |]
+let fidColumns =
+    [| RichColumns.DllK; RichColumns.DllP; RichColumns.P; RichColumns.Eta |]
+
 let fidOf (name: string) (pdg: float) (truthData: Dataset) (generated: Dataset) =
     let s = control.Column RichColumns.TruthSpecies
-    let controlData = control.Select [| for i in 0 .. control.Count - 1 do if s.[i] = pdg then i |]
-    let take (d: Dataset) = unweighted (firstRows (max settings.MultiDimEvents 20_000) d)
-    let view = FidViews.compute { FidViews.defaultOptions with Seed = seed } fidColumns (take truthData) (take generated) (take controlData)
+
+    let controlData =
+        control.Select
+            [|
+                for i in 0 .. control.Count - 1 do
+                    if s.[i] = pdg then
+                        i
+            |]
+
+    let take (d: Dataset) =
+        unweighted (firstRows (max settings.MultiDimEvents 20_000) d)
+
+    let view =
+        FidViews.compute
+            { FidViews.defaultOptions with
+                Seed = seed
+            }
+            fidColumns
+            (take truthData)
+            (take generated)
+            (take controlData)
+
     let r = FidViews.rows view
-    progress "FID-style %s: %s" name (String.Join("; ", r |> List.map (fun m -> sprintf "%s gen %.3g ± %.2g, control %.3g ± %.2g (%+.1f σ)" m.Metric m.Generated.Value m.Generated.Uncertainty m.Control.Value m.Control.Uncertainty m.Sigma)))
+
+    progress
+        "FID-style %s: %s"
+        name
+        (String.Join(
+            "; ",
+            r
+            |> List.map (fun m ->
+                sprintf
+                    "%s gen %.3g ± %.2g, control %.3g ± %.2g (%+.1f σ)"
+                    m.Metric
+                    m.Generated.Value
+                    m.Generated.Uncertainty
+                    m.Control.Value
+                    m.Control.Uncertainty
+                    m.Sigma)
+        ))
+
     numbers[sprintf "fid_%s" name] <- FidViews.json view
     view
-let fidK, fidPi = fidOf "kaons" kaonPdg kaonTruth kaonGen, fidOf "pions" pionPdg pionTruth pionGen
+
+let fidK, fidPi =
+    fidOf "kaons" kaonPdg kaonTruth kaonGen, fidOf "pions" pionPdg pionTruth pionGen
 
 // ---------- 6. PR curves (multi-dimensional, standardised DLLs) ----------
 let prdOf (truthData: Dataset) (generated: Dataset) =
-    let t, g = firstRows settings.MultiDimEvents truthData, firstRows settings.MultiDimEvents generated
+    let t, g =
+        firstRows settings.MultiDimEvents truthData, firstRows settings.MultiDimEvents generated
+
     let cols = settings.Features
-    let stats = cols |> Array.map (fun c -> let r = t.Column c in WeightedDescriptive.Mean(r), WeightedDescriptive.StandardDeviation(r))
-    let rows (d: Dataset) = d.Rows cols |> Array.map (Array.mapi (fun j x -> (x - fst stats.[j]) / snd stats.[j]))
-    PrecisionRecall.PrdCurve.Compute(rows t, null, rows g, null, PrecisionRecall.PrdOptions(Runs = 5, InitsPerRun = 3, Seed = seed, BootstrapReplicas = 0))
+
+    let stats =
+        cols
+        |> Array.map (fun c -> let r = t.Column c in Descriptive.mean None r, Descriptive.standardDeviation None r)
+
+    let rows (d: Dataset) =
+        d.Rows cols
+        |> Array.map (Array.mapi (fun j x -> (x - fst stats.[j]) / snd stats.[j]))
+
+    GenStats.Validation.PrecisionRecall.prdWith
+        (PrecisionRecall.PrdOptions(Runs = 5, InitsPerRun = 3, Seed = seed, BootstrapReplicas = 0))
+        (rows t, None)
+        (rows g, None)
+
 let prdK, prdPi = prdOf kaonTruth kaonGen, prdOf pionTruth pionGen
-progress "PRD curves: kaons F₈ %.3f F₁/₈ %.3f; pions F₈ %.3f F₁/₈ %.3f" prdK.FBeta.Value prdK.FInverseBeta.Value prdPi.FBeta.Value prdPi.FInverseBeta.Value
-numbers["prd"] <- JsonObject(dict [ "kaons_f8", jnum prdK.FBeta.Value; "kaons_f1_8", jnum prdK.FInverseBeta.Value
-                                    "pions_f8", jnum prdPi.FBeta.Value; "pions_f1_8", jnum prdPi.FInverseBeta.Value ])
+
+progress
+    "PRD curves: kaons F₈ %.3f F₁/₈ %.3f; pions F₈ %.3f F₁/₈ %.3f"
+    prdK.FBeta.Value
+    prdK.FInverseBeta.Value
+    prdPi.FBeta.Value
+    prdPi.FInverseBeta.Value
+
+numbers["prd"] <-
+    JsonObject(
+        dict
+            [
+                "kaons_f8", jnum prdK.FBeta.Value
+                "kaons_f1_8", jnum prdK.FInverseBeta.Value
+                "pions_f8", jnum prdPi.FBeta.Value
+                "pions_f1_8", jnum prdPi.FInverseBeta.Value
+            ]
+    )
 
 // ---------- 6b. Amplification (GANplifying): how many true kaons is the generated RichDLLk worth? ----------
 // Quantile bins from the independent truth kaons (their own fluctuation is subtracted). The kaon GAN
@@ -278,41 +563,104 @@ numbers["prd"] <- JsonObject(dict [ "kaons_f8", jnum prdK.FBeta.Value; "kaons_f1
 let amplification =
     let truthDll = kaonTruth.Column RichColumns.DllK
     let isSignal = kaonCalib.Column CalibrationSample.TruthSignal
-    let training = [| for i in 0 .. kaonCalib.Count - 1 do if isSignal.[i] = 1.0 then (kaonCalib.Column RichColumns.DllK).[i] |]
-    let ganSampler : Studies.Amplification.Sampler =
+
+    let training =
+        [|
+            for i in 0 .. kaonCalib.Count - 1 do
+                if isSignal.[i] = 1.0 then
+                    (kaonCalib.Column RichColumns.DllK).[i]
+        |]
+
+    let ganSampler: Studies.Amplification.Sampler =
         fun n s ->
             let rng = Random(s)
             let at = kaonTruth.Select(Array.init n (fun _ -> rng.Next kaonTruth.Count))
             (generate kaonGan s at).Column RichColumns.DllK
-    let config = { Studies.Amplification.defaultConfig with SampleSizes = [ 1_000; 5_000; 20_000 ]; QuantileCounts = [ 10; 20 ]; Seeds = 3; Seed = seed + 9 }
-    Studies.Amplification.run config (Studies.Amplification.TruthSample truthDll) [ "Cramér GAN", ganSampler; "KDE (Scott)", Studies.Amplification.kde training ] training
+
+    let config =
+        { Studies.Amplification.defaultConfig with
+            SampleSizes = [ 1_000; 5_000; 20_000 ]
+            QuantileCounts = [ 10; 20 ]
+            Seeds = 3
+            Seed = seed + 9
+        }
+
+    Studies.Amplification.run
+        config
+        (Studies.Amplification.TruthSample truthDll)
+        [ "Cramér GAN", ganSampler; "KDE (Scott)", Studies.Amplification.kde training ]
+        training
+
 for f in amplification.Factors do
-    progress "amplification %s (n_q = %d): N_eq = %.0f ± %.0f, N_eq/N_train = %.2f ± %.2f" f.Source f.Quantiles
-        f.EquivalentEvents.Value f.EquivalentEvents.Uncertainty f.Amplification.Value f.Amplification.Uncertainty
+    progress
+        "amplification %s (n_q = %d): N_eq = %.0f ± %.0f, N_eq/N_train = %.2f ± %.2f"
+        f.Source
+        f.Quantiles
+        f.EquivalentEvents.Value
+        f.EquivalentEvents.Uncertainty
+        f.Amplification.Value
+        f.Amplification.Uncertainty
+
 numbers["amplification"] <-
-    JsonArray([| for f in amplification.Factors ->
-                     JsonObject(dict [ "source", JsonValue.Create f.Source :> JsonNode; "quantiles", JsonValue.Create f.Quantiles
-                                       "chi2_hat", measurementJson f.ChiSquare; "equivalent_events", measurementJson f.EquivalentEvents
-                                       "amplification", measurementJson f.Amplification ]) :> JsonNode |])
+    JsonArray(
+        [|
+            for f in amplification.Factors ->
+                JsonObject(
+                    dict
+                        [
+                            "source", JsonValue.Create f.Source :> JsonNode
+                            "quantiles", JsonValue.Create f.Quantiles
+                            "chi2_hat", measurementJson f.ChiSquare
+                            "equivalent_events", measurementJson f.EquivalentEvents
+                            "amplification", measurementJson f.Amplification
+                        ]
+                )
+                :> JsonNode
+        |]
+    )
 
 // ---------- 7. Systematics propagation (small ensemble on bootstrap replicas) ----------
 // Final quantity: the integrated kaon efficiency of RichDLLk > 0 over the truth kaon conditions.
 let truthEff = efficiency None (kaonTruth.Column RichColumns.DllK |> Array.map cut)
+
 let ensemble =
-    Propagation.run settings.EnsembleMembers (seed + 7) kaonCalib.Count (Some(kaonCalib.Column RichColumns.Weight)) (Some truthEff.Value)
-        (fun m -> progress "ensemble member %d (seed %d): ε = %.4f ± %.4f" m.Index m.Seed m.Result.Value m.Result.Uncertainty)
+    Propagation.run
+        settings.EnsembleMembers
+        (seed + 7)
+        kaonCalib.Count
+        (Some(kaonCalib.Column RichColumns.Weight))
+        (Some truthEff.Value)
+        (fun m ->
+            progress "ensemble member %d (seed %d): ε = %.4f ± %.4f" m.Index m.Seed m.Result.Value m.Result.Uncertainty)
         (fun k s w ->
-            let g = trainGan (sprintf "kaons, replica %d" k) kaonCalib w (ganOptions settings.EnsembleSteps s)
+            let g =
+                trainGan (sprintf "kaons, replica %d" k) kaonCalib w (ganSettings settings.EnsembleSteps s)
+
             let gen = generate g (s + 1) kaonTruth
             efficiency None (gen.Column RichColumns.DllK |> Array.map cut))
-progress "propagation: ε = %.4f, systematic ± %.4f, mean statistical ± %.4f, truth %.4f, coverage %s"
-    ensemble.Central ensemble.Systematic ensemble.MeanStatistical truthEff.Value
+
+progress
+    "propagation: ε = %.4f, systematic ± %.4f, mean statistical ± %.4f, truth %.4f, coverage %s"
+    ensemble.Central
+    ensemble.Systematic
+    ensemble.MeanStatistical
+    truthEff.Value
     (ensemble.Coverage |> Option.map (sprintf "%.2f") |> Option.defaultValue "n/a")
+
 numbers["propagation"] <-
-    JsonObject(dict [ "members", JsonArray([| for m in ensemble.Members -> measurementJson m.Result |]) :> JsonNode
-                      "central", jnum ensemble.Central; "systematic", jnum ensemble.Systematic; "mean_statistical", jnum ensemble.MeanStatistical
-                      "truth", jnum truthEff.Value; "truth_uncertainty", jnum truthEff.Uncertainty
-                      "pulls", JsonArray(ensemble.Pulls |> Array.map jnum); "coverage", (ensemble.Coverage |> Option.map jnum |> Option.toObj) ])
+    JsonObject(
+        dict
+            [
+                "members", JsonArray([| for m in ensemble.Members -> measurementJson m.Result |]) :> JsonNode
+                "central", jnum ensemble.Central
+                "systematic", jnum ensemble.Systematic
+                "mean_statistical", jnum ensemble.MeanStatistical
+                "truth", jnum truthEff.Value
+                "truth_uncertainty", jnum truthEff.Uncertainty
+                "pulls", JsonArray(ensemble.Pulls |> Array.map jnum)
+                "coverage", (ensemble.Coverage |> Option.map jnum |> Option.toObj)
+            ]
+    )
 
 // ---------- 8. Report ----------
 let histogramSection (name: string) (truthData: Dataset) (real: Dataset) (generated: Dataset) =
@@ -320,77 +668,148 @@ let histogramSection (name: string) (truthData: Dataset) (real: Dataset) (genera
     |> Array.fold
         (fun sec feature ->
             let samples =
-                [ ValidationReport.namedSample "truth" None (truthData.Column feature)
-                  ValidationReport.namedSample "sWeighted data" (Some(real.Column RichColumns.Weight)) (real.Column feature)
-                  ValidationReport.namedSample "generated" None (generated.Column feature) ]
+                [
+                    ValidationReport.namedSample "truth" None (truthData.Column feature)
+                    ValidationReport.namedSample
+                        "sWeighted data"
+                        (Some(real.Column RichColumns.Weight))
+                        (real.Column feature)
+                    ValidationReport.namedSample "generated" None (generated.Column feature)
+                ]
+
             let edges = ValidationReport.robustEdges 50 0.005 [ samples.Head; samples.[2] ]
-            sec |> withFigure (ValidationReport.histogramWithRatio (sprintf "%s, %s" feature name) edges samples))
+
+            sec
+            |> withFigure (ValidationReport.histogramWithRatio (sprintf "%s, %s" feature name) edges samples))
         (section (sprintf "Distributions: %s" name)
          |> withParagraph "Normalised histograms (sWeighted data with √Σw² errors); lower panel: ratio to truth.")
 
 let summaryTable =
-    { Caption = "σ-deviations of the PID figures of merit (≈ N(0, 1) for a faithful model)"
-      Headers = [ "figure of merit"; "bins"; "mean |σ|"; "RMS σ"; "max |σ|"; "verdict" ]
-      Rows =
-        [ for name, s in summaries ->
-              [ Text name; Number(float s.Count); Number s.MeanAbs; Number s.Rms; Deviation s.MaxAbs
-                Text(if Pid.passes 4.0 1.5 s then "pass" else "fail") ] ] }
+    {
+        Caption = "σ-deviations of the PID figures of merit (≈ N(0, 1) for a faithful model)"
+        Headers = [ "figure of merit"; "bins"; "mean |σ|"; "RMS σ"; "max |σ|"; "verdict" ]
+        Rows =
+            [
+                for name, s in summaries ->
+                    [
+                        Text name
+                        Number(float s.Count)
+                        Number s.MeanAbs
+                        Number s.Rms
+                        Deviation s.MaxAbs
+                        Text(if Pid.passes 4.0 1.5 s then "pass" else "fail")
+                    ]
+            ]
+    }
 
 let propagationTable =
-    { Caption = "Kaon ε(RichDLLk > 0) from an ensemble of GANs on bootstrap replicas"
-      Headers = [ "member"; "seed"; "ε"; "pull vs truth" ]
-      Rows =
-        [ for m in ensemble.Members ->
-              [ Text(string m.Index); Text(string m.Seed); Measured(m.Result.Value, m.Result.Uncertainty)
-                (if ensemble.Pulls.Length > m.Index then Deviation ensemble.Pulls.[m.Index] else Text "") ] ]
-        @ [ [ Text "ensemble"; Text ""; Measured(ensemble.Central, ensemble.Systematic); Text "± = systematic (spread)" ]
-            [ Text "truth"; Text ""; Measured(truthEff.Value, truthEff.Uncertainty); Text "" ] ] }
+    {
+        Caption = "Kaon ε(RichDLLk > 0) from an ensemble of GANs on bootstrap replicas"
+        Headers = [ "member"; "seed"; "ε"; "pull vs truth" ]
+        Rows =
+            [
+                for m in ensemble.Members ->
+                    [
+                        Text(string m.Index)
+                        Text(string m.Seed)
+                        Measured(m.Result.Value, m.Result.Uncertainty)
+                        (if ensemble.Pulls.Length > m.Index then
+                             Deviation ensemble.Pulls.[m.Index]
+                         else
+                             Text "")
+                    ]
+            ]
+            @ [
+                [
+                    Text "ensemble"
+                    Text ""
+                    Measured(ensemble.Central, ensemble.Systematic)
+                    Text "± = systematic (spread)"
+                ]
+                [
+                    Text "truth"
+                    Text ""
+                    Measured(truthEff.Value, truthEff.Uncertainty)
+                    Text ""
+                ]
+            ]
+    }
 
 let elapsed = clock.Elapsed.TotalSeconds
+
 numbers["settings"] <-
-    JsonObject(dict [ "full", JsonValue.Create full :> JsonNode; "seed", JsonValue.Create seed; "calibration_events", JsonValue.Create settings.CalibrationEvents
-                      "truth_events", JsonValue.Create settings.TruthEvents; "gan_steps", JsonValue.Create settings.GanSteps
-                      "features", JsonArray(settings.Features |> Array.map (fun f -> JsonValue.Create f :> JsonNode)); "seconds", jnum elapsed ])
+    JsonObject(
+        dict
+            [
+                "full", JsonValue.Create full :> JsonNode
+                "seed", JsonValue.Create seed
+                "calibration_events", JsonValue.Create settings.CalibrationEvents
+                "truth_events", JsonValue.Create settings.TruthEvents
+                "gan_steps", JsonValue.Create settings.GanSteps
+                "features", JsonArray(settings.Features |> Array.map (fun f -> JsonValue.Create f :> JsonNode))
+                "seconds", jnum elapsed
+            ]
+    )
 
 let report =
-    { Title = "GenStats validation: RICH PID surrogate (Cramér GAN on sWeighted calibration data)"
-      Summary =
-        [ sprintf "Seed %d; %s settings; %d calibration probes, %d truth tracks; features %s; conditions ln Brunel_P, Brunel_ETA, nTracks_Brunel."
-              seed (if full then "full" else "default") settings.CalibrationEvents settings.TruthEvents (String.Join(", ", settings.Features))
-          "Real = sWeighted calibration probes (per-species sPlot fit of D0_M); truth = an independent pure K/π sample with the calibration-signal kinematics; generated = the GANs at the truth sample's conditions."
-          sprintf "Negative sWeights: regressed to E[sW | x, y] ≥ 0 before training (NegativeWeightStrategy.Regress). Run time %.0f s." elapsed ]
-      Sections =
-        [ section "Summary of the PID figures of merit" |> withTable summaryTable
-          section "ROC AUC of K vs π on RichDLLk in (p, η) cells"
-          |> withParagraph "σ = (AUC_gen − AUC_ref) / √(σ²_ref + σ²_gen), DeLong uncertainties (signed sWeights allowed)."
-          |> withTable (Pid.aucTable "generated vs truth" aucVsTruth)
-          |> withTable (Pid.aucTable "generated vs sWeighted data" aucVsReal)
-          |> withFigure (Pid.aucFigure "AUC vs p: truth (markers) and generated" aucVsTruth)
-          section "Efficiency of RichDLLk > 0 vs p"
-          |> withTable (Pid.efficiencyTable "kaons (identification efficiency)" effK)
-          |> withTable (Pid.efficiencyTable "pions (misidentification rate)" effPi)
-          |> withFigure (Pid.efficiencyFigure "kaons: ε(RichDLLk > 0)" effK)
-          |> withFigure (Pid.efficiencyFigure "pions: ε(RichDLLk > 0)" effPi)
-          section "Efficiency of RichDLLk > 40 vs p (kaon core)"
-          |> withTable (Pid.efficiencyTable "kaons" tightK)
-          |> withFigure (Pid.efficiencyFigure "kaons: ε(RichDLLk > 40)" tightK)
-          histogramSection "kaons" kaonTruth kaonCalib kaonGen
-          histogramSection "pions" pionTruth pionCalib pionGen
-          section "Metric suite: generated vs truth"
-          |> withParagraph "Per column: KS, W1, χ² on 20 quantile bins; multi-dimensional (DLLs, p, η standardised to the truth sample): energy distance, classifier AUC, prdc precision/recall."
-          |> withTable (ValidationReport.metricTable "kaons" kaonMetrics)
-          |> withTable (ValidationReport.metricTable "pions" pionMetrics)
-          FidViews.section "FID-style distances (FPD, KPD)" [ "kaons", fidK; "pions", fidPi ]
-          section "Precision and recall (PRD curves, standardised DLLs)"
-          |> withFigure (ValidationReport.prdFigure "PRD: generated vs truth" [ "kaons", prdK; "pions", prdPi ])
-          section "Training"
-          |> withFigure (ValidationReport.trainingCurves "kaon GAN" kaonGan.History)
-          |> withFigure (ValidationReport.trainingCurves "pion GAN" pionGan.History)
-          Studies.Amplification.toSection amplification
-          Studies.PropagationReport.toSection "kaon ε(RichDLLk > 0)" ensemble
-          |> withParagraph (sprintf "%d GANs on Poisson-bootstrap replicas of the kaon calibration sample (own seeds, %d steps each)." settings.EnsembleMembers settings.EnsembleSteps)
-          |> withTable propagationTable ]
-      Numbers = numbers }
+    {
+        Title = "GenStats validation: RICH PID surrogate (Cramér GAN on sWeighted calibration data)"
+        Summary =
+            [
+                sprintf
+                    "Seed %d; %s settings; %d calibration probes, %d truth tracks; features %s; conditions ln Brunel_P, Brunel_ETA, nTracks_Brunel."
+                    seed
+                    (if full then "full" else "default")
+                    settings.CalibrationEvents
+                    settings.TruthEvents
+                    (String.Join(", ", settings.Features))
+                "Real = sWeighted calibration probes (per-species sPlot fit of D0_M); truth = an independent pure K/π sample with the calibration-signal kinematics; generated = the GANs at the truth sample's conditions."
+                sprintf
+                    "Negative sWeights: regressed to E[sW | x, y] ≥ 0 before training (NegativeWeightStrategy.Regress). Run time %.0f s."
+                    elapsed
+            ]
+        Sections =
+            [
+                section "Summary of the PID figures of merit" |> withTable summaryTable
+                section "ROC AUC of K vs π on RichDLLk in (p, η) cells"
+                |> withParagraph
+                    "σ = (AUC_gen − AUC_ref) / √(σ²_ref + σ²_gen), DeLong uncertainties (signed sWeights allowed)."
+                |> withTable (Pid.aucTable "generated vs truth" aucVsTruth)
+                |> withTable (Pid.aucTable "generated vs sWeighted data" aucVsReal)
+                |> withFigure (Pid.aucFigure "AUC vs p: truth (markers) and generated" aucVsTruth)
+                section "Efficiency of RichDLLk > 0 vs p"
+                |> withTable (Pid.efficiencyTable "kaons (identification efficiency)" effK)
+                |> withTable (Pid.efficiencyTable "pions (misidentification rate)" effPi)
+                |> withFigure (Pid.efficiencyFigure "kaons: ε(RichDLLk > 0)" effK)
+                |> withFigure (Pid.efficiencyFigure "pions: ε(RichDLLk > 0)" effPi)
+                section "Efficiency of RichDLLk > 40 vs p (kaon core)"
+                |> withTable (Pid.efficiencyTable "kaons" tightK)
+                |> withFigure (Pid.efficiencyFigure "kaons: ε(RichDLLk > 40)" tightK)
+                histogramSection "kaons" kaonTruth kaonCalib kaonGen
+                histogramSection "pions" pionTruth pionCalib pionGen
+                section "Metric suite: generated vs truth"
+                |> withParagraph
+                    "Per column: KS, W1, χ² on 20 quantile bins; multi-dimensional (DLLs, p, η standardised to the truth sample): energy distance, classifier AUC, prdc precision/recall."
+                |> withTable (ValidationReport.metricTable "kaons" kaonMetrics)
+                |> withTable (ValidationReport.metricTable "pions" pionMetrics)
+                FidViews.section "FID-style distances (FPD, KPD)" [ "kaons", fidK; "pions", fidPi ]
+                section "Precision and recall (PRD curves, standardised DLLs)"
+                |> withFigure (ValidationReport.prdFigure "PRD: generated vs truth" [ "kaons", prdK; "pions", prdPi ])
+                section "Training"
+                |> withFigure (ValidationReport.trainingCurves "kaon GAN" kaonGan.History)
+                |> withFigure (ValidationReport.trainingCurves "pion GAN" pionGan.History)
+                Studies.Amplification.toSection amplification
+                Studies.PropagationReport.toSection "kaon ε(RichDLLk > 0)" ensemble
+                |> withParagraph (
+                    sprintf
+                        "%d GANs on Poisson-bootstrap replicas of the kaon calibration sample (own seeds, %d steps each)."
+                        settings.EnsembleMembers
+                        settings.EnsembleSteps
+                )
+                |> withTable propagationTable
+            ]
+        Numbers = numbers
+    }
 
 Directory.CreateDirectory "out" |> ignore
 Html.write (Path.Combine("out", "report.html")) report

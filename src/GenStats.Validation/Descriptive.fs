@@ -1,19 +1,24 @@
 /// Weighted descriptive statistics for F# pipelines: thin curried wrappers over
-/// GenStats.Stats.WeightedDescriptive. `Weights` is `None` for an unweighted sample.
+/// GenStats.Stats.WeightedDescriptive, data last (`xs |> Descriptive.mean None`). `Weights`
+/// (GenStats.Validation.Common) is `None` for an unweighted sample.
 module GenStats.Validation.Descriptive
 
 open GenStats.Stats
+open GenStats.Validation
 
-/// The weights of a sample: None = every event counts once.
-type Weights = float[] option
-
-let private toArg (weights: Weights) = Option.toObj weights
+let private toArg (weights: Weights) = Weights.toArg weights
 
 /// Weighted mean Σwx/Σw (signed weights allowed, Σw > 0).
-let mean (weights: Weights) (values: float[]) = WeightedDescriptive.Mean(values, toArg weights)
+let mean (weights: Weights) (values: float[]) =
+    WeightedDescriptive.Mean(values, toArg weights)
 
 /// Weighted variance with reliability-weight correction (N − 1 for unit weights).
-let variance (weights: Weights) (values: float[]) = WeightedDescriptive.Variance(values, toArg weights)
+let variance (weights: Weights) (values: float[]) =
+    WeightedDescriptive.Variance(values, toArg weights)
+
+/// Weighted standard deviation: the square root of `variance`.
+let standardDeviation (weights: Weights) (values: float[]) =
+    WeightedDescriptive.StandardDeviation(values, toArg weights)
 
 /// Standard error of the weighted mean (sandwich estimator, valid for sWeights).
 let standardError (weights: Weights) (values: float[]) =
@@ -36,4 +41,5 @@ let quantiles (weights: Weights) (ps: float[]) (values: float[]) =
     WeightedDescriptive.Quantiles(values, ps, toArg weights)
 
 /// Every descriptive statistic of a sample in one record.
-let summarize (weights: Weights) (values: float[]) = WeightedDescriptive.Summarize(values, toArg weights)
+let summarize (weights: Weights) (values: float[]) =
+    WeightedDescriptive.Summarize(values, toArg weights)

@@ -1,42 +1,219 @@
-/// Neural generative models for F# scripts: thin curried wrappers over GenStats.Models (GAN family
-/// and conditional VAE). Options are C# records; build them with named arguments, e.g.
-/// `GanOptions(Loss = GanLoss.Cramer, Steps = 2000)`, or take one loss's defaults with `Gan.options GanLoss.Cramer`.
+/// GANs (WGAN, WGAN-GP, Cramér, …) for F# scripts: thin curried wrappers over GenStats.Models,
+/// with the verbs of every model module: `train`, `trainOn`, `sample`, `sampleAt`, `save`,
+/// `load`. Settings are an F# record with the C# defaults, so copy-and-update works:
+/// `{ Gan.defaults with Steps = 2000 } |> Gan.withLoss GanLoss.WganGp`; `Gan.toOptions` gives
+/// the C# `GanOptions`. The VAE is in module `Vae`.
 module GenStats.Validation.Gan
 
 open System
+open GenStats.Data
 open GenStats.Models
+open GenStats.Nn
+open GenStats.Validation
 
-/// Default options of the given loss.
-let options (loss: GanLoss) = GanOptions(Loss = loss)
+/// The settings of a GAN as an F# record: copy-and-update works (`{ Gan.defaults with Steps = 10 }`);
+/// `Gan.defaults` equals `GanOptions()` field by field, `Gan.toOptions` converts for the C# trainer.
+type Settings =
+    {
+        /// The adversarial loss.
+        Loss: GanLoss
+        /// Size of the latent noise z ~ N(0, I).
+        LatentSize: int
+        /// Hidden layer widths of the generator G(z, y).
+        GeneratorLayers: int[]
+        /// Hidden layer widths of the critic D(x, y).
+        CriticLayers: int[]
+        /// Hidden activation of both networks.
+        Activation: Activation
+        /// Critic output size for the Cramér GAN (the RICH GAN uses 256); other losses use 1.
+        CriticOutputSize: int
+        /// Critic updates per generator update.
+        CriticSteps: int
+        /// Optimizer of both networks.
+        Optimizer: OptimizerKind
+        /// Initial learning rate of the generator.
+        GeneratorLearningRate: float32
+        /// Initial learning rate of the critic.
+        CriticLearningRate: float32
+        /// Adam β₁ (0.5 as in WGAN-GP practice).
+        AdamBeta1: float32
+        /// Adam β₂.
+        AdamBeta2: float32
+        /// Learning-rate schedule (per generator step, applied to both networks).
+        LrSchedule: LrScheduleKind
+        /// γ of the exponential schedule.
+        LrGamma: float32
+        /// Final learning rate of the cosine schedule.
+        LrMinimum: float32
+        /// Events per batch.
+        BatchSize: int
+        /// Generator steps; ignored when Epochs is set.
+        Steps: int
+        /// When set, Steps = ⌈Epochs·N_train/BatchSize⌉ (batches are drawn with replacement, so an epoch is N_train events on average).
+        Epochs: float option
+        /// Seed of the initialisation, the batches, the noise and the held-out split.
+        Seed: uint64
+        /// Gradient-penalty weight λ (WGAN-GP, Cramér).
+        PenaltyWeight: float32
+        /// Two- or one-sided penalty.
+        Penalty: PenaltyKind
+        /// Weight the penalty's mean by the events' weights (else a plain mean; recommended with signed weights).
+        WeightedPenalty: bool
+        /// WGAN clip value c: every critic parameter is clamped to [−c, c] after each critic update.
+        ClipValue: float32
+        /// How negative weights are used.
+        NegativeWeights: NegativeWeightStrategy
+        /// Hidden layers of the E[w | x, y] regressor (Regress).
+        WeightRegressorLayers: int[]
+        /// Adam steps of the E[w | x, y] regressor.
+        WeightRegressorSteps: int
+        /// Preprocessing of every feature column (`"standard"`, `"quantile-normal"` as the LHCb RICH GAN, `"identity"`); fitted with max(w, 0).
+        FeatureTransform: TransformKind
+        /// Preprocessing of every condition column (same kinds).
+        ConditionTransform: TransformKind
+        /// Fraction of events held out for evaluation (energy distance, referee AUC); 0 = none.
+        HeldOutFraction: float
+        /// At most this many held-out events (the energy distance costs O(n²)).
+        MaxHeldOut: int
+        /// Evaluate on the held-out events every this many generator steps (0 = never).
+        EvaluateEvery: int
+        /// Train a referee classifier (MLP [d, 32, 32, 1], BCE, Adam 1e-3) alongside, one step per generator step.
+        Referee: bool
+        /// Joint gradient-norm clip of each network's update (0 = none).
+        MaxGradNorm: float
+        /// Write a checkpoint here every CheckpointEvery generator steps and at the end (None = never).
+        CheckpointPath: string option
+        /// Checkpoint interval in generator steps (0 = only at the end).
+        CheckpointEvery: int
+    }
 
-/// Trains a GAN on (features, optional conditions, optional signed weights).
-let train (options: GanOptions) (weights: float[] option) (conditions: float[][] option) (features: float[][]) =
-    GanTrainer.Train(features, Option.toObj conditions, Option.toObj weights, options)
+/// The settings of C# options (arrays copied).
+let ofOptions (o: GanOptions) : Settings =
+    {
+        Loss = o.Loss
+        LatentSize = o.LatentSize
+        GeneratorLayers = Array.copy o.GeneratorLayers
+        CriticLayers = Array.copy o.CriticLayers
+        Activation = o.Activation
+        CriticOutputSize = o.CriticOutputSize
+        CriticSteps = o.CriticSteps
+        Optimizer = o.Optimizer
+        GeneratorLearningRate = o.GeneratorLearningRate
+        CriticLearningRate = o.CriticLearningRate
+        AdamBeta1 = o.AdamBeta1
+        AdamBeta2 = o.AdamBeta2
+        LrSchedule = o.LrSchedule
+        LrGamma = o.LrGamma
+        LrMinimum = o.LrMinimum
+        BatchSize = o.BatchSize
+        Steps = o.Steps
+        Epochs = Option.ofNullable o.Epochs
+        Seed = o.Seed
+        PenaltyWeight = o.PenaltyWeight
+        Penalty = o.Penalty
+        WeightedPenalty = o.WeightedPenalty
+        ClipValue = o.ClipValue
+        NegativeWeights = o.NegativeWeights
+        WeightRegressorLayers = Array.copy o.WeightRegressorLayers
+        WeightRegressorSteps = o.WeightRegressorSteps
+        FeatureTransform = o.FeatureTransform
+        ConditionTransform = o.ConditionTransform
+        HeldOutFraction = o.HeldOutFraction
+        MaxHeldOut = o.MaxHeldOut
+        EvaluateEvery = o.EvaluateEvery
+        Referee = o.Referee
+        MaxGradNorm = o.MaxGradNorm
+        CheckpointPath = Option.ofObj o.CheckpointPath
+        CheckpointEvery = o.CheckpointEvery
+    }
+
+/// The C# options of the settings, for the trainer (arrays copied).
+let toOptions (s: Settings) =
+    GanOptions(
+        Loss = s.Loss,
+        LatentSize = s.LatentSize,
+        GeneratorLayers = Array.copy s.GeneratorLayers,
+        CriticLayers = Array.copy s.CriticLayers,
+        Activation = s.Activation,
+        CriticOutputSize = s.CriticOutputSize,
+        CriticSteps = s.CriticSteps,
+        Optimizer = s.Optimizer,
+        GeneratorLearningRate = s.GeneratorLearningRate,
+        CriticLearningRate = s.CriticLearningRate,
+        AdamBeta1 = s.AdamBeta1,
+        AdamBeta2 = s.AdamBeta2,
+        LrSchedule = s.LrSchedule,
+        LrGamma = s.LrGamma,
+        LrMinimum = s.LrMinimum,
+        BatchSize = s.BatchSize,
+        Steps = s.Steps,
+        Epochs = Option.toNullable s.Epochs,
+        Seed = s.Seed,
+        PenaltyWeight = s.PenaltyWeight,
+        Penalty = s.Penalty,
+        WeightedPenalty = s.WeightedPenalty,
+        ClipValue = s.ClipValue,
+        NegativeWeights = s.NegativeWeights,
+        WeightRegressorLayers = Array.copy s.WeightRegressorLayers,
+        WeightRegressorSteps = s.WeightRegressorSteps,
+        FeatureTransform = s.FeatureTransform,
+        ConditionTransform = s.ConditionTransform,
+        HeldOutFraction = s.HeldOutFraction,
+        MaxHeldOut = s.MaxHeldOut,
+        EvaluateEvery = s.EvaluateEvery,
+        Referee = s.Referee,
+        MaxGradNorm = s.MaxGradNorm,
+        CheckpointPath = Option.toObj s.CheckpointPath,
+        CheckpointEvery = s.CheckpointEvery
+    )
+
+/// The default settings: the C# defaults of `GanOptions()`.
+let defaults: Settings = ofOptions (GanOptions())
+
+/// The settings with another adversarial loss.
+let withLoss (loss: GanLoss) (settings: Settings) = { settings with Loss = loss }
+
+/// Trains a GAN on feature rows with optional conditions and optional signed weights.
+let train (settings: Settings) (weights: Weights) (conditions: float[][] option) (features: float[][]) =
+    GanTrainer.Train(features, Option.toObj conditions, Weights.toArg weights, toOptions settings)
+
+/// Trains a GAN on a dataset with roles (features, optional conditions and weight column).
+let trainOn (settings: Settings) (data: Dataset) =
+    let s = TrainingSample.From(data, true, "GAN")
+
+    let conditions =
+        if s.ConditionNames.Length = 0 then
+            None
+        else
+            Some s.Conditions
+
+    train settings (if isNull data.Weights then None else Some s.Weights) conditions s.Features
 
 /// Trains a GAN with an auxiliary statistic s(x, y) (raw scale, differentiable) matched by MMD or energy distance.
-let trainWithStatistic (options: GanOptions) (distance: StatisticDistance) (weight: float32) (statistic: GenStats.Tensors.Tensor -> GenStats.Tensors.Tensor -> GenStats.Tensors.Tensor)
-                       (weights: float[] option) (conditions: float[][] option) (features: float[][]) =
+let trainWithStatistic
+    (settings: Settings)
+    (distance: StatisticDistance)
+    (weight: float32)
+    (statistic: GenStats.Tensors.Tensor -> GenStats.Tensors.Tensor -> GenStats.Tensors.Tensor)
+    (weights: Weights)
+    (conditions: float[][] option)
+    (features: float[][])
+    =
     let aux = AuxiliaryStatistic(Func<_, _, _>(statistic), weight, Distance = distance)
-    GanTrainer.Train(features, Option.toObj conditions, Option.toObj weights, options, aux)
+    GanTrainer.Train(features, Option.toObj conditions, Weights.toArg weights, toOptions settings, aux)
 
-/// Samples one row per condition row.
-let sample (seed: int) (conditions: float[][]) (model: ConditionalGan) = model.Sample(conditions, seed)
+/// n events of an unconditional GAN.
+let sample (seed: int) (n: int) (model: ConditionalGan) = model.Sample(n, seed)
 
-/// Samples n rows from an unconditional GAN.
-let sampleN (seed: int) (n: int) (model: ConditionalGan) = model.Sample(n, seed)
+/// One event per condition row.
+let sampleAt (seed: int) (conditions: float[][]) (model: ConditionalGan) = model.Sample(conditions, seed)
+
+/// Writes the GAN to a model file (atomically).
+let save (path: string) (model: ConditionalGan) = Models.save path model
+
+/// Loads a GAN from a model file (fails if the file holds another model type).
+let load (path: string) : ConditionalGan = Models.loadAs<ConditionalGan> path
 
 /// The held-out energy distances of a training history, as (step, value) pairs.
 let energyHistory (history: TrainingHistory) =
     history.Evaluations |> Seq.map (fun e -> e.Step, e.EnergyDistance) |> List.ofSeq
-
-/// Trains a conditional VAE.
-let trainVae (options: VaeOptions) (weights: float[] option) (conditions: float[][] option) (features: float[][]) =
-    VaeTrainer.Train(features, Option.toObj conditions, Option.toObj weights, options)
-
-/// Continues a VAE run from a checkpoint (`VaeOptions.CheckpointPath`) on the same data, bit-identically.
-let resumeVae (checkpoint: string) (weights: float[] option) (conditions: float[][] option) (features: float[][]) =
-    VaeTrainer.Resume(checkpoint, features, Option.toObj conditions, Option.toObj weights)
-
-/// ELBO per event (raw scale) of held-out data under a VAE.
-let elbo (seed: int) (weights: float[] option) (conditions: float[][] option) (features: float[][]) (model: ConditionalVae) =
-    model.Elbo(features, Option.toObj conditions, Option.toObj weights, seed)

@@ -1,29 +1,58 @@
-/// Generative-model baselines for F# pipelines: thin curried wrappers over GenStats.Models
-/// (KDE, library, histogram) and the one model-file format. Every model is an
-/// IConditionalGenerator, so `sample`, `sampleAt`, `save` and `load` work for all of them.
+/// Generative-model baselines and the verbs every model shares, for F# pipelines: thin curried
+/// wrappers over GenStats.Models and the one model-file format. Every model is an
+/// IConditionalGenerator, so `Models.sample`, `sampleAt`, `save` and `load` work for all of them;
+/// the model modules (`Kde`, `Gan`, `Vae`) have the same verbs typed to their model, plus `train`
+/// (arrays: weights, conditions, features) and `trainOn` (a Dataset with roles).
 module GenStats.Validation.Models
 
 open GenStats.Data
 open GenStats.Models
 open GenStats.Models.Files
+open GenStats.Validation
 
-/// Gaussian KDE of a dataset with roles (scipy.stats.gaussian_kde conventions).
-let kde (options: KdeOptions) (seed: int) (data: Dataset) = KernelDensity.Fit(data, options, seed)
+/// The checked training events of arrays (feature columns x0…, condition columns y0…), for the
+/// model modules' `train`.
+let internal trainingSample
+    (model: string)
+    (allowNegativeWeights: bool)
+    (weights: Weights)
+    (conditions: float[][] option)
+    (features: float[][])
+    =
+    let width (rows: float[][]) =
+        if rows.Length > 0 && not (isNull rows.[0]) then
+            rows.[0].Length
+        else
+            0
 
-/// Gaussian KDE with Scott's bandwidth.
-let kdeScott (data: Dataset) = KernelDensity.Fit(data, KdeOptions.Default, 0)
+    let names prefix n =
+        Array.init n (fun i -> sprintf "%s%d" prefix i)
 
-/// The library approach: k nearest conditions, the given rule for k > 1.
-let library (k: int) (rule: LibraryRule) (data: Dataset) = Library.Fit(data, LibraryOptions(k, rule))
+    let conditionNames =
+        conditions |> Option.map (fun c -> names "y" (width c)) |> Option.toObj
+
+    TrainingSample.From(
+        names "x" (width features),
+        features,
+        conditionNames,
+        Option.toObj conditions,
+        Weights.toArg weights,
+        allowNegativeWeights,
+        model
+    )
+
+/// The library approach: k nearest conditions, the given rule for k > 1 (a Dataset with roles).
+let library (k: int) (rule: LibraryRule) (data: Dataset) =
+    Library.Fit(data, LibraryOptions(k, rule))
 
 /// The histogram sampler (joint or marginals; bins None = the generalised Rice rule).
 let histogram (bins: int option) (mode: HistogramMode) (data: Dataset) =
     HistogramSampler.Fit(data, HistogramOptions(Option.toNullable bins, mode))
 
-/// n events of an unconditional model.
+/// n events of an unconditional model (any model).
 let sample (seed: int) (n: int) (model: IConditionalGenerator) = model.Sample(n, seed)
 
-/// One event per condition row.
+/// One event per condition row (any model).
 let sampleAt (seed: int) (conditions: float[][]) (model: IConditionalGenerator) = model.Sample(conditions, seed)
 
 /// Writes any model to a model file (atomically).
@@ -32,5 +61,9 @@ let save (path: string) (model: IConditionalGenerator) = ModelFile.Save(path, mo
 /// Loads a model of any registered type.
 let load (path: string) : IConditionalGenerator = ModelFile.Load path
 
-/// log p(x) (joint points: features then conditions) of a KDE.
-let kdeLogDensity (points: float[][]) (model: KernelDensity) = model.LogDensity points
+/// Loads a model file that must hold a model of type 'T (the model modules' `load`); another type is an ArgumentException naming both.
+let loadAs<'T when 'T :> IConditionalGenerator> (path: string) : 'T =
+    match load path with
+    | :? 'T as model -> model
+    | other ->
+        invalidArg (nameof path) (sprintf "%s holds a '%s' model, not a %s." path other.ModelType typeof<'T>.Name)

@@ -5,32 +5,50 @@ module GenStats.Validation.Physics
 open GenStats.Physics
 
 /// A RICH particle-ID sample (LHCb calibration columns + truth_species) of n tracks.
-let richSample (seed: int) (n: int) = RichSimulator.Generate(RichSampleOptions(n, seed))
+let richSample (seed: int) (n: int) =
+    RichSimulator.Generate(RichSampleOptions(n, seed))
+
+/// A RICH sample of n tracks with the given species fractions (e, μ, π, K, p) and kinematics.
+let richSampleWith (speciesFractions: float[]) (spectrum: KinematicSpectrum) (seed: int) (n: int) =
+    RichSimulator.Generate(RichSampleOptions(n, seed, speciesFractions, spectrum))
+
+/// The kinematics of the calibration sample's signal tracks (for truth samples to compare with it).
+let calibrationSignalSpectrum: KinematicSpectrum = CalibrationSample.SignalSpectrum
 
 /// A D*-like calibration sample of n probe tracks (Gaussian signal, exponential background, 40 % signal),
 /// with probe_sWeight from an sPlot fit and the truth columns truth_signal / truth_species.
-let calibrationSample (seed: int) (n: int) = CalibrationSample.Generate(CalibrationOptions(n, seed))
+let calibrationSample (seed: int) (n: int) =
+    CalibrationSample.Generate(CalibrationOptions(n, seed))
 
 /// One track's RICH response with the default detector.
 let simulateTrack (rng: System.Random) (species: ParticleSpecies) (momentumMeV: float) (eta: float) (nTracks: int) =
     RichSimulator.SimulateTrack(species, momentumMeV, eta, nTracks, rng)
 
 /// Momentum threshold m/√(n² − 1) (MeV/c) of a species in a radiator.
-let threshold (radiator: Radiator) (species: ParticleSpecies) = radiator.ThresholdMomentum(Particles.Mass species)
+let threshold (radiator: Radiator) (species: ParticleSpecies) =
+    radiator.ThresholdMomentum(Particles.Mass species)
 
 /// The LogNormal-pair toy (x1, x2); None = no marginal cut, Some 12.0 = the cut-off variant.
 let logNormalPair (cut: float option) (seed: int) (n: int) =
     LogNormalPair.Sample(n, seed, LogNormalPairOptions(Cut = Option.toNullable cut))
+
+/// The LogNormal-pair toy (x1, x2) with explicit options (μ, σ, cut).
+let logNormalPairWith (options: LogNormalPairOptions) (seed: int) (n: int) = LogNormalPair.Sample(n, seed, options)
 
 /// The target x1 + x2 of the LogNormal-pair toy.
 let logNormalSum (cut: float option) (seed: int) (n: int) =
     LogNormalPair.SampleSum(n, seed, LogNormalPairOptions(Cut = Option.toNullable cut))
 
 /// Exact CDF of x1 + x2.
-let logNormalSumCdf (cut: float option) (s: float) = LogNormalPair.SumCdf(s, LogNormalPairOptions(Cut = Option.toNullable cut))
+let logNormalSumCdf (cut: float option) (s: float) =
+    LogNormalPair.SumCdf(s, LogNormalPairOptions(Cut = Option.toNullable cut))
 
 /// ½(N(−4,1) + N(4,1)) sample (column x).
 let bimodal (seed: int) (n: int) = BimodalGaussian.Sample(n, seed)
+
+/// The values x of a ½(N(−4,1) + N(4,1)) sample.
+let bimodalValues (seed: int) (n: int) =
+    (BimodalGaussian.Sample(n, seed)).Column "x"
 
 /// Exact CDF of ½(N(−4,1) + N(4,1)).
 let bimodalCdf (x: float) = BimodalGaussian.Cdf x

@@ -7,7 +7,7 @@ module GenStats.Validation.PrecisionRecall
 open GenStats.Stats.PrecisionRecall
 
 /// A sample with its optional non-negative per-event weights.
-type WeightedSample = float[][] * float[] option
+type WeightedSample = float[][] * Weights
 
 /// Precision, recall, density and coverage (prdc convention, strict <) with neighbour rank k.
 let prdc (k: int) (real: float[][]) (generated: float[][]) =
@@ -24,15 +24,25 @@ let improved (k: int) (real: float[][]) (generated: float[][]) =
 /// Improved precision and recall with weights.
 let improvedWeighted (k: int) ((real, realWeights): WeightedSample) ((generated, generatedWeights): WeightedSample) =
     ImprovedPrecisionRecall.Compute(
-        real, Option.toObj realWeights, generated, Option.toObj generatedWeights, ImprovedPrecisionRecallOptions(K = k))
+        real,
+        Option.toObj realWeights,
+        generated,
+        Option.toObj generatedWeights,
+        ImprovedPrecisionRecallOptions(K = k)
+    )
 
 /// The PRD curve with F₈ and F₁/₈ (reference settings: 20 clusters, 10 runs, 1001 angles) and a seed.
 let prd (seed: int) (real: float[][]) (generated: float[][]) =
     PrdCurve.Compute(real, null, generated, null, PrdOptions(Seed = seed))
 
 /// The PRD curve with explicit options and weights.
-let prdWith (options: PrdOptions) ((real, realWeights): WeightedSample) ((generated, generatedWeights): WeightedSample) =
+let prdWith
+    (options: PrdOptions)
+    ((real, realWeights): WeightedSample)
+    ((generated, generatedWeights): WeightedSample)
+    =
     PrdCurve.Compute(real, Option.toObj realWeights, generated, Option.toObj generatedWeights, options)
 
 /// Distance of every event to its k-th nearest neighbour in the same sample (self excluded).
-let kthNeighbourDistances (k: int) (sample: float[][]) = NearestNeighbours.KthNeighbourDistances(sample, k)
+let kthNeighbourDistances (k: int) (sample: float[][]) =
+    NearestNeighbours.KthNeighbourDistances(sample, k)

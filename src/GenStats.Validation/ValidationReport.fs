@@ -11,40 +11,72 @@ open GenStats.Stats.PrecisionRecall
 open GenStats.Validation.Report
 
 /// One sample of a variable: a display name, the values and optional (signed) weights.
-type NamedSample = { Name: string; Values: float[]; Weights: float[] option }
+type NamedSample =
+    {
+        Name: string
+        Values: float[]
+        Weights: Weights
+    }
 
-let namedSample (name: string) (weights: float[] option) (values: float[]) = { Name = name; Values = values; Weights = weights }
+/// A named sample of one variable with optional (signed) weights.
+let namedSample (name: string) (weights: Weights) (values: float[]) =
+    {
+        Name = name
+        Values = values
+        Weights = weights
+    }
 
 let private str (s: string) = JsonValue.Create s :> JsonNode
 let private num (x: float) = JsonValue.Create x :> JsonNode
-let private obj (pairs: (string * JsonNode) list) = JsonObject(pairs |> List.map (fun (k, v) -> Collections.Generic.KeyValuePair(k, v)))
+
+let private obj (pairs: (string * JsonNode) list) =
+    JsonObject(pairs |> List.map (fun (k, v) -> Collections.Generic.KeyValuePair(k, v)))
+
 let private title (t: string) = obj [ "text", str t ] :> JsonNode
-let private range (a: float) (b: float) = JsonArray([| num a; num b |]) :> JsonNode
+
+let private range (a: float) (b: float) =
+    JsonArray([| num a; num b |]) :> JsonNode
+
 /// A horizontal legend under the plot, clear of the x-axis title.
-let private legendBelow () = obj [ "orientation", str "h"; "y", num -0.3; "yanchor", str "top" ] :> JsonNode
+let private legendBelow () =
+    obj [ "orientation", str "h"; "y", num -0.3; "yanchor", str "top" ] :> JsonNode
 
 /// Density histogram (unit area over the bins) of a sample: contents and errors √Σw² / (Σw·width).
 let densityHistogram (edges: float[]) (s: NamedSample) =
     let h = Histogram.Fill(s.Values, edges, Option.toObj s.Weights)
     let total = h.Total
     let widths = Array.init h.Bins (fun i -> edges.[i + 1] - edges.[i])
-    let norm i = if total <> 0.0 then total * widths.[i] else nan
-    Array.init h.Bins (fun i -> h.SumOfWeights.[i] / norm i), Array.init h.Bins (fun i -> sqrt h.SumOfSquaredWeights.[i] / abs (norm i))
+
+    let norm i =
+        if total <> 0.0 then total * widths.[i] else nan
+
+    Array.init h.Bins (fun i -> h.SumOfWeights.[i] / norm i),
+    Array.init h.Bins (fun i -> sqrt h.SumOfSquaredWeights.[i] / abs (norm i))
 
 /// Ratio of density histograms b / a per bin with uncorrelated relative errors added in quadrature.
 let ratio (a: float[], ea: float[]) (b: float[], eb: float[]) =
     Array.init a.Length (fun i ->
         if a.[i] > 0.0 && Double.IsFinite b.[i] then
             let r = b.[i] / a.[i]
-            r, abs r * sqrt ((ea.[i] / a.[i]) ** 2.0 + (if b.[i] <> 0.0 then (eb.[i] / b.[i]) ** 2.0 else 0.0))
-        else nan, nan)
+
+            r,
+            abs r
+            * sqrt (
+                (ea.[i] / a.[i]) ** 2.0
+                + (if b.[i] <> 0.0 then (eb.[i] / b.[i]) ** 2.0 else 0.0)
+            )
+        else
+            nan, nan)
     |> Array.unzip
 
 /// Equal-width edges over the [q, 1 − q] weighted-quantile range of the pooled positive-weight
 /// events, so a few far outliers do not squeeze the plot (tails fall outside the drawn range).
 let robustEdges (bins: int) (tailFraction: float) (samples: NamedSample list) =
     let values = samples |> List.toArray |> Array.collect (fun s -> s.Values)
-    if values.Length = 0 then invalidArg (nameof samples) "no values to bin."
+
+    if values.Length = 0 then
+        invalidArg (nameof samples) "no values to bin."
+
     let lo = WeightedDescriptive.Quantile(values, tailFraction)
     let hi = WeightedDescriptive.Quantile(values, 1.0 - tailFraction)
     let lo, hi = if hi > lo then lo, hi else lo - 0.5, lo + 0.5
@@ -58,63 +90,126 @@ let histogramWithRatio (variable: string) (edges: float[]) (samples: NamedSample
     | [] -> invalidArg (nameof samples) "at least one sample is needed."
     | reference :: others ->
         let hists = samples |> List.map (fun s -> s, densityHistogram edges s)
-        let upper = hists |> List.map (fun (s, (c, e)) -> Plotly.histogram s.Name edges c (Some e))
+
+        let upper =
+            hists |> List.map (fun (s, (c, e)) -> Plotly.histogram s.Name edges c (Some e))
+
         let refHist = densityHistogram edges reference
-        let centres = Array.init (edges.Length - 1) (fun i -> 0.5 * (edges.[i] + edges.[i + 1]))
+
+        let centres =
+            Array.init (edges.Length - 1) (fun i -> 0.5 * (edges.[i] + edges.[i + 1]))
+
         let lower =
             others
             |> List.map (fun s ->
                 let r, e = ratio refHist (densityHistogram edges s)
-                let t = Plotly.line (sprintf "%s / %s" s.Name reference.Name) "markers" centres r (Some e)
+
+                let t =
+                    Plotly.line (sprintf "%s / %s" s.Name reference.Name) "markers" centres r (Some e)
+
                 t["xaxis"] <- str "x"
                 t["yaxis"] <- str "y2"
                 t)
-        { Data = upper @ lower
-          Layout =
-            obj
-                [ "title", title variable
-                  // The variable is in the title; an x-axis title would collide with the legend.
-                  "xaxis", obj [ "anchor", str "y2" ]
-                  "yaxis", obj [ "title", title "density"; "domain", range 0.32 1.0 ]
-                  "yaxis2", obj [ "title", title (sprintf "ratio to %s" reference.Name); "domain", range 0.0 0.26; "anchor", str "x"; "range", range 0.5 1.5 ]
-                  "legend", legendBelow () ] }
+
+        {
+            Data = upper @ lower
+            Layout =
+                obj
+                    [
+                        "title", title variable
+                        // The variable is in the title; an x-axis title would collide with the legend.
+                        "xaxis", obj [ "anchor", str "y2" ]
+                        "yaxis", obj [ "title", title "density"; "domain", range 0.32 1.0 ]
+                        "yaxis2",
+                        obj
+                            [
+                                "title", title (sprintf "ratio to %s" reference.Name)
+                                "domain", range 0.0 0.26
+                                "anchor", str "x"
+                                "range", range 0.5 1.5
+                            ]
+                        "legend", legendBelow ()
+                    ]
+        }
 
 /// Keeps at most n evenly spaced indices of 0 .. count − 1 (long histories stay light in HTML).
 let private thin (n: int) (count: int) =
-    if count <= n then [| 0 .. count - 1 |] else Array.init n (fun i -> int (int64 i * int64 (count - 1) / int64 (n - 1)))
+    if count <= n then
+        [| 0 .. count - 1 |]
+    else
+        Array.init n (fun i -> int (int64 i * int64 (count - 1) / int64 (n - 1)))
 
 /// Training curves of a GAN: every loss of the step records (left axis) and the held-out energy
 /// distance (right axis, yaxis2 overlaying y), at most 400 points per curve.
 let trainingCurves (title': string) (history: TrainingHistory) : Plotly.Figure =
     let steps = history.Steps.ToArray()
-    let keys = steps |> Array.collect (fun s -> s.Losses.Keys |> Seq.toArray) |> Array.distinct |> Array.sort
+
+    let keys =
+        steps
+        |> Array.collect (fun s -> s.Losses.Keys |> Seq.toArray)
+        |> Array.distinct
+        |> Array.sort
+
     let idx = thin 400 steps.Length
+
     let losses =
-        [ for k in keys ->
-              let xs = idx |> Array.map (fun i -> float steps.[i].Step)
-              let ys = idx |> Array.map (fun i -> match steps.[i].Losses.TryGetValue k with | true, v -> v | _ -> nan)
-              Plotly.line k "lines" xs ys None ]
+        [
+            for k in keys ->
+                let xs = idx |> Array.map (fun i -> float steps.[i].Step)
+
+                let ys =
+                    idx
+                    |> Array.map (fun i ->
+                        match steps.[i].Losses.TryGetValue k with
+                        | true, v -> v
+                        | _ -> nan)
+
+                Plotly.line k "lines" xs ys None
+        ]
+
     let evals = history.Evaluations.ToArray()
+
     let energy =
-        if evals.Length = 0 then []
+        if evals.Length = 0 then
+            []
         else
-            let t = Plotly.line "held-out energy distance" "lines+markers" (evals |> Array.map (fun e -> float e.Step)) (evals |> Array.map (fun e -> e.EnergyDistance)) None
+            let t =
+                Plotly.line
+                    "held-out energy distance"
+                    "lines+markers"
+                    (evals |> Array.map (fun e -> float e.Step))
+                    (evals |> Array.map (fun e -> e.EnergyDistance))
+                    None
+
             t["yaxis"] <- str "y2"
             [ t ]
-    { Data = losses @ energy
-      Layout =
-        obj
-            [ "title", title title'
-              "xaxis", obj [ "title", title "generator step" ]
-              "yaxis", obj [ "title", title "loss" ]
-              "yaxis2", obj [ "title", title "energy distance"; "overlaying", str "y"; "side", str "right" ]
-              "legend", legendBelow () ] }
+
+    {
+        Data = losses @ energy
+        Layout =
+            obj
+                [
+                    "title", title title'
+                    "xaxis", obj [ "title", title "generator step" ]
+                    "yaxis", obj [ "title", title "loss" ]
+                    "yaxis2", obj [ "title", title "energy distance"; "overlaying", str "y"; "side", str "right" ]
+                    "legend", legendBelow ()
+                ]
+    }
 
 /// PRD curves (Sajjadi et al.): precision α(λ) against recall β(λ), one trace per named result.
 let prdFigure (title': string) (curves: (string * PrdResult) list) : Plotly.Figure =
     let traces =
-        [ for name, r in curves ->
-              Plotly.line (sprintf "%s (F₈ %.3f, F₁/₈ %.3f)" name r.FBeta.Value r.FInverseBeta.Value) "lines" r.Recall r.Precision None ]
+        [
+            for name, r in curves ->
+                Plotly.line
+                    (sprintf "%s (F₈ %.3f, F₁/₈ %.3f)" name r.FBeta.Value r.FInverseBeta.Value)
+                    "lines"
+                    r.Recall
+                    r.Precision
+                    None
+        ]
+
     let f = Plotly.figure title' "recall β" "precision α" false traces
     f.Layout["xaxis"].AsObject()["range"] <- range 0.0 1.02
     f.Layout["yaxis"].AsObject()["range"] <- range 0.0 1.02
@@ -122,26 +217,42 @@ let prdFigure (title': string) (curves: (string * PrdResult) list) : Plotly.Figu
 
 /// A table of metric reports: metric, columns, value ± uncertainty, p-value (when reported).
 let metricTable (caption: string) (reports: MetricReport seq) : Document.Table =
-    { Caption = caption
-      Headers = [ "metric"; "columns"; "value"; "p-value" ]
-      Rows =
-        [ for r in reports ->
-              [ Document.Text r.Name
-                Document.Text(String.Join(", ", r.Columns))
-                (if Double.IsFinite r.Uncertainty then Document.Measured(r.Value, r.Uncertainty) else Document.Number r.Value)
-                (match r.Extra.TryGetValue "pvalue" with
-                 | true, p -> Document.Number p
-                 | _ -> Document.Text "") ] ] }
+    {
+        Caption = caption
+        Headers = [ "metric"; "columns"; "value"; "p-value" ]
+        Rows =
+            [
+                for r in reports ->
+                    [
+                        Document.Text r.Name
+                        Document.Text(String.Join(", ", r.Columns))
+                        (if Double.IsFinite r.Uncertainty then
+                             Document.Measured(r.Value, r.Uncertainty)
+                         else
+                             Document.Number r.Value)
+                        (match r.Extra.TryGetValue "pvalue" with
+                         | true, p -> Document.Number p
+                         | _ -> Document.Text "")
+                    ]
+            ]
+    }
 
 /// Metric reports as JSON (name, columns, value, uncertainty, extras; non-finite → null).
 let metricsJson (reports: MetricReport seq) =
-    let n (x: float) = if Double.IsFinite x then num x else null
+    let n (x: float) =
+        if Double.IsFinite x then num x else null
+
     JsonArray(
-        [| for r in reports ->
-               obj
-                   [ "name", str r.Name
-                     "columns", JsonArray(r.Columns |> Array.map str) :> JsonNode
-                     "value", n r.Value
-                     "uncertainty", n r.Uncertainty
-                     "extra", obj [ for kv in r.Extra -> kv.Key, n kv.Value ] :> JsonNode ]
-               :> JsonNode |])
+        [|
+            for r in reports ->
+                obj
+                    [
+                        "name", str r.Name
+                        "columns", JsonArray(r.Columns |> Array.map str) :> JsonNode
+                        "value", n r.Value
+                        "uncertainty", n r.Uncertainty
+                        "extra", obj [ for kv in r.Extra -> kv.Key, n kv.Value ] :> JsonNode
+                    ]
+                :> JsonNode
+        |]
+    )

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using GenStats.Numerics;
 using GenStats.Physics;
 using GenStats.Stats;
 

@@ -1,13 +1,14 @@
 module GenStats.Tests.Validation.DistancesTests
 
-open NUnit.Framework
+open Expecto
+open GenStats.Tests
+open GenStats.Tests.TestMain
 open GenStats.Stats
 open GenStats.Validation
 open GenStats.Tests.Tolerance
 
 let private oneD (xs: float[]) = xs |> Array.map (fun x -> [| x |])
 
-[<Test>]
 let ``the F# wrappers reproduce scipy's 1-d examples`` () =
     // scipy.stats.energy_distance([0, 8], [0, 8], [3, 1], [2, 2]) = 1;
     // scipy.stats.wasserstein_distance([0, 1, 3], [5, 6, 8]) = 5.
@@ -17,9 +18,8 @@ let ``the F# wrappers reproduce scipy's 1-d examples`` () =
     assertClose high 5.0 w1.Value "emd"
     let s = Distances.slicedW1 None (oneD [| 0.0; 1.0; 3.0 |]) None (oneD [| 5.0; 6.0; 8.0 |])
     assertClose high 5.0 s.Value "sliced"
-    Assert.That(s.ToTwoSampleResult().UncertaintyMethod, Does.StartWith "poisson-bootstrap")
+    Expect.stringStarts (s.ToTwoSampleResult().UncertaintyMethod) "poisson-bootstrap" "s.ToTwoSampleResult().UncertaintyMethod"
 
-[<Test>]
 let ``KPD and FPD read naturally with options and agree with jetnet's constants`` () =
     let twos = Array.init 2000 (fun _ -> [| 2.0; 2.0 |])
     let zeros = Array.init 2000 (fun _ -> [| 0.0; 0.0 |])
@@ -29,3 +29,10 @@ let ``KPD and FPD read naturally with options and agree with jetnet's constants`
     assertClose high 8.0 f.Value "fpd"
     let d = Distances.frechetFromMoments [| 0.0 |] (array2D [ [ 4.0 ] ]) [| 1.0 |] (array2D [ [ 1.0 ] ])
     assertClose high 2.0 d "(0−1)² + (2−1)²"
+
+[<Tests>]
+let tests =
+    testList "DistancesTests" [
+        testCase "the F# wrappers reproduce scipy's 1-d examples" ``the F# wrappers reproduce scipy's 1-d examples``
+        testCase "KPD and FPD read naturally with options and agree with jetnet's constants" ``KPD and FPD read naturally with options and agree with jetnet's constants``
+    ]

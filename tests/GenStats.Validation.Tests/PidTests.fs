@@ -1,7 +1,9 @@
 module GenStats.Tests.Validation.PidTests
 
 open System
-open NUnit.Framework
+open Expecto
+open GenStats.Tests
+open GenStats.Tests.TestMain
 open GenStats.Data
 open GenStats.Physics
 open GenStats.Stats
@@ -38,19 +40,17 @@ let private allSigmas (auc: Pid.AucBin list) (effK: Pid.EfficiencyBin list) (eff
 
 let private cut (dll: float) = dll > 0.0
 
-[<Test>]
 let ``the AUC of a cell is the Mann–Whitney fraction of the hand-counted pairs`` () =
     // Cell A (p 5 GeV): positives {3, 4}, negatives {1, 3}: pairs 1 + ½ + 1 + 1 → 3.5/4.
     // Cell B (p 50 GeV): positives {0}, {2}; negatives {1, 5}: 0 + 0 + 1 + 0 → 1/4.
     let pos = Pid.speciesSample None [| 5e3; 5e3; 5e4; 5e4 |] [| 3.0; 3.0; 3.0; 3.0 |] [| 3.0; 4.0; 0.0; 2.0 |]
     let neg = Pid.speciesSample None [| 5e3; 5e3; 5e4; 5e4 |] [| 3.0; 3.0; 3.0; 3.0 |] [| 1.0; 3.0; 1.0; 5.0 |]
     let bins = Pid.aucInBins [| 2e3; 1e4; 1e5 |] [| 1.8; 5.5 |] (pos, neg) (pos, neg)
-    Assert.That(bins.Length, Is.EqualTo 2)
+    Expect.equal bins.Length 2 "bins.Length"
     assertClose veryHigh 0.875 bins.[0].Comparison.Real.Value "cell A"
     assertClose veryHigh 0.25 bins.[1].Comparison.Real.Value "cell B"
-    Assert.That(bins.[0].Comparison.Sigma, Is.EqualTo 0.0, "identical samples differ by 0 σ")
+    Expect.equal (bins.[0].Comparison.Sigma) 0.0 "identical samples differ by 0 σ"
 
-[<Test>]
 let ``the AUC in bins recovers Φ(Δμ/√2) of Gaussian scores within 5 DeLong σ`` () =
     // Positives N(Δ, 1), negatives N(0, 1) with Δ = 1 below 10 GeV and 2 above: AUC = Φ(Δ/√2).
     let rng = Random(5)
@@ -65,37 +65,33 @@ let ``the AUC in bins recovers Φ(Δμ/√2) of Gaussian scores within 5 DeLong 
     let expected = [ MathNet.Numerics.Distributions.Normal.CDF(0.0, 1.0, 1.0 / sqrt 2.0); MathNet.Numerics.Distributions.Normal.CDF(0.0, 1.0, 2.0 / sqrt 2.0) ]
     for b, e in List.zip bins expected do
         let r = b.Comparison.Real
-        Assert.That(abs (r.Value - e), Is.LessThan(5.0 * r.Uncertainty), sprintf "%s: %g vs %g ± %g" (Pid.cellLabel b.Cell) r.Value e r.Uncertainty)
+        Expect.isLessThan (abs (r.Value - e)) (5.0 * r.Uncertainty) (sprintf "%s: %g vs %g ± %g" (Pid.cellLabel b.Cell) r.Value e r.Uncertainty)
         // DeLong's σ of n = 2000 per class is about 0.01 here: neither tiny nor huge.
-        Assert.That(r.Uncertainty, Is.InRange(0.003, 0.02))
+        Expect.isGreaterThanOrEqual r.Uncertainty 0.003 "r.Uncertainty"; Expect.isLessThanOrEqual r.Uncertainty 0.02 "r.Uncertainty"
 
-[<Test>]
 let ``an empty cell or one with non-positive weight sum gives NaN, not an exception`` () =
     let s = Pid.speciesSample (Some [| 1.0; -2.0 |]) [| 5e3; 5e3 |] [| 3.0; 3.0 |] [| 1.0; 2.0 |]
     let m = Pid.auc s s
-    Assert.That(Double.IsNaN m.Value)
+    Expect.isTrue (Double.IsNaN m.Value) "Double.IsNaN m.Value"
     let bins = Pid.aucInBins [| 2e3; 1e4; 1e5 |] [| 1.8; 5.5 |] (s, s) (s, s)
-    Assert.That(Double.IsNaN bins.[1].Comparison.Sigma)
-    Assert.That((Pid.summarizeSigmas [ nan; 1.0 ]).Undefined, Is.EqualTo 1)
+    Expect.isTrue (Double.IsNaN bins.[1].Comparison.Sigma) "Double.IsNaN bins.[1].Comparison.Sigma"
+    Expect.equal ((Pid.summarizeSigmas [ nan; 1.0 ]).Undefined) 1 "(Pid.summarizeSigmas [ nan; 1.0 ]).Undefined"
 
-[<Test>]
 let ``mismatched columns are refused with the argument named`` () =
-    let ex = Assert.Throws<ArgumentException>(fun () -> Pid.speciesSample None [| 1.0 |] [| 1.0; 2.0 |] [| 1.0; 2.0 |] |> ignore)
-    Assert.That(ex.ParamName, Is.EqualTo "p")
+    let ex = Expectations.raises<ArgumentException> "Pid.speciesSample None [| 1.0 |] [| 1.0; 2.0 |] [| 1.0; 2.0 |]" (fun () -> Pid.speciesSample None [| 1.0 |] [| 1.0; 2.0 |] [| 1.0; 2.0 |] |> ignore)
+    Expect.equal ex.ParamName "p" "ex.ParamName"
 
-[<Test>]
 let ``the truth generator passes every PID figure of merit: σ-deviations consistent with N(0, 1)`` () =
     let auc = Pid.aucInBins pEdges etaEdges (realK (), realPi ()) (genK (), genPi ())
     let effK = Pid.efficiencyComparison pEdges cut (realK ()) (genK ()) None
     let effPi = Pid.efficiencyComparison pEdges cut (realPi ()) (genPi ()) None
     let s = Pid.summarizeSigmas (allSigmas auc effK effPi)
-    Assert.That(s.Count, Is.EqualTo(auc.Length + effK.Length + effPi.Length), "every bin populated")
+    Expect.equal s.Count (auc.Length + effK.Length + effPi.Length) "every bin populated"
     // 12 N(0, 1) deviations: E|σ| = 0.80, RMS ≈ 1; P(max > 4) < 10⁻³.
-    Assert.That(s.MaxAbs, Is.LessThan 4.0, sprintf "%A" s)
-    Assert.That(s.MeanAbs, Is.LessThan 1.5, sprintf "%A" s)
-    Assert.That(Pid.passes 4.0 1.5 s, Is.True)
+    Expect.isLessThan s.MaxAbs 4.0 (sprintf "%A" s)
+    Expect.isLessThan s.MeanAbs 1.5 (sprintf "%A" s)
+    Expect.isTrue (Pid.passes 4.0 1.5 s) "Pid.passes 4.0 1.5 s"
 
-[<Test>]
 let ``the truth generator passes against sWeighted calibration data`` () =
     // Real = kaon/pion probes of a calibration sample with background, signal sWeights from an
     // sPlot fit of D0_M (roles from the D* tag; background probes get a random role).
@@ -111,23 +107,21 @@ let ``the truth generator passes against sWeighted calibration data`` () =
         let w = Splot.signalWeights (Splot.fit model mass) mass
         Pid.speciesSample (Some w) (d.Column RichColumns.P) (d.Column RichColumns.Eta) (d.Column RichColumns.DllK)
     let rK, rPi = weighted kaon, weighted pion
-    Assert.That(rK.Weights.Value |> Array.exists (fun w -> w < 0.0), "sWeights are signed")
+    Expect.isTrue (rK.Weights.Value |> Array.exists (fun w -> w < 0.0)) "sWeights are signed"
     let auc = Pid.aucInBins pEdges etaEdges (rK, rPi) (genK (), genPi ())
     let effK = Pid.efficiencyComparison pEdges cut rK (genK ()) None
     let effPi = Pid.efficiencyComparison pEdges cut rPi (genPi ()) None
     let s = Pid.summarizeSigmas (allSigmas auc effK effPi)
-    Assert.That(Pid.passes 4.0 1.5 s, Is.True, sprintf "%A" s)
+    Expect.isTrue (Pid.passes 4.0 1.5 s) (sprintf "%A" s)
 
-[<Test>]
 let ``a biased model (kaon RichDLLk shifted by −3) fails the figures of merit`` () =
     let biasedK = genK () |> withValues (Array.map (fun x -> x - 3.0))
     let auc = Pid.aucInBins pEdges etaEdges (realK (), realPi ()) (biasedK, genPi ())
     let effK = Pid.efficiencyComparison pEdges cut (realK ()) biasedK None
     let s = Pid.summarizeSigmas (allSigmas auc effK [])
-    Assert.That(Pid.passes 4.0 1.5 s, Is.False, sprintf "%A" s)
-    Assert.That(s.MaxAbs, Is.GreaterThan 6.0, sprintf "%A" s)
+    Expect.isFalse (Pid.passes 4.0 1.5 s) (sprintf "%A" s)
+    Expect.isGreaterThan s.MaxAbs 6.0 (sprintf "%A" s)
 
-[<Test>]
 let ``a mode-collapsed model (constant RichDLLk per species) fails the figures of merit`` () =
     let constant (s: Pid.SpeciesSample) = s |> withValues (fun v -> Array.create v.Length (WeightedDescriptive.Quantile(v, 0.5)))
     let cK, cPi = constant (genK ()), constant (genPi ())
@@ -138,14 +132,13 @@ let ``a mode-collapsed model (constant RichDLLk per species) fails the figures o
     let median = WeightedDescriptive.Quantile((genK ()).Values, 0.5)
     let effK = Pid.efficiencyComparison pEdges (fun x -> x > median) (realK ()) cK None
     let s = Pid.summarizeSigmas (allSigmas auc effK [])
-    Assert.That(Pid.passes 4.0 1.5 s, Is.False, sprintf "%A" s)
-    Assert.That(s.MaxAbs, Is.GreaterThan 10.0, sprintf "%A" s)
+    Expect.isFalse (Pid.passes 4.0 1.5 s) (sprintf "%A" s)
+    Expect.isGreaterThan s.MaxAbs 10.0 (sprintf "%A" s)
 
-[<Test>]
 let ``efficiency comparison against truth uses the truth sample and reports σ per bin`` () =
     let bins = Pid.efficiencyComparison pEdges cut (realK ()) (genK ()) (Some(realK ()))
     for b in bins do
-        Assert.That(b.Truth.IsSome)
+        Expect.isTrue b.Truth.IsSome "b.Truth.IsSome"
         assertClose veryHigh b.Real.Value b.Truth.Value.Value "truth = real here"
         assertClose veryHigh b.VsReal.Sigma b.VsTruth.Value.Sigma "same σ"
     // Binomial uncertainty of unit weights: √(ε(1 − ε)/N) per bin.
@@ -154,12 +147,28 @@ let ``efficiency comparison against truth uses the truth sample and reports σ p
     let e = bins.[0].Real.Value
     assertClose high (sqrt (e * (1.0 - e) / float inBin)) bins.[0].Real.Uncertainty "binomial"
 
-[<Test>]
 let ``tables carry one coloured deviation per bin`` () =
     let auc = Pid.aucInBins pEdges etaEdges (realK (), realPi ()) (genK (), genPi ())
     let t = Pid.aucTable "AUC" auc
-    Assert.That(t.Rows.Length, Is.EqualTo auc.Length)
+    Expect.equal t.Rows.Length auc.Length "t.Rows.Length"
     for row, b in List.zip t.Rows auc do
         match List.last row with
-        | Report.Document.Deviation d -> Assert.That(d, Is.EqualTo b.Comparison.Sigma)
-        | c -> Assert.Fail(sprintf "last cell is %A" c)
+        | Report.Document.Deviation d -> Expect.equal d b.Comparison.Sigma "d"
+        | c -> failtest (sprintf "last cell is %A" c)
+
+[<Tests>]
+let tests =
+    testList "PidTests" [
+        testCase "the AUC of a cell is the Mann–Whitney fraction of the hand-counted pairs" ``the AUC of a cell is the Mann–Whitney fraction of the hand-counted pairs``
+        testCase "the AUC in bins recovers Φ(Δμ/√2) of Gaussian scores within 5 DeLong σ" ``the AUC in bins recovers Φ(Δμ/√2) of Gaussian scores within 5 DeLong σ``
+        testCase "an empty cell or one with non-positive weight sum gives NaN, not an exception" ``an empty cell or one with non-positive weight sum gives NaN, not an exception``
+        testCase "mismatched columns are refused with the argument named" ``mismatched columns are refused with the argument named``
+        testCase "the truth generator passes every PID figure of merit: σ-deviations consistent with N(0, 1)" ``the truth generator passes every PID figure of merit: σ-deviations consistent with N(0, 1)``
+        testCase "a biased model (kaon RichDLLk shifted by −3) fails the figures of merit" ``a biased model (kaon RichDLLk shifted by −3) fails the figures of merit``
+        testCase "a mode-collapsed model (constant RichDLLk per species) fails the figures of merit" ``a mode-collapsed model (constant RichDLLk per species) fails the figures of merit``
+        testCase "efficiency comparison against truth uses the truth sample and reports σ per bin" ``efficiency comparison against truth uses the truth sample and reports σ per bin``
+        testCase "tables carry one coloured deviation per bin" ``tables carry one coloured deviation per bin``
+        slow [
+            testCase "the truth generator passes against sWeighted calibration data" ``the truth generator passes against sWeighted calibration data``
+        ]
+    ]

@@ -1,7 +1,9 @@
 module GenStats.Tests.Validation.PropagationTests
 
 open System
-open NUnit.Framework
+open Expecto
+open GenStats.Tests
+open GenStats.Tests.TestMain
 open GenStats.Stats
 open GenStats.Validation
 open GenStats.Validation.FiguresOfMerit
@@ -12,24 +14,21 @@ let private normals (seed: int) n =
     let rng = Random(seed)
     Array.init n (fun _ -> sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble()))
 
-[<Test>]
 let ``summary of a hand-made ensemble`` () =
     let mk i v u = { Index = i; Seed = i; Result = { Value = v; Uncertainty = u } }
     let s = summarize (Some 2.0) [ mk 0 1.0 0.0; mk 1 2.0 0.0; mk 2 3.0 0.0 ]
     assertClose veryHigh 2.0 s.Central "central"
     assertClose veryHigh 1.0 s.Systematic "systematic" // sample sd of 1, 2, 3
     assertClose veryHigh (1.0 / sqrt 3.0) s.CentralUncertainty "uncertainty of the central value"
-    Assert.That((s.Pulls = [| -1.0; 0.0; 1.0 |]), $"pulls {s.Pulls}")
+    Expect.isTrue (s.Pulls = [| -1.0; 0.0; 1.0 |]) ($"pulls {s.Pulls}")
     assertClose veryHigh 1.0 s.Coverage.Value "coverage" // |pull| ≤ 1 for all three
 
-[<Test>]
 let ``replica weights are reproducible and differ between members`` () =
     let a = replicaWeights 5 0 None 100
-    Assert.That((replicaWeights 5 0 None 100 = a), "same seed, same weights")
-    Assert.That((replicaWeights 5 1 None 100 <> a), "another member, other weights")
-    Assert.That(a |> Array.forall (fun m -> m >= 0.0 && m = floor m), "Poisson multipliers are counts")
+    Expect.isTrue (replicaWeights 5 0 None 100 = a) "same seed, same weights"
+    Expect.isTrue (replicaWeights 5 1 None 100 <> a) "another member, other weights"
+    Expect.isTrue (a |> Array.forall (fun m -> m >= 0.0 && m = floor m)) "Poisson multipliers are counts"
 
-[<Test>]
 let ``the ensemble spread of a bootstrapped mean matches its standard error and covers the truth`` () =
     // "Model" = the weighted mean of a training sample of N(0,1); its intrinsic uncertainty is 1/√N.
     let train = normals 42 4000
@@ -40,9 +39,17 @@ let ``the ensemble spread of a bootstrapped mean matches its standard error and 
     // 60 members estimate a standard deviation to ±9 %; allow 4 σ of that.
     assertClose { Absolute = 0.0; Relative = 0.37 } expected summary.Systematic "systematic vs 1/√N"
     // The ensemble is centred on this training sample's mean, which is within 4/√N of the truth.
-    Assert.That(abs summary.Central, Is.LessThan(4.0 * expected + 4.0 * summary.CentralUncertainty))
+    Expect.isLessThan (abs summary.Central) (4.0 * expected + 4.0 * summary.CentralUncertainty) "abs summary.Central"
 
-[<Test>]
 let ``an ensemble needs at least two members`` () =
-    Assert.Throws<ArgumentException>(fun () -> run 1 1 10 None None ignore (fun _ _ _ -> { Value = 0.0; Uncertainty = 0.0 }) |> ignore)
+    Expectations.raises<ArgumentException> "run 1 1 10 None None ignore (fun _ _ _ -> { Value = 0.0; Uncertaint..." (fun () -> run 1 1 10 None None ignore (fun _ _ _ -> { Value = 0.0; Uncertainty = 0.0 }) |> ignore)
     |> ignore
+
+[<Tests>]
+let tests =
+    testList "PropagationTests" [
+        testCase "summary of a hand-made ensemble" ``summary of a hand-made ensemble``
+        testCase "replica weights are reproducible and differ between members" ``replica weights are reproducible and differ between members``
+        testCase "the ensemble spread of a bootstrapped mean matches its standard error and covers the truth" ``the ensemble spread of a bootstrapped mean matches its standard error and covers the truth``
+        testCase "an ensemble needs at least two members" ``an ensemble needs at least two members``
+    ]

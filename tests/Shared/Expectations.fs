@@ -12,6 +12,7 @@ let raises<'E when 'E :> exn> (what: string) (action: unit -> unit) : 'E =
             None
         with e ->
             Some e
+
     match thrown with
     | Some(:? 'E as e) -> e
     | Some other -> failtestf "%s: expected %s, got %s: %s" what typeof<'E>.Name (other.GetType().Name) other.Message

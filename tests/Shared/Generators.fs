@@ -6,10 +6,12 @@ open FsCheck
 open FsCheck.FSharp
 
 /// A finite float in roughly [−1000, 1000] with three decimals.
-let finiteValue: Gen<float> = Gen.choose (-1_000_000, 1_000_000) |> Gen.map (fun i -> float i / 1000.0)
+let finiteValue: Gen<float> =
+    Gen.choose (-1_000_000, 1_000_000) |> Gen.map (fun i -> float i / 1000.0)
 
 /// A strictly positive weight in (0, 10].
-let positiveWeight: Gen<float> = Gen.choose (1, 10_000) |> Gen.map (fun i -> float i / 1000.0)
+let positiveWeight: Gen<float> =
+    Gen.choose (1, 10_000) |> Gen.map (fun i -> float i / 1000.0)
 
 /// A sample of n values, 2 ≤ n ≤ 60.
 let sample: Gen<float[]> =
@@ -38,4 +40,7 @@ let weightedSampleScaleAndPermutation: Gen<float[] * float[] * float * int[]> =
 
 /// Sorted probabilities in [0, 1].
 let probabilities: Gen<float[]> =
-    Gen.choose (0, 1000) |> Gen.map (fun i -> float i / 1000.0) |> Gen.arrayOf |> Gen.map Array.sort
+    Gen.choose (0, 1000)
+    |> Gen.map (fun i -> float i / 1000.0)
+    |> Gen.arrayOf
+    |> Gen.map Array.sort

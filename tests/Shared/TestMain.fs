@@ -12,7 +12,8 @@ let replaySeed = (20261124UL, 1013904223UL)
 let propertyConfig (maxTest: int) =
     { FsCheckConfig.defaultConfig with
         maxTest = maxTest
-        replay = Some(fst replaySeed, snd replaySeed, None) }
+        replay = Some(fst replaySeed, snd replaySeed, None)
+    }
 
 /// A property checked on `maxTest` cases drawn from the fixed replay seed.
 let testPropertyN (maxTest: int) (name: string) property =

@@ -19,5 +19,10 @@ let isClose (accuracy: Accuracy) (expected: float) (actual: float) =
 /// Asserts closeness with a message that shows both numbers and the allowed gap.
 let assertClose (accuracy: Accuracy) (expected: float) (actual: float) (what: string) =
     if not (isClose accuracy expected actual) then
-        failtestf "%s: expected %.17g, got %.17g (allowed %.3g abs + %.3g rel)"
-            what expected actual accuracy.Absolute accuracy.Relative
+        failtestf
+            "%s: expected %.17g, got %.17g (allowed %.3g abs + %.3g rel)"
+            what
+            expected
+            actual
+            accuracy.Absolute
+            accuracy.Relative

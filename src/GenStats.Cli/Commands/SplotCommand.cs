@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using GenStats.Data;
+using GenStats.Numerics;
 using GenStats.Stats;
 
 namespace GenStats.Cli;

@@ -57,7 +57,7 @@ internal static class CrossValidation
         Parallel.For(0, u.Length, i =>
         {
             var row = new double[u.Length];
-            for (int j = 0; j < u.Length; j++) row[j] = i == j ? 0 : KernelDensity.Distance2(u[i], u[j]);
+            for (int j = 0; j < u.Length; j++) row[j] = i == j ? 0 : DenseMath.SquaredDistance(u[i], u[j]);
             d2[i] = row;
         });
         return d2;

@@ -1,5 +1,5 @@
-using GenStats.Models.Files;
 using GenStats.Data;
+using GenStats.Models.Files;
 
 namespace GenStats.Models;
 

@@ -128,7 +128,8 @@ public sealed class KernelDensity : IConditionalGenerator
         for (int i = 0; i < xs.Length; i++) points[i] = [.. xs[i], .. ys[i]];
         if (sample.EffectiveSampleSize <= 1)
             throw new ArgumentException($"The effective sample size is {sample.EffectiveSampleSize}; a KDE needs more than one effective event.", nameof(sample));
-        var (_, cov) = DenseMath.WeightedCovariance(points, sample.Weights, d);
+        if (!WeightedMoments.TryCompute(points, null, null, sample.Weights, out _, out var cov))
+            throw new ArgumentException($"The effective sample size is {sample.EffectiveSampleSize}; a KDE needs more than one effective event.", nameof(sample));
         double nEff = sample.EffectiveSampleSize;
         double factor = options.Bandwidth switch
         {
@@ -316,7 +317,7 @@ public sealed class KernelDensity : IConditionalGenerator
         for (int i = 0; i < whitened.Length; i++)
         {
             if (weights[i] <= 0) continue;
-            double e = Math.Log(weights[i]) - Distance2(whitened[i], u) * inv;
+            double e = Math.Log(weights[i]) - DenseMath.SquaredDistance(whitened[i], u) * inv;
             if (e > max) max = e;
         }
         if (double.IsNegativeInfinity(max)) return max;
@@ -324,16 +325,9 @@ public sealed class KernelDensity : IConditionalGenerator
         for (int i = 0; i < whitened.Length; i++)
         {
             if (weights[i] <= 0) continue;
-            s += Math.Exp(Math.Log(weights[i]) - Distance2(whitened[i], u) * inv - max);
+            s += Math.Exp(Math.Log(weights[i]) - DenseMath.SquaredDistance(whitened[i], u) * inv - max);
         }
         return max + Math.Log(s);
-    }
-
-    internal static double Distance2(double[] a, double[] b)
-    {
-        double s = 0;
-        for (int k = 0; k < a.Length; k++) { double t = a[k] - b[k]; s += t * t; }
-        return s;
     }
 
     /// <summary>The pieces of the exact conditional p(x | y) of the joint mixture.</summary>
@@ -408,7 +402,7 @@ public sealed class KernelDensity : IConditionalGenerator
             for (int i = 0; i < n; i++)
             {
                 double w = _k._weights[i];
-                double e = w > 0 ? Math.Log(w) - Distance2(_whitenedY[i], v) * inv : double.NegativeInfinity;
+                double e = w > 0 ? Math.Log(w) - DenseMath.SquaredDistance(_whitenedY[i], v) * inv : double.NegativeInfinity;
                 cumulative[i] = e;
                 if (e > max) max = e;
             }

@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using GenStats.Tensors;
 
@@ -19,7 +17,8 @@ public sealed record ParameterFileContent(IReadOnlyList<StoredTensor> Tensors, I
 
 /// <summary>
 /// GenStats parameter files (<c>.gsp</c>): named float32 tensors with metadata and a checksum; a
-/// plain data format that never executes code on load.
+/// plain data format that never executes code on load. The file is a <see cref="ChecksummedContainer"/>
+/// (the container of model files too) with magic <c>GSPARAMS</c>.
 /// <para>Layout (all integers little-endian):</para>
 /// <list type="table">
 /// <item><term>0, 8 bytes</term><description>magic <c>GSPARAMS</c> (ASCII)</description></item>
@@ -34,7 +33,7 @@ public sealed record ParameterFileContent(IReadOnlyList<StoredTensor> Tensors, I
 /// <para>Any change to the file — one flipped byte anywhere, truncation, trailing bytes — makes
 /// <see cref="Load"/> throw <see cref="InvalidDataException"/> with the reason. Files are written
 /// to a temporary file in the same folder and renamed over the target, so a crash never leaves a
-/// half-written file.</para>
+/// half-written file (<see cref="AtomicFile"/>).</para>
 /// </summary>
 public static class ParameterFile
 {
@@ -44,7 +43,8 @@ public static class ParameterFile
     /// <summary>The format version this code writes and reads.</summary>
     public const int Version = 1;
 
-    private const int PrefixLength = 16, ChecksumLength = 32;
+    // Magic, version (the container's) and the header length.
+    private const int PrefixLength = ChecksummedContainer.BodyStart + 4;
 
     private sealed class HeaderTensor
     {
@@ -66,21 +66,7 @@ public static class ParameterFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var bytes = ToBytes(tensors, metadata);
-        var full = Path.GetFullPath(path);
-        var tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
-            {
-                fs.Write(bytes);
-                fs.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
     /// <summary>The file image of named tensors and metadata.</summary>
@@ -99,24 +85,20 @@ public static class ParameterFile
             dataBytes += 4L * t.Tensor.Size;
         }
         var json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
-        long total = PrefixLength + json.Length + dataBytes + ChecksumLength;
-        if (total > int.MaxValue) throw new ArgumentException($"the parameters need {total} bytes; at most {int.MaxValue} are supported.", nameof(tensors));
-        var buf = new byte[total];
-        Encoding.ASCII.GetBytes(Magic).CopyTo(buf, 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(buf.AsSpan(8), Version);
-        BinaryPrimitives.WriteUInt32LittleEndian(buf.AsSpan(12), (uint)json.Length);
-        json.CopyTo(buf, PrefixLength);
-        int pos = PrefixLength + json.Length;
-        foreach (var t in tensors)
+        return ChecksummedContainer.Seal(Magic, Version, 4 + json.Length + dataBytes, body =>
         {
-            foreach (var v in t.Tensor.Values)
+            BinaryPrimitives.WriteUInt32LittleEndian(body, (uint)json.Length);
+            json.CopyTo(body[4..]);
+            int pos = 4 + json.Length;
+            foreach (var t in tensors)
             {
-                BinaryPrimitives.WriteSingleLittleEndian(buf.AsSpan(pos), v);
-                pos += 4;
+                foreach (var v in t.Tensor.Values)
+                {
+                    BinaryPrimitives.WriteSingleLittleEndian(body[pos..], v);
+                    pos += 4;
+                }
             }
-        }
-        SHA256.HashData(buf.AsSpan(0, pos), buf.AsSpan(pos, ChecksumLength));
-        return buf;
+        });
     }
 
     /// <summary>Reads and verifies a parameter file.</summary>
@@ -133,18 +115,8 @@ public static class ParameterFile
     {
         ArgumentNullException.ThrowIfNull(bytes);
         InvalidDataException Bad(string why) => new($"{source} is not a valid GenStats parameter file: {why}");
-        if (bytes.Length < PrefixLength + ChecksumLength)
-            throw Bad($"it has {bytes.Length} bytes, fewer than the {PrefixLength + ChecksumLength} of an empty file (truncated?).");
-        if (Encoding.ASCII.GetString(bytes, 0, 8) != Magic)
-            throw Bad($"the first 8 bytes are not the magic '{Magic}'.");
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-        if (version != Version)
-            throw Bad($"format version {version} is not supported (this build reads version {Version}).");
-        int body = bytes.Length - ChecksumLength;
-        Span<byte> hash = stackalloc byte[ChecksumLength];
-        SHA256.HashData(bytes.AsSpan(0, body), hash);
-        if (!hash.SequenceEqual(bytes.AsSpan(body, ChecksumLength)))
-            throw Bad("the SHA-256 checksum does not match the content (the file is corrupt or truncated).");
+        int body = ChecksummedContainer.Open(bytes, Magic, Version, Bad);
+        if (body < PrefixLength) throw Bad("the file ends inside the header length.");
         uint headerLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12));
         if (headerLength > (uint)(body - PrefixLength))
             throw Bad($"the header length {headerLength} exceeds the file.");

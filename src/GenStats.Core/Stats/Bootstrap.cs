@@ -116,12 +116,6 @@ public static class Bootstrap
     }
 
     // SplitMix64 of (seed, replica) so that neighbouring replicas get unrelated generators.
-    internal static int ReplicaSeed(int seed, int replica)
-    {
-        ulong z = ((ulong)(uint)seed << 32 | (uint)replica) + 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
-        return (int)(z & 0x7FFFFFFF);
-    }
+    internal static int ReplicaSeed(int seed, int replica) =>
+        SplitMix64.Seed31(((ulong)(uint)seed << 32 | (uint)replica) + SplitMix64.Golden);
 }

@@ -12,8 +12,18 @@ open GenStats.Validation.Report
 /// Reads null back as NaN.
 type private FiniteOrNull() =
     inherit JsonConverter<float>()
-    override _.Read(reader, _, _) = if reader.TokenType = JsonTokenType.Null then nan else reader.GetDouble()
-    override _.Write(writer, value, _) = if Double.IsFinite value then writer.WriteNumberValue value else writer.WriteNullValue()
+
+    override _.Read(reader, _, _) =
+        if reader.TokenType = JsonTokenType.Null then
+            nan
+        else
+            reader.GetDouble()
+
+    override _.Write(writer, value, _) =
+        if Double.IsFinite value then
+            writer.WriteNumberValue value
+        else
+            writer.WriteNullValue()
 
 let private options =
     let o = JsonSerializerOptions(WriteIndented = false)
@@ -26,8 +36,18 @@ let numbers (name: string) (result: 'T) =
     JsonObject(dict [ name, JsonSerializer.SerializeToNode(result, options) ])
 
 /// A report of the given sections, with the JSON numbers of every study.
-let report (title: string) (summary: string list) (numbers: JsonObject) (sections: Document.Section list) : Document.Report =
-    { Title = title; Summary = summary; Sections = sections; Numbers = numbers }
+let report
+    (title: string)
+    (summary: string list)
+    (numbers: JsonObject)
+    (sections: Document.Section list)
+    : Document.Report =
+    {
+        Title = title
+        Summary = summary
+        Sections = sections
+        Numbers = numbers
+    }
 
 /// Writes out/<name>.html and out/<name>.json (creating out/) and prints the console summary.
 let writeAll (directory: string) (name: string) (report: Document.Report) =

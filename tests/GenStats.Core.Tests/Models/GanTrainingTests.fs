@@ -127,7 +127,7 @@ let ``resume from a checkpoint gives the same parameters as an uninterrupted run
             let first = GanTrainer.Create(rows x, rows y, w, o)
             first.RunTo(5L) |> ignore
             first.SaveCheckpoint path
-            let resumed = GanTrainer.Resume(path, rows x, rows y, w)
+            let resumed = GanTrainer.Open(path, rows x, rows y, w)
             Expect.equal resumed.Step 5L "resumed.Step"
             resumed.Run() |> ignore
             Expect.isTrue (paramsOf resumed.Generator = paramsOf full.Generator) (sprintf "%A generator" loss)
@@ -196,7 +196,7 @@ let ``a NaN loss stops training and keeps the last good checkpoint`` () =
         Expect.equal ex.Step 4L "ex.Step"
         contains "generator loss is NaN" ex.Message "ex.Message"
         contains path ex.Message "ex.Message"
-        let resumed = GanTrainer.Resume(path, data, null, null, AuxiliaryStatistic(Func<_, _, _>(fun x _ -> x), 1f))
+        let resumed = GanTrainer.Open(path, data, null, null, AuxiliaryStatistic(Func<_, _, _>(fun x _ -> x), 1f))
         Expect.equal resumed.Step 3L "resumed.Step"
     finally
         File.Delete path

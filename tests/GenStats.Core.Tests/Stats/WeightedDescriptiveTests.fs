@@ -6,6 +6,7 @@ open FsCheck
 open FsCheck.FSharp
 open MathNet.Numerics.Statistics
 open GenStats.Stats
+open GenStats.Numerics
 open GenStats.Tests.Tolerance
 open GenStats.Tests.Generators
 open GenStats.Tests.Expectations

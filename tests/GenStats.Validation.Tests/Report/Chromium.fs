@@ -5,7 +5,9 @@ module GenStats.Tests.Validation.Chromium
 open System
 open System.IO
 open System.Text.RegularExpressions
-open NUnit.Framework
+open Expecto
+open GenStats.Tests
+open GenStats.Tests.TestMain
 open GenStats.Validation.Report
 
 /// The browser: $GENSTATS_CHROMIUM or Debian's chromium. Missing → the test fails (never skips):
@@ -15,7 +17,7 @@ let executable () =
     match candidates |> List.tryFind (fun p -> not (String.IsNullOrEmpty p) && File.Exists p) with
     | Some p -> p
     | None ->
-        Assert.Fail "chromium is not installed (scripts/test.sh installs Debian's chromium when run as root); the HTML pages cannot be checked in a browser."
+        failtest "chromium is not installed (scripts/test.sh installs Debian's chromium when run as root); the HTML pages cannot be checked in a browser."
         ""
 
 /// Marks the page's problems in Chromium's log. Chromium logs every console message of a web page
@@ -34,13 +36,13 @@ let private hook =
 
 /// Asserts that a page (several MB with plotly.js inlined) contains a string, without printing the page.
 let assertHas (needle: string) (page: string) (message: string) =
-    if not (page.Contains needle) then Assert.Fail(sprintf "%s: %A is not in the page" message needle)
+    if not (page.Contains needle) then failtest (sprintf "%s: %A is not in the page" message needle)
 
 /// Asserts that a page lacks a string; on failure shows only the text around it.
 let assertLacks (needle: string) (page: string) (message: string) =
     match page.IndexOf needle with
     | -1 -> ()
-    | i -> Assert.Fail(sprintf "%s: %A is in the page: …%s…" message needle (page.Substring(max 0 (i - 80), min (page.Length - max 0 (i - 80)) (needle.Length + 160))))
+    | i -> failtest (sprintf "%s: %A is in the page: …%s…" message needle (page.Substring(max 0 (i - 80), min (page.Length - max 0 (i - 80)) (needle.Length + 160))))
 
 /// What Chromium saw: its exit code, the DOM after the scripts ran, and its log (stderr).
 type Rendered = { ExitCode: int; Dom: string; Log: string }
@@ -50,7 +52,7 @@ type Rendered = { ExitCode: int; Dom: string; Log: string }
 let render (path: string) =
     let html = File.ReadAllText path
     let head = html.IndexOf("<head>", StringComparison.Ordinal)
-    Assert.That(head, Is.GreaterThanOrEqualTo 0, "the page has no <head>")
+    Expect.isGreaterThanOrEqual head 0 "the page has no <head>"
     let dir = Path.GetDirectoryName(Path.GetFullPath path)
     let probe = Path.Combine(dir, Path.GetFileNameWithoutExtension path + ".probe.html")
     File.WriteAllText(probe, html.Insert(head + "<head>".Length, hook))
@@ -67,7 +69,7 @@ let render (path: string) =
     let dom = proc.StandardOutput.ReadToEnd()
     if not (proc.WaitForExit 120_000) then
         proc.Kill true
-        Assert.Fail "chromium did not finish within 120 s"
+        failtest "chromium did not finish within 120 s"
     { ExitCode = proc.ExitCode; Dom = dom; Log = stderr.Result }
 
 /// The page's console errors and warnings, dialogs, failed loads and uncaught exceptions.
@@ -100,14 +102,14 @@ let externalReferences (html: string) =
 /// `expectedFigures` figures (one div each, every one drawn), and the page logged no error.
 /// Returns what Chromium saw for further checks.
 let assertRendersOfflineWith (expectedFigures: int) (path: string) =
-    Assert.That(expectedFigures, Is.GreaterThan 0, "the report has figures")
-    Assert.That(externalReferences (File.ReadAllText path), Is.Empty, "the page must load nothing from outside")
+    Expect.isGreaterThan expectedFigures 0 "the report has figures"
+    Expect.isEmpty (externalReferences (File.ReadAllText path)) "the page must load nothing from outside"
     let r = render path
-    Assert.That(r.ExitCode, Is.EqualTo 0, r.Log)
+    Expect.equal r.ExitCode 0 r.Log
     let divs, drawn = figures r.Dom
-    Assert.That(divs, Is.EqualTo expectedFigures, "one figure div per figure of the report")
-    Assert.That(drawn, Is.EqualTo expectedFigures, "plotly drew every figure: " + r.Log)
-    Assert.That(pageErrors r, Is.Empty, "console errors, dialogs, failed loads or exceptions")
+    Expect.equal divs expectedFigures "one figure div per figure of the report"
+    Expect.equal drawn expectedFigures ("plotly drew every figure: " + r.Log)
+    Expect.isEmpty (pageErrors r) "console errors, dialogs, failed loads or exceptions"
     r
 
 /// assertRendersOfflineWith the number of figures in the sections of the `report` document the

@@ -4,7 +4,9 @@ open System
 open System.IO
 open System.Text.Json.Nodes
 open System.Text.RegularExpressions
-open NUnit.Framework
+open Expecto
+open GenStats.Tests
+open GenStats.Tests.TestMain
 open GenStats.Data
 open GenStats.Validation
 open GenStats.Validation.Report
@@ -48,42 +50,38 @@ let private expectedSlope =
 
 let private row (metric: string) (view: FidViews.View) = FidViews.rows view |> List.find (fun r -> r.Metric = metric)
 
-[<Test>]
 let ``independent draws of one Gaussian: KPD and FPD are 0 within 3σ and generated − control is within 3σ`` () =
     let v = nullView.Value
     for d in [ v.Generated; v.Control ] do
-        Assert.That(abs d.Kpd.Value, Is.LessThan(3.0 * d.Kpd.Uncertainty), sprintf "%s KPD %g ± %g" d.Name d.Kpd.Value d.Kpd.Uncertainty)
-        Assert.That(abs d.Fpd.Value, Is.LessThan(3.0 * d.FpdTotalUncertainty), sprintf "%s FPD %g ± %g" d.Name d.Fpd.Value d.FpdTotalUncertainty)
+        Expect.isLessThan (abs d.Kpd.Value) (3.0 * d.Kpd.Uncertainty) (sprintf "%s KPD %g ± %g" d.Name d.Kpd.Value d.Kpd.Uncertainty)
+        Expect.isLessThan (abs d.Fpd.Value) (3.0 * d.FpdTotalUncertainty) (sprintf "%s FPD %g ± %g" d.Name d.Fpd.Value d.FpdTotalUncertainty)
     for r in FidViews.rows v do
-        Assert.That(abs r.Sigma, Is.LessThan 3.0, sprintf "%s: %+.2f σ" r.Metric r.Sigma)
+        Expect.isLessThan (abs r.Sigma) 3.0 (sprintf "%s: %+.2f σ" r.Metric r.Sigma)
 
-[<Test>]
 let ``the FPD of a faithful model sits on the finite-sample floor, with the batch-noise slope of the closed form`` () =
     let v = nullView.Value
     // The extrapolation removes the batches' noise, not the samples' own: the intercept is the
     // Fréchet distance of the two full samples, E = slope/2 · (1/N_truth + 1/N_sample).
     let floor = expectedSlope / 2.0 * (2.0 / float events)
     for d in [ v.Generated; v.Control ] do
-        Assert.That(abs (d.Frechet.Value - floor), Is.LessThan(3.0 * d.Frechet.Uncertainty), sprintf "%s Fréchet %g vs floor %g" d.Name d.Frechet.Value floor)
-        Assert.That(abs (d.Fpd.Value - d.Frechet.Value), Is.LessThan(4.0 * d.Fpd.Uncertainty), sprintf "%s FPD %g vs Fréchet %g" d.Name d.Fpd.Value d.Frechet.Value)
+        Expect.isLessThan (abs (d.Frechet.Value - floor)) (3.0 * d.Frechet.Uncertainty) (sprintf "%s Fréchet %g vs floor %g" d.Name d.Frechet.Value floor)
+        Expect.isLessThan (abs (d.Fpd.Value - d.Frechet.Value)) (4.0 * d.Fpd.Uncertainty) (sprintf "%s FPD %g vs Fréchet %g" d.Name d.Fpd.Value d.Frechet.Value)
         // 10 sizes × 20 batches fix the slope to about 10 %: 40 % is 4σ.
-        Assert.That(abs (d.Fpd.Slope - expectedSlope), Is.LessThan(0.4 * expectedSlope), sprintf "%s slope %g vs %g" d.Name d.Fpd.Slope expectedSlope)
+        Expect.isLessThan (abs (d.Fpd.Slope - expectedSlope)) (0.4 * expectedSlope) (sprintf "%s slope %g vs %g" d.Name d.Fpd.Slope expectedSlope)
 
-[<Test>]
 let ``a mean shift δ of one standardised feature gives Fréchet = FPD = δ² and a large FPD deviation from the control`` () =
     let v = shiftedView.Value
     let g = v.Generated
     // Equal covariances: the trace term vanishes and ‖μ₁ − μ₂‖² = δ²; the floor (≈ 6e-4) is in the tolerance.
-    Assert.That(abs (g.Frechet.Value - delta * delta), Is.LessThan(4.0 * g.Frechet.Uncertainty), sprintf "Fréchet %g ± %g" g.Frechet.Value g.Frechet.Uncertainty)
-    Assert.That(abs (g.Frechet.MeanTerm - delta * delta), Is.LessThan(4.0 * g.Frechet.Uncertainty), "mean term")
-    Assert.That(abs (g.Fpd.Value - delta * delta), Is.LessThan(4.0 * g.FpdTotalUncertainty), sprintf "FPD %g ± %g" g.Fpd.Value g.FpdTotalUncertainty)
-    Assert.That((row "FPD" v).Sigma, Is.GreaterThan 10.0)
-    Assert.That((row "Fréchet" v).Sigma, Is.GreaterThan 10.0)
-    Assert.That(g.Kpd.Value, Is.GreaterThan(3.0 * g.Kpd.Uncertainty), "KPD sees the shift")
+    Expect.isLessThan (abs (g.Frechet.Value - delta * delta)) (4.0 * g.Frechet.Uncertainty) (sprintf "Fréchet %g ± %g" g.Frechet.Value g.Frechet.Uncertainty)
+    Expect.isLessThan (abs (g.Frechet.MeanTerm - delta * delta)) (4.0 * g.Frechet.Uncertainty) "mean term"
+    Expect.isLessThan (abs (g.Fpd.Value - delta * delta)) (4.0 * g.FpdTotalUncertainty) (sprintf "FPD %g ± %g" g.Fpd.Value g.FpdTotalUncertainty)
+    Expect.isGreaterThan ((row "FPD" v).Sigma) 10.0 ("(row \"FPD\" v).Sigma")
+    Expect.isGreaterThan ((row "Fréchet" v).Sigma) 10.0 ("(row \"Fréchet\" v).Sigma")
+    Expect.isGreaterThan g.Kpd.Value (3.0 * g.Kpd.Uncertainty) "KPD sees the shift"
     // The control is the same sample as in the faithful case, so its numbers do not move.
     assertClose veryHigh nullView.Value.Control.Fpd.Value v.Control.Fpd.Value "control FPD"
 
-[<Test>]
 let ``standardisation makes the view independent of each feature's units`` () =
     // x2 in other units (× 1000, + 7) and every sample converted alike: the same distances.
     let rescale (s: FidViews.Sample) = { s with Rows = s.Rows |> Array.map (fun r -> [| r.[0]; r.[1]; 1000.0 * r.[2] + 7.0 |]) }
@@ -95,91 +93,86 @@ let ``standardisation makes the view independent of each feature's units`` () =
     assertClose low v1.Generated.Kpd.Value v2.Generated.Kpd.Value "KPD"
     assertClose low v1.Generated.Frechet.Value v2.Generated.Frechet.Value "Fréchet"
 
-[<Test>]
 let ``the table has one row per metric: value ± uncertainty for both samples and a σ-deviation`` () =
     let v = shiftedView.Value
     let t = FidViews.table "shift" v
-    Assert.That(t.Headers.Length, Is.EqualTo 4)
-    Assert.That((t.Rows |> List.map List.head = [ Text "FPD"; Text "KPD"; Text "Fréchet" ]), sprintf "%A" t.Rows)
+    Expect.equal t.Headers.Length 4 "t.Headers.Length"
+    Expect.isTrue (t.Rows |> List.map List.head = [ Text "FPD"; Text "KPD"; Text "Fréchet" ]) (sprintf "%A" t.Rows)
     for r in t.Rows do
         match r with
         | [ Text _; Measured _; Measured _; Deviation _ ] -> ()
-        | other -> Assert.Fail(sprintf "unexpected cells %A" other)
+        | other -> failtest (sprintf "unexpected cells %A" other)
     match t.Rows.[0] with
     | [ _; Measured(gv, gu); Measured(cv, _); Deviation s ] ->
-        Assert.That(gv, Is.EqualTo v.Generated.Fpd.Value)
-        Assert.That(gu, Is.EqualTo v.Generated.Fpd.Uncertainty, "the jetnet fit error is shown")
+        Expect.equal gv v.Generated.Fpd.Value "gv"
+        Expect.equal gu v.Generated.Fpd.Uncertainty "the jetnet fit error is shown"
         assertClose high ((gv - cv) / sqrt (v.Generated.FpdTotalUncertainty ** 2.0 + v.Control.FpdTotalUncertainty ** 2.0)) s "deviation"
-    | _ -> Assert.Fail "FPD row"
+    | _ -> failtest "FPD row"
 
-[<Test>]
 let ``the figure shows the mean Fréchet distance on jetnet's 1/N grid and the fitted line reaching 1/N = 0`` () =
     let v = nullView.Value
     let json = JsonNode.Parse(Plotly.toJson (FidViews.figure "FPD" v))
     let traces = json["data"].AsArray() |> Seq.map (fun t -> t.AsObject()) |> Seq.toArray
-    Assert.That(traces.Length, Is.EqualTo 6, "points, fit and intercept for generated and control")
+    Expect.equal traces.Length 6 "points, fit and intercept for generated and control"
     let floats (t: JsonObject) (key: string) = t[key].AsArray() |> Seq.map (fun x -> x.GetValue<float>()) |> Seq.toArray
     for d in [ v.Generated; v.Control ] do
         let named (prefix: string) = traces |> Array.find (fun t -> t["name"].GetValue<string>().StartsWith(d.Name + ": " + prefix))
         // jetnet: (1 / linspace(1/20000, 1/50000, 10)).astype(int32) = 20000, 21428, …, 49999 (truncation).
         let x = floats (named "⟨Fréchet⟩") "x"
-        Assert.That(x.Length, Is.EqualTo 10)
+        Expect.equal x.Length 10 "x.Length"
         assertClose veryHigh (1.0 / 20000.0) x.[0] "first batch size"
         assertClose veryHigh (1.0 / 21428.0) x.[1] "second batch size"
         assertClose veryHigh (1.0 / 49999.0) x.[9] "last batch size"
         let fit = named "fit"
         let fx, fy = floats fit "x", floats fit "y"
-        Assert.That(fx.[0], Is.EqualTo 0.0)
+        Expect.equal (fx.[0]) 0.0 "fx.[0]"
         assertClose veryHigh d.Fpd.Value fy.[0] "the line starts at the FPD"
         // The line runs through the points: at 1/N = 1/20000 it is within the points' spread.
         let ys = floats (named "⟨Fréchet⟩") "y"
-        Assert.That(abs (fy.[1] - ys.[0]), Is.LessThan(0.3 * ys.[0]))
+        Expect.isLessThan (abs (fy.[1] - ys.[0])) (0.3 * ys.[0]) "abs (fy.[1] - ys.[0])"
         let panel = if d.Name = "generated" then "y" else "y2"
-        Assert.That(fit["yaxis"].GetValue<string>(), Is.EqualTo panel, "generated above, control below")
+        Expect.equal (fit["yaxis"].GetValue<string>()) panel "generated above, control below"
         let intercept = named "FPD ="
-        Assert.That((floats intercept "x").[0], Is.EqualTo 0.0)
+        Expect.equal ((floats intercept "x").[0]) 0.0 ("(floats intercept \"x\").[0]")
         assertClose veryHigh d.Fpd.Uncertainty (floats (intercept["error_y"].AsObject()) "array").[0] "fit error bar"
 
-[<Test>]
 let ``the JSON keeps every number and writes non-finite ones as null`` () =
     // Two batch sizes: the fit has no residual degrees of freedom, so its error is ∞ (curve_fit).
     let two = { options with FpdMinSamples = 200; FpdMaxSamples = 400; FpdPoints = 2; FpdBatches = 2; KpdBatches = 3; KpdBatchSize = 200; FrechetReplicas = 5 }
     let v = FidViews.computeRows two columns (FidViews.sample "truth" None (gaussian 31 500 0.0)) (FidViews.sample "generated" None (gaussian 32 500 0.5)) (FidViews.sample "control" None (gaussian 33 500 0.0))
-    Assert.That(Double.IsPositiveInfinity v.Generated.Fpd.Uncertainty)
+    Expect.isTrue (Double.IsPositiveInfinity v.Generated.Fpd.Uncertainty) "Double.IsPositiveInfinity v.Generated.Fpd.Uncertainty"
     let j = JsonNode.Parse((FidViews.json v).ToJsonString())
     let at (path: string list) = path |> List.fold (fun (n: JsonNode) (k: string) -> if isNull n then null else n[k]) j
     let number path = (at path).GetValue<float>()
-    Assert.That(isNull (at [ "generated"; "fpd"; "uncertainty" ]))
-    Assert.That(isNull (at [ "generated"; "fpd"; "total_uncertainty" ]))
-    Assert.That(number [ "generated"; "fpd"; "value" ], Is.EqualTo(v.Generated.Fpd.Value))
+    Expect.isTrue (isNull (at [ "generated"; "fpd"; "uncertainty" ])) "isNull (at [ \"generated\"; \"fpd\"; \"uncertainty\" ])"
+    Expect.isTrue (isNull (at [ "generated"; "fpd"; "total_uncertainty" ])) "isNull (at [ \"generated\"; \"fpd\"; \"total_uncertainty\" ])"
+    Expect.equal (number [ "generated"; "fpd"; "value" ]) v.Generated.Fpd.Value ("number [ \"generated\"; \"fpd\"; \"value\" ]")
     let sizes = (at [ "generated"; "fpd"; "batch_sizes" ]).AsArray() |> Seq.map (fun x -> x.GetValue<float>()) |> Seq.toList
-    Assert.That((sizes = [ 200.0; 400.0 ]), sprintf "%A" sizes)
-    Assert.That((at [ "control"; "kpd"; "batch_values" ]).AsArray().Count, Is.EqualTo(3))
-    Assert.That(number [ "control"; "frechet"; "uncertainty" ], Is.EqualTo(v.Control.Frechet.Uncertainty))
-    Assert.That(number [ "sigma"; "fpd" ], Is.EqualTo(0.0), "an infinite uncertainty establishes no deviation")
-    Assert.That(number [ "sigma"; "kpd" ], Is.EqualTo((row "KPD" v).Sigma))
-    Assert.That((at [ "columns" ]).AsArray().Count, Is.EqualTo(3))
+    Expect.isTrue (sizes = [ 200.0; 400.0 ]) (sprintf "%A" sizes)
+    Expect.equal ((at [ "control"; "kpd"; "batch_values" ]).AsArray().Count) 3 ("(at [ \"control\"; \"kpd\"; \"batch_values\" ]).AsArray().Count")
+    Expect.equal (number [ "control"; "frechet"; "uncertainty" ]) v.Control.Frechet.Uncertainty ("number [ \"control\"; \"frechet\"; \"uncertainty\" ]")
+    Expect.equal (number [ "sigma"; "fpd" ]) 0.0 "an infinite uncertainty establishes no deviation"
+    Expect.equal (number [ "sigma"; "kpd" ]) ((row "KPD" v).Sigma) ("number [ \"sigma\"; \"kpd\" ]")
+    Expect.equal ((at [ "columns" ]).AsArray().Count) 3 ("(at [ \"columns\" ]).AsArray().Count")
 
-[<Test>]
 let ``bad input is refused with the argument named`` () =
     let d (names: string[]) = Dataset.Create(names, names |> Array.map (fun _ -> Array.init 10 float))
     let ok = d [| "a"; "b" |]
-    let e = Assert.Throws<ArgumentException>(fun () -> FidViews.compute options [| "a"; "b" |] ok (d [| "a" |]) ok |> ignore)
-    Assert.That(e.Message, Does.Contain "'b'")
-    Assert.That(e.ParamName, Is.EqualTo "generated")
+    let e = Expectations.raises<ArgumentException> "FidViews.compute options [| \"a\"; \"b\" |] ok (d [| \"a\" |]) ok" (fun () -> FidViews.compute options [| "a"; "b" |] ok (d [| "a" |]) ok |> ignore)
+    Expectations.contains "'b'" e.Message "e.Message"
+    Expect.equal e.ParamName "generated" "e.ParamName"
     let constant = Dataset.Create([| "a"; "b" |], [| Array.init 10 float; Array.create 10 3.0 |])
-    let e2 = Assert.Throws<ArgumentException>(fun () -> FidViews.compute options [| "a"; "b" |] constant ok ok |> ignore)
-    Assert.That(e2.Message, Does.Contain "column 'b'")
+    let e2 = Expectations.raises<ArgumentException> "FidViews.compute options [| \"a\"; \"b\" |] constant ok ok" (fun () -> FidViews.compute options [| "a"; "b" |] constant ok ok |> ignore)
+    Expectations.contains "column 'b'" e2.Message "e2.Message"
     let ragged = FidViews.sample "x" None [| [| 1.0; 2.0 |]; [| 1.0 |] |]
-    let e3 = Assert.Throws<ArgumentException>(fun () -> FidViews.computeRows options [| "a"; "b" |] ragged ragged ragged |> ignore)
-    Assert.That(e3.Message, Does.Contain "row 1")
+    let e3 = Expectations.raises<ArgumentException> "FidViews.computeRows options [| \"a\"; \"b\" |] ragged ragged ragged" (fun () -> FidViews.computeRows options [| "a"; "b" |] ragged ragged ragged |> ignore)
+    Expectations.contains "row 1" e3.Message "e3.Message"
     let withNaN = FidViews.sample "x" None [| [| 1.0; 2.0 |]; [| nan; 1.0 |] |]
     let fine = FidViews.sample "x" None [| [| 1.0; 2.0 |]; [| 2.0; 1.0 |] |]
-    let e4 = Assert.Throws<ArgumentException>(fun () -> FidViews.computeRows options [| "a"; "b" |] fine withNaN fine |> ignore)
-    Assert.That(e4.ParamName, Is.EqualTo "generated")
-    Assert.That(e4.Message, Does.Contain "column 'a' is NaN")
+    let e4 = Expectations.raises<ArgumentException> "FidViews.computeRows options [| \"a\"; \"b\" |] fine withNaN fine" (fun () -> FidViews.computeRows options [| "a"; "b" |] fine withNaN fine |> ignore)
+    Expect.equal e4.ParamName "generated" "e4.ParamName"
+    Expectations.contains "column 'a' is NaN" e4.Message "e4.Message"
 
-[<Test>]
 let ``a report with the FID section is self-contained and plotly draws its figures in headless Chromium`` () =
     let v = nullView.Value
     let report =
@@ -191,7 +184,23 @@ let ``a report with the FID section is self-contained and plotly draws its figur
     try
         let htmlPath = Path.Combine(dir.FullName, "report.html")
         Html.write htmlPath report
-        Assert.That(File.ReadAllText htmlPath, Does.Contain "FID-style distances (FPD, KPD)")
+        Chromium.assertHas "FID-style distances (FPD, KPD)" (File.ReadAllText htmlPath) "the section heading"
         Chromium.assertRendersOffline report htmlPath |> ignore
     finally
         dir.Delete(true)
+
+[<Tests>]
+let tests =
+    testList "FidViewsTests" [
+        testCase "standardisation makes the view independent of each feature's units" ``standardisation makes the view independent of each feature's units``
+        testCase "the JSON keeps every number and writes non-finite ones as null" ``the JSON keeps every number and writes non-finite ones as null``
+        testCase "bad input is refused with the argument named" ``bad input is refused with the argument named``
+        slow [
+            testCase "the table has one row per metric: value ± uncertainty for both samples and a σ-deviation" ``the table has one row per metric: value ± uncertainty for both samples and a σ-deviation``
+            testCase "independent draws of one Gaussian: KPD and FPD are 0 within 3σ and generated − control is within 3σ" ``independent draws of one Gaussian: KPD and FPD are 0 within 3σ and generated − control is within 3σ``
+            testCase "the FPD of a faithful model sits on the finite-sample floor, with the batch-noise slope of the closed form" ``the FPD of a faithful model sits on the finite-sample floor, with the batch-noise slope of the closed form``
+            testCase "a mean shift δ of one standardised feature gives Fréchet = FPD = δ² and a large FPD deviation from the control" ``a mean shift δ of one standardised feature gives Fréchet = FPD = δ² and a large FPD deviation from the control``
+            testCase "the figure shows the mean Fréchet distance on jetnet's 1/N grid and the fitted line reaching 1/N = 0" ``the figure shows the mean Fréchet distance on jetnet's 1/N grid and the fitted line reaching 1/N = 0``
+            testCase "a report with the FID section is self-contained and plotly draws its figures in headless Chromium" ``a report with the FID section is self-contained and plotly draws its figures in headless Chromium``
+        ]
+    ]

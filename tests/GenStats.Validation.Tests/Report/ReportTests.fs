@@ -3,7 +3,9 @@ module GenStats.Tests.Validation.ReportTests
 open System
 open System.IO
 open System.Text.Json.Nodes
-open NUnit.Framework
+open Expecto
+open GenStats.Tests
+open GenStats.Tests.TestMain
 open GenStats.Validation.Report
 open GenStats.Validation.Report.Document
 
@@ -37,40 +39,35 @@ let private sample =
           |> withFigure fig ]
       Numbers = JsonObject(dict [ "auc", JsonValue.Create 0.91 :> JsonNode ]) }
 
-[<Test>]
 let ``a figure's JSON has Plotly's data and layout, with non-finite numbers as null`` () =
     let fig = (List.head sample.Sections).Figures |> List.head
     let json = JsonNode.Parse(Plotly.toJson fig)
-    Assert.That((at [ box "data" ] json).AsArray().Count, Is.EqualTo 2)
-    Assert.That((at [ box "data"; box 0; box "x"; box 1 ] json).GetValue<float>(), Is.EqualTo 1.5) // bin centre of [1, 2]
-    Assert.That((at [ box "data"; box 0; box "error_y"; box "array"; box 1 ] json).GetValue<float>(), Is.EqualTo 2.2)
-    Assert.That(at [ box "data"; box 1; box "y"; box 1 ] json, Is.Null)
-    Assert.That((at [ box "layout"; box "title"; box "text" ] json).GetValue<string>(), Is.EqualTo "x distribution")
+    Expect.equal ((at [ box "data" ] json).AsArray().Count) 2 ("(at [ box \"data\" ] json).AsArray().Count")
+    Expect.equal ((at [ box "data"; box 0; box "x"; box 1 ] json).GetValue<float>()) 1.5 ("(at [ box \"data\"; box 0; box \"x\"; box 1 ] json).GetValue<float>()") // bin centre of [1, 2]
+    Expect.equal ((at [ box "data"; box 0; box "error_y"; box "array"; box 1 ] json).GetValue<float>()) 2.2 ("(at [ box \"data\"; box 0; box \"error_y\"; box \"array\"; box 1 ] json)....")
+    Expect.isNull (at [ box "data"; box 1; box "y"; box 1 ] json) ("at [ box \"data\"; box 1; box \"y\"; box 1 ] json")
+    Expect.equal ((at [ box "layout"; box "title"; box "text" ] json).GetValue<string>()) "x distribution" ("(at [ box \"layout\"; box \"title\"; box \"text\" ] json).GetValue<string>()")
 
-[<Test>]
 let ``a histogram with the wrong number of edges is refused`` () =
-    Assert.Throws<System.ArgumentException>(fun () -> Plotly.histogram "h" [| 0.0; 1.0 |] [| 1.0; 2.0 |] None |> ignore)
+    Expectations.raises<System.ArgumentException> "Plotly.histogram \"h\" [| 0.0; 1.0 |] [| 1.0; 2.0 |] None" (fun () -> Plotly.histogram "h" [| 0.0; 1.0 |] [| 1.0; 2.0 |] None |> ignore)
     |> ignore
 
-[<Test>]
 let ``sigma deviations are judged at 2 and 3 sigma`` () =
-    Assert.That(verdict 1.99, Is.EqualTo Compatible)
-    Assert.That(verdict -2.5, Is.EqualTo Tension)
-    Assert.That(verdict 3.0, Is.EqualTo Discrepant)
-    Assert.That(verdict nan, Is.EqualTo Discrepant)
+    Expect.equal (verdict 1.99) Compatible "verdict 1.99"
+    Expect.equal (verdict -2.5) Tension "verdict -2.5"
+    Expect.equal (verdict 3.0) Discrepant "verdict 3.0"
+    Expect.equal (verdict nan) Discrepant "verdict nan"
 
-[<Test>]
 let ``the HTML inlines the library, escapes text, colours deviations and embeds each figure`` () =
     let html = Html.render "/*PLOTLY-STUB*/" sample
-    Assert.That(html, Does.Contain "<script>/*PLOTLY-STUB*/</script>")
-    Assert.That(html, Does.Contain "A &lt;test&gt; report")
-    Assert.That(html, Does.Contain "class=\"num ok\">+0.50 σ")
-    Assert.That(html, Does.Contain "class=\"num tension\">-2.50 σ")
-    Assert.That(html, Does.Contain "class=\"num bad\">+4.00 σ")
-    Assert.That(html, Does.Contain "Plotly.newPlot('fig1'")
-    Assert.That(html, Does.Not.Contain "src=\"http") // self-contained: nothing loaded from outside
+    Expectations.contains "<script>/*PLOTLY-STUB*/</script>" html "html"
+    Expectations.contains "A &lt;test&gt; report" html "html"
+    Expectations.contains ("class=\"num ok\">+0.50 σ") html "html"
+    Expectations.contains ("class=\"num tension\">-2.50 σ") html "html"
+    Expectations.contains ("class=\"num bad\">+4.00 σ") html "html"
+    Expectations.contains "Plotly.newPlot('fig1'" html "html"
+    Expect.isFalse (html.Contains ("src=\"http")) "html" // self-contained: nothing loaded from outside
 
-[<Test>]
 let ``the written report is self-contained with the pinned plotly.js and the JSON keeps every number`` () =
     let dir = Directory.CreateTempSubdirectory("genstats-report-")
     try
@@ -79,16 +76,15 @@ let ``the written report is self-contained with the pinned plotly.js and the JSO
         Html.write htmlPath sample
         Json.write jsonPath sample
         let html = File.ReadAllText htmlPath
-        Assert.That(html.Length, Is.GreaterThan 1_000_000, "plotly.js (several MB) is inlined")
+        Expect.isGreaterThan html.Length 1_000_000 "plotly.js (several MB) is inlined"
         Chromium.assertHas "plotly.js v4.1.2" html "the pinned plotly.js is inlined"
         let json = JsonNode.Parse(File.ReadAllText jsonPath)
-        Assert.That((at [ box "numbers"; box "auc" ] json).GetValue<float>(), Is.EqualTo 0.91)
-        Assert.That((at [ box "sections"; box 0; box "tables"; box 0; box "rows"; box 1; box 2; box "sigma" ] json).GetValue<float>(), Is.EqualTo -2.5)
-        Assert.That((at [ box "sections"; box 0; box "figures"; box 0; box "data" ] json).AsArray().Count, Is.EqualTo 2)
+        Expect.equal ((at [ box "numbers"; box "auc" ] json).GetValue<float>()) 0.91 ("(at [ box \"numbers\"; box \"auc\" ] json).GetValue<float>()")
+        Expect.equal ((at [ box "sections"; box 0; box "tables"; box 0; box "rows"; box 1; box 2; box "sigma" ] json).GetValue<float>()) -2.5 ("(at [ box \"sections\"; box 0; box \"tables\"; box 0; box \"rows\"; box 1...")
+        Expect.equal ((at [ box "sections"; box 0; box "figures"; box 0; box "data" ] json).AsArray().Count) 2 ("(at [ box \"sections\"; box 0; box \"figures\"; box 0; box \"data\" ] jso...")
     finally
         dir.Delete(true)
 
-[<Test>]
 let ``the report renders offline in headless Chromium: plotly draws every figure`` () =
     let dir = Directory.CreateTempSubdirectory("genstats-render-")
     try
@@ -99,15 +95,28 @@ let ``the report renders offline in headless Chromium: plotly draws every figure
     finally
         dir.Delete(true)
 
-[<Test>]
 let ``the console summary aligns columns and flags tension and discrepancy`` () =
     use out = new StringWriter()
     ConsoleSummary.write out sample
     let lines = out.ToString().Split('\n') |> Array.map (fun l -> l.TrimEnd('\r'))
     let row (prefix: string) = lines |> Array.find (fun l -> l.StartsWith prefix)
-    Assert.That(row "p < 10", Does.EndWith "+0.50 σ")
-    Assert.That(row "p > 10", Does.EndWith "-2.50 σ !")
-    Assert.That(row "all", Does.EndWith "+4.00 σ !!")
+    Expect.stringEnds (row "p < 10") "+0.50 σ" ("row \"p < 10\"")
+    Expect.stringEnds (row "p > 10") "-2.50 σ !" ("row \"p > 10\"")
+    Expect.stringEnds (row "all") "+4.00 σ !!" ("row \"all\"")
     // The value column starts at the same offset in every row.
     let offset (l: string) = l.IndexOf("0.")
-    Assert.That(offset (row "p < 10"), Is.EqualTo(offset (row "p > 10")))
+    Expect.equal (offset (row "p < 10")) (offset (row "p > 10")) ("offset (row \"p < 10\")")
+
+[<Tests>]
+let tests =
+    testList "ReportTests" [
+        testCase "a figure's JSON has Plotly's data and layout, with non-finite numbers as null" ``a figure's JSON has Plotly's data and layout, with non-finite numbers as null``
+        testCase "a histogram with the wrong number of edges is refused" ``a histogram with the wrong number of edges is refused``
+        testCase "sigma deviations are judged at 2 and 3 sigma" ``sigma deviations are judged at 2 and 3 sigma``
+        testCase "the HTML inlines the library, escapes text, colours deviations and embeds each figure" ``the HTML inlines the library, escapes text, colours deviations and embeds each figure``
+        testCase "the written report is self-contained with the pinned plotly.js and the JSON keeps every number" ``the written report is self-contained with the pinned plotly.js and the JSON keeps every number``
+        testCase "the console summary aligns columns and flags tension and discrepancy" ``the console summary aligns columns and flags tension and discrepancy``
+        slow [
+            testCase "the report renders offline in headless Chromium: plotly draws every figure" ``the report renders offline in headless Chromium: plotly draws every figure``
+        ]
+    ]

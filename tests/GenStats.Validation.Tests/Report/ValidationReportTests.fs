@@ -4,7 +4,9 @@ open System
 open System.Collections.Generic
 open System.IO
 open System.Text.Json.Nodes
-open NUnit.Framework
+open Expecto
+open GenStats.Tests
+open GenStats.Tests.TestMain
 open GenStats.Models
 open GenStats.Comparison
 open GenStats.Stats
@@ -19,7 +21,6 @@ let private str (o: JsonObject) (key: string) = o[key].GetValue<string>()
 let private item (o: JsonObject) (key: string) (i: int) = let a = o[key].AsArray() in a[i].GetValue<float>()
 let private count (o: JsonObject) (key: string) = o[key].AsArray().Count
 
-[<Test>]
 let ``density histograms have unit area and √Σw² errors (hand case)`` () =
     // Values 0.5, 1.5, 1.5 on [0, 1, 2]: densities 1/3, 2/3; errors √1/3, √2/3.
     let c, e = ValidationReport.densityHistogram [| 0.0; 1.0; 2.0 |] (ValidationReport.namedSample "a" None [| 0.5; 1.5; 1.5 |])
@@ -32,20 +33,19 @@ let ``density histograms have unit area and √Σw² errors (hand case)`` () =
     assertClose veryHigh 1.0 r.[1] "ratio"
     assertClose veryHigh (sqrt 2.0 * (sqrt 2.0 / 3.0) / (2.0 / 3.0)) re.[1] "ratio error"
 
-[<Test>]
 let ``the ratio panel sits on yaxis2 below the histograms`` () =
     let a = ValidationReport.namedSample "truth" None [| 0.1; 0.2; 0.7 |]
     let b = ValidationReport.namedSample "generated" None [| 0.15; 0.6; 0.8 |]
     let fig = ValidationReport.histogramWithRatio "x" [| 0.0; 0.5; 1.0 |] [ a; b ]
-    Assert.That(fig.Data.Length, Is.EqualTo 3, "two histograms and one ratio")
+    Expect.equal fig.Data.Length 3 "two histograms and one ratio"
     let ratioTrace = fig.Data.[2]
-    Assert.That(str ratioTrace "yaxis", Is.EqualTo "y2")
+    Expect.equal (str ratioTrace "yaxis") "y2" ("str ratioTrace \"yaxis\"")
     // truth densities (4/3, 2/3), generated (2/3, 4/3): ratios 1/2 and 2.
     assertClose veryHigh 0.5 (item ratioTrace "y" 0) "ratio bin 0"
     assertClose veryHigh 2.0 (item ratioTrace "y" 1) "ratio bin 1"
     let top2 = item (fig.Layout["yaxis2"].AsObject()) "domain" 1
     let bottom1 = item (fig.Layout["yaxis"].AsObject()) "domain" 0
-    Assert.That(top2, Is.LessThan bottom1)
+    Expect.isLessThan top2 bottom1 "top2"
 
 let private history () =
     let steps = List<StepRecord>()
@@ -54,15 +54,14 @@ let private history () =
     let evals = List<EvaluationRecord>([ for s in 100L .. 100L .. 1000L -> EvaluationRecord(s, 1.0 / float s, Nullable(), Nullable()) ])
     TrainingHistory(steps, evals)
 
-[<Test>]
 let ``training curves thin long histories and put the energy distance on a second axis`` () =
     let fig = ValidationReport.trainingCurves "GAN" (history ())
-    Assert.That(fig.Data.Length, Is.EqualTo 3)
+    Expect.equal fig.Data.Length 3 "fig.Data.Length"
     let losses, energy = fig.Data.[0], fig.Data.[2]
-    Assert.That(count losses "x", Is.EqualTo 400)
-    Assert.That(item losses "x" 399, Is.EqualTo 1000.0, "the last step is kept")
-    Assert.That(str energy "yaxis", Is.EqualTo "y2")
-    Assert.That(count energy "y", Is.EqualTo 10)
+    Expect.equal (count losses "x") 400 ("count losses \"x\"")
+    Expect.equal (item losses "x" 399) 1000.0 "the last step is kept"
+    Expect.equal (str energy "yaxis") "y2" ("str energy \"yaxis\"")
+    Expect.equal (count energy "y") 10 ("count energy \"y\"")
 
 let private tsr v = TwoSampleResult(v, 0.01, "test", 100.0, 100.0)
 
@@ -99,16 +98,14 @@ let private report () =
           |> withFigure (ValidationReport.prdFigure "PRD" [ evil, prd ]) ]
       Numbers = JsonObject() }
 
-[<Test>]
 let ``names from user data are escaped in the HTML`` () =
     let html = Html.render "/*PLOTLY-STUB*/" (report ())
-    Assert.That(html, Does.Not.Contain evil, "a raw <script> from user data would run")
-    Assert.That(html, Does.Contain "&lt;script&gt;alert(1)&lt;/script&gt;", "table and heading text is HTML-encoded")
+    Expect.isFalse (html.Contains evil) "a raw <script> from user data would run"
+    Expectations.contains "&lt;script&gt;alert(1)&lt;/script&gt;" html "table and heading text is HTML-encoded"
     // Inside figure JSON, System.Text.Json writes < and > as \u003C and \u003E, so the name cannot
     // close the figure's <script> or open a new element.
-    Assert.That(html, Does.Contain "\\u003Cscript\\u003Ealert(1)")
+    Expectations.contains ("\\u003Cscript\\u003Ealert(1)") html "html"
 
-[<Test>]
 let ``the validation report renders every figure in headless Chromium with no console error`` () =
     let dir = Directory.CreateTempSubdirectory("genstats-validation-render-")
     try
@@ -121,7 +118,6 @@ let ``the validation report renders every figure in headless Chromium with no co
     finally
         dir.Delete(true)
 
-[<Test>]
 let ``the page checks see exceptions, console errors, dialogs and external loads (negative control)`` () =
     let dir = Directory.CreateTempSubdirectory("genstats-validation-broken-")
     try
@@ -130,21 +126,34 @@ let ``the page checks see exceptions, console errors, dialogs and external loads
             htmlPath,
             "<!DOCTYPE html><html><head><script src=\"https://cdn.example.org/plotly.js\"></script></head><body>"
             + "<script>console.error('broken figure');alert(1);undefinedFunction();</script></body></html>")
-        Assert.That(Chromium.externalReferences (File.ReadAllText htmlPath), Is.Not.Empty, "the static check sees the external script")
+        Expect.isNonEmpty (Chromium.externalReferences (File.ReadAllText htmlPath)) "the static check sees the external script"
         let seen = Chromium.render htmlPath
-        Assert.That(seen.ExitCode, Is.EqualTo 0)
+        Expect.equal seen.ExitCode 0 "seen.ExitCode"
         let errors = Chromium.pageErrors seen
         let has (text: string) = errors |> Array.exists (fun l -> l.Contains text)
-        Assert.That(has "console.error: broken figure", seen.Log)
-        Assert.That(has "dialog alert: 1", seen.Log)
-        Assert.That(has "Uncaught ReferenceError", seen.Log)
-        Assert.That(has "resource failed to load: https://cdn.example.org/plotly.js", seen.Log)
+        Expect.isTrue (has "console.error: broken figure") seen.Log
+        Expect.isTrue (has "dialog alert: 1") seen.Log
+        Expect.isTrue (has "Uncaught ReferenceError") seen.Log
+        Expect.isTrue (has "resource failed to load: https://cdn.example.org/plotly.js") seen.Log
     finally
         dir.Delete(true)
 
-[<Test>]
 let ``the figure count sees a figure div plotly did not draw (negative control)`` () =
     let drawn i = sprintf "<div class=\"figure js-plotly-plot\" id=\"fig%d\"><svg class=\"main-svg\"></svg></div>" i
-    Assert.That(Chromium.figures (drawn 1 + drawn 2), Is.EqualTo((2, 2)))
-    Assert.That(Chromium.figures (drawn 1 + "<div class=\"figure\" id=\"fig2\"></div>"), Is.EqualTo((2, 1)))
-    Assert.That(Chromium.figures (drawn 1 + "<div class=\"figure js-plotly-plot\" id=\"fig2\"></div>"), Is.EqualTo((2, 1)))
+    Expect.equal (Chromium.figures (drawn 1 + drawn 2)) (2, 2) "Chromium.figures (drawn 1 + drawn 2)"
+    Expect.equal (Chromium.figures (drawn 1 + "<div class=\"figure\" id=\"fig2\"></div>")) (2, 1) ("Chromium.figures (drawn 1 + \"<div class=\\\"figure\\\" id=\\\"fig2\\\"></di...")
+    Expect.equal (Chromium.figures (drawn 1 + "<div class=\"figure js-plotly-plot\" id=\"fig2\"></div>")) (2, 1) ("Chromium.figures (drawn 1 + \"<div class=\\\"figure js-plotly-plot\\\" i...")
+
+[<Tests>]
+let tests =
+    testList "ValidationReportTests" [
+        testCase "density histograms have unit area and √Σw² errors (hand case)" ``density histograms have unit area and √Σw² errors (hand case)``
+        testCase "the ratio panel sits on yaxis2 below the histograms" ``the ratio panel sits on yaxis2 below the histograms``
+        testCase "training curves thin long histories and put the energy distance on a second axis" ``training curves thin long histories and put the energy distance on a second axis``
+        testCase "names from user data are escaped in the HTML" ``names from user data are escaped in the HTML``
+        testCase "the figure count sees a figure div plotly did not draw (negative control)" ``the figure count sees a figure div plotly did not draw (negative control)``
+        slow [
+            testCase "the validation report renders every figure in headless Chromium with no console error" ``the validation report renders every figure in headless Chromium with no console error``
+            testCase "the page checks see exceptions, console errors, dialogs and external loads (negative control)" ``the page checks see exceptions, console errors, dialogs and external loads (negative control)``
+        ]
+    ]

@@ -1,7 +1,9 @@
 module GenStats.Tests.Validation.Studies.AmplificationTests
 
 open System
-open NUnit.Framework
+open Expecto
+open GenStats.Tests
+open GenStats.Tests.TestMain
 open GenStats.Stats
 open GenStats.Physics
 open GenStats.Validation.Studies.Amplification
@@ -11,44 +13,38 @@ let private uniform : Sampler = fun n seed -> let r = Random(seed) in Array.init
 let private bimodal : Sampler = fun n seed -> BimodalGaussian.Sample(n, seed).Column "x"
 let private bimodalTruth = InverseCdf(inverseByBisection (fun x -> BimodalGaussian.Cdf x) -20.0 20.0)
 
-[<Test>]
 let ``χ̂² by hand: fractions 2/3 and 1/3 in two bins give 2·2·(1/6)² = 1/9`` () =
     assertClose veryHigh (1.0 / 9.0) (chiSquareHat [| 0.0 |] [| -1.0; -2.0; 1.0 |]) "χ̂²"
 
-[<Test>]
 let ``χ̂² agrees with the core QuantileChiSquare normalised statistic`` () =
     let x = uniform 777 3
     let r = QuantileChiSquare.Test(Func<_, _>(id), x, 13, bootstrap = BootstrapOptions(10, 1))
     assertClose high r.NormalizedChiSquare (chiSquareHat (edges (InverseCdf id) 13) x) "χ̂²"
 
-[<Test>]
 let ``a true sample has E[χ̂²] = (n_q − 1)/N`` () =
     // N χ̂² ~ χ²_{n_q−1} asymptotically: sd(χ̂²) = √(2(n_q − 1))/N; 400 seeds, 5σ of the mean.
     let n, nq, seeds = 500, 10, 400
     let p = curvePoint (InverseCdf id) { defaultConfig with Seeds = seeds } 0 "truth" uniform n nq
     let expected = float (nq - 1) / float n
     let se = sqrt (2.0 * float (nq - 1)) / float n / sqrt (float seeds)
-    Assert.That(abs (p.ChiSquare.Value - expected), Is.LessThan(5.0 * se), $"mean χ̂² {p.ChiSquare.Value} vs {expected}")
+    Expect.isLessThan (abs (p.ChiSquare.Value - expected)) (5.0 * se) ($"mean χ̂² {p.ChiSquare.Value} vs {expected}")
 
-[<Test>]
 let ``the truth sampler's amplification equals the ratio of sample sizes`` () =
     let training = bimodal 1000 99
     let config = { SampleSizes = [ 10_000 ]; QuantileCounts = [ 20 ]; Seeds = 30; Seed = 5 }
     let r = run config bimodalTruth [ "truth", bimodal ] training
     let a = r.Factors.Head.Amplification
-    Assert.That(abs (a.Value - 10.0), Is.LessThan(4.0 * a.Uncertainty), $"amplification {a.Value} ± {a.Uncertainty}, expected 10")
+    Expect.isLessThan (abs (a.Value - 10.0)) (4.0 * a.Uncertainty) ($"amplification {a.Value} ± {a.Uncertainty}, expected 10")
     // σ(A)/A = √(2/((n_q − 1)·seeds)) = 0.059 for a true sample: the propagated error must agree.
-    Assert.That(a.Uncertainty / a.Value, Is.InRange(0.03, 0.10), "relative uncertainty")
+    Expect.isGreaterThanOrEqual (a.Uncertainty / a.Value) 0.03 "relative uncertainty"; Expect.isLessThanOrEqual (a.Uncertainty / a.Value) 0.10 "relative uncertainty"
 
-[<Test>]
 let ``the truth sampler is also recovered with edges from a large truth sample (floor subtracted)`` () =
     let training = bimodal 1000 98
     let truth = TruthSample(bimodal 400_000 4242)
     let config = { SampleSizes = [ 5_000 ]; QuantileCounts = [ 10 ]; Seeds = 40; Seed = 6 }
     let a = (run config truth [ "truth", bimodal ] training).Factors.Head.Amplification
-    Assert.That(abs (a.Value - 5.0), Is.LessThan(4.0 * a.Uncertainty + 0.3), $"amplification {a.Value} ± {a.Uncertainty}, expected 5")
+    Expect.isLessThan (abs (a.Value - 5.0)) (4.0 * a.Uncertainty + 0.3) ($"amplification {a.Value} ± {a.Uncertainty}, expected 5")
 
-[<Test>]
 let ``resampling the training sample cannot amplify it`` () =
     // Bootstrap of n events from the training sample: E[χ̂²] ≈ χ̂²_train + (n_q − 1)/n, so its
     // N_eq tends to the training sample's own (n_q − 1)/χ̂²_train, ≈ N_train.
@@ -59,17 +55,28 @@ let ``resampling the training sample cannot amplify it`` () =
     let a = r.Factors.Head.Amplification
     let train = r.Training.Head.ChiSquare.Value
     let predicted = float (nq - 1) / (train + float (nq - 1) / float n) / 1000.0
-    Assert.That(abs (a.Value - predicted), Is.LessThan(4.0 * a.Uncertainty), $"bootstrap amplification {a.Value} ± {a.Uncertainty} vs predicted {predicted}")
-    Assert.That(a.Value, Is.LessThan(1.5), "a resampled training sample is worth about N_train events or fewer")
+    Expect.isLessThan (abs (a.Value - predicted)) (4.0 * a.Uncertainty) ($"bootstrap amplification {a.Value} ± {a.Uncertainty} vs predicted {predicted}")
+    Expect.isLessThan a.Value 1.5 "a resampled training sample is worth about N_train events or fewer"
 
-[<Test>]
 let ``a KDE on the bimodal toy has a finite positive amplification`` () =
     let training = bimodal 1000 11
     let config = { SampleSizes = [ 1_000; 20_000 ]; QuantileCounts = [ 10; 20 ]; Seeds = 8; Seed = 4 }
     let r = run config bimodalTruth [ "KDE", kde training ] training
     for f in r.Factors do
-        TestContext.Out.WriteLine($"KDE n_q = {f.Quantiles}: amplification {f.Amplification.Value:G4} ± {f.Amplification.Uncertainty:G3}")
-        Assert.That(Double.IsFinite f.Amplification.Value && f.Amplification.Value > 0.0, $"amplification {f.Amplification.Value}")
+        printfn "%s" ($"KDE n_q = {f.Quantiles}: amplification {f.Amplification.Value:G4} ± {f.Amplification.Uncertainty:G3}")
+        Expect.isTrue (Double.IsFinite f.Amplification.Value && f.Amplification.Value > 0.0) ($"amplification {f.Amplification.Value}")
     let s = toSection r
-    Assert.That(s.Tables.Head.Rows.Length, Is.EqualTo 2)
-    Assert.That(s.Figures.Length, Is.EqualTo 2)
+    Expect.equal s.Tables.Head.Rows.Length 2 "s.Tables.Head.Rows.Length"
+    Expect.equal s.Figures.Length 2 "s.Figures.Length"
+
+[<Tests>]
+let tests =
+    testList "AmplificationTests" [
+        testCase "χ̂² by hand: fractions 2/3 and 1/3 in two bins give 2·2·(1/6)² = 1/9" ``χ̂² by hand: fractions 2/3 and 1/3 in two bins give 2·2·(1/6)² = 1/9``
+        testCase "χ̂² agrees with the core QuantileChiSquare normalised statistic" ``χ̂² agrees with the core QuantileChiSquare normalised statistic``
+        testCase "a true sample has E[χ̂²] = (n_q − 1)/N" ``a true sample has E[χ̂²] = (n_q − 1)/N``
+        testCase "the truth sampler's amplification equals the ratio of sample sizes" ``the truth sampler's amplification equals the ratio of sample sizes``
+        testCase "the truth sampler is also recovered with edges from a large truth sample (floor subtracted)" ``the truth sampler is also recovered with edges from a large truth sample (floor subtracted)``
+        testCase "resampling the training sample cannot amplify it" ``resampling the training sample cannot amplify it``
+        testCase "a KDE on the bimodal toy has a finite positive amplification" ``a KDE on the bimodal toy has a finite positive amplification``
+    ]

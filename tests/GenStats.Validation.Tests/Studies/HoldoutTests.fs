@@ -1,7 +1,9 @@
 module GenStats.Tests.Validation.Studies.HoldoutTests
 
 open System
-open NUnit.Framework
+open Expecto
+open GenStats.Tests
+open GenStats.Tests.TestMain
 open GenStats.Stats
 open GenStats.Validation.Studies.Holdout
 
@@ -32,24 +34,29 @@ let private train (inLoss: string list) =
     let sd = if List.contains "variance" inLoss then WeightedDescriptive.StandardDeviation x else 0.5
     normals 2 3000 |> Array.map (fun z -> [| m + sd * z |])
 
-[<Test>]
 let ``a statistic in the loss is flagged and matched, held-out ones reveal the model`` () =
     let r = run train [ "variance" ] stats real
     let row name = r.Rows |> List.find (fun x -> x.Name = name)
     let v = row "variance"
-    Assert.That(v.InLoss, Is.True)
-    Assert.That(v.Note, Is.EqualTo matchedNote)
-    Assert.That(abs v.WithLoss.Sigma, Is.LessThan(3.0), "matched by construction")
-    Assert.That(abs v.WithoutLoss.Sigma, Is.GreaterThan(5.0), "the plain model misses the variance")
+    Expect.isTrue v.InLoss "v.InLoss"
+    Expect.equal v.Note matchedNote "v.Note"
+    Expect.isLessThan (abs v.WithLoss.Sigma) 3.0 "matched by construction"
+    Expect.isGreaterThan (abs v.WithoutLoss.Sigma) 5.0 "the plain model misses the variance"
     let s = row "skewness"
-    Assert.That(s.InLoss, Is.False)
+    Expect.isFalse s.InLoss "s.InLoss"
     // A Gaussian has no skew, the LogNormal(0, 0.5) has 1.75: held out, it exposes both models.
-    Assert.That(abs s.WithLoss.Sigma, Is.GreaterThan(5.0))
-    Assert.That(abs s.WithoutLoss.Sigma, Is.GreaterThan(5.0))
-    Assert.That(abs (row "mean").WithLoss.Sigma, Is.LessThan(3.0))
-    Assert.That((evidence r |> List.map (fun x -> x.Name) = [ "mean"; "skewness" ]), "evidence = held-out statistics")
-    Assert.That((toSection r).Tables.Head.Rows.Length, Is.EqualTo 3)
+    Expect.isGreaterThan (abs s.WithLoss.Sigma) 5.0 "abs s.WithLoss.Sigma"
+    Expect.isGreaterThan (abs s.WithoutLoss.Sigma) 5.0 "abs s.WithoutLoss.Sigma"
+    Expect.isLessThan (abs (row "mean").WithLoss.Sigma) 3.0 ("abs (row \"mean\").WithLoss.Sigma")
+    Expect.isTrue (evidence r |> List.map (fun x -> x.Name) = [ "mean"; "skewness" ]) "evidence = held-out statistics"
+    Expect.equal ((toSection r).Tables.Head.Rows.Length) 3 "(toSection r).Tables.Head.Rows.Length"
 
-[<Test>]
 let ``an unknown statistic in the loss is rejected`` () =
-    Assert.Throws<ArgumentException>(fun () -> run train [ "kurtosis" ] stats real |> ignore) |> ignore
+    Expectations.raises<ArgumentException> "run train [ \"kurtosis\" ] stats real" (fun () -> run train [ "kurtosis" ] stats real |> ignore) |> ignore
+
+[<Tests>]
+let tests =
+    testList "HoldoutTests" [
+        testCase "a statistic in the loss is flagged and matched, held-out ones reveal the model" ``a statistic in the loss is flagged and matched, held-out ones reveal the model``
+        testCase "an unknown statistic in the loss is rejected" ``an unknown statistic in the loss is rejected``
+    ]

@@ -5,13 +5,15 @@ module GenStats.Tests.Validation.Scripts
 open System
 open System.Diagnostics
 open System.IO
-open NUnit.Framework
+open Expecto
+open GenStats.Tests
+open GenStats.Tests.TestMain
 
 /// The repository root: the nearest folder above the test assembly that holds GenStats.sln.
 let repositoryRoot () =
     let rec up (dir: DirectoryInfo) =
         if isNull dir then
-            Assert.Fail(sprintf "no GenStats.sln above %s: the script tests run from a build inside the repository" AppContext.BaseDirectory)
+            failtest (sprintf "no GenStats.sln above %s: the script tests run from a build inside the repository" AppContext.BaseDirectory)
             ""
         elif File.Exists(Path.Combine(dir.FullName, "GenStats.sln")) then dir.FullName
         else up dir.Parent
@@ -38,10 +40,10 @@ let timeout = TimeSpan.FromMinutes 5.0
 let run (name: string) (args: string list) (workDir: string) =
     let root = repositoryRoot ()
     let script = Path.Combine(root, "validation", name + ".fsx")
-    Assert.That(File.Exists script, Is.True, sprintf "%s does not exist" script)
+    Expect.isTrue (File.Exists script) (sprintf "%s does not exist" script)
     let library = Path.Combine(root, "src", "GenStats.Validation", "bin", "Release", "net10.0", "GenStats.Validation.dll")
     if not (File.Exists library) then
-        Assert.Fail(sprintf "%s is missing: the scripts load the Release build (dotnet build GenStats.sln -c Release, as scripts/test.sh does)" library)
+        failtest (sprintf "%s is missing: the scripts load the Release build (dotnet build GenStats.sln -c Release, as scripts/test.sh does)" library)
     let psi = ProcessStartInfo(dotnet (), [ "fsi"; script ] @ args, WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true)
     psi.Environment.Remove "GENSTATS_HOLDOUT_STEPS" |> ignore
     let plotly = Path.Combine(root, "report", "node_modules", "plotly.js-dist-min", "plotly.min.js")
@@ -56,7 +58,7 @@ let run (name: string) (args: string list) (workDir: string) =
     if not (proc.WaitForExit timeout) then
         proc.Kill true
         proc.WaitForExit()
-        Assert.Fail(sprintf "dotnet fsi %s.fsx %s did not finish within %O\nstdout:\n%s\nstderr:\n%s" name (String.concat " " args) timeout stdout.Result stderr.Result)
+        failtest (sprintf "dotnet fsi %s.fsx %s did not finish within %O\nstdout:\n%s\nstderr:\n%s" name (String.concat " " args) timeout stdout.Result stderr.Result)
     proc.WaitForExit() // lets the output pipes finish
     { ExitCode = proc.ExitCode; Stdout = stdout.Result; Stderr = stderr.Result }
 
@@ -64,5 +66,5 @@ let run (name: string) (args: string list) (workDir: string) =
 let assertRuns (name: string) (args: string list) (workDir: string) =
     let r = run name args workDir
     if r.ExitCode <> 0 then
-        Assert.Fail(sprintf "dotnet fsi validation/%s.fsx %s exited with %d\nstderr:\n%s\nstdout:\n%s" name (String.concat " " args) r.ExitCode r.Stderr r.Stdout)
+        failtest (sprintf "dotnet fsi validation/%s.fsx %s exited with %d\nstderr:\n%s\nstdout:\n%s" name (String.concat " " args) r.ExitCode r.Stderr r.Stdout)
     r

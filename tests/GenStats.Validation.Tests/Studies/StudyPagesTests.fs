@@ -7,7 +7,9 @@ module GenStats.Tests.Validation.Studies.StudyPagesTests
 open System
 open System.IO
 open System.Text.Json.Nodes
-open NUnit.Framework
+open Expecto
+open GenStats.Tests
+open GenStats.Tests.TestMain
 open GenStats.Stats
 open GenStats.Physics
 open GenStats.Validation
@@ -35,9 +37,9 @@ let private checkScript (name: string) (title: string) (figures: int) (check: st
         Chromium.assertLacks "NaN" jsonText "non-finite numbers are null"
         Chromium.assertLacks "Infinity" jsonText "non-finite numbers are null"
         let json = JsonNode.Parse jsonText
-        Assert.That(text json.["title"], Is.EqualTo title)
+        Expect.equal (text json.["title"]) title ("text json.[\"title\"]")
         let listed = items json.["sections"] |> List.sumBy (fun s -> (items s.["figures"]).Length)
-        Assert.That(listed, Is.EqualTo figures, "figures of the page")
+        Expect.equal listed figures "figures of the page"
         let seen = Chromium.assertRendersOfflineWith listed (Path.Combine(out, name + ".html"))
         Chromium.assertHas title seen.Dom "the page's title"
         check run.Stdout seen.Dom json
@@ -49,28 +51,27 @@ let private table (json: JsonNode) (t: int) = items json.["sections"].[0].["tabl
 
 /// A value printed in a table equals the same value in the numbers (both null when non-finite).
 let private same (what: string) (expected: float) (actual: float) =
-    if Double.IsNaN expected then Assert.That(actual, Is.NaN, what) else Assert.That(actual, Is.EqualTo expected, what)
+    if Double.IsNaN expected then Expect.isTrue (Double.IsNaN actual) what else Expect.equal actual expected what
 
-[<Test>]
 let ``amplification.fsx --quick runs; every figure drawn offline; JSON holds the factors of every source`` () =
     checkScript "amplification" "Amplification study (bimodal toy)" 2 (fun _ dom json ->
         let a = json.["numbers"].["amplification"]
         // The --quick sizes, as the script sets them.
-        Assert.That(num a.["TrainingEvents"], Is.EqualTo 300.0)
-        Assert.That(items a.["Config"].["SampleSizes"] |> List.map num, Is.EqualTo(box [ 200.0; 2_000.0 ]))
-        Assert.That(items a.["Config"].["QuantileCounts"] |> List.map num, Is.EqualTo(box [ 5.0; 10.0 ]))
+        Expect.equal (num a.["TrainingEvents"]) 300.0 ("num a.[\"TrainingEvents\"]")
+        Expect.equal (items a.["Config"].["SampleSizes"] |> List.map num) [ 200.0; 2_000.0 ] ("items a.[\"Config\"].[\"SampleSizes\"] |> List.map num")
+        Expect.equal (items a.["Config"].["QuantileCounts"] |> List.map num) [ 5.0; 10.0 ] ("items a.[\"Config\"].[\"QuantileCounts\"] |> List.map num")
         let curves = items a.["Curves"]
-        Assert.That(curves.Length, Is.EqualTo(4 * 2 * 2), "4 sources × 2 n_q × 2 n")
+        Expect.equal curves.Length (4 * 2 * 2) "4 sources × 2 n_q × 2 n"
         for c in curves do
             // A true sample of n events has E[χ̂²] = (n_q − 1)/n.
-            Assert.That(num c.["Expected"], Is.EqualTo((num c.["Quantiles"] - 1.0) / num c.["Events"]).Within(1e-15))
+            assertClose { Absolute = 1e-15; Relative = 0.0 } ((num c.["Quantiles"] - 1.0) / num c.["Events"]) (num c.["Expected"]) ("num c.[\"Expected\"]")
         let factors = items a.["Factors"]
-        Assert.That(factors.Length, Is.EqualTo(4 * 2))
+        Expect.equal factors.Length (4 * 2) "factors.Length"
         let rows = table json 0
-        Assert.That(rows.Length, Is.EqualTo factors.Length)
+        Expect.equal rows.Length factors.Length "rows.Length"
         for f, row in List.zip factors rows do
-            Assert.That(num f.["Events"], Is.EqualTo 2_000.0, "factors are read at the largest n")
-            Assert.That(text row.[0], Is.EqualTo(text f.["Source"]))
+            Expect.equal (num f.["Events"]) 2_000.0 "factors are read at the largest n"
+            Expect.equal (text row.[0]) (text f.["Source"]) "text row.[0]"
             same "n_q" (num f.["Quantiles"]) (num row.[1])
             same "χ̂²" (num f.["ChiSquare"].["Value"]) (num row.[2].["value"])
             same "N_eq" (num f.["EquivalentEvents"].["Value"]) (num row.[3].["value"])
@@ -78,20 +79,19 @@ let ``amplification.fsx --quick runs; every figure drawn offline; JSON holds the
             // N_eq = (n_q − 1)/χ̂², amplification = N_eq/N_train.
             assertClose veryHigh ((num f.["Quantiles"] - 1.0) / num f.["ChiSquare"].["Value"]) (num f.["EquivalentEvents"].["Value"]) "N_eq"
             assertClose veryHigh (num f.["EquivalentEvents"].["Value"] / 300.0) (num f.["Amplification"].["Value"]) "amplification"
-        Assert.That(items a.["Training"] |> List.map (fun t -> num t.["Expected"]), Is.EqualTo(box [ 4.0 / 300.0; 9.0 / 300.0 ]))
+        Expect.equal (items a.["Training"] |> List.map (fun t -> num t.["Expected"])) [ 4.0 / 300.0; 9.0 / 300.0 ] ("items a.[\"Training\"] |> List.map (fun t -> num t.[\"Expected\"])")
         Chromium.assertHas "KDE (cross-validated)" dom "the legend names the sources")
 
-[<Test>]
 let ``tails.fsx --quick runs; every figure drawn offline; JSON holds systematics against the exact truth`` () =
     checkScript "tails" "Tails and decomposition (LogNormal pair)" 1 (fun _ dom json ->
         let t = json.["numbers"].["tails"]
-        Assert.That(num t.["Config"].["TrainingEvents"], Is.EqualTo 300.0, "the --quick size")
+        Expect.equal (num t.["Config"].["TrainingEvents"]) 300.0 "the --quick size"
         let systematics = items t.["Systematics"]
-        Assert.That(systematics.Length, Is.EqualTo(2 * 3), "2 quantities × 3 sources")
+        Expect.equal systematics.Length (2 * 3) "2 quantities × 3 sources"
         let rows = table json 0
         for s, row in List.zip systematics rows do
-            Assert.That(text row.[0], Is.EqualTo(text s.["Quantity"]))
-            Assert.That(text row.[1], Is.EqualTo(text s.["Source"]))
+            Expect.equal (text row.[0]) (text s.["Quantity"]) "text row.[0]"
+            Expect.equal (text row.[1]) (text s.["Source"]) "text row.[1]"
             same "value" (num s.["Central"].["Value"]) (num row.[2].["value"])
             same "truth" (num s.["Truth"]) (num row.[4])
             assertClose veryHigh (num s.["Central"].["Value"] - num s.["Truth"]) (num s.["Bias"]) "bias = value − truth"
@@ -99,57 +99,55 @@ let ``tails.fsx --quick runs; every figure drawn offline; JSON holds systematics
         for s in systematics |> List.filter (fun s -> text s.["Quantity"] = "mean of x1+x2") do
             assertClose veryHigh (2.0 * exp 0.5) (num s.["Truth"]) "truth of the mean"
         let decompositions = items t.["Decompositions"]
-        Assert.That(decompositions |> List.map (fun d -> num d.["TrainingEvents"]), Is.EqualTo(box [ 300.0; 300.0; 100.0 ]))
-        Assert.That(table json 1 |> List.length, Is.EqualTo 3)
+        Expect.equal (decompositions |> List.map (fun d -> num d.["TrainingEvents"])) [ 300.0; 300.0; 100.0 ] ("decompositions |> List.map (fun d -> num d.[\"TrainingEvents\"])")
+        Expect.equal (table json 1 |> List.length) 3 "table json 1 |> List.length"
         let mean = decompositions.Head
-        Assert.That(mean.["PredictedPermutedSpread"], Is.Null, "no prediction for the mean: None is null")
+        Expect.isNull (mean.["PredictedPermutedSpread"]) "no prediction for the mean: None is null"
         // Each permutation uses every x2 once: the permuted mean equals the paired one, replica by replica.
         assertClose high (num mean.["PairedSpread"].["Value"]) (num mean.["PermutedSpread"].["Value"]) "permuted = paired for the mean"
-        Assert.That(num decompositions.[1].["PredictedPermutedSpread"], Is.GreaterThan 0.0)
-        Assert.That(num t.["Config"].["Options"].["Sigma"], Is.EqualTo 1.0)
+        Expect.isGreaterThan (num decompositions.[1].["PredictedPermutedSpread"]) 0.0 ("num decompositions.[1].[\"PredictedPermutedSpread\"]")
+        Expect.equal (num t.["Config"].["Options"].["Sigma"]) 1.0 ("num t.[\"Config\"].[\"Options\"].[\"Sigma\"]")
         Chromium.assertHas "cut-off marginal" dom "the bars name the sources")
 
-[<Test>]
 let ``holdout.fsx --quick runs; every figure drawn offline; JSON flags the statistics in the loss`` () =
     checkScript "holdout" "Marginal-statistic hold-out (Cramér GAN, LogNormal pair in log space)" 1 (fun stdout dom json ->
         // One GAN trained with the statistics of s in the loss, then the plain one.
-        Assert.That(stdout, Does.Contain "trained with {mean of y1 + y2, sd of y1 + y2}")
-        Assert.That(stdout, Does.Contain "trained with {}")
+        Expectations.contains "trained with {mean of y1 + y2, sd of y1 + y2}" stdout "stdout"
+        Expectations.contains "trained with {}" stdout "stdout"
         let h = json.["numbers"].["holdout"]
-        Assert.That(items h.["InLoss"] |> List.map text, Is.EqualTo(box [ "mean of y1 + y2"; "sd of y1 + y2" ]))
+        Expect.equal (items h.["InLoss"] |> List.map text) [ "mean of y1 + y2"; "sd of y1 + y2" ] ("items h.[\"InLoss\"] |> List.map text")
         let rows = items h.["Rows"]
-        Assert.That(rows |> List.map (fun r -> text r.["Name"]), Is.EqualTo(box [ "mean of y1 + y2"; "sd of y1 + y2"; "sd of y1"; "P(y1 > 1.5)"; "corr(y1, y2)" ]))
-        Assert.That(rows |> List.map (fun r -> r.["InLoss"].GetValue<bool>()), Is.EqualTo(box [ true; true; false; false; false ]))
-        Assert.That(rows |> List.map (fun r -> text r.["Note"]), Is.EqualTo(box [ Holdout.matchedNote; Holdout.matchedNote; "held out"; "held out"; "held out" ]))
+        Expect.equal (rows |> List.map (fun r -> text r.["Name"])) [ "mean of y1 + y2"; "sd of y1 + y2"; "sd of y1"; "P(y1 > 1.5)"; "corr(y1, y2)" ] ("rows |> List.map (fun r -> text r.[\"Name\"])")
+        Expect.equal (rows |> List.map (fun r -> r.["InLoss"].GetValue<bool>())) [ true; true; false; false; false ] ("rows |> List.map (fun r -> r.[\"InLoss\"].GetValue<bool>())")
+        Expect.equal (rows |> List.map (fun r -> text r.["Note"])) [ Holdout.matchedNote; Holdout.matchedNote; "held out"; "held out"; "held out" ] ("rows |> List.map (fun r -> text r.[\"Note\"])")
         for r, cells in List.zip rows (table json 0) do
             same "σ (with)" (num r.["WithLoss"].["Sigma"]) (num cells.[3].["sigma"])
             same "σ (without)" (num r.["WithoutLoss"].["Sigma"]) (num cells.[5].["sigma"])
             same "one real sample" (num r.["WithLoss"].["Real"].["Value"]) (num r.["WithoutLoss"].["Real"].["Value"])
         // The real sample is y = ln x of LogNormal(0, 1) pairs, so y1, y2 ~ N(0, 1) independent: each
         // real statistic is within 5 of its bootstrap σ of the exact value.
-        let exact = [ 0.0; sqrt 2.0; 1.0; 1.0 - StandardNormal.Cdf 1.5; 0.0 ]
+        let exact = [ 0.0; sqrt 2.0; 1.0; 1.0 - GenStats.Numerics.StandardNormal.Cdf 1.5; 0.0 ]
         for r, e in List.zip rows exact do
             let real = r.["WithLoss"].["Real"]
-            Assert.That(abs (num real.["Value"] - e), Is.LessThan(5.0 * num real.["Uncertainty"]), text r.["Name"])
+            Expect.isLessThan (abs (num real.["Value"] - e)) (5.0 * num real.["Uncertainty"]) (text r.["Name"])
         Chromium.assertHas "corr(y1, y2)" dom "the bars name the statistics")
 
-[<Test>]
 let ``propagation.fsx --quick runs; every figure drawn offline; JSON holds members, pulls and coverage`` () =
     // The --quick sizes of the script: 4 members, each P(x > 5) measured on 2 000 generated events.
     let members, generated = 4, 2_000
     checkScript "propagation" "Systematics propagation (bimodal toy, KDE ensemble)" 2 (fun stdout dom json ->
         let p = json.["numbers"].["propagation"]
         // Bimodal toy ½(N(−4, 1) + N(4, 1)): P(x > 5) = ½(1 − Φ(9)) + ½(1 − Φ(1)) = 0.0793276269657.
-        Assert.That(num p.["Truth"], Is.EqualTo(0.0793276269657285).Within(1e-12))
+        assertClose { Absolute = 1e-12; Relative = 0.0 } 0.0793276269657285 (num p.["Truth"]) ("num p.[\"Truth\"]")
         let ms = items p.["Members"]
-        Assert.That(ms.Length, Is.EqualTo members)
+        Expect.equal ms.Length members "ms.Length"
         let values = ms |> List.map (fun m -> num m.["Result"].["Value"])
         for m, v in List.zip ms values do
             // A fraction of `generated` events with its binomial error √(p(1 − p)/n).
-            Assert.That(v * float generated, Is.EqualTo(Math.Round(v * float generated)).Within(1e-6), "a count over n")
+            assertClose { Absolute = 1e-6; Relative = 0.0 } (Math.Round(v * float generated)) (v * float generated) "a count over n"
             assertClose veryHigh (sqrt (v * (1.0 - v) / float generated)) (num m.["Result"].["Uncertainty"]) "binomial error"
             // The script prints every member as it finishes.
-            Assert.That(stdout, Does.Contain(sprintf "member %2d: %.5f" (num m.["Index"] |> int) v))
+            Expectations.contains (sprintf "member %2d: %.5f" (num m.["Index"] |> int) v) stdout "stdout"
         assertClose veryHigh (List.average values) (num p.["Central"]) "central = mean of the members"
         let syst = sqrt ((values |> List.sumBy (fun v -> (v - List.average values) ** 2.0)) / float (members - 1))
         assertClose veryHigh syst (num p.["Systematic"]) "systematic = sd (K − 1) of the members"
@@ -187,10 +185,9 @@ let private evilPage () =
       PropagationReport.toSection evil propagation ]
     |> StudyReport.report ("amplification of " + evil) [ "source " + evil ] (StudyReport.numbers "amplification" amplification)
 
-[<Test>]
 let ``names from user data are escaped on the study pages and run no script`` () =
     let report = evilPage ()
-    Assert.That(report.Sections.Length, Is.EqualTo 4)
+    Expect.equal report.Sections.Length 4 "report.Sections.Length"
     let dir = Directory.CreateTempSubdirectory("genstats-study-evil-")
     try
         StudyReport.writeAll dir.FullName "evil" report
@@ -204,6 +201,18 @@ let ``names from user data are escaped on the study pages and run no script`` ()
         Chromium.assertLacks evil seen.Dom "the user's <script> did not become an element"
         Chromium.assertHas "alert(1)" seen.Dom "the name is shown as text"
         let json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.FullName, "evil.json")))
-        Assert.That(text json.["numbers"].["amplification"].["Factors"].[0].["Source"], Is.EqualTo evil, "JSON keeps the name as it is")
+        Expect.equal (text json.["numbers"].["amplification"].["Factors"].[0].["Source"]) evil "JSON keeps the name as it is"
     finally
         dir.Delete(true)
+
+[<Tests>]
+let tests =
+    testList "StudyPagesTests" [
+        slow [
+            testCase "amplification.fsx --quick runs; every figure drawn offline; JSON holds the factors of every source" ``amplification.fsx --quick runs; every figure drawn offline; JSON holds the factors of every source``
+            testCase "tails.fsx --quick runs; every figure drawn offline; JSON holds systematics against the exact truth" ``tails.fsx --quick runs; every figure drawn offline; JSON holds systematics against the exact truth``
+            testCase "holdout.fsx --quick runs; every figure drawn offline; JSON flags the statistics in the loss" ``holdout.fsx --quick runs; every figure drawn offline; JSON flags the statistics in the loss``
+            testCase "propagation.fsx --quick runs; every figure drawn offline; JSON holds members, pulls and coverage" ``propagation.fsx --quick runs; every figure drawn offline; JSON holds members, pulls and coverage``
+            testCase "names from user data are escaped on the study pages and run no script" ``names from user data are escaped on the study pages and run no script``
+        ]
+    ]

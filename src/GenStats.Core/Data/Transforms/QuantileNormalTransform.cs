@@ -1,5 +1,3 @@
-using GenStats.Stats;
-using MathNet.Numerics.Distributions;
 
 namespace GenStats.Data;
 
@@ -9,7 +7,7 @@ namespace GenStats.Data;
 /// <list type="number">
 /// <item>Fit: m = min(<see cref="Quantiles"/>, number of events with positive weight) reference
 /// probabilities r_j = j/(m − 1), and the weighted quantiles q_j of the training values at r_j
-/// (<see cref="WeightedDescriptive.Quantiles"/>, weighted Hyndman–Fan 7).</item>
+/// (<see cref="WeightedStatistics.Quantiles"/>, weighted Hyndman–Fan 7).</item>
 /// <item>Forward: u = F̂(x) by piecewise-linear interpolation of (q_j, r_j); where several q_j are
 /// equal (ties) the value maps to the middle of their r range (scikit-learn averages a forward and
 /// a reversed interpolation, which gives the same); x below q_0 or above q_{m−1} gives 0 or 1.
@@ -45,7 +43,7 @@ public sealed record QuantileNormalTransform(int Quantiles = 1000) : IColumnTran
         int m = Math.Max(2, Math.Min(Quantiles, events));
         var probabilities = new double[m];
         for (int j = 0; j < m; j++) probabilities[j] = (double)j / (m - 1);
-        return new Fitted(WeightedDescriptive.Quantiles(values, probabilities, weights));
+        return new Fitted(WeightedStatistics.Quantiles(values, probabilities, weights));
     }
 
     /// <summary>Rebuilds a fitted transform from its quantile table (non-decreasing, ≥ 2 values).</summary>
@@ -78,7 +76,7 @@ public sealed record QuantileNormalTransform(int Quantiles = 1000) : IColumnTran
 
     private sealed class Fitted(double[] q) : IFittedColumnTransform
     {
-        private static readonly double ZMin = Normal.InvCDF(0, 1, BoundsThreshold);
+        private static readonly double ZMin = StandardNormal.InverseCdf(BoundsThreshold);
         private static readonly double ZMax = -ZMin;
 
         public string Kind => KindName;
@@ -90,13 +88,13 @@ public sealed record QuantileNormalTransform(int Quantiles = 1000) : IColumnTran
             if (double.IsNaN(value)) throw new ArgumentException("value is NaN; the quantile transform needs a number.", nameof(value));
             double u = Cdf(value);
             u = Math.Clamp(u, BoundsThreshold, 1 - BoundsThreshold);
-            return Math.Clamp(Normal.InvCDF(0, 1, u), ZMin, ZMax);
+            return Math.Clamp(StandardNormal.InverseCdf(u), ZMin, ZMax);
         }
 
         public double Inverse(double value)
         {
             if (double.IsNaN(value)) throw new ArgumentException("value is NaN; the quantile transform needs a number.", nameof(value));
-            double u = Normal.CDF(0, 1, value);
+            double u = StandardNormal.Cdf(value);
             int last = q.Length - 1;
             double position = Math.Clamp(u, 0, 1) * last;
             int j = Math.Min((int)Math.Floor(position), last - 1);
@@ -114,8 +112,8 @@ public sealed record QuantileNormalTransform(int Quantiles = 1000) : IColumnTran
             int j = Math.Min(UpperBound(value), last) - 1; // q_j ≤ x < q_{j+1} (last segment for x = q_last)
             while (j > 0 && q[j + 1] == q[j]) j--;
             if (j < 0 || q[j + 1] == q[j]) return double.PositiveInfinity; // every quantile equal: a point mass
-            double z = Normal.InvCDF(0, 1, u);
-            return -Math.Log(last * (q[j + 1] - q[j])) - Normal.PDFLn(0, 1, z);
+            double z = StandardNormal.InverseCdf(u);
+            return -Math.Log(last * (q[j + 1] - q[j])) - StandardNormal.LogDensity(z);
         }
 
         // Piecewise-linear empirical CDF through (q_j, j/(m−1)); flat runs of equal q map to their middle.

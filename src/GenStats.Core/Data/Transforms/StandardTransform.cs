@@ -1,10 +1,9 @@
-using GenStats.Stats;
 
 namespace GenStats.Data;
 
 /// <summary>
 /// Standardisation z = (x − μ)/σ with the weighted mean μ and the weighted standard deviation σ
-/// (reliability-weight variance, N − 1 for unit weights: <see cref="WeightedDescriptive"/>).
+/// (reliability-weight variance, N − 1 for unit weights: <see cref="WeightedStatistics"/>, the implementation behind <c>GenStats.Stats.WeightedDescriptive</c>).
 /// A constant column (σ = 0), or a single event, gets σ = 1 so that it maps to 0 and back exactly
 /// (scikit-learn's StandardScaler does the same).
 /// </summary>
@@ -21,10 +20,10 @@ public sealed class StandardTransform : IColumnTransform
     {
         SampleChecks.RequireFiniteSample(values, nameof(values));
         SampleChecks.RequireWeights(weights, values.Length, nameof(weights), allowNegative: false);
-        double mean = WeightedDescriptive.Mean(values, weights);
+        double mean = WeightedStatistics.Mean(values, weights);
         double sd = 0;
         int positive = weights is null ? values.Length : weights.Count(w => w > 0);
-        if (positive >= 2) sd = WeightedDescriptive.StandardDeviation(values, weights);
+        if (positive >= 2) sd = WeightedStatistics.StandardDeviation(values, weights);
         return new Fitted(mean, sd > 0 && double.IsFinite(sd) ? sd : 1.0);
     }
 

@@ -1,14 +1,13 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using GenStats.Data;
 
 namespace GenStats.Models.Files;
 
 /// <summary>
-/// The one GenStats model file format (".gsm"), shared by every model type. Layout, all integers
-/// little-endian:
+/// The one GenStats model file format (".gsm"), shared by every model type: a
+/// <see cref="ChecksummedContainer"/> (the container of parameter files too) with magic "GSMODEL\0".
+/// Layout, all integers little-endian:
 /// <code>
 ///  8 bytes  magic "GSMODEL\0"
 ///  u32      format version (1)
@@ -37,7 +36,7 @@ public static class ModelFile
     /// <summary>Highest array rank.</summary>
     public const int MaxRank = 8;
 
-    private const int HashBytes = 32;
+    private const string MagicText = "GSMODEL\0";
 
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically.</summary>
     public static void Write(string path, ModelFileContent content)
@@ -91,8 +90,6 @@ public static class ModelFile
                 throw new ArgumentException($"Array name '{a.Name}' appears twice; names must be unique.", nameof(content));
 
         using var ms = new MemoryStream();
-        ms.Write(Magic);
-        WriteU32(ms, FormatVersion);
         var json = HeaderJson(content);
         WriteU32(ms, (uint)json.Length);
         ms.Write(json);
@@ -114,9 +111,7 @@ public static class ModelFile
             }
             WriteElements(ms, a.Data);
         }
-        var hash = SHA256.HashData(ms.GetBuffer().AsSpan(0, (int)ms.Length));
-        ms.Write(hash);
-        return ms.ToArray();
+        return ChecksummedContainer.Seal(MagicText, FormatVersion, ms.Length, body => ms.GetBuffer().AsSpan(0, body.Length).CopyTo(body));
     }
 
     /// <summary>Parses and verifies file bytes; <paramref name="source"/> names the file in errors.</summary>
@@ -125,20 +120,9 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(bytes);
         InvalidDataException Bad(string what) => new($"{source}: {what}");
 
-        if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw Bad("not a GenStats model file (the magic bytes \"GSMODEL\\0\" are missing).");
-        if (bytes.Length < Magic.Length + 4 + HashBytes)
-            throw Bad($"the file is truncated ({bytes.Length} bytes).");
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(Magic.Length));
-        if (version != FormatVersion)
-            throw Bad($"format version {version} is not supported; this build reads version {FormatVersion}.");
-        int bodyLength = bytes.Length - HashBytes;
-        var expected = SHA256.HashData(bytes.AsSpan(0, bodyLength));
-        if (!expected.AsSpan().SequenceEqual(bytes.AsSpan(bodyLength)))
-            throw Bad("the SHA-256 checksum does not match: the file is corrupt or truncated.");
-
+        int bodyLength = ChecksummedContainer.Open(bytes, MagicText, FormatVersion, Bad);
         var body = bytes.AsSpan(0, bodyLength);
-        int pos = Magic.Length + 4;
+        int pos = ChecksummedContainer.BodyStart;
         int jsonLength = checked((int)ReadU32(body, ref pos, "JSON header length"));
         Need(body, pos, jsonLength, "JSON header");
         JsonElement header;

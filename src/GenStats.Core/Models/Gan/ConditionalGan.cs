@@ -113,15 +113,10 @@ public sealed class ConditionalGan : IConditionalGenerator
         ArgumentNullException.ThrowIfNull(content);
         const string source = "model type 'gan'";
         var meta = content.ReadMetadata<GanMetadata>();
-        string[] fNames = [.. content.FeatureNames], cNames = [.. content.ConditionNames];
-        var fx = NeuralTransforms.FromStates(meta.FeatureTransform, fNames.Length, "feature", source);
-        var fy = cNames.Length == 0 ? null : NeuralTransforms.FromStates(meta.ConditionTransform, cNames.Length, "condition", source);
+        var (fNames, cNames, fx, fy, tensors) = NeuralParts.ReadModelFile(content, meta.FeatureTransform, meta.ConditionTransform, source);
         var o = meta.Options;
         var g = NeuralParts.Network(o.LatentSize + cNames.Length, o.GeneratorLayers, fNames.Length, o.Activation, 1);
-        var tensors = NeuralParts.FromArrays(content.Arrays, source);
-        NeuralParts.Load("g.", g, tensors, source);
-        if (tensors.Count != g.NamedParameters().Count)
-            throw new InvalidDataException($"{source}: {tensors.Count} arrays but the generator has {g.NamedParameters().Count} parameters.");
+        NeuralParts.LoadAll(tensors, source, ("g.", g));
         return new ConditionalGan(g, o, fx, fy, fNames, cNames, meta.TrainedSteps);
     }
 

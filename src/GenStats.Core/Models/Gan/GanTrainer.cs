@@ -474,65 +474,57 @@ public sealed class GanTrainer
             tensors.AddRange(NeuralParts.Prefixed("or.", br));
         }
         tensors.Add(new NamedTensor("w.train", Tensor.FromArray((float[])train.W.Clone(), train.W.Length)));
-        var meta = new Dictionary<string, string>
-        {
-            ["kind"] = Kind,
-            ["options"] = NeuralParts.Json(o with { CheckpointPath = null }),
-            ["step"] = step.ToString(CultureInfo.InvariantCulture),
-            ["rngDraws"] = rng.Draws.ToString(CultureInfo.InvariantCulture),
-            ["optimizerSteps"] = NeuralParts.Json(new[] { sg, sc, sr }),
-            ["featureTransform"] = NeuralParts.Json(fx.States),
-            ["conditionTransform"] = fy is null ? "null" : NeuralParts.Json(fy.States),
-            ["featureNames"] = NeuralParts.Json(featureNames),
-            ["conditionNames"] = NeuralParts.Json(conditionNames),
-            ["dataFingerprint"] = fingerprint,
-            ["auxiliary"] = aux?.Name ?? "",
-            ["history"] = NeuralParts.Json(history),
-        };
+        var meta = NeuralCheckpoint<GanOptions>.WriteMetadata(Kind, o with { CheckpointPath = null }, step, rng.Draws,
+            NeuralParts.Json(new[] { sg, sc, sr }), fx, fy, featureNames, conditionNames, fingerprint, history);
+        meta["auxiliary"] = aux?.Name ?? "";
         ParameterFile.Save(path, tensors, meta);
         lastCheckpoint = path;
         lastCheckpointStep = step;
     }
 
     /// <summary>
-    /// Continues a run from a checkpoint on the same data (checked by fingerprint) and, if one was
-    /// used, the same auxiliary statistic. Checkpoints go on to the checkpoint's own path unless
-    /// <paramref name="checkpointPath"/> is given. Running to step N after resuming gives the same
-    /// parameters as an uninterrupted run to N.
+    /// Continues a run from a checkpoint written by <see cref="SaveCheckpoint"/> (or by a run with
+    /// <see cref="GanOptions.CheckpointPath"/>) on the same data (checked by fingerprint) and, if one
+    /// was used, the same auxiliary statistic, up to the checkpoint's <see cref="GanOptions.Steps"/>;
+    /// the parameters equal those of an uninterrupted run bit for bit. Checkpoints go on to the
+    /// checkpoint's own path unless <paramref name="checkpointPath"/> is given. The same shape as
+    /// <see cref="VaeTrainer.Resume"/>; <see cref="Open"/> gives the trainer instead, to run step by step.
     /// </summary>
-    /// <exception cref="InvalidDataException">Corrupt checkpoint or a different data set.</exception>
-    public static GanTrainer Resume(string checkpoint, double[][] features, double[][]? conditions, double[]? weights,
+    /// <exception cref="InvalidDataException">Corrupt checkpoint, not a GAN checkpoint, or different data.</exception>
+    /// <exception cref="ArgumentException">Another auxiliary statistic than the checkpoint's.</exception>
+    public static GanTrainingResult Resume(string checkpoint, double[][] features, double[][]? conditions, double[]? weights,
+        AuxiliaryStatistic? auxiliary = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default,
+        string? checkpointPath = null) =>
+        Open(checkpoint, features, conditions, weights, auxiliary, checkpointPath).Run(progress, cancellationToken);
+
+    /// <summary>
+    /// The trainer of a run continued from a checkpoint (see <see cref="Resume"/>), positioned at the
+    /// checkpoint's step, to advance with <see cref="RunTo"/> or <see cref="Run"/>. Running to step N
+    /// gives the same parameters as an uninterrupted run to N.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Corrupt checkpoint, not a GAN checkpoint, or different data.</exception>
+    /// <exception cref="ArgumentException">Another auxiliary statistic than the checkpoint's.</exception>
+    public static GanTrainer Open(string checkpoint, double[][] features, double[][]? conditions, double[]? weights,
         AuxiliaryStatistic? auxiliary = null, string? checkpointPath = null)
     {
-        var content = ParameterFile.Load(checkpoint);
-        var m = content.Metadata;
-        if (!m.TryGetValue("kind", out var kind) || kind != Kind)
-            throw new InvalidDataException($"{checkpoint} is not a GAN checkpoint (kind '{kind}').");
-        NeuralData.Check(features, conditions, weights);
-        if (conditions is not null && (conditions.Length == 0 || conditions[0].Length == 0)) conditions = null;
-        if (NeuralData.Fingerprint(features, conditions, weights) != m.GetValueOrDefault("dataFingerprint"))
-            throw new InvalidDataException($"{checkpoint} was written for different training data (fingerprint mismatch); resume needs the same events, conditions and weights.");
-        if ((m.GetValueOrDefault("auxiliary") ?? "") != (auxiliary?.Name ?? ""))
-            throw new ArgumentException($"{checkpoint} was trained with auxiliary statistic '{m.GetValueOrDefault("auxiliary")}'; pass the same one.", nameof(auxiliary));
-        var o = NeuralParts.ReadJson<GanOptions>(m, "options", checkpoint) with { CheckpointPath = checkpointPath ?? checkpoint };
-        var fNames = NeuralParts.ReadJson<string[]>(m, "featureNames", checkpoint);
-        var cNames = NeuralParts.ReadJson<string[]>(m, "conditionNames", checkpoint);
-        var fx = NeuralTransforms.FromStates(NeuralParts.ReadJson<ColumnTransformState[]>(m, "featureTransform", checkpoint), fNames.Length, "feature", checkpoint);
-        var fy = m.GetValueOrDefault("conditionTransform") is null or "null" ? null
-            : NeuralTransforms.FromStates(NeuralParts.ReadJson<ColumnTransformState[]>(m, "conditionTransform", checkpoint), cNames.Length, "condition", checkpoint);
+        var c = NeuralCheckpoint<GanOptions>.Open(checkpoint, Kind, "GAN", features, conditions, weights,
+            o => o with { CheckpointPath = checkpointPath ?? checkpoint });
+        if ((c.Metadata.GetValueOrDefault("auxiliary") ?? "") != (auxiliary?.Name ?? ""))
+            throw new ArgumentException($"{checkpoint} was trained with auxiliary statistic '{c.Metadata.GetValueOrDefault("auxiliary")}'; pass the same one.", nameof(auxiliary));
+        var o = c.Options;
+        conditions = c.Conditions;
         var (trainIdx, heldIdx) = NeuralData.Split(features.Length, o.HeldOutFraction, o.MaxHeldOut, o.Seed);
-        var train = NeuralData.Build(features, conditions, weights, trainIdx, fx, fy);
-        var held = heldIdx.Length > 0 ? NeuralData.Build(features, conditions, weights, heldIdx, fx, fy) : null;
-        var byName = content.Tensors.ToDictionary(t => t.Name);
+        var train = NeuralData.Build(features, conditions, weights, trainIdx, c.FeatureTransform, c.ConditionTransform);
+        var held = heldIdx.Length > 0 ? NeuralData.Build(features, conditions, weights, heldIdx, c.FeatureTransform, c.ConditionTransform) : null;
+        var byName = c.Tensors;
         var w = byName.TryGetValue("w.train", out var wt) && wt.Values.Length == train.Count ? wt.Values
             : throw new InvalidDataException($"{checkpoint}: the effective training weights are missing or do not match the data.");
         train.W = w;
-        var t = new GanTrainer(o, auxiliary, fx, fy, train, held, m["dataFingerprint"],
-            fNames, cNames,
-            NeuralParts.ReadJson<TrainingHistory>(m, "history", checkpoint));
+        var t = new GanTrainer(o, auxiliary, c.FeatureTransform, c.ConditionTransform, train, held, c.Fingerprint,
+            c.FeatureNames, c.ConditionNames, c.History);
         NeuralParts.Load("g.", t.gen, byName, checkpoint);
         NeuralParts.Load("d.", t.critic, byName, checkpoint);
-        var steps = NeuralParts.ReadJson<long[]>(m, "optimizerSteps", checkpoint);
+        var steps = c.Read<long[]>("optimizerSteps");
         t.optG.ImportState(steps[0], NeuralParts.OptimizerBuffers("og.", byName));
         t.optC.ImportState(steps[1], NeuralParts.OptimizerBuffers("od.", byName));
         if (t.referee is not null)
@@ -540,8 +532,8 @@ public sealed class GanTrainer
             NeuralParts.Load("r.", t.referee, byName, checkpoint);
             t.optR!.ImportState(steps[2], NeuralParts.OptimizerBuffers("or.", byName));
         }
-        t.step = long.Parse(m["step"], CultureInfo.InvariantCulture);
-        t.rng = new Rng(NeuralData.Mix(o.Seed, 4), ulong.Parse(m["rngDraws"], CultureInfo.InvariantCulture));
+        t.step = c.Step;
+        t.rng = new Rng(NeuralData.Mix(o.Seed, 4), c.RngDraws);
         t.lastCheckpoint = checkpoint;
         t.lastCheckpointStep = t.step;
         return t;

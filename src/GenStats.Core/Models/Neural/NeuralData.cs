@@ -78,7 +78,7 @@ internal sealed class NeuralData
         int h = (int)Math.Min(maxHeldOut, Math.Floor(fraction * n));
         if (h <= 0) return (Enumerable.Range(0, n).ToArray(), []);
         var keys = new ulong[n];
-        for (int i = 0; i < n; i++) keys[i] = Mix(seed ^ 0x9E3779B97F4A7C15UL, (ulong)i);
+        for (int i = 0; i < n; i++) keys[i] = Mix(seed ^ SplitMix64.Golden, (ulong)i);
         var order = Enumerable.Range(0, n).ToArray();
         Array.Sort(keys, order);
         var held = order[..h];
@@ -88,14 +88,8 @@ internal sealed class NeuralData
         return (train, held);
     }
 
-    /// <summary>SplitMix64 finaliser of (a, b).</summary>
-    public static ulong Mix(ulong a, ulong b)
-    {
-        ulong z = a + 0x9E3779B97F4A7C15UL * (b + 1);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    /// <summary><see cref="SplitMix64.Mix"/> of a + φ·(b + 1).</summary>
+    public static ulong Mix(ulong a, ulong b) => SplitMix64.Mix(a + SplitMix64.Golden * (b + 1));
 
     /// <summary>SHA-256 of the raw inputs, to check that a resumed run sees the same data.</summary>
     public static string Fingerprint(double[][] features, double[][]? conditions, double[]? weights)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GenStats.Data;
 using GenStats.Models.Files;
 using GenStats.Nn;
 using GenStats.Tensors;
@@ -54,6 +55,31 @@ internal static class NeuralParts
             result[a.Name] = new StoredTensor(a.Name, a.Shape.Select(d => (int)d).ToArray(), a.AsFloat32());
         }
         return result;
+    }
+
+    /// <summary>
+    /// The parts every neural model file holds (GAN and VAE alike): the column names, the fitted
+    /// preprocessing (no condition transform when unconditional) and the parameter tensors by name.
+    /// </summary>
+    public static (string[] FeatureNames, string[] ConditionNames, RowTransform FeatureTransform, RowTransform? ConditionTransform, Dictionary<string, StoredTensor> Tensors)
+        ReadModelFile(ModelFileContent content, ColumnTransformState[] featureStates, ColumnTransformState[] conditionStates, string source)
+    {
+        string[] fNames = [.. content.FeatureNames], cNames = [.. content.ConditionNames];
+        var fx = NeuralTransforms.FromStates(featureStates, fNames.Length, "feature", source);
+        var fy = cNames.Length == 0 ? null : NeuralTransforms.FromStates(conditionStates, cNames.Length, "condition", source);
+        return (fNames, cNames, fx, fy, FromArrays(content.Arrays, source));
+    }
+
+    /// <summary>
+    /// Loads every module of a model file from its tensors (<see cref="Load"/> per prefix) and
+    /// refuses tensors that belong to none of them.
+    /// </summary>
+    public static void LoadAll(IReadOnlyDictionary<string, StoredTensor> tensors, string source, params (string Prefix, Module Module)[] parts)
+    {
+        foreach (var (prefix, module) in parts) Load(prefix, module, tensors, source);
+        int expected = parts.Sum(p => p.Module.NamedParameters().Count);
+        if (tensors.Count != expected)
+            throw new InvalidDataException($"{source}: {tensors.Count} arrays but the networks ({string.Join(", ", parts.Select(p => p.Prefix + "*"))}) have {expected} parameters.");
     }
 
     /// <summary>Copies the tensors named prefix + parameter name into the module.</summary>

@@ -182,16 +182,9 @@ public sealed class ConditionalVae : IConditionalGenerator
         ArgumentNullException.ThrowIfNull(content);
         const string source = "model type 'vae'";
         var meta = content.ReadMetadata<VaeMetadata>();
-        string[] fNames = [.. content.FeatureNames], cNames = [.. content.ConditionNames];
-        var fx = NeuralTransforms.FromStates(meta.FeatureTransform, fNames.Length, "feature", source);
-        var fy = cNames.Length == 0 ? null : NeuralTransforms.FromStates(meta.ConditionTransform, cNames.Length, "condition", source);
+        var (fNames, cNames, fx, fy, tensors) = NeuralParts.ReadModelFile(content, meta.FeatureTransform, meta.ConditionTransform, source);
         var (e, d) = Networks(meta.Options, fNames.Length, cNames.Length);
-        var byName = NeuralParts.FromArrays(content.Arrays, source);
-        NeuralParts.Load("e.", e, byName, source);
-        NeuralParts.Load("p.", d, byName, source);
-        int expected = e.NamedParameters().Count + d.NamedParameters().Count;
-        if (byName.Count != expected)
-            throw new InvalidDataException($"{source}: {byName.Count} arrays but the encoder and decoder have {expected} parameters.");
+        NeuralParts.LoadAll(tensors, source, ("e.", e), ("p.", d));
         return new ConditionalVae(e, d, meta.Options, fx, fy, fNames, cNames, meta.TrainedSteps);
     }
 

@@ -9,7 +9,8 @@ namespace GenStats.Models;
 /// <summary>The outcome of a VAE training run.</summary>
 /// <param name="Model">The trained model.</param>
 /// <param name="History">Per-step losses ("loss" = E_w[NLL + β·KL], "nll", "kl") and held-out evaluations (energy distance, ELBO per event).</param>
-public sealed record VaeTrainingResult(ConditionalVae Model, TrainingHistory History);
+/// <param name="Steps">Steps trained (as in <see cref="GanTrainingResult"/>).</param>
+public sealed record VaeTrainingResult(ConditionalVae Model, TrainingHistory History, long Steps);
 
 /// <summary>
 /// Trains a conditional VAE by minimising the Σw-normalised mean of NLL(x | z, y) + β·KL(q(z | x, y) ‖ N(0, I))
@@ -79,9 +80,17 @@ public static class VaeTrainer
         var model = new ConditionalVae(enc, dec, o with { CheckpointPath = null }, fx, fy, fNames, cNames, 0);
         return new Run
         {
-            O = o, Features = features, Conditions = conditions, Weights = weights, HeldIdx = heldIdx, Data = train, Model = model,
+            O = o,
+            Features = features,
+            Conditions = conditions,
+            Weights = weights,
+            HeldIdx = heldIdx,
+            Data = train,
+            Model = model,
             Opt = new Adam(enc.Parameters().Concat(dec.Parameters()), new AdamOptions { LearningRate = o.LearningRate }),
-            Rng = new Rng(NeuralData.Mix(o.Seed, 13)), History = history, Fingerprint = NeuralData.Fingerprint(features, conditions, weights),
+            Rng = new Rng(NeuralData.Mix(o.Seed, 13)),
+            History = history,
+            Fingerprint = NeuralData.Fingerprint(features, conditions, weights),
         };
     }
 
@@ -90,7 +99,7 @@ public static class VaeTrainer
         var o = r.O;
         var model = r.Model;
         var clock = Stopwatch.StartNew();
-        for (; r.Step < o.Steps; )
+        for (; r.Step < o.Steps;)
         {
             long step = r.Step;
             if (cancellationToken.IsCancellationRequested)
@@ -142,7 +151,7 @@ public static class VaeTrainer
                 progress.Report(new TrainingProgress(step + 1, o.Steps, losses, ess, lr, ev?.EnergyDistance, null, clock.Elapsed));
             }
         }
-        return new VaeTrainingResult(Snapshot(model, r.Step), r.History);
+        return new VaeTrainingResult(Snapshot(model, r.Step), r.History, r.Step);
     }
 
     private static EvaluationRecord Evaluate(Run r, long step)
@@ -175,20 +184,9 @@ public static class VaeTrainer
         tensors.AddRange(NeuralParts.Prefixed("p.", r.Model.Decoder));
         var (steps, buffers) = r.Opt.ExportState();
         tensors.AddRange(NeuralParts.Prefixed("o.", buffers));
-        var meta = new Dictionary<string, string>
-        {
-            ["kind"] = Kind,
-            ["options"] = NeuralParts.Json(r.O with { CheckpointPath = null }),
-            ["step"] = r.Step.ToString(CultureInfo.InvariantCulture),
-            ["rngDraws"] = r.Rng.Draws.ToString(CultureInfo.InvariantCulture),
-            ["optimizerSteps"] = steps.ToString(CultureInfo.InvariantCulture),
-            ["featureTransform"] = NeuralParts.Json(r.Model.FeatureTransform.States),
-            ["conditionTransform"] = r.Model.ConditionTransform is null ? "null" : NeuralParts.Json(r.Model.ConditionTransform.States),
-            ["featureNames"] = NeuralParts.Json(r.Model.FeatureNames.ToArray()),
-            ["conditionNames"] = NeuralParts.Json(r.Model.ConditionNames.ToArray()),
-            ["dataFingerprint"] = r.Fingerprint,
-            ["history"] = NeuralParts.Json(r.History),
-        };
+        var meta = NeuralCheckpoint<VaeOptions>.WriteMetadata(Kind, r.O with { CheckpointPath = null }, r.Step, r.Rng.Draws,
+            steps.ToString(CultureInfo.InvariantCulture), r.Model.FeatureTransform, r.Model.ConditionTransform,
+            r.Model.FeatureNames, r.Model.ConditionNames, r.Fingerprint, r.History);
         ParameterFile.Save(path, tensors, meta);
         r.LastCheckpoint = path;
         r.LastCheckpointStep = r.Step;
@@ -200,33 +198,22 @@ public static class VaeTrainer
     /// of an uninterrupted run bit for bit. Checkpoints go on to the checkpoint's own path unless
     /// <paramref name="checkpointPath"/> is given.
     /// </summary>
+    /// <remarks>The same shape as <see cref="GanTrainer.Resume"/> (which takes the auxiliary statistic too).</remarks>
     /// <exception cref="InvalidDataException">Corrupt checkpoint, not a VAE checkpoint, or different data.</exception>
     public static VaeTrainingResult Resume(string checkpoint, double[][] features, double[][]? conditions, double[]? weights,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, string? checkpointPath = null)
     {
-        var content = ParameterFile.Load(checkpoint);
-        var m = content.Metadata;
-        if (!m.TryGetValue("kind", out var kind) || kind != Kind)
-            throw new InvalidDataException($"{checkpoint} is not a VAE checkpoint (kind '{kind}').");
-        NeuralData.Check(features, conditions, weights);
-        if (conditions is not null && (conditions.Length == 0 || conditions[0].Length == 0)) conditions = null;
-        if (NeuralData.Fingerprint(features, conditions, weights) != m.GetValueOrDefault("dataFingerprint"))
-            throw new InvalidDataException($"{checkpoint} was written for different training data (fingerprint mismatch); resume needs the same events, conditions and weights.");
-        var o = NeuralParts.ReadJson<VaeOptions>(m, "options", checkpoint) with { CheckpointPath = checkpointPath ?? checkpoint };
-        var fNames = NeuralParts.ReadJson<string[]>(m, "featureNames", checkpoint);
-        var cNames = NeuralParts.ReadJson<string[]>(m, "conditionNames", checkpoint);
-        var fx = NeuralTransforms.FromStates(NeuralParts.ReadJson<ColumnTransformState[]>(m, "featureTransform", checkpoint), fNames.Length, "feature", checkpoint);
-        var fy = m.GetValueOrDefault("conditionTransform") is null or "null" ? null
-            : NeuralTransforms.FromStates(NeuralParts.ReadJson<ColumnTransformState[]>(m, "conditionTransform", checkpoint), cNames.Length, "condition", checkpoint);
+        var c = NeuralCheckpoint<VaeOptions>.Open(checkpoint, Kind, "VAE", features, conditions, weights,
+            o => o with { CheckpointPath = checkpointPath ?? checkpoint });
+        var o = c.Options;
         var (trainIdx, heldIdx) = NeuralData.Split(features.Length, o.HeldOutFraction, o.MaxHeldOut, o.Seed);
-        var r = Prepare(o, features, conditions, weights, trainIdx, heldIdx, fx, fy, fNames, cNames,
-            NeuralParts.ReadJson<TrainingHistory>(m, "history", checkpoint));
-        var byName = content.Tensors.ToDictionary(t => t.Name);
-        NeuralParts.Load("e.", r.Model.Encoder, byName, checkpoint);
-        NeuralParts.Load("p.", r.Model.Decoder, byName, checkpoint);
-        r.Opt.ImportState(long.Parse(m["optimizerSteps"], CultureInfo.InvariantCulture), NeuralParts.OptimizerBuffers("o.", byName));
-        r.Step = long.Parse(m["step"], CultureInfo.InvariantCulture);
-        r.Rng = new Rng(NeuralData.Mix(o.Seed, 13), ulong.Parse(m["rngDraws"], CultureInfo.InvariantCulture));
+        var r = Prepare(o, features, c.Conditions, weights, trainIdx, heldIdx, c.FeatureTransform, c.ConditionTransform,
+            c.FeatureNames, c.ConditionNames, c.History);
+        NeuralParts.Load("e.", r.Model.Encoder, c.Tensors, checkpoint);
+        NeuralParts.Load("p.", r.Model.Decoder, c.Tensors, checkpoint);
+        r.Opt.ImportState(c.ReadLong("optimizerSteps"), NeuralParts.OptimizerBuffers("o.", c.Tensors));
+        r.Step = c.Step;
+        r.Rng = new Rng(NeuralData.Mix(o.Seed, 13), c.RngDraws);
         r.LastCheckpoint = checkpoint;
         r.LastCheckpointStep = r.Step;
         return Loop(r, progress, cancellationToken);

@@ -101,7 +101,7 @@ public static class RichSimulator
                 double mass = Particles.Mass(Particles.All[h]);
                 double theta = radiator.CherenkovAngle(momentumMeV, mass);
                 if (double.IsNaN(theta)) { mu[h] = 0; continue; }
-                double inWindow = Stats.StandardNormal.Mass(-theta / sigma, (window - theta) / sigma);
+                double inWindow = StandardNormal.Mass(-theta / sigma, (window - theta) / sigma);
                 thetaH[h] = theta;
                 mu[h] = radiator.MeanPhotons(momentumMeV, mass) * inWindow;
                 normH[h] = 1.0 / (sigma * Math.Sqrt(2 * Math.PI) * inWindow);
@@ -191,14 +191,8 @@ public static class RichSimulator
     internal static int ChunkCount(int n) => (n + ChunkSize - 1) / ChunkSize;
 
     /// <summary>An RNG per (seed, chunk, stream) from a SplitMix64 hash, so chunks are independent and thread-count free.</summary>
-    internal static Random ChunkRandom(int seed, int chunk, int stream)
-    {
-        ulong z = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL + (ulong)chunk * 0xBF58476D1CE4E5B9UL + (ulong)stream * 0x94D049BB133111EBUL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
-        return new Random((int)(z & 0x7FFFFFFF));
-    }
+    internal static Random ChunkRandom(int seed, int chunk, int stream) =>
+        new(SplitMix64.Seed31((ulong)(uint)seed * SplitMix64.Golden + (ulong)chunk * SplitMix64.M1 + (ulong)stream * SplitMix64.M2));
 
     internal static double[] CheckFractions(double[] fractions, string name)
     {

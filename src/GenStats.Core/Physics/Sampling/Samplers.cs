@@ -120,7 +120,7 @@ public static class Samplers
         if (Math.Abs(slope * (hi - lo)) < 1e-12) return lo + u * (hi - lo);
         // Inverse CDF written relative to the end with the larger density to avoid overflow.
         return slope < 0
-            ? lo + GenStats.Stats.Precise.Log1P(u * GenStats.Stats.Precise.ExpM1(slope * (hi - lo))) / slope
-            : hi + GenStats.Stats.Precise.Log1P((1 - u) * GenStats.Stats.Precise.ExpM1(-slope * (hi - lo))) / slope;
+            ? lo + Precise.Log1P(u * Precise.ExpM1(slope * (hi - lo))) / slope
+            : hi + Precise.Log1P((1 - u) * Precise.ExpM1(-slope * (hi - lo))) / slope;
     }
 }

@@ -1,5 +1,4 @@
 using GenStats.Data;
-using GenStats.Stats;
 using MathNet.Numerics.Integration;
 
 namespace GenStats.Physics;

@@ -135,7 +135,9 @@ public static class FrechetDistance
     private static double[,] SandwichProduct(double[,] ca, double[,] cb)
     {
         int d = ca.GetLength(0);
-        var factor = Cholesky(ca) ?? SymmetricSqrt(ca);
+        // Cholesky only when every pivot exceeds 1e-10 of the largest diagonal entry, where it is
+        // at least as accurate as the eigen route.
+        var factor = DenseMath.Cholesky(ca, 1e-10, againstLargestDiagonal: true) ?? SymmetricSqrt(ca);
         // M = Fᵀ Σ_B F: Σ_A^½ is symmetric, so the same expression serves both factors.
         var t = new double[d, d];
         for (int i = 0; i < d; i++)
@@ -156,32 +158,6 @@ public static class FrechetDistance
         for (int i = 0; i < d; i++)
             for (int j = i + 1; j < d; j++) m[j, i] = m[i, j];
         return m;
-    }
-
-    // Lower-triangular L with L Lᵀ = c, or null when a pivot is not clearly positive
-    // (≤ 1e-10 of the largest diagonal entry), where the eigen route is more accurate.
-    private static double[,]? Cholesky(double[,] c)
-    {
-        int d = c.GetLength(0);
-        double largest = 0;
-        for (int i = 0; i < d; i++) largest = Math.Max(largest, c[i, i]);
-        if (!(largest > 0)) return null;
-        var l = new double[d, d];
-        for (int j = 0; j < d; j++)
-        {
-            double s = c[j, j];
-            for (int k = 0; k < j; k++) s -= l[j, k] * l[j, k];
-            if (!(s > 1e-10 * largest)) return null;
-            double root = Math.Sqrt(s);
-            l[j, j] = root;
-            for (int i = j + 1; i < d; i++)
-            {
-                double t = c[i, j];
-                for (int k = 0; k < j; k++) t -= l[i, k] * l[j, k];
-                l[i, j] = t / root;
-            }
-        }
-        return l;
     }
 
     private static double[,] SymmetricSqrt(double[,] c)

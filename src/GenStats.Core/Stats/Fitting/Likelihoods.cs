@@ -1,5 +1,5 @@
-using System.Numerics.Tensors;
 using System.Buffers;
+using System.Numerics.Tensors;
 
 namespace GenStats.Stats;
 

@@ -25,7 +25,7 @@ public sealed record GaussianShape(double Mean, double Sigma) : IFitShape
     {
         double mu = p[0], sigma = p[1];
         if (!(sigma > 0) || !double.IsFinite(mu)) { output.Fill(double.NaN); return; }
-        double norm = sigma * ShapeMath.Sqrt2Pi * ShapeMath.NormalMass((lo - mu) / sigma, (hi - mu) / sigma);
+        double norm = sigma * StandardNormal.Sqrt2Pi * StandardNormal.Mass((lo - mu) / sigma, (hi - mu) / sigma);
         if (!(norm > 0)) { output.Fill(double.NaN); return; }
         double invSigma = 1.0 / sigma;
         // exp(−½t²)/norm with SIMD kernels: the likelihood of 10⁶ events evaluates this hundreds of times.
@@ -78,7 +78,7 @@ public sealed record CrystalBallShape(double Mean, double Sigma, double Alpha = 
     {
         double za = (lo - mean) / sigma, zb = (hi - mean) / sigma, total = 0;
         if (zb > -alpha)
-            total += sigma * ShapeMath.Sqrt2Pi * ShapeMath.NormalMass(Math.Max(za, -alpha), zb);
+            total += sigma * StandardNormal.Sqrt2Pi * StandardNormal.Mass(Math.Max(za, -alpha), zb);
         if (za < -alpha)
         {
             double a = Math.Exp(n * Math.Log(n / alpha) - 0.5 * alpha * alpha);
@@ -139,7 +139,7 @@ public sealed record ExponentialShape(double Slope = 0.0) : IFitShape
         }
         // Referenced to the end where the density is largest, so nothing overflows.
         double anchor = lambda < 0 ? lo : hi;
-        double norm = lambda < 0 ? lambda / GenStats.Stats.Precise.ExpM1(lambda * width) : lambda / -GenStats.Stats.Precise.ExpM1(-lambda * width);
+        double norm = lambda < 0 ? lambda / Precise.ExpM1(lambda * width) : lambda / -Precise.ExpM1(-lambda * width);
         var o = output[..x.Length];
         TensorPrimitives.Subtract(x, anchor, o);
         TensorPrimitives.Multiply(o, lambda, o);
@@ -188,47 +188,4 @@ public sealed record Chebyshev2Shape(double C1 = 0.0, double C2 = 0.0) : IFitSha
             output[i] = (1 + c1 * t + c2 * (2 * t * t - 1)) * inv;
         }
     }
-}
-
-/// <summary>Special-function helpers shared by the shapes.</summary>
-internal static class ShapeMath
-{
-    public static readonly double Sqrt2Pi = Math.Sqrt(2 * Math.PI);
-
-    /// <summary>Φ(b) − Φ(a) computed on the side that avoids cancellation.</summary>
-    public static double NormalMass(double a, double b)
-    {
-        if (a > 0) return 0.5 * (MathNet.Numerics.SpecialFunctions.Erfc(a / Math.Sqrt(2)) - MathNet.Numerics.SpecialFunctions.Erfc(b / Math.Sqrt(2)));
-        if (b < 0) return 0.5 * (MathNet.Numerics.SpecialFunctions.Erfc(-b / Math.Sqrt(2)) - MathNet.Numerics.SpecialFunctions.Erfc(-a / Math.Sqrt(2)));
-        return 1 - 0.5 * (MathNet.Numerics.SpecialFunctions.Erfc(b / Math.Sqrt(2)) + MathNet.Numerics.SpecialFunctions.Erfc(-a / Math.Sqrt(2)));
-    }
-}
-
-/// <summary>exp(x) − 1 and ln(1 + x) without cancellation near 0 (Kahan's tricks; .NET's versions are naive).</summary>
-internal static class Precise
-{
-    public static double ExpM1(double x)
-    {
-        double u = Math.Exp(x);
-        if (u == 1.0) return x;
-        double um1 = u - 1.0;
-        if (um1 == -1.0) return -1.0;
-        return double.IsInfinity(u) ? u : um1 * x / Math.Log(u);
-    }
-
-    public static double Log1P(double x)
-    {
-        double u = 1.0 + x;
-        return u == 1.0 ? x : Math.Log(u) * x / (u - 1.0);
-    }
-}
-
-/// <summary>Normal-distribution helpers shared with the physics simulators.</summary>
-public static class StandardNormal
-{
-    /// <summary>Φ(b) − Φ(a) for the standard normal, accurate in both tails.</summary>
-    public static double Mass(double a, double b) => ShapeMath.NormalMass(a, b);
-
-    /// <summary>The standard normal CDF Φ(z).</summary>
-    public static double Cdf(double z) => 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-z / Math.Sqrt(2));
 }

@@ -77,13 +77,8 @@ public static class KMeans
         return Lloyd(p, weights, best!, options.MaxIterations, options.Tolerance * MeanVariance(p));
     }
 
-    internal static int MixSeed(int seed, int stream)
-    {
-        ulong z = ((ulong)(uint)seed << 32 | (uint)stream) + 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return (int)((z ^ (z >> 31)) & 0x7FFFFFFF);
-    }
+    internal static int MixSeed(int seed, int stream) =>
+        SplitMix64.Seed31(((ulong)(uint)seed << 32 | (uint)stream) + SplitMix64.Golden);
 
     private static double[] PlusPlus(PointSet p, double[] w, int k, Random rng)
     {

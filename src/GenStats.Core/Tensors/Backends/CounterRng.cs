@@ -10,14 +10,9 @@ namespace GenStats.Tensors.Backends;
 /// </summary>
 internal static class CounterRng
 {
-    public static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    private static ulong Mix(ulong z) => SplitMix64.Mix(z);
 
-    public static ulong Draw(ulong key, ulong counter) => Mix(Mix(key + counter * 0x9E3779B97F4A7C15UL) ^ key);
+    public static ulong Draw(ulong key, ulong counter) => Mix(Mix(key + counter * SplitMix64.Golden) ^ key);
 
     /// <summary>Derives the key of stream <paramref name="stream"/> of generator <paramref name="seed"/>.</summary>
     public static ulong Key(ulong seed, ulong stream) => Mix(seed ^ Mix(stream + 0x632BE59BD9B4E019UL));

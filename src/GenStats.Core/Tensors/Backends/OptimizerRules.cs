@@ -23,36 +23,36 @@ internal static class OptimizerRules
                 break;
             case "adam":
             case "adamw":
-            {
-                bool decoupled = u.Kind == "adamw";
-                float b1 = u.Beta1, b2 = u.Beta2;
-                float c1 = 1 - MathF.Pow(b1, u.Step), c2 = 1 - MathF.Pow(b2, u.Step);
-                float step = lr / c1, sqrtC2 = MathF.Sqrt(c2);
-                for (int i = 0; i < w.Length; i++)
                 {
-                    float d = g[i];
-                    if (decoupled) w[i] *= 1 - lr * wd;
-                    else d += wd * w[i];
-                    float m = s1[i] = b1 * s1[i] + (1 - b1) * d;
-                    float v = s2[i] = b2 * s2[i] + (1 - b2) * d * d;
-                    w[i] -= step * m / (MathF.Sqrt(v) / sqrtC2 + u.Epsilon);
+                    bool decoupled = u.Kind == "adamw";
+                    float b1 = u.Beta1, b2 = u.Beta2;
+                    float c1 = 1 - MathF.Pow(b1, u.Step), c2 = 1 - MathF.Pow(b2, u.Step);
+                    float step = lr / c1, sqrtC2 = MathF.Sqrt(c2);
+                    for (int i = 0; i < w.Length; i++)
+                    {
+                        float d = g[i];
+                        if (decoupled) w[i] *= 1 - lr * wd;
+                        else d += wd * w[i];
+                        float m = s1[i] = b1 * s1[i] + (1 - b1) * d;
+                        float v = s2[i] = b2 * s2[i] + (1 - b2) * d * d;
+                        w[i] -= step * m / (MathF.Sqrt(v) / sqrtC2 + u.Epsilon);
+                    }
+                    break;
                 }
-                break;
-            }
             case "rmsprop":
-            {
-                // s1: running mean of squares; s2: momentum buffer (empty when momentum is 0).
-                float alpha = u.Beta2, mom = u.Beta1;
-                for (int i = 0; i < w.Length; i++)
                 {
-                    float d = g[i] + wd * w[i];
-                    float v = s1[i] = alpha * s1[i] + (1 - alpha) * d * d;
-                    float step = d / (MathF.Sqrt(v) + u.Epsilon);
-                    if (mom != 0) step = s2[i] = mom * s2[i] + step;
-                    w[i] -= lr * step;
+                    // s1: running mean of squares; s2: momentum buffer (empty when momentum is 0).
+                    float alpha = u.Beta2, mom = u.Beta1;
+                    for (int i = 0; i < w.Length; i++)
+                    {
+                        float d = g[i] + wd * w[i];
+                        float v = s1[i] = alpha * s1[i] + (1 - alpha) * d * d;
+                        float step = d / (MathF.Sqrt(v) + u.Epsilon);
+                        if (mom != 0) step = s2[i] = mom * s2[i] + step;
+                        w[i] -= lr * step;
+                    }
+                    break;
                 }
-                break;
-            }
             default:
                 throw new ArgumentException($"unknown optimizer kind '{u.Kind}'; allowed: sgd, adam, adamw, rmsprop.", nameof(u));
         }

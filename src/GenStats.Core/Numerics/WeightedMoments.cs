@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace GenStats.Stats;
+namespace GenStats.Numerics;
 
 /// <summary>Weighted mean vector and covariance matrix of a multi-dimensional sample.</summary>
 internal static class WeightedMoments
@@ -10,7 +10,7 @@ internal static class WeightedMoments
 
     /// <summary>
     /// Mean Σwx/Σw and covariance Σw(x − μ)(x − μ)ᵀ / (V₁ − V₂/V₁), V₁ = Σw, V₂ = Σw² — the
-    /// reliability-weight correction of <see cref="WeightedDescriptive.Variance"/> and numpy's
+    /// reliability-weight correction of <see cref="WeightedStatistics.Variance"/> and numpy's
     /// <c>np.cov(aweights=w)</c>; with unit weights it is <c>np.cov(rowvar=False)</c> (ddof = 1).
     /// Uses the events <paramref name="take"/> of <paramref name="rows"/> (all when null), each
     /// coordinate divided by <paramref name="scale"/>[k] when given; <paramref name="weights"/> is
@@ -31,8 +31,8 @@ internal static class WeightedMoments
         if (!(v1 > 0) || !(denominator > 0)) return false;
 
         int width = Vector<double>.Count;
-        int dPad = PackedSample.PadTo(d, width);
-        int chunkSize = PackedSample.PadTo((n + Chunks - 1) / Chunks, 4);
+        int dPad = PadTo(d, width);
+        int chunkSize = PadTo((n + Chunks - 1) / Chunks, 4);
         int chunks = (n + chunkSize - 1) / chunkSize;
 
         // Pass 1: weighted sums per chunk, combined in chunk order.
@@ -102,4 +102,6 @@ internal static class WeightedMoments
             }
         return true;
     }
+
+    private static int PadTo(int count, int multiple) => (count + multiple - 1) / multiple * multiple;
 }

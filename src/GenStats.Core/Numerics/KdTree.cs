@@ -1,4 +1,4 @@
-namespace GenStats.Models;
+namespace GenStats.Numerics;
 
 /// <summary>
 /// A static k-d tree for exact k-nearest-neighbour queries in Euclidean distance. Neighbours are
@@ -75,7 +75,7 @@ internal sealed class KdTree
             for (int p = node.Start; p < node.End; p++)
             {
                 int i = _index[p];
-                Offer(i, KernelDensity.Distance2(_points[i], q), k, bi, bd, ref count);
+                Offer(i, DenseMath.SquaredDistance(_points[i], q), k, bi, bd, ref count);
             }
             return;
         }

@@ -1,4 +1,4 @@
-namespace GenStats.Stats;
+namespace GenStats.Numerics;
 
 /// <summary>
 /// Argument checks shared by every statistic, so that bad input always fails the same way:

@@ -1,56 +1,49 @@
-namespace GenStats.Models;
+namespace GenStats.Numerics;
 
-/// <summary>Small dense linear algebra in float64 (d ≤ a few dozen): covariance, Cholesky, triangular solves.</summary>
+/// <summary>Small dense linear algebra in float64 (d ≤ a few dozen): Cholesky, triangular solves, distances (the weighted covariance is <see cref="WeightedMoments"/>).</summary>
 internal static class DenseMath
 {
-    /// <summary>Weighted mean and covariance with the reliability correction Σw(x−x̄)(x−x̄)ᵀ/(V₁ − V₂/V₁) (numpy.cov with aweights).</summary>
-    public static (double[] Mean, double[,] Covariance) WeightedCovariance(double[][] rows, double[] weights, int d)
-    {
-        double v1 = 0, v2 = 0;
-        var mean = new double[d];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            double w = weights[i];
-            v1 += w; v2 += w * w;
-            for (int a = 0; a < d; a++) mean[a] += w * rows[i][a];
-        }
-        for (int a = 0; a < d; a++) mean[a] /= v1;
-        var cov = new double[d, d];
-        var diff = new double[d];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            double w = weights[i];
-            if (w == 0) continue;
-            for (int a = 0; a < d; a++) diff[a] = rows[i][a] - mean[a];
-            for (int a = 0; a < d; a++)
-                for (int b = 0; b <= a; b++) cov[a, b] += w * diff[a] * diff[b];
-        }
-        double denominator = v1 - v2 / v1;
-        for (int a = 0; a < d; a++)
-            for (int b = 0; b <= a; b++) { cov[a, b] /= denominator; cov[b, a] = cov[a, b]; }
-        return (mean, cov);
-    }
-
-    /// <summary>Lower-triangular L with L Lᵀ = A, or null when A is not positive definite.</summary>
-    public static double[,]? Cholesky(double[,] a)
+    /// <summary>
+    /// Lower-triangular L with L Lᵀ = A (the Cholesky–Banachiewicz order), or null when a pivot is
+    /// not clearly positive: a pivot must exceed <paramref name="relativePivot"/> times its own
+    /// diagonal entry A_jj (the default, 1e-12: only rounding noise left means a singular matrix),
+    /// or, with <paramref name="againstLargestDiagonal"/>, times the largest diagonal entry (the
+    /// Fréchet distance's 1e-10 rule, which falls back to an eigendecomposition instead).
+    /// </summary>
+    public static double[,]? Cholesky(double[,] a, double relativePivot = 1e-12, bool againstLargestDiagonal = false)
     {
         int d = a.GetLength(0);
+        double largest = 0;
+        if (againstLargestDiagonal)
+        {
+            for (int i = 0; i < d; i++) largest = Math.Max(largest, a[i, i]);
+            if (!(largest > 0)) return null;
+        }
         var l = new double[d, d];
         for (int j = 0; j < d; j++)
         {
             double s = a[j, j];
             for (int k = 0; k < j; k++) s -= l[j, k] * l[j, k];
-            // Relative threshold: a pivot that lost all but rounding noise means a singular matrix.
-            if (!(s > 1e-12 * Math.Abs(a[j, j])) || !(s > 0)) return null;
-            l[j, j] = Math.Sqrt(s);
+            double threshold = relativePivot * (againstLargestDiagonal ? largest : Math.Abs(a[j, j]));
+            if (!(s > threshold) || !(s > 0)) return null;
+            double root = Math.Sqrt(s);
+            l[j, j] = root;
             for (int i = j + 1; i < d; i++)
             {
                 double t = a[i, j];
                 for (int k = 0; k < j; k++) t -= l[i, k] * l[j, k];
-                l[i, j] = t / l[j, j];
+                l[i, j] = t / root;
             }
         }
         return l;
+    }
+
+    /// <summary>Squared Euclidean distance Σ(a_k − b_k)².</summary>
+    public static double SquaredDistance(double[] a, double[] b)
+    {
+        double s = 0;
+        for (int k = 0; k < a.Length; k++) { double t = a[k] - b[k]; s += t * t; }
+        return s;
     }
 
     /// <summary>Solves L y = b for lower-triangular L (forward substitution) into <paramref name="y"/>.</summary>

@@ -1,4 +1,4 @@
-namespace GenStats.Data;
+namespace GenStats.Numerics;
 
 /// <summary>
 /// Writes files atomically: the content goes to a temporary file beside the target, which is

@@ -1,4 +1,4 @@
-namespace GenStats.Models;
+namespace GenStats.Numerics;
 
 /// <summary>
 /// A small, fast, seedable generator (xoshiro256** seeded through SplitMix64) with uniform,
@@ -6,7 +6,7 @@ namespace GenStats.Models;
 /// gives the same bytes on every platform and .NET version. <see cref="ForStream"/> derives
 /// independent streams (e.g. one per block of events) so parallel work stays deterministic.
 /// </summary>
-public sealed class SeededRandom
+internal sealed class SeededRandom
 {
     private ulong _s0, _s1, _s2, _s3;
     private double _spareNormal;
@@ -17,20 +17,12 @@ public sealed class SeededRandom
 
     private SeededRandom(ulong seed, ulong stream)
     {
-        ulong x = seed ^ (0x9E3779B97F4A7C15UL * (stream + 1));
-        _s0 = SplitMix(ref x); _s1 = SplitMix(ref x); _s2 = SplitMix(ref x); _s3 = SplitMix(ref x);
+        ulong x = seed ^ (SplitMix64.Golden * (stream + 1));
+        _s0 = SplitMix64.Next(ref x); _s1 = SplitMix64.Next(ref x); _s2 = SplitMix64.Next(ref x); _s3 = SplitMix64.Next(ref x);
     }
 
     /// <summary>The generator of stream <paramref name="stream"/> under <paramref name="seed"/>.</summary>
     public static SeededRandom ForStream(long seed, long stream) => new((ulong)seed, (ulong)stream + 1);
-
-    private static ulong SplitMix(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
 
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()

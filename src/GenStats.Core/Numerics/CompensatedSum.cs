@@ -1,4 +1,4 @@
-namespace GenStats.Stats;
+namespace GenStats.Numerics;
 
 /// <summary>
 /// Neumaier's compensated (improved Kahan) summation in float64. Statistics over 10⁶ events or
