@@ -35,9 +35,16 @@ let ``Gan wrappers train a small model and sample the same values for the same s
     Expect.isTrue (a = (r.Model |> Gan.sampleAt 3 cond)) "deterministic for a seed"
     Expect.equal a.Length 20 "a.Length"
     Expect.isTrue ((Gan.energyHistory r.History |> List.map fst) = [ 5L ]) "one evaluation at step 5"
+    Expect.isTrue (a |> Array.forall (fun row -> row.Length = 1 && Double.IsFinite row.[0])) "one finite feature per event"
+    Expect.isFalse (a = (r.Model |> Gan.sampleAt 4 cond)) "another seed gives other events"
+    // The held-out energy distance is a distance: finite and ≥ 0 (an untrained 5-step generator is
+    // far from the data, so it is also > 0).
+    let _, energy = Gan.energyHistory r.History |> List.exactlyOne
+    Expect.isTrue (Double.IsFinite energy && energy > 0.0) (sprintf "held-out energy distance %g" energy)
     let v = x |> Vae.train { Vae.defaults with Steps = 5; LatentSize = 2; EncoderLayers = [| 8 |]; DecoderLayers = [| 8 |] } None (Some y)
     let e = v.Model |> Vae.elbo 1 None (Some y) x
     Expect.isTrue (Double.IsFinite e.PerEvent) "Double.IsFinite e.PerEvent"
+    Expect.equal (v.Model |> Vae.elbo 1 None (Some y) x).PerEvent e.PerEvent "the ELBO estimate is deterministic for a seed"
 
 let ``trainOn a dataset with roles equals train on its arrays; save and load keep the samples`` () =
     let rnd = Random(2)

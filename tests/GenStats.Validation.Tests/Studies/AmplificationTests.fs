@@ -58,13 +58,28 @@ let ``resampling the training sample cannot amplify it`` () =
     Expect.isLessThan (abs (a.Value - predicted)) (4.0 * a.Uncertainty) ($"bootstrap amplification {a.Value} ± {a.Uncertainty} vs predicted {predicted}")
     Expect.isLessThan a.Value 1.5 "a resampled training sample is worth about N_train events or fewer"
 
-let ``a KDE on the bimodal toy has a finite positive amplification`` () =
+let ``a KDE on the bimodal toy: its factor follows its curve, whose n-dependence is (n_q − 1)/n`` () =
     let training = bimodal 1000 11
     let config = { SampleSizes = [ 1_000; 20_000 ]; QuantileCounts = [ 10; 20 ]; Seeds = 8; Seed = 4 }
     let r = run config bimodalTruth [ "KDE", kde training ] training
     for f in r.Factors do
         printfn "%s" ($"KDE n_q = {f.Quantiles}: amplification {f.Amplification.Value:G4} ± {f.Amplification.Uncertainty:G3}")
         Expect.isTrue (Double.IsFinite f.Amplification.Value && f.Amplification.Value > 0.0) ($"amplification {f.Amplification.Value}")
+        // The factor is read off the largest-n curve point: A = (n_q − 1)/(χ̂² N_train), σ(A) = A σ(χ̂²)/χ̂².
+        let point = r.Curves |> List.find (fun p -> p.Quantiles = f.Quantiles && p.Events = 20_000)
+        let expected = float (f.Quantiles - 1) / (point.ChiSquare.Value * 1000.0)
+        assertClose high expected f.Amplification.Value "A = (n_q − 1)/(χ̂² N_train)"
+        assertClose high (expected * point.ChiSquare.Uncertainty / point.ChiSquare.Value) f.Amplification.Uncertainty "σ(A)"
+        // A model of fixed density p_j per bin has E[χ̂²(n)] = n_q Σ (p_j − 1/n_q)² + n_q Σ p_j(1 − p_j)/n:
+        // the model term cancels between n = 1 000 and 20 000, leaving ≈ (n_q − 1)(1/1000 − 1/20000)
+        // (n_q Σ p_j(1 − p_j) = n_q − 1 for equal p_j), within 4σ of the two seed averages.
+        let small = r.Curves |> List.find (fun p -> p.Quantiles = f.Quantiles && p.Events = 1_000)
+        let diff = small.ChiSquare.Value - point.ChiSquare.Value
+        let predicted = float (f.Quantiles - 1) * (1.0 / 1000.0 - 1.0 / 20000.0)
+        let sigma = sqrt (small.ChiSquare.Uncertainty ** 2.0 + point.ChiSquare.Uncertainty ** 2.0)
+        Expect.isLessThan (abs (diff - predicted)) (4.0 * sigma) ($"n_q = {f.Quantiles}: χ̂²(1000) − χ̂²(20000) = {diff} vs {predicted} ± {sigma}")
+        // A KDE of 1000 events is worth less than 20 000 true events (the truth sampler's A = 20).
+        Expect.isLessThan (f.Amplification.Value + 3.0 * f.Amplification.Uncertainty) 20.0 "below the truth's amplification"
     let s = toSection r
     Expect.equal s.Tables.Head.Rows.Length 2 "s.Tables.Head.Rows.Length"
     Expect.equal s.Figures.Length 2 "s.Figures.Length"
@@ -78,5 +93,5 @@ let tests =
         testCase "the truth sampler's amplification equals the ratio of sample sizes" ``the truth sampler's amplification equals the ratio of sample sizes``
         testCase "the truth sampler is also recovered with edges from a large truth sample (floor subtracted)" ``the truth sampler is also recovered with edges from a large truth sample (floor subtracted)``
         testCase "resampling the training sample cannot amplify it" ``resampling the training sample cannot amplify it``
-        testCase "a KDE on the bimodal toy has a finite positive amplification" ``a KDE on the bimodal toy has a finite positive amplification``
+        testCase "a KDE on the bimodal toy: its factor follows its curve, whose n-dependence is (n_q − 1)/n" ``a KDE on the bimodal toy: its factor follows its curve, whose n-dependence is (n_q − 1)/n``
     ]
