@@ -209,6 +209,22 @@ let ``the auxiliary statistic term is logged and cancellation is honoured`` () =
         let r = GanTrainer.Train(data, null, null, Opt.Small(steps = 3), aux)
         Expect.isTrue (r.History.Steps |> Seq.forall (fun s -> s.Losses.ContainsKey "x2" && s.Losses["x2"] > -1e-3)) "r.History.Steps |> Seq.forall (fun s -> s.Losses.ContainsKey \"x2\" &..."
         Expect.isTrue (r.History.Steps |> Seq.forall (fun s -> s.BatchEss = 64.0)) "unit weights: ESS = batch size"
+    // A constant statistic has distance 0 between any two batches, exactly (energy: 2E|X−Y| −
+    // E|X−X'| − E|Y−Y'| with every |·| = 0; MMD with a fixed bandwidth: k ≡ 1, so 1 + 1 − 2 = 0), and
+    // it adds no gradient: the generator trained with it equals the one trained without it.
+    let plain = (GanTrainer.Train(data, null, null, Opt.Small(steps = 3))).Model.Sample(50, 9)
+    for dist in [ StatisticDistance.Mmd; StatisticDistance.Energy ] do
+        let constant = AuxiliaryStatistic(Func<_, _, _>(fun x _ -> Ops.Affine(x, 0f, 1f)), 0.5f, Distance = dist, Bandwidth = 1f, Name = "c")
+        let r = GanTrainer.Train(data, null, null, Opt.Small(steps = 3), constant)
+        Expect.isTrue (r.History.Steps |> Seq.forall (fun s -> abs s.Losses["c"] < 1e-6)) (sprintf "%A: a constant statistic logs 0" dist)
+        Expect.equal (r.Model.Sample(50, 9)) plain (sprintf "%A: a constant statistic leaves training unchanged" dist)
+    // A statistic that differs between real and generated batches changes the generator's steps,
+    // in proportion to its weight: weight 0 is plain training, weight 0.5 is not.
+    let x2 w = AuxiliaryStatistic(Func<_, _, _>(fun x _ -> Ops.Square x), w, Distance = StatisticDistance.Energy, Name = "x2")
+    Expect.equal ((GanTrainer.Train(data, null, null, Opt.Small(steps = 3), x2 0f)).Model.Sample(50, 9)) plain "weight 0: plain training"
+    let weighted = GanTrainer.Train(data, null, null, Opt.Small(steps = 3), x2 0.5f)
+    Expect.isTrue (weighted.History.Steps |> Seq.forall (fun s -> s.Losses["x2"] > 0.0)) "x² of generated and real batches differ: a positive distance"
+    Expect.notEqual (weighted.Model.Sample(50, 9)) plain "weight 0.5: the term reaches the generator's gradient"
     use cts = new Threading.CancellationTokenSource()
     cts.Cancel()
     raises<OperationCanceledException> "GanTrainer.Create(data, null, null, small).Run(null, cts.Token) |> ..." (fun () -> GanTrainer.Create(data, null, null, small).Run(null, cts.Token) |> ignore) |> ignore

@@ -19,6 +19,14 @@ let assertBootstrapVariance (what: string) (lo: float) (hi: float) (bootstrapSds
     let s2 = sampleVariance values
     let b2 = bootstrapSds |> Array.averageBy (fun s -> s * s)
     let ratio = b2 / s2
+
     if not (ratio >= lo && ratio <= hi) then
-        failtestf "%s: mean bootstrap variance / variance over %d replicas of the experiment = %.4f (B² = %.4g, S² = %.4g), outside the F band [%.4f, %.4f]"
-            what values.Length ratio b2 s2 lo hi
+        failtestf
+            "%s: mean bootstrap variance / variance over %d replicas of the experiment = %.4f (B² = %.4g, S² = %.4g), outside the F band [%.4f, %.4f]"
+            what
+            values.Length
+            ratio
+            b2
+            s2
+            lo
+            hi
