@@ -89,7 +89,12 @@ let ``bootstrap uncertainty is deterministic and matches the spread over indepen
     let values = Array.init 200 (fun _ -> energy (draw 200 0.0) null (draw 200 0.3) null)
     let sds =
         Array.init 8 (fun k ->
-            (EnergyDistanceNd.Compute(draw 200 0.0, null, draw 200 0.3, null, EnergyDistanceNdOptions(BootstrapReplicas = 100, Seed = k + 1))).Uncertainty)
+            // Coupled event by event (b_i = a_i + 0.3 e₁): the bootstrap sees only the two empirical
+            // distributions, so its variance is that of independent samples when the two are
+            // resampled independently — and collapses when both get the same multipliers.
+            let a = draw 200 0.0
+            let b = a |> Array.map (fun r -> [| r.[0] + 0.3; r.[1]; r.[2] |])
+            (EnergyDistanceNd.Compute(a, null, b, null, EnergyDistanceNdOptions(BootstrapReplicas = 100, Seed = k + 1))).Uncertainty)
     BootstrapCheck.assertBootstrapVariance "energy distance" 0.7015798309073339 1.472214364743765 sds values
     let a, b = draw 400 0.0, draw 400 0.0
     let r1 = EnergyDistanceNd.Compute(a, null, b, null)
