@@ -53,6 +53,18 @@ let ``efficiency in bins counts only events inside each bin`` () =
         assertClose veryHigh 1.0 high.Measurement.Value "high bin"
     | bins -> failtest (sprintf "expected 2 bins, got %d" bins.Length)
 
+let ``efficiency in bins: a value on an edge belongs to the bin above it, the last edge to none`` () =
+    // By hand, bins [0, 10) and [10, 20): 0 and 5 (both pass) fill the first, the two 10s (both
+    // fail) the second, and 20 lies outside: (2 events, ε = 1) and (2 events, ε = 0).
+    let p = [| 0.0; 10.0; 10.0; 20.0; 5.0 |]
+    let pass = [| true; false; false; true; true |]
+    match efficiencyInBins [| 0.0; 10.0; 20.0 |] p None pass with
+    | [ low; high ] ->
+        Expect.equal (low.Events, high.Events) (2, 2) "events per bin"
+        assertClose veryHigh 1.0 low.Measurement.Value "[0, 10)"
+        assertClose veryHigh 0.0 high.Measurement.Value "[10, 20)"
+    | bins -> failtest (sprintf "expected 2 bins, got %d" bins.Length)
+
 let ``bad efficiency input is refused with a clear error`` () =
     Expectations.raises<ArgumentException> "efficiency None [||]" (fun () -> efficiency None [||] |> ignore) |> ignore
     Expectations.raises<ArgumentException> "efficiency (Some [| 1.0 |]) [| true; false |]" (fun () -> efficiency (Some [| 1.0 |]) [| true; false |] |> ignore) |> ignore
@@ -91,6 +103,7 @@ let tests =
         testPropertyN 100 "efficiency and its uncertainty do not change when all weights are scaled" ``efficiency and its uncertainty do not change when all weights are scaled``
         testCase "integer weights give the efficiency of repeated events" ``integer weights give the efficiency of repeated events``
         testCase "efficiency in bins counts only events inside each bin" ``efficiency in bins counts only events inside each bin``
+        testCase "efficiency in bins: a value on an edge belongs to the bin above it, the last edge to none" ``efficiency in bins: a value on an edge belongs to the bin above it, the last edge to none``
         testCase "bad efficiency input is refused with a clear error" ``bad efficiency input is refused with a clear error``
         testCase "comparison is the difference in units of the combined uncertainty" ``comparison is the difference in units of the combined uncertainty``
         testCase "bootstrap uncertainty of a weighted mean agrees with the analytic standard error" ``bootstrap uncertainty of a weighted mean agrees with the analytic standard error``
