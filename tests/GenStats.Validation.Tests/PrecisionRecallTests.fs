@@ -6,16 +6,26 @@ open GenStats.Tests.TestMain
 open GenStats.Validation
 open GenStats.Tests.Tolerance
 
-let private col (xs: float list) = xs |> List.map (fun x -> [| x |]) |> Array.ofList
+let private col (xs: float list) =
+    xs |> List.map (fun x -> [| x |]) |> Array.ofList
 
 let ``prdc from F# reproduces the prdc mode-collapse numbers`` () =
     // Real 0…9, all generated at 0, k = 5: prdc gives (1, 0, 0.6, 0.3).
-    let r = Array.init 10 (fun _ -> [| 0.0 |]) |> PrecisionRecall.prdc 5 (col [ 0.0 .. 9.0 ])
+    let r =
+        Array.init 10 (fun _ -> [| 0.0 |])
+        |> PrecisionRecall.prdc 5 (col [ 0.0 .. 9.0 ])
+
     assertClose veryHigh 1.0 r.Precision.Value "precision"
     assertClose veryHigh 0.0 r.Recall.Value "recall"
     assertClose veryHigh 0.6 r.Density.Value "density"
     assertClose veryHigh 0.3 r.Coverage.Value "coverage"
-    let w = PrecisionRecall.prdcWeighted 5 (col [ 0.0 .. 9.0 ], None) (Array.init 10 (fun _ -> [| 0.0 |]), Some(Array.create 10 2.0))
+
+    let w =
+        PrecisionRecall.prdcWeighted
+            5
+            (col [ 0.0 .. 9.0 ], None)
+            (Array.init 10 (fun _ -> [| 0.0 |]), Some(Array.create 10 2.0))
+
     assertClose veryHigh 0.3 w.Coverage.Value "weighted coverage"
 
 let ``AUC and the classifier test read naturally from F#`` () =
@@ -29,7 +39,13 @@ let ``AUC and the classifier test read naturally from F#`` () =
 
 [<Tests>]
 let tests =
-    testList "PrecisionRecallTests" [
-        testCase "prdc from F# reproduces the prdc mode-collapse numbers" ``prdc from F# reproduces the prdc mode-collapse numbers``
-        testCase "AUC and the classifier test read naturally from F#" ``AUC and the classifier test read naturally from F#``
-    ]
+    testList
+        "PrecisionRecallTests"
+        [
+            testCase
+                "prdc from F# reproduces the prdc mode-collapse numbers"
+                ``prdc from F# reproduces the prdc mode-collapse numbers``
+            testCase
+                "AUC and the classifier test read naturally from F#"
+                ``AUC and the classifier test read naturally from F#``
+        ]

@@ -9,9 +9,16 @@ open GenStats.Stats
 open GenStats.Validation
 
 let ``a dataset prints its size, column names and roles`` () =
-    let d = Data.create [| "x"; "y"; "w" |] [| [| 1.0; 2.0 |]; [| 3.0; 4.0 |]; [| 1.0; 1.0 |] |]
+    let d =
+        Data.create [| "x"; "y"; "w" |] [| [| 1.0; 2.0 |]; [| 3.0; 4.0 |]; [| 1.0; 1.0 |] |]
+
     let text = Printers.dataset (d.WithRoles([| "x" |], [| "y" |], "w"))
-    Expect.equal text "Dataset: 2 events × 3 columns [\"x\"; \"y\"; \"w\"]; features [\"x\"]; conditions [\"y\"]; weights \"w\"" "dataset text"
+
+    Expect.equal
+        text
+        "Dataset: 2 events × 3 columns [\"x\"; \"y\"; \"w\"]; features [\"x\"]; conditions [\"y\"]; weights \"w\""
+        "dataset text"
+
     Expect.isFalse (text.Contains "System.") "no type names instead of values"
 
 let ``a result prints value ± uncertainty and options print their arrays`` () =
@@ -27,7 +34,13 @@ let ``a result prints value ± uncertainty and options print their arrays`` () =
 
 [<Tests>]
 let tests =
-    testList "PrintersTests" [
-        testCase "a dataset prints its size, column names and roles" ``a dataset prints its size, column names and roles``
-        testCase "a result prints value ± uncertainty and options print their arrays" ``a result prints value ± uncertainty and options print their arrays``
-    ]
+    testList
+        "PrintersTests"
+        [
+            testCase
+                "a dataset prints its size, column names and roles"
+                ``a dataset prints its size, column names and roles``
+            testCase
+                "a result prints value ± uncertainty and options print their arrays"
+                ``a result prints value ± uncertainty and options print their arrays``
+        ]

@@ -12,10 +12,19 @@ open GenStats.Tests.Tolerance
 
 let private normals (seed: int) n =
     let rng = Random(seed)
-    Array.init n (fun _ -> sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble()))
+
+    Array.init n (fun _ ->
+        sqrt (-2.0 * log (1.0 - rng.NextDouble()))
+        * cos (2.0 * Math.PI * rng.NextDouble()))
 
 let ``summary of a hand-made ensemble`` () =
-    let mk i v u = { Index = i; Seed = i; Result = { Value = v; Uncertainty = u } }
+    let mk i v u =
+        {
+            Index = i
+            Seed = i
+            Result = { Value = v; Uncertainty = u }
+        }
+
     let s = summarize (Some 2.0) [ mk 0 1.0 0.0; mk 1 2.0 0.0; mk 2 3.0 0.0 ]
     assertClose veryHigh 2.0 s.Central "central"
     assertClose veryHigh 1.0 s.Systematic "systematic" // sample sd of 1, 2, 3
@@ -32,9 +41,14 @@ let ``replica weights are reproducible and differ between members`` () =
 let ``the ensemble spread of a bootstrapped mean matches its standard error and covers the truth`` () =
     // "Model" = the weighted mean of a training sample of N(0,1); its intrinsic uncertainty is 1/√N.
     let train = normals 42 4000
+
     let summary =
         run 60 7 train.Length None (Some 0.0) ignore (fun _ _ w ->
-            { Value = WeightedDescriptive.Mean(train, w); Uncertainty = 0.0 })
+            {
+                Value = WeightedDescriptive.Mean(train, w)
+                Uncertainty = 0.0
+            })
+
     let expected = WeightedDescriptive.StandardErrorOfMean train
     // 60 members estimate a standard deviation to ±9 %; allow 4 σ of that.
     assertClose { Absolute = 0.0; Relative = 0.37 } expected summary.Systematic "systematic vs 1/√N"
@@ -42,14 +56,24 @@ let ``the ensemble spread of a bootstrapped mean matches its standard error and 
     Expect.isLessThan (abs summary.Central) (4.0 * expected + 4.0 * summary.CentralUncertainty) "abs summary.Central"
 
 let ``an ensemble needs at least two members`` () =
-    Expectations.raises<ArgumentException> "run 1 1 10 None None ignore (fun _ _ _ -> { Value = 0.0; Uncertaint..." (fun () -> run 1 1 10 None None ignore (fun _ _ _ -> { Value = 0.0; Uncertainty = 0.0 }) |> ignore)
+    Expectations.raises<ArgumentException>
+        "run 1 1 10 None None ignore (fun _ _ _ -> { Value = 0.0; Uncertaint..."
+        (fun () ->
+            run 1 1 10 None None ignore (fun _ _ _ -> { Value = 0.0; Uncertainty = 0.0 })
+            |> ignore)
     |> ignore
 
 [<Tests>]
 let tests =
-    testList "PropagationTests" [
-        testCase "summary of a hand-made ensemble" ``summary of a hand-made ensemble``
-        testCase "replica weights are reproducible and differ between members" ``replica weights are reproducible and differ between members``
-        testCase "the ensemble spread of a bootstrapped mean matches its standard error and covers the truth" ``the ensemble spread of a bootstrapped mean matches its standard error and covers the truth``
-        testCase "an ensemble needs at least two members" ``an ensemble needs at least two members``
-    ]
+    testList
+        "PropagationTests"
+        [
+            testCase "summary of a hand-made ensemble" ``summary of a hand-made ensemble``
+            testCase
+                "replica weights are reproducible and differ between members"
+                ``replica weights are reproducible and differ between members``
+            testCase
+                "the ensemble spread of a bootstrapped mean matches its standard error and covers the truth"
+                ``the ensemble spread of a bootstrapped mean matches its standard error and covers the truth``
+            testCase "an ensemble needs at least two members" ``an ensemble needs at least two members``
+        ]

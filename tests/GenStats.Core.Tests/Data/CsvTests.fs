@@ -51,7 +51,11 @@ let ``a ragged row names the file and the line`` () =
     contains "1 fields but the header has 2 columns" msg "msg"
 
 let ``a missing required column names the file and the columns found`` () =
-    let ex = raises<InvalidDataException> "read \"a,b\\n1,2\\n\" (CsvOptions(RequiredColumns = [| \"w\" |])) |> ignore" (fun () -> read "a,b\n1,2\n" (CsvOptions(RequiredColumns = [| "w" |])) |> ignore)
+    let ex =
+        raises<InvalidDataException>
+            "read \"a,b\\n1,2\\n\" (CsvOptions(RequiredColumns = [| \"w\" |])) |> ignore"
+            (fun () -> read "a,b\n1,2\n" (CsvOptions(RequiredColumns = [| "w" |])) |> ignore)
+
     contains "test.csv" ex.Message "ex.Message"
     contains "no column 'w'" ex.Message "ex.Message"
     contains "a, b" ex.Message "ex.Message"
@@ -62,7 +66,10 @@ let ``empty files, empty and duplicate column names are rejected`` () =
     contains "'a' appears twice" (failure "a,a\n1,2\n") "failure \"a,a\\n1,2\\n\""
 
 let ``a missing file is reported by name`` () =
-    let ex = raises<FileNotFoundException> "Csv.Read \"/nonexistent/genstats.csv\" |> ignore" (fun () -> Csv.Read "/nonexistent/genstats.csv" |> ignore)
+    let ex =
+        raises<FileNotFoundException> "Csv.Read \"/nonexistent/genstats.csv\" |> ignore" (fun () ->
+            Csv.Read "/nonexistent/genstats.csv" |> ignore)
+
     contains "/nonexistent/genstats.csv" ex.Message "ex.Message"
 
 let ``blank lines are skipped and line numbers still count them`` () =
@@ -73,9 +80,14 @@ let private table =
     gen {
         let! rows = Gen.choose (0, 30)
         let! cols = Gen.choose (1, 4)
+
         let value =
-            Gen.oneof [ Gen.choose (-1_000_000, 1_000_000) |> Gen.map (fun i -> float i / 7.0)
-                        Gen.elements [ 0.0; -0.0; 1e-300; 1.7976931348623157e308; Math.PI; 0.1 ] ]
+            Gen.oneof
+                [
+                    Gen.choose (-1_000_000, 1_000_000) |> Gen.map (fun i -> float i / 7.0)
+                    Gen.elements [ 0.0; -0.0; 1e-300; 1.7976931348623157e308; Math.PI; 0.1 ]
+                ]
+
         let! data = Gen.arrayOfLength cols (Gen.arrayOfLength rows value)
         return data
     }
@@ -87,36 +99,65 @@ let ``write then read returns every value bit for bit, comma or tab`` () =
         use writer = new StringWriter()
         Csv.Write(d, writer, sep)
         let back = readDefault (writer.ToString())
+
         back.ColumnNames |> Seq.toArray = names
-        && names |> Array.forall (fun n ->
-            Array.forall2 (fun (x: float) y -> BitConverter.DoubleToInt64Bits x = BitConverter.DoubleToInt64Bits y) (d.Column n) (back.Column n)))
+        && names
+           |> Array.forall (fun n ->
+               Array.forall2
+                   (fun (x: float) y -> BitConverter.DoubleToInt64Bits x = BitConverter.DoubleToInt64Bits y)
+                   (d.Column n)
+                   (back.Column n)))
 
 let ``writing a file is atomic and round trips through the file system`` () =
-    let path = Path.Combine(Path.GetTempPath(), sprintf "genstats-csv-%s.csv" (Guid.NewGuid().ToString("N")))
+    let path =
+        Path.Combine(Path.GetTempPath(), sprintf "genstats-csv-%s.csv" (Guid.NewGuid().ToString("N")))
+
     try
         let d = Dataset.Create([| "x"; "w" |], [| [| 1.0; 2.5 |]; [| 0.1; -3.0 |] |])
         Csv.Write(d, path, CsvOptions(Nullable '\t'))
         Expect.equal (File.ReadAllText path) "x\tw\n1\t0.1\n2.5\t-3\n" "File.ReadAllText path"
         let back = Csv.Read path
         Expect.equal (back.Column "w") ([| 0.1; -3.0 |]) "back.Column \"w\""
-        let leftovers = Directory.GetFiles(Path.GetDirectoryName path, "." + Path.GetFileName path + "*.tmp")
+
+        let leftovers =
+            Directory.GetFiles(Path.GetDirectoryName path, "." + Path.GetFileName path + "*.tmp")
+
         Expect.isEmpty leftovers "leftover temporary files"
     finally
         File.Delete path
 
 [<Tests>]
 let tests =
-    testList "Data.Csv" [
-        testCase "comma separated file is read in the invariant culture" ``comma separated file is read in the invariant culture``
-        testCase "a tab in the header means tab separated, so a decimal comma stays one bad field" ``a tab in the header means tab separated, so a decimal comma stays one bad field``
-        testCase "tab separated values are detected and parsed" ``tab separated values are detected and parsed``
-        testCase "an explicit separator overrides detection" ``an explicit separator overrides detection``
-        testCase "a bad number names the file, the line and the column" ``a bad number names the file, the line and the column``
-        testCase "a ragged row names the file and the line" ``a ragged row names the file and the line``
-        testCase "a missing required column names the file and the columns found" ``a missing required column names the file and the columns found``
-        testCase "empty files, empty and duplicate column names are rejected" ``empty files, empty and duplicate column names are rejected``
-        testCase "a missing file is reported by name" ``a missing file is reported by name``
-        testCase "blank lines are skipped and line numbers still count them" ``blank lines are skipped and line numbers still count them``
-        testPropertyN 100 "write then read returns every value bit for bit, comma or tab" ``write then read returns every value bit for bit, comma or tab``
-        testCase "writing a file is atomic and round trips through the file system" ``writing a file is atomic and round trips through the file system``
-    ]
+    testList
+        "Data.Csv"
+        [
+            testCase
+                "comma separated file is read in the invariant culture"
+                ``comma separated file is read in the invariant culture``
+            testCase
+                "a tab in the header means tab separated, so a decimal comma stays one bad field"
+                ``a tab in the header means tab separated, so a decimal comma stays one bad field``
+            testCase "tab separated values are detected and parsed" ``tab separated values are detected and parsed``
+            testCase "an explicit separator overrides detection" ``an explicit separator overrides detection``
+            testCase
+                "a bad number names the file, the line and the column"
+                ``a bad number names the file, the line and the column``
+            testCase "a ragged row names the file and the line" ``a ragged row names the file and the line``
+            testCase
+                "a missing required column names the file and the columns found"
+                ``a missing required column names the file and the columns found``
+            testCase
+                "empty files, empty and duplicate column names are rejected"
+                ``empty files, empty and duplicate column names are rejected``
+            testCase "a missing file is reported by name" ``a missing file is reported by name``
+            testCase
+                "blank lines are skipped and line numbers still count them"
+                ``blank lines are skipped and line numbers still count them``
+            testPropertyN
+                100
+                "write then read returns every value bit for bit, comma or tab"
+                ``write then read returns every value bit for bit, comma or tab``
+            testCase
+                "writing a file is atomic and round trips through the file system"
+                ``writing a file is atomic and round trips through the file system``
+        ]

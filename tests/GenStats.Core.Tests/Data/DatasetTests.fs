@@ -27,7 +27,9 @@ let ``select keeps roles and allows repeats`` () =
     let s = d.Select [| 2; 2; 0 |]
     Expect.equal (s.Column "x") ([| 3.0; 3.0; 1.0 |]) "s.Column \"x\""
     Expect.equal s.WeightColumn "w" "s.WeightColumn"
-    raises<ArgumentOutOfRangeException> "d.Select [| 3 |] |> ignore" (fun () -> d.Select [| 3 |] |> ignore) |> ignore
+
+    raises<ArgumentOutOfRangeException> "d.Select [| 3 |] |> ignore" (fun () -> d.Select [| 3 |] |> ignore)
+    |> ignore
 
 let ``with column adds or replaces without touching the original`` () =
     let d = sample ()
@@ -38,21 +40,45 @@ let ``with column adds or replaces without touching the original`` () =
     Expect.equal (d.Column "x") ([| 1.0; 2.0; 3.0 |]) "d.Column \"x\""
 
 let ``bad construction is rejected with the offending name`` () =
-    let ragged = raises<ArgumentException> "Dataset.Create([| \"a\"; \"b\" |], [| [| 1.0 |]; [| 1.0; 2.0 |] |]) |> ..." (fun () -> Dataset.Create([| "a"; "b" |], [| [| 1.0 |]; [| 1.0; 2.0 |] |]) |> ignore)
+    let ragged =
+        raises<ArgumentException>
+            "Dataset.Create([| \"a\"; \"b\" |], [| [| 1.0 |]; [| 1.0; 2.0 |] |]) |> ..."
+            (fun () -> Dataset.Create([| "a"; "b" |], [| [| 1.0 |]; [| 1.0; 2.0 |] |]) |> ignore)
+
     contains "'b' has 2 values" ragged.Message "ragged.Message"
-    let dup = raises<ArgumentException> "Dataset.Create([| \"a\"; \"a\" |], [| [| 1.0 |]; [| 1.0 |] |]) |> ignore" (fun () -> Dataset.Create([| "a"; "a" |], [| [| 1.0 |]; [| 1.0 |] |]) |> ignore)
+
+    let dup =
+        raises<ArgumentException> "Dataset.Create([| \"a\"; \"a\" |], [| [| 1.0 |]; [| 1.0 |] |]) |> ignore" (fun () ->
+            Dataset.Create([| "a"; "a" |], [| [| 1.0 |]; [| 1.0 |] |]) |> ignore)
+
     contains "'a' appears twice" dup.Message "dup.Message"
-    let missing = raises<ArgumentException> "(sample ()).Column \"nope\" |> ignore" (fun () -> (sample ()).Column "nope" |> ignore)
+
+    let missing =
+        raises<ArgumentException> "(sample ()).Column \"nope\" |> ignore" (fun () ->
+            (sample ()).Column "nope" |> ignore)
+
     contains "'nope'" missing.Message "missing.Message"
-    let twoRoles = raises<ArgumentException> "(sample ()).WithRoles([| \"x\"; \"w\" |], weight = \"w\") |> ignore" (fun () -> (sample ()).WithRoles([| "x"; "w" |], weight = "w") |> ignore)
+
+    let twoRoles =
+        raises<ArgumentException> "(sample ()).WithRoles([| \"x\"; \"w\" |], weight = \"w\") |> ignore" (fun () ->
+            (sample ()).WithRoles([| "x"; "w" |], weight = "w") |> ignore)
+
     contains "w" twoRoles.Message "twoRoles.Message"
 
 [<Tests>]
 let tests =
-    testList "Data.Dataset" [
-        testCase "columns, count, roles and weights" ``columns, count, roles and weights``
-        testCase "rows are events by columns in the requested order" ``rows are events by columns in the requested order``
-        testCase "select keeps roles and allows repeats" ``select keeps roles and allows repeats``
-        testCase "with column adds or replaces without touching the original" ``with column adds or replaces without touching the original``
-        testCase "bad construction is rejected with the offending name" ``bad construction is rejected with the offending name``
-    ]
+    testList
+        "Data.Dataset"
+        [
+            testCase "columns, count, roles and weights" ``columns, count, roles and weights``
+            testCase
+                "rows are events by columns in the requested order"
+                ``rows are events by columns in the requested order``
+            testCase "select keeps roles and allows repeats" ``select keeps roles and allows repeats``
+            testCase
+                "with column adds or replaces without touching the original"
+                ``with column adds or replaces without touching the original``
+            testCase
+                "bad construction is rejected with the offending name"
+                ``bad construction is rejected with the offending name``
+        ]

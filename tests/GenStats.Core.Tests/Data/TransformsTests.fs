@@ -26,13 +26,31 @@ let ``quantile transform matches scikit-learn's QuantileTransformer (normal outp
     let q = t.State.Get "quantiles"
     Array.iter2 (fun e a -> assertClose veryHigh e a "quantiles_") [| 1.0; 2.0; 4.0; 5.5; 9.0 |] q
     // qt.transform([[1.0],[2.2],[4.0],[5.75],[9.0],[0.0],[10.0]])
-    let expected = [| -5.199337582605575; -0.5977601260424784; 0.0; 0.7318080838596178; 5.19933758270342; -5.199337582605575; 5.19933758270342 |]
+    let expected =
+        [|
+            -5.199337582605575
+            -0.5977601260424784
+            0.0
+            0.7318080838596178
+            5.19933758270342
+            -5.199337582605575
+            5.19933758270342
+        |]
+
     let inputs = [| 1.0; 2.2; 4.0; 5.75; 9.0; 0.0; 10.0 |]
     // scikit-learn's upper clip is Φ⁻¹(1 − (1e−7 − ε)), 1e−10 away from −Φ⁻¹(1e−7): allow 1e−9.
-    Array.iter2 (fun (e: float) x -> assertClose { Absolute = 1e-9; Relative = 1e-9 } e (t.Forward x) (sprintf "forward %g" x)) expected inputs
+    Array.iter2
+        (fun (e: float) x -> assertClose { Absolute = 1e-9; Relative = 1e-9 } e (t.Forward x) (sprintf "forward %g" x))
+        expected
+        inputs
     // qt.inverse_transform([[-6],[-1],[0],[0.3],[2],[6]])
-    let inv = [| 1.0; 1.6346210157258283; 4.0; 4.707468533133715; 8.681498152725492; 9.0 |]
-    Array.iter2 (fun e z -> assertClose high e (t.Inverse z) (sprintf "inverse %g" z)) inv [| -6.0; -1.0; 0.0; 0.3; 2.0; 6.0 |]
+    let inv =
+        [| 1.0; 1.6346210157258283; 4.0; 4.707468533133715; 8.681498152725492; 9.0 |]
+
+    Array.iter2
+        (fun e z -> assertClose high e (t.Inverse z) (sprintf "inverse %g" z))
+        inv
+        [| -6.0; -1.0; 0.0; 0.3; 2.0; 6.0 |]
 
 let ``tied quantiles map to the middle of their run as in scikit-learn`` () =
     // fit([[1],[1],[1],[2],[3]]), n_quantiles=5: quantiles [1,1,1,2,3]; transform(1.5) and (2.0).
@@ -60,8 +78,15 @@ let ``quantile transform: Inverse(Forward x) = x inside the training range, and 
         let probes = ps |> Array.map (fun p -> lo + p * (hi - lo)) |> Array.sort
         let q = t.State.Get "quantiles"
         // Rounding plus the 1e−7 clip at both ends (see the class documentation).
-        let slack = 1e-9 * (hi - lo + 1.0) + 1e-7 * float (q.Length - 1) * (max (q.[1] - q.[0]) (q.[q.Length - 1] - q.[q.Length - 2]))
-        let roundTrip = probes |> Array.forall (fun x -> abs (t.Inverse(t.Forward x) - x) <= slack)
+        let slack =
+            1e-9 * (hi - lo + 1.0)
+            + 1e-7
+              * float (q.Length - 1)
+              * (max (q.[1] - q.[0]) (q.[q.Length - 1] - q.[q.Length - 2]))
+
+        let roundTrip =
+            probes |> Array.forall (fun x -> abs (t.Inverse(t.Forward x) - x) <= slack)
+
         let forward = probes |> Array.map t.Forward
         let monotone = forward |> Array.pairwise |> Array.forall (fun (u, v) -> u <= v)
         let bounded = forward |> Array.forall (fun z -> abs z <= 5.2)
@@ -73,9 +98,13 @@ let ``standardisation round-trips and gives weighted mean 0 and weighted sd 1 on
         let z = t.Forward xs
         let back = t.Inverse z
         let spread = Array.max xs - Array.min xs
+
         let sdOk =
-            if spread = 0.0 then z |> Array.forall (fun v -> v = 0.0)
-            else isClose low 1.0 (GenStats.Stats.WeightedDescriptive.StandardDeviation(z, ws))
+            if spread = 0.0 then
+                z |> Array.forall (fun v -> v = 0.0)
+            else
+                isClose low 1.0 (GenStats.Stats.WeightedDescriptive.StandardDeviation(z, ws))
+
         Array.forall2 (fun a b -> abs (a - b) <= 1e-9 * (1.0 + abs a)) xs back
         && abs (GenStats.Stats.WeightedDescriptive.Mean(z, ws)) <= 1e-9
         && sdOk)
@@ -84,7 +113,7 @@ let ``quantile transform output is N(0,1) on its (skewed) training sample`` () =
     // Exponential training sample, n = 5000, 1000 quantiles: mean 0 ± 1/√n, sd 1 ± 1/√(2n).
     let g = Toys.Normal 11
     let n = 5000
-    let xs = Array.init n (fun _ -> -log (1.0 - g.Uniform()))
+    let xs = Array.init n (fun _ -> -log(1.0 - g.Uniform()))
     let z = QuantileNormalTransform().Fit(xs).Forward xs
     Toys.assertWithin 4.0 (1.0 / sqrt (float n)) 0.0 (Toys.mean z) "mean of z"
     Toys.assertWithin 4.0 (1.0 / sqrt (2.0 * float n)) 1.0 (sqrt (Toys.variance z)) "sd of z"
@@ -95,17 +124,33 @@ let ``a weighted quantile fit maps the weighted target to N(0,1)`` () =
     let g = Toys.Normal 12
     let n = 20000
     let xs = Array.init n (fun _ -> 2.0 * g.Next())
-    let ws = xs |> Array.map (fun x -> exp (-0.5 * (x - 1.0) ** 2.0) / (0.5 * exp (-0.125 * x * x)))
+
+    let ws =
+        xs
+        |> Array.map (fun x -> exp (-0.5 * (x - 1.0) ** 2.0) / (0.5 * exp (-0.125 * x * x)))
+
     let t = QuantileNormalTransform().Fit(xs, ws)
     let z = t.Forward xs
     let ess = GenStats.Stats.WeightedDescriptive.EffectiveSampleSize ws
     Toys.assertWithin 4.0 (1.0 / sqrt ess) 0.0 (GenStats.Stats.WeightedDescriptive.Mean(z, ws)) "weighted mean of z"
-    Toys.assertWithin 4.0 (1.0 / sqrt (2.0 * ess)) 1.0 (GenStats.Stats.WeightedDescriptive.StandardDeviation(z, ws)) "weighted sd of z"
+
+    Toys.assertWithin
+        4.0
+        (1.0 / sqrt (2.0 * ess))
+        1.0
+        (GenStats.Stats.WeightedDescriptive.StandardDeviation(z, ws))
+        "weighted sd of z"
     // Φ(z(1)) is the estimated CDF of the target at its median: ½ ± √(¼/ESS).
-    Toys.assertWithin 4.0 (sqrt (0.25 / ess)) 0.5 (MathNet.Numerics.Distributions.Normal.CDF(0.0, 1.0, t.Forward 1.0)) "CDF at the median"
+    Toys.assertWithin
+        4.0
+        (sqrt (0.25 / ess))
+        0.5
+        (MathNet.Numerics.Distributions.Normal.CDF(0.0, 1.0, t.Forward 1.0))
+        "CDF at the median"
 
 let ``log-derivative of the quantile transform equals a finite difference`` () =
     let t = QuantileNormalTransform(50).Fit(Toys.bimodal 3 400)
+
     for x in [ -5.0; -3.7; -0.2; 1.1; 4.4 ] do
         let h = 1e-6
         let fd = (t.Forward(x + h) - t.Forward(x - h)) / (2.0 * h)
@@ -113,34 +158,80 @@ let ``log-derivative of the quantile transform equals a finite difference`` () =
 
 let ``transform states survive JSON exactly`` () =
     let xs = Toys.bimodal 5 300
-    for t in [ QuantileNormalTransform(100).Fit xs; StandardTransform().Fit xs; IdentityTransform().Fit xs ] do
+
+    for t in
+        [
+            QuantileNormalTransform(100).Fit xs
+            StandardTransform().Fit xs
+            IdentityTransform().Fit xs
+        ] do
         let json = JsonSerializer.Serialize(t.State, ModelJson.Options)
-        let back = ColumnTransforms.FromState(JsonSerializer.Deserialize<ColumnTransformState>(json, ModelJson.Options))
+
+        let back =
+            ColumnTransforms.FromState(JsonSerializer.Deserialize<ColumnTransformState>(json, ModelJson.Options))
+
         for x in [ -7.0; -4.2; 0.0; 0.3; 3.9; 8.0 ] do
             Expect.equal (back.Forward x) (t.Forward x) (sprintf "%s forward %g" t.Kind x)
             Expect.equal (back.Inverse(x / 2.0)) (t.Inverse(x / 2.0)) (sprintf "%s inverse %g" t.Kind x)
 
 let ``bad input: NaN values, negative weights, unknown kinds`` () =
-    let ex = raises<ArgumentException> "QuantileNormalTransform().Fit [| 1.0; nan; 2.0 |] |> ignore" (fun () -> QuantileNormalTransform().Fit [| 1.0; nan; 2.0 |] |> ignore)
+    let ex =
+        raises<ArgumentException> "QuantileNormalTransform().Fit [| 1.0; nan; 2.0 |] |> ignore" (fun () ->
+            QuantileNormalTransform().Fit [| 1.0; nan; 2.0 |] |> ignore)
+
     contains "values[1]" ex.Message "ex.Message"
-    let ex2 = raises<ArgumentException> "StandardTransform().Fit([| 1.0; 2.0 |], [| 1.0; -0.5 |]) |> ignore" (fun () -> StandardTransform().Fit([| 1.0; 2.0 |], [| 1.0; -0.5 |]) |> ignore)
+
+    let ex2 =
+        raises<ArgumentException> "StandardTransform().Fit([| 1.0; 2.0 |], [| 1.0; -0.5 |]) |> ignore" (fun () ->
+            StandardTransform().Fit([| 1.0; 2.0 |], [| 1.0; -0.5 |]) |> ignore)
+
     contains "weights[1]" ex2.Message "ex2.Message"
+
     raises<InvalidDataException> "ColumnTransforms.FromState(ColumnTransformState(\"box-cox\", readOnly..." (fun () ->
-        ColumnTransforms.FromState(ColumnTransformState("box-cox", readOnlyDict [])) |> ignore) |> ignore
+        ColumnTransforms.FromState(ColumnTransformState("box-cox", readOnlyDict []))
+        |> ignore)
+    |> ignore
+
     raises<InvalidDataException> "ColumnTransforms.FromState(ColumnTransformState(\"quantile-normal\", ..." (fun () ->
-        ColumnTransforms.FromState(ColumnTransformState("quantile-normal", readOnlyDict [ "quantiles", [| 2.0; 1.0 |] ])) |> ignore) |> ignore
+        ColumnTransforms.FromState(
+            ColumnTransformState("quantile-normal", readOnlyDict [ "quantiles", [| 2.0; 1.0 |] ])
+        )
+        |> ignore)
+    |> ignore
 
 [<Tests>]
 let tests =
-    testList "Data.Transforms" [
-        testCase "quantile transform matches scikit-learn's QuantileTransformer (normal output)" ``quantile transform matches scikit-learn's QuantileTransformer (normal output)``
-        testCase "tied quantiles map to the middle of their run as in scikit-learn" ``tied quantiles map to the middle of their run as in scikit-learn``
-        testCase "the number of quantiles is capped at the sample size" ``the number of quantiles is capped at the sample size``
-        testPropertyN 100 "quantile transform: Inverse(Forward x) = x inside the training range, and Forward is monotone" ``quantile transform: Inverse(Forward x) = x inside the training range, and Forward is monotone``
-        testPropertyN 100 "standardisation round-trips and gives weighted mean 0 and weighted sd 1 on its training data" ``standardisation round-trips and gives weighted mean 0 and weighted sd 1 on its training data``
-        testCase "quantile transform output is N(0,1) on its (skewed) training sample" ``quantile transform output is N(0,1) on its (skewed) training sample``
-        testCase "a weighted quantile fit maps the weighted target to N(0,1)" ``a weighted quantile fit maps the weighted target to N(0,1)``
-        testCase "log-derivative of the quantile transform equals a finite difference" ``log-derivative of the quantile transform equals a finite difference``
-        testCase "transform states survive JSON exactly" ``transform states survive JSON exactly``
-        testCase "bad input: NaN values, negative weights, unknown kinds" ``bad input: NaN values, negative weights, unknown kinds``
-    ]
+    testList
+        "Data.Transforms"
+        [
+            testCase
+                "quantile transform matches scikit-learn's QuantileTransformer (normal output)"
+                ``quantile transform matches scikit-learn's QuantileTransformer (normal output)``
+            testCase
+                "tied quantiles map to the middle of their run as in scikit-learn"
+                ``tied quantiles map to the middle of their run as in scikit-learn``
+            testCase
+                "the number of quantiles is capped at the sample size"
+                ``the number of quantiles is capped at the sample size``
+            testPropertyN
+                100
+                "quantile transform: Inverse(Forward x) = x inside the training range, and Forward is monotone"
+                ``quantile transform: Inverse(Forward x) = x inside the training range, and Forward is monotone``
+            testPropertyN
+                100
+                "standardisation round-trips and gives weighted mean 0 and weighted sd 1 on its training data"
+                ``standardisation round-trips and gives weighted mean 0 and weighted sd 1 on its training data``
+            testCase
+                "quantile transform output is N(0,1) on its (skewed) training sample"
+                ``quantile transform output is N(0,1) on its (skewed) training sample``
+            testCase
+                "a weighted quantile fit maps the weighted target to N(0,1)"
+                ``a weighted quantile fit maps the weighted target to N(0,1)``
+            testCase
+                "log-derivative of the quantile transform equals a finite difference"
+                ``log-derivative of the quantile transform equals a finite difference``
+            testCase "transform states survive JSON exactly" ``transform states survive JSON exactly``
+            testCase
+                "bad input: NaN values, negative weights, unknown kinds"
+                ``bad input: NaN values, negative weights, unknown kinds``
+        ]

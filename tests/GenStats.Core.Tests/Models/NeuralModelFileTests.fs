@@ -15,14 +15,27 @@ open GenStats.Tests
 open GenStats.Tests.Expectations
 
 let private tempDir () =
-    let d = Path.Combine(Path.GetTempPath(), sprintf "genstats-neural-%s" (Guid.NewGuid().ToString("N")))
+    let d =
+        Path.Combine(Path.GetTempPath(), sprintf "genstats-neural-%s" (Guid.NewGuid().ToString("N")))
+
     Directory.CreateDirectory d |> ignore
     d
 
 let private ganOptions transform =
-    GanOptions(Loss = GanLoss.LeastSquares, LatentSize = 3, GeneratorLayers = [| 16 |], CriticLayers = [| 16 |], CriticSteps = 1,
-               Optimizer = OptimizerKind.Adam, GeneratorLearningRate = 1e-3f, CriticLearningRate = 1e-3f, BatchSize = 64, Steps = 15,
-               Seed = 5UL, FeatureTransform = transform)
+    GanOptions(
+        Loss = GanLoss.LeastSquares,
+        LatentSize = 3,
+        GeneratorLayers = [| 16 |],
+        CriticLayers = [| 16 |],
+        CriticSteps = 1,
+        Optimizer = OptimizerKind.Adam,
+        GeneratorLearningRate = 1e-3f,
+        CriticLearningRate = 1e-3f,
+        BatchSize = 64,
+        Steps = 15,
+        Seed = 5UL,
+        FeatureTransform = transform
+    )
 
 /// A conditional toy: x | y ~ N(1 + 2y, 0.5²) with x, y on a raw scale far from 0.
 let private toy n =
@@ -33,7 +46,9 @@ let private toy n =
     rows x, rows y
 
 let private roundTrip (model: IConditionalGenerator) =
-    let path = Path.Combine(Path.GetTempPath(), sprintf "genstats-neural-%s.gsm" (Guid.NewGuid().ToString("N")))
+    let path =
+        Path.Combine(Path.GetTempPath(), sprintf "genstats-neural-%s.gsm" (Guid.NewGuid().ToString("N")))
+
     try
         ModelFile.Save(path, model)
         let back = ModelFile.Load path
@@ -47,15 +62,33 @@ let private roundTrip (model: IConditionalGenerator) =
 let ``a GAN and a VAE load through ModelFile.Load without their type and sample the same values`` () =
     let x, y = toy 400
     let gan = (GanTrainer.Train(x, y, null, ganOptions TransformKind.Standard)).Model
-    let vae = (VaeTrainer.Train(x, y, null, VaeOptions(LatentSize = 2, EncoderLayers = [| 8 |], DecoderLayers = [| 8 |], Steps = 15))).Model
+
+    let vae =
+        (VaeTrainer.Train(
+            x,
+            y,
+            null,
+            VaeOptions(LatentSize = 2, EncoderLayers = [| 8 |], DecoderLayers = [| 8 |], Steps = 15)
+        ))
+            .Model
+
     let cond = Array.init 200 (fun i -> [| 100.0 + float i / 200.0 |])
-    for (model: IConditionalGenerator), typeName in [ gan :> IConditionalGenerator, "gan"; vae :> IConditionalGenerator, "vae" ] do
+
+    for (model: IConditionalGenerator), typeName in
+        [ gan :> IConditionalGenerator, "gan"; vae :> IConditionalGenerator, "vae" ] do
         Expect.equal model.ModelType typeName "model.ModelType"
         let back = roundTrip model
         Expect.equal (back.GetType()) (model.GetType()) typeName
         Expect.isTrue (List.ofSeq back.ConditionNames = [ "y0" ]) "condition names"
-        Expect.isTrue (back.Sample(cond, 8) = model.Sample(cond, 8)) (sprintf "%s: same samples for the same seed" typeName)
-        Expect.isTrue (back.Sample(cond, 8) <> back.Sample(cond, 9)) (sprintf "%s: another seed, other samples" typeName)
+
+        Expect.isTrue
+            (back.Sample(cond, 8) = model.Sample(cond, 8))
+            (sprintf "%s: same samples for the same seed" typeName)
+
+        Expect.isTrue
+            (back.Sample(cond, 8) <> back.Sample(cond, 9))
+            (sprintf "%s: another seed, other samples" typeName)
+
     Expect.contains ModelRegistry.ModelTypes "gan" "ModelRegistry.ModelTypes"
     Expect.contains ModelRegistry.ModelTypes "vae" "ModelRegistry.ModelTypes"
 
@@ -67,15 +100,25 @@ let ``a flipped byte or a truncation of a GAN model file is an InvalidDataExcept
     for i in 0 .. bytes.Length - 1 do
         let copy = Array.copy bytes
         copy[i] <- copy[i] ^^^ 0x10uy
-        raises<InvalidDataException> (sprintf "byte %d" i) (fun () -> ModelFile.FromBytes(copy, "gan.gsm") |> ignore) |> ignore
-    raises<InvalidDataException> "ModelFile.FromBytes(bytes[.. bytes.Length - 2], \"gan.gsm\") |> ignore" (fun () -> ModelFile.FromBytes(bytes[.. bytes.Length - 2], "gan.gsm") |> ignore) |> ignore
+
+        raises<InvalidDataException> (sprintf "byte %d" i) (fun () -> ModelFile.FromBytes(copy, "gan.gsm") |> ignore)
+        |> ignore
+
+    raises<InvalidDataException> "ModelFile.FromBytes(bytes[.. bytes.Length - 2], \"gan.gsm\") |> ignore" (fun () ->
+        ModelFile.FromBytes(bytes[.. bytes.Length - 2], "gan.gsm") |> ignore)
+    |> ignore
     // and through the file API, in the parameters
-    let path = Path.Combine(Path.GetTempPath(), sprintf "genstats-gan-%s.gsm" (Guid.NewGuid().ToString("N")))
+    let path =
+        Path.Combine(Path.GetTempPath(), sprintf "genstats-gan-%s.gsm" (Guid.NewGuid().ToString("N")))
+
     try
         let copy = Array.copy bytes
         copy[bytes.Length - 100] <- copy[bytes.Length - 100] ^^^ 1uy
         File.WriteAllBytes(path, copy)
-        let ex = raises<InvalidDataException> "ModelFile.Load path |> ignore" (fun () -> ModelFile.Load path |> ignore)
+
+        let ex =
+            raises<InvalidDataException> "ModelFile.Load path |> ignore" (fun () -> ModelFile.Load path |> ignore)
+
         contains path ex.Message "ex.Message"
     finally
         File.Delete path
@@ -91,31 +134,49 @@ let ``quantile-to-normal preprocessing is inverted inside the GAN: samples lie i
     let g = back.Sample(5000, 3) |> Array.map (fun r -> r[0])
     let lo, hi = Array.min x, Array.max x
     // the inverse quantile map is piecewise-linear between the training quantiles and clipped to them
-    Expect.isTrue (g |> Array.forall (fun v -> v >= lo && v <= hi)) (sprintf "samples in [%g, %g]: min %g max %g" lo hi (Array.min g) (Array.max g))
+    Expect.isTrue
+        (g |> Array.forall (fun v -> v >= lo && v <= hi))
+        (sprintf "samples in [%g, %g]: min %g max %g" lo hi (Array.min g) (Array.max g))
     // on the raw scale, not the N(0, 1) training scale: all values are near 1000, none near 0
     let average = Array.average g
     Expect.isGreaterThanOrEqual average lo "Array.average g"
     Expect.isLessThanOrEqual average hi "Array.average g"
     // the preprocessing was fitted with the quantiles of the data: the training median maps to ≈ 0
     let median = (Array.sort x)[x.Length / 2]
-    Expect.isLessThan (abs (back.FeatureTransform.Columns[0].Forward median)) 0.01 "abs (back.FeatureTransform.Columns[0].Forward median)"
+
+    Expect.isLessThan
+        (abs (back.FeatureTransform.Columns[0].Forward median))
+        0.01
+        "abs (back.FeatureTransform.Columns[0].Forward median)"
 
 // ---- command line ----
 
 let private repositoryRoot () =
     let rec up (d: DirectoryInfo) =
-        if isNull d then None
-        elif File.Exists(Path.Combine(d.FullName, "GenStats.sln")) then Some d.FullName
-        else up d.Parent
+        if isNull d then
+            None
+        elif File.Exists(Path.Combine(d.FullName, "GenStats.sln")) then
+            Some d.FullName
+        else
+            up d.Parent
+
     up (DirectoryInfo AppContext.BaseDirectory)
 
 let private runCli (args: string list) =
-    let dll = Path.Combine((repositoryRoot ()).Value, "src", "GenStats.Cli", "bin", "Release", "net10.0", "genstats.dll")
+    let dll =
+        Path.Combine((repositoryRoot ()).Value, "src", "GenStats.Cli", "bin", "Release", "net10.0", "genstats.dll")
     // A missing build fails the test (it must not pass unnoticed or be skipped).
-    if not (File.Exists dll) then failtestf "genstats.dll is not built at %s (build GenStats.sln -c Release first)." dll
-    let psi = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true)
+    if not (File.Exists dll) then
+        failtestf "genstats.dll is not built at %s (build GenStats.sln -c Release first)." dll
+
+    let psi =
+        ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true)
+
     psi.ArgumentList.Add dll
-    for a in args do psi.ArgumentList.Add a
+
+    for a in args do
+        psi.ArgumentList.Add a
+
     use p = Process.Start psi
     let out = p.StandardOutput.ReadToEndAsync()
     let err = p.StandardError.ReadToEnd()
@@ -124,24 +185,64 @@ let private runCli (args: string list) =
 
 let ``genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones`` () =
     let dir = tempDir ()
+
     try
         let rnd = Random(41)
         let data = Path.Combine(dir, "train.csv")
-        File.WriteAllLines(data, Array.append [| "x,w" |] (Array.init 300 (fun _ -> sprintf "%.6f,1" (5.0 + rnd.NextDouble()))))
+
+        File.WriteAllLines(
+            data,
+            Array.append [| "x,w" |] (Array.init 300 (fun _ -> sprintf "%.6f,1" (5.0 + rnd.NextDouble())))
+        )
+
         let cfg = Path.Combine(dir, "cfg.json")
-        File.WriteAllText(cfg, """{"generatorLayers": [16], "criticLayers": [16], "batchSize": 64, "criticSteps": 1, "featureTransform": "quantile-normal"}""")
+
+        File.WriteAllText(
+            cfg,
+            """{"generatorLayers": [16], "criticLayers": [16], "batchSize": 64, "criticSteps": 1, "featureTransform": "quantile-normal"}"""
+        )
+
         let model = Path.Combine(dir, "model.gsm")
+
         let code, out, err =
-            runCli [ "train"; "--data"; data; "--features"; "x"; "--weight"; "w"; "--model"; "lsgan"; "--config"; cfg
-                     "--steps"; "50"; "--seed"; "3"; "--out"; model ]
+            runCli
+                [
+                    "train"
+                    "--data"
+                    data
+                    "--features"
+                    "x"
+                    "--weight"
+                    "w"
+                    "--model"
+                    "lsgan"
+                    "--config"
+                    cfg
+                    "--steps"
+                    "50"
+                    "--seed"
+                    "3"
+                    "--out"
+                    model
+                ]
+
         Expect.equal code 0 err
         contains "trained gan" out "out"
         let loaded = ModelFile.Load model :?> ConditionalGan
-        Expect.equal (loaded.Options.Loss, loaded.TrainedSteps, loaded.Options.Seed) (GanLoss.LeastSquares, 50L, 3UL) "(loaded.Options.Loss, loaded.TrainedSteps, loaded.Options.Seed)"
+
+        Expect.equal
+            (loaded.Options.Loss, loaded.TrainedSteps, loaded.Options.Seed)
+            (GanLoss.LeastSquares, 50L, 3UL)
+            "(loaded.Options.Loss, loaded.TrainedSteps, loaded.Options.Seed)"
+
         let gen1, gen2 = Path.Combine(dir, "gen1.csv"), Path.Combine(dir, "gen2.csv")
+
         for g in [ gen1; gen2 ] do
-            let code, _, err = runCli [ "sample"; "--model"; model; "--n"; "100"; "--out"; g; "--seed"; "7" ]
+            let code, _, err =
+                runCli [ "sample"; "--model"; model; "--n"; "100"; "--out"; g; "--seed"; "7" ]
+
             Expect.equal code 0 err
+
         let lines = File.ReadAllLines gen1
         Expect.equal lines.Length 101 "lines.Length"
         Expect.equal (lines[0]) "x" "lines[0]"
@@ -151,7 +252,23 @@ let ``genstats train --model lsgan then sample --n end to end, and a misspelt co
         Expect.isTrue (values |> Array.forall (fun v -> v >= 5.0 && v <= 6.0)) (sprintf "%A" values)
         // a misspelt option is refused with the list of valid ones
         File.WriteAllText(cfg, """{"critcSteps": 2}""")
-        let code, _, err = runCli [ "train"; "--data"; data; "--features"; "x"; "--model"; "vae"; "--config"; cfg; "--out"; model ]
+
+        let code, _, err =
+            runCli
+                [
+                    "train"
+                    "--data"
+                    data
+                    "--features"
+                    "x"
+                    "--model"
+                    "vae"
+                    "--config"
+                    cfg
+                    "--out"
+                    model
+                ]
+
         Expect.equal code 1 "code"
         contains "critcSteps" err "err"
         contains "encoderLayers" err "err"
@@ -160,34 +277,85 @@ let ``genstats train --model lsgan then sample --n end to end, and a misspelt co
 
 let ``genstats train --model vae then sample --conditions end to end`` () =
     let dir = tempDir ()
+
     try
         let rnd = Random(43)
         let data = Path.Combine(dir, "train.csv")
-        File.WriteAllLines(data, Array.append [| "a,p" |] (Array.init 300 (fun _ -> let p = rnd.NextDouble() in sprintf "%.6f,%.6f" (p + 0.1 * rnd.NextDouble()) p)))
+
+        File.WriteAllLines(
+            data,
+            Array.append
+                [| "a,p" |]
+                (Array.init 300 (fun _ ->
+                    let p = rnd.NextDouble() in sprintf "%.6f,%.6f" (p + 0.1 * rnd.NextDouble()) p))
+        )
+
         let model = Path.Combine(dir, "vae.gsm")
-        let code, _, err = runCli [ "train"; "--data"; data; "--features"; "a"; "--conditions"; "p"; "--model"; "vae"; "--steps"; "20"; "--out"; model ]
+
+        let code, _, err =
+            runCli
+                [
+                    "train"
+                    "--data"
+                    data
+                    "--features"
+                    "a"
+                    "--conditions"
+                    "p"
+                    "--model"
+                    "vae"
+                    "--steps"
+                    "20"
+                    "--out"
+                    model
+                ]
+
         Expect.equal code 0 err
         let cond = Path.Combine(dir, "cond.csv")
         File.WriteAllLines(cond, [| "p"; "0.25"; "0.5"; "0.75" |])
         let gen = Path.Combine(dir, "gen.csv")
-        let code, _, err = runCli [ "sample"; "--model"; model; "--conditions"; cond; "--out"; gen ]
+
+        let code, _, err =
+            runCli [ "sample"; "--model"; model; "--conditions"; cond; "--out"; gen ]
+
         Expect.equal code 0 err
         let t = Csv.Read gen
         Expect.isTrue (List.ofSeq t.ColumnNames = [ "p"; "a" ]) "columns"
         Expect.isTrue (t.Column("p") = [| 0.25; 0.5; 0.75 |]) "conditions copied"
-        let expected = (ModelFile.Load model).Sample([| [| 0.25 |]; [| 0.5 |]; [| 0.75 |] |], 0) |> Array.map (fun r -> r[0])
-        Expect.isTrue (t.Column("a") |> Array.map2 (fun e v -> abs (e - v) <= 1e-12 * max 1.0 (abs e)) expected |> Array.forall id) "the CLI writes what the library generates for seed 0"
+
+        let expected =
+            (ModelFile.Load model).Sample([| [| 0.25 |]; [| 0.5 |]; [| 0.75 |] |], 0)
+            |> Array.map (fun r -> r[0])
+
+        Expect.isTrue
+            (t.Column("a")
+             |> Array.map2 (fun e v -> abs (e - v) <= 1e-12 * max 1.0 (abs e)) expected
+             |> Array.forall id)
+            "the CLI writes what the library generates for seed 0"
     finally
         Directory.Delete(dir, true)
 
 [<Tests>]
 let tests =
-    testList "Models.NeuralModelFile" [
-        testCase "a GAN and a VAE load through ModelFile.Load without their type and sample the same values" ``a GAN and a VAE load through ModelFile.Load without their type and sample the same values``
-        testCase "a flipped byte or a truncation of a GAN model file is an InvalidDataException" ``a flipped byte or a truncation of a GAN model file is an InvalidDataException``
-        testCase "quantile-to-normal preprocessing is inverted inside the GAN: samples lie in the training range" ``quantile-to-normal preprocessing is inverted inside the GAN: samples lie in the training range``
-        TestMain.slow [
-            testCase "genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones" ``genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones``
-            testCase "genstats train --model vae then sample --conditions end to end" ``genstats train --model vae then sample --conditions end to end``
+    testList
+        "Models.NeuralModelFile"
+        [
+            testCase
+                "a GAN and a VAE load through ModelFile.Load without their type and sample the same values"
+                ``a GAN and a VAE load through ModelFile.Load without their type and sample the same values``
+            testCase
+                "a flipped byte or a truncation of a GAN model file is an InvalidDataException"
+                ``a flipped byte or a truncation of a GAN model file is an InvalidDataException``
+            testCase
+                "quantile-to-normal preprocessing is inverted inside the GAN: samples lie in the training range"
+                ``quantile-to-normal preprocessing is inverted inside the GAN: samples lie in the training range``
+            TestMain.slow
+                [
+                    testCase
+                        "genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones"
+                        ``genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones``
+                    testCase
+                        "genstats train --model vae then sample --conditions end to end"
+                        ``genstats train --model vae then sample --conditions end to end``
+                ]
         ]
-    ]

@@ -11,6 +11,7 @@ open GenStats.Data
 type Normal(seed: int) =
     let rng = Random(seed)
     member _.Uniform() = rng.NextDouble()
+
     member _.Next() =
         let u1 = 1.0 - rng.NextDouble()
         let u2 = rng.NextDouble()
@@ -39,22 +40,40 @@ let conditionalGaussian (seed: int) (n: int) =
 
 /// A dataset with one feature column x and optional condition y and weight w.
 let dataset (xs: float[]) (ys: float[] option) (ws: float[] option) =
-    let optional name (v: float[] option) = v |> Option.map (fun c -> name, c) |> Option.toList
+    let optional name (v: float[] option) =
+        v |> Option.map (fun c -> name, c) |> Option.toList
+
     let named = [ "x", xs ] @ optional "y" ys @ optional "w" ws
     let names = named |> List.map fst |> Array.ofList
     let cols = named |> List.map snd |> Array.ofList
-    Dataset.Create(names, cols).WithRoles([| "x" |], (if ys.IsSome then [| "y" |] else [||]), (if ws.IsSome then "w" else null))
+
+    Dataset
+        .Create(names, cols)
+        .WithRoles([| "x" |], (if ys.IsSome then [| "y" |] else [||]), (if ws.IsSome then "w" else null))
 
 let column (rows: float[][]) (j: int) = rows |> Array.map (fun r -> r.[j])
 
 let mean (xs: float[]) = Array.average xs
+
 let variance (xs: float[]) =
     let m = mean xs
     (xs |> Array.sumBy (fun x -> (x - m) ** 2.0)) / float (xs.Length - 1)
-let fractionAbove (t: float) (xs: float[]) = float (xs |> Array.filter (fun x -> x > t) |> Array.length) / float xs.Length
+
+let fractionAbove (t: float) (xs: float[]) =
+    float (xs |> Array.filter (fun x -> x > t) |> Array.length) / float xs.Length
 
 /// Asserts |actual − expected| ≤ k·σ with a message showing the pull.
 let assertWithin (k: float) (sigma: float) (expected: float) (actual: float) (what: string) =
     let pull = (actual - expected) / sigma
+
     if not (abs pull <= k) then
-        failtest (sprintf "%s: expected %.6g, got %.6g; pull %.2f σ (σ = %.3g, allowed %.1f σ)" what expected actual pull sigma k)
+        failtest (
+            sprintf
+                "%s: expected %.6g, got %.6g; pull %.2f σ (σ = %.3g, allowed %.1f σ)"
+                what
+                expected
+                actual
+                pull
+                sigma
+                k
+        )

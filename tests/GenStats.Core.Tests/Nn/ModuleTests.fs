@@ -20,19 +20,29 @@ let ``an Mlp has the requested shapes, names and parameter count`` () =
     let y = Tensor.Zeros(4, 3) --> mlp
     eqArr (y.Shape.ToArray()) [| 4; 2 |]
     // Zero input and zero biases: every pre-activation is 0, so the sigmoid output is ½.
-    Expect.isTrue (y.Values.ToArray() |> Array.forall (fun v -> v = 0.5f)) "y.Values.ToArray() |> Array.forall (fun v -> v = 0.5f)"
+    Expect.isTrue
+        (y.Values.ToArray() |> Array.forall (fun v -> v = 0.5f))
+        "y.Values.ToArray() |> Array.forall (fun v -> v = 0.5f)"
 
 let ``initialisers have the documented bounds and variances`` () =
     let fanIn, fanOut = 400, 300
     let n = float (fanIn * fanOut)
+
     let check init (expectedVar: float) (bound: float option) =
-        let w = (Linear(fanIn, fanOut, 5UL, init)).Weight.Values.ToArray() |> Array.map float
+        let w =
+            (Linear(fanIn, fanOut, 5UL, init)).Weight.Values.ToArray() |> Array.map float
+
         let var = (w |> Array.sumBy (fun x -> x * x)) / n
         // 5σ of a variance estimate: √(Var(x²)/n) ≤ √(2σ⁴·1.5/n) for uniform/normal.
-        Expect.isLessThan (abs (var - expectedVar)) (5.0 * expectedVar * sqrt (3.0 / n)) (sprintf "%A variance %g vs %g" init var expectedVar)
+        Expect.isLessThan
+            (abs (var - expectedVar))
+            (5.0 * expectedVar * sqrt (3.0 / n))
+            (sprintf "%A variance %g vs %g" init var expectedVar)
+
         match bound with
         | Some b -> Expect.isTrue (w |> Array.forall (fun x -> abs x <= b)) (sprintf "%A bound" init)
         | None -> ()
+
     check Init.KaimingUniform (2.0 / float fanIn) (Some(sqrt (6.0 / float fanIn)))
     check Init.KaimingNormal (2.0 / float fanIn) None
     check Init.XavierUniform (2.0 / float (fanIn + fanOut)) (Some(sqrt (6.0 / float (fanIn + fanOut))))
@@ -45,7 +55,11 @@ let ``dropout keeps a 1 − p fraction scaled by 1/(1 − p) in training and is 
     let x = Tensor.Ones(n)
     let y = (d.Forward x).Values.ToArray()
     let kept = y |> Array.filter (fun v -> v <> 0f)
-    Expect.isTrue (kept |> Array.forall (fun v -> abs (v - 1f / (1f - p)) < 1e-6f)) "kept |> Array.forall (fun v -> abs (v - 1f / (1f - p)) < 1e-6f)"
+
+    Expect.isTrue
+        (kept |> Array.forall (fun v -> abs (v - 1f / (1f - p)) < 1e-6f))
+        "kept |> Array.forall (fun v -> abs (v - 1f / (1f - p)) < 1e-6f)"
+
     let frac = float kept.Length / float n
     Expect.isLessThan (abs (frac - 0.7)) (5.0 * sqrt (0.21 / float n)) "abs (frac - 0.7)"
     d.Eval()
@@ -55,7 +69,8 @@ let ``layer norm gives zero mean and unit variance per row`` () =
     let ln = LayerNorm(6)
     let x = Rng(9UL).Normal(Shape([| 5; 6 |]), 3f, 2f)
     let y = ln.Forward x
-    for r in 0 .. 4 do
+
+    for r in 0..4 do
         let row = Array.init 6 (fun c -> float y[r, c])
         assertClose { Absolute = 1e-5; Relative = 0.0 } 0.0 (Array.average row) "row mean"
         let var = (row |> Array.sumBy (fun v -> v * v)) / 6.0
@@ -74,13 +89,21 @@ let ``layer norm gradients match finite differences, first and second order`` ()
             let! shift = inputOf [| c |] (values -0.5 0.5)
             return [| x; gain; shift |]
         }
+
     Prop.forAll (arb g) (fun ins ->
         // Rows whose entries are nearly equal have a tiny variance: skip them (ε dominates, huge curvature).
         let r, c = ins[0].Shape[0], ins[0].Shape[1]
-        let spread = [ for i in 0 .. r - 1 -> let row = ins[0].Values[i * c .. i * c + c - 1] in Array.max row - Array.min row ] |> List.min
+
+        let spread =
+            [
+                for i in 0 .. r - 1 -> let row = ins[0].Values[i * c .. i * c + c - 1] in Array.max row - Array.min row
+            ]
+            |> List.min
+
         let ln = LayerNorm(c)
         Array.blit ins[1].Values 0 ln.Gain.Data 0 c
         Array.blit ins[2].Values 0 ln.Shift.Data 0 c
+
         spread < 0.5f
         || (checkBoth (fun xs -> ln.Forward xs[0]) [| ins[0] |]
             && (ln.ZeroGrad()
@@ -89,64 +112,116 @@ let ``layer norm gradients match finite differences, first and second order`` ()
                 (scalarize y).Backward()
                 let cw = (weightsFor y.Shape).ToArray() |> Array.map float
                 let xv = ins[0].Values |> Array.map float
+
                 let normed i k =
                     let row = xv[i * c .. i * c + c - 1]
                     let m = Array.average row
                     let v = (row |> Array.sumBy (fun t -> (t - m) ** 2.0)) / float c
                     (row[k] - m) / sqrt (v + 1e-5)
+
                 let gainGrad = ln.Gain.Grad.ToArray()
                 let shiftGrad = ln.Shift.Grad.ToArray()
-                [ 0 .. c - 1 ] |> List.forall (fun k ->
+
+                [ 0 .. c - 1 ]
+                |> List.forall (fun k ->
                     let eg = Seq.sum (seq { for i in 0 .. r - 1 -> cw[i * c + k] * normed i k })
                     let eb = Seq.sum (seq { for i in 0 .. r - 1 -> cw[i * c + k] })
                     let okG = abs (float gainGrad[k] - eg) <= 1e-4 + 1e-4 * abs eg
                     let okB = abs (float shiftGrad[k] - eb) <= 1e-5 + 1e-5 * abs eb
+
                     if not (okG && okB) then
-                        failtest (sprintf "column %d: dL/dgain %g (closed form %g), dL/dshift %g (closed form %g)" k gainGrad[k] eg shiftGrad[k] eb)
+                        failtest (
+                            sprintf
+                                "column %d: dL/dgain %g (closed form %g), dL/dshift %g (closed form %g)"
+                                k
+                                gainGrad[k]
+                                eg
+                                shiftGrad[k]
+                                eb
+                        )
+
                     true))))
 
 /// Perturbs one parameter entry in place (internal buffer), evaluates, restores.
 let private withEntry (p: Tensor) (j: int) (v: float32) (f: unit -> float) =
     let old = p.Data[j]
     p.Data[j] <- v
-    try f () finally p.Data[j] <- old
+
+    try
+        f ()
+    finally
+        p.Data[j] <- old
 
 let ``the gradient penalty through an Mlp critic matches finite differences in every parameter`` () =
-    let critic = Mlp.Create([| 3; 6; 6; 2 |], Activation.Tanh, Activation.Identity, 11UL)
+    let critic =
+        Mlp.Create([| 3; 6; 6; 2 |], Activation.Tanh, Activation.Identity, 11UL)
+
     let x0 = Rng(12UL).Normal(4, 3)
+
     let penalty () =
         let x = Tensor.FromArray(x0.ToArray(), 4, 3).RequireGrad()
         let d = Ops.Sum(critic.Forward x)
         let gx = Autograd.Grad(d, [| x |], createGraph = true)[0]
         Ops.Mean(Ops.Square(Ops.Affine(Ops.RowNorm gx, 1f, -1f)))
+
     critic.ZeroGrad()
     (penalty ()).Backward()
     let h = 1e-3f
+
     for p in critic.Parameters() do
         // The last bias does not change ∇ₓD: no gradient reaches it (null), which must mean 0.
-        let ad = if isNull p.Grad then Array.zeroCreate p.Size else p.Grad.Values.ToArray()
+        let ad =
+            if isNull p.Grad then
+                Array.zeroCreate p.Size
+            else
+                p.Grad.Values.ToArray()
+
         for j in 0 .. p.Size - 1 do
             let v = p.Data[j]
             let fp = withEntry p j (v + h) (fun () -> float ((penalty ()).ToScalar()))
             let fm = withEntry p j (v - h) (fun () -> float ((penalty ()).ToScalar()))
             let fd = (fp - fm) / (float (v + h) - float (v - h))
+
             if abs (float ad[j] - fd) > 2e-3 + 1e-6 * abs fp / float h + 2e-2 * abs fd then
                 failtest (sprintf "parameter entry %d: autodiff %g, finite difference %g" j ad[j] fd)
 
 let ``bad sizes are rejected`` () =
-    raises<ArgumentException> "Mlp.Create([| 3 |]) |> ignore" (fun () -> Mlp.Create([| 3 |]) |> ignore) |> ignore
-    raises<ArgumentException> "Mlp.Create([| 3; 0; 2 |]) |> ignore" (fun () -> Mlp.Create([| 3; 0; 2 |]) |> ignore) |> ignore
-    raises<ArgumentException> "Dropout(1.0f, 1UL) |> ignore" (fun () -> Dropout(1.0f, 1UL) |> ignore) |> ignore
-    raises<ArgumentException> "(Linear(3, 2, 1UL)).Forward(Tensor.Zeros(2, 4)) |> ignore" (fun () -> (Linear(3, 2, 1UL)).Forward(Tensor.Zeros(2, 4)) |> ignore) |> ignore
+    raises<ArgumentException> "Mlp.Create([| 3 |]) |> ignore" (fun () -> Mlp.Create([| 3 |]) |> ignore)
+    |> ignore
+
+    raises<ArgumentException> "Mlp.Create([| 3; 0; 2 |]) |> ignore" (fun () -> Mlp.Create([| 3; 0; 2 |]) |> ignore)
+    |> ignore
+
+    raises<ArgumentException> "Dropout(1.0f, 1UL) |> ignore" (fun () -> Dropout(1.0f, 1UL) |> ignore)
+    |> ignore
+
+    raises<ArgumentException> "(Linear(3, 2, 1UL)).Forward(Tensor.Zeros(2, 4)) |> ignore" (fun () ->
+        (Linear(3, 2, 1UL)).Forward(Tensor.Zeros(2, 4)) |> ignore)
+    |> ignore
 
 [<Tests>]
 let tests =
-    testList "Nn.Module" [
-        testCase "an Mlp has the requested shapes, names and parameter count" ``an Mlp has the requested shapes, names and parameter count``
-        testCase "initialisers have the documented bounds and variances" ``initialisers have the documented bounds and variances``
-        testCase "dropout keeps a 1 − p fraction scaled by 1/(1 − p) in training and is the identity in evaluation" ``dropout keeps a 1 − p fraction scaled by 1/(1 − p) in training and is the identity in evaluation``
-        testCase "layer norm gives zero mean and unit variance per row" ``layer norm gives zero mean and unit variance per row``
-        testPropertyN 15 "layer norm gradients match finite differences, first and second order" ``layer norm gradients match finite differences, first and second order``
-        testCase "the gradient penalty through an Mlp critic matches finite differences in every parameter" ``the gradient penalty through an Mlp critic matches finite differences in every parameter``
-        testCase "bad sizes are rejected" ``bad sizes are rejected``
-    ]
+    testList
+        "Nn.Module"
+        [
+            testCase
+                "an Mlp has the requested shapes, names and parameter count"
+                ``an Mlp has the requested shapes, names and parameter count``
+            testCase
+                "initialisers have the documented bounds and variances"
+                ``initialisers have the documented bounds and variances``
+            testCase
+                "dropout keeps a 1 − p fraction scaled by 1/(1 − p) in training and is the identity in evaluation"
+                ``dropout keeps a 1 − p fraction scaled by 1/(1 − p) in training and is the identity in evaluation``
+            testCase
+                "layer norm gives zero mean and unit variance per row"
+                ``layer norm gives zero mean and unit variance per row``
+            testPropertyN
+                15
+                "layer norm gradients match finite differences, first and second order"
+                ``layer norm gradients match finite differences, first and second order``
+            testCase
+                "the gradient penalty through an Mlp critic matches finite differences in every parameter"
+                ``the gradient penalty through an Mlp critic matches finite differences in every parameter``
+            testCase "bad sizes are rejected" ``bad sizes are rejected``
+        ]

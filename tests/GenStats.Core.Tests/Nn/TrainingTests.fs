@@ -18,28 +18,58 @@ let private minimise (make: Tensor -> Optimizer) (steps: int) (schedule: ILrSche
     let w = (Tensor.Zeros 5).RequireGrad()
     let opt = make w
     let t, a = Tensor.FromArray(target, 5), Tensor.FromArray(curv, 5)
+
     for s in 0 .. steps - 1 do
-        schedule |> Option.iter (fun sch -> Training.ApplySchedule(sch, opt, int64 s) |> ignore)
+        schedule
+        |> Option.iter (fun sch -> Training.ApplySchedule(sch, opt, int64 s) |> ignore)
+
         opt.ZeroGrad()
         use _scope = TensorScope.Begin()
         let loss = Ops.Affine(Ops.Sum(Ops.Mul(a, Ops.Square(Ops.Sub(w, t)))), 0.5f, 0f)
         loss.Backward()
         opt.Step()
+
     w.Values.ToArray()
 
 let private assertAtMinimum (w: float32[]) (tol: float) what =
-    Array.iteri (fun i v -> assertClose { Absolute = tol; Relative = 0.0 } (float target[i]) (float v) (sprintf "%s w[%d]" what i)) w
+    Array.iteri
+        (fun i v ->
+            assertClose { Absolute = tol; Relative = 0.0 } (float target[i]) (float v) (sprintf "%s w[%d]" what i))
+        w
 
 let ``SGD with momentum reaches the minimum of a convex quadratic`` () =
-    assertAtMinimum (minimise (fun w -> Sgd([ w ], SgdOptions(LearningRate = 0.1f, Momentum = 0.9f))) 400 None) 1e-4 "sgd"
-    assertAtMinimum (minimise (fun w -> Sgd([ w ], SgdOptions(LearningRate = 0.1f, Momentum = 0.5f, Nesterov = true))) 400 None) 1e-4 "nesterov"
+    assertAtMinimum
+        (minimise (fun w -> Sgd([ w ], SgdOptions(LearningRate = 0.1f, Momentum = 0.9f))) 400 None)
+        1e-4
+        "sgd"
+
+    assertAtMinimum
+        (minimise (fun w -> Sgd([ w ], SgdOptions(LearningRate = 0.1f, Momentum = 0.5f, Nesterov = true))) 400 None)
+        1e-4
+        "nesterov"
 
 let ``Adam reaches the minimum of a convex quadratic`` () =
-    assertAtMinimum (minimise (fun w -> Adam([ w ], AdamOptions(LearningRate = 0.1f))) 1500 (Some(CosineLr(0.1f, 1500L, 0f)))) 1e-3 "adam"
+    assertAtMinimum
+        (minimise (fun w -> Adam([ w ], AdamOptions(LearningRate = 0.1f))) 1500 (Some(CosineLr(0.1f, 1500L, 0f))))
+        1e-3
+        "adam"
 
 let ``RMSProp reaches the minimum of a convex quadratic`` () =
-    assertAtMinimum (minimise (fun w -> RmsProp([ w ], RmsPropOptions(LearningRate = 0.05f))) 1500 (Some(ExponentialLr(0.05f, 0.995f)))) 1e-3 "rmsprop"
-    assertAtMinimum (minimise (fun w -> RmsProp([ w ], RmsPropOptions(LearningRate = 0.01f, Momentum = 0.5f))) 1500 (Some(StepLr(0.01f, 300, 0.3f)))) 1e-3 "rmsprop momentum"
+    assertAtMinimum
+        (minimise
+            (fun w -> RmsProp([ w ], RmsPropOptions(LearningRate = 0.05f)))
+            1500
+            (Some(ExponentialLr(0.05f, 0.995f))))
+        1e-3
+        "rmsprop"
+
+    assertAtMinimum
+        (minimise
+            (fun w -> RmsProp([ w ], RmsPropOptions(LearningRate = 0.01f, Momentum = 0.5f)))
+            1500
+            (Some(StepLr(0.01f, 300, 0.3f))))
+        1e-3
+        "rmsprop momentum"
 
 let ``one optimizer step follows the published update rules`` () =
     // One step from w = 1 with gradient g = 2 (loss w²): hand-computed per PyTorch's definitions.
@@ -54,7 +84,11 @@ let ``one optimizer step follows the published update rules`` () =
     // Adam step 1: m̂ = g, v̂ = g², w − lr·g/(|g| + ε) = 1 − 0.1.
     assertClose medium 0.9 (step (fun w -> Adam([ w ], AdamOptions(LearningRate = 0.1f)))) "adam"
     // AdamW: w(1 − lr·λ) − lr = 1·(1 − 0.01) − 0.1.
-    assertClose medium 0.89 (step (fun w -> Adam([ w ], AdamOptions(LearningRate = 0.1f, WeightDecay = 0.1f, Decoupled = true)))) "adamw"
+    assertClose
+        medium
+        0.89
+        (step (fun w -> Adam([ w ], AdamOptions(LearningRate = 0.1f, WeightDecay = 0.1f, Decoupled = true))))
+        "adamw"
     // RMSProp: v = (1 − α) g² = 0.04; w − lr·g/√v = 1 − 0.01·2/0.2.
     assertClose medium 0.9 (step (fun w -> RmsProp([ w ], RmsPropOptions(LearningRate = 0.01f)))) "rmsprop"
 
@@ -83,17 +117,20 @@ let ``gradient clipping scales the joint norm down to the maximum and returns th
 let private train (seed: uint64) (threads: int) =
     let saved = TensorBackend.MaxThreads
     TensorBackend.MaxThreads <- threads
+
     try
         let mlp = Mlp(MlpOptions([| 4; 64; 64; 3 |], Dropout = 0.2f, Seed = seed))
         let opt = Adam(mlp.Parameters(), AdamOptions(LearningRate = 1e-2f))
         let rng = Rng(seed + 100UL)
-        for _ in 1 .. 5 do
+
+        for _ in 1..5 do
             use _s = TensorScope.Begin()
             let x = rng.Normal(300, 4)
             let y = rng.Normal(300, 3)
             opt.ZeroGrad()
             (Ops.Mse(mlp.Forward x, y)).Backward()
             opt.Step()
+
         mlp.Parameters() |> Seq.collect (fun p -> p.Values.ToArray()) |> Array.ofSeq
     finally
         TensorBackend.MaxThreads <- saved
@@ -106,12 +143,24 @@ let ``the same seed gives identical parameters after training, for any thread co
 
 [<Tests>]
 let tests =
-    testList "Nn.Training" [
-        testCase "SGD with momentum reaches the minimum of a convex quadratic" ``SGD with momentum reaches the minimum of a convex quadratic``
-        testCase "Adam reaches the minimum of a convex quadratic" ``Adam reaches the minimum of a convex quadratic``
-        testCase "RMSProp reaches the minimum of a convex quadratic" ``RMSProp reaches the minimum of a convex quadratic``
-        testCase "one optimizer step follows the published update rules" ``one optimizer step follows the published update rules``
-        testCase "schedules have their closed forms" ``schedules have their closed forms``
-        testCase "gradient clipping scales the joint norm down to the maximum and returns the norm before" ``gradient clipping scales the joint norm down to the maximum and returns the norm before``
-        testCase "the same seed gives identical parameters after training, for any thread count" ``the same seed gives identical parameters after training, for any thread count``
-    ]
+    testList
+        "Nn.Training"
+        [
+            testCase
+                "SGD with momentum reaches the minimum of a convex quadratic"
+                ``SGD with momentum reaches the minimum of a convex quadratic``
+            testCase "Adam reaches the minimum of a convex quadratic" ``Adam reaches the minimum of a convex quadratic``
+            testCase
+                "RMSProp reaches the minimum of a convex quadratic"
+                ``RMSProp reaches the minimum of a convex quadratic``
+            testCase
+                "one optimizer step follows the published update rules"
+                ``one optimizer step follows the published update rules``
+            testCase "schedules have their closed forms" ``schedules have their closed forms``
+            testCase
+                "gradient clipping scales the joint norm down to the maximum and returns the norm before"
+                ``gradient clipping scales the joint norm down to the maximum and returns the norm before``
+            testCase
+                "the same seed gives identical parameters after training, for any thread count"
+                ``the same seed gives identical parameters after training, for any thread count``
+        ]

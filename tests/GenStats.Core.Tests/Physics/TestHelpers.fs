@@ -7,6 +7,7 @@ open System
 let ksDistance (cdf: float -> float) (sample: float[]) =
     let xs = Array.sort sample
     let n = float xs.Length
+
     xs
     |> Array.mapi (fun i x ->
         let f = cdf x
@@ -14,4 +15,5 @@ let ksDistance (cdf: float -> float) (sample: float[]) =
     |> Array.max
 
 /// The Dvoretzky–Kiefer–Wolfowitz bound: P(D_n > ε) ≤ 2 exp(−2nε²); ε for a false-alarm rate α.
-let ksBound (n: int) (alpha: float) = sqrt (log (2.0 / alpha) / (2.0 * float n))
+let ksBound (n: int) (alpha: float) =
+    sqrt (log (2.0 / alpha) / (2.0 * float n))

@@ -12,33 +12,80 @@ open GenStats.Tests.Tolerance
 open GenStats.Tests
 open GenStats.Tests.Expectations
 
-let private perColumn = [ "ks"; "ks_pvalue"; "w1"; "energy"; "cramer"; "chi2_quantiles"; "chi2_hist"; "jsd"; "separation_power" ]
+let private perColumn =
+    [
+        "ks"
+        "ks_pvalue"
+        "w1"
+        "energy"
+        "cramer"
+        "chi2_quantiles"
+        "chi2_hist"
+        "jsd"
+        "separation_power"
+    ]
 
 let private tempDir () =
-    let d = Path.Combine(Path.GetTempPath(), "genstats-compare-" + Guid.NewGuid().ToString("N"))
+    let d =
+        Path.Combine(Path.GetTempPath(), "genstats-compare-" + Guid.NewGuid().ToString("N"))
+
     Directory.CreateDirectory d |> ignore
     d
 
 /// real.csv (comma; x, y, w) and generated.csv (tab; y, x, extra) with known contents.
 let private writeFiles dir =
-    let real = Dataset.Create([| "x"; "y"; "w" |],
-                              [| Array.init 120 (fun i -> float (i % 13)); Array.init 120 (fun i -> float ((i * 7) % 11)); Array.init 120 (fun i -> 0.5 + float (i % 2)) |])
-    let gen = Dataset.Create([| "y"; "x"; "extra" |],
-                             [| Array.init 90 (fun i -> float ((i * 5) % 11)); Array.init 90 (fun i -> float (i % 13) + 0.5); Array.zeroCreate 90 |])
-    let realPath, genPath = Path.Combine(dir, "real.csv"), Path.Combine(dir, "generated.csv")
+    let real =
+        Dataset.Create(
+            [| "x"; "y"; "w" |],
+            [|
+                Array.init 120 (fun i -> float (i % 13))
+                Array.init 120 (fun i -> float ((i * 7) % 11))
+                Array.init 120 (fun i -> 0.5 + float (i % 2))
+            |]
+        )
+
+    let gen =
+        Dataset.Create(
+            [| "y"; "x"; "extra" |],
+            [|
+                Array.init 90 (fun i -> float ((i * 5) % 11))
+                Array.init 90 (fun i -> float (i % 13) + 0.5)
+                Array.zeroCreate 90
+            |]
+        )
+
+    let realPath, genPath =
+        Path.Combine(dir, "real.csv"), Path.Combine(dir, "generated.csv")
+
     Csv.Write(real, realPath)
     Csv.Write(gen, genPath, CsvOptions(Nullable '\t'))
     realPath, genPath
 
 let ``registered names are the stable 1-D names, and all means every one`` () =
-    Expect.equal (MetricCatalog.Names |> Seq.take perColumn.Length |> Seq.toList) perColumn "MetricCatalog.Names |> Seq.take perColumn.Length |> Seq.toList"
-    Expect.sequenceEqual (MetricCatalog.Resolve "all" |> Seq.map (fun d -> d.Name)) MetricCatalog.Names "MetricCatalog.Resolve \"all\" |> Seq.map (fun d -> d.Name)"
-    Expect.sequenceEqual (MetricCatalog.Resolve " w1, ks ,w1" |> Seq.map (fun d -> d.Name)) ([ "w1"; "ks" ]) "MetricCatalog.Resolve \" w1, ks ,w1\" |> Seq.map (fun d -> d.Name)"
-    let ex = raises<ArgumentException> "MetricCatalog.Resolve \"w1,nope\" |> ignore" (fun () -> MetricCatalog.Resolve "w1,nope" |> ignore)
+    Expect.equal
+        (MetricCatalog.Names |> Seq.take perColumn.Length |> Seq.toList)
+        perColumn
+        "MetricCatalog.Names |> Seq.take perColumn.Length |> Seq.toList"
+
+    Expect.sequenceEqual
+        (MetricCatalog.Resolve "all" |> Seq.map (fun d -> d.Name))
+        MetricCatalog.Names
+        "MetricCatalog.Resolve \"all\" |> Seq.map (fun d -> d.Name)"
+
+    Expect.sequenceEqual
+        (MetricCatalog.Resolve " w1, ks ,w1" |> Seq.map (fun d -> d.Name))
+        ([ "w1"; "ks" ])
+        "MetricCatalog.Resolve \" w1, ks ,w1\" |> Seq.map (fun d -> d.Name)"
+
+    let ex =
+        raises<ArgumentException> "MetricCatalog.Resolve \"w1,nope\" |> ignore" (fun () ->
+            MetricCatalog.Resolve "w1,nope" |> ignore)
+
     contains "'nope'" ex.Message "ex.Message"
 
 let ``compare pipeline on CSV files: one report per metric and column, values as the metrics compute them`` () =
     let dir = tempDir ()
+
     try
         let realPath, genPath = writeFiles dir
         let real = (Csv.Read realPath).WithRoles([| "x"; "y" |], weight = "w")
@@ -48,14 +95,29 @@ let ``compare pipeline on CSV files: one report per metric and column, values as
         // One report per column for a 1-D metric, one over all columns for a multi-dimensional one.
         let perColumn = MetricCatalog.All |> Seq.filter (fun d -> d.PerColumn) |> Seq.length
         Expect.equal reports.Count (2 * perColumn + (MetricCatalog.All.Count - perColumn)) "reports.Count"
-        Expect.equal (MetricCatalog.All.Count - perColumn) 16 "7 distances, prdc ×4, improved P&R ×2, PRD ×2, classifier AUC"
-        let find name col = reports |> Seq.find (fun r -> r.Name = name && r.Columns = [| col |])
+
+        Expect.equal
+            (MetricCatalog.All.Count - perColumn)
+            16
+            "7 distances, prdc ×4, improved P&R ×2, PRD ×2, classifier AUC"
+
+        let find name col =
+            reports |> Seq.find (fun r -> r.Name = name && r.Columns = [| col |])
+
         let rx, gx, w = real.Column "x", gen.Column "x", real.Column "w"
         assertClose veryHigh (CdfDistances.Wasserstein1Value(rx, w, gx, null)) (find "w1" "x").Value "w1 x"
         assertClose veryHigh (KolmogorovSmirnov.Distance(rx, w, gx, null)) (find "ks" "x").Value "ks x"
         assertClose veryHigh ((find "energy" "y").Value ** 2.0 / 2.0) (find "cramer" "y").Value "cramer = energy²/2"
-        Expect.equal ((find "chi2_hist" "x").Extra.["comparison"]) 1.0 "(find \"chi2_hist\" \"x\").Extra.[\"comparison\"]" // UW: the real sample is weighted
-        Expect.equal ((find "ks" "x").Extra.["effective_size_generated"]) 90.0 "(find \"ks\" \"x\").Extra.[\"effective_size_generated\"]"
+
+        Expect.equal
+            ((find "chi2_hist" "x").Extra.["comparison"])
+            1.0
+            "(find \"chi2_hist\" \"x\").Extra.[\"comparison\"]" // UW: the real sample is weighted
+
+        Expect.equal
+            ((find "ks" "x").Extra.["effective_size_generated"])
+            90.0
+            "(find \"ks\" \"x\").Extra.[\"effective_size_generated\"]"
         // Same seed, same numbers.
         let again = MetricCatalog.Compare(real, gen, [| "x"; "y" |], "all", options)
         Expect.equal (MetricReportJson.ToJson again) (MetricReportJson.ToJson reports) "MetricReportJson.ToJson again"
@@ -64,28 +126,59 @@ let ``compare pipeline on CSV files: one report per metric and column, values as
         let metrics = json.RootElement.GetProperty "metrics"
         Expect.equal (metrics.GetArrayLength()) reports.Count "metrics.GetArrayLength()"
         let first = metrics.[0]
-        Expect.equal ([ for p in first.EnumerateObject() -> p.Name ]) ([ "name"; "columns"; "value"; "uncertainty"; "extra" ]) "[ for p in first.EnumerateObject() -> p.Name ]"
-        let pvalue = metrics.EnumerateArray() |> Seq.find (fun m -> m.GetProperty("name").GetString() = "ks_pvalue")
-        Expect.equal (pvalue.GetProperty("uncertainty").ValueKind) JsonValueKind.Null "pvalue.GetProperty(\"uncertainty\").ValueKind"
-        Expect.equal (pvalue.GetProperty("value").ValueKind) JsonValueKind.Number "pvalue.GetProperty(\"value\").ValueKind"
+
+        Expect.equal
+            ([ for p in first.EnumerateObject() -> p.Name ])
+            ([ "name"; "columns"; "value"; "uncertainty"; "extra" ])
+            "[ for p in first.EnumerateObject() -> p.Name ]"
+
+        let pvalue =
+            metrics.EnumerateArray()
+            |> Seq.find (fun m -> m.GetProperty("name").GetString() = "ks_pvalue")
+
+        Expect.equal
+            (pvalue.GetProperty("uncertainty").ValueKind)
+            JsonValueKind.Null
+            "pvalue.GetProperty(\"uncertainty\").ValueKind"
+
+        Expect.equal
+            (pvalue.GetProperty("value").ValueKind)
+            JsonValueKind.Number
+            "pvalue.GetProperty(\"value\").ValueKind"
     finally
         Directory.Delete(dir, true)
 
 let ``missing columns are reported with the dataset named`` () =
     let a = Dataset.Create([| "x" |], [| [| 1.0; 2.0 |] |])
     let b = Dataset.Create([| "y" |], [| [| 1.0; 2.0 |] |])
-    let ex = raises<ArgumentException> "MetricCatalog.Compare(a, b, [| \"x\" |]) |> ignore" (fun () -> MetricCatalog.Compare(a, b, [| "x" |]) |> ignore)
+
+    let ex =
+        raises<ArgumentException> "MetricCatalog.Compare(a, b, [| \"x\" |]) |> ignore" (fun () ->
+            MetricCatalog.Compare(a, b, [| "x" |]) |> ignore)
+
     contains "generated sample has no column 'x'" ex.Message "ex.Message"
 
 let ``a multi-dimensional metric registers in one line and reports over all columns`` () =
     // What the lead's registrations look like; here with a toy metric (distance of the means).
     let definition =
-        MetricCatalog.MultiDimensional("mean_gap", "toy", fun a _ b _ _ ->
-            let mean (rows: float[][]) = rows |> Array.averageBy (fun r -> Array.sum r)
-            TwoSampleResult(abs (mean a - mean b), 0.0, "none", float a.Length, float b.Length))
+        MetricCatalog.MultiDimensional(
+            "mean_gap",
+            "toy",
+            fun a _ b _ _ ->
+                let mean (rows: float[][]) =
+                    rows |> Array.averageBy (fun r -> Array.sum r)
+
+                TwoSampleResult(abs (mean a - mean b), 0.0, "none", float a.Length, float b.Length)
+        )
+
     let real = Dataset.Create([| "x"; "y" |], [| [| 1.0; 2.0 |]; [| 0.0; 0.0 |] |])
-    let gen = Dataset.Create([| "x"; "y" |], [| [| 3.0; 4.0; 5.0 |]; [| 1.0; 1.0; 1.0 |] |])
-    let reports = definition.Run.Invoke(real, gen, [| "x"; "y" |], ComparisonOptions.Default)
+
+    let gen =
+        Dataset.Create([| "x"; "y" |], [| [| 3.0; 4.0; 5.0 |]; [| 1.0; 1.0; 1.0 |] |])
+
+    let reports =
+        definition.Run.Invoke(real, gen, [| "x"; "y" |], ComparisonOptions.Default)
+
     Expect.equal reports.Count 1 "reports.Count"
     Expect.equal (reports.[0].Columns) ([| "x"; "y" |]) "reports.[0].Columns"
     assertClose veryHigh 3.5 reports.[0].Value "mean gap"
@@ -94,19 +187,32 @@ let ``a multi-dimensional metric registers in one line and reports over all colu
 /// The repository root (where GenStats.sln is), found from the test binary's folder.
 let private repositoryRoot () =
     let rec up (d: DirectoryInfo) =
-        if isNull d then None
-        elif File.Exists(Path.Combine(d.FullName, "GenStats.sln")) then Some d.FullName
-        else up d.Parent
+        if isNull d then
+            None
+        elif File.Exists(Path.Combine(d.FullName, "GenStats.sln")) then
+            Some d.FullName
+        else
+            up d.Parent
+
     up (DirectoryInfo AppContext.BaseDirectory)
 
 let private runCli (args: string list) =
     let root = (repositoryRoot ()).Value
-    let dll = Path.Combine(root, "src", "GenStats.Cli", "bin", "Release", "net10.0", "genstats.dll")
+
+    let dll =
+        Path.Combine(root, "src", "GenStats.Cli", "bin", "Release", "net10.0", "genstats.dll")
     // A missing build fails the test (it must not pass unnoticed or be skipped).
-    if not (File.Exists dll) then failtestf "genstats.dll is not built at %s (build GenStats.sln -c Release first)." dll
-    let psi = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true)
+    if not (File.Exists dll) then
+        failtestf "genstats.dll is not built at %s (build GenStats.sln -c Release first)." dll
+
+    let psi =
+        ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true)
+
     psi.ArgumentList.Add dll
-    for a in args do psi.ArgumentList.Add a
+
+    for a in args do
+        psi.ArgumentList.Add a
+
     use p = Process.Start psi
     let out = p.StandardOutput.ReadToEndAsync()
     let err = p.StandardError.ReadToEnd()
@@ -115,27 +221,57 @@ let private runCli (args: string list) =
 
 let ``genstats compare end to end: table, JSON file and clear errors`` () =
     let dir = tempDir ()
+
     try
         let realPath, genPath = writeFiles dir
         let jsonPath = Path.Combine(dir, "out.json")
+
         let code, out, err =
-            runCli [ "compare"; realPath; genPath; "--real-weight"; "w"; "--metrics"; "ks,w1"; "--seed"; "4"; "--replicas"; "20"; "--json"; jsonPath ]
+            runCli
+                [
+                    "compare"
+                    realPath
+                    genPath
+                    "--real-weight"
+                    "w"
+                    "--metrics"
+                    "ks,w1"
+                    "--seed"
+                    "4"
+                    "--replicas"
+                    "20"
+                    "--json"
+                    jsonPath
+                ]
+
         Expect.equal code 0 err
         contains "w1" out "out"
         use json = JsonDocument.Parse(File.ReadAllText jsonPath)
         let metrics = json.RootElement.GetProperty("metrics")
         // Default columns: common to both files (x, y), weight column excluded, in the real file's order.
-        let cols = [ for m in metrics.EnumerateArray() -> m.GetProperty("name").GetString(), m.GetProperty("columns").[0].GetString() ]
+        let cols =
+            [
+                for m in metrics.EnumerateArray() ->
+                    m.GetProperty("name").GetString(), m.GetProperty("columns").[0].GetString()
+            ]
+
         Expect.equal cols ([ "ks", "x"; "ks", "y"; "w1", "x"; "w1", "y" ]) "cols"
         let w1x = metrics.[2].GetProperty("value").GetDouble()
         let real = Csv.Read realPath
-        assertClose veryHigh (CdfDistances.Wasserstein1Value(real.Column "x", real.Column "w", (Csv.Read genPath).Column "x", null)) w1x "w1 from the CLI"
+
+        assertClose
+            veryHigh
+            (CdfDistances.Wasserstein1Value(real.Column "x", real.Column "w", (Csv.Read genPath).Column "x", null))
+            w1x
+            "w1 from the CLI"
         // Errors: one line on stderr, exit code 1, no stack trace.
         for args, expected in
-            [ [ "compare"; Path.Combine(dir, "missing.csv"); genPath ], "missing.csv"
-              [ "compare"; realPath; genPath; "--columns"; "x,nope" ], "no column 'nope'"
-              [ "compare"; realPath; genPath; "--metrics"; "ks,bogus" ], "Unknown metric 'bogus'"
-              [ "compare"; realPath; genPath; "--real-weight"; "nope" ], "no column 'nope'" ] do
+            [
+                [ "compare"; Path.Combine(dir, "missing.csv"); genPath ], "missing.csv"
+                [ "compare"; realPath; genPath; "--columns"; "x,nope" ], "no column 'nope'"
+                [ "compare"; realPath; genPath; "--metrics"; "ks,bogus" ], "Unknown metric 'bogus'"
+                [ "compare"; realPath; genPath; "--real-weight"; "nope" ], "no column 'nope'"
+            ] do
             let code, _, err = runCli args
             Expect.equal code 1 (String.Join(" ", args))
             contains expected err "err"
@@ -149,36 +285,67 @@ let ``every 1-D catalog metric passes (real, real weights, generated, generated 
     // catalog would run but give other values (the per-metric order tests show these data do).
     let a, wa = [| 0.3; 1.1; 2.5; 3.0; 4.2; 5.9 |], [| 2.0; 0.5; 1.0; 3.0; 0.25; 1.5 |]
     let b, wb = [| 0.8; 1.9; 2.2; 3.7; 4.4; 6.5 |], [| 1.0; 4.0; 0.5; 0.5; 2.0; 1.0 |]
-    let real = Dataset.Create([| "x"; "w" |], [| a; wa |]).WithRoles([| "x" |], weight = "w")
-    let gen = Dataset.Create([| "x"; "w" |], [| b; wb |]).WithRoles([| "x" |], weight = "w")
-    let options = ComparisonOptions(Seed = 2, BootstrapReplicas = 10, QuantileBins = 3, HistogramBins = 3)
-    let reports = MetricCatalog.Compare(real, gen, [| "x" |], String.Join(",", perColumn), options)
-    let value name = (reports |> Seq.find (fun r -> r.Name = name)).Value
+
+    let real =
+        Dataset.Create([| "x"; "w" |], [| a; wa |]).WithRoles([| "x" |], weight = "w")
+
+    let gen =
+        Dataset.Create([| "x"; "w" |], [| b; wb |]).WithRoles([| "x" |], weight = "w")
+
+    let options =
+        ComparisonOptions(Seed = 2, BootstrapReplicas = 10, QuantileBins = 3, HistogramBins = 3)
+
+    let reports =
+        MetricCatalog.Compare(real, gen, [| "x" |], String.Join(",", perColumn), options)
+
+    let value name =
+        (reports |> Seq.find (fun r -> r.Name = name)).Value
+
     let edges = Histogram.PooledUniformEdges(a, b, 3)
     let bs = options.Bootstrap
+
     let expected =
-        [ "ks", KolmogorovSmirnov.Distance(a, wa, b, wb)
-          "ks_pvalue", KolmogorovSmirnov.PValue(a, wa, b, wb)
-          "w1", CdfDistances.Wasserstein1Value(a, wa, b, wb)
-          "energy", CdfDistances.EnergyValue(a, wa, b, wb)
-          "cramer", CdfDistances.CramerValue(a, wa, b, wb)
-          "chi2_quantiles", QuantileChiSquare.Test(a, wa, b, wb, 3, bs).Value
-          "chi2_hist", HistogramChiSquare.Test(a, wa, b, wb, edges, bs).Value
-          "jsd", HistogramDivergences.JensenShannon(a, wa, b, wb, edges, bs).Value
-          "separation_power", HistogramDivergences.SeparationPower(a, wa, b, wb, edges, bs).Value ]
+        [
+            "ks", KolmogorovSmirnov.Distance(a, wa, b, wb)
+            "ks_pvalue", KolmogorovSmirnov.PValue(a, wa, b, wb)
+            "w1", CdfDistances.Wasserstein1Value(a, wa, b, wb)
+            "energy", CdfDistances.EnergyValue(a, wa, b, wb)
+            "cramer", CdfDistances.CramerValue(a, wa, b, wb)
+            "chi2_quantiles", QuantileChiSquare.Test(a, wa, b, wb, 3, bs).Value
+            "chi2_hist", HistogramChiSquare.Test(a, wa, b, wb, edges, bs).Value
+            "jsd", HistogramDivergences.JensenShannon(a, wa, b, wb, edges, bs).Value
+            "separation_power", HistogramDivergences.SeparationPower(a, wa, b, wb, edges, bs).Value
+        ]
+
     Expect.equal (expected |> List.map fst) perColumn "expected |> List.map fst"
+
     for name, v in expected do
         assertClose veryHigh v (value name) name
 
 [<Tests>]
 let tests =
-    testList "Stats.MetricCatalog" [
-        testCase "registered names are the stable 1-D names, and all means every one" ``registered names are the stable 1-D names, and all means every one``
-        testCase "missing columns are reported with the dataset named" ``missing columns are reported with the dataset named``
-        testCase "a multi-dimensional metric registers in one line and reports over all columns" ``a multi-dimensional metric registers in one line and reports over all columns``
-        testCase "genstats compare end to end: table, JSON file and clear errors" ``genstats compare end to end: table, JSON file and clear errors``
-        testCase "every 1-D catalog metric passes (real, real weights, generated, generated weights) in that order" ``every 1-D catalog metric passes (real, real weights, generated, generated weights) in that order``
-        TestMain.slow [
-            testCase "compare pipeline on CSV files: one report per metric and column, values as the metrics compute them" ``compare pipeline on CSV files: one report per metric and column, values as the metrics compute them``
+    testList
+        "Stats.MetricCatalog"
+        [
+            testCase
+                "registered names are the stable 1-D names, and all means every one"
+                ``registered names are the stable 1-D names, and all means every one``
+            testCase
+                "missing columns are reported with the dataset named"
+                ``missing columns are reported with the dataset named``
+            testCase
+                "a multi-dimensional metric registers in one line and reports over all columns"
+                ``a multi-dimensional metric registers in one line and reports over all columns``
+            testCase
+                "genstats compare end to end: table, JSON file and clear errors"
+                ``genstats compare end to end: table, JSON file and clear errors``
+            testCase
+                "every 1-D catalog metric passes (real, real weights, generated, generated weights) in that order"
+                ``every 1-D catalog metric passes (real, real weights, generated, generated weights) in that order``
+            TestMain.slow
+                [
+                    testCase
+                        "compare pipeline on CSV files: one report per metric and column, values as the metrics compute them"
+                        ``compare pipeline on CSV files: one report per metric and column, values as the metrics compute them``
+                ]
         ]
-    ]

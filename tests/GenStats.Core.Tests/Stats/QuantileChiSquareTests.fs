@@ -12,11 +12,18 @@ let ``exact-CDF edges give scipy's Pearson chisquare on the bin counts`` () =
     // x_i = ((i·φ) mod 1)^1.3, i = 1…500, against U(0, 1) in 8 quantile bins: the counts are
     // [101 71 63 58 55 53 51 48]; scipy.stats.chisquare(counts) = (33.024, p = 2.620526973596839e-05).
     let x = Array.init 500 (fun k -> ((float (k + 1) * phi) % 1.0) ** 1.3)
-    let r = QuantileChiSquare.Test(Func<float, float> id, x, 8, bootstrap = BootstrapOptions(50, 1))
+
+    let r =
+        QuantileChiSquare.Test(Func<float, float> id, x, 8, bootstrap = BootstrapOptions(50, 1))
+
     assertClose veryHigh 33.024 r.Value "chi2"
     Expect.equal r.Ndf 7 "r.Ndf"
     assertClose high 2.620526973596839e-05 r.PValue "p"
-    Expect.equal (r.Fractions |> Array.map (fun f -> Math.Round(f * 500.0))) ([| 101.; 71.; 63.; 58.; 55.; 53.; 51.; 48. |]) "r.Fractions |> Array.map (fun f -> Math.Round(f * 500.0))"
+
+    Expect.equal
+        (r.Fractions |> Array.map (fun f -> Math.Round(f * 500.0)))
+        ([| 101.; 71.; 63.; 58.; 55.; 53.; 51.; 48. |])
+        "r.Fractions |> Array.map (fun f -> Math.Round(f * 500.0))"
     // χ̂² = n_q Σ (x_j − 1/n_q)² = χ²/N.
     assertClose veryHigh (33.024 / 500.0) r.NormalizedChiSquare "chi2 hat"
     Expect.equal r.ReferenceCorrection 1.0 "r.ReferenceCorrection"
@@ -24,8 +31,10 @@ let ``exact-CDF edges give scipy's Pearson chisquare on the bin counts`` () =
 let ``a sample compared with itself has chi2 hat near zero and equal-probability fractions`` () =
     let x = Array.init 1000 (fun k -> float ((k * 7919) % 1000))
     let r = QuantileChiSquare.Test(x, x, 10, bootstrap = BootstrapOptions(20, 1))
+
     for f in r.Fractions do
         Expect.floatClose { absolute = 1e-12; relative = 0.0 } f 0.1 "every fraction"
+
     Expect.isLessThan r.NormalizedChiSquare (1e-20) "r.NormalizedChiSquare"
     Expect.floatClose { absolute = 1e-12; relative = 0.0 } r.PValue 1.0 "r.PValue"
     assertClose veryHigh 2.0 r.ReferenceCorrection "1 + N/M"
@@ -35,10 +44,17 @@ let ``the reference correction makes the p-value uniform-ish under the null`` ()
     // with the (1 + N/M) correction about 5 % of p-values fall below 0.05 (binomial 5σ: 0.5 %–9.5 %);
     // without it, Pearson's p-value would reject about 22 % of the time.
     let rng = Random(5)
-    let draw n = Array.init n (fun _ -> rng.NextDouble())
-    let ps = Array.init 400 (fun _ ->
-        let r = QuantileChiSquare.Test(draw 500, draw 500, 10, bootstrap = BootstrapOptions(2, 1))
-        r.PValue)
+
+    let draw n =
+        Array.init n (fun _ -> rng.NextDouble())
+
+    let ps =
+        Array.init 400 (fun _ ->
+            let r =
+                QuantileChiSquare.Test(draw 500, draw 500, 10, bootstrap = BootstrapOptions(2, 1))
+
+            r.PValue)
+
     let rate = (ps |> Array.filter (fun p -> p < 0.05) |> Array.length |> float) / 400.0
     Expect.isGreaterThanOrEqual rate 0.005 "rate"
     Expect.isLessThanOrEqual rate 0.095 "rate"
@@ -50,23 +66,39 @@ let ``weights: unit weights equal no weights, integer weights equal repetition``
     let rep = Array.concat (Array.map2 (fun x n -> Array.create n x) s k)
     let opts = BootstrapOptions(2, 1)
     let plain = QuantileChiSquare.Test(reference, s, 6, bootstrap = opts)
-    let unit = QuantileChiSquare.Test(reference, Array.create 300 1.0, s, Array.create 40 1.0, 6, opts)
+
+    let unit =
+        QuantileChiSquare.Test(reference, Array.create 300 1.0, s, Array.create 40 1.0, 6, opts)
+
     assertClose veryHigh plain.Value unit.Value "unit weights"
     let repeated = QuantileChiSquare.Test(reference, rep, 6, bootstrap = opts)
-    let weighted = QuantileChiSquare.Test(reference, null, s, Array.map float k, 6, opts)
+
+    let weighted =
+        QuantileChiSquare.Test(reference, null, s, Array.map float k, 6, opts)
     // The fractions (and so χ̂²) are identical; χ² differs by N vs the Kish size, as documented.
     Expect.equal weighted.Fractions.Length repeated.Fractions.Length "number of fractions"
-    Array.iteri2 (fun i w r -> Expect.floatClose { absolute = 1e-12; relative = 0.0 } w r (sprintf "fraction %d" i)) weighted.Fractions repeated.Fractions
+
+    Array.iteri2
+        (fun i w r -> Expect.floatClose { absolute = 1e-12; relative = 0.0 } w r (sprintf "fraction %d" i))
+        weighted.Fractions
+        repeated.Fractions
+
     assertClose veryHigh repeated.NormalizedChiSquare weighted.NormalizedChiSquare "chi2 hat"
 
 let ``too few bins and a decreasing inverse CDF are rejected`` () =
-    raises<ArgumentOutOfRangeException> "QuantileChiSquare.SampleEdges([| 1.0; 2.0 |], 1) |> ignore" (fun () -> QuantileChiSquare.SampleEdges([| 1.0; 2.0 |], 1) |> ignore) |> ignore
-    raises<ArgumentException> "QuantileChiSquare.ExactEdges(Func<float, float>(fun p -> -p), 4) |>..." (fun () -> QuantileChiSquare.ExactEdges(Func<float, float>(fun p -> -p), 4) |> ignore) |> ignore
+    raises<ArgumentOutOfRangeException> "QuantileChiSquare.SampleEdges([| 1.0; 2.0 |], 1) |> ignore" (fun () ->
+        QuantileChiSquare.SampleEdges([| 1.0; 2.0 |], 1) |> ignore)
+    |> ignore
+
+    raises<ArgumentException> "QuantileChiSquare.ExactEdges(Func<float, float>(fun p -> -p), 4) |>..." (fun () ->
+        QuantileChiSquare.ExactEdges(Func<float, float>(fun p -> -p), 4) |> ignore)
+    |> ignore
 
 /// A reference sample of M events on the grid (k + ½)/M, k = 0…M − 1: every definition of its
 /// j/n_q quantile lies within ½/M of j/n_q, so bin counts of samples kept away from j/n_q do not
 /// depend on the quantile interpolation.
-let private gridReference m = Array.init m (fun k -> (float k + 0.5) / float m)
+let private gridReference m =
+    Array.init m (fun k -> (float k + 0.5) / float m)
 
 let ``the reference correction is 1 + N/M for unequal sizes (scipy chisquare and chi2.sf)`` () =
     // N = 100 sample events on the centres 0.01, 0.03, … of fiftieths (never within 0.01 of an edge
@@ -75,9 +107,18 @@ let ``the reference correction is 1 + N/M for unequal sizes (scipy chisquare and
     //   counts = [16 12 10 10 9 9 9 8 9 8]; stats.chisquare(counts).statistic = 5.2
     //   stats.chi2.sf(5.2 / (1 + 100/300), 9) = 0.9178700411914169   (1 + M/N would give 0.998376448363871)
     let rho = 0.7548776662466927
-    let s = Array.init 100 (fun k -> (floor (50.0 * (((float (k + 1) * rho + 0.05) % 1.0) ** 1.3)) + 0.5) / 50.0)
-    let r = QuantileChiSquare.Test(gridReference 300, s, 10, bootstrap = BootstrapOptions(2, 1))
-    Expect.equal (r.Fractions |> Array.map (fun f -> Math.Round(f * 100.0))) [| 16.; 12.; 10.; 10.; 9.; 9.; 9.; 8.; 9.; 8. |] "bin counts"
+
+    let s =
+        Array.init 100 (fun k -> (floor (50.0 * (((float (k + 1) * rho + 0.05) % 1.0) ** 1.3)) + 0.5) / 50.0)
+
+    let r =
+        QuantileChiSquare.Test(gridReference 300, s, 10, bootstrap = BootstrapOptions(2, 1))
+
+    Expect.equal
+        (r.Fractions |> Array.map (fun f -> Math.Round(f * 100.0)))
+        [| 16.; 12.; 10.; 10.; 9.; 9.; 9.; 8.; 9.; 8. |]
+        "bin counts"
+
     assertClose veryHigh 5.2 r.Value "chi2"
     assertClose veryHigh (1.0 + 100.0 / 300.0) r.ReferenceCorrection "1 + N/M"
     assertClose high 0.9178700411914169 r.PValue "p at chi2 / (1 + N/M)"
@@ -88,8 +129,15 @@ let ``a value on a bin edge falls into the bin above it`` () =
     // [0.1, 0.25, 0.25, 0.5, 0.6, 0.9] has counts [1, 2, 2, 1] (by hand), scipy
     // stats.chisquare([1, 2, 2, 1]) = (0.6666666666666666, p = 0.8810148425137847).
     let s = [| 0.25; 0.1; 0.5; 0.25; 0.9; 0.6 |]
-    let r = QuantileChiSquare.Test(Func<float, float> id, s, 4, bootstrap = BootstrapOptions(2, 1))
-    Expect.equal (r.Fractions |> Array.map (fun f -> Math.Round(f * 6.0))) [| 1.; 2.; 2.; 1. |] "counts with values on the edges"
+
+    let r =
+        QuantileChiSquare.Test(Func<float, float> id, s, 4, bootstrap = BootstrapOptions(2, 1))
+
+    Expect.equal
+        (r.Fractions |> Array.map (fun f -> Math.Round(f * 6.0)))
+        [| 1.; 2.; 2.; 1. |]
+        "counts with values on the edges"
+
     assertClose veryHigh (2.0 / 3.0) r.Value "chi2"
     assertClose high 0.8810148425137847 r.PValue "p"
     // The same rule with edges from a reference sample: edges at its quantiles 1/3, 2/3 of
@@ -110,14 +158,24 @@ let ``weighted sample: chi2 = Kish size × chi2 hat, p with 1 + N_eff/M (hand co
     let phi = 0.6180339887498949
     let s = Array.init 40 (fun k -> ((float (k + 1) * phi + 0.1) % 1.0) ** 1.5)
     let w = Array.init 40 (fun k -> 0.5 + float (k % 4))
-    let r = QuantileChiSquare.Test(gridReference 200, null, s, w, 5, BootstrapOptions(2, 1))
-    Array.iteri2 (fun j e f -> assertClose high e f (sprintf "fraction %d" j)) [| 0.25625; 0.24375; 0.11875; 0.18125; 0.2 |] r.Fractions
+
+    let r =
+        QuantileChiSquare.Test(gridReference 200, null, s, w, 5, BootstrapOptions(2, 1))
+
+    Array.iteri2
+        (fun j e f -> assertClose high e f (sprintf "fraction %d" j))
+        [| 0.25625; 0.24375; 0.11875; 0.18125; 0.2 |]
+        r.Fractions
+
     assertClose high 0.06015625 r.NormalizedChiSquare "chi2 hat"
     assertClose high 30.476190476190474 r.EffectiveSizeB "Kish size of the sample"
     assertClose high 1.833333333333333 r.Value "chi2"
     assertClose high (1.0 + 30.476190476190474 / 200.0) r.ReferenceCorrection "1 + N_eff/M"
     assertClose high 0.8104251220939578 r.PValue "p"
-    let exact = QuantileChiSquare.Test(Func<float, float> id, s, w, 5, BootstrapOptions(2, 1))
+
+    let exact =
+        QuantileChiSquare.Test(Func<float, float> id, s, w, 5, BootstrapOptions(2, 1))
+
     assertClose high 1.833333333333333 exact.Value "chi2, exact edges"
     assertClose high 0.7663785041609574 exact.PValue "p, exact edges"
 
@@ -130,14 +188,22 @@ let ``the sample test takes (a, weightsA, b, weightsB, bins): brute force agrees
     let b = [| 0.8; 1.9; 2.2; 3.7; 4.4; 6.5 |]
     let wb = [| 1.0; 4.0; 0.5; 0.5; 2.0; 1.0 |]
     let bins = 3
-    let kish (w: float[]) = (Array.sum w) ** 2.0 / (w |> Array.sumBy (fun x -> x * x))
+
+    let kish (w: float[]) =
+        (Array.sum w) ** 2.0 / (w |> Array.sumBy (fun x -> x * x))
     // Brute force: the reference's weighted quantile edges, then b's weighted fraction in each [e_{j−1}, e_j).
     let edges = QuantileChiSquare.SampleEdges(a, bins, wa)
     let lower = Array.append [| Double.NegativeInfinity |] edges
     let upper = Array.append edges [| Double.PositiveInfinity |]
+
     let fractions =
-        Array.init bins (fun j -> Array.fold2 (fun s x w -> if x >= lower.[j] && x < upper.[j] then s + w else s) 0.0 b wb / Array.sum wb)
-    let chi2Hat = float bins * (fractions |> Array.sumBy (fun x -> (x - 1.0 / float bins) ** 2.0))
+        Array.init bins (fun j ->
+            Array.fold2 (fun s x w -> if x >= lower.[j] && x < upper.[j] then s + w else s) 0.0 b wb
+            / Array.sum wb)
+
+    let chi2Hat =
+        float bins * (fractions |> Array.sumBy (fun x -> (x - 1.0 / float bins) ** 2.0))
+
     let chi2 = kish wb * chi2Hat
     let r = QuantileChiSquare.Test(a, wa, b, wb, bins, BootstrapOptions(10, 1))
     assertClose high chi2 r.Value "chi2"
@@ -149,14 +215,34 @@ let ``the sample test takes (a, weightsA, b, weightsB, bins): brute force agrees
 
 [<Tests>]
 let tests =
-    testList "Stats.QuantileChiSquare" [
-        testCase "exact-CDF edges give scipy's Pearson chisquare on the bin counts" ``exact-CDF edges give scipy's Pearson chisquare on the bin counts``
-        testCase "a sample compared with itself has chi2 hat near zero and equal-probability fractions" ``a sample compared with itself has chi2 hat near zero and equal-probability fractions``
-        testCase "the reference correction makes the p-value uniform-ish under the null" ``the reference correction makes the p-value uniform-ish under the null``
-        testCase "weights: unit weights equal no weights, integer weights equal repetition" ``weights: unit weights equal no weights, integer weights equal repetition``
-        testCase "the reference correction is 1 + N/M for unequal sizes (scipy chisquare and chi2.sf)" ``the reference correction is 1 + N/M for unequal sizes (scipy chisquare and chi2.sf)``
-        testCase "a value on a bin edge falls into the bin above it" ``a value on a bin edge falls into the bin above it``
-        testCase "weighted sample: chi2 = Kish size × chi2 hat, p with 1 + N_eff/M (hand computation, scipy chi2.sf)" ``weighted sample: chi2 = Kish size × chi2 hat, p with 1 + N_eff/M (hand computation, scipy chi2.sf)``
-        testCase "too few bins and a decreasing inverse CDF are rejected" ``too few bins and a decreasing inverse CDF are rejected``
-        testCase "the sample test takes (a, weightsA, b, weightsB, bins): brute force agrees, the swapped order does not" ``the sample test takes (a, weightsA, b, weightsB, bins): brute force agrees, the swapped order does not``
-    ]
+    testList
+        "Stats.QuantileChiSquare"
+        [
+            testCase
+                "exact-CDF edges give scipy's Pearson chisquare on the bin counts"
+                ``exact-CDF edges give scipy's Pearson chisquare on the bin counts``
+            testCase
+                "a sample compared with itself has chi2 hat near zero and equal-probability fractions"
+                ``a sample compared with itself has chi2 hat near zero and equal-probability fractions``
+            testCase
+                "the reference correction makes the p-value uniform-ish under the null"
+                ``the reference correction makes the p-value uniform-ish under the null``
+            testCase
+                "weights: unit weights equal no weights, integer weights equal repetition"
+                ``weights: unit weights equal no weights, integer weights equal repetition``
+            testCase
+                "the reference correction is 1 + N/M for unequal sizes (scipy chisquare and chi2.sf)"
+                ``the reference correction is 1 + N/M for unequal sizes (scipy chisquare and chi2.sf)``
+            testCase
+                "a value on a bin edge falls into the bin above it"
+                ``a value on a bin edge falls into the bin above it``
+            testCase
+                "weighted sample: chi2 = Kish size × chi2 hat, p with 1 + N_eff/M (hand computation, scipy chi2.sf)"
+                ``weighted sample: chi2 = Kish size × chi2 hat, p with 1 + N_eff/M (hand computation, scipy chi2.sf)``
+            testCase
+                "too few bins and a decreasing inverse CDF are rejected"
+                ``too few bins and a decreasing inverse CDF are rejected``
+            testCase
+                "the sample test takes (a, weightsA, b, weightsB, bins): brute force agrees, the swapped order does not"
+                ``the sample test takes (a, weightsA, b, weightsB, bins): brute force agrees, the swapped order does not``
+        ]

@@ -20,7 +20,10 @@ let ``unweighted mean and variance agree with MathNet`` () =
     Prop.forAll (Arb.fromGen sample) (fun xs ->
         isClose veryHigh (Statistics.Mean xs) (WeightedDescriptive.Mean xs)
         && isClose high (Statistics.Variance xs) (WeightedDescriptive.Variance xs)
-        && isClose high (Statistics.StandardDeviation xs / sqrt (float xs.Length)) (WeightedDescriptive.StandardErrorOfMean xs))
+        && isClose
+            high
+            (Statistics.StandardDeviation xs / sqrt (float xs.Length))
+            (WeightedDescriptive.StandardErrorOfMean xs))
 
 let ``unweighted quantiles agree with MathNet's R7 definition`` () =
     Prop.forAll (Arb.fromGen (Gen.zip sample probabilities)) (fun (xs, ps) ->
@@ -33,11 +36,15 @@ let ``unit weights reproduce the unweighted statistics`` () =
     Prop.forAll (Arb.fromGen (Gen.zip sample probabilities)) (fun (xs, ps) ->
         let u = WeightedDescriptive.Summarize xs
         let w = WeightedDescriptive.Summarize(xs, ones xs)
+
         isClose veryHigh u.Mean w.Mean
         && isClose veryHigh u.Variance w.Variance
         && isClose veryHigh u.StandardErrorOfMean w.StandardErrorOfMean
         && isClose veryHigh (float xs.Length) w.EffectiveSampleSize
-        && Array.forall2 (isClose veryHigh) (WeightedDescriptive.Quantiles(xs, ps)) (WeightedDescriptive.Quantiles(xs, ps, ones xs)))
+        && Array.forall2
+            (isClose veryHigh)
+            (WeightedDescriptive.Quantiles(xs, ps))
+            (WeightedDescriptive.Quantiles(xs, ps, ones xs)))
 
 // ---- Invariances: scaling every weight, permuting the events ----
 
@@ -47,11 +54,15 @@ let ``scaling all weights leaves every statistic unchanged`` () =
         let a = WeightedDescriptive.Summarize(xs, ws)
         let b = WeightedDescriptive.Summarize(xs, scaled)
         let ps = [| 0.0; 0.1; 0.25; 0.5; 0.9; 1.0 |]
+
         isClose high a.Mean b.Mean
         && isClose high a.Variance b.Variance
         && isClose high a.StandardErrorOfMean b.StandardErrorOfMean
         && isClose high a.EffectiveSampleSize b.EffectiveSampleSize
-        && Array.forall2 (isClose high) (WeightedDescriptive.Quantiles(xs, ps, ws)) (WeightedDescriptive.Quantiles(xs, ps, scaled)))
+        && Array.forall2
+            (isClose high)
+            (WeightedDescriptive.Quantiles(xs, ps, ws))
+            (WeightedDescriptive.Quantiles(xs, ps, scaled)))
 
 let ``permuting the events leaves every statistic unchanged`` () =
     Prop.forAll (Arb.fromGen weightedSampleScaleAndPermutation) (fun (xs, ws, _, perm) ->
@@ -60,10 +71,14 @@ let ``permuting the events leaves every statistic unchanged`` () =
         let a = WeightedDescriptive.Summarize(xs, ws)
         let b = WeightedDescriptive.Summarize(xp, wp)
         let ps = [| 0.0; 0.05; 0.33; 0.5; 0.77; 1.0 |]
+
         isClose high a.Mean b.Mean
         && isClose high a.Variance b.Variance
         && isClose high a.StandardErrorOfMean b.StandardErrorOfMean
-        && Array.forall2 (isClose veryHigh) (WeightedDescriptive.Quantiles(xs, ps, ws)) (WeightedDescriptive.Quantiles(xp, ps, wp)))
+        && Array.forall2
+            (isClose veryHigh)
+            (WeightedDescriptive.Quantiles(xs, ps, ws))
+            (WeightedDescriptive.Quantiles(xp, ps, wp)))
 
 // ---- Quantile shape: monotone in p, extremes at 0 and 1, mirror symmetry ----
 
@@ -71,6 +86,7 @@ let ``weighted quantiles are monotone in p and span the sample`` () =
     Prop.forAll (Arb.fromGen (Gen.zip weightedSample probabilities)) (fun ((xs, ws), ps) ->
         let qs = WeightedDescriptive.Quantiles(xs, ps, ws)
         let monotone = qs |> Array.pairwise |> Array.forall (fun (a, b) -> a <= b)
+
         monotone
         && WeightedDescriptive.Quantile(xs, 0.0, ws) = Array.min xs
         && WeightedDescriptive.Quantile(xs, 1.0, ws) = Array.max xs)
@@ -78,7 +94,9 @@ let ``weighted quantiles are monotone in p and span the sample`` () =
 let ``weighted quantiles are mirror symmetric`` () =
     Prop.forAll (Arb.fromGen (Gen.zip weightedSample probabilities)) (fun ((xs, ws), ps) ->
         let neg = xs |> Array.map (fun x -> -x)
-        ps |> Array.forall (fun p ->
+
+        ps
+        |> Array.forall (fun p ->
             isClose high (-(WeightedDescriptive.Quantile(xs, p, ws))) (WeightedDescriptive.Quantile(neg, 1.0 - p, ws))))
 
 // ---- Hand-computed reference values ----
@@ -133,42 +151,89 @@ let private sampleWithOneNonFinite =
 let ``any non-finite value is rejected with its index`` () =
     Prop.forAll (Arb.fromGen sampleWithOneNonFinite) (fun (values, i) ->
         let msg = throwsNaming "values" (fun () -> box (WeightedDescriptive.Mean values))
-        let wmsg = throwsNaming "weights" (fun () -> box (WeightedDescriptive.Mean(Array.create values.Length 1.0, values)))
+
+        let wmsg =
+            throwsNaming "weights" (fun () -> box (WeightedDescriptive.Mean(Array.create values.Length 1.0, values)))
+
         msg.Contains(sprintf "values[%d]" i) && wmsg.Contains(sprintf "weights[%d]" i))
 
 let ``weights of the wrong length are rejected`` () =
-    let msg = throwsNaming "weights" (fun () -> box (WeightedDescriptive.Mean([| 1.0; 2.0 |], [| 1.0 |])))
+    let msg =
+        throwsNaming "weights" (fun () -> box (WeightedDescriptive.Mean([| 1.0; 2.0 |], [| 1.0 |])))
+
     contains "1 entries but the sample has 2" msg "msg"
 
 let ``weights that sum to zero or less are rejected`` () =
-    throwsNaming "weights" (fun () -> box (WeightedDescriptive.Mean([| 1.0; 2.0 |], [| 1.0; -1.0 |]))) |> ignore
-    throwsNaming "weights" (fun () -> box (WeightedDescriptive.Mean([| 1.0; 2.0 |], [| 0.0; 0.0 |]))) |> ignore
+    throwsNaming "weights" (fun () -> box (WeightedDescriptive.Mean([| 1.0; 2.0 |], [| 1.0; -1.0 |])))
+    |> ignore
+
+    throwsNaming "weights" (fun () -> box (WeightedDescriptive.Mean([| 1.0; 2.0 |], [| 0.0; 0.0 |])))
+    |> ignore
 
 let ``quantiles reject negative weights and probabilities outside 0..1`` () =
-    throwsNaming "weights" (fun () -> box (WeightedDescriptive.Quantile([| 1.0; 2.0; 3.0 |], 0.5, [| 1.0; 1.0; -0.1 |]))) |> ignore
-    raises<ArgumentOutOfRangeException> "WeightedDescriptive.Quantile([| 1.0 |], 1.5) |> ignore" (fun () -> WeightedDescriptive.Quantile([| 1.0 |], 1.5) |> ignore) |> ignore
+    throwsNaming "weights" (fun () ->
+        box (WeightedDescriptive.Quantile([| 1.0; 2.0; 3.0 |], 0.5, [| 1.0; 1.0; -0.1 |])))
+    |> ignore
+
+    raises<ArgumentOutOfRangeException> "WeightedDescriptive.Quantile([| 1.0 |], 1.5) |> ignore" (fun () ->
+        WeightedDescriptive.Quantile([| 1.0 |], 1.5) |> ignore)
+    |> ignore
 
 let ``a variance from one event is refused`` () =
-    throwsNaming "values" (fun () -> box (WeightedDescriptive.Variance [| 1.0 |])) |> ignore
+    throwsNaming "values" (fun () -> box (WeightedDescriptive.Variance [| 1.0 |]))
+    |> ignore
 
 [<Tests>]
 let tests =
-    testList "Stats.WeightedDescriptive" [
-        testPropertyN 200 "unweighted mean and variance agree with MathNet" ``unweighted mean and variance agree with MathNet``
-        testPropertyN 200 "unweighted quantiles agree with MathNet's R7 definition" ``unweighted quantiles agree with MathNet's R7 definition``
-        testPropertyN 200 "unit weights reproduce the unweighted statistics" ``unit weights reproduce the unweighted statistics``
-        testPropertyN 200 "scaling all weights leaves every statistic unchanged" ``scaling all weights leaves every statistic unchanged``
-        testPropertyN 200 "permuting the events leaves every statistic unchanged" ``permuting the events leaves every statistic unchanged``
-        testPropertyN 200 "weighted quantiles are monotone in p and span the sample" ``weighted quantiles are monotone in p and span the sample``
-        testPropertyN 200 "weighted quantiles are mirror symmetric" ``weighted quantiles are mirror symmetric``
-        testCase "weighted mean, variance and ESS match a hand calculation" ``weighted mean, variance and ESS match a hand calculation``
-        testCase "a symmetric weighted sample has its median at the centre" ``a symmetric weighted sample has its median at the centre``
-        testCase "signed sWeights are allowed for the mean and change it as expected" ``signed sWeights are allowed for the mean and change it as expected``
-        testCase "compensated summation keeps digits a naive sum loses" ``compensated summation keeps digits a naive sum loses``
-        testCase "an empty sample is rejected" ``an empty sample is rejected``
-        testPropertyN 100 "any non-finite value is rejected with its index" ``any non-finite value is rejected with its index``
-        testCase "weights of the wrong length are rejected" ``weights of the wrong length are rejected``
-        testCase "weights that sum to zero or less are rejected" ``weights that sum to zero or less are rejected``
-        testCase "quantiles reject negative weights and probabilities outside 0..1" ``quantiles reject negative weights and probabilities outside 0..1``
-        testCase "a variance from one event is refused" ``a variance from one event is refused``
-    ]
+    testList
+        "Stats.WeightedDescriptive"
+        [
+            testPropertyN
+                200
+                "unweighted mean and variance agree with MathNet"
+                ``unweighted mean and variance agree with MathNet``
+            testPropertyN
+                200
+                "unweighted quantiles agree with MathNet's R7 definition"
+                ``unweighted quantiles agree with MathNet's R7 definition``
+            testPropertyN
+                200
+                "unit weights reproduce the unweighted statistics"
+                ``unit weights reproduce the unweighted statistics``
+            testPropertyN
+                200
+                "scaling all weights leaves every statistic unchanged"
+                ``scaling all weights leaves every statistic unchanged``
+            testPropertyN
+                200
+                "permuting the events leaves every statistic unchanged"
+                ``permuting the events leaves every statistic unchanged``
+            testPropertyN
+                200
+                "weighted quantiles are monotone in p and span the sample"
+                ``weighted quantiles are monotone in p and span the sample``
+            testPropertyN 200 "weighted quantiles are mirror symmetric" ``weighted quantiles are mirror symmetric``
+            testCase
+                "weighted mean, variance and ESS match a hand calculation"
+                ``weighted mean, variance and ESS match a hand calculation``
+            testCase
+                "a symmetric weighted sample has its median at the centre"
+                ``a symmetric weighted sample has its median at the centre``
+            testCase
+                "signed sWeights are allowed for the mean and change it as expected"
+                ``signed sWeights are allowed for the mean and change it as expected``
+            testCase
+                "compensated summation keeps digits a naive sum loses"
+                ``compensated summation keeps digits a naive sum loses``
+            testCase "an empty sample is rejected" ``an empty sample is rejected``
+            testPropertyN
+                100
+                "any non-finite value is rejected with its index"
+                ``any non-finite value is rejected with its index``
+            testCase "weights of the wrong length are rejected" ``weights of the wrong length are rejected``
+            testCase "weights that sum to zero or less are rejected" ``weights that sum to zero or less are rejected``
+            testCase
+                "quantiles reject negative weights and probabilities outside 0..1"
+                ``quantiles reject negative weights and probabilities outside 0..1``
+            testCase "a variance from one event is refused" ``a variance from one event is refused``
+        ]

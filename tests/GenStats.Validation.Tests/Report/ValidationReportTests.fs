@@ -18,12 +18,19 @@ open GenStats.Tests.Tolerance
 
 let private evil = "<script>alert(1)</script>"
 let private str (o: JsonObject) (key: string) = o[key].GetValue<string>()
-let private item (o: JsonObject) (key: string) (i: int) = let a = o[key].AsArray() in a[i].GetValue<float>()
+
+let private item (o: JsonObject) (key: string) (i: int) =
+    let a = o[key].AsArray() in a[i].GetValue<float>()
+
 let private count (o: JsonObject) (key: string) = o[key].AsArray().Count
 
 let ``density histograms have unit area and √Σw² errors (hand case)`` () =
     // Values 0.5, 1.5, 1.5 on [0, 1, 2]: densities 1/3, 2/3; errors √1/3, √2/3.
-    let c, e = ValidationReport.densityHistogram [| 0.0; 1.0; 2.0 |] (ValidationReport.namedSample "a" None [| 0.5; 1.5; 1.5 |])
+    let c, e =
+        ValidationReport.densityHistogram
+            [| 0.0; 1.0; 2.0 |]
+            (ValidationReport.namedSample "a" None [| 0.5; 1.5; 1.5 |])
+
     assertClose veryHigh (1.0 / 3.0) c.[0] "bin 0"
     assertClose veryHigh (2.0 / 3.0) c.[1] "bin 1"
     assertClose veryHigh (1.0 / 3.0) e.[0] "error 0"
@@ -49,9 +56,17 @@ let ``the ratio panel sits on yaxis2 below the histograms`` () =
 
 let private history () =
     let steps = List<StepRecord>()
+
     for s in 1L .. 1000L do
         steps.Add(StepRecord(s, Dictionary(dict [ "critic", -1.0 / float s; "generator", 1.0 / float s ]), 200.0, 1e-4))
-    let evals = List<EvaluationRecord>([ for s in 100L .. 100L .. 1000L -> EvaluationRecord(s, 1.0 / float s, Nullable(), Nullable()) ])
+
+    let evals =
+        List<EvaluationRecord>(
+            [
+                for s in 100L..100L..1000L -> EvaluationRecord(s, 1.0 / float s, Nullable(), Nullable())
+            ]
+        )
+
     TrainingHistory(steps, evals)
 
 let ``training curves thin long histories and put the energy distance on a second axis`` () =
@@ -63,15 +78,28 @@ let ``training curves thin long histories and put the energy distance on a secon
     Expect.equal (str energy "yaxis") "y2" ("str energy \"yaxis\"")
     Expect.equal (count energy "y") 10 ("count energy \"y\"")
 
-let private tsr v = TwoSampleResult(v, 0.01, "test", 100.0, 100.0)
+let private tsr v =
+    TwoSampleResult(v, 0.01, "test", 100.0, 100.0)
 
 /// A report built only by this branch's builders; the variable name comes from "user data".
 let private report () =
     let rng = Random(3)
-    let normal () = sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble())
-    let xs n shift = Array.init n (fun _ -> shift + normal ())
+
+    let normal () =
+        sqrt (-2.0 * log (1.0 - rng.NextDouble()))
+        * cos (2.0 * Math.PI * rng.NextDouble())
+
+    let xs n shift =
+        Array.init n (fun _ -> shift + normal ())
+
     let truth = ValidationReport.namedSample "truth" None (xs 2000 0.0)
-    let real = ValidationReport.namedSample "sWeighted data" (Some(Array.init 2000 (fun i -> if i % 5 = 0 then -0.25 else 1.2))) (xs 2000 0.0)
+
+    let real =
+        ValidationReport.namedSample
+            "sWeighted data"
+            (Some(Array.init 2000 (fun i -> if i % 5 = 0 then -0.25 else 1.2)))
+            (xs 2000 0.0)
+
     let gen = ValidationReport.namedSample "generated" None (xs 2000 0.1)
     let edges = ValidationReport.robustEdges 30 0.005 [ truth; gen ]
     let p = Array.init 2000 (fun i -> 3e3 + float (i % 50) * 1e3)
@@ -79,24 +107,37 @@ let private report () =
     let k = Pid.speciesSample None p eta (xs 2000 2.0)
     let pi = Pid.speciesSample None p eta (xs 2000 0.0)
     let auc = Pid.aucInBins [| 2e3; 2e4; 6e4 |] [| 1.8; 3.2; 5.5 |] (k, pi) (k, pi)
-    let eff = Pid.efficiencyComparison [| 2e3; 2e4; 6e4 |] (fun x -> x > 1.0) k k (Some k)
-    let prd = PrdResult([| 0.5; 1.0; 2.0 |], [| 0.5; 0.8; 0.9 |], [| 1.0; 0.8; 0.45 |], tsr 0.95, tsr 0.9, 8.0)
-    let metrics = [ MetricReport("ks", [| evil |], 0.02, 0.005, Dictionary(dict [ "pvalue", 0.3 ])) ]
-    { Title = "validation of " + evil
-      Summary = [ "column " + evil ]
-      Sections =
-        [ section ("Distributions of " + evil)
-          |> withFigure (ValidationReport.histogramWithRatio evil edges [ truth; real; gen ])
-          |> withTable (ValidationReport.metricTable evil metrics)
-          section "PID"
-          |> withTable (Pid.aucTable "AUC" auc)
-          |> withTable (Pid.efficiencyTable "efficiency" eff)
-          |> withFigure (Pid.aucFigure "AUC" auc)
-          |> withFigure (Pid.efficiencyFigure "efficiency" eff)
-          section "Training and PR"
-          |> withFigure (ValidationReport.trainingCurves "GAN" (history ()))
-          |> withFigure (ValidationReport.prdFigure "PRD" [ evil, prd ]) ]
-      Numbers = JsonObject() }
+
+    let eff =
+        Pid.efficiencyComparison [| 2e3; 2e4; 6e4 |] (fun x -> x > 1.0) k k (Some k)
+
+    let prd =
+        PrdResult([| 0.5; 1.0; 2.0 |], [| 0.5; 0.8; 0.9 |], [| 1.0; 0.8; 0.45 |], tsr 0.95, tsr 0.9, 8.0)
+
+    let metrics =
+        [
+            MetricReport("ks", [| evil |], 0.02, 0.005, Dictionary(dict [ "pvalue", 0.3 ]))
+        ]
+
+    {
+        Title = "validation of " + evil
+        Summary = [ "column " + evil ]
+        Sections =
+            [
+                section ("Distributions of " + evil)
+                |> withFigure (ValidationReport.histogramWithRatio evil edges [ truth; real; gen ])
+                |> withTable (ValidationReport.metricTable evil metrics)
+                section "PID"
+                |> withTable (Pid.aucTable "AUC" auc)
+                |> withTable (Pid.efficiencyTable "efficiency" eff)
+                |> withFigure (Pid.aucFigure "AUC" auc)
+                |> withFigure (Pid.efficiencyFigure "efficiency" eff)
+                section "Training and PR"
+                |> withFigure (ValidationReport.trainingCurves "GAN" (history ()))
+                |> withFigure (ValidationReport.prdFigure "PRD" [ evil, prd ])
+            ]
+        Numbers = JsonObject()
+    }
 
 let ``names from user data are escaped in the HTML`` () =
     let html = Html.render "/*PLOTLY-STUB*/" (report ())
@@ -108,6 +149,7 @@ let ``names from user data are escaped in the HTML`` () =
 
 let ``the validation report renders every figure in headless Chromium with no console error`` () =
     let dir = Directory.CreateTempSubdirectory("genstats-validation-render-")
+
     try
         let r = report ()
         let htmlPath = Path.Combine(dir.FullName, "report.html")
@@ -120,17 +162,27 @@ let ``the validation report renders every figure in headless Chromium with no co
 
 let ``the page checks see exceptions, console errors, dialogs and external loads (negative control)`` () =
     let dir = Directory.CreateTempSubdirectory("genstats-validation-broken-")
+
     try
         let htmlPath = Path.Combine(dir.FullName, "broken.html")
+
         File.WriteAllText(
             htmlPath,
             "<!DOCTYPE html><html><head><script src=\"https://cdn.example.org/plotly.js\"></script></head><body>"
-            + "<script>console.error('broken figure');alert(1);undefinedFunction();</script></body></html>")
-        Expect.isNonEmpty (Chromium.externalReferences (File.ReadAllText htmlPath)) "the static check sees the external script"
+            + "<script>console.error('broken figure');alert(1);undefinedFunction();</script></body></html>"
+        )
+
+        Expect.isNonEmpty
+            (Chromium.externalReferences (File.ReadAllText htmlPath))
+            "the static check sees the external script"
+
         let seen = Chromium.render htmlPath
         Expect.equal seen.ExitCode 0 "seen.ExitCode"
         let errors = Chromium.pageErrors seen
-        let has (text: string) = errors |> Array.exists (fun l -> l.Contains text)
+
+        let has (text: string) =
+            errors |> Array.exists (fun l -> l.Contains text)
+
         Expect.isTrue (has "console.error: broken figure") seen.Log
         Expect.isTrue (has "dialog alert: 1") seen.Log
         Expect.isTrue (has "Uncaught ReferenceError") seen.Log
@@ -139,21 +191,46 @@ let ``the page checks see exceptions, console errors, dialogs and external loads
         dir.Delete(true)
 
 let ``the figure count sees a figure div plotly did not draw (negative control)`` () =
-    let drawn i = sprintf "<div class=\"figure js-plotly-plot\" id=\"fig%d\"><svg class=\"main-svg\"></svg></div>" i
+    let drawn i =
+        sprintf "<div class=\"figure js-plotly-plot\" id=\"fig%d\"><svg class=\"main-svg\"></svg></div>" i
+
     Expect.equal (Chromium.figures (drawn 1 + drawn 2)) (2, 2) "Chromium.figures (drawn 1 + drawn 2)"
-    Expect.equal (Chromium.figures (drawn 1 + "<div class=\"figure\" id=\"fig2\"></div>")) (2, 1) ("Chromium.figures (drawn 1 + \"<div class=\\\"figure\\\" id=\\\"fig2\\\"></di...")
-    Expect.equal (Chromium.figures (drawn 1 + "<div class=\"figure js-plotly-plot\" id=\"fig2\"></div>")) (2, 1) ("Chromium.figures (drawn 1 + \"<div class=\\\"figure js-plotly-plot\\\" i...")
+
+    Expect.equal
+        (Chromium.figures (drawn 1 + "<div class=\"figure\" id=\"fig2\"></div>"))
+        (2, 1)
+        ("Chromium.figures (drawn 1 + \"<div class=\\\"figure\\\" id=\\\"fig2\\\"></di...")
+
+    Expect.equal
+        (Chromium.figures (drawn 1 + "<div class=\"figure js-plotly-plot\" id=\"fig2\"></div>"))
+        (2, 1)
+        ("Chromium.figures (drawn 1 + \"<div class=\\\"figure js-plotly-plot\\\" i...")
 
 [<Tests>]
 let tests =
-    testList "ValidationReportTests" [
-        testCase "density histograms have unit area and √Σw² errors (hand case)" ``density histograms have unit area and √Σw² errors (hand case)``
-        testCase "the ratio panel sits on yaxis2 below the histograms" ``the ratio panel sits on yaxis2 below the histograms``
-        testCase "training curves thin long histories and put the energy distance on a second axis" ``training curves thin long histories and put the energy distance on a second axis``
-        testCase "names from user data are escaped in the HTML" ``names from user data are escaped in the HTML``
-        testCase "the figure count sees a figure div plotly did not draw (negative control)" ``the figure count sees a figure div plotly did not draw (negative control)``
-        slow [
-            testCase "the validation report renders every figure in headless Chromium with no console error" ``the validation report renders every figure in headless Chromium with no console error``
-            testCase "the page checks see exceptions, console errors, dialogs and external loads (negative control)" ``the page checks see exceptions, console errors, dialogs and external loads (negative control)``
+    testList
+        "ValidationReportTests"
+        [
+            testCase
+                "density histograms have unit area and √Σw² errors (hand case)"
+                ``density histograms have unit area and √Σw² errors (hand case)``
+            testCase
+                "the ratio panel sits on yaxis2 below the histograms"
+                ``the ratio panel sits on yaxis2 below the histograms``
+            testCase
+                "training curves thin long histories and put the energy distance on a second axis"
+                ``training curves thin long histories and put the energy distance on a second axis``
+            testCase "names from user data are escaped in the HTML" ``names from user data are escaped in the HTML``
+            testCase
+                "the figure count sees a figure div plotly did not draw (negative control)"
+                ``the figure count sees a figure div plotly did not draw (negative control)``
+            slow
+                [
+                    testCase
+                        "the validation report renders every figure in headless Chromium with no console error"
+                        ``the validation report renders every figure in headless Chromium with no console error``
+                    testCase
+                        "the page checks see exceptions, console errors, dialogs and external loads (negative control)"
+                        ``the page checks see exceptions, console errors, dialogs and external loads (negative control)``
+                ]
         ]
-    ]

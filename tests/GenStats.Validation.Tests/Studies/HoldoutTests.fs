@@ -9,7 +9,10 @@ open GenStats.Validation.Studies.Holdout
 
 let private normals (seed: int) n =
     let rng = Random(seed)
-    Array.init n (fun _ -> sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble()))
+
+    Array.init n (fun _ ->
+        sqrt (-2.0 * log (1.0 - rng.NextDouble()))
+        * cos (2.0 * Math.PI * rng.NextDouble()))
 
 let private column (rows: float[][]) = rows |> Array.map (fun r -> r.[0])
 
@@ -20,23 +23,36 @@ let private moment (k: int) (rows: float[][]) (w: float[]) =
     Array.fold2 (fun acc xi wi -> acc + wi * (xi - m) ** float k) 0.0 x w / sw
 
 let private options = BootstrapOptions(100, 5)
+
 let private stats =
-    [ statistic "mean" options (fun rows w -> WeightedDescriptive.Mean(column rows, w))
-      statistic "variance" options (moment 2)
-      statistic "skewness" options (fun rows w -> moment 3 rows w / (moment 2 rows w ** 1.5)) ]
+    [
+        statistic "mean" options (fun rows w -> WeightedDescriptive.Mean(column rows, w))
+        statistic "variance" options (moment 2)
+        statistic "skewness" options (fun rows w -> moment 3 rows w / (moment 2 rows w ** 1.5))
+    ]
 
 // Real data: LogNormal(0, 0.5). Stand-in model: a Gaussian with the sample mean; its variance is
 // matched only when "variance" is in the loss (else it uses 0.25, the variance of ln x).
 let private real = normals 1 3000 |> Array.map (fun z -> [| exp (0.5 * z) |])
+
 let private train (inLoss: string list) =
     let x = column real
     let m = Array.average x
-    let sd = if List.contains "variance" inLoss then WeightedDescriptive.StandardDeviation x else 0.5
+
+    let sd =
+        if List.contains "variance" inLoss then
+            WeightedDescriptive.StandardDeviation x
+        else
+            0.5
+
     normals 2 3000 |> Array.map (fun z -> [| m + sd * z |])
 
 let ``a statistic in the loss is flagged and matched, held-out ones reveal the model`` () =
     let r = run train [ "variance" ] stats real
-    let row name = r.Rows |> List.find (fun x -> x.Name = name)
+
+    let row name =
+        r.Rows |> List.find (fun x -> x.Name = name)
+
     let v = row "variance"
     Expect.isTrue v.InLoss "v.InLoss"
     Expect.equal v.Note matchedNote "v.Note"
@@ -52,11 +68,17 @@ let ``a statistic in the loss is flagged and matched, held-out ones reveal the m
     Expect.equal ((toSection r).Tables.Head.Rows.Length) 3 "(toSection r).Tables.Head.Rows.Length"
 
 let ``an unknown statistic in the loss is rejected`` () =
-    Expectations.raises<ArgumentException> "run train [ \"kurtosis\" ] stats real" (fun () -> run train [ "kurtosis" ] stats real |> ignore) |> ignore
+    Expectations.raises<ArgumentException> "run train [ \"kurtosis\" ] stats real" (fun () ->
+        run train [ "kurtosis" ] stats real |> ignore)
+    |> ignore
 
 [<Tests>]
 let tests =
-    testList "HoldoutTests" [
-        testCase "a statistic in the loss is flagged and matched, held-out ones reveal the model" ``a statistic in the loss is flagged and matched, held-out ones reveal the model``
-        testCase "an unknown statistic in the loss is rejected" ``an unknown statistic in the loss is rejected``
-    ]
+    testList
+        "HoldoutTests"
+        [
+            testCase
+                "a statistic in the loss is flagged and matched, held-out ones reveal the model"
+                ``a statistic in the loss is flagged and matched, held-out ones reveal the model``
+            testCase "an unknown statistic in the loss is rejected" ``an unknown statistic in the loss is rejected``
+        ]

@@ -35,7 +35,9 @@ let private weightedScorePair =
 // ---- Reference values: scikit-learn 1.2.1 roc_auc_score / roc_curve (drop_intermediate=False) ----
 
 let private refPos, refPosW = [| 0.9; 0.4; 0.4; 0.1 |], [| 1.0; 2.0; 0.5; 1.5 |]
-let private refNeg, refNegW = [| 0.4; 0.3; 0.8; 0.1; 0.05 |], [| 1.0; 3.0; 0.5; 2.0; 1.0 |]
+
+let private refNeg, refNegW =
+    [| 0.4; 0.3; 0.8; 0.1; 0.05 |], [| 1.0; 3.0; 0.5; 2.0; 1.0 |]
 
 let ``AUC and ROC curve match scikit-learn with sample weights and ties`` () =
     assertClose veryHigh 0.67500000000000004 (auc refPos refNeg) "unweighted AUC"
@@ -64,7 +66,17 @@ let ``signed weights are linear: a negative weight can subtract a positive event
 
 let ``AUC equals the Mann-Whitney U / (n m) counted pair by pair`` () =
     Prop.forAll (Arb.fromGen scorePair) (fun (p, q) ->
-        let u = Array.sumBy (fun x -> Array.sumBy (fun y -> if x > y then 1.0 elif x = y then 0.5 else 0.0) q) p
+        let u =
+            Array.sumBy
+                (fun x ->
+                    Array.sumBy
+                        (fun y ->
+                            if x > y then 1.0
+                            elif x = y then 0.5
+                            else 0.0)
+                        q)
+                p
+
         isClose veryHigh (u / float (p.Length * q.Length)) (auc p q))
 
 let ``AUC(s) = 1 - AUC(-s), and a strictly increasing transform changes nothing`` () =
@@ -72,6 +84,7 @@ let ``AUC(s) = 1 - AUC(-s), and a strictly increasing transform changes nothing`
         let a = Roc.AucValue(p, wp, q, wq)
         let neg = Array.map (fun s -> -s)
         let f = Array.map (fun s -> s * s * s + 3.0 * s + 1.0)
+
         isClose veryHigh (1.0 - a) (Roc.AucValue(neg p, wp, neg q, wq))
         && isClose veryHigh a (Roc.AucValue(f p, wp, f q, wq)))
 
@@ -79,24 +92,39 @@ let ``the ROC curve rises monotonically from (0,0) to (1,1) and its trapezoid ar
     Prop.forAll (Arb.fromGen weightedScorePair) (fun (p, wp, q, wq) ->
         let c = Roc.Curve(p, wp, q, wq)
         let n = c.FalsePositiveRate.Length
-        let monotone (xs: float[]) = xs |> Array.pairwise |> Array.forall (fun (a, b) -> a <= b)
+
+        let monotone (xs: float[]) =
+            xs |> Array.pairwise |> Array.forall (fun (a, b) -> a <= b)
+
         let area =
             Array.init (n - 1) (fun i ->
-                (c.FalsePositiveRate.[i + 1] - c.FalsePositiveRate.[i]) * (c.TruePositiveRate.[i + 1] + c.TruePositiveRate.[i]) / 2.0)
+                (c.FalsePositiveRate.[i + 1] - c.FalsePositiveRate.[i])
+                * (c.TruePositiveRate.[i + 1] + c.TruePositiveRate.[i])
+                / 2.0)
             |> Array.sum
-        c.FalsePositiveRate.[0] = 0.0 && c.TruePositiveRate.[0] = 0.0
-        && c.FalsePositiveRate.[n - 1] = 1.0 && c.TruePositiveRate.[n - 1] = 1.0
-        && monotone c.FalsePositiveRate && monotone c.TruePositiveRate
+
+        c.FalsePositiveRate.[0] = 0.0
+        && c.TruePositiveRate.[0] = 0.0
+        && c.FalsePositiveRate.[n - 1] = 1.0
+        && c.TruePositiveRate.[n - 1] = 1.0
+        && monotone c.FalsePositiveRate
+        && monotone c.TruePositiveRate
         && isClose high (Roc.AucValue(p, wp, q, wq)) area)
 
 let ``unit weights give the unweighted AUC and DeLong error; integer weights repeat events`` () =
     Prop.forAll (Arb.fromGen (Gen.zip scorePair (Gen.choose (1, 4)))) (fun ((p, q), k) ->
         let u = Roc.Auc(p, null, q, null)
         let w = Roc.Auc(p, Array.create p.Length 1.0, q, Array.create q.Length 1.0)
-        let wk = Roc.AucValue(p, Array.create p.Length (float k), q, Array.init q.Length (fun j -> float (j % 3 + 1)))
-        let repeated = q |> Array.mapi (fun j s -> Array.create (j % 3 + 1) s) |> Array.concat
+
+        let wk =
+            Roc.AucValue(p, Array.create p.Length (float k), q, Array.init q.Length (fun j -> float (j % 3 + 1)))
+
+        let repeated =
+            q |> Array.mapi (fun j s -> Array.create (j % 3 + 1) s) |> Array.concat
+
         isClose veryHigh u.Value w.Value
-        && (Double.IsNaN u.Uncertainty && Double.IsNaN w.Uncertainty || isClose veryHigh u.Uncertainty w.Uncertainty)
+        && (Double.IsNaN u.Uncertainty && Double.IsNaN w.Uncertainty
+            || isClose veryHigh u.Uncertainty w.Uncertainty)
         && isClose veryHigh (auc p repeated) wk)
 
 let ``perfectly separated scores give AUC 1 with zero DeLong error`` () =
@@ -109,45 +137,112 @@ let ``the AUC of two samples from one distribution is 0.5 on average`` () =
     // 400 pairs of N(0,1) samples of 50 and 40: Var(AUC) = (n+m+1)/(12nm) under H0, no ties;
     // the mean of 400 must lie within 4σ/√400 of ½.
     let rng = Random(42)
-    let normal () = sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble())
-    let aucs = Array.init 400 (fun _ -> auc (Array.init 50 (fun _ -> normal ())) (Array.init 40 (fun _ -> normal ())))
+
+    let normal () =
+        sqrt (-2.0 * log (1.0 - rng.NextDouble()))
+        * cos (2.0 * Math.PI * rng.NextDouble())
+
+    let aucs =
+        Array.init 400 (fun _ -> auc (Array.init 50 (fun _ -> normal ())) (Array.init 40 (fun _ -> normal ())))
+
     let sigma = sqrt (91.0 / (12.0 * 50.0 * 40.0))
     Expect.isLessThan (abs (Array.average aucs - 0.5)) (4.0 * sigma / 20.0) "abs (Array.average aucs - 0.5)"
     // DeLong's error estimates that spread: its mean agrees with the exact σ to 10 %.
     let rng2 = Random(43)
-    let normal2 () = sqrt (-2.0 * log (1.0 - rng2.NextDouble())) * cos (2.0 * Math.PI * rng2.NextDouble())
-    let errors = Array.init 200 (fun _ -> (Roc.Auc(Array.init 50 (fun _ -> normal2 ()), null, Array.init 40 (fun _ -> normal2 ()), null)).Uncertainty)
-    Expect.floatClose { absolute = 0.1 * sigma; relative = 0.0 } (Array.average errors) sigma "Array.average errors"
+
+    let normal2 () =
+        sqrt (-2.0 * log (1.0 - rng2.NextDouble()))
+        * cos (2.0 * Math.PI * rng2.NextDouble())
+
+    let errors =
+        Array.init 200 (fun _ ->
+            (Roc.Auc(Array.init 50 (fun _ -> normal2 ()), null, Array.init 40 (fun _ -> normal2 ()), null)).Uncertainty)
+
+    Expect.floatClose
+        {
+            absolute = 0.1 * sigma
+            relative = 0.0
+        }
+        (Array.average errors)
+        sigma
+        "Array.average errors"
 
 let ``bootstrap uncertainty is close to DeLong's`` () =
     let rng = Random(7)
-    let normal () = sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble())
-    let p, q = Array.init 300 (fun _ -> normal () + 0.5), Array.init 300 (fun _ -> normal ())
+
+    let normal () =
+        sqrt (-2.0 * log (1.0 - rng.NextDouble()))
+        * cos (2.0 * Math.PI * rng.NextDouble())
+
+    let p, q =
+        Array.init 300 (fun _ -> normal () + 0.5), Array.init 300 (fun _ -> normal ())
+
     let d = Roc.Auc(p, null, q, null)
-    let b = Roc.Auc(p, null, q, null, AucOptions(AucUncertainty.Bootstrap, BootstrapOptions(400, 3)))
+
+    let b =
+        Roc.Auc(p, null, q, null, AucOptions(AucUncertainty.Bootstrap, BootstrapOptions(400, 3)))
+
     Expect.equal b.Value d.Value "b.Value"
     // 400 replicas estimate σ to about 1/√800 ≈ 3.5 % relative; allow 15 %.
-    Expect.floatClose { absolute = 0.15 * d.Uncertainty; relative = 0.0 } b.Uncertainty d.Uncertainty "b.Uncertainty"
+    Expect.floatClose
+        {
+            absolute = 0.15 * d.Uncertainty
+            relative = 0.0
+        }
+        b.Uncertainty
+        d.Uncertainty
+        "b.Uncertainty"
+
     Expect.stringStarts b.UncertaintyMethod "poisson-bootstrap" "b.UncertaintyMethod"
 
 let ``non-finite scores and bad weights are rejected`` () =
-    let ex = raises<ArgumentException> "Roc.Auc([| 1.0; nan |], null, [| 0.0 |], null) |> ignore" (fun () -> Roc.Auc([| 1.0; nan |], null, [| 0.0 |], null) |> ignore)
+    let ex =
+        raises<ArgumentException> "Roc.Auc([| 1.0; nan |], null, [| 0.0 |], null) |> ignore" (fun () ->
+            Roc.Auc([| 1.0; nan |], null, [| 0.0 |], null) |> ignore)
+
     Expect.equal ex.ParamName "positiveScores" "ex.ParamName"
-    let ex = raises<ArgumentException> "Roc.Auc([| 1.0 |], null, [| 0.0; 2.0 |], [| 1.0; -1.0 |]) |> ignore" (fun () -> Roc.Auc([| 1.0 |], null, [| 0.0; 2.0 |], [| 1.0; -1.0 |]) |> ignore)
+
+    let ex =
+        raises<ArgumentException> "Roc.Auc([| 1.0 |], null, [| 0.0; 2.0 |], [| 1.0; -1.0 |]) |> ignore" (fun () ->
+            Roc.Auc([| 1.0 |], null, [| 0.0; 2.0 |], [| 1.0; -1.0 |]) |> ignore)
+
     Expect.equal ex.ParamName "negativeWeights" "ex.ParamName"
 
 [<Tests>]
 let tests =
-    testList "Stats.Classifier.Roc" [
-        testCase "AUC and ROC curve match scikit-learn with sample weights and ties" ``AUC and ROC curve match scikit-learn with sample weights and ties``
-        testCase "DeLong uncertainty of a hand-computed example" ``DeLong uncertainty of a hand-computed example``
-        testCase "signed weights are linear: a negative weight can subtract a positive event" ``signed weights are linear: a negative weight can subtract a positive event``
-        testPropertyN 200 "AUC equals the Mann-Whitney U / (n m) counted pair by pair" ``AUC equals the Mann-Whitney U / (n m) counted pair by pair``
-        testPropertyN 200 "AUC(s) = 1 - AUC(-s), and a strictly increasing transform changes nothing" ``AUC(s) = 1 - AUC(-s), and a strictly increasing transform changes nothing``
-        testPropertyN 200 "the ROC curve rises monotonically from (0,0) to (1,1) and its trapezoid area is the AUC" ``the ROC curve rises monotonically from (0,0) to (1,1) and its trapezoid area is the AUC``
-        testPropertyN 150 "unit weights give the unweighted AUC and DeLong error; integer weights repeat events" ``unit weights give the unweighted AUC and DeLong error; integer weights repeat events``
-        testPropertyN 100 "perfectly separated scores give AUC 1 with zero DeLong error" ``perfectly separated scores give AUC 1 with zero DeLong error``
-        testCase "the AUC of two samples from one distribution is 0.5 on average" ``the AUC of two samples from one distribution is 0.5 on average``
-        testCase "bootstrap uncertainty is close to DeLong's" ``bootstrap uncertainty is close to DeLong's``
-        testCase "non-finite scores and bad weights are rejected" ``non-finite scores and bad weights are rejected``
-    ]
+    testList
+        "Stats.Classifier.Roc"
+        [
+            testCase
+                "AUC and ROC curve match scikit-learn with sample weights and ties"
+                ``AUC and ROC curve match scikit-learn with sample weights and ties``
+            testCase "DeLong uncertainty of a hand-computed example" ``DeLong uncertainty of a hand-computed example``
+            testCase
+                "signed weights are linear: a negative weight can subtract a positive event"
+                ``signed weights are linear: a negative weight can subtract a positive event``
+            testPropertyN
+                200
+                "AUC equals the Mann-Whitney U / (n m) counted pair by pair"
+                ``AUC equals the Mann-Whitney U / (n m) counted pair by pair``
+            testPropertyN
+                200
+                "AUC(s) = 1 - AUC(-s), and a strictly increasing transform changes nothing"
+                ``AUC(s) = 1 - AUC(-s), and a strictly increasing transform changes nothing``
+            testPropertyN
+                200
+                "the ROC curve rises monotonically from (0,0) to (1,1) and its trapezoid area is the AUC"
+                ``the ROC curve rises monotonically from (0,0) to (1,1) and its trapezoid area is the AUC``
+            testPropertyN
+                150
+                "unit weights give the unweighted AUC and DeLong error; integer weights repeat events"
+                ``unit weights give the unweighted AUC and DeLong error; integer weights repeat events``
+            testPropertyN
+                100
+                "perfectly separated scores give AUC 1 with zero DeLong error"
+                ``perfectly separated scores give AUC 1 with zero DeLong error``
+            testCase
+                "the AUC of two samples from one distribution is 0.5 on average"
+                ``the AUC of two samples from one distribution is 0.5 on average``
+            testCase "bootstrap uncertainty is close to DeLong's" ``bootstrap uncertainty is close to DeLong's``
+            testCase "non-finite scores and bad weights are rejected" ``non-finite scores and bad weights are rejected``
+        ]

@@ -10,7 +10,8 @@ open GenStats.Tests.Stats.Distances.DistanceData
 open GenStats.Tests
 open GenStats.Tests.Expectations
 
-let private constant n d (v: float) = Array.init n (fun _ -> Array.create d v)
+let private constant n d (v: float) =
+    Array.init n (fun _ -> Array.create d v)
 
 let ``jetnet's test values for constant samples`` () =
     // jetnet tests/evaluation/test_gen_metrics.py with jetnet's defaults (20k…50k, 20 batches,
@@ -20,7 +21,10 @@ let ``jetnet's test values for constant samples`` () =
     let r = FrechetPhysicsDistance.Compute(twos, null, zeros, null)
     assertClose high 2.0 r.Value "FPD normalised"
     Expect.isLessThan r.Uncertainty (1e-3) "r.Uncertainty"
-    let r = FrechetPhysicsDistance.Compute(twos, null, zeros, null, FrechetPhysicsDistanceOptions(Normalise = false))
+
+    let r =
+        FrechetPhysicsDistance.Compute(twos, null, zeros, null, FrechetPhysicsDistanceOptions(Normalise = false))
+
     assertClose high 8.0 r.Value "FPD not normalised"
     Expect.isLessThan r.Uncertainty (1e-3) "r.Uncertainty"
     let r = FrechetPhysicsDistance.Compute(zeros, null, zeros, null)
@@ -28,18 +32,31 @@ let ``jetnet's test values for constant samples`` () =
 
 let ``batch sizes are evenly spaced in 1/N as jetnet's`` () =
     // numpy 1.24: (1 / np.linspace(1/20000, 1/50000, 10)).astype("int32") — truncation keeps 24999 and 49999.
-    let expected = [| 20000; 21428; 23076; 24999; 27272; 30000; 33333; 37499; 42857; 49999 |]
-    let r = FrechetPhysicsDistance.Compute(refA, null, refB, null, FrechetPhysicsDistanceOptions(NumBatches = 1))
+    let expected =
+        [| 20000; 21428; 23076; 24999; 27272; 30000; 33333; 37499; 42857; 49999 |]
+
+    let r =
+        FrechetPhysicsDistance.Compute(refA, null, refB, null, FrechetPhysicsDistanceOptions(NumBatches = 1))
+
     Expect.isTrue (r.BatchSizes = expected) (sprintf "%A" r.BatchSizes)
 
 let ``the 1/N extrapolation removes the finite-sample bias`` () =
     // Two samples from the same 2-d distribution: the Fréchet distance of N-event batches is
     // biased upward by ~c/N; the intercept must be compatible with 0 within a few errors.
     let rng = Random(23)
-    let gauss () = sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble())
-    let draw n = Array.init n (fun _ -> [| gauss (); gauss () |])
+
+    let gauss () =
+        sqrt (-2.0 * log (1.0 - rng.NextDouble()))
+        * cos (2.0 * Math.PI * rng.NextDouble())
+
+    let draw n =
+        Array.init n (fun _ -> [| gauss (); gauss () |])
+
     let a, b = draw 4000, draw 4000
-    let o = FrechetPhysicsDistanceOptions(MinSamples = 200, MaxSamples = 2000, NumBatches = 20, NumPoints = 8)
+
+    let o =
+        FrechetPhysicsDistanceOptions(MinSamples = 200, MaxSamples = 2000, NumBatches = 20, NumPoints = 8)
+
     let r = FrechetPhysicsDistance.Compute(a, null, b, null, o)
     Expect.isGreaterThan r.MeanDistances.[0] r.MeanDistances.[7] "r.MeanDistances.[0]"
     Expect.isLessThan r.Value (0.002 + 5.0 * r.Uncertainty) "r.Value"
@@ -64,39 +81,90 @@ let ``non-negative line fit: exact line, clamped intercept, clamped slope`` () =
     let y = [| 1.1; 2.9; 5.2; 6.8 |]
     let fit = NonNegativeLine.Fit(x, y)
     let n, sx, sxx = 4.0, 6.0, 14.0
-    let b = (n * Array.fold2 (fun s u v -> s + u * v) 0.0 x y - sx * Array.sum y) / (n * sxx - sx * sx)
+
+    let b =
+        (n * Array.fold2 (fun s u v -> s + u * v) 0.0 x y - sx * Array.sum y)
+        / (n * sxx - sx * sx)
+
     let a = (Array.sum y - b * sx) / n
     let ssr = Array.fold2 (fun s u v -> s + (v - a - b * u) ** 2.0) 0.0 x y
     assertClose high (sqrt (ssr / 2.0 * sxx / (n * sxx - sx * sx))) fit.InterceptError "σa"
 
 let ``unit weights reproduce the unweighted FPD and the draws are seeded`` () =
-    let o = FrechetPhysicsDistanceOptions(MinSamples = 50, MaxSamples = 200, NumBatches = 4, NumPoints = 4)
+    let o =
+        FrechetPhysicsDistanceOptions(MinSamples = 50, MaxSamples = 200, NumBatches = 4, NumPoints = 4)
+
     let u = FrechetPhysicsDistance.Compute(refA, null, refB, null, o)
-    let w = FrechetPhysicsDistance.Compute(refA, ones refA.Length, refB, ones refB.Length, o)
+
+    let w =
+        FrechetPhysicsDistance.Compute(refA, ones refA.Length, refB, ones refB.Length, o)
+
     assertClose veryHigh u.Value w.Value "intercept"
-    Expect.isTrue (u.MeanDistances = (FrechetPhysicsDistance.Compute(refA, null, refB, null, o)).MeanDistances) "(u.MeanDistances = (FrechetPhysicsDistance.Compute(refA, null, refB..."
-    let other = FrechetPhysicsDistance.Compute(refA, null, refB, null, FrechetPhysicsDistanceOptions(MinSamples = 50, MaxSamples = 200, NumBatches = 4, NumPoints = 4, Seed = 7))
+
+    Expect.isTrue
+        (u.MeanDistances = (FrechetPhysicsDistance.Compute(refA, null, refB, null, o)).MeanDistances)
+        "(u.MeanDistances = (FrechetPhysicsDistance.Compute(refA, null, refB..."
+
+    let other =
+        FrechetPhysicsDistance.Compute(
+            refA,
+            null,
+            refB,
+            null,
+            FrechetPhysicsDistanceOptions(MinSamples = 50, MaxSamples = 200, NumBatches = 4, NumPoints = 4, Seed = 7)
+        )
+
     Expect.notEqual other.MeanDistances.[0] u.MeanDistances.[0] "other.MeanDistances.[0]"
 
 let ``normalised FPD is invariant under a common positive scale; unnormalised scales as c²`` () =
-    let o = FrechetPhysicsDistanceOptions(MinSamples = 50, MaxSamples = 200, NumBatches = 4, NumPoints = 4)
+    let o =
+        FrechetPhysicsDistanceOptions(MinSamples = 50, MaxSamples = 200, NumBatches = 4, NumPoints = 4)
+
     let u = FrechetPhysicsDistance.Compute(refA, null, refB, null, o)
-    let s = FrechetPhysicsDistance.Compute(scale 3.0 refA, null, scale 3.0 refB, null, o)
+
+    let s =
+        FrechetPhysicsDistance.Compute(scale 3.0 refA, null, scale 3.0 refB, null, o)
+
     Array.iter2 (fun x y -> assertClose medium x y "normalised batch means") u.MeanDistances s.MeanDistances
-    let raw = FrechetPhysicsDistanceOptions(MinSamples = 50, MaxSamples = 200, NumBatches = 4, NumPoints = 4, Normalise = false)
+
+    let raw =
+        FrechetPhysicsDistanceOptions(
+            MinSamples = 50,
+            MaxSamples = 200,
+            NumBatches = 4,
+            NumPoints = 4,
+            Normalise = false
+        )
+
     let r1 = FrechetPhysicsDistance.Compute(refA, null, refB, null, raw)
-    let r3 = FrechetPhysicsDistance.Compute(scale 3.0 refA, null, scale 3.0 refB, null, raw)
+
+    let r3 =
+        FrechetPhysicsDistance.Compute(scale 3.0 refA, null, scale 3.0 refB, null, raw)
+
     Array.iter2 (fun x y -> assertClose medium (9.0 * x) y "c² law per batch size") r1.MeanDistances r3.MeanDistances
 
 [<Tests>]
 let tests =
-    testList "Stats.Distances.FrechetPhysicsDistance" [
-        testCase "batch sizes are evenly spaced in 1/N as jetnet's" ``batch sizes are evenly spaced in 1/N as jetnet's``
-        testCase "the 1/N extrapolation removes the finite-sample bias" ``the 1/N extrapolation removes the finite-sample bias``
-        testCase "non-negative line fit: exact line, clamped intercept, clamped slope" ``non-negative line fit: exact line, clamped intercept, clamped slope``
-        testCase "unit weights reproduce the unweighted FPD and the draws are seeded" ``unit weights reproduce the unweighted FPD and the draws are seeded``
-        testCase "normalised FPD is invariant under a common positive scale; unnormalised scales as c²" ``normalised FPD is invariant under a common positive scale; unnormalised scales as c²``
-        TestMain.slow [
-            testCase "jetnet's test values for constant samples" ``jetnet's test values for constant samples``
+    testList
+        "Stats.Distances.FrechetPhysicsDistance"
+        [
+            testCase
+                "batch sizes are evenly spaced in 1/N as jetnet's"
+                ``batch sizes are evenly spaced in 1/N as jetnet's``
+            testCase
+                "the 1/N extrapolation removes the finite-sample bias"
+                ``the 1/N extrapolation removes the finite-sample bias``
+            testCase
+                "non-negative line fit: exact line, clamped intercept, clamped slope"
+                ``non-negative line fit: exact line, clamped intercept, clamped slope``
+            testCase
+                "unit weights reproduce the unweighted FPD and the draws are seeded"
+                ``unit weights reproduce the unweighted FPD and the draws are seeded``
+            testCase
+                "normalised FPD is invariant under a common positive scale; unnormalised scales as c²"
+                ``normalised FPD is invariant under a common positive scale; unnormalised scales as c²``
+            TestMain.slow
+                [
+                    testCase "jetnet's test values for constant samples" ``jetnet's test values for constant samples``
+                ]
         ]
-    ]

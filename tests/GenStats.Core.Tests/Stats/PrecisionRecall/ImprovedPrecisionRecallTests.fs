@@ -8,14 +8,41 @@ open GenStats.Tests.Stats.PointGenerators
 open GenStats.Tests.Expectations
 open GenStats.Tests.TestMain
 
-let private ipr a b = ImprovedPrecisionRecall.Compute(a, null, b, null)
+let private ipr a b =
+    ImprovedPrecisionRecall.Compute(a, null, b, null)
 
 let ``matches the NVlabs convention (k = 3, d <= r) on a fixed example`` () =
     // Same data as the prdc reference test: precision 0.9, recall 1 (computed offline).
-    let a = [| [| 0.001; 0.299 |]; [| -0.274; -0.891 |]; [| -0.455; -0.992 |]; [| 0.06; 1.34 |]; [| -0.492; -0.62 |]; [| 0.49; 0.357 |]
-               [| 0.105; -0.93 |]; [| -0.029; 0.695 |]; [| -1.344; -0.458 |]; [| -1.901; -1.29 |]; [| -1.842; -0.235 |]; [| -1.267; 0.271 |] |]
-    let b = [| [| 0.688; 0.276 |]; [| -2.52; -0.146 |]; [| 0.442; 0.636 |]; [| -1.336; -0.073 |]; [| -0.674; -0.471 |]
-               [| 1.773; -0.469 |]; [| 0.461; 1.561 |]; [| -0.2; 0.366 |]; [| 0.633; 0.577 |]; [| -0.97; 0.591 |] |]
+    let a =
+        [|
+            [| 0.001; 0.299 |]
+            [| -0.274; -0.891 |]
+            [| -0.455; -0.992 |]
+            [| 0.06; 1.34 |]
+            [| -0.492; -0.62 |]
+            [| 0.49; 0.357 |]
+            [| 0.105; -0.93 |]
+            [| -0.029; 0.695 |]
+            [| -1.344; -0.458 |]
+            [| -1.901; -1.29 |]
+            [| -1.842; -0.235 |]
+            [| -1.267; 0.271 |]
+        |]
+
+    let b =
+        [|
+            [| 0.688; 0.276 |]
+            [| -2.52; -0.146 |]
+            [| 0.442; 0.636 |]
+            [| -1.336; -0.073 |]
+            [| -0.674; -0.471 |]
+            [| 1.773; -0.469 |]
+            [| 0.461; 1.561 |]
+            [| -0.2; 0.366 |]
+            [| 0.633; 0.577 |]
+            [| -0.97; 0.591 |]
+        |]
+
     let r = ipr a b
     assertClose veryHigh 0.9 r.Precision.Value "precision"
     assertClose veryHigh 1.0 r.Recall.Value "recall"
@@ -25,9 +52,13 @@ let ``identical samples give 1, swapping swaps, values lie in 0..1`` () =
     Prop.forAll (Arb.fromGen integerPairShiftAndPermutations) (fun (a, b, _, _, _) ->
         let same = ipr a (Array.map Array.copy a)
         let ab, ba = ipr a b, ipr b a
-        same.Precision.Value = 1.0 && same.Recall.Value = 1.0 // d <= r holds at distance 0 even for duplicates
-        && ab.Precision.Value = ba.Recall.Value && ab.Recall.Value = ba.Precision.Value
-        && ab.Precision.Value >= 0.0 && ab.Precision.Value <= 1.0)
+
+        same.Precision.Value = 1.0
+        && same.Recall.Value = 1.0 // d <= r holds at distance 0 even for duplicates
+        && ab.Precision.Value = ba.Recall.Value
+        && ab.Recall.Value = ba.Precision.Value
+        && ab.Precision.Value >= 0.0
+        && ab.Precision.Value <= 1.0)
 
 let ``improved precision is at least prdc precision with the same k`` () =
     // <= admits every event < admits, with identical radii.
@@ -38,8 +69,18 @@ let ``improved precision is at least prdc precision with the same k`` () =
 
 [<Tests>]
 let tests =
-    testList "Stats.PrecisionRecall.ImprovedPrecisionRecall" [
-        testCase "matches the NVlabs convention (k = 3, d <= r) on a fixed example" ``matches the NVlabs convention (k = 3, d <= r) on a fixed example``
-        testPropertyN 60 "identical samples give 1, swapping swaps, values lie in 0..1" ``identical samples give 1, swapping swaps, values lie in 0..1``
-        testPropertyN 60 "improved precision is at least prdc precision with the same k" ``improved precision is at least prdc precision with the same k``
-    ]
+    testList
+        "Stats.PrecisionRecall.ImprovedPrecisionRecall"
+        [
+            testCase
+                "matches the NVlabs convention (k = 3, d <= r) on a fixed example"
+                ``matches the NVlabs convention (k = 3, d <= r) on a fixed example``
+            testPropertyN
+                60
+                "identical samples give 1, swapping swaps, values lie in 0..1"
+                ``identical samples give 1, swapping swaps, values lie in 0..1``
+            testPropertyN
+                60
+                "improved precision is at least prdc precision with the same k"
+                ``improved precision is at least prdc precision with the same k``
+        ]

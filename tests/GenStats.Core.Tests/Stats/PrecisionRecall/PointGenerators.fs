@@ -16,7 +16,10 @@ let continuousPair: Gen<float[][] * float[][]> =
         let row = Gen.arrayOfLength d finiteValue
         let! a = Gen.arrayOfLength n row
         let! b = Gen.arrayOfLength m row
-        let distinct (x: float[][]) = x |> Array.distinctBy (fun r -> String.Join(",", r))
+
+        let distinct (x: float[][]) =
+            x |> Array.distinctBy (fun r -> String.Join(",", r))
+
         return distinct a, distinct b
     }
     |> Gen.filter (fun (a, b) -> a.Length >= 7 && b.Length >= 7)
@@ -40,9 +43,11 @@ let integerPairShiftAndPermutations: Gen<float[][] * float[][] * float[] * int[]
 /// Seeded standard-normal sample (events × dims) shifted by `mean` in every coordinate.
 let gaussian (seed: int) (n: int) (d: int) (mean: float) =
     let rng = Random(seed)
+
     let normal () =
         // Box–Muller keeps the test independent of library samplers.
         let u1 = 1.0 - rng.NextDouble()
         let u2 = rng.NextDouble()
         sqrt (-2.0 * log u1) * cos (2.0 * Math.PI * u2)
+
     Array.init n (fun _ -> Array.init d (fun _ -> mean + normal ()))

@@ -21,7 +21,10 @@ let ``the curve of two discrete distributions matches prd_score.compute_prd`` ()
     assertClose medium 1.0000006950637704e-10 c.Recall.[1000] "recall at the largest slope"
     assertClose high 0.50386318726504709 (PrdCurve.MaxFBeta(c.Precision, c.Recall, 8.0)) "F8"
     assertClose high 0.98482887532311036 (PrdCurve.MaxFBeta(c.Precision, c.Recall, 1.0 / 8.0)) "F1/8"
-    let c2 = PrdCurve.FromDistributions([| 0.1; 0.2; 0.3; 0.4 |], [| 0.25; 0.25; 0.4; 0.1 |])
+
+    let c2 =
+        PrdCurve.FromDistributions([| 0.1; 0.2; 0.3; 0.4 |], [| 0.25; 0.25; 0.4; 0.1 |])
+
     assertClose high 0.95579150174836625 (PrdCurve.MaxFBeta(c2.Precision, c2.Recall, 8.0)) "F8 (4 states)"
     assertClose high 0.97740375406072866 (PrdCurve.MaxFBeta(c2.Precision, c2.Recall, 0.125)) "F1/8 (4 states)"
     Expect.equal c2.Slopes.Length 1001 "c2.Slopes.Length"
@@ -34,7 +37,9 @@ let ``identical samples give F8 = F1/8 = 1`` () =
     assertClose high 1.0 r.FInverseBeta.Value "F1/8"
 
 let ``disjoint samples give F8 = F1/8 = 0`` () =
-    let r = PrdCurve.Compute(gaussian 3 300 2 0.0, null, gaussian 4 300 2 1000.0, null, fast)
+    let r =
+        PrdCurve.Compute(gaussian 3 300 2 0.0, null, gaussian 4 300 2 1000.0, null, fast)
+
     assertClose medium 0.0 r.FBeta.Value "F8"
     assertClose medium 0.0 r.FInverseBeta.Value "F1/8"
 
@@ -43,7 +48,10 @@ let ``dropping a mode lowers F8 (recall) but keeps F1/8 (precision) high`` () =
     // p = (½, ½), q = (1, 0) per blob, whose reference scores are F8 ≈ 0.504, F1/8 ≈ 0.985.
     let real = Array.append (gaussian 5 300 2 0.0) (gaussian 6 300 2 50.0)
     let gen = gaussian 7 600 2 0.0
-    let r = PrdCurve.Compute(real, null, gen, null, PrdOptions(Runs = 3, InitsPerRun = 2, BootstrapReplicas = 50))
+
+    let r =
+        PrdCurve.Compute(real, null, gen, null, PrdOptions(Runs = 3, InitsPerRun = 2, BootstrapReplicas = 50))
+
     Expect.isGreaterThanOrEqual r.FBeta.Value 0.45 "F8"
     Expect.isLessThanOrEqual r.FBeta.Value 0.6 "F8"
     Expect.isGreaterThan r.FInverseBeta.Value 0.9 "F1/8"
@@ -61,11 +69,15 @@ let ``unit weights reproduce the unweighted result and the seed fixes the answer
     Expect.equal again.Precision u.Precision "again.Precision"
 
 let ``weighted k-means recovers well-separated clusters`` () =
-    let x = Array.concat [ gaussian 1 50 2 0.0; gaussian 2 50 2 100.0; gaussian 3 50 2 -100.0 ]
+    let x =
+        Array.concat [ gaussian 1 50 2 0.0; gaussian 2 50 2 100.0; gaussian 3 50 2 -100.0 ]
+
     let r = KMeans.Fit(x, null, KMeansOptions(Clusters = 3, Inits = 2))
-    for block in 0 .. 2 do
+
+    for block in 0..2 do
         let labels = r.Labels.[block * 50 .. block * 50 + 49] |> Array.distinct
         Expect.equal labels.Length 1 (sprintf "blob %d is one cluster" block)
+
     Expect.equal (r.Labels |> Array.distinct |> Array.length) 3 "r.Labels |> Array.distinct |> Array.length"
 
 let private histogramPair: Gen<float[] * float[]> =
@@ -83,20 +95,40 @@ let ``swapping reference and evaluated swaps F8 and F1/8, and every value lies i
     Prop.forAll (Arb.fromGen histogramPair) (fun (p, q) ->
         let pq = PrdCurve.FromDistributions(p, q)
         let qp = PrdCurve.FromDistributions(q, p)
-        let f8 (c: PrdCurvePoints) = PrdCurve.MaxFBeta(c.Precision, c.Recall, 8.0)
-        let f18 (c: PrdCurvePoints) = PrdCurve.MaxFBeta(c.Precision, c.Recall, 0.125)
-        isClose medium (f8 pq) (f18 qp) && isClose medium (f18 pq) (f8 qp)
+
+        let f8 (c: PrdCurvePoints) =
+            PrdCurve.MaxFBeta(c.Precision, c.Recall, 8.0)
+
+        let f18 (c: PrdCurvePoints) =
+            PrdCurve.MaxFBeta(c.Precision, c.Recall, 0.125)
+
+        isClose medium (f8 pq) (f18 qp)
+        && isClose medium (f18 pq) (f8 qp)
         && Array.forall (fun v -> v >= 0.0 && v <= 1.0) (Array.append pq.Precision pq.Recall)
-        && f8 pq <= 1.0 && f18 pq <= 1.0)
+        && f8 pq <= 1.0
+        && f18 pq <= 1.0)
 
 [<Tests>]
 let tests =
-    testList "Stats.PrecisionRecall.PrdCurve" [
-        testCase "the curve of two discrete distributions matches prd_score.compute_prd" ``the curve of two discrete distributions matches prd_score.compute_prd``
-        testCase "identical samples give F8 = F1/8 = 1" ``identical samples give F8 = F1/8 = 1``
-        testCase "disjoint samples give F8 = F1/8 = 0" ``disjoint samples give F8 = F1/8 = 0``
-        testCase "dropping a mode lowers F8 (recall) but keeps F1/8 (precision) high" ``dropping a mode lowers F8 (recall) but keeps F1/8 (precision) high``
-        testCase "unit weights reproduce the unweighted result and the seed fixes the answer" ``unit weights reproduce the unweighted result and the seed fixes the answer``
-        testCase "weighted k-means recovers well-separated clusters" ``weighted k-means recovers well-separated clusters``
-        testPropertyN 100 "swapping reference and evaluated swaps F8 and F1/8, and every value lies in 0..1" ``swapping reference and evaluated swaps F8 and F1/8, and every value lies in 0..1``
-    ]
+    testList
+        "Stats.PrecisionRecall.PrdCurve"
+        [
+            testCase
+                "the curve of two discrete distributions matches prd_score.compute_prd"
+                ``the curve of two discrete distributions matches prd_score.compute_prd``
+            testCase "identical samples give F8 = F1/8 = 1" ``identical samples give F8 = F1/8 = 1``
+            testCase "disjoint samples give F8 = F1/8 = 0" ``disjoint samples give F8 = F1/8 = 0``
+            testCase
+                "dropping a mode lowers F8 (recall) but keeps F1/8 (precision) high"
+                ``dropping a mode lowers F8 (recall) but keeps F1/8 (precision) high``
+            testCase
+                "unit weights reproduce the unweighted result and the seed fixes the answer"
+                ``unit weights reproduce the unweighted result and the seed fixes the answer``
+            testCase
+                "weighted k-means recovers well-separated clusters"
+                ``weighted k-means recovers well-separated clusters``
+            testPropertyN
+                100
+                "swapping reference and evaluated swaps F8 and F1/8, and every value lies in 0..1"
+                ``swapping reference and evaluated swaps F8 and F1/8, and every value lies in 0..1``
+        ]
