@@ -36,6 +36,13 @@ for suite in "${suites[@]}"; do
         physics) ensure_reference "numpy, scipy, threadpoolctl" python3-numpy python3-scipy python3-threadpoolctl ;;
     esac
 done
-echo "== reference environment (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} here; unset for the references)"
-"$GENSTATS_PYTHON" scripts/blas-kernel.py || echo "blas: threadpoolctl could not report the kernel"
+# numpy and torch must run OpenBLAS, not netlib's reference BLAS (Debian installs libblas3 with
+# numpy; that one is ~50× slower and would make every ratio meaningless).
+if ! dpkg -s libopenblas0-pthread >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "== installing libopenblas0-pthread (the references' BLAS)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libopenblas0-pthread >/dev/null \
+        || echo "could not install libopenblas0-pthread"
+fi
+echo "== reference environment (here OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}, OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}; the references run through scripts/reference-python.sh)"
+"$GENSTATS_PYTHON" scripts/blas-kernel.py || { echo "the references would not run on OpenBLAS: no benchmark"; exit 1; }
 exec dotnet tests/GenStats.Benchmarks/bin/Release/net10.0/GenStats.Benchmarks.dll "${suites[@]}"
