@@ -13,37 +13,7 @@ let private ipr a b =
 
 let ``matches the NVlabs convention (k = 3, d <= r) on a fixed example`` () =
     // Same data as the prdc reference test: precision 0.9, recall 1 (computed offline).
-    let a =
-        [|
-            [| 0.001; 0.299 |]
-            [| -0.274; -0.891 |]
-            [| -0.455; -0.992 |]
-            [| 0.06; 1.34 |]
-            [| -0.492; -0.62 |]
-            [| 0.49; 0.357 |]
-            [| 0.105; -0.93 |]
-            [| -0.029; 0.695 |]
-            [| -1.344; -0.458 |]
-            [| -1.901; -1.29 |]
-            [| -1.842; -0.235 |]
-            [| -1.267; 0.271 |]
-        |]
-
-    let b =
-        [|
-            [| 0.688; 0.276 |]
-            [| -2.52; -0.146 |]
-            [| 0.442; 0.636 |]
-            [| -1.336; -0.073 |]
-            [| -0.674; -0.471 |]
-            [| 1.773; -0.469 |]
-            [| 0.461; 1.561 |]
-            [| -0.2; 0.366 |]
-            [| 0.633; 0.577 |]
-            [| -0.97; 0.591 |]
-        |]
-
-    let r = ipr a b
+    let r = ipr fixedA fixedB
     assertClose veryHigh 0.9 r.Precision.Value "precision"
     assertClose veryHigh 1.0 r.Recall.Value "recall"
     Expect.equal r.K 3 "r.K"

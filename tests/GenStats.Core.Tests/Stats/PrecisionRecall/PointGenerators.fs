@@ -51,3 +51,35 @@ let gaussian (seed: int) (n: int) (d: int) (mean: float) =
         sqrt (-2.0 * log u1) * cos (2.0 * Math.PI * u2)
 
     Array.init n (fun _ -> Array.init d (fun _ -> mean + normal ()))
+
+/// Fixed 2-D samples (12 and 10 events) of the prdc and improved-P&R reference tests; their
+/// expected numbers were computed offline with prdc's algorithm (numpy + sklearn 1.2.1).
+let fixedA: float[][] =
+    [|
+        [| 0.001; 0.299 |]
+        [| -0.274; -0.891 |]
+        [| -0.455; -0.992 |]
+        [| 0.06; 1.34 |]
+        [| -0.492; -0.62 |]
+        [| 0.49; 0.357 |]
+        [| 0.105; -0.93 |]
+        [| -0.029; 0.695 |]
+        [| -1.344; -0.458 |]
+        [| -1.901; -1.29 |]
+        [| -1.842; -0.235 |]
+        [| -1.267; 0.271 |]
+    |]
+
+let fixedB: float[][] =
+    [|
+        [| 0.688; 0.276 |]
+        [| -2.52; -0.146 |]
+        [| 0.442; 0.636 |]
+        [| -1.336; -0.073 |]
+        [| -0.674; -0.471 |]
+        [| 1.773; -0.469 |]
+        [| 0.461; 1.561 |]
+        [| -0.2; 0.366 |]
+        [| 0.633; 0.577 |]
+        [| -0.97; 0.591 |]
+    |]

@@ -17,44 +17,13 @@ let private col (xs: float list) =
 
 // ---- Reference values from the prdc package's compute_prdc (sklearn pairwise distances) ----
 
-// Fixed 2-D samples; numbers computed offline with prdc's algorithm (numpy + sklearn 1.2.1).
-let private refA =
-    [|
-        [| 0.001; 0.299 |]
-        [| -0.274; -0.891 |]
-        [| -0.455; -0.992 |]
-        [| 0.06; 1.34 |]
-        [| -0.492; -0.62 |]
-        [| 0.49; 0.357 |]
-        [| 0.105; -0.93 |]
-        [| -0.029; 0.695 |]
-        [| -1.344; -0.458 |]
-        [| -1.901; -1.29 |]
-        [| -1.842; -0.235 |]
-        [| -1.267; 0.271 |]
-    |]
-
-let private refB =
-    [|
-        [| 0.688; 0.276 |]
-        [| -2.52; -0.146 |]
-        [| 0.442; 0.636 |]
-        [| -1.336; -0.073 |]
-        [| -0.674; -0.471 |]
-        [| 1.773; -0.469 |]
-        [| 0.461; 1.561 |]
-        [| -0.2; 0.366 |]
-        [| 0.633; 0.577 |]
-        [| -0.97; 0.591 |]
-    |]
-
 let ``matches prdc on a fixed 2-D example with k = 5 and k = 3`` () =
-    let r5 = Prdc.Compute(refA, null, refB, null)
+    let r5 = Prdc.Compute(fixedA, null, fixedB, null)
     assertClose veryHigh 0.9 r5.Precision.Value "precision k=5"
     assertClose veryHigh 1.0 r5.Recall.Value "recall k=5"
     assertClose veryHigh 0.96 r5.Density.Value "density k=5"
     assertClose veryHigh 1.0 r5.Coverage.Value "coverage k=5"
-    let r3 = Prdc.Compute(refA, null, refB, null, PrdcOptions(K = 3))
+    let r3 = Prdc.Compute(fixedA, null, fixedB, null, PrdcOptions(K = 3))
     assertClose veryHigh 0.9 r3.Precision.Value "precision k=3"
     assertClose veryHigh 1.0 r3.Recall.Value "recall k=3"
     assertClose veryHigh 0.93333333333333324 r3.Density.Value "density k=3"
