@@ -13,5 +13,6 @@ internal static class Commands
         yield return SplotCommand.Create();
         yield return TrainCommand.Create();
         yield return SampleCommand.Create();
+        yield return HistoryCommand.Create();
     }
 }

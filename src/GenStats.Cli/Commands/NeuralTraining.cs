@@ -111,6 +111,7 @@ internal static class NeuralTraining
             if (p.HeldOutEnergyDistance is double ed) parts.Add(string.Create(c, $"held-out ED {ed:G4}"));
             if (p.RefereeAuc is double auc) parts.Add(string.Create(c, $"AUC {auc:F3}"));
             task.Description = Markup.Escape(string.Create(c, $"{name} {p.Step}/{p.TotalSteps}: {string.Join(", ", parts)}"));
+            task.MaxValue = Math.Max(1, p.TotalSteps);
             task.Value = p.Step;
         }
     }

@@ -32,18 +32,19 @@ internal static class TrainCommand
         var steps = new Option<int?>("--steps") { Description = "Training steps of a neural model (overrides the config's steps/epochs)." };
         var seed = new Option<int?>("--seed") { Description = "Random seed (default 0; a neural model's config seed when omitted)." };
         var output = new Option<FileInfo>("--out") { Description = "Model file to write (.gsm).", Required = true };
-        var command = new Command("train", "Train a generative model of p(features | conditions) and write it to a model file.")
+        var history = new Option<FileInfo?>("--history") { Description = "Neural models: write the training history as CSV (a row per step: losses, batch ESS, learning rate; a row per held-out evaluation: energy distance, referee AUC, ELBO). The model file keeps a thinned copy (genstats history MODEL)." };
+        var command = new Command("train", "Train a generative model of p(features | conditions) and write it to a model file.\n\n" + NeuralDefaults.Text)
         {
-            data, features, conditions, weight, model, config, steps, seed, output,
+            data, features, conditions, weight, model, config, steps, seed, output, history,
         };
         command.SetAction(r => CliErrors.Run("train", () => Run(
             r.GetValue(data)!, r.GetValue(features)!, r.GetValue(conditions), r.GetValue(weight),
-            r.GetValue(model)!, r.GetValue(config), r.GetValue(steps), r.GetValue(seed), r.GetValue(output)!)));
+            r.GetValue(model)!, r.GetValue(config), r.GetValue(steps), r.GetValue(seed), r.GetValue(output)!, r.GetValue(history))));
         return command;
     }
 
     private static int Run(FileInfo dataFile, string featureList, string? conditionList, string? weightColumn,
-        string modelName, FileInfo? configFile, int? steps, int? seed, FileInfo output)
+        string modelName, FileInfo? configFile, int? steps, int? seed, FileInfo output, FileInfo? historyFile = null)
     {
         string name = modelName.Trim().ToLowerInvariant();
         if (!All.Contains(name))
@@ -51,6 +52,10 @@ internal static class TrainCommand
         bool neural = NeuralTraining.Names.Contains(name);
         if (!neural && steps is not null)
             throw new ArgumentException($"--steps applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
+        if (!neural && historyFile is not null)
+            throw new ArgumentException($"--history applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
+        if (steps is <= 0)
+            throw new ArgumentException($"--steps is {steps}; give a positive number of steps (omit it for the automatic budget).");
 
         var featureNames = CliErrors.Names(featureList, "--features");
         if (featureNames.Length == 0) throw new ArgumentException("--features names no column; at least one feature is required.");
@@ -68,6 +73,16 @@ internal static class TrainCommand
             if (model is null) return 130;
             ModelFile.Save(output.FullName, model);
             Report(model, data, output);
+            var kept = model switch { ConditionalGan g => g.History, ConditionalVae v => v.History, _ => null };
+            if (kept is not null)
+            {
+                Console.Write(HistoryCommand.Describe(kept));
+                if (historyFile is not null)
+                {
+                    TrainingHistoryCsv.Write(kept, historyFile.FullName);
+                    Console.WriteLine($"wrote the training history to {historyFile.FullName}");
+                }
+            }
             return 0;
         }
 

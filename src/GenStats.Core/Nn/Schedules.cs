@@ -81,3 +81,30 @@ public static class Training
         return norm;
     }
 }
+
+/// <summary>
+/// A linear warm-up in front of another schedule: η_t = inner(t)·min(1, (t + 1)/W). Adam's and
+/// RMSProp's second-moment estimates are poor in the first steps; a short ramp keeps those steps
+/// from throwing a GAN's generator into one mode.
+/// </summary>
+/// <param name="Inner">The schedule after the warm-up (it sees the same t).</param>
+/// <param name="WarmupSteps">W, steps of the ramp (0 = none).</param>
+public sealed record WarmupLr(ILrSchedule Inner, long WarmupSteps) : ILrSchedule
+{
+    /// <inheritdoc />
+    public float At(long t)
+    {
+        ArgumentNullException.ThrowIfNull(Inner);
+        if (WarmupSteps < 0) throw new ArgumentException($"WarmupSteps is {WarmupSteps}; it must be ≥ 0.", nameof(WarmupSteps));
+        float lr = Inner.At(t);
+        return WarmupSteps == 0 || t + 1 >= WarmupSteps ? lr : lr * (t + 1) / WarmupSteps;
+    }
+}
+
+/// <summary>A constant learning rate η₀.</summary>
+/// <param name="Initial">η₀.</param>
+public sealed record ConstantLr(float Initial) : ILrSchedule
+{
+    /// <inheritdoc />
+    public float At(long t) => Initial;
+}

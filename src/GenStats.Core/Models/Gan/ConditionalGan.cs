@@ -44,6 +44,8 @@ public sealed class ConditionalGan : IConditionalGenerator
     public RowTransform? ConditionTransform { get; }
     /// <summary>Generator steps trained.</summary>
     public long TrainedSteps { get; }
+    /// <summary>The training history (thinned to at most <see cref="TrainingHistory.MaxStoredSteps"/> step records, every evaluation), null for models saved before histories were kept.</summary>
+    public TrainingHistory? History { get; init; }
     /// <summary>The generator network (input [z, T_y(y)]).</summary>
     public Module Generator => generator;
 
@@ -103,7 +105,7 @@ public sealed class ConditionalGan : IConditionalGenerator
     /// states, steps), the generator parameters as float32 arrays.
     /// </summary>
     public ModelFileContent ToModelFile() => new(ModelTypeName, [.. FeatureNames], [.. ConditionNames],
-        ModelJson.ToElement(new GanMetadata(Options, FeatureTransform.States, ConditionTransform?.States ?? [], TrainedSteps)),
+        ModelJson.ToElement(new GanMetadata(Options, FeatureTransform.States, ConditionTransform?.States ?? [], TrainedSteps, History?.Thinned())),
         NeuralParts.ToArrays(Parameters()));
 
     /// <summary>Rebuilds a model from its model-file content (the loader registered in <see cref="ModelRegistry"/>).</summary>
@@ -117,7 +119,7 @@ public sealed class ConditionalGan : IConditionalGenerator
         var o = meta.Options;
         var g = NeuralParts.Network(o.LatentSize + cNames.Length, o.GeneratorLayers, fNames.Length, o.Activation, 1);
         NeuralParts.LoadAll(tensors, source, ("g.", g));
-        return new ConditionalGan(g, o, fx, fy, fNames, cNames, meta.TrainedSteps);
+        return new ConditionalGan(g, o, fx, fy, fNames, cNames, meta.TrainedSteps) { History = meta.History };
     }
 
     /// <summary>Saves the model as a model file (<see cref="ModelFile.Save"/>, atomic, SHA-256 protected).</summary>
@@ -138,4 +140,6 @@ public sealed class ConditionalGan : IConditionalGenerator
 /// <param name="FeatureTransform">Fitted preprocessing, one state per feature column.</param>
 /// <param name="ConditionTransform">Fitted preprocessing, one state per condition column (empty when unconditional).</param>
 /// <param name="TrainedSteps">Generator steps trained.</param>
-public sealed record GanMetadata(GanOptions Options, ColumnTransformState[] FeatureTransform, ColumnTransformState[] ConditionTransform, long TrainedSteps);
+/// <param name="History">The thinned training history (absent in files written before histories were kept).</param>
+public sealed record GanMetadata(GanOptions Options, ColumnTransformState[] FeatureTransform, ColumnTransformState[] ConditionTransform, long TrainedSteps,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] TrainingHistory? History = null);

@@ -62,7 +62,7 @@ public enum LrScheduleKind
 
 /// <summary>
 /// Everything that defines a GAN training run (JSON-serialisable; saved in checkpoints and model
-/// files). Defaults: a Cramér GAN with 3 hidden layers of 128 ReLU in both networks, RMSProp.
+/// files). Defaults (chosen by the settings study in docs/neural-models.md): a Cramér GAN with 3 hidden layers of 128 ReLU in both networks, Adam 1e-3 with a 5 % warm-up and cosine decay, 2 critic steps, an EMA generator and the best held-out checkpoint.
 /// </summary>
 public sealed record GanOptions
 {
@@ -79,29 +79,40 @@ public sealed record GanOptions
     /// <summary>Critic output size for the Cramér GAN (the RICH GAN uses 256); other losses use 1.</summary>
     public int CriticOutputSize { get; init; } = 32;
     /// <summary>Critic updates per generator update.</summary>
-    public int CriticSteps { get; init; } = 5;
+    public int CriticSteps { get; init; } = 2;
     /// <summary>Optimizer of both networks.</summary>
-    public OptimizerKind Optimizer { get; init; } = OptimizerKind.RmsProp;
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
     /// <summary>Initial learning rate of the generator.</summary>
-    public float GeneratorLearningRate { get; init; } = 1e-4f;
+    public float GeneratorLearningRate { get; init; } = 1e-3f;
     /// <summary>Initial learning rate of the critic.</summary>
-    public float CriticLearningRate { get; init; } = 1e-4f;
+    public float CriticLearningRate { get; init; } = 1e-3f;
     /// <summary>Adam β₁ (0.5 as in WGAN-GP practice).</summary>
     public float AdamBeta1 { get; init; } = 0.5f;
     /// <summary>Adam β₂.</summary>
     public float AdamBeta2 { get; init; } = 0.9f;
     /// <summary>Learning-rate schedule (per generator step, applied to both networks).</summary>
-    public LrScheduleKind LrSchedule { get; init; } = LrScheduleKind.Constant;
+    public LrScheduleKind LrSchedule { get; init; } = LrScheduleKind.Cosine;
     /// <summary>γ of the exponential schedule.</summary>
     public float LrGamma { get; init; } = 0.999f;
     /// <summary>Final learning rate of the cosine schedule.</summary>
     public float LrMinimum { get; init; }
     /// <summary>Events per batch.</summary>
     public int BatchSize { get; init; } = 256;
-    /// <summary>Generator steps; ignored when <see cref="Epochs"/> is set.</summary>
-    public int Steps { get; init; } = 1000;
+    /// <summary>
+    /// Generator steps; 0 (the default) = the automatic budget of <see cref="TrainingPlan.TotalSteps"/>
+    /// (⌈100·N_train/BatchSize⌉ clamped to [2000, 4000]); ignored when <see cref="Epochs"/> is set.
+    /// </summary>
+    public int Steps { get; init; }
     /// <summary>When set, Steps = ⌈Epochs·N_train/BatchSize⌉ (batches are drawn with replacement, so an epoch is N_train events on average).</summary>
     public double? Epochs { get; init; }
+    /// <summary>Fraction of the steps over which the learning rate ramps up linearly from 0 (before the schedule takes over).</summary>
+    public double WarmupFraction { get; init; } = 0.05;
+    /// <summary>Decay β of the exponential moving average of the generator's weights that is sampled, evaluated and saved (0 = no averaging: the live generator).</summary>
+    public float EmaDecay { get; init; } = 0.999f;
+    /// <summary>Keep the generator of the evaluation with the lowest held-out energy distance (needs held-out events), not the last one.</summary>
+    public bool KeepBest { get; init; } = true;
+    /// <summary>Stop when this many held-out evaluations in a row did not improve on the best (0 = never stop early).</summary>
+    public int EarlyStoppingPatience { get; init; }
     /// <summary>Seed of the initialisation, the batches, the noise and the held-out split.</summary>
     public ulong Seed { get; init; } = 1;
     /// <summary>Gradient-penalty weight λ (WGAN-GP, Cramér).</summary>
@@ -122,12 +133,12 @@ public sealed record GanOptions
     public TransformKind FeatureTransform { get; init; } = TransformKind.Standard;
     /// <summary>Preprocessing of every condition column (same kinds).</summary>
     public TransformKind ConditionTransform { get; init; } = TransformKind.Standard;
-    /// <summary>Fraction of events held out for evaluation (energy distance, referee AUC); 0 = none.</summary>
-    public double HeldOutFraction { get; init; }
+    /// <summary>Fraction of events held out for evaluation (energy distance, referee AUC, best-generator selection); 0 = none.</summary>
+    public double HeldOutFraction { get; init; } = 0.1;
     /// <summary>At most this many held-out events (the energy distance costs O(n²)).</summary>
     public int MaxHeldOut { get; init; } = 2000;
-    /// <summary>Evaluate on the held-out events every this many generator steps (0 = never).</summary>
-    public int EvaluateEvery { get; init; }
+    /// <summary>Evaluate on the held-out events every this many generator steps (0 = never; −1, the default = 25 evaluations over the run).</summary>
+    public int EvaluateEvery { get; init; } = -1;
     /// <summary>Train a referee classifier (MLP [d, 32, 32, 1], BCE, Adam 1e-3) alongside, one step per generator step.</summary>
     public bool Referee { get; init; }
     /// <summary>Joint gradient-norm clip of each network's update (0 = none).</summary>

@@ -10,7 +10,14 @@ namespace GenStats.Models;
 /// <param name="Model">The trained generator with its preprocessing, ready to sample and save.</param>
 /// <param name="History">Per-step losses and batch ESS, held-out evaluations.</param>
 /// <param name="Steps">Generator steps done.</param>
-public sealed record GanTrainingResult(ConditionalGan Model, TrainingHistory History, long Steps);
+public sealed record GanTrainingResult(ConditionalGan Model, TrainingHistory History, long Steps)
+{
+    /// <summary>The step whose generator the model holds: the best held-out evaluation with <see cref="GanOptions.KeepBest"/>, else the last step.</summary>
+    public long SelectedStep { get; init; } = Steps;
+
+    /// <summary>True when training ended before its planned steps because the held-out figure stopped improving (<see cref="GanOptions.EarlyStoppingPatience"/>).</summary>
+    public bool StoppedEarly { get; init; }
+}
 
 /// <summary>
 /// Trains a conditional GAN G(z, y), D(x, y) on weighted events (see <see cref="GanLosses"/> for
@@ -39,8 +46,12 @@ public sealed class GanTrainer
     private readonly int dx, dy, criticOut;
     private readonly TrainingHistory history;
     private readonly float[]? auxShift, auxScale, auxYShift, auxYScale;
+    private readonly ParameterAverage? average;
+    private readonly BestSnapshot? best;
+    private readonly int evaluateEvery;
     private Rng rng;
     private long step;
+    private bool stoppedEarly;
     private string? lastCheckpoint;
     private long lastCheckpointStep = -1;
 
@@ -81,14 +92,17 @@ public sealed class GanTrainer
                 (auxYShift, auxYScale) = (ay.Shift.Select(v => (float)v).ToArray(), ay.Scale.Select(v => (float)v).ToArray());
             }
         }
-        TotalSteps = o.Epochs is double e ? (long)Math.Ceiling(e * train.Count / o.BatchSize) : o.Steps;
+        TotalSteps = TrainingPlan.TotalSteps(o.Steps, o.Epochs, train.Count, o.BatchSize);
+        evaluateEvery = TrainingPlan.EvaluationInterval(o.EvaluateEvery, TotalSteps, held is not null);
+        if (o.EmaDecay > 0) average = new ParameterAverage(gen, GeneratorCopy(), o.EmaDecay);
+        if (o.KeepBest && evaluateEvery > 0) best = new BestSnapshot(GeneratorCopy());
         rng = new Rng(NeuralData.Mix(o.Seed, 4));
     }
 
     /// <summary>Generator steps done.</summary>
     public long Step => step;
 
-    /// <summary>Generator steps planned (from <see cref="GanOptions.Steps"/> or <see cref="GanOptions.Epochs"/>).</summary>
+    /// <summary>Generator steps planned (<see cref="TrainingPlan.TotalSteps"/> of <see cref="GanOptions.Steps"/>, <see cref="GanOptions.Epochs"/> and the data size).</summary>
     public long TotalSteps { get; }
 
     /// <summary>The options.</summary>
@@ -96,6 +110,14 @@ public sealed class GanTrainer
 
     /// <summary>The history so far.</summary>
     public TrainingHistory History => history;
+
+    /// <summary>The generator that is evaluated and sampled: the weight average with <see cref="GanOptions.EmaDecay"/> &gt; 0, else the live one.</summary>
+    private Mlp Sampled => (Mlp?)average?.Average ?? gen;
+
+    private Mlp GeneratorCopy() => NeuralParts.Network(o.LatentSize + dy, o.GeneratorLayers, dx, o.Activation, 1);
+
+    /// <summary>Steps between held-out evaluations (0 = none).</summary>
+    public int EvaluationInterval => evaluateEvery;
 
     /// <summary>The live generator network (input [z, y] on the preprocessed scale).</summary>
     public Module Generator => gen;
@@ -166,16 +188,19 @@ public sealed class GanTrainer
         Positive(o.GeneratorLearningRate, nameof(o.GeneratorLearningRate));
         Positive(o.CriticLearningRate, nameof(o.CriticLearningRate));
         Positive(o.CriticOutputSize, nameof(o.CriticOutputSize));
-        if (o.Epochs is null && o.Steps < 0) throw new ArgumentException($"Steps is {o.Steps}; it must be ≥ 0.", nameof(o.Steps));
+        if (o.Epochs is null && o.Steps < 0) throw new ArgumentException($"Steps is {o.Steps}; it must be ≥ 0 (0 = the automatic budget).", nameof(o.Steps));
+        TrainingPlan.Check(o.WarmupFraction, o.EvaluateEvery, o.EarlyStoppingPatience);
+        if (!(o.EmaDecay >= 0 && o.EmaDecay < 1))
+            throw new ArgumentException($"EmaDecay is {o.EmaDecay}; 0 (off) or a value in (0, 1) is allowed.", nameof(o.EmaDecay));
         if (o.Epochs is double e) Positive(e, nameof(o.Epochs));
         if (o.Loss == GanLoss.Wgan) Positive(o.ClipValue, nameof(o.ClipValue));
         if (o.Loss is GanLoss.WganGp or GanLoss.Cramer && (!(o.PenaltyWeight >= 0) || !float.IsFinite(o.PenaltyWeight)))
             throw new ArgumentException($"PenaltyWeight is {o.PenaltyWeight}; a finite value ≥ 0 is required.", nameof(o.PenaltyWeight));
         if (!(o.HeldOutFraction >= 0 && o.HeldOutFraction < 1))
             throw new ArgumentException($"HeldOutFraction is {o.HeldOutFraction}; [0, 1) is allowed.", nameof(o.HeldOutFraction));
-        if ((o.EvaluateEvery > 0 || o.Referee) && o.HeldOutFraction == 0)
-            throw new ArgumentException("EvaluateEvery and Referee need held-out events: set HeldOutFraction > 0.", nameof(o.HeldOutFraction));
-        if (o.EvaluateEvery < 0 || o.CheckpointEvery < 0 || o.MaxHeldOut < 0 || o.WeightRegressorSteps < 0)
+        if ((o.EvaluateEvery > 0 || o.Referee || o.EarlyStoppingPatience > 0) && o.HeldOutFraction == 0)
+            throw new ArgumentException("EvaluateEvery, Referee and EarlyStoppingPatience need held-out events: set HeldOutFraction > 0.", nameof(o.HeldOutFraction));
+        if (o.CheckpointEvery < 0 || o.MaxHeldOut < 0 || o.WeightRegressorSteps < 0)
             throw new ArgumentException("EvaluateEvery, CheckpointEvery, MaxHeldOut and WeightRegressorSteps must be ≥ 0.", nameof(o));
         if (o.MaxGradNorm < 0) throw new ArgumentException($"MaxGradNorm is {o.MaxGradNorm}; ≥ 0 is required.", nameof(o.MaxGradNorm));
         foreach (var layers in new[] { o.GeneratorLayers, o.CriticLayers, o.WeightRegressorLayers })
@@ -228,7 +253,7 @@ public sealed class GanTrainer
             history.Steps.Add(record);
             if (!NeuralParts.AllFinite(gen) || !NeuralParts.AllFinite(critic))
                 Stop(StopReason.NonFiniteLoss, "a network parameter became NaN or infinite (the learning rate may be too large)");
-            if (o.EvaluateEvery > 0 && step % o.EvaluateEvery == 0) history.Evaluations.Add(Evaluate());
+            if (evaluateEvery > 0 && (step % evaluateEvery == 0 || step == TotalSteps)) EvaluateAndSelect();
             if (o.CheckpointPath is string path && ((o.CheckpointEvery > 0 && step % o.CheckpointEvery == 0) || step == TotalSteps))
                 SaveCheckpoint(path);
             if (progress is not null)
@@ -236,16 +261,28 @@ public sealed class GanTrainer
                 var ev = history.Evaluations.Count > 0 ? history.Evaluations[^1] : null;
                 progress.Report(new TrainingProgress(step, TotalSteps, record.Losses, record.BatchEss, record.LearningRate, ev?.EnergyDistance, ev?.RefereeAuc, clock.Elapsed));
             }
+            if (stoppedEarly) break;
         }
-        return new GanTrainingResult(Snapshot(), history, step);
+        return new GanTrainingResult(Snapshot(), history, step) { SelectedStep = SelectedStep, StoppedEarly = stoppedEarly };
     }
 
-    private float Lr(float initial) => o.LrSchedule switch
+    /// <summary>The step whose generator <see cref="Snapshot"/> returns.</summary>
+    public long SelectedStep => best is { Step: >= 0 } ? best.Step : step;
+
+    /// <summary>True once the early-stopping rule has ended the run.</summary>
+    public bool StoppedEarly => stoppedEarly;
+
+    private void EvaluateAndSelect()
     {
-        LrScheduleKind.Exponential => new ExponentialLr(initial, o.LrGamma).At(step),
-        LrScheduleKind.Cosine => new CosineLr(initial, Math.Max(1, TotalSteps), o.LrMinimum).At(step),
-        _ => initial,
-    };
+        var ev = Evaluate();
+        history.Evaluations.Add(ev);
+        if (best is null) return;
+        best.Offer(Sampled, ev.EnergyDistance, step);
+        if (o.EarlyStoppingPatience > 0 && best.SinceBest >= o.EarlyStoppingPatience) stoppedEarly = true;
+    }
+
+    private float Lr(float initial) =>
+        TrainingPlan.Schedule(o.LrSchedule, initial, TotalSteps, o.WarmupFraction, o.LrGamma, o.LrMinimum).At(step);
 
     private StepRecord OneStep()
     {
@@ -352,6 +389,7 @@ public sealed class GanTrainer
             total.Backward();
             if (o.MaxGradNorm > 0) Training.ClipGradNorm(gen.Parameters(), o.MaxGradNorm);
             optG.Step();
+            average?.Update(step);
         }
         finally
         {
@@ -425,7 +463,7 @@ public sealed class GanTrainer
         using var ng = Autograd.NoGrad();
         var evalRng = new Rng(NeuralData.Mix(o.Seed ^ 0xE7A1UL, (ulong)step));
         var all = h.Rows(0, h.Count);
-        var xg = gen.Forward(NeuralParts.Input(evalRng.Normal(h.Count, o.LatentSize), all.Y));
+        var xg = Sampled.Forward(NeuralParts.Input(evalRng.Normal(h.Count, o.LatentSize), all.Y));
         var wReal = h.W.Select(v => (double)v).ToArray();
         var wGen = dy > 0 ? wReal : null;
         double ed = NeuralParts.EnergyDistance(NeuralParts.ToRows(h.X, h.Count, dx), wReal, NeuralParts.ToRows(xg.Values, h.Count, dx), wGen);
@@ -441,12 +479,19 @@ public sealed class GanTrainer
 
     // ---- model and checkpoints ----
 
-    /// <summary>A copy of the current generator with its preprocessing, independent of further training.</summary>
+    /// <summary>
+    /// A copy of the generator to keep, with its preprocessing, independent of further training: the
+    /// best so far by held-out energy distance (<see cref="GanOptions.KeepBest"/>), else the weight
+    /// average (<see cref="GanOptions.EmaDecay"/>), else the live generator.
+    /// </summary>
     public ConditionalGan Snapshot()
     {
-        var copy = NeuralParts.Network(o.LatentSize + dy, o.GeneratorLayers, dx, o.Activation, 1);
-        NeuralParts.Copy(gen, copy);
-        return new ConditionalGan(copy, o, fx, fy, featureNames, conditionNames, step);
+        var copy = GeneratorCopy();
+        NeuralParts.Copy(best is { Step: >= 0 } ? best.Copy : Sampled, copy);
+        return new ConditionalGan(copy, o, fx, fy, featureNames, conditionNames, step)
+        {
+            History = new TrainingHistory([.. history.Steps], [.. history.Evaluations]) { SelectedStep = SelectedStep },
+        };
     }
 
     /// <summary>
@@ -461,6 +506,8 @@ public sealed class GanTrainer
         var tensors = new List<NamedTensor>();
         tensors.AddRange(NeuralParts.Prefixed("g.", gen));
         tensors.AddRange(NeuralParts.Prefixed("d.", critic));
+        if (average is not null) tensors.AddRange(NeuralParts.Prefixed("ga.", average.Average));
+        if (best is not null) tensors.AddRange(NeuralParts.Prefixed("gb.", best.Copy));
         var (sg, bg) = optG.ExportState();
         var (sc, bc) = optC.ExportState();
         tensors.AddRange(NeuralParts.Prefixed("og.", bg));
@@ -477,6 +524,7 @@ public sealed class GanTrainer
         var meta = NeuralCheckpoint<GanOptions>.WriteMetadata(Kind, o with { CheckpointPath = null }, step, rng.Draws,
             NeuralParts.Json(new[] { sg, sc, sr }), fx, fy, featureNames, conditionNames, fingerprint, history);
         meta["auxiliary"] = aux?.Name ?? "";
+        if (best is not null) meta["selection"] = NeuralParts.Json(new SelectionState(double.IsFinite(best.Value) ? best.Value : null, best.Step, best.SinceBest));
         ParameterFile.Save(path, tensors, meta);
         lastCheckpoint = path;
         lastCheckpointStep = step;
@@ -524,6 +572,13 @@ public sealed class GanTrainer
             c.FeatureNames, c.ConditionNames, c.History);
         NeuralParts.Load("g.", t.gen, byName, checkpoint);
         NeuralParts.Load("d.", t.critic, byName, checkpoint);
+        if (t.average is not null) NeuralParts.Load("ga.", t.average.Average, byName, checkpoint);
+        if (t.best is not null)
+        {
+            NeuralParts.Load("gb.", t.best.Copy, byName, checkpoint);
+            var sel = c.Read<SelectionState>("selection");
+            t.best.Restore(sel.Value ?? double.PositiveInfinity, sel.Step, sel.SinceBest);
+        }
         var steps = c.Read<long[]>("optimizerSteps");
         t.optG.ImportState(steps[0], NeuralParts.OptimizerBuffers("og.", byName));
         t.optC.ImportState(steps[1], NeuralParts.OptimizerBuffers("od.", byName));
@@ -539,3 +594,6 @@ public sealed class GanTrainer
         return t;
     }
 }
+
+/// <summary>Best-generator bookkeeping in a checkpoint.</summary>
+internal sealed record SelectionState(double? Value, long Step, int SinceBest);

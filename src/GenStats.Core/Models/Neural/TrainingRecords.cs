@@ -32,8 +32,26 @@ public sealed record EvaluationRecord(long Step, double EnergyDistance, double? 
 /// <param name="Evaluations">Held-out evaluations.</param>
 public sealed record TrainingHistory(List<StepRecord> Steps, List<EvaluationRecord> Evaluations)
 {
+    /// <summary>At most this many step records go into a model file (every evaluation does).</summary>
+    public const int MaxStoredSteps = 2000;
+
     /// <summary>An empty history.</summary>
     public static TrainingHistory Empty() => new(new List<StepRecord>(), new List<EvaluationRecord>());
+
+    /// <summary>The step whose networks the model holds (best held-out evaluation, or the last step); null when unknown.</summary>
+    public long? SelectedStep { get; init; }
+
+    /// <summary>
+    /// A copy with every k-th step record (k = ⌈steps/<paramref name="maxSteps"/>⌉, the last step always
+    /// kept) and every evaluation: what a model file stores, so a 100 000-step run does not make it megabytes.
+    /// </summary>
+    public TrainingHistory Thinned(int maxSteps = MaxStoredSteps)
+    {
+        if (maxSteps <= 0) throw new ArgumentException($"maxSteps is {maxSteps}; it must be positive.", nameof(maxSteps));
+        int k = Math.Max(1, (Steps.Count + maxSteps - 1) / maxSteps);
+        var kept = Steps.Where((_, i) => (i + 1) % k == 0 || i == Steps.Count - 1).ToList();
+        return new TrainingHistory(kept, [.. Evaluations]) { SelectedStep = SelectedStep };
+    }
 }
 
 /// <summary>Why training stopped early.</summary>

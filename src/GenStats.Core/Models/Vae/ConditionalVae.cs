@@ -55,6 +55,8 @@ public sealed class ConditionalVae : IConditionalGenerator
     public RowTransform? ConditionTransform { get; }
     /// <summary>Steps trained.</summary>
     public long TrainedSteps { get; }
+    /// <summary>The training history (thinned to at most <see cref="TrainingHistory.MaxStoredSteps"/> step records, every evaluation), null for models saved before histories were kept.</summary>
+    public TrainingHistory? History { get; init; }
 
     /// <summary>Decoder mean and log-variance [B, dx] each.</summary>
     internal (Tensor Mean, Tensor LogVar) Decode(Tensor z, Tensor? y)
@@ -172,7 +174,7 @@ public sealed class ConditionalVae : IConditionalGenerator
     /// states, steps), encoder and decoder parameters as float32 arrays (the encoder is kept for <see cref="Elbo"/>).
     /// </summary>
     public ModelFileContent ToModelFile() => new(ModelTypeName, [.. FeatureNames], [.. ConditionNames],
-        ModelJson.ToElement(new VaeMetadata(Options, FeatureTransform.States, ConditionTransform?.States ?? [], TrainedSteps)),
+        ModelJson.ToElement(new VaeMetadata(Options, FeatureTransform.States, ConditionTransform?.States ?? [], TrainedSteps, History?.Thinned())),
         NeuralParts.ToArrays(Parameters()));
 
     /// <summary>Rebuilds a model from its model-file content (the loader registered in <see cref="ModelRegistry"/>).</summary>
@@ -185,7 +187,7 @@ public sealed class ConditionalVae : IConditionalGenerator
         var (fNames, cNames, fx, fy, tensors) = NeuralParts.ReadModelFile(content, meta.FeatureTransform, meta.ConditionTransform, source);
         var (e, d) = Networks(meta.Options, fNames.Length, cNames.Length);
         NeuralParts.LoadAll(tensors, source, ("e.", e), ("p.", d));
-        return new ConditionalVae(e, d, meta.Options, fx, fy, fNames, cNames, meta.TrainedSteps);
+        return new ConditionalVae(e, d, meta.Options, fx, fy, fNames, cNames, meta.TrainedSteps) { History = meta.History };
     }
 
     /// <summary>Saves the model as a model file (<see cref="ModelFile.Save"/>, atomic, SHA-256 protected).</summary>
@@ -206,4 +208,6 @@ public sealed class ConditionalVae : IConditionalGenerator
 /// <param name="FeatureTransform">Fitted preprocessing, one state per feature column.</param>
 /// <param name="ConditionTransform">Fitted preprocessing, one state per condition column (empty when unconditional).</param>
 /// <param name="TrainedSteps">Steps trained.</param>
-public sealed record VaeMetadata(VaeOptions Options, ColumnTransformState[] FeatureTransform, ColumnTransformState[] ConditionTransform, long TrainedSteps);
+/// <param name="History">The thinned training history (absent in files written before histories were kept).</param>
+public sealed record VaeMetadata(VaeOptions Options, ColumnTransformState[] FeatureTransform, ColumnTransformState[] ConditionTransform, long TrainedSteps,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] TrainingHistory? History = null);

@@ -23,13 +23,19 @@ public sealed record VaeOptions
     /// <summary>Adam learning rate.</summary>
     public float LearningRate { get; init; } = 1e-3f;
     /// <summary>Schedule (over optimizer steps).</summary>
-    public LrScheduleKind LrSchedule { get; init; } = LrScheduleKind.Constant;
+    public LrScheduleKind LrSchedule { get; init; } = LrScheduleKind.Cosine;
     /// <summary>γ of the exponential schedule.</summary>
     public float LrGamma { get; init; } = 0.999f;
     /// <summary>Events per batch.</summary>
     public int BatchSize { get; init; } = 256;
-    /// <summary>Optimizer steps.</summary>
-    public int Steps { get; init; } = 2000;
+    /// <summary>Optimizer steps; 0 (the default) = the automatic budget of <see cref="TrainingPlan.TotalSteps"/> (⌈100·N_train/BatchSize⌉ clamped to [2000, 4000]).</summary>
+    public int Steps { get; init; }
+    /// <summary>Fraction of the steps over which the learning rate ramps up linearly from 0.</summary>
+    public double WarmupFraction { get; init; } = 0.05;
+    /// <summary>Keep the networks of the evaluation with the highest held-out ELBO (needs held-out events), not the last ones.</summary>
+    public bool KeepBest { get; init; } = true;
+    /// <summary>Stop when this many held-out evaluations in a row did not improve the best ELBO (0 = never stop early).</summary>
+    public int EarlyStoppingPatience { get; init; }
     /// <summary>Seed.</summary>
     public ulong Seed { get; init; } = 1;
     /// <summary>Raw or Clip (Regress is a GAN-only strategy).</summary>
@@ -39,11 +45,11 @@ public sealed record VaeOptions
     /// <summary>Preprocessing of every condition column (same kinds).</summary>
     public TransformKind ConditionTransform { get; init; } = TransformKind.Standard;
     /// <summary>Held-out fraction for the ELBO and energy-distance evaluations.</summary>
-    public double HeldOutFraction { get; init; }
+    public double HeldOutFraction { get; init; } = 0.1;
     /// <summary>At most this many held-out events.</summary>
     public int MaxHeldOut { get; init; } = 2000;
-    /// <summary>Evaluate every this many steps (0 = never).</summary>
-    public int EvaluateEvery { get; init; }
+    /// <summary>Evaluate every this many steps (0 = never; −1, the default = 25 evaluations over the run).</summary>
+    public int EvaluateEvery { get; init; } = -1;
     /// <summary>Checkpoint file (<c>.gsp</c>) written every <see cref="CheckpointEvery"/> steps, at the end and on cancellation; null = none.</summary>
     public string? CheckpointPath { get; init; }
     /// <summary>Write a checkpoint every this many steps (0 = only at the end and on cancellation).</summary>

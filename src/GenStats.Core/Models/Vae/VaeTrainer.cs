@@ -10,7 +10,14 @@ namespace GenStats.Models;
 /// <param name="Model">The trained model.</param>
 /// <param name="History">Per-step losses ("loss" = E_w[NLL + β·KL], "nll", "kl") and held-out evaluations (energy distance, ELBO per event).</param>
 /// <param name="Steps">Steps trained (as in <see cref="GanTrainingResult"/>).</param>
-public sealed record VaeTrainingResult(ConditionalVae Model, TrainingHistory History, long Steps);
+public sealed record VaeTrainingResult(ConditionalVae Model, TrainingHistory History, long Steps)
+{
+    /// <summary>The step whose networks the model holds: the best held-out ELBO with <see cref="VaeOptions.KeepBest"/>, else the last step.</summary>
+    public long SelectedStep { get; init; } = Steps;
+
+    /// <summary>True when training ended before its planned steps (<see cref="VaeOptions.EarlyStoppingPatience"/>).</summary>
+    public bool StoppedEarly { get; init; }
+}
 
 /// <summary>
 /// Trains a conditional VAE by minimising the Σw-normalised mean of NLL(x | z, y) + β·KL(q(z | x, y) ‖ N(0, I))
@@ -38,6 +45,13 @@ public static class VaeTrainer
         public required TrainingHistory History;
         public required string Fingerprint;
         public long Step;
+        public long TotalSteps;
+        public int EvaluateEvery;
+        public ConditionalVae? Best;
+        public double BestValue = double.PositiveInfinity;
+        public long BestStep = -1;
+        public int SinceBest;
+        public bool StoppedEarly;
         public string? LastCheckpoint;
         public long LastCheckpointStep = -1;
     }
@@ -49,14 +63,15 @@ public static class VaeTrainer
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, string[]? featureNames = null, string[]? conditionNames = null)
     {
         var o = options ?? new VaeOptions();
+        TrainingPlan.Check(o.WarmupFraction, o.EvaluateEvery, o.EarlyStoppingPatience);
         if (o.LatentSize <= 0 || o.BatchSize <= 0 || o.Steps < 0 || !(o.LearningRate > 0) || !(o.Beta >= 0) || !(o.FixedVariance > 0))
             throw new ArgumentException("LatentSize, BatchSize, LearningRate and FixedVariance must be positive, Steps and Beta ≥ 0.", nameof(options));
         if (o.CheckpointEvery < 0)
             throw new ArgumentException($"CheckpointEvery must be ≥ 0, got {o.CheckpointEvery}.", nameof(options));
         if (o.NegativeWeights == NegativeWeightStrategy.Regress)
             throw new ArgumentException("NegativeWeights = Regress is only available for GANs; use Raw or Clip.", nameof(options));
-        if (o.EvaluateEvery > 0 && o.HeldOutFraction == 0)
-            throw new ArgumentException("EvaluateEvery needs held-out events: set HeldOutFraction > 0.", nameof(options));
+        if ((o.EvaluateEvery > 0 || o.EarlyStoppingPatience > 0) && o.HeldOutFraction == 0)
+            throw new ArgumentException("EvaluateEvery and EarlyStoppingPatience need held-out events: set HeldOutFraction > 0.", nameof(options));
         NeuralData.Check(features, conditions, weights);
         int dxRaw = features[0].Length, dyRaw = conditions is null || conditions[0].Length == 0 ? 0 : conditions[0].Length;
         if (dyRaw == 0) conditions = null;
@@ -78,8 +93,12 @@ public static class VaeTrainer
         if (!(train.W.Sum(v => (double)v) > 0)) throw new ArgumentException("the training weights sum to ≤ 0.", nameof(weights));
         var (enc, dec) = ConditionalVae.Networks(o, fNames.Length, cNames.Length);
         var model = new ConditionalVae(enc, dec, o with { CheckpointPath = null }, fx, fy, fNames, cNames, 0);
+        long total = TrainingPlan.TotalSteps(o.Steps, null, train.Count, o.BatchSize);
+        int every = TrainingPlan.EvaluationInterval(o.EvaluateEvery, total, heldIdx.Length > 0);
         return new Run
         {
+            TotalSteps = total,
+            EvaluateEvery = every,
             O = o,
             Features = features,
             Conditions = conditions,
@@ -99,7 +118,8 @@ public static class VaeTrainer
         var o = r.O;
         var model = r.Model;
         var clock = Stopwatch.StartNew();
-        for (; r.Step < o.Steps;)
+        var schedule = TrainingPlan.Schedule(o.LrSchedule, o.LearningRate, r.TotalSteps, o.WarmupFraction, o.LrGamma, 0);
+        for (; r.Step < r.TotalSteps && !r.StoppedEarly;)
         {
             long step = r.Step;
             if (cancellationToken.IsCancellationRequested)
@@ -107,12 +127,7 @@ public static class VaeTrainer
                 if (o.CheckpointPath is string cp) SaveCheckpoint(r, cp);
                 cancellationToken.ThrowIfCancellationRequested();
             }
-            float lr = o.LrSchedule switch
-            {
-                LrScheduleKind.Exponential => new ExponentialLr(o.LearningRate, o.LrGamma).At(step),
-                LrScheduleKind.Cosine => new CosineLr(o.LearningRate, Math.Max(1, o.Steps)).At(step),
-                _ => o.LearningRate,
-            };
+            float lr = schedule.At(step);
             r.Opt.LearningRate = lr;
             var losses = new Dictionary<string, double>();
             double ess;
@@ -141,17 +156,38 @@ public static class VaeTrainer
                 Stop(r, StopReason.NonFiniteLoss, "a network parameter became NaN or infinite (the learning rate may be too large)");
             r.Step = step + 1;
             r.History.Steps.Add(new StepRecord(step + 1, losses, ess, lr));
-            if (o.EvaluateEvery > 0 && (step + 1) % o.EvaluateEvery == 0 && r.HeldIdx.Length > 0)
-                r.History.Evaluations.Add(Evaluate(r, step));
-            if (o.CheckpointPath is string path && ((o.CheckpointEvery > 0 && r.Step % o.CheckpointEvery == 0) || r.Step == o.Steps))
+            if (r.EvaluateEvery > 0 && (r.Step % r.EvaluateEvery == 0 || r.Step == r.TotalSteps))
+                EvaluateAndSelect(r, step);
+            if (o.CheckpointPath is string path && ((o.CheckpointEvery > 0 && r.Step % o.CheckpointEvery == 0) || r.Step == r.TotalSteps))
                 SaveCheckpoint(r, path);
             if (progress is not null)
             {
                 var ev = r.History.Evaluations.Count > 0 ? r.History.Evaluations[^1] : null;
-                progress.Report(new TrainingProgress(step + 1, o.Steps, losses, ess, lr, ev?.EnergyDistance, null, clock.Elapsed));
+                progress.Report(new TrainingProgress(step + 1, r.TotalSteps, losses, ess, lr, ev?.EnergyDistance, null, clock.Elapsed));
             }
         }
-        return new VaeTrainingResult(Snapshot(model, r.Step), r.History, r.Step);
+        var kept = r.BestStep >= 0 ? Snapshot(r.Best!, r.Step) : Snapshot(model, r.Step);
+        long selected = r.BestStep >= 0 ? r.BestStep : r.Step;
+        var history = new TrainingHistory([.. r.History.Steps], [.. r.History.Evaluations]) { SelectedStep = selected };
+        var withHistory = new ConditionalVae(kept.Encoder, kept.Decoder, kept.Options, kept.FeatureTransform, kept.ConditionTransform,
+            [.. kept.FeatureNames], [.. kept.ConditionNames], kept.TrainedSteps) { History = history };
+        return new VaeTrainingResult(withHistory, r.History, r.Step) { SelectedStep = selected, StoppedEarly = r.StoppedEarly };
+    }
+
+    /// <summary>Evaluates on the held-out events and keeps the networks with the best (highest) held-out ELBO.</summary>
+    private static void EvaluateAndSelect(Run r, long step)
+    {
+        var ev = Evaluate(r, step);
+        r.History.Evaluations.Add(ev);
+        if (!r.O.KeepBest) return;
+        double loss = -(ev.HeldOutMetric ?? double.NaN);
+        if (double.IsFinite(loss) && loss < r.BestValue)
+        {
+            r.Best = Snapshot(r.Model, r.Step);
+            (r.BestValue, r.BestStep, r.SinceBest) = (loss, r.Step, 0);
+        }
+        else r.SinceBest++;
+        if (r.O.EarlyStoppingPatience > 0 && r.SinceBest >= r.O.EarlyStoppingPatience) r.StoppedEarly = true;
     }
 
     private static EvaluationRecord Evaluate(Run r, long step)
@@ -184,9 +220,15 @@ public static class VaeTrainer
         tensors.AddRange(NeuralParts.Prefixed("p.", r.Model.Decoder));
         var (steps, buffers) = r.Opt.ExportState();
         tensors.AddRange(NeuralParts.Prefixed("o.", buffers));
+        if (r.Best is not null)
+        {
+            tensors.AddRange(NeuralParts.Prefixed("be.", r.Best.Encoder));
+            tensors.AddRange(NeuralParts.Prefixed("bp.", r.Best.Decoder));
+        }
         var meta = NeuralCheckpoint<VaeOptions>.WriteMetadata(Kind, r.O with { CheckpointPath = null }, r.Step, r.Rng.Draws,
             steps.ToString(CultureInfo.InvariantCulture), r.Model.FeatureTransform, r.Model.ConditionTransform,
             r.Model.FeatureNames, r.Model.ConditionNames, r.Fingerprint, r.History);
+        meta["selection"] = NeuralParts.Json(new SelectionState(double.IsFinite(r.BestValue) ? r.BestValue : null, r.BestStep, r.SinceBest));
         ParameterFile.Save(path, tensors, meta);
         r.LastCheckpoint = path;
         r.LastCheckpointStep = r.Step;
@@ -212,6 +254,17 @@ public static class VaeTrainer
         NeuralParts.Load("e.", r.Model.Encoder, c.Tensors, checkpoint);
         NeuralParts.Load("p.", r.Model.Decoder, c.Tensors, checkpoint);
         r.Opt.ImportState(c.ReadLong("optimizerSteps"), NeuralParts.OptimizerBuffers("o.", c.Tensors));
+        if (c.Metadata.ContainsKey("selection"))
+        {
+            var sel = c.Read<SelectionState>("selection");
+            (r.BestValue, r.BestStep, r.SinceBest) = (sel.Value ?? double.PositiveInfinity, sel.Step, sel.SinceBest);
+            if (sel.Step >= 0)
+            {
+                r.Best = Snapshot(r.Model, sel.Step);
+                NeuralParts.Load("be.", r.Best.Encoder, c.Tensors, checkpoint);
+                NeuralParts.Load("bp.", r.Best.Decoder, c.Tensors, checkpoint);
+            }
+        }
         r.Step = c.Step;
         r.Rng = new Rng(NeuralData.Mix(o.Seed, 13), c.RngDraws);
         r.LastCheckpoint = checkpoint;
