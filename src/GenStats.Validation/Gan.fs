@@ -47,10 +47,18 @@ type Settings =
         LrMinimum: float32
         /// Events per batch.
         BatchSize: int
-        /// Generator steps; ignored when Epochs is set.
+        /// Generator steps (0 = the automatic budget: 100 epochs clamped to [2000, 4000] steps); ignored when Epochs is set.
         Steps: int
         /// When set, Steps = ⌈Epochs·N_train/BatchSize⌉ (batches are drawn with replacement, so an epoch is N_train events on average).
         Epochs: float option
+        /// Fraction of the steps over which the learning rate ramps up linearly from 0.
+        WarmupFraction: float
+        /// Decay β of the generator weight average that is sampled, evaluated and saved (0 = the live generator).
+        EmaDecay: float32
+        /// Keep the generator of the lowest held-out energy distance, not the last one.
+        KeepBest: bool
+        /// Stop after this many held-out evaluations without improvement (0 = never).
+        EarlyStoppingPatience: int
         /// Seed of the initialisation, the batches, the noise and the held-out split.
         Seed: uint64
         /// Gradient-penalty weight λ (WGAN-GP, Cramér).
@@ -71,11 +79,11 @@ type Settings =
         FeatureTransform: TransformKind
         /// Preprocessing of every condition column (same kinds).
         ConditionTransform: TransformKind
-        /// Fraction of events held out for evaluation (energy distance, referee AUC); 0 = none.
+        /// Fraction of events held out for evaluation (energy distance, referee AUC, best-generator selection); 0 = none.
         HeldOutFraction: float
         /// At most this many held-out events (the energy distance costs O(n²)).
         MaxHeldOut: int
-        /// Evaluate on the held-out events every this many generator steps (0 = never).
+        /// Evaluate on the held-out events every this many generator steps (0 = never; −1 = 25 evaluations over the run).
         EvaluateEvery: int
         /// Train a referee classifier (MLP [d, 32, 32, 1], BCE, Adam 1e-3) alongside, one step per generator step.
         Referee: bool
@@ -108,6 +116,10 @@ let ofOptions (o: GanOptions) : Settings =
         BatchSize = o.BatchSize
         Steps = o.Steps
         Epochs = Option.ofNullable o.Epochs
+        WarmupFraction = o.WarmupFraction
+        EmaDecay = o.EmaDecay
+        KeepBest = o.KeepBest
+        EarlyStoppingPatience = o.EarlyStoppingPatience
         Seed = o.Seed
         PenaltyWeight = o.PenaltyWeight
         Penalty = o.Penalty
@@ -148,6 +160,10 @@ let toOptions (s: Settings) =
         BatchSize = s.BatchSize,
         Steps = s.Steps,
         Epochs = Option.toNullable s.Epochs,
+        WarmupFraction = s.WarmupFraction,
+        EmaDecay = s.EmaDecay,
+        KeepBest = s.KeepBest,
+        EarlyStoppingPatience = s.EarlyStoppingPatience,
         Seed = s.Seed,
         PenaltyWeight = s.PenaltyWeight,
         Penalty = s.Penalty,

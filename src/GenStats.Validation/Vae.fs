@@ -35,8 +35,14 @@ type Settings =
         LrGamma: float32
         /// Events per batch.
         BatchSize: int
-        /// Optimizer steps.
+        /// Optimizer steps (0 = the automatic budget: 100 epochs clamped to [2000, 4000] steps).
         Steps: int
+        /// Fraction of the steps over which the learning rate ramps up linearly from 0.
+        WarmupFraction: float
+        /// Keep the networks of the highest held-out ELBO, not the last ones.
+        KeepBest: bool
+        /// Stop after this many held-out evaluations without improvement (0 = never).
+        EarlyStoppingPatience: int
         /// Seed.
         Seed: uint64
         /// Raw or Clip (Regress is a GAN-only strategy).
@@ -72,6 +78,9 @@ let ofOptions (o: VaeOptions) : Settings =
         LrGamma = o.LrGamma
         BatchSize = o.BatchSize
         Steps = o.Steps
+        WarmupFraction = o.WarmupFraction
+        KeepBest = o.KeepBest
+        EarlyStoppingPatience = o.EarlyStoppingPatience
         Seed = o.Seed
         NegativeWeights = o.NegativeWeights
         FeatureTransform = o.FeatureTransform
@@ -98,6 +107,9 @@ let toOptions (s: Settings) =
         LrGamma = s.LrGamma,
         BatchSize = s.BatchSize,
         Steps = s.Steps,
+        WarmupFraction = s.WarmupFraction,
+        KeepBest = s.KeepBest,
+        EarlyStoppingPatience = s.EarlyStoppingPatience,
         Seed = s.Seed,
         NegativeWeights = s.NegativeWeights,
         FeatureTransform = s.FeatureTransform,
