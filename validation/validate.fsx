@@ -231,6 +231,9 @@ let ganSettings (steps: int) (s: int) : Gan.Settings =
         LrSchedule = LrScheduleKind.Cosine
         LrMinimum = 1e-4f
         NegativeWeights = NegativeWeightStrategy.Regress
+        // the study in docs/validate.md chose asinh(DLL/10) then standardisation for the DLL tails
+        // (quantile-normal compresses the tails the loose cuts probe), so it stays pinned here
+        FeatureTransform = GenStats.Data.TransformKind.Standard
         WeightRegressorSteps = settings.RegressorSteps
         WeightRegressorLayers = settings.RegressorLayers
         HeldOutFraction = 0.1

@@ -129,8 +129,8 @@ public sealed record GanOptions
     public int[] WeightRegressorLayers { get; init; } = [64, 64];
     /// <summary>Adam steps of the E[w | x, y] regressor.</summary>
     public int WeightRegressorSteps { get; init; } = 2000;
-    /// <summary>Preprocessing of every feature column (<c>"standard"</c>, <c>"quantile-normal"</c> as the LHCb RICH GAN, <c>"identity"</c>); fitted with max(w, 0).</summary>
-    public TransformKind FeatureTransform { get; init; } = TransformKind.Standard;
+    /// <summary>Preprocessing of every feature column: <c>"quantile-normal"</c> (the default, as the LHCb RICH GAN: a multimodal marginal becomes one Gaussian, so the generator needs no steep map between modes), <c>"standard"</c> or <c>"identity"</c>; fitted with max(w, 0).</summary>
+    public TransformKind FeatureTransform { get; init; } = TransformKind.QuantileNormal;
     /// <summary>Preprocessing of every condition column (same kinds).</summary>
     public TransformKind ConditionTransform { get; init; } = TransformKind.Standard;
     /// <summary>Fraction of events held out for evaluation (energy distance, referee AUC, best-generator selection); 0 = none.</summary>

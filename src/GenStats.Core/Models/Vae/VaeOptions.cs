@@ -40,8 +40,8 @@ public sealed record VaeOptions
     public ulong Seed { get; init; } = 1;
     /// <summary>Raw or Clip (Regress is a GAN-only strategy).</summary>
     public NegativeWeightStrategy NegativeWeights { get; init; } = NegativeWeightStrategy.Raw;
-    /// <summary>Preprocessing of every feature column (<c>"standard"</c>, <c>"quantile-normal"</c>, <c>"identity"</c>); fitted with max(w, 0).</summary>
-    public TransformKind FeatureTransform { get; init; } = TransformKind.Standard;
+    /// <summary>Preprocessing of every feature column: <c>"quantile-normal"</c> (the default: a multimodal marginal becomes one Gaussian, which a Gaussian decoder fits), <c>"standard"</c> or <c>"identity"</c>; fitted with max(w, 0).</summary>
+    public TransformKind FeatureTransform { get; init; } = TransformKind.QuantileNormal;
     /// <summary>Preprocessing of every condition column (same kinds).</summary>
     public TransformKind ConditionTransform { get; init; } = TransformKind.Standard;
     /// <summary>Held-out fraction for the ELBO and energy-distance evaluations.</summary>
