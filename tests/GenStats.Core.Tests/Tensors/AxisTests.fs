@@ -86,7 +86,10 @@ let ``cumsum matches numpy along each axis`` () =
     eqArr ((Ops.Cumsum(m23 (), -1)).ToArray()) [| 1f; 3f; 6f; -1f; -1f; 3f |]
     // Its gradient is the reversed cumulative sum: d/dxᵢ Σⱼ cⱼ·yⱼ = Σ_{j ≥ i} cⱼ; c = (1, 10, 100) → (111, 110, 100).
     let x = (Tensor.FromArray([| 5f; 6f; 7f |], 3)).RequireGrad()
-    let g = Autograd.Grad(Ops.Cumsum(x, 0), [| x |], Tensor.FromArray([| 1f; 10f; 100f |], 3))
+
+    let g =
+        Autograd.Grad(Ops.Cumsum(x, 0), [| x |], Tensor.FromArray([| 1f; 10f; 100f |], 3))
+
     eqArr (g[0].ToArray()) [| 111f; 110f; 100f |]
 
 let ``take and take-along-axis match numpy`` () =
@@ -104,7 +107,10 @@ let ``take and take-along-axis match numpy`` () =
     eqArr ((Ops.Gather(a, 1, Tensor.FromArray([| 2f; 0f; 1f; 1f |], 2, 2))).ToArray()) [| 20f; 10f; 40f; 40f |]
     // The gradient scatter-adds: picking a[1, 1] twice gives it 2.
     let x = (Tensor.FromArray([| 10f; 30f; 20f; 60f; 40f; 50f |], 2, 3)).RequireGrad()
-    let g = Autograd.Grad(Ops.Sum(Ops.TakeAlongAxis(x, Tensor.FromArray([| 2f; 0f; 1f; 1f |], 2, 2), 1)), [| x |])
+
+    let g =
+        Autograd.Grad(Ops.Sum(Ops.TakeAlongAxis(x, Tensor.FromArray([| 2f; 0f; 1f; 1f |], 2, 2), 1)), [| x |])
+
     eqArr (g[0].ToArray()) [| 1f; 0f; 1f; 0f; 2f; 0f |]
 
 let ``take-along-axis agrees with direct indexing on random rank-3 tensors`` () =
@@ -221,7 +227,8 @@ let ``searchsorted counts the elements below (left) or not above (right) each va
 let ``searchsorted rejects unsorted rows and mismatched batches`` () =
     let ex =
         raises<ArgumentException> "unsorted" (fun () ->
-            Ops.SearchSorted(Tensor.FromArray([| 1f; 3f; 2f |], 3), Tensor.Zeros 1) |> ignore)
+            Ops.SearchSorted(Tensor.FromArray([| 1f; 3f; 2f |], 3), Tensor.Zeros 1)
+            |> ignore)
 
     contains "not ascending" ex.Message "unsorted message"
 
@@ -272,7 +279,9 @@ let tests =
     testList
         "Tensors.Axis"
         [
-            testCase "softmax and log-softmax match numpy along either axis" ``softmax and log-softmax match numpy along either axis``
+            testCase
+                "softmax and log-softmax match numpy along either axis"
+                ``softmax and log-softmax match numpy along either axis``
             testCase "softmax does not overflow" ``softmax does not overflow``
             testPropertyN
                 40
@@ -299,6 +308,9 @@ let tests =
                 40
                 "gradients: softmax and log-softmax along the first and last axes"
                 ``gradients: softmax and log-softmax along the first and last axes``
-            testPropertyN 40 "gradients: cumsum along the first and last axes" ``gradients: cumsum along the first and last axes``
+            testPropertyN
+                40
+                "gradients: cumsum along the first and last axes"
+                ``gradients: cumsum along the first and last axes``
             testPropertyN 40 "gradients: take and take-along-axis" ``gradients: take and take-along-axis``
         ]

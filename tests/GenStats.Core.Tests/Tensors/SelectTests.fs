@@ -71,8 +71,7 @@ let ``gradients: maximum and minimum away from ties`` () =
 
 let ``gradients: where with full and broadcast masks`` () =
     Prop.forAll (arb (broadcastPair (values -2.0 2.0))) (fun ins ->
-        let full =
-            (Shape.Broadcast(Shape(ins[0].Shape), Shape(ins[1].Shape))).ToArray()
+        let full = (Shape.Broadcast(Shape(ins[0].Shape), Shape(ins[1].Shape))).ToArray()
 
         let pattern n =
             Array.init n (fun i -> [| 1f; 0f; -2f; 0f; 0.5f |][i % 5])
@@ -101,6 +100,12 @@ let tests =
             testCase
                 "where picks by a broadcast float mask, NaN counting as true"
                 ``where picks by a broadcast float mask, NaN counting as true``
-            testPropertyN 40 "gradients: maximum and minimum away from ties" ``gradients: maximum and minimum away from ties``
-            testPropertyN 40 "gradients: where with full and broadcast masks" ``gradients: where with full and broadcast masks``
+            testPropertyN
+                40
+                "gradients: maximum and minimum away from ties"
+                ``gradients: maximum and minimum away from ties``
+            testPropertyN
+                40
+                "gradients: where with full and broadcast masks"
+                ``gradients: where with full and broadcast masks``
         ]

@@ -33,13 +33,23 @@ let ``identities: sin²+cos² = 1, cosh²−sinh² = 1, asinh(sinh x) = x`` () =
         assertClose float32Accuracy 1.0 (float s[i] ** 2.0 + float c[i] ** 2.0) (sprintf "sin²+cos² at %g" xi)
         // cosh² ≤ 5.5e3 here: float32 rounding of each square is ~1e-7 relative to cosh².
         let ch2 = float ch[i] ** 2.0
-        assertClose { Absolute = 1e-6 * ch2; Relative = 0.0 } 1.0 (ch2 - float sh[i] ** 2.0) (sprintf "cosh²−sinh² at %g" xi)
+
+        assertClose
+            {
+                Absolute = 1e-6 * ch2
+                Relative = 0.0
+            }
+            1.0
+            (ch2 - float sh[i] ** 2.0)
+            (sprintf "cosh²−sinh² at %g" xi)
         // asinh∘sinh = id; sinh's rounding (relative 1e-7) maps to ≈1e-7·tanh(x)·… absolute, below 1e-6.
         assertClose float32Accuracy xi (float back[i]) (sprintf "asinh(sinh %g)" xi)
 
 let ``sin, cos and asinh have their exact values at simple points`` () =
     // sin 0 = 0, cos 0 = 1, asinh 0 = 0, asinh(3/4) = ln 2 (since 3/4 + √(1+9/16) = 2), sinh(ln 2) = 3/4.
-    let v (f: Tensor -> Tensor) (x: float32) = float ((f (Tensor.FromArray([| x |], 1))).ToScalar())
+    let v (f: Tensor -> Tensor) (x: float32) =
+        float ((f (Tensor.FromArray([| x |], 1))).ToScalar())
+
     assertClose float32Accuracy 0.0 (v Ops.Sin 0f) "sin 0"
     assertClose float32Accuracy 1.0 (v Ops.Cos 0f) "cos 0"
     assertClose float32Accuracy 1.0 (v Ops.Cosh 0f) "cosh 0"
@@ -104,7 +114,8 @@ let ``atan2 follows numpy's quadrants and signed zeros`` () =
             2.498091544796509
         |]
 
-    let r = (Ops.Atan2(Tensor.FromArray(ys, ys.Length), Tensor.FromArray(xs, xs.Length))).ToArray()
+    let r =
+        (Ops.Atan2(Tensor.FromArray(ys, ys.Length), Tensor.FromArray(xs, xs.Length))).ToArray()
 
     for i in 0 .. ys.Length - 1 do
         // float32(π) is 8.7e-8 above π.
@@ -123,7 +134,8 @@ let ``atan2 follows numpy's quadrants and signed zeros`` () =
 /// y and x kept off the origin (r ≥ 0.5) and off the branch cut (|y| ≥ 0.1 when x < 0).
 let private atan2Inputs =
     let awayHalf =
-        Gen.zip (values 0.5 2.0) (Gen.elements [ -1f; 1f ]) |> Gen.map (fun (a, s) -> a * s)
+        Gen.zip (values 0.5 2.0) (Gen.elements [ -1f; 1f ])
+        |> Gen.map (fun (a, s) -> a * s)
 
     broadcastPairOf awayFromZero awayHalf
 
@@ -148,8 +160,12 @@ let tests =
             testCase
                 "sin, cos and asinh have their exact values at simple points"
                 ``sin, cos and asinh have their exact values at simple points``
-            testCase "erf matches Python's math.erf and MathNet on a grid" ``erf matches Python's math.erf and MathNet on a grid``
-            testCase "atan2 follows numpy's quadrants and signed zeros" ``atan2 follows numpy's quadrants and signed zeros``
+            testCase
+                "erf matches Python's math.erf and MathNet on a grid"
+                ``erf matches Python's math.erf and MathNet on a grid``
+            testCase
+                "atan2 follows numpy's quadrants and signed zeros"
+                ``atan2 follows numpy's quadrants and signed zeros``
             testPropertyN 40 "gradients: sin" ``gradients: sin``
             testPropertyN 40 "gradients: cos" ``gradients: cos``
             testPropertyN 40 "gradients: sinh" ``gradients: sinh``
