@@ -87,6 +87,8 @@ public static class ModelJson
             // A missing constructor argument or a null where none is allowed is a malformed file, not a null reference later.
             RespectRequiredConstructorParameters = true,
             RespectNullableAnnotations = true,
+            // a held-out ELBO can be −∞ (an event outside what a quantile transform can generate); histories keep it
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
         };
         o.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
         o.MakeReadOnly(populateMissingResolver: true);

@@ -139,7 +139,15 @@ public sealed class ConditionalVae : IConditionalGenerator
     /// one z draw per event, Σw-weighted (weights may be signed; Σw &gt; 0).
     /// </summary>
     /// <exception cref="ArgumentException">Bad data.</exception>
-    public ElboEstimate Elbo(double[][] features, double[][]? conditions, double[]? weights, int seed)
+    public ElboEstimate Elbo(double[][] features, double[][]? conditions, double[]? weights, int seed) =>
+        ElboOnScale(features, conditions, weights, seed, rawScale: true);
+
+    /// <summary>
+    /// The ELBO on the raw scale (with the preprocessing's log-Jacobian; −∞ for an event outside the
+    /// range a quantile transform can generate) or on the model's preprocessed scale (finite; what
+    /// best-checkpoint selection compares, since the Jacobian does not change between steps).
+    /// </summary>
+    internal ElboEstimate ElboOnScale(double[][] features, double[][]? conditions, double[]? weights, int seed, bool rawScale)
     {
         NeuralData.Check(features, conditions, weights);
         int dx = FeatureNames.Count, dy = ConditionNames.Count;
@@ -157,7 +165,7 @@ public sealed class ConditionalVae : IConditionalGenerator
                 var (nll, kl) = Terms(b.X, b.Y, rng);
                 var nv = nll.Values;
                 var kv = kl.Values;
-                for (int i = 0; i < n; i++) per[start + i] = -(nv[i] + kv[i]) + FeatureTransform.LogJacobian(features[start + i]);
+                for (int i = 0; i < n; i++) per[start + i] = -(nv[i] + kv[i]) + (rawScale ? FeatureTransform.LogJacobian(features[start + i]) : 0);
             }
         double sw = 0, sw2 = 0, s = 0;
         for (int i = 0; i < per.Length; i++) { double w = weights?[i] ?? 1; sw += w; sw2 += w * w; s += w * per[i]; }

@@ -32,7 +32,7 @@ public sealed record VaeOptions
     public int Steps { get; init; }
     /// <summary>Fraction of the steps over which the learning rate ramps up linearly from 0.</summary>
     public double WarmupFraction { get; init; } = 0.05;
-    /// <summary>Keep the networks of the evaluation with the highest held-out ELBO (needs held-out events), not the last ones.</summary>
+    /// <summary>Keep the networks of the evaluation with the highest held-out ELBO on the preprocessed scale (needs held-out events), not the last ones.</summary>
     public bool KeepBest { get; init; } = true;
     /// <summary>Stop when this many held-out evaluations in a row did not improve the best ELBO (0 = never stop early).</summary>
     public int EarlyStoppingPatience { get; init; }

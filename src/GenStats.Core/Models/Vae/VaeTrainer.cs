@@ -52,6 +52,7 @@ public static class VaeTrainer
         public long BestStep = -1;
         public int SinceBest;
         public bool StoppedEarly;
+        public double LastModelScaleElbo = double.NaN;
         public string? LastCheckpoint;
         public long LastCheckpointStep = -1;
     }
@@ -180,7 +181,7 @@ public static class VaeTrainer
         var ev = Evaluate(r, step);
         r.History.Evaluations.Add(ev);
         if (!r.O.KeepBest) return;
-        double loss = -(ev.HeldOutMetric ?? double.NaN);
+        double loss = -r.LastModelScaleElbo;
         if (double.IsFinite(loss) && loss < r.BestValue)
         {
             r.Best = Snapshot(r.Model, r.Step);
@@ -199,6 +200,7 @@ public static class VaeTrainer
         var hw = r.Weights is null ? null : r.HeldIdx.Select(i => r.Weights[i]).ToArray();
         int evalSeed = (int)(NeuralData.Mix(r.O.Seed, (ulong)step) & 0x7FFFFFFF);
         var elbo = snapshot.Elbo(hx, hy, hw, evalSeed).PerEvent;
+        r.LastModelScaleElbo = snapshot.ElboOnScale(hx, hy, hw, evalSeed, rawScale: false).PerEvent;
         var gen = hy is null ? snapshot.Sample(hx.Length, evalSeed) : snapshot.Sample(hy, evalSeed);
         double ed = NeuralParts.EnergyDistance(hx.Select(fx.ForwardRow).ToArray(), hw, gen.Select(fx.ForwardRow).ToArray(), hy is null ? null : hw);
         return new EvaluationRecord(step + 1, ed, null, elbo);
