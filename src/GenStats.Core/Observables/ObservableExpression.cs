@@ -62,8 +62,8 @@ public sealed class ObservableExpression
             break;
         }
         p.End();
-        if (function.CheckArity(args.Count) is string bad) throw new ArgumentException($"'{text.Trim()}': {bad}.", nameof(text));
-        if (args.All(a => a.Column is null)) throw new ArgumentException($"'{text.Trim()}': every argument is a number; at least one must be a column.", nameof(text));
+        if (function.CheckArity(args.Count) is string bad) throw new ArgumentException($"'{text.Trim()}': {bad}.");
+        if (args.All(a => a.Column is null)) throw new ArgumentException($"'{text.Trim()}': every argument is a number; at least one must be a column.");
         return new ObservableExpression(text.Trim(), function, [.. args]);
     }
 
@@ -76,7 +76,7 @@ public sealed class ObservableExpression
         foreach (var c in Columns)
         {
             if (!columns.TryGetValue(c, out var v)) throw Missing(c, columns.Keys);
-            if (n >= 0 && v.Length != n) throw new ArgumentException($"'{Text}': column '{c}' has {v.Length} events, other columns {n}.", nameof(columns));
+            if (n >= 0 && v.Length != n) throw new ArgumentException($"'{Text}': column '{c}' has {v.Length} events, other columns {n}.");
             n = v.Length;
         }
         var args = Arguments.Select(a => a.Column is null ? Enumerable.Repeat(a.Constant, n).ToArray() : columns[a.Column]).ToArray();
@@ -102,7 +102,7 @@ public sealed class ObservableExpression
         foreach (var c in Columns)
         {
             if (!columns.TryGetValue(c, out var t)) throw Missing(c, columns.Keys);
-            if (shape is Shape s && !s.Equals(t.Shape)) throw new ArgumentException($"'{Text}': column '{c}' has shape {t.Shape}, other columns {s}; one common shape is required.", nameof(columns));
+            if (shape is Shape s && !s.Equals(t.Shape)) throw new ArgumentException($"'{Text}': column '{c}' has shape {t.Shape}, other columns {s}; one common shape is required.");
             shape = t.Shape;
         }
         var args = Arguments.Select(a => a.Column is null ? Tensor.Scalar((float)a.Constant) : columns[a.Column]).ToArray();
@@ -113,12 +113,17 @@ public sealed class ObservableExpression
     public override string ToString() => Text;
 
     private ArgumentException Missing(string column, IEnumerable<string> available) =>
-        new($"'{Text}': no column '{column}'; available columns: {string.Join(", ", available)}.", "columns");
+        new($"'{Text}': no column '{column}'; available columns: {string.Join(", ", available)}.");
 
     private T Wrap<T>(Func<T> evaluate)
     {
         try { return evaluate(); }
-        catch (ArgumentException e) { throw new ArgumentException($"'{Text}': {e.Message}", e); }
+        catch (ArgumentException e)
+        {
+            // The inner message without its " (Parameter 'x')" suffix: the expression names the arguments.
+            var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "");
+            throw new ArgumentException($"'{Text}': {message}", e);
+        }
     }
 }
 
@@ -132,9 +137,9 @@ public sealed record ObservableDefinition(string Name, ObservableExpression Expr
     {
         ArgumentNullException.ThrowIfNull(text);
         int eq = text.IndexOf('=');
-        if (eq < 0) throw new ArgumentException($"'{text}': expected NAME=expression, e.g. M=mass(pt1,eta1,phi1,pt2,eta2,phi2).", nameof(text));
+        if (eq < 0) throw new ArgumentException($"'{text}': expected NAME=expression, e.g. M=mass(pt1,eta1,phi1,pt2,eta2,phi2).");
         var name = text[..eq].Trim();
-        if (!ExpressionParser.IsName(name)) throw new ArgumentException($"'{text}': '{name}' is not a column name (letters, digits, '_' and '.', not starting with a digit).", nameof(text));
+        if (!ExpressionParser.IsName(name)) throw new ArgumentException($"'{text}': '{name}' is not a column name (letters, digits, '_' and '.', not starting with a digit).");
         return new ObservableDefinition(name, ObservableExpression.Parse(text[(eq + 1)..]));
     }
 
@@ -151,7 +156,7 @@ internal sealed class ExpressionParser(string text)
         s.Length > 0 && (char.IsLetter(s[0]) || s[0] == '_') && s.All(c => char.IsLetterOrDigit(c) || c is '_' or '.');
 
     public ArgumentException Error(int at, string message) =>
-        new($"'{text}' at position {at + 1}: {message}.", "text");
+        new($"'{text}' at position {at + 1}: {message}.");
 
     private void SkipSpace() { while (_i < text.Length && char.IsWhiteSpace(text[_i])) _i++; }
 
