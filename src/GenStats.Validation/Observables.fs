@@ -54,10 +54,13 @@ let transverseMassWith (m1: float[]) (m2: float[]) (pt1: float[]) (phi1: float[]
 let parse (expression: string) = ObservableExpression.Parse expression
 
 /// The functions of the expression language with their argument order, one line each.
-let functions () = List.ofSeq ObservableExpression.Functions
+let functions () =
+    List.ofSeq ObservableExpression.Functions
 
 /// Evaluates an expression over the columns of a dataset.
-let evaluate (expression: string) (data: Dataset) = (ObservableExpression.Parse expression).Evaluate data
+let evaluate (expression: string) (data: Dataset) =
+    (ObservableExpression.Parse expression).Evaluate data
 
 /// The dataset with a derived column added (or replaced), from `"NAME=expression"`.
-let derive (definition: string) (data: Dataset) = (ObservableDefinition.Parse definition).AddTo data
+let derive (definition: string) (data: Dataset) =
+    (ObservableDefinition.Parse definition).AddTo data

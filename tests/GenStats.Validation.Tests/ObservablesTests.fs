@@ -11,7 +11,9 @@ let tests =
         "Validation.Observables"
         [
             test "mass of two back-to-back massless muons of pT 45.6 at η = 0 is 91.2, curried and as an expression" {
-                let m = Observables.mass [| 45.6 |] [| 0.0 |] [| 0.0 |] [| 45.6 |] [| 0.0 |] [| Math.PI |]
+                let m =
+                    Observables.mass [| 45.6 |] [| 0.0 |] [| 0.0 |] [| 45.6 |] [| 0.0 |] [| Math.PI |]
+
                 assertClose veryHigh 91.2 m[0] "mass"
 
                 let data =
@@ -28,7 +30,8 @@ let tests =
                 let mt = Observables.transverseMass [| 40.0 |] [| 0.0 |] [| 40.0 |] [| Math.PI |]
                 assertClose veryHigh 80.0 mt[0] "mT"
             }
-            test "the dimuon toy's features feed the expression language (every mass inside the 60–120 GeV window ± resolution)" {
+            test
+                "the dimuon toy's features feed the expression language (every mass inside the 60–120 GeV window ± resolution)" {
                 let m =
                     Physics.dimuon 3 500
                     |> Observables.evaluate "mass(pt1,eta1,phi1,0.1056583755,pt2,eta2,phi2,0.1056583755)"

@@ -62,17 +62,17 @@ internal static class DescribeCommand
 
     private static void Print(double[] values, double[]? weights, double[] probabilities)
     {
-            var summary = WeightedDescriptive.Summarize(values, weights);
-            var qs = WeightedDescriptive.Quantiles(values, probabilities, weights);
-            var c = CultureInfo.InvariantCulture;
-            Console.WriteLine(string.Create(c, $"events      {summary.Count}"));
-            Console.WriteLine(string.Create(c, $"sum of w    {summary.SumOfWeights:G10}"));
-            Console.WriteLine(string.Create(c, $"ESS         {summary.EffectiveSampleSize:G10}"));
-            Console.WriteLine(string.Create(c, $"mean        {summary.Mean:G10} ± {summary.StandardErrorOfMean:G6}"));
-            Console.WriteLine(string.Create(c, $"variance    {summary.Variance:G10}"));
-            Console.WriteLine(string.Create(c, $"std dev     {summary.StandardDeviation:G10}"));
-            for (int i = 0; i < qs.Length; i++)
-                Console.WriteLine(string.Create(c, $"{$"q({probabilities[i]:0.###})",-12}{qs[i]:G10}"));
+        var summary = WeightedDescriptive.Summarize(values, weights);
+        var qs = WeightedDescriptive.Quantiles(values, probabilities, weights);
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c, $"events      {summary.Count}"));
+        Console.WriteLine(string.Create(c, $"sum of w    {summary.SumOfWeights:G10}"));
+        Console.WriteLine(string.Create(c, $"ESS         {summary.EffectiveSampleSize:G10}"));
+        Console.WriteLine(string.Create(c, $"mean        {summary.Mean:G10} ± {summary.StandardErrorOfMean:G6}"));
+        Console.WriteLine(string.Create(c, $"variance    {summary.Variance:G10}"));
+        Console.WriteLine(string.Create(c, $"std dev     {summary.StandardDeviation:G10}"));
+        for (int i = 0; i < qs.Length; i++)
+            Console.WriteLine(string.Create(c, $"{$"q({probabilities[i]:0.###})",-12}{qs[i]:G10}"));
     }
 
     private static (double[] Values, double[]? Weights) Read(TextReader reader, string source)

@@ -61,10 +61,15 @@ let ``a missing required column names the file and the columns found`` () =
     contains "a, b" ex.Message "ex.Message"
 
 let ``Columns reads only the named columns in that order and never parses the others`` () =
-    let d = read "id,x,label,y\n1,2.5,s,4\n2,3.5,b,5\n" (CsvOptions(Columns = [| "y"; "x" |]))
+    let d =
+        read "id,x,label,y\n1,2.5,s,4\n2,3.5,b,5\n" (CsvOptions(Columns = [| "y"; "x" |]))
+
     Expect.sequenceEqual d.ColumnNames [| "y"; "x" |] "names"
     Expect.equal (d.Column "x") [| 2.5; 3.5 |] "x"
-    let ex = raises<InvalidDataException> "missing" (fun () -> read "a,b\n1,2\n" (CsvOptions(Columns = [| "c" |])) |> ignore)
+
+    let ex =
+        raises<InvalidDataException> "missing" (fun () -> read "a,b\n1,2\n" (CsvOptions(Columns = [| "c" |])) |> ignore)
+
     contains "no column 'c'" ex.Message "ex.Message"
 
 let ``empty files, empty and duplicate column names are rejected`` () =

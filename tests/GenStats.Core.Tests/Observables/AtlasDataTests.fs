@@ -11,7 +11,9 @@ open GenStats.Observables
 let atlasFile () =
     let rec up (d: DirectoryInfo) =
         if isNull d then
-            failtestf "no GenStats.sln above %s: the data tests run from a build inside the repository" AppContext.BaseDirectory
+            failtestf
+                "no GenStats.sln above %s: the data tests run from a build inside the repository"
+                AppContext.BaseDirectory
         elif File.Exists(Path.Combine(d.FullName, "GenStats.sln")) then
             Path.Combine(d.FullName, "data", "atlas", "atlas_higgs_ml_5k.csv")
         else

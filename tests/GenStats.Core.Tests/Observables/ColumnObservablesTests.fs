@@ -101,7 +101,11 @@ let tests =
                 assertClose veryHigh Math.PI (ColumnObservables.WrapPhi(3.0 * Math.PI)) "3π"
                 assertClose veryHigh Math.PI (ColumnObservables.WrapPhi(-3.0 * Math.PI)) "−3π"
                 // python3: 6 - 2*math.pi = -0.28318530717958623
-                assertClose veryHigh -0.28318530717958623 (ColumnObservables.DeltaPhi(one 3.0, one -3.0) |> single) "Δφ(3, −3)"
+                assertClose
+                    veryHigh
+                    -0.28318530717958623
+                    (ColumnObservables.DeltaPhi(one 3.0, one -3.0) |> single)
+                    "Δφ(3, −3)"
 
                 for k in -50 .. 50 do
                     let w = ColumnObservables.WrapPhi(0.1 * float k + 1e-3)
@@ -130,15 +134,24 @@ let tests =
                      |> single)
                     "massive"
                 // W at rest: back-to-back lepton and neutrino of pT 40 → mT = 80
-                assertClose veryHigh 80.0 (ColumnObservables.TransverseMass(one 40.0, one 0.0, one 40.0, one Math.PI) |> single) "80"
+                assertClose
+                    veryHigh
+                    80.0
+                    (ColumnObservables.TransverseMass(one 40.0, one 0.0, one 40.0, one Math.PI)
+                     |> single)
+                    "80"
             }
             test "mismatched lengths and object counts are refused with a message" {
                 Expect.throwsC
-                    (fun () -> ColumnObservables.Mass([| 1.0; 2.0 |], one 0.0, one 0.0, one 1.0, one 0.0, one 0.0) |> ignore)
+                    (fun () ->
+                        ColumnObservables.Mass([| 1.0; 2.0 |], one 0.0, one 0.0, one 1.0, one 0.0, one 0.0)
+                        |> ignore)
                     (fun e -> Expect.stringContains e.Message "same length" "message")
 
                 Expect.throwsC
-                    (fun () -> ColumnObservables.Mass([| one 1.0; one 1.0 |], [| one 0.0 |], [| one 0.0; one 0.0 |]) |> ignore)
+                    (fun () ->
+                        ColumnObservables.Mass([| one 1.0; one 1.0 |], [| one 0.0 |], [| one 0.0; one 0.0 |])
+                        |> ignore)
                     (fun e -> Expect.stringContains e.Message "one column per object" "message")
             }
         ]

@@ -42,8 +42,11 @@ let tests =
                 assertClose veryHigh 90.55583791423253 m[1] "general"
             }
             test "8 arguments are (pt,eta,phi,m) quadruples; numbers are constants" {
-                let withMass = ObservableExpression.Parse "mass(pt1,eta1,phi1,5,pt2,eta2,phi2,0.10566)"
-                let explicitM = ObservableExpression.Parse "massm(pt1,eta1,phi1,5.0,pt2,eta2,phi2,1.0566e-1)"
+                let withMass =
+                    ObservableExpression.Parse "mass(pt1,eta1,phi1,5,pt2,eta2,phi2,0.10566)"
+
+                let explicitM =
+                    ObservableExpression.Parse "massm(pt1,eta1,phi1,5.0,pt2,eta2,phi2,1.0566e-1)"
                 // python3 (summed four-vectors): 90.98687358603918
                 assertClose high 90.98687358603918 (withMass.Evaluate pair).[1] "8 args"
                 assertClose high 90.98687358603918 (explicitM.Evaluate pair).[1] "massm"
@@ -59,19 +62,36 @@ let tests =
 
                 check "dphi(phi1,phi2)" (ColumnObservables.DeltaPhi(d["phi1"], d["phi2"]))
                 check "dr(eta1,phi1,eta2,phi2)" (ColumnObservables.DeltaR(d["eta1"], d["phi1"], d["eta2"], d["phi2"]))
-                check "mt(pt1,phi1,pt2,phi2)" (ColumnObservables.TransverseMass(d["pt1"], d["phi1"], d["pt2"], d["phi2"]))
-                check "pt(pt1,eta1,phi1,pt2,eta2,phi2)" (ColumnObservables.SystemPt([| d["pt1"]; d["pt2"] |], [| d["phi1"]; d["phi2"] |]))
-                check "PHI(pt1,eta1,phi1,pt2,eta2,phi2)" (ColumnObservables.SystemPhi([| d["pt1"]; d["pt2"] |], [| d["phi1"]; d["phi2"] |]))
-                check "rapidity(pt1,eta1,phi1,pt2,eta2,phi2)" (ColumnObservables.SystemRapidity([| d["pt1"]; d["pt2"] |], [| d["eta1"]; d["eta2"] |]))
+
+                check
+                    "mt(pt1,phi1,pt2,phi2)"
+                    (ColumnObservables.TransverseMass(d["pt1"], d["phi1"], d["pt2"], d["phi2"]))
+
+                check
+                    "pt(pt1,eta1,phi1,pt2,eta2,phi2)"
+                    (ColumnObservables.SystemPt([| d["pt1"]; d["pt2"] |], [| d["phi1"]; d["phi2"] |]))
+
+                check
+                    "PHI(pt1,eta1,phi1,pt2,eta2,phi2)"
+                    (ColumnObservables.SystemPhi([| d["pt1"]; d["pt2"] |], [| d["phi1"]; d["phi2"] |]))
+
+                check
+                    "rapidity(pt1,eta1,phi1,pt2,eta2,phi2)"
+                    (ColumnObservables.SystemRapidity([| d["pt1"]; d["pt2"] |], [| d["eta1"]; d["eta2"] |]))
             }
             test "mass4 / massE read (E,px,py,pz) quadruples" {
-                let d = columns [ "E1", [| 5.0 |]; "z1", [| 3.0 |]; "E2", [| 5.0 |]; "z2", [| -3.0 |] ]
+                let d =
+                    columns [ "E1", [| 5.0 |]; "z1", [| 3.0 |]; "E2", [| 5.0 |]; "z2", [| -3.0 |] ]
+
                 Expect.equal ((ObservableExpression.Parse "mass4(E1,0,0,z1,E2,0,0,z2)").Evaluate d) [| 10.0 |] "mass4"
                 Expect.equal ((ObservableExpression.Parse "massE(E1,0,0,z1,E2,0,0,z2)").Evaluate d) [| 10.0 |] "massE"
             }
             test "a Dataset column and NAME=expression definitions" {
                 let names = [| "pt1"; "eta1"; "phi1"; "pt2"; "eta2"; "phi2" |]
-                let data = Dataset.Create(names, names |> Array.map (fun n -> pair[n])).WithRoles(names)
+
+                let data =
+                    Dataset.Create(names, names |> Array.map (fun n -> pair[n])).WithRoles(names)
+
                 let def = ObservableDefinition.Parse "M = mass(pt1,eta1,phi1,pt2,eta2,phi2)"
                 Expect.equal def.Name "M" "name"
                 let withM = def.AddTo data
@@ -79,13 +99,32 @@ let tests =
                 Expect.sequenceEqual withM.Features names "roles kept"
             }
             test "syntax errors name the position and what is allowed" {
-                throwsWith (fun () -> ObservableExpression.Parse "mass(pt1,eta1 phi1)" |> ignore) [ "position 15"; "',' or ')'" ]
-                throwsWith (fun () -> ObservableExpression.Parse "mass(pt1,,eta1)" |> ignore) [ "position 10"; "a column name or a number" ]
+                throwsWith
+                    (fun () -> ObservableExpression.Parse "mass(pt1,eta1 phi1)" |> ignore)
+                    [ "position 15"; "',' or ')'" ]
+
+                throwsWith
+                    (fun () -> ObservableExpression.Parse "mass(pt1,,eta1)" |> ignore)
+                    [ "position 10"; "a column name or a number" ]
+
                 throwsWith (fun () -> ObservableExpression.Parse "mass pt1" |> ignore) [ "position 6"; "'('" ]
-                throwsWith (fun () -> ObservableExpression.Parse "mass(a,b,c,d,e,f) x" |> ignore) [ "end of the expression" ]
-                throwsWith (fun () -> ObservableExpression.Parse "muss(a)" |> ignore) [ "unknown function 'muss'"; "mass"; "dphi" ]
-                throwsWith (fun () -> ObservableExpression.Parse "mass(a,b,c,d,e)" |> ignore) [ "multiple of 3 or 4"; "got 5" ]
-                throwsWith (fun () -> ObservableExpression.Parse "mass(a,b,c,d,e,f,g,h,i,j,k,l)" |> ignore) [ "ambiguous"; "mass0"; "massm" ]
+
+                throwsWith
+                    (fun () -> ObservableExpression.Parse "mass(a,b,c,d,e,f) x" |> ignore)
+                    [ "end of the expression" ]
+
+                throwsWith
+                    (fun () -> ObservableExpression.Parse "muss(a)" |> ignore)
+                    [ "unknown function 'muss'"; "mass"; "dphi" ]
+
+                throwsWith
+                    (fun () -> ObservableExpression.Parse "mass(a,b,c,d,e)" |> ignore)
+                    [ "multiple of 3 or 4"; "got 5" ]
+
+                throwsWith
+                    (fun () -> ObservableExpression.Parse "mass(a,b,c,d,e,f,g,h,i,j,k,l)" |> ignore)
+                    [ "ambiguous"; "mass0"; "massm" ]
+
                 throwsWith (fun () -> ObservableExpression.Parse "dphi(a)" |> ignore) [ "dphi takes 2" ]
                 throwsWith (fun () -> ObservableDefinition.Parse "mass(a,b,c,d,e,f)" |> ignore) [ "NAME=expression" ]
             }

@@ -13,7 +13,9 @@ open GenStats.Tests.Tensors.GradCheck
 /// versions see the same inputs.
 let private events =
     let rng = Random 5
-    let draw lo hi = Array.init 64 (fun _ -> float (float32 (lo + (hi - lo) * rng.NextDouble())))
+
+    let draw lo hi =
+        Array.init 64 (fun _ -> float (float32 (lo + (hi - lo) * rng.NextDouble())))
 
     dict
         [
@@ -79,7 +81,9 @@ let tests =
                         Expect.floatClose { absolute = 2e-4; relative = 2e-5 } (float t[i]) d[i] $"event {i}"
                 }
             test "tensor Δφ and system φ stay in (−π, π] at the seam" {
-                let phi1 = Tensor.FromArray([| float32 Math.PI; -float32 Math.PI; 3f; 0f |], [| 4; 1 |])
+                let phi1 =
+                    Tensor.FromArray([| float32 Math.PI; -float32 Math.PI; 3f; 0f |], [| 4; 1 |])
+
                 let phi2 = Tensor.FromArray([| 0f; 0f; -3f; float32 Math.PI |], [| 4; 1 |])
                 let d = (TensorObservables.DeltaPhi(phi1, phi2)).ToArray()
                 let pi32 = float32 Math.PI
@@ -90,16 +94,29 @@ let tests =
                 Expect.floatClose Accuracy.low (float d[2]) (6.0 - 2.0 * Math.PI) "wrapped"
             }
             test "gradients of the massless pair mass match finite differences (first and second order)" {
-                let f (x: Tensor[]) = TensorObservables.Mass(x[0], x[1], x[2], x[3], x[4], x[5])
+                let f (x: Tensor[]) =
+                    TensorObservables.Mass(x[0], x[1], x[2], x[3], x[4], x[5])
+
                 Expect.isTrue (checkBoth f pairInputs) "mass"
             }
             test "gradients of the massive mass, ΔR, mT and system rapidity match finite differences" {
                 let m = Tensor.Full(1.5f, [| 2; 1 |])
-                let withMass (x: Tensor[]) = TensorObservables.Mass([| x[0]; x[3] |], [| x[1]; x[4] |], [| x[2]; x[5] |], [| m; m |])
-                let dr (x: Tensor[]) = TensorObservables.DeltaR(x[1], x[2], x[4], x[5])
-                let mt (x: Tensor[]) = TensorObservables.TransverseMass(x[0], x[2], m, x[3], x[5], m)
-                let y (x: Tensor[]) = TensorObservables.SystemRapidity([| x[0]; x[3] |], [| x[1]; x[4] |], [| m; m |])
-                let pt (x: Tensor[]) = TensorObservables.SystemPt([| x[0]; x[3] |], [| x[2]; x[5] |])
+
+                let withMass (x: Tensor[]) =
+                    TensorObservables.Mass([| x[0]; x[3] |], [| x[1]; x[4] |], [| x[2]; x[5] |], [| m; m |])
+
+                let dr (x: Tensor[]) =
+                    TensorObservables.DeltaR(x[1], x[2], x[4], x[5])
+
+                let mt (x: Tensor[]) =
+                    TensorObservables.TransverseMass(x[0], x[2], m, x[3], x[5], m)
+
+                let y (x: Tensor[]) =
+                    TensorObservables.SystemRapidity([| x[0]; x[3] |], [| x[1]; x[4] |], [| m; m |])
+
+                let pt (x: Tensor[]) =
+                    TensorObservables.SystemPt([| x[0]; x[3] |], [| x[2]; x[5] |])
+
                 Expect.isTrue (checkBoth withMass pairInputs) "massive mass"
                 Expect.isTrue (checkBoth dr pairInputs) "ΔR"
                 Expect.isTrue (checkBoth mt pairInputs) "mT"
@@ -107,7 +124,10 @@ let tests =
                 Expect.isTrue (checkBoth pt pairInputs) "system pT"
             }
             test "the mass gradient stays finite for a zero-mass pair (identical massless objects)" {
-                let x = [| 40f; 0.3f; 1.0f |] |> Array.map (fun v -> Tensor.FromArray([| v |], [| 1; 1 |]).RequireGrad())
+                let x =
+                    [| 40f; 0.3f; 1.0f |]
+                    |> Array.map (fun v -> Tensor.FromArray([| v |], [| 1; 1 |]).RequireGrad())
+
                 let m = TensorObservables.Mass(x[0], x[1], x[2], x[0], x[1], x[2])
                 Expect.floatClose Accuracy.low (float (m.ToArray()[0])) 1e-6 "m at the floor √1e-12"
 

@@ -32,7 +32,9 @@ let private collinsSoper (pt1, eta1, phi1) (pt2, eta2, phi2) =
     let q2 = e * e - x * x - y * y - z * z
     let p1p, p1m = (e1 + z1) / sqrt 2.0, (e1 - z1) / sqrt 2.0
     let p2p, p2m = (e2 + z2) / sqrt 2.0, (e2 - z2) / sqrt 2.0
-    float (sign z) * 2.0 * (p1p * p2m - p1m * p2p) / (sqrt q2 * sqrt (q2 + x * x + y * y))
+
+    float (sign z) * 2.0 * (p1p * p2m - p1m * p2p)
+    / (sqrt q2 * sqrt (q2 + x * x + y * y))
 
 [<Tests>]
 let tests =
@@ -47,11 +49,15 @@ let tests =
             }
             test "MassCdf is the normalised integral of the Breit–Wigner density 2m/((m² − M²)² + M²Γ²)" {
                 let o = DimuonOptions.Default
-                let density (m: float) = 2.0 * m / ((m * m - o.Mass * o.Mass) ** 2.0 + (o.Mass * o.Width) ** 2.0)
+
+                let density (m: float) =
+                    2.0 * m / ((m * m - o.Mass * o.Mass) ** 2.0 + (o.Mass * o.Width) ** 2.0)
                 // split at the pole so the quadrature resolves the 2.5 GeV-wide peak
                 let integral a b =
                     let mid = Math.Clamp(o.Mass, a, b)
-                    GaussLegendreRule.Integrate(density, a, mid, 128) + GaussLegendreRule.Integrate(density, mid, b, 128)
+
+                    GaussLegendreRule.Integrate(density, a, mid, 128)
+                    + GaussLegendreRule.Integrate(density, mid, b, 128)
 
                 let total = integral 60.0 120.0
 
@@ -61,7 +67,11 @@ let tests =
             test "Z pT and cos θ* follow their CDFs (1 − (1 + pT²/p₀²)^(1−k) and (c³ + 3c + 4)/8)" {
                 let t = truth.Value
                 Expect.isLessThan (ksDistance (fun x -> DimuonToy.PtCdf x) t.ZPt) (bound t.ZPt.Length) "pT"
-                Expect.isLessThan (ksDistance DimuonToy.CosThetaCdf t.CosThetaStar) (bound t.CosThetaStar.Length) "cos θ*"
+
+                Expect.isLessThan
+                    (ksDistance DimuonToy.CosThetaCdf t.CosThetaStar)
+                    (bound t.CosThetaStar.Length)
+                    "cos θ*"
                 // the default spectrum has mean p₀ = 10 GeV for k = 2.5 (E = ∫(1 − F) = p₀, up to the 500 GeV cap)
                 Expect.isLessThan (abs (Array.average t.ZPt - 10.0)) 0.5 "mean Z pT"
             }
@@ -73,12 +83,21 @@ let tests =
                 for i in 0..999 do
                     let a = (col "pt1").[i], (col "eta1").[i], (col "phi1").[i]
                     let b = (col "pt2").[i], (col "eta2").[i], (col "phi2").[i]
-                    let c = if (col "Q1").[i] < 0.0 then collinsSoper a b else collinsSoper b a
+
+                    let c =
+                        if (col "Q1").[i] < 0.0 then
+                            collinsSoper a b
+                        else
+                            collinsSoper b a
                     // the formula assumes massless leptons: for m_μ > 0 it gives β*·cos θ, β* = √(1 − 4m_μ²/m²)
                     let beta = sqrt (1.0 - 4.0 * (DimuonOptions.MuonMass / (col "M_true").[i]) ** 2.0)
                     Expect.floatClose { absolute = 1e-9; relative = 0.0 } c (beta * t.CosThetaStar[i]) $"event {i}"
                     // unsmeared: the muons' mass is the drawn mass
-                    Expect.floatClose { absolute = 1e-9; relative = 1e-11 } ((col "M").[i]) ((col "M_true").[i]) $"mass {i}"
+                    Expect.floatClose
+                        { absolute = 1e-9; relative = 1e-11 }
+                        ((col "M").[i])
+                        ((col "M_true").[i])
+                        $"mass {i}"
             }
             test "every accepted event passes pT > 20, |η| < 2.4; charges opposite; φ in (−π, π]; leading first" {
                 let d = reco.Value.Data
@@ -104,8 +123,12 @@ let tests =
 
                 let pulls =
                     Array.init d.Count (fun i ->
-                        let s1, s2 = DimuonToy.RelativeResolution((col "eta1").[i]), DimuonToy.RelativeResolution((col "eta2").[i])
-                        ((col "M").[i] - (col "M_true").[i]) / (0.5 * (col "M_true").[i] * sqrt (s1 * s1 + s2 * s2)))
+                        // the documented resolution, written out here: 1 % + 2 %·(|η|/2.4)²
+                        let sigma (eta: float) = 0.01 + 0.02 * (eta / 2.4) ** 2.0
+                        let s1, s2 = sigma (col "eta1").[i], sigma (col "eta2").[i]
+
+                        ((col "M").[i] - (col "M_true").[i])
+                        / (0.5 * (col "M_true").[i] * sqrt (s1 * s1 + s2 * s2)))
 
                 let mean = Array.average pulls
                 let sd = sqrt (pulls |> Array.averageBy (fun p -> (p - mean) ** 2.0))
