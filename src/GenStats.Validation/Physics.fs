@@ -58,3 +58,11 @@ let ring (seed: int) (n: int) = GaussianRing.Sample(n, seed)
 
 /// Exact CDF of the ring's radius.
 let ringRadiusCdf (r: float) = GaussianRing.RadiusCdf r
+
+/// Z → μ⁺μ⁻ with known truth (GeV): columns pt1, eta1, phi1, Q1, pt2, eta2, phi2, Q2, M, M_true
+/// (features: the six kinematics); parametrisation in docs/observables.md.
+let dimuon (seed: int) (n: int) = DimuonToy.Sample(n, seed)
+
+/// The dimuon sample with its generator-level truth (cos θ* in the Collins–Soper frame, Z pT and
+/// rapidity, the number of events generated to accept n).
+let dimuonWith (options: DimuonOptions) (seed: int) (n: int) = DimuonToy.Generate(n, seed, options)

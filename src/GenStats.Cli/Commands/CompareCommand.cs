@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using GenStats.Comparison;
 using GenStats.Data;
+using GenStats.Observables;
 using Spectre.Console;
 
 namespace GenStats.Cli;
@@ -10,7 +11,9 @@ namespace GenStats.Cli;
 /// `genstats compare REAL.csv GENERATED.csv`: every requested two-sample metric (see
 /// <see cref="MetricCatalog"/>) between a real and a generated sample, as a table and optionally
 /// as JSON <c>{"metrics":[{"name","columns","value","uncertainty","extra"}]}</c> (NaN → null).
-/// A stable contract: external checks call it.
+/// A stable contract: external checks call it. <c>--derive NAME=expression</c> (repeatable, e.g.
+/// <c>M=mass(pt1,eta1,phi1,pt2,eta2,phi2)</c>) adds a derived column to both samples before the
+/// metrics, and to the compared columns (appended to <c>--columns</c> when that is given).
 /// </summary>
 internal static class CompareCommand
 {
@@ -27,30 +30,40 @@ internal static class CompareCommand
         var replicas = new Option<int>("--replicas") { Description = "Bootstrap replicas for the uncertainties.", DefaultValueFactory = _ => ComparisonOptions.Default.BootstrapReplicas };
         var quantileBins = new Option<int>("--quantile-bins") { Description = "Equal-probability bins of chi2_quantiles.", DefaultValueFactory = _ => ComparisonOptions.Default.QuantileBins };
         var bins = new Option<int>("--bins") { Description = "Equal-width bins (pooled range) of chi2_hist, jsd and separation_power.", DefaultValueFactory = _ => ComparisonOptions.Default.HistogramBins };
+        var derive = new Option<string[]>("--derive")
+        {
+            Description = "NAME=expression: add a derived column to both samples and compare it too (repeatable), e.g. \"M=mass(pt1,eta1,phi1,pt2,eta2,phi2)\". "
+                + "Functions: mass, pt, rapidity, phi (of a system of (pt,eta,phi[,m]) objects), mass4 (E,px,py,pz), dphi, dr, mt; see docs/observables.md.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var command = new Command("compare", "Two-sample metrics between a real and a generated sample, with uncertainties.")
         {
-            real, generated, columns, realWeight, generatedWeight, metrics, seed, json, replicas, quantileBins, bins,
+            real, generated, columns, realWeight, generatedWeight, metrics, seed, json, replicas, quantileBins, bins, derive,
         };
         command.SetAction(r => Run(
             r.GetValue(real)!, r.GetValue(generated)!, r.GetValue(columns), r.GetValue(realWeight), r.GetValue(generatedWeight),
-            r.GetValue(metrics)!, r.GetValue(json),
+            r.GetValue(metrics)!, r.GetValue(json), r.GetValue(derive) ?? [],
             new ComparisonOptions(r.GetValue(seed), r.GetValue(replicas), r.GetValue(quantileBins), r.GetValue(bins))));
         return command;
     }
 
     private static int Run(
         FileInfo realFile, FileInfo generatedFile, string? columnList, string? realWeight, string? generatedWeight,
-        string metrics, FileInfo? json, ComparisonOptions options)
+        string metrics, FileInfo? json, string[] derive, ComparisonOptions options)
     {
         try
         {
             var definitions = MetricCatalog.Resolve(metrics); // unknown names fail before any file is read
+            var derived = derive.Select(ParseDerive).ToArray();
             if (options.BootstrapReplicas < 2) throw new ArgumentException($"--replicas is {options.BootstrapReplicas}; at least 2 are required.");
             if (options.QuantileBins < 2) throw new ArgumentException($"--quantile-bins is {options.QuantileBins}; at least 2 are required.");
             if (options.HistogramBins < 1) throw new ArgumentException($"--bins is {options.HistogramBins}; at least 1 is required.");
             var realData = Load(realFile, realWeight, "--real-weight");
             var generatedData = Load(generatedFile, generatedWeight, "--generated-weight");
+            realData = Derive(derived, realData, realFile);
+            generatedData = Derive(derived, generatedData, generatedFile);
             var selected = SelectColumns(columnList, realData, generatedData, realWeight, generatedWeight, realFile, generatedFile);
+            if (columnList is not null) selected = [.. selected, .. derived.Select(d => d.Name).Where(n => !selected.Contains(n))];
             realData = realData.WithRoles(selected.Where(c => c != realWeight).ToArray(), weight: realWeight);
             generatedData = generatedData.WithRoles(selected.Where(c => c != generatedWeight).ToArray(), weight: generatedWeight);
             var reports = MetricCatalog.Compare(realData, generatedData, selected, string.Join(',', definitions.Select(d => d.Name)), options);
@@ -63,6 +76,22 @@ internal static class CompareCommand
             Console.Error.WriteLine($"genstats compare: {e.Message}");
             return 1;
         }
+    }
+
+    private static ObservableDefinition ParseDerive(string text)
+    {
+        try { return ObservableDefinition.Parse(text); }
+        catch (ArgumentException e) { throw new ArgumentException($"--derive {e.Message}"); }
+    }
+
+    private static Dataset Derive(ObservableDefinition[] derived, Dataset data, FileInfo file)
+    {
+        foreach (var d in derived)
+        {
+            try { data = d.AddTo(data); }
+            catch (ArgumentException e) { throw new ArgumentException($"--derive on {file.Name}: {e.Message}"); }
+        }
+        return data;
     }
 
     private static Dataset Load(FileInfo file, string? weightColumn, string option)

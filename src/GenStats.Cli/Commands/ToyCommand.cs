@@ -5,16 +5,16 @@ using GenStats.Physics;
 namespace GenStats.Cli;
 
 /// <summary>
-/// `genstats toy rich|calib|lognormal|bimodal|ring --events N --seed S --out FILE`: writes a toy
+/// `genstats toy rich|calib|lognormal|bimodal|ring|dimuon --events N --seed S --out FILE`: writes a toy
 /// sample with known truth (see docs/physics.md for every model and parameter).
 /// </summary>
 internal static class ToyCommand
 {
-    private static readonly string[] Kinds = ["rich", "calib", "lognormal", "bimodal", "ring"];
+    private static readonly string[] Kinds = ["rich", "calib", "lognormal", "bimodal", "ring", "dimuon"];
 
     public static Command Create()
     {
-        var kind = new Argument<string>("kind") { Description = "Which toy: rich, calib, lognormal, bimodal or ring." };
+        var kind = new Argument<string>("kind") { Description = "Which toy: rich, calib, lognormal, bimodal, ring or dimuon (Z → μμ: pt1, eta1, phi1, Q1, pt2, eta2, phi2, Q2, M, M_true; see docs/observables.md)." };
         kind.AcceptOnlyFromAmong(Kinds);
         var events = new Option<int>("--events") { Description = "Number of events (rows).", DefaultValueFactory = _ => 10_000 };
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same file).", DefaultValueFactory = _ => 1 };
@@ -26,13 +26,20 @@ internal static class ToyCommand
         var cut = new Option<double?>("--cut") { Description = "lognormal: keep x1, x2 below this value (the seed lectures use 12)." };
         signal.AcceptOnlyFromAmong("gauss", "cb");
         background.AcceptOnlyFromAmong("exp", "cheb2");
-        var command = new Command("toy", "Write a simulated sample with known truth: RICH particle ID, a D* calibration sample, or the LogNormal / bimodal / ring toys.")
+        var command = new Command("toy", "Write a simulated sample with known truth: RICH particle ID, a D* calibration sample, the LogNormal / bimodal / ring toys, or Z → μ⁺μ⁻ (dimuon).")
         {
             kind, events, seed, output, separator, signal, background, fraction, cut,
         };
         command.SetAction(r => Run(r.GetValue(kind)!, r.GetValue(events), r.GetValue(seed), r.GetValue(output)!, r.GetValue(separator),
             r.GetValue(signal)!, r.GetValue(background)!, r.GetValue(fraction), r.GetValue(cut)));
         return command;
+    }
+
+    private static Dataset Dimuon(int events, int seed)
+    {
+        var sample = DimuonToy.Generate(events, seed);
+        Console.WriteLine($"dimuon: {sample.Attempts} events generated for {events} accepted (efficiency {sample.Efficiency:P1})");
+        return sample.Data;
     }
 
     private static int Run(string kind, int events, int seed, FileInfo output, string? separator, string signal, string background, double fraction, double? cut)
@@ -56,6 +63,7 @@ internal static class ToyCommand
                 "lognormal" => LogNormalPair.Sample(events, seed, new LogNormalPairOptions(Cut: cut)),
                 "bimodal" => BimodalGaussian.Sample(events, seed),
                 "ring" => GaussianRing.Sample(events, seed),
+                "dimuon" => Dimuon(events, seed),
                 _ => throw new ArgumentException($"Unknown toy '{kind}'; use one of {string.Join(", ", Kinds)}."),
             };
             Csv.Write(data, output.FullName, new CsvOptions(Separator: sep));

@@ -46,8 +46,9 @@ public static class Csv
             throw new InvalidDataException($"{source}: no header row found.");
         var names = parser.Record!.Select(n => n.Trim()).ToArray();
         CheckHeader(names, source);
-
-        var columns = names.Select(_ => new List<double>()).ToArray();
+        // The kept columns: all, or the requested ones in the requested order.
+        var keep = options.Columns is null ? Enumerable.Range(0, names.Length).ToArray() : options.Columns.Select(c => Array.IndexOf(names, c)).ToArray();
+        var columns = keep.Select(_ => new List<double>()).ToArray();
         while (parser.Read())
         {
             var fields = parser.Record!;
@@ -55,15 +56,16 @@ public static class Csv
             if (fields.Length != names.Length)
                 throw new InvalidDataException(
                     $"{source}, line {line}: {fields.Length} fields but the header has {names.Length} columns.");
-            for (int c = 0; c < fields.Length; c++)
+            for (int k = 0; k < keep.Length; k++)
             {
+                int c = keep[k];
                 if (!double.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
                     throw new InvalidDataException(
                         $"{source}, line {line}, column '{names[c]}': '{fields[c]}' is not a number.");
-                columns[c].Add(v);
+                columns[k].Add(v);
             }
         }
-        return Dataset.Create(names, columns.Select(c => c.ToArray()).ToArray());
+        return Dataset.Create(keep.Select(c => names[c]).ToArray(), columns.Select(c => c.ToArray()).ToArray());
 
         void CheckHeader(string[] found, string file)
         {
@@ -73,7 +75,7 @@ public static class Csv
             var duplicate = found.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
                 throw new InvalidDataException($"{file}, line 1: column '{duplicate.Key}' appears twice.");
-            foreach (var required in options.RequiredColumns ?? [])
+            foreach (var required in (options.RequiredColumns ?? []).Concat(options.Columns ?? []))
                 if (!found.Contains(required))
                     throw new InvalidDataException(
                         $"{file}: no column '{required}'; the columns are: {string.Join(", ", found)}.");

@@ -60,6 +60,18 @@ let ``a missing required column names the file and the columns found`` () =
     contains "no column 'w'" ex.Message "ex.Message"
     contains "a, b" ex.Message "ex.Message"
 
+let ``Columns reads only the named columns in that order and never parses the others`` () =
+    let d =
+        read "id,x,label,y\n1,2.5,s,4\n2,3.5,b,5\n" (CsvOptions(Columns = [| "y"; "x" |]))
+
+    Expect.sequenceEqual d.ColumnNames [| "y"; "x" |] "names"
+    Expect.equal (d.Column "x") [| 2.5; 3.5 |] "x"
+
+    let ex =
+        raises<InvalidDataException> "missing" (fun () -> read "a,b\n1,2\n" (CsvOptions(Columns = [| "c" |])) |> ignore)
+
+    contains "no column 'c'" ex.Message "ex.Message"
+
 let ``empty files, empty and duplicate column names are rejected`` () =
     contains "empty" (failure "") "failure \"\""
     contains "column 2 has an empty name" (failure "a,,b\n1,2,3\n") "failure \"a,,b\\n1,2,3\\n\""
@@ -138,6 +150,9 @@ let tests =
                 "a tab in the header means tab separated, so a decimal comma stays one bad field"
                 ``a tab in the header means tab separated, so a decimal comma stays one bad field``
             testCase "tab separated values are detected and parsed" ``tab separated values are detected and parsed``
+            testCase
+                "Columns reads only the named columns in that order and never parses the others"
+                ``Columns reads only the named columns in that order and never parses the others``
             testCase "an explicit separator overrides detection" ``an explicit separator overrides detection``
             testCase
                 "a bad number names the file, the line and the column"

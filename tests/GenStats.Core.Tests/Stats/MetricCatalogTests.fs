@@ -280,6 +280,65 @@ let ``genstats compare end to end: table, JSON file and clear errors`` () =
     finally
         Directory.Delete(dir, true)
 
+let ``genstats compare --derive adds the derived column to both samples and compares it`` () =
+    let dir = tempDir ()
+
+    try
+        let realPath, genPath = writeFiles dir
+        let jsonPath = Path.Combine(dir, "derive.json")
+
+        let code, _, err =
+            runCli
+                [
+                    "compare"
+                    realPath
+                    genPath
+                    "--real-weight"
+                    "w"
+                    "--columns"
+                    "x"
+                    "--metrics"
+                    "w1"
+                    "--derive"
+                    "D=dphi(x,y)"
+                    "--json"
+                    jsonPath
+                ]
+
+        Expect.equal code 0 err
+        use json = JsonDocument.Parse(File.ReadAllText jsonPath)
+        let metrics = json.RootElement.GetProperty("metrics")
+
+        let cols =
+            [
+                for m in metrics.EnumerateArray() -> m.GetProperty("columns").[0].GetString()
+            ]
+
+        Expect.equal cols [ "x"; "D" ] "the derived column is appended to --columns"
+        let real, gen = Csv.Read realPath, Csv.Read genPath
+
+        let dphi (d: Dataset) =
+            Array.map2 (fun a b -> GenStats.Observables.ColumnObservables.WrapPhi(a - b)) (d.Column "x") (d.Column "y")
+
+        assertClose
+            veryHigh
+            (CdfDistances.Wasserstein1Value(dphi real, real.Column "w", dphi gen, null))
+            (metrics.[1].GetProperty("value").GetDouble())
+            "w1 of the derived column"
+
+        for derive, expected in
+            [
+                "D=dphi(x,nope)", "no column 'nope'"
+                "D=dphi(x", "position 7"
+                "dphi(x,y)", "NAME=expression"
+            ] do
+            let code, _, err = runCli [ "compare"; realPath; genPath; "--derive"; derive ]
+            Expect.equal code 1 derive
+            contains expected err "err"
+            Expect.equal (err.Trim().Split('\n').Length) 1 err
+    finally
+        Directory.Delete(dir, true)
+
 let ``every 1-D catalog metric passes (real, real weights, generated, generated weights) in that order`` () =
     // Both samples weighted, equal lengths, different weights: a swapped argument order inside the
     // catalog would run but give other values (the per-metric order tests show these data do).
@@ -339,6 +398,9 @@ let tests =
             testCase
                 "genstats compare end to end: table, JSON file and clear errors"
                 ``genstats compare end to end: table, JSON file and clear errors``
+            testCase
+                "genstats compare --derive adds the derived column to both samples and compares it"
+                ``genstats compare --derive adds the derived column to both samples and compares it``
             testCase
                 "every 1-D catalog metric passes (real, real weights, generated, generated weights) in that order"
                 ``every 1-D catalog metric passes (real, real weights, generated, generated weights) in that order``

@@ -30,13 +30,15 @@ let allowed: Map<string, Set<string>> =
             "Nn", set [ "Numerics"; "Tensors" ]
             "Data", set [ "Numerics" ]
             "Stats", set [ "Numerics"; "Data" ]
-            "Physics", set [ "Numerics"; "Data"; "Stats" ]
+            "Observables", set [ "Numerics"; "Tensors"; "Data" ]
+            "Physics", set [ "Numerics"; "Data"; "Stats"; "Observables" ]
             "Models", set [ "Numerics"; "Tensors"; "Nn"; "Data"; "Stats" ]
             "Comparison", set [ "Numerics"; "Data"; "Stats" ]
         ]
 
 /// Allowed edges that may only use public types and members of the lower layer (no internals).
-let publicOnly: Set<string * string> = set [ "Physics", "Stats"; "Models", "Stats" ]
+let publicOnly: Set<string * string> =
+    set [ "Physics", "Stats"; "Physics", "Observables"; "Models", "Stats" ]
 
 /// One reference that crosses layers: the referencing type, what it references and where.
 type Reference =
