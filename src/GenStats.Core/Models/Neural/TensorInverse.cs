@@ -55,7 +55,51 @@ public static class TensorInverse
         }
     }
 
-    private static Tensor Periodic(Tensor z) => throw new NotSupportedException("periodic: the tensor inverse needs Ops.Atan2 (branch ops).");
+    // Until Ops.Atan2/Ops.Erf land (branch ops): the value and the first derivative computed in
+    // float64 on the host, applied as x0 + J·(z − z0) so that the graph has the exact value and the
+    // exact gradient at z0 (second derivatives are not available through this form).
+    private static Tensor Periodic(Tensor z)
+    {
+        int n = z.Shape[0];
+        var v = z.Values;
+        float[] x0 = new float[n], dc = new float[n], ds = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            double c = v[2 * i], s = v[2 * i + 1], r2 = c * c + s * s;
+            x0[i] = (float)PeriodicTransform.Angle(c, s);
+            if (r2 > 0) { dc[i] = (float)(-s / r2); ds[i] = (float)(c / r2); }
+        }
+        var zc = Ops.SliceColumns(z, 0, 1);
+        var zs = Ops.SliceColumns(z, 1, 1);
+        return Linearised(x0, [(zc, dc), (zs, ds)]);
+    }
 
-    private static Tensor Quantile(double[] q, Tensor z) => throw new NotSupportedException("quantile-normal: the tensor inverse needs Ops.Erf (branch ops).");
+    private static Tensor Quantile(double[] q, Tensor z)
+    {
+        int n = z.Shape[0], last = q.Length - 1;
+        var v = z.Values;
+        float[] x0 = new float[n], d = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            double zi = v[i], u = GenStats.Numerics.StandardNormal.Cdf(zi), position = Math.Clamp(u, 0, 1) * last;
+            int j = Math.Min((int)Math.Floor(position), last - 1);
+            double t = position - j;
+            x0[i] = (float)(q[j] + t * (q[j + 1] - q[j]));
+            // dx/dz = (q_{j+1} − q_j)·(m − 1)·φ(z) inside the table, 0 where u is clipped.
+            d[i] = u is > 0 and < 1 ? (float)((q[j + 1] - q[j]) * last * Math.Exp(GenStats.Numerics.StandardNormal.LogDensity(zi))) : 0f;
+        }
+        return Linearised(x0, [(z, d)]);
+    }
+
+    private static Tensor Linearised(float[] x0, (Tensor Z, float[] Slope)[] terms)
+    {
+        int n = x0.Length;
+        var result = Tensor.FromArray(x0, n, 1);
+        foreach (var (zk, slope) in terms)
+        {
+            var offset = Ops.Sub(zk, zk.Detach());
+            result = Ops.Add(result, Ops.Mul(offset, Tensor.FromArray(slope, n, 1)));
+        }
+        return result;
+    }
 }
