@@ -33,6 +33,18 @@ public enum UnaryOp
     Clamp,
     /// <summary>y = x^p0.</summary>
     Pow,
+    /// <summary>y = sin x.</summary>
+    Sin,
+    /// <summary>y = cos x.</summary>
+    Cos,
+    /// <summary>y = sinh x.</summary>
+    Sinh,
+    /// <summary>y = cosh x.</summary>
+    Cosh,
+    /// <summary>y = asinh x = ln(x + √(x²+1)).</summary>
+    Asinh,
+    /// <summary>y = erf x = (2/√π)∫₀ˣ e^(−t²) dt, to about 1e-7 absolute.</summary>
+    Erf,
 }
 
 /// <summary>Element-wise binary operations with numpy broadcasting.</summary>
@@ -48,6 +60,12 @@ public enum BinaryOp
     Divide,
     /// <summary>a / b where b ≠ 0, and 0 where b = 0 (used for gradients of norms at 0).</summary>
     SafeDivide,
+    /// <summary>atan2(a, b): the angle of the point (x = b, y = a), in [−π, π] with C's signed-zero rules.</summary>
+    Atan2,
+    /// <summary>min(a, b); NaN if either is NaN.</summary>
+    Minimum,
+    /// <summary>max(a, b); NaN if either is NaN.</summary>
+    Maximum,
 }
 
 /// <summary>
@@ -118,6 +136,34 @@ public interface ITensorBackend
 
     /// <summary>Max over the middle axis of x viewed as [outer, length, inner] into y [outer, inner].</summary>
     void MaxAxis(float[] x, int outer, int length, int inner, float[] y);
+
+    /// <summary>Inclusive cumulative sum along the middle axis of x viewed as [outer, length, inner]; from the end when <paramref name="reverse"/> is set.</summary>
+    void CumSumAxis(float[] x, int outer, int length, int inner, float[] y, bool reverse);
+
+    /// <summary>
+    /// y[o, j, i] = x[o, index[·], i] for x viewed as [outer, length, inner] and y as [outer, count, inner].
+    /// <paramref name="index"/> holds either <paramref name="count"/> entries shared by every (o, i)
+    /// (numpy.take) or outer·count·inner entries, one per element of y (numpy.take_along_axis); every
+    /// entry lies in 0..length−1 (callers check).
+    /// </summary>
+    void GatherAxis(float[] x, int outer, int length, int inner, int[] index, int count, float[] y);
+
+    /// <summary>
+    /// The adjoint of <see cref="GatherAxis"/>: y[o, index[·], i] += g[o, j, i] for g viewed as
+    /// [outer, count, inner] and y as [outer, length, inner] (repeated indices accumulate).
+    /// </summary>
+    void ScatterAddAxis(float[] g, int outer, int length, int inner, int[] index, int count, float[] y);
+
+    /// <summary>y[i] = a[i] where mask[i] ≠ 0 (NaN counts as true), else b[i], for i &lt; n.</summary>
+    void Select(float[] mask, float[] a, float[] b, float[] y, int n);
+
+    /// <summary>
+    /// For each of <paramref name="rows"/> ascending rows of <paramref name="sorted"/> (length
+    /// <paramref name="sortedLength"/>) and the matching <paramref name="valuesPerRow"/> values,
+    /// y = the first index i with sorted[i] ≥ v (<paramref name="right"/> = false) or &gt; v (true),
+    /// or sortedLength if none (torch.searchsorted; a NaN value gives sortedLength).
+    /// </summary>
+    void SearchSorted(float[] sorted, int rows, int sortedLength, float[] values, int valuesPerRow, bool right, float[] y);
 
     /// <summary>Copies a rows×cols block: dst[dstOffset + r·dstStride + c] = src[srcOffset + r·srcStride + c].</summary>
     void CopyBlock(float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride, int rows, int cols);

@@ -97,6 +97,14 @@ public sealed class ManagedBackend : ITensorBackend
                 else if (p0 == 1) x.CopyTo(y);
                 else TensorPrimitives.Pow(x, p0, y);
                 break;
+            case UnaryOp.Sin: TensorPrimitives.Sin(x, y); break;
+            case UnaryOp.Cos: TensorPrimitives.Cos(x, y); break;
+            case UnaryOp.Sinh: TensorPrimitives.Sinh(x, y); break;
+            case UnaryOp.Cosh: TensorPrimitives.Cosh(x, y); break;
+            case UnaryOp.Asinh: TensorPrimitives.Asinh(x, y); break;
+            case UnaryOp.Erf:
+                for (int i = 0; i < x.Length; i++) y[i] = ErfKernel.Erf(x[i]);
+                break;
             default: throw new ArgumentException($"unknown unary op {op}.", nameof(op));
         }
     }
@@ -202,6 +210,9 @@ public sealed class ManagedBackend : ITensorBackend
         BinaryOp.Multiply => a * b,
         BinaryOp.Divide => a / b,
         BinaryOp.SafeDivide => b == 0 ? 0 : a / b,
+        BinaryOp.Atan2 => MathF.Atan2(a, b),
+        BinaryOp.Minimum => MathF.Min(a, b),
+        BinaryOp.Maximum => MathF.Max(a, b),
         _ => throw new ArgumentException($"unknown binary op {op}.", nameof(op)),
     };
 
@@ -285,6 +296,87 @@ public sealed class ManagedBackend : ITensorBackend
             var dst = y.AsSpan(o * inner, inner);
             x.AsSpan(src, inner).CopyTo(dst);
             for (int r = 1; r < length; r++) TensorPrimitives.Max(dst, x.AsSpan(src + r * inner, inner), dst);
+        }
+    }
+
+    /// <inheritdoc />
+    public void CumSumAxis(float[] x, int outer, int length, int inner, float[] y, bool reverse)
+    {
+        for (int o = 0; o < outer; o++)
+        {
+            int start = o * length * inner;
+            for (int r = 0; r < length; r++)
+            {
+                int row = reverse ? length - 1 - r : r;
+                var dst = y.AsSpan(start + row * inner, inner);
+                var src = x.AsSpan(start + row * inner, inner);
+                if (r == 0) src.CopyTo(dst);
+                else TensorPrimitives.Add(src, y.AsSpan(start + (reverse ? row + 1 : row - 1) * inner, inner), dst);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void GatherAxis(float[] x, int outer, int length, int inner, int[] index, int count, float[] y)
+    {
+        bool shared = index.Length == count;
+        for (int o = 0; o < outer; o++)
+            for (int j = 0; j < count; j++)
+            {
+                int yo = (o * count + j) * inner;
+                if (shared)
+                {
+                    x.AsSpan((o * length + index[j]) * inner, inner).CopyTo(y.AsSpan(yo, inner));
+                    continue;
+                }
+                for (int i = 0; i < inner; i++) y[yo + i] = x[(o * length + index[yo + i]) * inner + i];
+            }
+    }
+
+    /// <inheritdoc />
+    public void ScatterAddAxis(float[] g, int outer, int length, int inner, int[] index, int count, float[] y)
+    {
+        bool shared = index.Length == count;
+        for (int o = 0; o < outer; o++)
+            for (int j = 0; j < count; j++)
+            {
+                int go = (o * count + j) * inner;
+                if (shared)
+                {
+                    var dst = y.AsSpan((o * length + index[j]) * inner, inner);
+                    TensorPrimitives.Add(dst, g.AsSpan(go, inner), dst);
+                    continue;
+                }
+                for (int i = 0; i < inner; i++) y[(o * length + index[go + i]) * inner + i] += g[go + i];
+            }
+    }
+
+    /// <inheritdoc />
+    public void Select(float[] mask, float[] a, float[] b, float[] y, int n)
+    {
+        for (int i = 0; i < n; i++) y[i] = mask[i] != 0 ? a[i] : b[i];
+    }
+
+    /// <inheritdoc />
+    public void SearchSorted(float[] sorted, int rows, int sortedLength, float[] values, int valuesPerRow, bool right, float[] y)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            var seq = sorted.AsSpan(r * sortedLength, sortedLength);
+            for (int k = r * valuesPerRow; k < (r + 1) * valuesPerRow; k++)
+            {
+                float v = values[k];
+                int lo = 0, hi = sortedLength;
+                while (lo < hi)
+                {
+                    int mid = lo + ((hi - lo) >> 1);
+                    // Written as negations so that a NaN value moves right and ends at sortedLength.
+                    bool before = right ? !(seq[mid] > v) : !(seq[mid] >= v);
+                    if (before) lo = mid + 1;
+                    else hi = mid;
+                }
+                y[k] = lo;
+            }
         }
     }
 
