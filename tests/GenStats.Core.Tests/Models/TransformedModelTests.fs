@@ -78,6 +78,13 @@ let ``the tensor inverse equals the float64 inverse for every kind`` () =
                 let a = raw[i * t.Width + c]
                 Expect.isTrue (a > -MathF.PI && a <= MathF.PI) (sprintf "periodic output %g in (−π, π]" a)
 
+let ``the tensor inverse of periodic stays in (-pi, pi] at the seam and off the circle`` () =
+    let t = RowTransform.Fit([| [| 0.0 |]; [| 1.0 |] |], [| TransformSpec.Parse "periodic" |])
+    // (c, s): the seam with s = −0 (atan2 gives −π there), a pair off the circle, the origin.
+    let z = [| -1.0f; -0.0f; -2.5f; -0.0f; 0.3f; 0.3f; 0.0f; 0.0f; -1.0f; 1e-30f |]
+    let phi = (TensorInverse.Apply(t, Tensor.FromArray(z, 5, 2))).ToArray()
+    Expect.equal phi [| MathF.PI; MathF.PI; MathF.PI / 4.0f; 0.0f; MathF.PI |] "φ"
+
 let ``the gradient of the tensor inverse is the reciprocal of the forward derivative`` () =
     // dx/dz = 1/(dz/dx) = exp(−LogDerivative(x)): an independent float64 formula for each kind.
     for spec, xs in widthOneKinds () do
@@ -210,6 +217,9 @@ let tests =
             testCase
                 "the tensor inverse equals the float64 inverse for every kind"
                 ``the tensor inverse equals the float64 inverse for every kind``
+            testCase
+                "the tensor inverse of periodic stays in (-pi, pi] at the seam and off the circle"
+                ``the tensor inverse of periodic stays in (-pi, pi] at the seam and off the circle``
             testCase
                 "the gradient of the tensor inverse is the reciprocal of the forward derivative"
                 ``the gradient of the tensor inverse is the reciprocal of the forward derivative``

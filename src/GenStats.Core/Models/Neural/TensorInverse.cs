@@ -55,51 +55,36 @@ public static class TensorInverse
         }
     }
 
-    // Until Ops.Atan2/Ops.Erf land (branch ops): the value and the first derivative computed in
-    // float64 on the host, applied as x0 + J·(z − z0) so that the graph has the exact value and the
-    // exact gradient at z0 (second derivatives are not available through this form).
+    // φ = atan2(s, c): Ops.Atan2 gives −π at (c < 0, s = −0); that point is moved to π by a
+    // constant shift (no gradient), so the output always lies in (−π, π] as PeriodicTransform.Angle.
     private static Tensor Periodic(Tensor z)
     {
-        int n = z.Shape[0];
-        var v = z.Values;
-        float[] x0 = new float[n], dc = new float[n], ds = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            double c = v[2 * i], s = v[2 * i + 1], r2 = c * c + s * s;
-            x0[i] = (float)PeriodicTransform.Angle(c, s);
-            if (r2 > 0) { dc[i] = (float)(-s / r2); ds[i] = (float)(c / r2); }
-        }
-        var zc = Ops.SliceColumns(z, 0, 1);
-        var zs = Ops.SliceColumns(z, 1, 1);
-        return Linearised(x0, [(zc, dc), (zs, ds)]);
+        var phi = Ops.Atan2(Ops.SliceColumns(z, 1, 1), Ops.SliceColumns(z, 0, 1));
+        var v = phi.Values;
+        float[]? shift = null;
+        for (int i = 0; i < v.Length; i++)
+            if (v[i] <= -MathF.PI) (shift ??= new float[v.Length])[i] = 2 * MathF.PI;
+        return shift is null ? phi : Ops.Add(phi, Tensor.FromArray(shift, v.Length, 1));
     }
 
+    // u = Φ(z) = ½(1 + erf(z/√2)); position p = u·(m − 1) in [0, m − 1]; on the segment
+    // j = min(⌊p⌋, m − 2) (found without a gradient: the reference probabilities are the uniform
+    // grid j/(m − 1), so ⌊p⌋ is numpy's searchsorted(side="right") − 1), x = q_j + (p − j)(q_{j+1} − q_j).
     private static Tensor Quantile(double[] q, Tensor z)
     {
         int n = z.Shape[0], last = q.Length - 1;
-        var v = z.Values;
-        float[] x0 = new float[n], d = new float[n];
+        var u = Ops.Affine(Ops.Erf(Ops.Affine(z, (float)(1 / Math.Sqrt(2)), 0)), 0.5f, 0.5f);
+        var position = Ops.Clamp(Ops.Affine(u, last, 0), 0, last);
+        var pv = position.Values;
+        float[] start = new float[n], qj = new float[n], dq = new float[n];
         for (int i = 0; i < n; i++)
         {
-            double zi = v[i], u = GenStats.Numerics.StandardNormal.Cdf(zi), position = Math.Clamp(u, 0, 1) * last;
-            int j = Math.Min((int)Math.Floor(position), last - 1);
-            double t = position - j;
-            x0[i] = (float)(q[j] + t * (q[j + 1] - q[j]));
-            // dx/dz = (q_{j+1} − q_j)·(m − 1)·φ(z) inside the table, 0 where u is clipped.
-            d[i] = u is > 0 and < 1 ? (float)((q[j + 1] - q[j]) * last * Math.Exp(GenStats.Numerics.StandardNormal.LogDensity(zi))) : 0f;
+            int j = Math.Min((int)Math.Floor(pv[i]), last - 1);
+            start[i] = j;
+            qj[i] = (float)q[j];
+            dq[i] = (float)(q[j + 1] - q[j]);
         }
-        return Linearised(x0, [(z, d)]);
-    }
-
-    private static Tensor Linearised(float[] x0, (Tensor Z, float[] Slope)[] terms)
-    {
-        int n = x0.Length;
-        var result = Tensor.FromArray(x0, n, 1);
-        foreach (var (zk, slope) in terms)
-        {
-            var offset = Ops.Sub(zk, zk.Detach());
-            result = Ops.Add(result, Ops.Mul(offset, Tensor.FromArray(slope, n, 1)));
-        }
-        return result;
+        var t = Ops.Sub(position, Tensor.FromArray(start, n, 1));
+        return Ops.Add(Ops.Mul(t, Tensor.FromArray(dq, n, 1)), Tensor.FromArray(qj, n, 1));
     }
 }
