@@ -80,7 +80,9 @@ public sealed record TransformSpec(TransformKind Kind, double Lower = 0, double 
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"transform token '{tk}': {e.Message}", nameof(text), e);
+                string reason = e.Message.Split(" (Parameter")[0];
+                string kinds = reason.Contains(Allowed, StringComparison.Ordinal) ? "" : $" Allowed kinds: {Allowed}.";
+                throw new ArgumentException($"transform token '{tk}': {reason}{kinds}", nameof(text), e);
             }
             if (!result.TryAdd(column, spec))
                 throw new ArgumentException($"transform token '{tk}': column '{column}' is given twice.", nameof(text));
