@@ -28,7 +28,7 @@ internal static class TrainCommand
         var conditions = new Option<string?>("--conditions") { Description = "Comma-separated condition columns (omit for an unconditional model)." };
         var weight = new Option<string?>("--weight") { Description = "Per-event weight column (signed sWeights allowed for the GAN family, the VAE and histogram)." };
         var model = new Option<string>("--model") { Description = $"Model: {string.Join("|", All)}.", Required = true };
-        var config = new Option<FileInfo?>("--config") { Description = "JSON file with the model's options, e.g. {\"criticSteps\": 5, \"featureTransform\": \"quantile-normal\"}, {\"bandwidth\": \"cross-validated\"} or {\"neighbours\": 10, \"rule\": \"local-linear\"}." };
+        var config = new Option<FileInfo?>("--config") { Description = "JSON file with the model's options, e.g. {\"criticSteps\": 5, \"featureTransform\": \"quantile-normal\", \"columnTransforms\": {\"pt1\": \"log\"}}, {\"bandwidth\": \"cross-validated\"} or {\"neighbours\": 10, \"rule\": \"local-linear\"}." };
         var steps = new Option<int?>("--steps") { Description = "Training steps of a neural model (overrides the config's steps/epochs)." };
         var seed = new Option<int?>("--seed") { Description = "Random seed (default 0; a neural model's config seed when omitted)." };
         var transform = new Option<string?>("--transform")
