@@ -164,7 +164,11 @@ let toOptions (s: Settings) =
         WeightRegressorSteps = s.WeightRegressorSteps,
         FeatureTransform = s.FeatureTransform,
         ConditionTransform = s.ConditionTransform,
-        ColumnTransforms = (if Map.isEmpty s.ColumnTransforms then null else readOnlyDict (Map.toSeq s.ColumnTransforms)),
+        ColumnTransforms =
+            (if Map.isEmpty s.ColumnTransforms then
+                 null
+             else
+                 readOnlyDict (Map.toSeq s.ColumnTransforms)),
         HeldOutFraction = s.HeldOutFraction,
         MaxHeldOut = s.MaxHeldOut,
         EvaluateEvery = s.EvaluateEvery,

@@ -206,14 +206,19 @@ let private positives seed n =
     let rnd = Random(seed: int)
     Array.init n (fun _ -> exp (2.0 * (rnd.NextDouble() - 0.5) * 4.0))
 
-let private fitted (spec: string) (xs: float array) = TransformSpec.Parse(spec).Create().Fit xs
+let private fitted (spec: string) (xs: float array) =
+    TransformSpec.Parse(spec).Create().Fit xs
 
 /// Raw test values inside each kind's domain, and the round-trip tolerance in float64.
 let private kindsAndData seed : (string * float array * Accuracy) list =
     let rnd = Random(seed: int)
     let pos = positives seed 200
-    let inside = Array.init 200 (fun _ -> -2.0 + 5.0 * (0.001 + 0.998 * rnd.NextDouble()))
+
+    let inside =
+        Array.init 200 (fun _ -> -2.0 + 5.0 * (0.001 + 0.998 * rnd.NextDouble()))
+
     let any = Array.init 200 (fun _ -> 100.0 * (rnd.NextDouble() - 0.5))
+
     [
         // exp(μ + σ·(log x − μ)/σ) and friends: a few ulps of x.
         "log", pos, veryHigh
@@ -267,7 +272,12 @@ let ``log-derivative of log, log1p and logit equals a finite difference`` () =
             // Central difference with h ∝ the distance to the domain edge: truncation error O(h²).
             let h = 1e-5 * min (abs x + 1e-3) 1.0
             let fd = (t.Forward(x + h) - t.Forward(x - h)) / (2.0 * h)
-            assertClose { Absolute = 1e-7; Relative = 1e-6 } (log fd) (t.LogDerivative x) (sprintf "%s: log dz/dx at %g" spec x)
+
+            assertClose
+                { Absolute = 1e-7; Relative = 1e-6 }
+                (log fd)
+                (t.LogDerivative x)
+                (sprintf "%s: log dz/dx at %g" spec x)
 
 let ``periodic: two model columns, the inverse is atan2 in (-pi, pi] on and off the circle`` () =
     let t = fitted "periodic" [| 0.0; 1.0 |]
@@ -301,7 +311,14 @@ let ``a row with a periodic column is one column wider on the model scale`` () =
     let rows = Array.init 50 (fun i -> [| float i + 1.0; float i / 10.0; float i |])
 
     let t =
-        RowTransform.Fit(rows, [| TransformSpec.Parse "log"; TransformSpec.Parse "periodic"; TransformSpec.Parse "standard" |])
+        RowTransform.Fit(
+            rows,
+            [|
+                TransformSpec.Parse "log"
+                TransformSpec.Parse "periodic"
+                TransformSpec.Parse "standard"
+            |]
+        )
 
     Expect.equal (t.Width, t.OutputWidth) (3, 4) "raw and model widths"
     Expect.equal [ for c in 0..2 -> t.OutputOffset c ] [ 0; 1; 3 ] "offsets"
@@ -318,7 +335,10 @@ let ``states of the new kinds survive JSON exactly`` () =
     for spec in [ "log"; "log1p"; "logit(0,5000)"; "periodic" ] do
         let t = fitted spec xs
         let json = JsonSerializer.Serialize(t.State, ModelJson.Options)
-        let back = ColumnTransforms.FromState(JsonSerializer.Deserialize<ColumnTransformState>(json, ModelJson.Options))
+
+        let back =
+            ColumnTransforms.FromState(JsonSerializer.Deserialize<ColumnTransformState>(json, ModelJson.Options))
+
         Expect.equal back.Kind t.Kind (spec + " kind")
 
         for x in [ 0.01; 0.3; 2.0; 60.0; 4000.0 ] do
@@ -326,14 +346,23 @@ let ``states of the new kinds survive JSON exactly`` () =
             t.ForwardInto(x, Span a)
             back.ForwardInto(x, Span b)
             Expect.equal b a (sprintf "%s forward %g" spec x)
-            Expect.equal (back.InverseFrom(ReadOnlySpan a)) (t.InverseFrom(ReadOnlySpan a)) (sprintf "%s inverse %g" spec x)
+
+            Expect.equal
+                (back.InverseFrom(ReadOnlySpan a))
+                (t.InverseFrom(ReadOnlySpan a))
+                (sprintf "%s inverse %g" spec x)
 
 let ``values outside a kind's domain are refused with the column's name`` () =
     let rows = [| [| 1.0; 0.5 |]; [| 0.0; 0.2 |] |]
 
     let e =
         raises<ArgumentException> "log of 0" (fun () ->
-            RowTransform.Fit(rows, [| TransformSpec.Parse "log"; TransformSpec.Parse "standard" |], null, [| "pt1"; "eta1" |])
+            RowTransform.Fit(
+                rows,
+                [| TransformSpec.Parse "log"; TransformSpec.Parse "standard" |],
+                null,
+                [| "pt1"; "eta1" |]
+            )
             |> ignore)
 
     contains "column 'pt1'" e.Message "names the column"
@@ -346,22 +375,42 @@ let ``values outside a kind's domain are refused with the column's name`` () =
 
     for bad in [ 0.0; 1.0; 1.5 ] do
         let e3 =
-            raises<ArgumentException> (sprintf "logit(0,1) of %g" bad) (fun () -> fitted "logit(0,1)" [| 0.5; bad |] |> ignore)
+            raises<ArgumentException> (sprintf "logit(0,1) of %g" bad) (fun () ->
+                fitted "logit(0,1)" [| 0.5; bad |] |> ignore)
 
         contains "strictly inside (0, 1)" e3.Message "logit domain"
     // After fitting, a bad value at Forward (e.g. a condition given to Sample) is refused too.
-    raises<ArgumentException> "Forward(-3) of a log fit" (fun () -> (fitted "log" [| 1.0; 2.0 |]).Forward(-3.0) |> ignore)
+    raises<ArgumentException> "Forward(-3) of a log fit" (fun () ->
+        (fitted "log" [| 1.0; 2.0 |]).Forward(-3.0) |> ignore)
     |> ignore
 
 let ``transform specs parse, print back and name the bad token`` () =
-    for text in [ "identity"; "standard"; "quantile-normal"; "log"; "log1p"; "periodic"; "logit(0,1)"; "logit(-2.5,1e3)" ] do
+    for text in
+        [
+            "identity"
+            "standard"
+            "quantile-normal"
+            "log"
+            "log1p"
+            "periodic"
+            "logit(0,1)"
+            "logit(-2.5,1e3)"
+        ] do
         let spec = TransformSpec.Parse text
         Expect.equal (TransformSpec.Parse(spec.ToString())) spec (text + " round trip")
 
-    Expect.equal (TransformSpec.Parse " LogIt( -1 , 2 )") (TransformSpec(TransformKind.Logit, -1.0, 2.0)) "case and spaces"
+    Expect.equal
+        (TransformSpec.Parse " LogIt( -1 , 2 )")
+        (TransformSpec(TransformKind.Logit, -1.0, 2.0))
+        "case and spaces"
 
-    let d = TransformSpec.ParseAssignments "pt1=log,phi1=periodic, eff=logit(0,1) ,eta1=standard"
-    Expect.equal (d |> Seq.map (fun kv -> kv.Key, kv.Value) |> List.ofSeq) [ "pt1", "log"; "phi1", "periodic"; "eff", "logit(0,1)"; "eta1", "standard" ] "assignments"
+    let d =
+        TransformSpec.ParseAssignments "pt1=log,phi1=periodic, eff=logit(0,1) ,eta1=standard"
+
+    Expect.equal
+        (d |> Seq.map (fun kv -> kv.Key, kv.Value) |> List.ofSeq)
+        [ "pt1", "log"; "phi1", "periodic"; "eff", "logit(0,1)"; "eta1", "standard" ]
+        "assignments"
 
     for bad, token in
         [
@@ -372,10 +421,14 @@ let ``transform specs parse, print back and name the bad token`` () =
             "eff=logit(0)", "eff=logit(0)"
             "pt1=log,pt1=log1p", "pt1=log1p"
         ] do
-        let e = raises<ArgumentException> bad (fun () -> TransformSpec.ParseAssignments bad |> ignore)
+        let e =
+            raises<ArgumentException> bad (fun () -> TransformSpec.ParseAssignments bad |> ignore)
+
         contains (sprintf "'%s'" token) e.Message (bad + ": names the token")
 
-    let e = raises<ArgumentException> "unknown kind" (fun () -> TransformSpec.Parse "sine" |> ignore)
+    let e =
+        raises<ArgumentException> "unknown kind" (fun () -> TransformSpec.Parse "sine" |> ignore)
+
     contains TransformSpec.Allowed e.Message "lists the allowed kinds"
 
 [<Tests>]

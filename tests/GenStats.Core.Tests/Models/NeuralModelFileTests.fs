@@ -336,10 +336,27 @@ let ``genstats train --model vae then sample --conditions end to end`` () =
         Directory.Delete(dir, true)
 
 let ``genstats train --transform: a bad token is one line that names it and lists the kinds`` () =
-    for spec, token in [ "pt=log,phi=sine", "phi=sine"; "pt", "pt"; "eff=logit(1,0)", "eff=logit(1,0)" ] do
+    for spec, token in
+        [
+            "pt=log,phi=sine", "phi=sine"
+            "pt", "pt"
+            "eff=logit(1,0)", "eff=logit(1,0)"
+        ] do
         let code, _, err =
             runCli
-                [ "train"; "--data"; "none.csv"; "--features"; "pt"; "--model"; "cramer"; "--transform"; spec; "--out"; "m.gsm" ]
+                [
+                    "train"
+                    "--data"
+                    "none.csv"
+                    "--features"
+                    "pt"
+                    "--model"
+                    "cramer"
+                    "--transform"
+                    spec
+                    "--out"
+                    "m.gsm"
+                ]
 
         Expect.equal code 1 (spec + ": exit code")
         let lines = err.Trim().Split('\n')
@@ -359,17 +376,43 @@ let ``genstats train with --transform and config columnTransforms stores the per
             Array.append
                 [| "pt,phi,eff" |]
                 (Array.init 200 (fun _ ->
-                    sprintf "%.6f,%.6f,%.6f" (20.0 + 30.0 * rnd.NextDouble()) (6.0 * rnd.NextDouble() - 3.0) (0.1 + 0.8 * rnd.NextDouble())))
+                    sprintf
+                        "%.6f,%.6f,%.6f"
+                        (20.0 + 30.0 * rnd.NextDouble())
+                        (6.0 * rnd.NextDouble() - 3.0)
+                        (0.1 + 0.8 * rnd.NextDouble())))
         )
 
         let cfg = Path.Combine(dir, "cfg.json")
-        File.WriteAllText(cfg, """{"generatorLayers": [8], "criticLayers": [8], "batchSize": 32, "criticSteps": 1, "columnTransforms": {"eff": "logit(0,1)", "pt": "standard"}}""")
+
+        File.WriteAllText(
+            cfg,
+            """{"generatorLayers": [8], "criticLayers": [8], "batchSize": 32, "criticSteps": 1, "columnTransforms": {"eff": "logit(0,1)", "pt": "standard"}}"""
+        )
+
         let model = Path.Combine(dir, "model.gsm")
 
         let code, out, err =
             runCli
-                [ "train"; "--data"; data; "--features"; "pt,phi"; "--conditions"; "eff"; "--model"; "cramer"; "--config"; cfg
-                  "--transform"; "pt=log,phi=periodic"; "--steps"; "2"; "--out"; model ]
+                [
+                    "train"
+                    "--data"
+                    data
+                    "--features"
+                    "pt,phi"
+                    "--conditions"
+                    "eff"
+                    "--model"
+                    "cramer"
+                    "--config"
+                    cfg
+                    "--transform"
+                    "pt=log,phi=periodic"
+                    "--steps"
+                    "2"
+                    "--out"
+                    model
+                ]
 
         Expect.equal code 0 (sprintf "exit code (stderr: %s)" err)
         contains "pt log, phi periodic | eff logit" out "the summary names each column's kind"

@@ -19,7 +19,8 @@ let private dimuonLike n seed =
     let rnd = Random(seed: int)
 
     let normal () =
-        sqrt (-2.0 * log (1.0 - rnd.NextDouble())) * cos (2.0 * Math.PI * rnd.NextDouble())
+        sqrt (-2.0 * log (1.0 - rnd.NextDouble()))
+        * cos (2.0 * Math.PI * rnd.NextDouble())
 
     Array.init n (fun _ ->
         [|
@@ -50,18 +51,29 @@ let private widthOneKinds () =
 
 let ``the tensor inverse equals the float64 inverse for every kind`` () =
     let rnd = Random(8)
-    let columns = widthOneKinds () @ [ "periodic", (dimuonLike 500 4 |> Array.map (fun r -> r[1])) ]
+
+    let columns =
+        widthOneKinds ()
+        @ [ "periodic", (dimuonLike 500 4 |> Array.map (fun r -> r[1])) ]
+
     let specs = columns |> List.map (fst >> TransformSpec.Parse) |> Array.ofList
-    let rows = Array.init 500 (fun i -> columns |> List.map (fun (_, xs) -> xs[i]) |> Array.ofList)
+
+    let rows =
+        Array.init 500 (fun i -> columns |> List.map (fun (_, xs) -> xs[i]) |> Array.ofList)
+
     let t = RowTransform.Fit(rows, specs)
     // Model-scale rows: z ~ N(0, 1.5²) covers the tails; periodic pairs off the unit circle.
     let b = 256
-    let z = Array.init (b * t.OutputWidth) (fun _ -> float32 (1.5 * (2.0 * rnd.NextDouble() - 1.0) * 2.0))
+
+    let z =
+        Array.init (b * t.OutputWidth) (fun _ -> float32 (1.5 * (2.0 * rnd.NextDouble() - 1.0) * 2.0))
+
     let raw = (TensorInverse.Apply(t, Tensor.FromArray(z, b, t.OutputWidth))).ToArray()
     Expect.equal raw.Length (b * t.Width) "raw width"
 
     for i in 0 .. b - 1 do
-        let expected = t.InverseRow(ReadOnlySpan(Array.init t.OutputWidth (fun c -> float z[i * t.OutputWidth + c])))
+        let expected =
+            t.InverseRow(ReadOnlySpan(Array.init t.OutputWidth (fun c -> float z[i * t.OutputWidth + c])))
 
         for c in 0 .. t.Width - 1 do
             // float32 arithmetic on float32 inputs: a few float32 ulps of the value (relative 2e−6),
@@ -74,12 +86,14 @@ let ``the tensor inverse equals the float64 inverse for every kind`` () =
                 | _ -> { Absolute = 1e-5; Relative = 2e-6 }
 
             assertClose acc expected[c] (float raw[i * t.Width + c]) (sprintf "row %d, %s" i (fst columns[c]))
+
             if fst columns[c] = "periodic" then
                 let a = raw[i * t.Width + c]
                 Expect.isTrue (a > -MathF.PI && a <= MathF.PI) (sprintf "periodic output %g in (−π, π]" a)
 
 let ``the tensor inverse of periodic stays in (-pi, pi] at the seam and off the circle`` () =
-    let t = RowTransform.Fit([| [| 0.0 |]; [| 1.0 |] |], [| TransformSpec.Parse "periodic" |])
+    let t =
+        RowTransform.Fit([| [| 0.0 |]; [| 1.0 |] |], [| TransformSpec.Parse "periodic" |])
     // (c, s): the seam with s = −0 (atan2 gives −π there), a pair off the circle, the origin.
     let z = [| -1.0f; -0.0f; -2.5f; -0.0f; 0.3f; 0.3f; 0.0f; 0.0f; -1.0f; 1e-30f |]
     let phi = (TensorInverse.Apply(t, Tensor.FromArray(z, 5, 2))).ToArray()
@@ -88,7 +102,9 @@ let ``the tensor inverse of periodic stays in (-pi, pi] at the seam and off the 
 let ``the gradient of the tensor inverse is the reciprocal of the forward derivative`` () =
     // dx/dz = 1/(dz/dx) = exp(−LogDerivative(x)): an independent float64 formula for each kind.
     for spec, xs in widthOneKinds () do
-        let t = RowTransform.Fit(Array.map (fun x -> [| x |]) xs, [| TransformSpec.Parse spec |])
+        let t =
+            RowTransform.Fit(Array.map (fun x -> [| x |]) xs, [| TransformSpec.Parse spec |])
+
         let probes = [| -1.3f; -0.2f; 0.0f; 0.7f; 1.9f |]
         let z = Tensor.FromArray(Array.copy probes, probes.Length, 1).RequireGrad()
         let x = TensorInverse.Apply(t, z)
@@ -97,7 +113,12 @@ let ``the gradient of the tensor inverse is the reciprocal of the forward deriva
         for i in 0 .. probes.Length - 1 do
             let xi = t.Columns[0].Inverse(float probes[i])
             let expected = exp (-(t.Columns[0].LogDerivative xi))
-            assertClose { Absolute = 1e-6; Relative = 1e-4 } expected (float g[i]) (sprintf "%s: dx/dz at z = %g" spec probes[i])
+
+            assertClose
+                { Absolute = 1e-6; Relative = 1e-4 }
+                expected
+                (float g[i])
+                (sprintf "%s: dx/dz at z = %g" spec probes[i])
 
 let private options (loss: GanLoss) =
     GanOptions(
@@ -120,27 +141,39 @@ let ``a GAN and a VAE with mixed per-column transforms round-trip through the mo
     let x = rows |> Array.map (fun r -> r[..2])
     let y = rows |> Array.map (fun r -> r[3..])
 
-    let gan = GanTrainer.Create(x, y, null, options GanLoss.LeastSquares, null, names[..2], names[3..]).Run().Model
+    let gan =
+        GanTrainer.Create(x, y, null, options GanLoss.LeastSquares, null, names[..2], names[3..]).Run().Model
 
     let vae =
         (VaeTrainer.Train(
             x,
             y,
             null,
-            VaeOptions(LatentSize = 2, EncoderLayers = [| 8 |], DecoderLayers = [| 8 |], Steps = 4, ColumnTransforms = mixed),
+            VaeOptions(
+                LatentSize = 2,
+                EncoderLayers = [| 8 |],
+                DecoderLayers = [| 8 |],
+                Steps = 4,
+                ColumnTransforms = mixed
+            ),
             featureNames = names[..2],
             conditionNames = names[3..]
         ))
             .Model
 
-    Expect.equal [ for c in gan.FeatureTransform.Columns -> c.Kind ] [ "log"; "periodic"; "standard" ] "GAN feature kinds"
+    Expect.equal
+        [ for c in gan.FeatureTransform.Columns -> c.Kind ]
+        [ "log"; "periodic"; "standard" ]
+        "GAN feature kinds"
+
     Expect.equal [ for c in gan.ConditionTransform.Columns -> c.Kind ] [ "logit" ] "GAN condition kinds"
     // The generator's output is the model width: pt, (cos φ, sin φ), η.
-    Expect.equal (gan.Generator.Parameters() |> Seq.last |> fun p -> p.Shape[0]) 4 "generator output width"
+    Expect.equal (gan.Generator.Parameters() |> Seq.last |> (fun p -> p.Shape[0])) 4 "generator output width"
     let cond = Array.init 500 (fun i -> [| 0.05 + 0.9 * float i / 500.0 |])
 
     for model in [ gan :> IConditionalGenerator; vae :> IConditionalGenerator ] do
-        let path = Path.Combine(Path.GetTempPath(), sprintf "genstats-mixed-%s.gsm" (Guid.NewGuid().ToString("N")))
+        let path =
+            Path.Combine(Path.GetTempPath(), sprintf "genstats-mixed-%s.gsm" (Guid.NewGuid().ToString("N")))
 
         try
             ModelFile.Save(path, model)
@@ -165,7 +198,14 @@ let ``unknown column names and values outside a domain are refused before traini
 
     let e =
         raises<ArgumentException> "a column that does not exist" (fun () ->
-            GanTrainer.Create(rows, null, null, GanOptions(ColumnTransforms = readOnlyDict [ "ptt", "log" ]), null, names)
+            GanTrainer.Create(
+                rows,
+                null,
+                null,
+                GanOptions(ColumnTransforms = readOnlyDict [ "ptt", "log" ]),
+                null,
+                names
+            )
             |> ignore)
 
     contains "'ptt'" e.Message "names the unknown column"
@@ -173,7 +213,14 @@ let ``unknown column names and values outside a domain are refused before traini
 
     let e2 =
         raises<ArgumentException> "log of a signed column" (fun () ->
-            GanTrainer.Create(rows, null, null, GanOptions(ColumnTransforms = readOnlyDict [ "eta", "log" ]), null, names)
+            GanTrainer.Create(
+                rows,
+                null,
+                null,
+                GanOptions(ColumnTransforms = readOnlyDict [ "eta", "log" ]),
+                null,
+                names
+            )
             |> ignore)
 
     contains "column 'eta'" e2.Message "names the column"
@@ -196,7 +243,9 @@ let ``the auxiliary statistic reads raw columns by name, in physics units`` () =
             0.1f
         )
 
-    let r = GanTrainer.Create(x, y, null, options GanLoss.LeastSquares, statistic, names[..2], names[3..]).Run()
+    let r =
+        GanTrainer.Create(x, y, null, options GanLoss.LeastSquares, statistic, names[..2], names[3..]).Run()
+
     Expect.isTrue (r.History.Steps |> Seq.forall (fun s -> s.Losses.ContainsKey "aux")) "aux logged"
     Expect.isNonEmpty seen "the statistic ran on real batches"
     let cols = seen[0]
