@@ -45,7 +45,7 @@ let private widthOneKinds () =
         "standard", col 2
         "log", col 0
         "log1p", col 0 |> Array.map (fun x -> x - 1.0)
-        "logit(0,1)", col 3
+        "logit(-1,2)", col 3
         "quantile-normal", col 0
     ]
 
