@@ -99,8 +99,9 @@ let ``slice and concat along columns and rows`` () =
                 Ops.Tanh(Ops.SliceRows(t, 1, t.Shape[0] - 1)))
             ins)
 
-/// Pairs of shapes that broadcast: equal, row vector, column vector, scalar, rank-3 against rank-2.
-let broadcastPair (vb: Gen<float32>) : Gen<Input[]> =
+/// Pairs of shapes that broadcast: equal, row vector, column vector, scalar, rank-3 against rank-2,
+/// with the first input's values from `va` and the second's from `vb`.
+let broadcastPairOf (va: Gen<float32>) (vb: Gen<float32>) : Gen<Input[]> =
     gen {
         let! r = Gen.choose (1, 3)
         let! c = Gen.choose (1, 4)
@@ -118,10 +119,13 @@ let broadcastPair (vb: Gen<float32>) : Gen<Input[]> =
                     [| c |], [| d; r; c |]
                 ]
 
-        let! ia = inputOf a (values -2.0 2.0)
+        let! ia = inputOf a va
         let! ib = inputOf b vb
         return [| ia; ib |]
     }
+
+/// Broadcasting pairs with first values in [−2, 2].
+let broadcastPair (vb: Gen<float32>) : Gen<Input[]> = broadcastPairOf (values -2.0 2.0) vb
 
 let private binary (vb: Gen<float32>) f =
     Prop.forAll (arb (broadcastPair vb)) (checkBoth (fun xs -> f xs[0] xs[1]))
