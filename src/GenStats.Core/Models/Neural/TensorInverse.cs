@@ -67,24 +67,24 @@ public static class TensorInverse
         return shift is null ? phi : Ops.Add(phi, Tensor.FromArray(shift, v.Length, 1));
     }
 
-    // u = Φ(z) = ½(1 + erf(z/√2)); position p = u·(m − 1) in [0, m − 1]; on the segment
-    // j = min(⌊p⌋, m − 2) (found without a gradient: the reference probabilities are the uniform
-    // grid j/(m − 1), so ⌊p⌋ is numpy's searchsorted(side="right") − 1), x = q_j + (p − j)(q_{j+1} − q_j).
+    // u = Φ(z) = ½(1 + erf(z/√2)); position p = u·(m − 1) in [0, m − 1]; the segment
+    // j = min(searchsorted(0..m−1, p, right) − 1, m − 2) (no gradient), then
+    // x = q_j + (p − j)(q_{j+1} − q_j) with q_j and the slopes gathered by TakeAlongAxis.
     private static Tensor Quantile(double[] q, Tensor z)
     {
-        int n = z.Shape[0], last = q.Length - 1;
+        int m = q.Length;
         var u = Ops.Affine(Ops.Erf(Ops.Affine(z, (float)(1 / Math.Sqrt(2)), 0)), 0.5f, 0.5f);
-        var position = Ops.Clamp(Ops.Affine(u, last, 0), 0, last);
-        var pv = position.Values;
-        float[] start = new float[n], qj = new float[n], dq = new float[n];
-        for (int i = 0; i < n; i++)
+        var position = Ops.Clamp(Ops.Affine(u, m - 1, 0), 0, m - 1);
+        float[] grid = new float[m], table = new float[m], slope = new float[m];
+        for (int j = 0; j < m; j++)
         {
-            int j = Math.Min((int)Math.Floor(pv[i]), last - 1);
-            start[i] = j;
-            qj[i] = (float)q[j];
-            dq[i] = (float)(q[j + 1] - q[j]);
+            grid[j] = j;
+            table[j] = (float)q[j];
+            slope[j] = j + 1 < m ? (float)(q[j + 1] - q[j]) : 0f;
         }
-        var t = Ops.Sub(position, Tensor.FromArray(start, n, 1));
-        return Ops.Add(Ops.Mul(t, Tensor.FromArray(dq, n, 1)), Tensor.FromArray(qj, n, 1));
+        var segment = Ops.Clamp(Ops.Affine(Ops.SearchSorted(Tensor.FromArray(grid, m), position, right: true), 1, -1), 0, m - 2);
+        var qj = Ops.TakeAlongAxis(Tensor.FromArray(table, m, 1), segment, 0);
+        var dq = Ops.TakeAlongAxis(Tensor.FromArray(slope, m, 1), segment, 0);
+        return Ops.Add(Ops.Mul(Ops.Sub(position, segment), dq), qj);
     }
 }
