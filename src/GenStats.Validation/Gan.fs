@@ -79,6 +79,8 @@ type Settings =
         FeatureTransform: TransformKind
         /// Preprocessing of every condition column (same kinds).
         ConditionTransform: TransformKind
+        /// Per-column overrides of the group defaults: column name → spec text ("log", "log1p", "logit(lo,hi)", "periodic", "standard", …; see TransformSpec); empty = none.
+        ColumnTransforms: Map<string, string>
         /// Fraction of events held out for evaluation (energy distance, referee AUC, best-generator selection); 0 = none.
         HeldOutFraction: float
         /// At most this many held-out events (the energy distance costs O(n²)).
@@ -130,6 +132,10 @@ let ofOptions (o: GanOptions) : Settings =
         WeightRegressorSteps = o.WeightRegressorSteps
         FeatureTransform = o.FeatureTransform
         ConditionTransform = o.ConditionTransform
+        ColumnTransforms =
+            match o.ColumnTransforms with
+            | null -> Map.empty
+            | d -> d |> Seq.map (fun kv -> kv.Key, kv.Value) |> Map.ofSeq
         HeldOutFraction = o.HeldOutFraction
         MaxHeldOut = o.MaxHeldOut
         EvaluateEvery = o.EvaluateEvery
@@ -174,6 +180,11 @@ let toOptions (s: Settings) =
         WeightRegressorSteps = s.WeightRegressorSteps,
         FeatureTransform = s.FeatureTransform,
         ConditionTransform = s.ConditionTransform,
+        ColumnTransforms =
+            (if Map.isEmpty s.ColumnTransforms then
+                 null
+             else
+                 readOnlyDict (Map.toSeq s.ColumnTransforms)),
         HeldOutFraction = s.HeldOutFraction,
         MaxHeldOut = s.MaxHeldOut,
         EvaluateEvery = s.EvaluateEvery,

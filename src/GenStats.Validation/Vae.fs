@@ -51,6 +51,8 @@ type Settings =
         FeatureTransform: TransformKind
         /// Preprocessing of every condition column (same kinds).
         ConditionTransform: TransformKind
+        /// Per-column overrides of the group defaults: column name → spec text ("log", "log1p", "logit(lo,hi)", "periodic", "standard", …; see TransformSpec); empty = none.
+        ColumnTransforms: Map<string, string>
         /// Held-out fraction for the ELBO and energy-distance evaluations.
         HeldOutFraction: float
         /// At most this many held-out events.
@@ -85,6 +87,10 @@ let ofOptions (o: VaeOptions) : Settings =
         NegativeWeights = o.NegativeWeights
         FeatureTransform = o.FeatureTransform
         ConditionTransform = o.ConditionTransform
+        ColumnTransforms =
+            match o.ColumnTransforms with
+            | null -> Map.empty
+            | d -> d |> Seq.map (fun kv -> kv.Key, kv.Value) |> Map.ofSeq
         HeldOutFraction = o.HeldOutFraction
         MaxHeldOut = o.MaxHeldOut
         EvaluateEvery = o.EvaluateEvery
@@ -114,6 +120,11 @@ let toOptions (s: Settings) =
         NegativeWeights = s.NegativeWeights,
         FeatureTransform = s.FeatureTransform,
         ConditionTransform = s.ConditionTransform,
+        ColumnTransforms =
+            (if Map.isEmpty s.ColumnTransforms then
+                 null
+             else
+                 readOnlyDict (Map.toSeq s.ColumnTransforms)),
         HeldOutFraction = s.HeldOutFraction,
         MaxHeldOut = s.MaxHeldOut,
         EvaluateEvery = s.EvaluateEvery,

@@ -28,7 +28,8 @@ internal static class NeuralTraining
     public static readonly string[] Names = [.. GanLosses.Keys, "vae"];
 
     /// <summary>Trains; returns the model, or null when cancelled (the message is already written).</summary>
-    public static IConditionalGenerator? Train(string name, Dataset table, string configText, string configSource, int? steps, int? seed)
+    public static IConditionalGenerator? Train(string name, Dataset table, string configText, string configSource, int? steps, int? seed,
+        IReadOnlyDictionary<string, string>? transforms = null)
     {
         var features = table.FeatureRows();
         double[][]? conditions = table.Conditions.Count > 0 ? table.ConditionRows() : null;
@@ -45,6 +46,7 @@ internal static class NeuralTraining
             {
                 var o = TrainCommand.Config<VaeOptions>(configText, configSource);
                 if (steps is int s) o = o with { Steps = s };
+                o = o with { ColumnTransforms = CliTransforms.Merge(o.ColumnTransforms, transforms) };
                 if (seed is int sd) o = o with { Seed = unchecked((ulong)sd) };
                 VaeTrainingResult? r = null;
                 bool done = WithProgress($"vae", o.Steps, (p, ct) => r = VaeTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames), cts.Token);
@@ -56,6 +58,7 @@ internal static class NeuralTraining
             }
             var g = TrainCommand.Config<GanOptions>(configText, configSource) with { Loss = GanLosses[name] };
             if (steps is int gs) g = g with { Steps = gs, Epochs = null };
+            g = g with { ColumnTransforms = CliTransforms.Merge(g.ColumnTransforms, transforms) };
             if (seed is int gsd) g = g with { Seed = unchecked((ulong)gsd) };
             var trainer = GanTrainer.Create(features, conditions, weights, g, null, fNames, cNames);
             GanTrainingResult? result = null;

@@ -28,23 +28,30 @@ internal static class TrainCommand
         var conditions = new Option<string?>("--conditions") { Description = "Comma-separated condition columns (omit for an unconditional model)." };
         var weight = new Option<string?>("--weight") { Description = "Per-event weight column (signed sWeights allowed for the GAN family, the VAE and histogram)." };
         var model = new Option<string>("--model") { Description = $"Model: {string.Join("|", All)}.", Required = true };
-        var config = new Option<FileInfo?>("--config") { Description = "JSON file with the model's options, e.g. {\"criticSteps\": 5, \"featureTransform\": \"quantile-normal\"}, {\"bandwidth\": \"cross-validated\"} or {\"neighbours\": 10, \"rule\": \"local-linear\"}." };
+        var config = new Option<FileInfo?>("--config") { Description = "JSON file with the model's options, e.g. {\"criticSteps\": 5, \"featureTransform\": \"quantile-normal\", \"columnTransforms\": {\"pt1\": \"log\"}}, {\"bandwidth\": \"cross-validated\"} or {\"neighbours\": 10, \"rule\": \"local-linear\"}." };
         var steps = new Option<int?>("--steps") { Description = "Training steps of a neural model (overrides the config's steps/epochs)." };
         var seed = new Option<int?>("--seed") { Description = "Random seed (default 0; a neural model's config seed when omitted)." };
+        var transform = new Option<string?>("--transform")
+        {
+            Description = "Per-column preprocessing of a neural model, e.g. pt1=log,phi1=periodic,eta1=standard,eff=logit(0,1). " +
+                $"Kinds: {TransformSpec.Allowed}. log, log1p and logit are followed by a weighted standardisation; periodic feeds (cos φ, sin φ) " +
+                "to the network and generates φ = atan2(s, c) in (−π, π]. Unmentioned columns keep the group default " +
+                "(config featureTransform/conditionTransform, default standard); overrides the config's columnTransforms entry for a named column.",
+        };
         var output = new Option<FileInfo>("--out") { Description = "Model file to write (.gsm).", Required = true };
         var history = new Option<FileInfo?>("--history") { Description = "Neural models: write the training history as CSV (a row per step: losses, batch ESS, learning rate; a row per held-out evaluation: energy distance, referee AUC, ELBO). The model file keeps a thinned copy (genstats history MODEL)." };
         var command = new Command("train", "Train a generative model of p(features | conditions) and write it to a model file.\n\n" + NeuralDefaults.Text)
         {
-            data, features, conditions, weight, model, config, steps, seed, output, history,
+            data, features, conditions, weight, model, config, transform, steps, seed, output, history,
         };
         command.SetAction(r => CliErrors.Run("train", () => Run(
             r.GetValue(data)!, r.GetValue(features)!, r.GetValue(conditions), r.GetValue(weight),
-            r.GetValue(model)!, r.GetValue(config), r.GetValue(steps), r.GetValue(seed), r.GetValue(output)!, r.GetValue(history))));
+            r.GetValue(model)!, r.GetValue(config), r.GetValue(transform), r.GetValue(steps), r.GetValue(seed), r.GetValue(output)!, r.GetValue(history))));
         return command;
     }
 
     private static int Run(FileInfo dataFile, string featureList, string? conditionList, string? weightColumn,
-        string modelName, FileInfo? configFile, int? steps, int? seed, FileInfo output, FileInfo? historyFile = null)
+        string modelName, FileInfo? configFile, string? transformList, int? steps, int? seed, FileInfo output, FileInfo? historyFile = null)
     {
         string name = modelName.Trim().ToLowerInvariant();
         if (!All.Contains(name))
@@ -56,6 +63,9 @@ internal static class TrainCommand
             throw new ArgumentException($"--history applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
         if (steps is <= 0)
             throw new ArgumentException($"--steps is {steps}; give a positive number of steps (omit it for the automatic budget).");
+        if (!neural && transformList is not null)
+            throw new ArgumentException($"--transform applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
+        var transforms = transformList is null ? null : CliTransforms.Parse(transformList);
 
         var featureNames = CliErrors.Names(featureList, "--features");
         if (featureNames.Length == 0) throw new ArgumentException("--features names no column; at least one feature is required.");
@@ -69,7 +79,7 @@ internal static class TrainCommand
         {
             var data = Csv.Read(dataFile.FullName, new CsvOptions(RequiredColumns: required)).WithRoles(featureNames, conditionNames, weightName);
             Console.WriteLine($"training {name} on {data.Count} events (Ctrl-C cancels)");
-            var model = NeuralTraining.Train(name, data, configText, configSource, steps, seed);
+            var model = NeuralTraining.Train(name, data, configText, configSource, steps, seed, transforms);
             if (model is null) return 130;
             ModelFile.Save(output.FullName, model);
             Report(model, data, output);
@@ -132,8 +142,8 @@ internal static class TrainCommand
             KernelDensity k => string.Create(c, $"bandwidth factor h = {k.Factor:G6} ({k.Options.Bandwidth}), n_eff = {k.EffectiveSampleSize:G6}"),
             Library l => string.Create(c, $"{l.Count} events in the library, k = {l.Options.Neighbours}, rule {l.Options.Rule}"),
             HistogramSampler h => string.Create(c, $"bins {string.Join("×", h.Bins)} ({h.Options.Mode}), clipped negative bins: {h.ClippedBins} (weight {h.ClippedWeight:G4})"),
-            ConditionalGan g => string.Create(c, $"{Json(g.Options.Loss)} loss, {g.TrainedSteps} generator steps, preprocessing {Json(g.Options.FeatureTransform)}/{Json(g.Options.ConditionTransform)}"),
-            ConditionalVae v => string.Create(c, $"β = {v.Options.Beta}, {v.TrainedSteps} steps, preprocessing {Json(v.Options.FeatureTransform)}/{Json(v.Options.ConditionTransform)}"),
+            ConditionalGan g => string.Create(c, $"{Json(g.Options.Loss)} loss, {g.TrainedSteps} generator steps, preprocessing {CliTransforms.Describe(g.FeatureNames, g.FeatureTransform, g.ConditionNames, g.ConditionTransform)}"),
+            ConditionalVae v => string.Create(c, $"β = {v.Options.Beta}, {v.TrainedSteps} steps, preprocessing {CliTransforms.Describe(v.FeatureNames, v.FeatureTransform, v.ConditionNames, v.ConditionTransform)}"),
             _ => "",
         };
         Console.WriteLine($"trained {model.ModelType} on {table.Count} events: {detail}");

@@ -199,6 +199,238 @@ let ``bad input: NaN values, negative weights, unknown kinds`` () =
         |> ignore)
     |> ignore
 
+// ---- Per-column kinds: log, log1p, logit, periodic (and the group kinds beside them) ----
+
+/// Positive, skewed values spanning several decades (log-normal, σ = 2) from a seed.
+let private positives seed n =
+    let rnd = Random(seed: int)
+    Array.init n (fun _ -> exp (2.0 * (rnd.NextDouble() - 0.5) * 4.0))
+
+let private fitted (spec: string) (xs: float array) =
+    TransformSpec.Parse(spec).Create().Fit xs
+
+/// Raw test values inside each kind's domain, and the round-trip tolerance in float64.
+let private kindsAndData seed : (string * float array * Accuracy) list =
+    let rnd = Random(seed: int)
+    let pos = positives seed 200
+
+    let inside =
+        Array.init 200 (fun _ -> -2.0 + 5.0 * (0.001 + 0.998 * rnd.NextDouble()))
+
+    let any = Array.init 200 (fun _ -> 100.0 * (rnd.NextDouble() - 0.5))
+
+    [
+        // exp(μ + σ·(log x − μ)/σ) and friends: a few ulps of x.
+        "log", pos, veryHigh
+        "log1p", Array.map (fun x -> x - 0.999) pos, veryHigh
+        // lo + (hi − lo)·sigmoid: absolute error a few ulps of hi − lo = 5.
+        "logit(-2,3)", inside, { Absolute = 1e-12; Relative = 1e-9 }
+        "standard", any, veryHigh
+        "identity", any, veryHigh
+        // Every value is one of the 200 quantile nodes (m = n); the 1e−7 clip moves only the
+        // minimum and the maximum (the quantile property above bounds that), so they are left out.
+        "quantile-normal", any, { Absolute = 1e-12; Relative = 1e-9 }
+    ]
+
+let ``every width-1 kind round-trips: Inverse(Forward x) = x on random data`` () =
+    Prop.forAll (Arb.fromGen (Gen.choose (0, 100000))) (fun seed ->
+        kindsAndData seed
+        |> List.forall (fun (spec, xs, acc) ->
+            let t = fitted spec xs
+
+            let probes =
+                if spec = "quantile-normal" then
+                    xs |> Array.filter (fun x -> x > Array.min xs && x < Array.max xs)
+                else
+                    xs
+
+            probes |> Array.forall (fun x -> isClose acc x (t.Inverse(t.Forward x)))))
+
+let ``log, log1p and logit are followed by a weighted standardisation`` () =
+    // Weighted mean 0 and weighted sd 1 on the transformed training data, whatever the raw scale.
+    let rnd = Random(4)
+    let xs = positives 4 500
+    let ws = Array.init 500 (fun _ -> 0.5 + rnd.NextDouble())
+
+    for spec, data in [ "log", xs; "log1p", xs; "logit(0,1e4)", xs ] do
+        let z = (TransformSpec.Parse(spec).Create().Fit(data, ws)).Forward data
+        assertClose veryHigh 0.0 (GenStats.Stats.WeightedDescriptive.Mean(z, ws)) (spec + " weighted mean")
+        assertClose high 1.0 (GenStats.Stats.WeightedDescriptive.StandardDeviation(z, ws)) (spec + " weighted sd")
+
+let ``log-derivative of log, log1p and logit equals a finite difference`` () =
+    let xs = positives 9 300
+
+    for spec, probes in
+        [
+            "log", [ 0.02; 0.7; 3.0; 40.0 ]
+            "log1p", [ -0.9; 0.0; 2.5; 40.0 ]
+            "logit(0,100)", [ 0.05; 1.0; 50.0; 99.9 ]
+        ] do
+        let t = fitted spec (Array.filter (fun x -> x < 99.0) xs)
+
+        for x in probes do
+            // Central difference with h ∝ the distance to the domain edge: truncation error O(h²).
+            let h = 1e-5 * min (abs x + 1e-3) 1.0
+            let fd = (t.Forward(x + h) - t.Forward(x - h)) / (2.0 * h)
+
+            assertClose
+                { Absolute = 1e-7; Relative = 1e-6 }
+                (log fd)
+                (t.LogDerivative x)
+                (sprintf "%s: log dz/dx at %g" spec x)
+
+let ``periodic: two model columns, the inverse is atan2 in (-pi, pi] on and off the circle`` () =
+    let t = fitted "periodic" [| 0.0; 1.0 |]
+    Expect.equal t.Width 2 "periodic width"
+    let rnd = Random(21)
+
+    for _ in 1..2000 do
+        // Any angle, wrapped: the result differs from φ by a multiple of 2π.
+        let phi = 40.0 * (rnd.NextDouble() - 0.5)
+        let z = Array.zeroCreate 2
+        t.ForwardInto(phi, Span z)
+        let back = t.InverseFrom(ReadOnlySpan z)
+        Expect.isTrue (back > -Math.PI && back <= Math.PI) (sprintf "atan2 of (cos, sin) %g in range" back)
+        let turns = (phi - back) / (2.0 * Math.PI)
+        assertClose { Absolute = 1e-12; Relative = 0.0 } (Math.Round turns) turns "whole turns"
+        // A generated pair off the circle (any radius, any sign): still in range, same direction.
+        let c, s = 3.0 * (rnd.NextDouble() - 0.5), 3.0 * (rnd.NextDouble() - 0.5)
+        let a = PeriodicTransform.Angle(c, s)
+        Expect.isTrue (a > -Math.PI && a <= Math.PI) (sprintf "Angle(%g, %g) = %g in range" c s a)
+        let r = sqrt (c * c + s * s)
+        assertClose { Absolute = 1e-12; Relative = 0.0 } c (r * cos a) "direction: c"
+        assertClose { Absolute = 1e-12; Relative = 0.0 } s (r * sin a) "direction: s"
+    // The seam: numpy gives arctan2(-0.0, -1) = -π; the transform returns π instead.
+    Expect.equal (PeriodicTransform.Angle(-1.0, -0.0)) Math.PI "(-1, -0.0)"
+    Expect.equal (PeriodicTransform.Angle(-1.0, 0.0)) Math.PI "(-1, 0)"
+    Expect.equal (PeriodicTransform.Angle(-0.0, -0.0)) Math.PI "(-0.0, -0.0)"
+    Expect.equal (PeriodicTransform.Angle(0.0, 0.0)) 0.0 "(0, 0)"
+    Expect.equal (t.InverseFrom(ReadOnlySpan [| -2.0; -0.0 |])) Math.PI "off-circle seam"
+
+let ``a row with a periodic column is one column wider on the model scale`` () =
+    let rows = Array.init 50 (fun i -> [| float i + 1.0; float i / 10.0; float i |])
+
+    let t =
+        RowTransform.Fit(
+            rows,
+            [|
+                TransformSpec.Parse "log"
+                TransformSpec.Parse "periodic"
+                TransformSpec.Parse "standard"
+            |]
+        )
+
+    Expect.equal (t.Width, t.OutputWidth) (3, 4) "raw and model widths"
+    Expect.equal [ for c in 0..2 -> t.OutputOffset c ] [ 0; 1; 3 ] "offsets"
+    let z = t.ForwardRow [| 5.0; 0.5; 7.0 |]
+    Expect.equal z.Length 4 "model row"
+    assertClose veryHigh (cos 0.5) z[1] "cos φ"
+    assertClose veryHigh (sin 0.5) z[2] "sin φ"
+    let back = t.InverseRow(ReadOnlySpan z)
+    Array.iter2 (fun e a -> assertClose veryHigh e a "row round trip") [| 5.0; 0.5; 7.0 |] back
+
+let ``states of the new kinds survive JSON exactly`` () =
+    let xs = positives 5 300
+
+    for spec in [ "log"; "log1p"; "logit(0,5000)"; "periodic" ] do
+        let t = fitted spec xs
+        let json = JsonSerializer.Serialize(t.State, ModelJson.Options)
+
+        let back =
+            ColumnTransforms.FromState(JsonSerializer.Deserialize<ColumnTransformState>(json, ModelJson.Options))
+
+        Expect.equal back.Kind t.Kind (spec + " kind")
+
+        for x in [ 0.01; 0.3; 2.0; 60.0; 4000.0 ] do
+            let a, b = Array.zeroCreate t.Width, Array.zeroCreate t.Width
+            t.ForwardInto(x, Span a)
+            back.ForwardInto(x, Span b)
+            Expect.equal b a (sprintf "%s forward %g" spec x)
+
+            Expect.equal
+                (back.InverseFrom(ReadOnlySpan a))
+                (t.InverseFrom(ReadOnlySpan a))
+                (sprintf "%s inverse %g" spec x)
+
+let ``values outside a kind's domain are refused with the column's name`` () =
+    let rows = [| [| 1.0; 0.5 |]; [| 0.0; 0.2 |] |]
+
+    let e =
+        raises<ArgumentException> "log of 0" (fun () ->
+            RowTransform.Fit(
+                rows,
+                [| TransformSpec.Parse "log"; TransformSpec.Parse "standard" |],
+                null,
+                [| "pt1"; "eta1" |]
+            )
+            |> ignore)
+
+    contains "column 'pt1'" e.Message "names the column"
+    contains "values > 0" e.Message "says what is allowed"
+
+    let e2 =
+        raises<ArgumentException> "log1p of -1" (fun () -> fitted "log1p" [| 0.0; -1.0 |] |> ignore)
+
+    contains "values > −1" e2.Message "log1p domain"
+
+    for bad in [ 0.0; 1.0; 1.5 ] do
+        let e3 =
+            raises<ArgumentException> (sprintf "logit(0,1) of %g" bad) (fun () ->
+                fitted "logit(0,1)" [| 0.5; bad |] |> ignore)
+
+        contains "strictly inside (0, 1)" e3.Message "logit domain"
+    // After fitting, a bad value at Forward (e.g. a condition given to Sample) is refused too.
+    raises<ArgumentException> "Forward(-3) of a log fit" (fun () ->
+        (fitted "log" [| 1.0; 2.0 |]).Forward(-3.0) |> ignore)
+    |> ignore
+
+let ``transform specs parse, print back and name the bad token`` () =
+    for text in
+        [
+            "identity"
+            "standard"
+            "quantile-normal"
+            "log"
+            "log1p"
+            "periodic"
+            "logit(0,1)"
+            "logit(-2.5,1e3)"
+        ] do
+        let spec = TransformSpec.Parse text
+        Expect.equal (TransformSpec.Parse(spec.ToString())) spec (text + " round trip")
+
+    Expect.equal
+        (TransformSpec.Parse " LogIt( -1 , 2 )")
+        (TransformSpec(TransformKind.Logit, -1.0, 2.0))
+        "case and spaces"
+
+    let d =
+        TransformSpec.ParseAssignments "pt1=log,phi1=periodic, eff=logit(0,1) ,eta1=standard"
+
+    Expect.equal
+        (d |> Seq.map (fun kv -> kv.Key, kv.Value) |> List.ofSeq)
+        [ "pt1", "log"; "phi1", "periodic"; "eff", "logit(0,1)"; "eta1", "standard" ]
+        "assignments"
+
+    for bad, token in
+        [
+            "pt1=log,phi1=sine", "phi1=sine"
+            "pt1", "pt1"
+            "=log", "=log"
+            "eff=logit(1,0)", "eff=logit(1,0)"
+            "eff=logit(0)", "eff=logit(0)"
+            "pt1=log,pt1=log1p", "pt1=log1p"
+        ] do
+        let e =
+            raises<ArgumentException> bad (fun () -> TransformSpec.ParseAssignments bad |> ignore)
+
+        contains (sprintf "'%s'" token) e.Message (bad + ": names the token")
+
+    let e =
+        raises<ArgumentException> "unknown kind" (fun () -> TransformSpec.Parse "sine" |> ignore)
+
+    contains TransformSpec.Allowed e.Message "lists the allowed kinds"
+
 [<Tests>]
 let tests =
     testList
@@ -234,4 +466,27 @@ let tests =
             testCase
                 "bad input: NaN values, negative weights, unknown kinds"
                 ``bad input: NaN values, negative weights, unknown kinds``
+            testPropertyN
+                30
+                "every width-1 kind round-trips: Inverse(Forward x) = x on random data"
+                ``every width-1 kind round-trips: Inverse(Forward x) = x on random data``
+            testCase
+                "log, log1p and logit are followed by a weighted standardisation"
+                ``log, log1p and logit are followed by a weighted standardisation``
+            testCase
+                "log-derivative of log, log1p and logit equals a finite difference"
+                ``log-derivative of log, log1p and logit equals a finite difference``
+            testCase
+                "periodic: two model columns, the inverse is atan2 in (-pi, pi] on and off the circle"
+                ``periodic: two model columns, the inverse is atan2 in (-pi, pi] on and off the circle``
+            testCase
+                "a row with a periodic column is one column wider on the model scale"
+                ``a row with a periodic column is one column wider on the model scale``
+            testCase "states of the new kinds survive JSON exactly" ``states of the new kinds survive JSON exactly``
+            testCase
+                "values outside a kind's domain are refused with the column's name"
+                ``values outside a kind's domain are refused with the column's name``
+            testCase
+                "transform specs parse, print back and name the bad token"
+                ``transform specs parse, print back and name the bad token``
         ]

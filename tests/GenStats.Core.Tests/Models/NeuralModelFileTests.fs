@@ -335,6 +335,94 @@ let ``genstats train --model vae then sample --conditions end to end`` () =
     finally
         Directory.Delete(dir, true)
 
+let ``genstats train --transform: a bad token is one line that names it and lists the kinds`` () =
+    for spec, token in
+        [
+            "pt=log,phi=sine", "phi=sine"
+            "pt", "pt"
+            "eff=logit(1,0)", "eff=logit(1,0)"
+        ] do
+        let code, _, err =
+            runCli
+                [
+                    "train"
+                    "--data"
+                    "none.csv"
+                    "--features"
+                    "pt"
+                    "--model"
+                    "cramer"
+                    "--transform"
+                    spec
+                    "--out"
+                    "m.gsm"
+                ]
+
+        Expect.equal code 1 (spec + ": exit code")
+        let lines = err.Trim().Split('\n')
+        Expect.equal lines.Length 1 (spec + ": one line")
+        contains (sprintf "'%s'" token) lines[0] (spec + ": names the token")
+        contains TransformSpec.Allowed lines[0] (spec + ": lists the kinds")
+
+let ``genstats train with --transform and config columnTransforms stores the per-column kinds`` () =
+    let dir = tempDir ()
+
+    try
+        let rnd = Random(43)
+        let data = Path.Combine(dir, "train.csv")
+
+        File.WriteAllLines(
+            data,
+            Array.append
+                [| "pt,phi,eff" |]
+                (Array.init 200 (fun _ ->
+                    sprintf
+                        "%.6f,%.6f,%.6f"
+                        (20.0 + 30.0 * rnd.NextDouble())
+                        (6.0 * rnd.NextDouble() - 3.0)
+                        (0.1 + 0.8 * rnd.NextDouble())))
+        )
+
+        let cfg = Path.Combine(dir, "cfg.json")
+
+        File.WriteAllText(
+            cfg,
+            """{"generatorLayers": [8], "criticLayers": [8], "batchSize": 32, "criticSteps": 1, "columnTransforms": {"eff": "logit(0,1)", "pt": "standard"}}"""
+        )
+
+        let model = Path.Combine(dir, "model.gsm")
+
+        let code, out, err =
+            runCli
+                [
+                    "train"
+                    "--data"
+                    data
+                    "--features"
+                    "pt,phi"
+                    "--conditions"
+                    "eff"
+                    "--model"
+                    "cramer"
+                    "--config"
+                    cfg
+                    "--transform"
+                    "pt=log,phi=periodic"
+                    "--steps"
+                    "2"
+                    "--out"
+                    model
+                ]
+
+        Expect.equal code 0 (sprintf "exit code (stderr: %s)" err)
+        contains "pt log, phi periodic | eff logit" out "the summary names each column's kind"
+        let gan = ModelFile.Load model :?> ConditionalGan
+        // --transform wins over the config for pt; the config's eff entry is kept.
+        Expect.equal [ for c in gan.FeatureTransform.Columns -> c.Kind ] [ "log"; "periodic" ] "feature kinds"
+        Expect.equal [ for c in gan.ConditionTransform.Columns -> c.Kind ] [ "logit" ] "condition kinds"
+    finally
+        Directory.Delete(dir, true)
+
 [<Tests>]
 let tests =
     testList
@@ -349,8 +437,14 @@ let tests =
             testCase
                 "quantile-to-normal preprocessing is inverted inside the GAN: samples lie in the training range"
                 ``quantile-to-normal preprocessing is inverted inside the GAN: samples lie in the training range``
+            testCase
+                "genstats train --transform: a bad token is one line that names it and lists the kinds"
+                ``genstats train --transform: a bad token is one line that names it and lists the kinds``
             TestMain.slow
                 [
+                    testCase
+                        "genstats train with --transform and config columnTransforms stores the per-column kinds"
+                        ``genstats train with --transform and config columnTransforms stores the per-column kinds``
                     testCase
                         "genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones"
                         ``genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones``

@@ -6,7 +6,7 @@ namespace GenStats.Data;
 /// </summary>
 public interface IColumnTransform
 {
-    /// <summary>The kind name stored in model files ("identity", "standard", "quantile-normal").</summary>
+    /// <summary>The kind name stored in model files ("identity", "standard", "quantile-normal", "log", "log1p", "logit", "periodic").</summary>
     string Kind { get; }
 
     /// <summary>
@@ -18,19 +18,34 @@ public interface IColumnTransform
     IFittedColumnTransform Fit(double[] values, double[]? weights = null);
 }
 
-/// <summary>A fitted, monotone, invertible map of one column.</summary>
+/// <summary>
+/// A fitted, invertible map of one raw column to <see cref="Width"/> model columns: monotone and
+/// one-to-one (width 1) for every kind except "periodic", which maps an angle φ to (cos φ, sin φ).
+/// </summary>
 public interface IFittedColumnTransform
 {
     /// <summary>The kind name (see <see cref="IColumnTransform.Kind"/>).</summary>
     string Kind { get; }
 
-    /// <summary>Maps one raw value to the transformed scale.</summary>
+    /// <summary>How many model columns the raw column becomes (1; "periodic": 2).</summary>
+    int Width => 1;
+
+    /// <summary>Writes the <see cref="Width"/> transformed values of one raw value into <paramref name="output"/>.</summary>
+    void ForwardInto(double value, Span<double> output) => output[0] = Forward(value);
+
+    /// <summary>Maps <see cref="Width"/> transformed values back to one raw value.</summary>
+    double InverseFrom(ReadOnlySpan<double> values) => Inverse(values[0]);
+
+    /// <summary>Maps one raw value to the transformed scale (width-1 kinds; "periodic" throws <see cref="NotSupportedException"/>).</summary>
     double Forward(double value);
 
-    /// <summary>Maps one transformed value back to the raw scale.</summary>
+    /// <summary>Maps one transformed value back to the raw scale (width-1 kinds; "periodic" throws <see cref="NotSupportedException"/>).</summary>
     double Inverse(double value);
 
-    /// <summary>log |d Forward / dx| at a raw value (−∞ where the map is flat), for densities on the raw scale.</summary>
+    /// <summary>
+    /// log |d Forward / dx| at a raw value (−∞ where the map is flat), for densities on the raw
+    /// scale; "periodic" (a map to a curve, no density) throws <see cref="NotSupportedException"/>.
+    /// </summary>
     double LogDerivative(double value);
 
     /// <summary>The JSON-friendly parameters; <see cref="ColumnTransforms.FromState"/> rebuilds the map exactly.</summary>

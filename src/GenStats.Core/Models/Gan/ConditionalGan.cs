@@ -67,7 +67,7 @@ public sealed class ConditionalGan : IConditionalGenerator
 
     private double[][] Generate(int count, double[][]? conditions, int seed)
     {
-        int dx = FeatureNames.Count, dy = ConditionNames.Count, lat = Options.LatentSize;
+        int dx = FeatureTransform.OutputWidth, dy = ConditionTransform?.OutputWidth ?? 0, lat = Options.LatentSize;
         var rng = new Rng(unchecked((ulong)(long)seed));
         var result = new double[count][];
         using var ng = Autograd.NoGrad();
@@ -117,7 +117,7 @@ public sealed class ConditionalGan : IConditionalGenerator
         var meta = content.ReadMetadata<GanMetadata>();
         var (fNames, cNames, fx, fy, tensors) = NeuralParts.ReadModelFile(content, meta.FeatureTransform, meta.ConditionTransform, source);
         var o = meta.Options;
-        var g = NeuralParts.Network(o.LatentSize + cNames.Length, o.GeneratorLayers, fNames.Length, o.Activation, 1);
+        var g = NeuralParts.Network(o.LatentSize + (fy?.OutputWidth ?? 0), o.GeneratorLayers, fx.OutputWidth, o.Activation, 1);
         NeuralParts.LoadAll(tensors, source, ("g.", g));
         return new ConditionalGan(g, o, fx, fy, fNames, cNames, meta.TrainedSteps) { History = meta.History };
     }

@@ -144,4 +144,16 @@ public sealed record AuxiliaryStatistic(Func<Tensor, Tensor, Tensor> Statistic, 
     public float Bandwidth { get; init; }
     /// <summary>Name in the history ("aux" by default).</summary>
     public string Name { get; init; } = "aux";
+    /// <summary>
+    /// s of the raw columns by name (each a [B] tensor in physics units, features and conditions),
+    /// used instead of <see cref="Statistic"/> when set; see <see cref="ByName"/>.
+    /// </summary>
+    public Func<IReadOnlyDictionary<string, Tensor>, Tensor>? Columns { get; init; }
+
+    /// <summary>A statistic of named raw columns, e.g. an invariant mass of (pt1, eta1, phi1, pt2, eta2, phi2).</summary>
+    public static AuxiliaryStatistic ByName(Func<IReadOnlyDictionary<string, Tensor>, Tensor> statistic, float weight)
+    {
+        ArgumentNullException.ThrowIfNull(statistic);
+        return new AuxiliaryStatistic(AuxiliaryColumns.Unbound, weight) { Columns = statistic };
+    }
 }

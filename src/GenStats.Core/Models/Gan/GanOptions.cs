@@ -133,6 +133,11 @@ public sealed record GanOptions
     public TransformKind FeatureTransform { get; init; } = TransformKind.QuantileNormal;
     /// <summary>Preprocessing of every condition column (same kinds).</summary>
     public TransformKind ConditionTransform { get; init; } = TransformKind.Standard;
+    /// <summary>
+    /// Per-column preprocessing that overrides the group defaults: column name → spec text
+    /// (<see cref="TransformSpec"/>: "log", "log1p", "logit(lo,hi)", "periodic", "standard", …); null = none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? ColumnTransforms { get; init; }
     /// <summary>Fraction of events held out for evaluation (energy distance, referee AUC, best-generator selection); 0 = none.</summary>
     public double HeldOutFraction { get; init; } = 0.1;
     /// <summary>At most this many held-out events (the energy distance costs O(n²)).</summary>

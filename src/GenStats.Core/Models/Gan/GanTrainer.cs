@@ -45,7 +45,6 @@ public sealed class GanTrainer
     private readonly string[] featureNames, conditionNames;
     private readonly int dx, dy, criticOut;
     private readonly TrainingHistory history;
-    private readonly float[]? auxShift, auxScale, auxYShift, auxYScale;
     private readonly ParameterAverage? average;
     private readonly BestSnapshot? best;
     private readonly int evaluateEvery;
@@ -79,18 +78,6 @@ public sealed class GanTrainer
         {
             referee = NeuralParts.Network(dx + dy, [32, 32], 1, Activation.Relu, NeuralData.Mix(o.Seed, 3));
             optR = new Adam(referee.Parameters(), new AdamOptions { LearningRate = 1e-3f });
-        }
-        if (aux is not null)
-        {
-            var ax = fx.Affine() ?? throw new ArgumentException(
-                $"an auxiliary statistic needs an affine feature transform (identity or standard), not '{fx.KindName()}'.", nameof(aux));
-            (auxShift, auxScale) = (ax.Shift.Select(v => (float)v).ToArray(), ax.Scale.Select(v => (float)v).ToArray());
-            if (fy is not null)
-            {
-                var ay = fy.Affine() ?? throw new ArgumentException(
-                    $"an auxiliary statistic needs an affine condition transform (identity or standard), not '{fy.KindName()}'.", nameof(aux));
-                (auxYShift, auxYScale) = (ay.Shift.Select(v => (float)v).ToArray(), ay.Scale.Select(v => (float)v).ToArray());
-            }
         }
         TotalSteps = TrainingPlan.TotalSteps(o.Steps, o.Epochs, train.Count, o.BatchSize);
         evaluateEvery = TrainingPlan.EvaluationInterval(o.EvaluateEvery, TotalSteps, held is not null);
@@ -156,8 +143,9 @@ public sealed class GanTrainer
         if (trainIdx.Length == 0) throw new ArgumentException("no training events are left after the held-out split.", nameof(options));
         var trainW = weights is null ? null : trainIdx.Select(i => weights[i]).ToArray();
         var trainRows = trainIdx.Select(i => features[i]).ToArray();
-        var fx = NeuralTransforms.Fit(o.FeatureTransform, trainRows, dxRaw, trainW);
-        var fy = conditions is null ? null : NeuralTransforms.Fit(o.ConditionTransform, trainIdx.Select(i => conditions[i]).ToArray(), dyRaw, trainW);
+        NeuralTransforms.CheckOverrides(o.ColumnTransforms, fNames, cNames);
+        var fx = NeuralTransforms.Fit(o.FeatureTransform, o.ColumnTransforms, fNames, trainRows, trainW);
+        var fy = conditions is null ? null : NeuralTransforms.Fit(o.ConditionTransform, o.ColumnTransforms, cNames, trainIdx.Select(i => conditions[i]).ToArray(), trainW);
         var train = NeuralData.Build(features, conditions, weights, trainIdx, fx, fy);
         var held = heldIdx.Length > 0 ? NeuralData.Build(features, conditions, weights, heldIdx, fx, fy) : null;
         if (held is not null && !(held.W.Sum(v => (double)v) > 0))
@@ -411,15 +399,9 @@ public sealed class GanTrainer
 
     private Tensor AuxiliaryLoss(Batch b, Tensor xg, Tensor wg)
     {
-        int n = b.Size;
-        Tensor Raw(Tensor z, float[] shift, float[] scale, int width) =>
-            Ops.Add(Ops.Mul(z, Tensor.FromArray(scale, 1, width)), Tensor.FromArray(shift, 1, width));
-        var yRaw = b.Y is null ? Tensor.Zeros(n, 0) : Raw(b.Y, auxYShift!, auxYScale!, dy);
-        Tensor S(Tensor x)
-        {
-            var s = aux!.Statistic(Raw(x, auxShift!, auxScale!, dx), yRaw);
-            return s.Rank == 1 ? Ops.Reshape(s, n, 1) : s;
-        }
+        // The statistic sees physics units: the preprocessing is undone inside the graph.
+        var yRaw = b.Y is null ? Tensor.Zeros(b.Size, 0) : TensorInverse.Apply(fy!, b.Y);
+        Tensor S(Tensor x) => aux!.Evaluate(TensorInverse.Apply(fx, x), yRaw, featureNames, conditionNames);
         Tensor sr, sg = S(xg);
         using (Autograd.NoGrad()) sr = S(b.X);
         if (aux!.Distance == StatisticDistance.Energy) return GanLosses.EnergyDistance2(sr, b.W, sg, wg);

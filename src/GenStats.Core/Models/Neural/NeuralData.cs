@@ -50,7 +50,7 @@ internal sealed class NeuralData
     /// <summary>Preprocesses and flattens the rows selected by <paramref name="index"/>.</summary>
     public static NeuralData Build(double[][] features, double[][]? conditions, double[]? weights, int[] index, RowTransform fx, RowTransform? fy)
     {
-        int dx = fx.Width(), dy = fy?.Width() ?? 0;
+        int dx = fx.OutputWidth, dy = fy?.OutputWidth ?? 0;
         var x = new float[index.Length * dx];
         var y = new float[index.Length * dy];
         var w = new float[index.Length];

@@ -59,9 +59,18 @@ public sealed class ConditionalVae : IConditionalGenerator
     public TrainingHistory? History { get; init; }
 
     /// <summary>Decoder mean and log-variance [B, dx] each.</summary>
+    /// <summary>Model (network) width of the features: periodic columns count twice.</summary>
+    internal int Dx => FeatureTransform.OutputWidth;
+
+    /// <summary>Model width of the conditions.</summary>
+    internal int Dy => ConditionTransform?.OutputWidth ?? 0;
+
+    /// <summary>False when a feature column is periodic: then there is no density in raw units and no <see cref="Elbo"/>.</summary>
+    public bool HasRawDensity => FeatureTransform.Columns.All(c => c.Kind != PeriodicTransform.KindName);
+
     internal (Tensor Mean, Tensor LogVar) Decode(Tensor z, Tensor? y)
     {
-        int dx = FeatureNames.Count;
+        int dx = Dx;
         var out_ = Decoder.Forward(NeuralParts.Input(z, y));
         if (!Options.LearnedVariance)
             return (out_, Tensor.Full(MathF.Log(Options.FixedVariance), z.Shape[0], dx));
@@ -101,7 +110,7 @@ public sealed class ConditionalVae : IConditionalGenerator
 
     private double[][] Generate(int count, double[][]? conditions, int seed)
     {
-        int dx = FeatureNames.Count, dy = ConditionNames.Count;
+        int dx = Dx, dy = Dy;
         var rng = new Rng(unchecked((ulong)(long)seed));
         var result = new double[count][];
         using var ng = Autograd.NoGrad();
@@ -139,6 +148,7 @@ public sealed class ConditionalVae : IConditionalGenerator
     /// one z draw per event, Σw-weighted (weights may be signed; Σw &gt; 0).
     /// </summary>
     /// <exception cref="ArgumentException">Bad data.</exception>
+    /// <exception cref="NotSupportedException">A periodic feature column (<see cref="HasRawDensity"/> is false).</exception>
     public ElboEstimate Elbo(double[][] features, double[][]? conditions, double[]? weights, int seed) =>
         ElboOnScale(features, conditions, weights, seed, rawScale: true);
 
@@ -147,8 +157,11 @@ public sealed class ConditionalVae : IConditionalGenerator
     /// range a quantile transform can generate) or on the model's preprocessed scale (finite; what
     /// best-checkpoint selection compares, since the Jacobian does not change between steps).
     /// </summary>
+    /// <exception cref="NotSupportedException">The raw scale with a periodic feature column (<see cref="HasRawDensity"/> is false).</exception>
     internal ElboEstimate ElboOnScale(double[][] features, double[][]? conditions, double[]? weights, int seed, bool rawScale)
     {
+        if (rawScale && !HasRawDensity)
+            throw new NotSupportedException("the ELBO in raw units is undefined with a periodic feature column (an angle mapped to (cos φ, sin φ) has no density in φ).");
         NeuralData.Check(features, conditions, weights);
         int dx = FeatureNames.Count, dy = ConditionNames.Count;
         if (features[0].Length != dx) throw new ArgumentException($"features have {features[0].Length} columns; the model has {dx}.", nameof(features));
@@ -193,7 +206,7 @@ public sealed class ConditionalVae : IConditionalGenerator
         const string source = "model type 'vae'";
         var meta = content.ReadMetadata<VaeMetadata>();
         var (fNames, cNames, fx, fy, tensors) = NeuralParts.ReadModelFile(content, meta.FeatureTransform, meta.ConditionTransform, source);
-        var (e, d) = Networks(meta.Options, fNames.Length, cNames.Length);
+        var (e, d) = Networks(meta.Options, fx.OutputWidth, fy?.OutputWidth ?? 0);
         NeuralParts.LoadAll(tensors, source, ("e.", e), ("p.", d));
         return new ConditionalVae(e, d, meta.Options, fx, fy, fNames, cNames, meta.TrainedSteps) { History = meta.History };
     }

@@ -44,6 +44,8 @@ public sealed record VaeOptions
     public TransformKind FeatureTransform { get; init; } = TransformKind.QuantileNormal;
     /// <summary>Preprocessing of every condition column (same kinds).</summary>
     public TransformKind ConditionTransform { get; init; } = TransformKind.Standard;
+    /// <summary>Per-column overrides of the group defaults: column name → spec text (<see cref="TransformSpec"/>); null = none.</summary>
+    public IReadOnlyDictionary<string, string>? ColumnTransforms { get; init; }
     /// <summary>Held-out fraction for the ELBO and energy-distance evaluations.</summary>
     public double HeldOutFraction { get; init; } = 0.1;
     /// <summary>At most this many held-out events.</summary>

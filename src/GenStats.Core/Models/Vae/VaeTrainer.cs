@@ -79,10 +79,11 @@ public static class VaeTrainer
         string[] Names(string[]? n, int w, string p) => n ?? Enumerable.Range(0, w).Select(i => p + i.ToString(CultureInfo.InvariantCulture)).ToArray();
         var (trainIdx, heldIdx) = NeuralData.Split(features.Length, o.HeldOutFraction, o.MaxHeldOut, o.Seed);
         var trainW = weights is null ? null : trainIdx.Select(i => weights[i]).ToArray();
-        var fx = NeuralTransforms.Fit(o.FeatureTransform, trainIdx.Select(i => features[i]).ToArray(), dxRaw, trainW);
-        var fy = conditions is null ? null : NeuralTransforms.Fit(o.ConditionTransform, trainIdx.Select(i => conditions[i]).ToArray(), dyRaw, trainW);
-        var run = Prepare(o, features, conditions, weights, trainIdx, heldIdx, fx, fy, Names(featureNames, dxRaw, "x"), Names(conditionNames, dyRaw, "y"),
-            TrainingHistory.Empty());
+        string[] fNames = Names(featureNames, dxRaw, "x"), cNames = Names(conditionNames, dyRaw, "y");
+        NeuralTransforms.CheckOverrides(o.ColumnTransforms, fNames, cNames);
+        var fx = NeuralTransforms.Fit(o.FeatureTransform, o.ColumnTransforms, fNames, trainIdx.Select(i => features[i]).ToArray(), trainW);
+        var fy = conditions is null ? null : NeuralTransforms.Fit(o.ConditionTransform, o.ColumnTransforms, cNames, trainIdx.Select(i => conditions[i]).ToArray(), trainW);
+        var run = Prepare(o, features, conditions, weights, trainIdx, heldIdx, fx, fy, fNames, cNames, TrainingHistory.Empty());
         return Loop(run, progress, cancellationToken);
     }
 
@@ -92,7 +93,7 @@ public static class VaeTrainer
         var train = NeuralData.Build(features, conditions, weights, trainIdx, fx, fy);
         if (o.NegativeWeights == NegativeWeightStrategy.Clip) train.W = train.W.Select(w => Math.Max(0f, w)).ToArray();
         if (!(train.W.Sum(v => (double)v) > 0)) throw new ArgumentException("the training weights sum to ≤ 0.", nameof(weights));
-        var (enc, dec) = ConditionalVae.Networks(o, fNames.Length, cNames.Length);
+        var (enc, dec) = ConditionalVae.Networks(o, fx.OutputWidth, fy?.OutputWidth ?? 0);
         var model = new ConditionalVae(enc, dec, o with { CheckpointPath = null }, fx, fy, fNames, cNames, 0);
         long total = TrainingPlan.TotalSteps(o.Steps, null, train.Count, o.BatchSize);
         int every = TrainingPlan.EvaluationInterval(o.EvaluateEvery, total, heldIdx.Length > 0);
@@ -199,7 +200,8 @@ public static class VaeTrainer
         var hy = r.Conditions is null ? null : r.HeldIdx.Select(i => r.Conditions[i]).ToArray();
         var hw = r.Weights is null ? null : r.HeldIdx.Select(i => r.Weights[i]).ToArray();
         int evalSeed = (int)(NeuralData.Mix(r.O.Seed, (ulong)step) & 0x7FFFFFFF);
-        var elbo = snapshot.Elbo(hx, hy, hw, evalSeed).PerEvent;
+        // A periodic column has no density in its raw units, so no raw-scale ELBO.
+        double? elbo = snapshot.HasRawDensity ? snapshot.Elbo(hx, hy, hw, evalSeed).PerEvent : null;
         r.LastModelScaleElbo = snapshot.ElboOnScale(hx, hy, hw, evalSeed, rawScale: false).PerEvent;
         var gen = hy is null ? snapshot.Sample(hx.Length, evalSeed) : snapshot.Sample(hy, evalSeed);
         double ed = NeuralParts.EnergyDistance(hx.Select(fx.ForwardRow).ToArray(), hw, gen.Select(fx.ForwardRow).ToArray(), hy is null ? null : hw);
@@ -276,7 +278,7 @@ public static class VaeTrainer
 
     private static ConditionalVae Snapshot(ConditionalVae m, long steps)
     {
-        var (e, d) = ConditionalVae.Networks(m.Options, m.FeatureNames.Count, m.ConditionNames.Count);
+        var (e, d) = ConditionalVae.Networks(m.Options, m.Dx, m.Dy);
         NeuralParts.Copy(m.Encoder, e);
         NeuralParts.Copy(m.Decoder, d);
         return new ConditionalVae(e, d, m.Options, m.FeatureTransform, m.ConditionTransform, [.. m.FeatureNames], [.. m.ConditionNames], steps);
