@@ -163,8 +163,8 @@ let ``a GAN and a VAE with mixed per-column transforms round-trip through the mo
 
     Expect.equal
         [ for c in gan.FeatureTransform.Columns -> c.Kind ]
-        [ "log"; "periodic"; "standard" ]
-        "GAN feature kinds"
+        [ "log"; "periodic"; "quantile-normal" ]
+        "GAN feature kinds (η keeps the group default, quantile-normal)"
 
     Expect.equal [ for c in gan.ConditionTransform.Columns -> c.Kind ] [ "logit" ] "GAN condition kinds"
     // The generator's output is the model width: pt, (cos φ, sin φ), η.
