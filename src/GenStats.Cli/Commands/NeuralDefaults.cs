@@ -1,11 +1,14 @@
 using System.Globalization;
 using GenStats.Models;
+using GenStats.Models.Files;
 
 namespace GenStats.Cli;
 
 /// <summary>What `train --help` says about the neural defaults, read from the option records themselves so it cannot drift.</summary>
 internal static class NeuralDefaults
 {
+    private static string Kebab<T>(T value) => ModelJson.ToElement(value).GetString() ?? value!.ToString()!;
+
     public static string Text
     {
         get
@@ -15,11 +18,12 @@ internal static class NeuralDefaults
             var c = CultureInfo.InvariantCulture;
             return string.Create(c, $"""
                 Neural defaults (no --config, no --steps): {TrainingPlan.AutoEpochs:G} epochs of the training events, at least {TrainingPlan.AutoMinSteps} and at most {TrainingPlan.AutoMaxSteps} steps;
+                Preprocessing: features {Kebab(g.FeatureTransform)}, conditions {Kebab(g.ConditionTransform)} (--transform overrides it per column).
                 {g.HeldOutFraction:P0} of the events held out (at most {g.MaxHeldOut}) and evaluated {TrainingPlan.AutoEvaluations} times; the model keeps the best evaluation.
-                GANs: {g.GeneratorLayers.Length}×{g.GeneratorLayers[0]} generator and critic, latent {g.LatentSize}, {g.Optimizer} lr {g.GeneratorLearningRate:G3}, {g.WarmupFraction:P0} warm-up then {g.LrSchedule} decay,
+                GANs: {g.GeneratorLayers.Length}×{g.GeneratorLayers[0]} generator and critic, latent {g.LatentSize}, {Kebab(g.Optimizer)} lr {g.GeneratorLearningRate:G3}, {g.WarmupFraction:P0} warm-up then {Kebab(g.LrSchedule)} decay,
                 batch {g.BatchSize}, {g.CriticSteps} critic steps per generator step, penalty λ = {g.PenaltyWeight:G3}, generator weights averaged (EMA β = {g.EmaDecay:G4}),
                 best = lowest held-out energy distance on the preprocessed scale.
-                VAE: encoder/decoder {string.Join("×", v.EncoderLayers)}, latent {v.LatentSize}, Adam lr {v.LearningRate:G3}, {v.WarmupFraction:P0} warm-up then {v.LrSchedule} decay, batch {v.BatchSize}, best = highest held-out ELBO.
+                VAE: encoder/decoder {string.Join("×", v.EncoderLayers)}, latent {v.LatentSize}, Adam lr {v.LearningRate:G3}, {v.WarmupFraction:P0} warm-up then {Kebab(v.LrSchedule)} decay, batch {v.BatchSize}, best = highest held-out ELBO.
                 Why these: docs/neural-models.md.
                 """);
         }
