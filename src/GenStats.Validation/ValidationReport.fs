@@ -139,8 +139,42 @@ let private thin (n: int) (count: int) =
     else
         Array.init n (fun i -> int (int64 i * int64 (count - 1) / int64 (n - 1)))
 
-/// Training curves of a GAN: every loss of the step records (left axis) and the held-out energy
-/// distance (right axis, yaxis2 overlaying y), at most 400 points per curve.
+/// The loss axis range that shows the converged part of a training: the 1 % and 99 % quantiles of
+/// the finite values after the first 10 % of the steps (the start of a GAN training spans orders of
+/// magnitude more than its end), padded by 10 % of the span; None when nothing is left.
+let robustLossRange (steps: StepRecord[]) : (float * float) option =
+    if steps.Length = 0 then
+        None
+    else
+        let last = steps.[steps.Length - 1].Step
+        let from = last / 10L
+
+        let values =
+            steps
+            |> Array.filter (fun s -> s.Step > from)
+            |> Array.collect (fun s -> s.Losses.Values |> Seq.toArray)
+            |> Array.filter Double.IsFinite
+            |> Array.sort
+
+        if values.Length = 0 then
+            None
+        else
+            let q p =
+                values.[int (p * float (values.Length - 1))]
+
+            let lo, hi = q 0.01, q 0.99
+
+            let pad =
+                if hi > lo then
+                    0.1 * (hi - lo)
+                else
+                    max 1e-12 (0.1 * abs lo)
+
+            Some(lo - pad, hi + pad)
+
+/// Training curves of a GAN: every loss of the step records (left axis, limited to the converged
+/// part by <see cref="robustLossRange"/>) and the held-out energy distance (right axis, yaxis2
+/// overlaying y, logarithmic when every value is positive), at most 400 points per curve.
 let trainingCurves (title': string) (history: TrainingHistory) : Plotly.Figure =
     let steps = history.Steps.ToArray()
 
@@ -184,6 +218,25 @@ let trainingCurves (title': string) (history: TrainingHistory) : Plotly.Figure =
             t["yaxis"] <- str "y2"
             [ t ]
 
+    let lossAxis =
+        match robustLossRange steps with
+        | Some(lo, hi) ->
+            obj
+                [
+                    "title", title "loss (1–99 % range after the first 10 % of steps)"
+                    "range", (JsonArray(num lo, num hi) :> JsonNode)
+                ]
+        | None -> obj [ "title", title "loss" ]
+
+    let energyAxis =
+        let baseAxis =
+            [ "title", title "energy distance"; "overlaying", str "y"; "side", str "right" ]
+
+        if evals.Length > 0 && evals |> Array.forall (fun e -> e.EnergyDistance > 0.0) then
+            obj (baseAxis @ [ "type", str "log" ])
+        else
+            obj baseAxis
+
     {
         Data = losses @ energy
         Layout =
@@ -191,8 +244,8 @@ let trainingCurves (title': string) (history: TrainingHistory) : Plotly.Figure =
                 [
                     "title", title title'
                     "xaxis", obj [ "title", title "generator step" ]
-                    "yaxis", obj [ "title", title "loss" ]
-                    "yaxis2", obj [ "title", title "energy distance"; "overlaying", str "y"; "side", str "right" ]
+                    "yaxis", lossAxis
+                    "yaxis2", energyAxis
                     "legend", legendBelow ()
                 ]
     }

@@ -78,6 +78,35 @@ let ``training curves thin long histories and put the energy distance on a secon
     Expect.equal (str energy "yaxis") "y2" ("str energy \"yaxis\"")
     Expect.equal (count energy "y") 10 ("count energy \"y\"")
 
+let ``training curves show the converged part: robust loss range, log energy axis`` () =
+    // a start spike of 1000 over the first 50 steps, then losses within 0.5 ± 0.1
+    let steps = List<StepRecord>()
+
+    for s in 1L .. 1000L do
+        let v = if s <= 50L then 1000.0 else 0.5 + 0.1 * sin (float s)
+        steps.Add(StepRecord(s, Dictionary(dict [ "generator", v ]), 200.0, 1e-4))
+
+    let h =
+        TrainingHistory(
+            steps,
+            List<EvaluationRecord>(
+                [
+                    for s in 100L..100L..1000L -> EvaluationRecord(s, 1.0 / float s, Nullable(), Nullable())
+                ]
+            )
+        )
+
+    let fig = ValidationReport.trainingCurves "GAN" h
+    let range = (fig.Layout["yaxis"]["range"]).AsArray()
+    let lo, hi = range[0].GetValue<float>(), range[1].GetValue<float>()
+    // the 1–99 % quantiles of 0.5 + 0.1 sin s lie in [0.4, 0.6]; padding adds 10 % of the span
+    Expect.isGreaterThan lo 0.37 "the lower limit is near the converged values"
+    Expect.isLessThan hi 0.63 "the spike of 1000 is outside the range"
+    Expect.isLessThan lo 0.41 "the converged values are inside"
+    Expect.isGreaterThan hi 0.59 "the converged values are inside"
+    let axisType = (fig.Layout["yaxis2"]["type"]).GetValue<string>()
+    Expect.equal axisType "log" "positive energy distances on a log axis"
+
 let private tsr v =
     TwoSampleResult(v, 0.01, "test", 100.0, 100.0)
 
@@ -220,6 +249,9 @@ let tests =
             testCase
                 "training curves thin long histories and put the energy distance on a second axis"
                 ``training curves thin long histories and put the energy distance on a second axis``
+            testCase
+                "training curves show the converged part: robust loss range, log energy axis"
+                ``training curves show the converged part: robust loss range, log energy axis``
             testCase "names from user data are escaped in the HTML" ``names from user data are escaped in the HTML``
             testCase
                 "the figure count sees a figure div plotly did not draw (negative control)"
