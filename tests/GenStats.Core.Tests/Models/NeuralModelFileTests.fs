@@ -423,6 +423,75 @@ let ``genstats train with --transform and config columnTransforms stores the per
     finally
         Directory.Delete(dir, true)
 
+let ``genstats train --history writes every step and evaluation; genstats history marks the kept one`` () =
+    let dir = tempDir ()
+
+    try
+        let rnd = Random(43)
+        let data = Path.Combine(dir, "train.csv")
+        File.WriteAllLines(data, Array.append [| "x" |] (Array.init 400 (fun _ -> sprintf "%.6f" (rnd.NextDouble()))))
+        let cfg = Path.Combine(dir, "cfg.json")
+        File.WriteAllText(cfg, """{"generatorLayers": [8], "criticLayers": [8], "batchSize": 32}""")
+
+        let model, csv, csv2 =
+            Path.Combine(dir, "m.gsm"), Path.Combine(dir, "h.csv"), Path.Combine(dir, "h2.csv")
+
+        let code, _, err =
+            runCli
+                [
+                    "train"
+                    "--data"
+                    data
+                    "--features"
+                    "x"
+                    "--model"
+                    "cramer"
+                    "--config"
+                    cfg
+                    "--steps"
+                    "40"
+                    "--out"
+                    model
+                    "--history"
+                    csv
+                ]
+
+        Expect.equal code 0 err
+        let rows = File.ReadAllLines csv
+        Expect.stringStarts rows[0] "kind,step,learning_rate,batch_ess,held_out_energy_distance" "the header"
+        let steps = rows |> Array.filter (fun r -> r.StartsWith "step,")
+        let evals = rows |> Array.filter (fun r -> r.StartsWith "evaluation,")
+        // 40 steps; the automatic interval is ⌈40/25⌉ = 2 steps → 20 evaluations
+        Expect.equal steps.Length 40 "a row per step"
+        Expect.equal evals.Length 20 "a row per evaluation"
+
+        let ed (r: string) =
+            Double.Parse(r.Split(',')[4], Globalization.CultureInfo.InvariantCulture)
+
+        let best = evals |> Array.minBy ed
+
+        Expect.equal
+            (best.Split(',')[7])
+            "1"
+            "the evaluation of the lowest held-out energy distance is the selected one"
+
+        let code, out, err = runCli [ "history"; model; "--csv"; csv2 ]
+        Expect.equal code 0 err
+        contains (sprintf "kept the generator of step %s" (best.Split(',')[1])) out "history names the kept step"
+        Expect.equal (File.ReadAllLines csv2).Length rows.Length "the model file kept all 40 steps and 20 evaluations"
+        // a classic model has no history: one clear line, exit 1
+        let kde = Path.Combine(dir, "k.gsm")
+
+        let code, _, err =
+            runCli [ "train"; "--data"; data; "--features"; "x"; "--model"; "kde"; "--out"; kde ]
+
+        Expect.equal code 0 err
+        let code, _, err = runCli [ "history"; kde ]
+        Expect.equal code 1 "exit 1"
+        contains "only neural models" err "the reason"
+    finally
+        Directory.Delete(dir, true)
+
 [<Tests>]
 let tests =
     testList
@@ -448,6 +517,9 @@ let tests =
                     testCase
                         "genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones"
                         ``genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones``
+                    testCase
+                        "genstats train --history writes every step and evaluation; genstats history marks the kept one"
+                        ``genstats train --history writes every step and evaluation; genstats history marks the kept one``
                     testCase
                         "genstats train --model vae then sample --conditions end to end"
                         ``genstats train --model vae then sample --conditions end to end``
