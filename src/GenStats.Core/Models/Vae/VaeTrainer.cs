@@ -66,6 +66,10 @@ public static class VaeTrainer
         TrainingPlan.Check(o.WarmupFraction, o.EvaluateEvery, o.EarlyStoppingPatience);
         if (o.LatentSize <= 0 || o.BatchSize <= 0 || o.Steps < 0 || !(o.LearningRate > 0) || !(o.Beta >= 0) || !(o.FixedVariance > 0))
             throw new ArgumentException("LatentSize, BatchSize, LearningRate and FixedVariance must be positive, Steps and Beta ≥ 0.", nameof(options));
+        if (!(o.BetaWarmupFraction >= 0 && o.BetaWarmupFraction <= 1))
+            throw new ArgumentException($"BetaWarmupFraction must be in [0, 1], got {o.BetaWarmupFraction}.", nameof(options));
+        if (o.LatentMixtureComponents < 0)
+            throw new ArgumentException($"LatentMixtureComponents must be ≥ 0 (0 = sample z from N(0, I)), got {o.LatentMixtureComponents}.", nameof(options));
         if (o.CheckpointEvery < 0)
             throw new ArgumentException($"CheckpointEvery must be ≥ 0, got {o.CheckpointEvery}.", nameof(options));
         if (o.NegativeWeights == NegativeWeightStrategy.Regress)
@@ -141,7 +145,7 @@ public static class VaeTrainer
                 var (nll, kl) = model.Terms(b.X, b.Y, r.Rng);
                 var nllM = GanLosses.WeightedMean(nll, b.W);
                 var klM = GanLosses.WeightedMean(kl, b.W);
-                var loss = Ops.Add(nllM, Ops.Affine(klM, o.Beta, 0));
+                var loss = Ops.Add(nllM, Ops.Affine(klM, BetaAt(o, step, r.TotalSteps), 0));
                 double value = loss.ToScalar();
                 if (!double.IsFinite(value))
                     Stop(r, StopReason.NonFiniteLoss, $"the loss is {value.ToString(CultureInfo.InvariantCulture)}");
@@ -170,8 +174,23 @@ public static class VaeTrainer
         long selected = r.BestStep >= 0 ? r.BestStep : r.Step;
         var history = new TrainingHistory([.. r.History.Steps], [.. r.History.Evaluations]) { SelectedStep = selected };
         var withHistory = new ConditionalVae(kept.Encoder, kept.Decoder, kept.Options, kept.FeatureTransform, kept.ConditionTransform,
-            [.. kept.FeatureNames], [.. kept.ConditionNames], kept.TrainedSteps) { History = history };
+            [.. kept.FeatureNames], [.. kept.ConditionNames], kept.TrainedSteps) { History = history, LatentMixture = FitLatentMixture(kept, r) };
         return new VaeTrainingResult(withHistory, r.History, r.Step) { SelectedStep = selected, StoppedEarly = r.StoppedEarly };
+    }
+
+    /// <summary>β at <paramref name="step"/>: the linear KL warm-up from 0, then <see cref="VaeOptions.Beta"/> (a function of the step alone, so a resumed run sees the same values).</summary>
+    internal static float BetaAt(VaeOptions o, long step, long total)
+    {
+        double ramp = o.BetaWarmupFraction * total;
+        return ramp > 0 && step < ramp ? (float)(o.Beta * (step + 1) / ramp) : o.Beta;
+    }
+
+    /// <summary>The ex-post latent density: a mixture fitted to the kept encoder's posteriors of the training events, weights max(w, 0); null with K = 0.</summary>
+    private static LatentMixture? FitLatentMixture(ConditionalVae model, Run r)
+    {
+        if (r.O.LatentMixtureComponents == 0) return null;
+        var (mean, variance) = model.Encode(r.Data);
+        return LatentMixture.Fit(mean, variance, r.Data.W.Select(w => (double)w).ToArray(), r.O.LatentMixtureComponents, NeuralData.Mix(r.O.Seed, 14));
     }
 
     /// <summary>Evaluates on the held-out events and keeps the networks with the best (highest) held-out ELBO.</summary>
