@@ -23,6 +23,8 @@ type Settings =
         Activation: Activation
         /// β, the weight of the KL term (1 = the ELBO).
         Beta: float32
+        /// KL warm-up: β rises linearly from 0 over this fraction of the steps.
+        BetaWarmupFraction: float
         /// Learn the decoder's per-feature log-variance as a function of (z, y); else use FixedVariance.
         LearnedVariance: bool
         /// The decoder variance on the preprocessed scale when it is not learned.
@@ -52,6 +54,8 @@ type Settings =
         /// Preprocessing of every condition column (same kinds).
         ConditionTransform: TransformKind
         /// Held-out fraction for the ELBO and energy-distance evaluations.
+        /// Components of the latent Gaussian mixture sampling draws z from (0 = N(0, I)).
+        LatentMixtureComponents: int
         HeldOutFraction: float
         /// At most this many held-out events.
         MaxHeldOut: int
@@ -71,6 +75,7 @@ let ofOptions (o: VaeOptions) : Settings =
         DecoderLayers = Array.copy o.DecoderLayers
         Activation = o.Activation
         Beta = o.Beta
+        BetaWarmupFraction = o.BetaWarmupFraction
         LearnedVariance = o.LearnedVariance
         FixedVariance = o.FixedVariance
         LearningRate = o.LearningRate
@@ -85,6 +90,7 @@ let ofOptions (o: VaeOptions) : Settings =
         NegativeWeights = o.NegativeWeights
         FeatureTransform = o.FeatureTransform
         ConditionTransform = o.ConditionTransform
+        LatentMixtureComponents = o.LatentMixtureComponents
         HeldOutFraction = o.HeldOutFraction
         MaxHeldOut = o.MaxHeldOut
         EvaluateEvery = o.EvaluateEvery
@@ -100,6 +106,7 @@ let toOptions (s: Settings) =
         DecoderLayers = Array.copy s.DecoderLayers,
         Activation = s.Activation,
         Beta = s.Beta,
+        BetaWarmupFraction = s.BetaWarmupFraction,
         LearnedVariance = s.LearnedVariance,
         FixedVariance = s.FixedVariance,
         LearningRate = s.LearningRate,
@@ -114,6 +121,7 @@ let toOptions (s: Settings) =
         NegativeWeights = s.NegativeWeights,
         FeatureTransform = s.FeatureTransform,
         ConditionTransform = s.ConditionTransform,
+        LatentMixtureComponents = s.LatentMixtureComponents,
         HeldOutFraction = s.HeldOutFraction,
         MaxHeldOut = s.MaxHeldOut,
         EvaluateEvery = s.EvaluateEvery,

@@ -169,7 +169,15 @@ public sealed class ConditionalVae : IConditionalGenerator
     /// one z draw per event, Σw-weighted (weights may be signed; Σw &gt; 0).
     /// </summary>
     /// <exception cref="ArgumentException">Bad data.</exception>
-    public ElboEstimate Elbo(double[][] features, double[][]? conditions, double[]? weights, int seed)
+    public ElboEstimate Elbo(double[][] features, double[][]? conditions, double[]? weights, int seed) =>
+        HeldOut(features, conditions, weights, seed, 1f).Elbo;
+
+    /// <summary>
+    /// The ELBO estimate of <see cref="Elbo"/> and, from the same z draws, the Σw-weighted mean of the
+    /// β-objective −(NLL + β·KL) + log-Jacobian per event (equal to the ELBO at β = 1): the held-out
+    /// value of what training maximises, which best-checkpoint selection uses.
+    /// </summary>
+    internal (ElboEstimate Elbo, double Objective) HeldOut(double[][] features, double[][]? conditions, double[]? weights, int seed, float beta)
     {
         NeuralData.Check(features, conditions, weights);
         int dx = FeatureNames.Count, dy = ConditionNames.Count;
@@ -178,6 +186,7 @@ public sealed class ConditionalVae : IConditionalGenerator
         var data = NeuralData.Build(features, dy > 0 ? conditions : null, weights, Enumerable.Range(0, features.Length).ToArray(), FeatureTransform, dy > 0 ? ConditionTransform : null);
         var rng = new Rng(unchecked((ulong)(long)seed));
         var per = new double[features.Length];
+        var klPer = new double[features.Length];
         using (Autograd.NoGrad())
             for (int start = 0; start < data.Count; start += Chunk)
             {
@@ -187,13 +196,17 @@ public sealed class ConditionalVae : IConditionalGenerator
                 var (nll, kl) = Terms(b.X, b.Y, rng);
                 var nv = nll.Values;
                 var kv = kl.Values;
-                for (int i = 0; i < n; i++) per[start + i] = -(nv[i] + kv[i]) + FeatureTransform.LogJacobian(features[start + i]);
+                for (int i = 0; i < n; i++)
+                {
+                    per[start + i] = -(nv[i] + kv[i]) + FeatureTransform.LogJacobian(features[start + i]);
+                    klPer[start + i] = kv[i];
+                }
             }
-        double sw = 0, sw2 = 0, s = 0;
-        for (int i = 0; i < per.Length; i++) { double w = weights?[i] ?? 1; sw += w; sw2 += w * w; s += w * per[i]; }
+        double sw = 0, sw2 = 0, s = 0, skl = 0;
+        for (int i = 0; i < per.Length; i++) { double w = weights?[i] ?? 1; sw += w; sw2 += w * w; s += w * per[i]; skl += w * klPer[i]; }
         double mean = s / sw, v = 0;
         for (int i = 0; i < per.Length; i++) { double w = weights?[i] ?? 1; v += w * w * (per[i] - mean) * (per[i] - mean); }
-        return new ElboEstimate(mean, Math.Sqrt(v) / Math.Abs(sw), per.Length);
+        return (new ElboEstimate(mean, Math.Sqrt(v) / Math.Abs(sw), per.Length), mean + (1 - beta) * skl / sw);
     }
 
     /// <summary>Encoder ("e.*") and decoder ("p.*") parameters.</summary>

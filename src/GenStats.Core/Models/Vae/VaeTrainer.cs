@@ -174,7 +174,8 @@ public static class VaeTrainer
         long selected = r.BestStep >= 0 ? r.BestStep : r.Step;
         var history = new TrainingHistory([.. r.History.Steps], [.. r.History.Evaluations]) { SelectedStep = selected };
         var withHistory = new ConditionalVae(kept.Encoder, kept.Decoder, kept.Options, kept.FeatureTransform, kept.ConditionTransform,
-            [.. kept.FeatureNames], [.. kept.ConditionNames], kept.TrainedSteps) { History = history, LatentMixture = FitLatentMixture(kept, r) };
+            [.. kept.FeatureNames], [.. kept.ConditionNames], kept.TrainedSteps)
+        { History = history, LatentMixture = FitLatentMixture(kept, r) };
         return new VaeTrainingResult(withHistory, r.History, r.Step) { SelectedStep = selected, StoppedEarly = r.StoppedEarly };
     }
 
@@ -188,18 +189,23 @@ public static class VaeTrainer
     /// <summary>The ex-post latent density: a mixture fitted to the kept encoder's posteriors of the training events, weights max(w, 0); null with K = 0.</summary>
     private static LatentMixture? FitLatentMixture(ConditionalVae model, Run r)
     {
-        if (r.O.LatentMixtureComponents == 0) return null;
+        // a conditional model's aggregate posterior mixes every y: z from it would ignore y's effect on z
+        if (r.O.LatentMixtureComponents == 0 || model.ConditionNames.Count > 0) return null;
         var (mean, variance) = model.Encode(r.Data);
         return LatentMixture.Fit(mean, variance, r.Data.W.Select(w => (double)w).ToArray(), r.O.LatentMixtureComponents, NeuralData.Mix(r.O.Seed, 14));
     }
 
-    /// <summary>Evaluates on the held-out events and keeps the networks with the best (highest) held-out ELBO.</summary>
+    /// <summary>
+    /// Evaluates on the held-out events (the ELBO goes into the history) and keeps the networks with
+    /// the best (highest) held-out β-objective −(NLL + β·KL): the ELBO itself when β = 1; with β &lt; 1
+    /// the ELBO would favour the early, blurred networks whose latent carries little (small KL).
+    /// </summary>
     private static void EvaluateAndSelect(Run r, long step)
     {
-        var ev = Evaluate(r, step);
+        var (ev, objective) = Evaluate(r, step);
         r.History.Evaluations.Add(ev);
         if (!r.O.KeepBest) return;
-        double loss = -(ev.HeldOutMetric ?? double.NaN);
+        double loss = -objective;
         if (double.IsFinite(loss) && loss < r.BestValue)
         {
             r.Best = Snapshot(r.Model, r.Step);
@@ -209,7 +215,7 @@ public static class VaeTrainer
         if (r.O.EarlyStoppingPatience > 0 && r.SinceBest >= r.O.EarlyStoppingPatience) r.StoppedEarly = true;
     }
 
-    private static EvaluationRecord Evaluate(Run r, long step)
+    private static (EvaluationRecord Record, double Objective) Evaluate(Run r, long step)
     {
         var snapshot = Snapshot(r.Model, step + 1);
         var fx = r.Model.FeatureTransform;
@@ -217,10 +223,10 @@ public static class VaeTrainer
         var hy = r.Conditions is null ? null : r.HeldIdx.Select(i => r.Conditions[i]).ToArray();
         var hw = r.Weights is null ? null : r.HeldIdx.Select(i => r.Weights[i]).ToArray();
         int evalSeed = (int)(NeuralData.Mix(r.O.Seed, (ulong)step) & 0x7FFFFFFF);
-        var elbo = snapshot.Elbo(hx, hy, hw, evalSeed).PerEvent;
+        var (elbo, objective) = snapshot.HeldOut(hx, hy, hw, evalSeed, r.O.Beta);
         var gen = hy is null ? snapshot.Sample(hx.Length, evalSeed) : snapshot.Sample(hy, evalSeed);
         double ed = NeuralParts.EnergyDistance(hx.Select(fx.ForwardRow).ToArray(), hw, gen.Select(fx.ForwardRow).ToArray(), hy is null ? null : hw);
-        return new EvaluationRecord(step + 1, ed, null, elbo);
+        return (new EvaluationRecord(step + 1, ed, null, elbo.PerEvent), objective);
     }
 
     private static void Stop(Run r, StopReason reason, string what)
