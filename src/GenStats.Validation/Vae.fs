@@ -23,6 +23,8 @@ type Settings =
         Activation: Activation
         /// β, the weight of the KL term (1 = the ELBO).
         Beta: float32
+        /// KL warm-up: β rises linearly from 0 over this fraction of the steps.
+        BetaWarmupFraction: float
         /// Learn the decoder's per-feature log-variance as a function of (z, y); else use FixedVariance.
         LearnedVariance: bool
         /// The decoder variance on the preprocessed scale when it is not learned.
@@ -54,6 +56,8 @@ type Settings =
         /// Per-column overrides of the group defaults: column name → spec text ("log", "log1p", "logit(lo,hi)", "periodic", "standard", …; see TransformSpec); empty = none.
         ColumnTransforms: Map<string, string>
         /// Held-out fraction for the ELBO and energy-distance evaluations.
+        /// Components of the latent Gaussian mixture sampling draws z from (0 = N(0, I)).
+        LatentMixtureComponents: int
         HeldOutFraction: float
         /// At most this many held-out events.
         MaxHeldOut: int
@@ -73,6 +77,7 @@ let ofOptions (o: VaeOptions) : Settings =
         DecoderLayers = Array.copy o.DecoderLayers
         Activation = o.Activation
         Beta = o.Beta
+        BetaWarmupFraction = o.BetaWarmupFraction
         LearnedVariance = o.LearnedVariance
         FixedVariance = o.FixedVariance
         LearningRate = o.LearningRate
@@ -91,6 +96,7 @@ let ofOptions (o: VaeOptions) : Settings =
             match o.ColumnTransforms with
             | null -> Map.empty
             | d -> d |> Seq.map (fun kv -> kv.Key, kv.Value) |> Map.ofSeq
+        LatentMixtureComponents = o.LatentMixtureComponents
         HeldOutFraction = o.HeldOutFraction
         MaxHeldOut = o.MaxHeldOut
         EvaluateEvery = o.EvaluateEvery
@@ -106,6 +112,7 @@ let toOptions (s: Settings) =
         DecoderLayers = Array.copy s.DecoderLayers,
         Activation = s.Activation,
         Beta = s.Beta,
+        BetaWarmupFraction = s.BetaWarmupFraction,
         LearnedVariance = s.LearnedVariance,
         FixedVariance = s.FixedVariance,
         LearningRate = s.LearningRate,
@@ -125,6 +132,7 @@ let toOptions (s: Settings) =
                  null
              else
                  readOnlyDict (Map.toSeq s.ColumnTransforms)),
+        LatentMixtureComponents = s.LatentMixtureComponents,
         HeldOutFraction = s.HeldOutFraction,
         MaxHeldOut = s.MaxHeldOut,
         EvaluateEvery = s.EvaluateEvery,

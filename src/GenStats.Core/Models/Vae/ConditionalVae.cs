@@ -14,9 +14,12 @@ public sealed record ElboEstimate(double PerEvent, double StandardError, int Eve
 
 /// <summary>
 /// A trained conditional VAE: encoder q(z | x, y) = N(μ_q, diag σ_q²), decoder p(x | z, y) =
-/// N(μ_p, diag σ_p²) (σ_p learned or fixed), prior N(0, I). Sampling draws z from the prior and x
-/// from the decoder, then inverts the preprocessing. <see cref="Elbo"/> is the single-sample
-/// (importance-free) Monte Carlo ELBO E_q[log p(x | z, y)] − KL(q ‖ p(z)), a lower bound of log p(x | y).
+/// N(μ_p, diag σ_p²) (σ_p learned or fixed), prior N(0, I). Sampling draws z from
+/// <see cref="LatentMixture"/> when the model has one (fitted after training to the aggregate
+/// posterior, see <see cref="VaeOptions.LatentMixtureComponents"/>), else from N(0, I), and x from
+/// the decoder, then inverts the preprocessing. <see cref="Elbo"/> is the single-sample
+/// (importance-free) Monte Carlo ELBO E_q[log p(x | z, y)] − KL(q ‖ N(0, I)) — always with respect
+/// to the N(0, I) prior the networks were trained with, a lower bound of log p(x | y) under that prior.
 /// </summary>
 public sealed class ConditionalVae : IConditionalGenerator
 {
@@ -57,6 +60,8 @@ public sealed class ConditionalVae : IConditionalGenerator
     public long TrainedSteps { get; }
     /// <summary>The training history (thinned to at most <see cref="TrainingHistory.MaxStoredSteps"/> step records, every evaluation), null for models saved before histories were kept.</summary>
     public TrainingHistory? History { get; init; }
+    /// <summary>The latent density sampling draws z from (null: N(0, I), as in model files written before it existed). Not used by <see cref="Elbo"/>.</summary>
+    public LatentMixture? LatentMixture { get; init; }
 
     /// <summary>Decoder mean and log-variance [B, dx] each.</summary>
     /// <summary>Model (network) width of the features: periodic columns count twice.</summary>
@@ -93,6 +98,31 @@ public sealed class ConditionalVae : IConditionalGenerator
         return (nll, kl);
     }
 
+    /// <summary>The encoder's means μ_q and variances σ_q² (float64 rows) of every event of <paramref name="data"/> (preprocessed).</summary>
+    internal (double[][] Mean, double[][] Variance) Encode(NeuralData data)
+    {
+        int k = Options.LatentSize;
+        var mean = new double[data.Count][];
+        var variance = new double[data.Count][];
+        using var ng = Autograd.NoGrad();
+        for (int start = 0; start < data.Count; start += Chunk)
+        {
+            using var scope = TensorScope.Begin();
+            int n = Math.Min(Chunk, data.Count - start);
+            var b = data.Rows(start, n);
+            var enc = Encoder.Forward(NeuralParts.Input(b.X, b.Y));
+            var mu = Ops.SliceColumns(enc, 0, k).Values;
+            var v = Ops.Exp(Ops.Clamp(Ops.SliceColumns(enc, k, k), -12f, 8f)).Values;
+            for (int i = 0; i < n; i++)
+            {
+                var (m, s) = (new double[k], new double[k]);
+                for (int c = 0; c < k; c++) (m[c], s[c]) = (mu[i * k + c], v[i * k + c]);
+                (mean[start + i], variance[start + i]) = (m, s);
+            }
+        }
+        return (mean, variance);
+    }
+
     /// <summary>One generated row per condition row (raw scale).</summary>
     public double[][] Sample(double[][] conditions, int seed)
     {
@@ -119,7 +149,7 @@ public sealed class ConditionalVae : IConditionalGenerator
             using var scope = TensorScope.Begin();
             int n = Math.Min(Chunk, count - start);
             var y = ConditionTensor(conditions, start, n, dy);
-            var (m, lv) = Decode(rng.Normal(n, Options.LatentSize), y);
+            var (m, lv) = Decode(LatentMixture is { } prior ? prior.Sample(rng, n) : rng.Normal(n, Options.LatentSize), y);
             var x = Ops.Add(m, Ops.Mul(Ops.Exp(Ops.Affine(lv, 0.5f, 0)), rng.Normal(n, dx))).Values;
             var row = new double[dx];
             for (int i = 0; i < n; i++)
@@ -150,15 +180,17 @@ public sealed class ConditionalVae : IConditionalGenerator
     /// <exception cref="ArgumentException">Bad data.</exception>
     /// <exception cref="NotSupportedException">A periodic feature column (<see cref="HasRawDensity"/> is false).</exception>
     public ElboEstimate Elbo(double[][] features, double[][]? conditions, double[]? weights, int seed) =>
-        ElboOnScale(features, conditions, weights, seed, rawScale: true);
+        HeldOut(features, conditions, weights, seed, 1f, rawScale: true).Elbo;
 
     /// <summary>
-    /// The ELBO on the raw scale (with the preprocessing's log-Jacobian; −∞ for an event outside the
-    /// range a quantile transform can generate) or on the model's preprocessed scale (finite; what
-    /// best-checkpoint selection compares, since the Jacobian does not change between steps).
+    /// The ELBO estimate of <see cref="Elbo"/> and, from the same z draws, the Σw-weighted mean of the
+    /// β-objective −(NLL + β·KL) per event (equal to the ELBO at β = 1): the held-out value of what
+    /// training maximises. On the raw scale both add the preprocessing's log-Jacobian (−∞ for an event
+    /// outside the range a quantile transform can generate); on the model's preprocessed scale they are
+    /// finite — what best-checkpoint selection compares, since the Jacobian does not change between steps.
     /// </summary>
     /// <exception cref="NotSupportedException">The raw scale with a periodic feature column (<see cref="HasRawDensity"/> is false).</exception>
-    internal ElboEstimate ElboOnScale(double[][] features, double[][]? conditions, double[]? weights, int seed, bool rawScale)
+    internal (ElboEstimate Elbo, double Objective) HeldOut(double[][] features, double[][]? conditions, double[]? weights, int seed, float beta, bool rawScale)
     {
         if (rawScale && !HasRawDensity)
             throw new NotSupportedException("the ELBO in raw units is undefined with a periodic feature column (an angle mapped to (cos φ, sin φ) has no density in φ).");
@@ -169,6 +201,7 @@ public sealed class ConditionalVae : IConditionalGenerator
         var data = NeuralData.Build(features, dy > 0 ? conditions : null, weights, Enumerable.Range(0, features.Length).ToArray(), FeatureTransform, dy > 0 ? ConditionTransform : null);
         var rng = new Rng(unchecked((ulong)(long)seed));
         var per = new double[features.Length];
+        var klPer = new double[features.Length];
         using (Autograd.NoGrad())
             for (int start = 0; start < data.Count; start += Chunk)
             {
@@ -178,13 +211,17 @@ public sealed class ConditionalVae : IConditionalGenerator
                 var (nll, kl) = Terms(b.X, b.Y, rng);
                 var nv = nll.Values;
                 var kv = kl.Values;
-                for (int i = 0; i < n; i++) per[start + i] = -(nv[i] + kv[i]) + (rawScale ? FeatureTransform.LogJacobian(features[start + i]) : 0);
+                for (int i = 0; i < n; i++)
+                {
+                    per[start + i] = -(nv[i] + kv[i]) + (rawScale ? FeatureTransform.LogJacobian(features[start + i]) : 0);
+                    klPer[start + i] = kv[i];
+                }
             }
-        double sw = 0, sw2 = 0, s = 0;
-        for (int i = 0; i < per.Length; i++) { double w = weights?[i] ?? 1; sw += w; sw2 += w * w; s += w * per[i]; }
+        double sw = 0, sw2 = 0, s = 0, skl = 0;
+        for (int i = 0; i < per.Length; i++) { double w = weights?[i] ?? 1; sw += w; sw2 += w * w; s += w * per[i]; skl += w * klPer[i]; }
         double mean = s / sw, v = 0;
         for (int i = 0; i < per.Length; i++) { double w = weights?[i] ?? 1; v += w * w * (per[i] - mean) * (per[i] - mean); }
-        return new ElboEstimate(mean, Math.Sqrt(v) / Math.Abs(sw), per.Length);
+        return (new ElboEstimate(mean, Math.Sqrt(v) / Math.Abs(sw), per.Length), mean + (1 - beta) * skl / sw);
     }
 
     /// <summary>Encoder ("e.*") and decoder ("p.*") parameters.</summary>
@@ -192,10 +229,10 @@ public sealed class ConditionalVae : IConditionalGenerator
 
     /// <summary>
     /// The model file: type "vae", metadata <see cref="VaeMetadata"/> (options, per-column transform
-    /// states, steps), encoder and decoder parameters as float32 arrays (the encoder is kept for <see cref="Elbo"/>).
+    /// states, steps, the latent mixture when there is one), encoder and decoder parameters as float32 arrays (the encoder is kept for <see cref="Elbo"/>).
     /// </summary>
     public ModelFileContent ToModelFile() => new(ModelTypeName, [.. FeatureNames], [.. ConditionNames],
-        ModelJson.ToElement(new VaeMetadata(Options, FeatureTransform.States, ConditionTransform?.States ?? [], TrainedSteps, History?.Thinned())),
+        ModelJson.ToElement(new VaeMetadata(Options, FeatureTransform.States, ConditionTransform?.States ?? [], TrainedSteps, History?.Thinned(), LatentMixture)),
         NeuralParts.ToArrays(Parameters()));
 
     /// <summary>Rebuilds a model from its model-file content (the loader registered in <see cref="ModelRegistry"/>).</summary>
@@ -208,7 +245,8 @@ public sealed class ConditionalVae : IConditionalGenerator
         var (fNames, cNames, fx, fy, tensors) = NeuralParts.ReadModelFile(content, meta.FeatureTransform, meta.ConditionTransform, source);
         var (e, d) = Networks(meta.Options, fx.OutputWidth, fy?.OutputWidth ?? 0);
         NeuralParts.LoadAll(tensors, source, ("e.", e), ("p.", d));
-        return new ConditionalVae(e, d, meta.Options, fx, fy, fNames, cNames, meta.TrainedSteps) { History = meta.History };
+        var mixture = meta.LatentMixture?.Validated(meta.Options.LatentSize);
+        return new ConditionalVae(e, d, meta.Options, fx, fy, fNames, cNames, meta.TrainedSteps) { History = meta.History, LatentMixture = mixture };
     }
 
     /// <summary>Saves the model as a model file (<see cref="ModelFile.Save"/>, atomic, SHA-256 protected).</summary>
@@ -230,5 +268,7 @@ public sealed class ConditionalVae : IConditionalGenerator
 /// <param name="ConditionTransform">Fitted preprocessing, one state per condition column (empty when unconditional).</param>
 /// <param name="TrainedSteps">Steps trained.</param>
 /// <param name="History">The thinned training history (absent in files written before histories were kept).</param>
+/// <param name="LatentMixture">The latent sampling density (absent in files written before it existed, and with <see cref="VaeOptions.LatentMixtureComponents"/> = 0: then z ~ N(0, I)).</param>
 public sealed record VaeMetadata(VaeOptions Options, ColumnTransformState[] FeatureTransform, ColumnTransformState[] ConditionTransform, long TrainedSteps,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] TrainingHistory? History = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] TrainingHistory? History = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] LatentMixture? LatentMixture = null);

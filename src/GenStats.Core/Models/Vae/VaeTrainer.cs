@@ -52,7 +52,6 @@ public static class VaeTrainer
         public long BestStep = -1;
         public int SinceBest;
         public bool StoppedEarly;
-        public double LastModelScaleElbo = double.NaN;
         public string? LastCheckpoint;
         public long LastCheckpointStep = -1;
     }
@@ -67,6 +66,10 @@ public static class VaeTrainer
         TrainingPlan.Check(o.WarmupFraction, o.EvaluateEvery, o.EarlyStoppingPatience);
         if (o.LatentSize <= 0 || o.BatchSize <= 0 || o.Steps < 0 || !(o.LearningRate > 0) || !(o.Beta >= 0) || !(o.FixedVariance > 0))
             throw new ArgumentException("LatentSize, BatchSize, LearningRate and FixedVariance must be positive, Steps and Beta ≥ 0.", nameof(options));
+        if (!(o.BetaWarmupFraction >= 0 && o.BetaWarmupFraction <= 1))
+            throw new ArgumentException($"BetaWarmupFraction must be in [0, 1], got {o.BetaWarmupFraction}.", nameof(options));
+        if (o.LatentMixtureComponents < 0)
+            throw new ArgumentException($"LatentMixtureComponents must be ≥ 0 (0 = sample z from N(0, I)), got {o.LatentMixtureComponents}.", nameof(options));
         if (o.CheckpointEvery < 0)
             throw new ArgumentException($"CheckpointEvery must be ≥ 0, got {o.CheckpointEvery}.", nameof(options));
         if (o.NegativeWeights == NegativeWeightStrategy.Regress)
@@ -143,7 +146,7 @@ public static class VaeTrainer
                 var (nll, kl) = model.Terms(b.X, b.Y, r.Rng);
                 var nllM = GanLosses.WeightedMean(nll, b.W);
                 var klM = GanLosses.WeightedMean(kl, b.W);
-                var loss = Ops.Add(nllM, Ops.Affine(klM, o.Beta, 0));
+                var loss = Ops.Add(nllM, Ops.Affine(klM, BetaAt(o, step, r.TotalSteps), 0));
                 double value = loss.ToScalar();
                 if (!double.IsFinite(value))
                     Stop(r, StopReason.NonFiniteLoss, $"the loss is {value.ToString(CultureInfo.InvariantCulture)}");
@@ -173,17 +176,37 @@ public static class VaeTrainer
         var history = new TrainingHistory([.. r.History.Steps], [.. r.History.Evaluations]) { SelectedStep = selected };
         var withHistory = new ConditionalVae(kept.Encoder, kept.Decoder, kept.Options, kept.FeatureTransform, kept.ConditionTransform,
             [.. kept.FeatureNames], [.. kept.ConditionNames], kept.TrainedSteps)
-        { History = history };
+        { History = history, LatentMixture = FitLatentMixture(kept, r) };
         return new VaeTrainingResult(withHistory, r.History, r.Step) { SelectedStep = selected, StoppedEarly = r.StoppedEarly };
     }
 
-    /// <summary>Evaluates on the held-out events and keeps the networks with the best (highest) held-out ELBO.</summary>
+    /// <summary>β at <paramref name="step"/>: the linear KL warm-up from 0, then <see cref="VaeOptions.Beta"/> (a function of the step alone, so a resumed run sees the same values).</summary>
+    internal static float BetaAt(VaeOptions o, long step, long total)
+    {
+        double ramp = o.BetaWarmupFraction * total;
+        return ramp > 0 && step < ramp ? (float)(o.Beta * (step + 1) / ramp) : o.Beta;
+    }
+
+    /// <summary>The ex-post latent density: a mixture fitted to the kept encoder's posteriors of the training events, weights max(w, 0); null with K = 0.</summary>
+    private static LatentMixture? FitLatentMixture(ConditionalVae model, Run r)
+    {
+        // a conditional model's aggregate posterior mixes every y: z from it would ignore y's effect on z
+        if (r.O.LatentMixtureComponents == 0 || model.ConditionNames.Count > 0) return null;
+        var (mean, variance) = model.Encode(r.Data);
+        return LatentMixture.Fit(mean, variance, r.Data.W.Select(w => (double)w).ToArray(), r.O.LatentMixtureComponents, NeuralData.Mix(r.O.Seed, 14));
+    }
+
+    /// <summary>
+    /// Evaluates on the held-out events (the ELBO goes into the history) and keeps the networks with
+    /// the best (highest) held-out β-objective −(NLL + β·KL): the ELBO itself when β = 1; with β &lt; 1
+    /// the ELBO would favour the early, blurred networks whose latent carries little (small KL).
+    /// </summary>
     private static void EvaluateAndSelect(Run r, long step)
     {
-        var ev = Evaluate(r, step);
+        var (ev, objective) = Evaluate(r, step);
         r.History.Evaluations.Add(ev);
         if (!r.O.KeepBest) return;
-        double loss = -r.LastModelScaleElbo;
+        double loss = -objective;
         if (double.IsFinite(loss) && loss < r.BestValue)
         {
             r.Best = Snapshot(r.Model, r.Step);
@@ -193,7 +216,7 @@ public static class VaeTrainer
         if (r.O.EarlyStoppingPatience > 0 && r.SinceBest >= r.O.EarlyStoppingPatience) r.StoppedEarly = true;
     }
 
-    private static EvaluationRecord Evaluate(Run r, long step)
+    private static (EvaluationRecord Record, double Objective) Evaluate(Run r, long step)
     {
         var snapshot = Snapshot(r.Model, step + 1);
         var fx = r.Model.FeatureTransform;
@@ -202,11 +225,11 @@ public static class VaeTrainer
         var hw = r.Weights is null ? null : r.HeldIdx.Select(i => r.Weights[i]).ToArray();
         int evalSeed = (int)(NeuralData.Mix(r.O.Seed, (ulong)step) & 0x7FFFFFFF);
         // A periodic column has no density in its raw units, so no raw-scale ELBO.
-        double? elbo = snapshot.HasRawDensity ? snapshot.Elbo(hx, hy, hw, evalSeed).PerEvent : null;
-        r.LastModelScaleElbo = snapshot.ElboOnScale(hx, hy, hw, evalSeed, rawScale: false).PerEvent;
+        double? elbo = snapshot.HasRawDensity ? snapshot.HeldOut(hx, hy, hw, evalSeed, r.O.Beta, rawScale: true).Elbo.PerEvent : null;
+        var (_, objective) = snapshot.HeldOut(hx, hy, hw, evalSeed, r.O.Beta, rawScale: false);
         var gen = hy is null ? snapshot.Sample(hx.Length, evalSeed) : snapshot.Sample(hy, evalSeed);
         double ed = NeuralParts.EnergyDistance(hx.Select(fx.ForwardRow).ToArray(), hw, gen.Select(fx.ForwardRow).ToArray(), hy is null ? null : hw);
-        return new EvaluationRecord(step + 1, ed, null, elbo);
+        return (new EvaluationRecord(step + 1, ed, null, elbo), objective);
     }
 
     private static void Stop(Run r, StopReason reason, string what)
