@@ -209,8 +209,20 @@ let ``holdout.fsx --quick runs; every figure drawn offline; JSON flags the stati
 
             Expect.equal
                 (rows |> List.map (fun r -> text r.["Note"]))
-                [ Holdout.matchedNote; Holdout.matchedNote; "held out"; "held out"; "held out" ]
+                [
+                    Holdout.inLossNote (num rows.[0].["WithLoss"].["Sigma"])
+                    Holdout.inLossNote (num rows.[1].["WithLoss"].["Sigma"])
+                    "held out"
+                    "held out"
+                    "held out"
+                ]
                 ("rows |> List.map (fun r -> text r.[\"Note\"])")
+
+            for r in rows |> List.filter (fun r -> r.["InLoss"].GetValue<bool>()) do
+                Expect.equal
+                    (r.["StillOff"].GetValue<bool>())
+                    (not (abs (num r.["WithLoss"].["Sigma"]) <= 3.0))
+                    "flagged exactly when |σ| > 3"
 
             for r, cells in List.zip rows (table json 0) do
                 same "σ (with)" (num r.["WithLoss"].["Sigma"]) (num cells.[3].["sigma"])
