@@ -83,7 +83,15 @@ let split (seed: int) (rows: float[][]) =
 let atlas =
     {
         Name = "ATLAS H→ττ visible τ + lepton"
-        Columns = [| "PRI_tau_pt"; "PRI_tau_eta"; "PRI_tau_phi"; "PRI_lep_pt"; "PRI_lep_eta"; "PRI_lep_phi" |]
+        Columns =
+            [|
+                "PRI_tau_pt"
+                "PRI_tau_eta"
+                "PRI_tau_phi"
+                "PRI_lep_pt"
+                "PRI_lep_eta"
+                "PRI_lep_phi"
+            |]
         WindowLow = 60.0
         WindowHigh = 90.0
         HistogramLow = 0.0
@@ -105,10 +113,10 @@ let atlasRows =
         Path.Combine(__SOURCE_DIRECTORY__, "..", "data", "atlas", "atlas_higgs_ml_5k.csv")
 
     // The file has a text Label column: parse only the six kinematics.
-    Csv.Read(path, CsvOptions(Columns = atlas.Columns)) |> Data.rows (List.ofArray atlas.Columns)
+    Csv.Read(path, CsvOptions(Columns = atlas.Columns))
+    |> Data.rows (List.ofArray atlas.Columns)
 
-let toyRows =
-    Physics.dimuon 2026 toyEvents |> Data.rows (List.ofArray toy.Columns)
+let toyRows = Physics.dimuon 2026 toyEvents |> Data.rows (List.ofArray toy.Columns)
 
 // 3. The observables of a sample: the mass (the held-out statistic), the pair pT and Δφ.
 let col j (rows: float[][]) = rows |> Array.map (fun r -> r.[j])
@@ -284,7 +292,10 @@ let massRatio (mTrain: float[]) (mTest: float[]) (mGen: float[]) =
 let evaluate (d: DataSet) (train: float[][]) (test: float[][]) (testNeighbours: float) name seconds (gen: float[][]) =
     let mGen = mass gen
     let mTest = mass test
-    let window (m: float[]) = efficiency None (m |> Array.map (inWindow d))
+
+    let window (m: float[]) =
+        efficiency None (m |> Array.map (inWindow d))
+
     let generatedNeighbours = neighbourMedian train gen
 
     {
@@ -335,7 +346,9 @@ let study (d: DataSet) (rows: float[][]) =
         generated
         |> List.map (fun (name, gen, seconds) -> evaluate d train test testNeighbours name seconds gen)
 
-    let plainCramer = generated |> List.pick (fun (n, g, _) -> if n = "cramer" then Some g else None)
+    let plainCramer =
+        generated |> List.pick (fun (n, g, _) -> if n = "cramer" then Some g else None)
+
     let stats = statistics d
     let inLoss = stats |> List.take 3 |> List.map (fun s -> s.Name)
 
@@ -412,8 +425,7 @@ let massFigure (d: DataSet) (test: float[][]) (generated: (string * float[][] * 
             if b >= 0 && b < bins then
                 counts.[b] <- counts.[b] + 1.0
 
-        counts |> Array.map (fun c -> c / float m.Length),
-        counts |> Array.map (fun c -> sqrt c / float m.Length)
+        counts |> Array.map (fun c -> c / float m.Length), counts |> Array.map (fun c -> sqrt c / float m.Length)
 
     let testFractions, testErrors = fractions (mass test)
 
@@ -423,7 +435,9 @@ let massFigure (d: DataSet) (test: float[][]) (generated: (string * float[][] * 
         "fraction per bin"
         false
         (Plotly.histogram "test (real)" edges testFractions (Some testErrors)
-         :: [ for name, gen, _ in generated -> Plotly.histogram name edges (fst (fractions (mass gen))) None ])
+         :: [
+             for name, gen, _ in generated -> Plotly.histogram name edges (fst (fractions (mass gen))) None
+         ])
 
 let section (d: DataSet) (r: DataSetResult) test generated =
     Document.section r.Name
@@ -445,7 +459,11 @@ let holdoutSection (r: DataSetResult) =
 
 let results =
     [
-        atlas, (if atlasRows.Length > atlasEvents then atlasRows |> split 3 |> fst |> Array.truncate atlasEvents else atlasRows)
+        atlas,
+        (if atlasRows.Length > atlasEvents then
+             atlasRows |> split 3 |> fst |> Array.truncate atlasEvents
+         else
+             atlasRows)
         toy, toyRows
     ]
     |> List.map (fun (d, rows) -> d, study d rows)
@@ -474,5 +492,9 @@ let summary =
 |> StudyReport.report
     "Resonance study (ATLAS Higgs-ML and dimuon toy, default models)"
     summary
-    (StudyReport.numbers "resonance" {| DataSets = results |> List.map (fun (_, (r, _, _)) -> r) |})
+    (StudyReport.numbers
+        "resonance"
+        {|
+            DataSets = results |> List.map (fun (_, (r, _, _)) -> r)
+        |})
 |> StudyReport.writeAll "out" "resonance"

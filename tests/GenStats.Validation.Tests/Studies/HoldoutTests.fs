@@ -104,6 +104,8 @@ let tests =
             testCase
                 "a statistic in the loss that is still off is flagged with its deviation"
                 ``a statistic in the loss that is still off is flagged with its deviation``
-            testCase "the in-loss note shows the σ and flags beyond 3σ" ``the in-loss note shows the σ and flags beyond 3σ``
+            testCase
+                "the in-loss note shows the σ and flags beyond 3σ"
+                ``the in-loss note shows the σ and flags beyond 3σ``
             testCase "an unknown statistic in the loss is rejected" ``an unknown statistic in the loss is rejected``
         ]
