@@ -50,7 +50,7 @@ let timeout = TimeSpan.FromMinutes 5.0
 /// scripts load the Release build of GenStats.Validation (validation/GenStats.fsx, a path relative
 /// to the script), which scripts/test.sh builds; plotly.js comes from the repository's report/
 /// folder ($GENSTATS_PLOTLY_JS), since workDir is outside the repository. Settings read from the
-/// environment by the scripts (GENSTATS_HOLDOUT_STEPS) are removed, so args alone decide the sizes.
+/// environment by the scripts (GENSTATS_HOLDOUT_STEPS, GENSTATS_RESONANCE_STEPS) are removed, so args alone decide the sizes.
 let run (name: string) (args: string list) (workDir: string) =
     let root = repositoryRoot ()
     let script = Path.Combine(root, "validation", name + ".fsx")
@@ -76,6 +76,7 @@ let run (name: string) (args: string list) (workDir: string) =
         )
 
     psi.Environment.Remove "GENSTATS_HOLDOUT_STEPS" |> ignore
+    psi.Environment.Remove "GENSTATS_RESONANCE_STEPS" |> ignore
 
     let plotly =
         Path.Combine(root, "report", "node_modules", "plotly.js-dist-min", "plotly.min.js")

@@ -209,8 +209,20 @@ let ``holdout.fsx --quick runs; every figure drawn offline; JSON flags the stati
 
             Expect.equal
                 (rows |> List.map (fun r -> text r.["Note"]))
-                [ Holdout.matchedNote; Holdout.matchedNote; "held out"; "held out"; "held out" ]
+                [
+                    Holdout.inLossNote (num rows.[0].["WithLoss"].["Sigma"])
+                    Holdout.inLossNote (num rows.[1].["WithLoss"].["Sigma"])
+                    "held out"
+                    "held out"
+                    "held out"
+                ]
                 ("rows |> List.map (fun r -> text r.[\"Note\"])")
+
+            for r in rows |> List.filter (fun r -> r.["InLoss"].GetValue<bool>()) do
+                Expect.equal
+                    (r.["StillOff"].GetValue<bool>())
+                    (not (abs (num r.["WithLoss"].["Sigma"]) <= 3.0))
+                    "flagged exactly when |σ| > 3"
 
             for r, cells in List.zip rows (table json 0) do
                 same "σ (with)" (num r.["WithLoss"].["Sigma"]) (num cells.[3].["sigma"])
@@ -275,6 +287,123 @@ let ``propagation.fsx --quick runs; every figure drawn offline; JSON holds membe
         same "central" (num p.["Central"]) (num row.[0].["value"])
         same "truth" (num p.["Truth"]) (num row.[3])
         Chromium.assertHas "Pulls against the truth" dom "the pull histogram")
+
+let ``resonance.fsx --quick runs; every figure drawn offline; JSON holds ratios, windows and copy ratios`` () =
+    // The --quick sizes of the script: 800 events per data set, halves of 400.
+    let half = 400.0
+
+    checkScript "resonance" "Resonance study (ATLAS Higgs-ML and dimuon toy, default models)" 4 (fun stdout dom json ->
+        Expectations.contains "cramer with the mass in the loss trained in" stdout "stdout"
+        let sets = items json.["numbers"].["resonance"].["DataSets"]
+        Expect.equal sets.Length 2 "ATLAS and the toy"
+
+        for d in sets do
+            Expect.equal (num d.["TrainEvents"]) half "training half"
+            Expect.equal (num d.["TestEvents"]) half "test half"
+            let models = items d.["Models"]
+
+            Expect.equal
+                (models |> List.map (fun m -> text m.["Model"]))
+                [ "cramer"; "wgan-gp"; "vae"; "kde"; "library" ]
+                "the models"
+
+            for m in models do
+                let name = text d.["Name"] + " / " + text m.["Model"]
+                let ratio = num m.["MassRatio"].["Value"]
+                Expect.isTrue (Double.IsFinite ratio && ratio > 0.0) (name + ": mass ratio finite and positive")
+                Expect.isTrue (num m.["MassRatio"].["Uncertainty"] > 0.0) (name + ": the ratio has a bootstrap σ")
+
+                for side in [ "Real"; "Generated" ] do
+                    let p = num m.["Window"].[side].["Value"]
+                    // A fraction of 400 events with its binomial σ √(p(1 − p)/n).
+                    assertClose
+                        { Absolute = 1e-9; Relative = 0.0 }
+                        (Math.Round(p * half))
+                        (p * half)
+                        (name + ": a count")
+
+                    assertClose
+                        veryHigh
+                        (sqrt (p * (1.0 - p) / half))
+                        (num m.["Window"].[side].["Uncertainty"])
+                        (name + ": binomial σ")
+
+                let copy = num m.["CopyRatio"]
+
+                if text m.["Model"] = "library" then
+                    // The library resamples training events: each is its own nearest training neighbour.
+                    Expect.equal copy 0.0 (name + ": copies are at distance 0")
+                else
+                    // Continuous models: an exact copy has probability 0.
+                    Expect.isTrue (Double.IsFinite copy && copy > 0.0) (name + ": new events")
+
+                assertClose
+                    veryHigh
+                    (num m.["GeneratedNeighbourMedian"] / num m.["TestNeighbourMedian"])
+                    copy
+                    (name + ": ratio of the medians")
+
+            // Every model is compared with the same test half.
+            Expect.equal
+                (models
+                 |> List.map (fun m -> num m.["Window"].["Real"].["Value"])
+                 |> List.distinct)
+                    .Length
+                1
+                "one test half"
+
+            let h = d.["Holdout"]
+            let rows = items h.["Rows"]
+
+            Expect.equal
+                (items h.["InLoss"] |> List.map text)
+                (rows |> List.take 3 |> List.map (fun r -> text r.["Name"]))
+                "the mass statistics are in the loss"
+
+            for r in rows do
+                if r.["InLoss"].GetValue<bool>() then
+                    Expectations.contains "in the loss — not evidence" (text r.["Note"]) "labelled, with its σ"
+                    Expect.isFalse ((text r.["Note"]).Contains "by construction") "no claim of a match"
+
+                    Expect.equal
+                        (r.["StillOff"].GetValue<bool>())
+                        (not (abs (num r.["WithLoss"].["Sigma"]) <= 3.0))
+                        "flagged exactly when |σ| > 3"
+                else
+                    Expect.equal (text r.["Note"]) "held out" "held out"
+
+            Expect.equal
+                (rows |> List.skip 3 |> List.map (fun r -> text r.["Name"]))
+                [ "mean of pT(pair)"; "sd of pT(pair)"; "mean of |Δφ|"; "sd of |Δφ|" ]
+                "pair pT and Δφ are held out"
+
+        let window (d: JsonNode) =
+            let m = (items d.["Models"]).Head.["Window"].["Real"].["Value"] |> num
+            m, sqrt (m * (1.0 - m) / half)
+        // ATLAS: 2 326 of the file's 4 999 events have DER_mass_vis in (60, 90) GeV (python3 on the
+        // file: 0.4652930586117223); the test half is a random subset, within 3 binomial σ of it.
+        let pAtlas, sAtlas = window sets.[0]
+        Expect.isLessThan (abs (pAtlas - 2326.0 / 4999.0)) (3.0 * sAtlas) "ATLAS test-half window fraction"
+        // Toy: the truth fraction of the reconstructed M in (86, 96) GeV from an independent large
+        // sample of the toy (the Breit–Wigner MassCdf alone omits the resolution and the acceptance).
+        let truth =
+            DimuonToy.Sample(100_000, 99).Column "M"
+            |> Array.averageBy (fun m -> if m > 86.0 && m < 96.0 then 1.0 else 0.0)
+
+        let pToy, sToy = window sets.[1]
+
+        Expect.isLessThan
+            (abs (pToy - truth))
+            (3.0 * sqrt (sToy ** 2.0 + truth * (1.0 - truth) / 100_000.0))
+            "toy test-half window fraction vs the truth"
+        // The page shows the JSON's numbers.
+        let cells = items json.["sections"].[0].["tables"].[0].["rows"] |> List.map items
+
+        for m, row in List.zip (items sets.[0].["Models"]) cells do
+            Expect.equal (text row.[0]) (text m.["Model"]) "model"
+            same "ratio" (num m.["MassRatio"].["Value"]) (num row.[1].["value"])
+
+        Chromium.assertHas "library" dom "the legend names the models")
 
 /// The four study sections with a user's name in every place a name goes, in one document
 /// composed as the scripts compose theirs (toSection → StudyReport.report).
@@ -391,6 +520,9 @@ let tests =
                     testCase
                         "propagation.fsx --quick runs; every figure drawn offline; JSON holds members, pulls and coverage"
                         ``propagation.fsx --quick runs; every figure drawn offline; JSON holds members, pulls and coverage``
+                    testCase
+                        "resonance.fsx --quick runs; every figure drawn offline; JSON holds ratios, windows and copy ratios"
+                        ``resonance.fsx --quick runs; every figure drawn offline; JSON holds ratios, windows and copy ratios``
                     testCase
                         "names from user data are escaped on the study pages and run no script"
                         ``names from user data are escaped on the study pages and run no script``
