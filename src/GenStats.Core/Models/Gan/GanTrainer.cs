@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using GenStats.Data;
 using GenStats.Nn;
+using GenStats.Numerics;
 using GenStats.Tensors;
 
 namespace GenStats.Models;
@@ -144,6 +145,7 @@ public sealed class GanTrainer
         var trainW = weights is null ? null : trainIdx.Select(i => weights[i]).ToArray();
         var trainRows = trainIdx.Select(i => features[i]).ToArray();
         NeuralTransforms.CheckOverrides(o.ColumnTransforms, fNames, cNames);
+        auxiliary?.CheckColumns(fNames, cNames);
         var fx = NeuralTransforms.Fit(o.FeatureTransform, o.ColumnTransforms, fNames, trainRows, trainW);
         var fy = conditions is null ? null : NeuralTransforms.Fit(o.ConditionTransform, o.ColumnTransforms, cNames, trainIdx.Select(i => conditions[i]).ToArray(), trainW);
         var train = NeuralData.Build(features, conditions, weights, trainIdx, fx, fy);
@@ -409,21 +411,23 @@ public sealed class GanTrainer
         return GanLosses.Mmd2(sr, b.W, sg, wg, bw);
     }
 
+    // The median of the n(n − 1)/2 pairwise distances (the upper one of an even count), by
+    // selection rather than a full sort: the same value, linear instead of n² log n² time.
     private static float MedianDistance(Tensor s)
     {
         int n = s.Shape[0], k = s.Shape[1];
         var v = s.Values;
-        var d = new List<float>(n * (n - 1) / 2);
+        var d = new float[n * (n - 1) / 2];
+        int at = 0;
         for (int i = 0; i < n; i++)
             for (int j = i + 1; j < n; j++)
             {
                 float q = 0;
                 for (int c = 0; c < k; c++) { float t = v[i * k + c] - v[j * k + c]; q += t * t; }
-                d.Add(MathF.Sqrt(q));
+                d[at++] = MathF.Sqrt(q);
             }
-        if (d.Count == 0) return 1;
-        d.Sort();
-        float m = d[d.Count / 2];
+        if (d.Length == 0) return 1;
+        float m = Selection.Select(d, d.Length / 2);
         return m > 0 ? m : 1;
     }
 
@@ -473,6 +477,7 @@ public sealed class GanTrainer
         return new ConditionalGan(copy, o, fx, fy, featureNames, conditionNames, step)
         {
             History = new TrainingHistory([.. history.Steps], [.. history.Evaluations]) { SelectedStep = SelectedStep },
+            Auxiliary = aux?.Describe(),
         };
     }
 
@@ -505,7 +510,7 @@ public sealed class GanTrainer
         tensors.Add(new NamedTensor("w.train", Tensor.FromArray((float[])train.W.Clone(), train.W.Length)));
         var meta = NeuralCheckpoint<GanOptions>.WriteMetadata(Kind, o with { CheckpointPath = null }, step, rng.Draws,
             NeuralParts.Json(new[] { sg, sc, sr }), fx, fy, featureNames, conditionNames, fingerprint, history);
-        meta["auxiliary"] = aux?.Name ?? "";
+        meta["auxiliary"] = aux?.Describe().Statistic ?? "";
         if (best is not null) meta["selection"] = NeuralParts.Json(new SelectionState(double.IsFinite(best.Value) ? best.Value : null, best.Step, best.SinceBest));
         ParameterFile.Save(path, tensors, meta);
         lastCheckpoint = path;
@@ -539,7 +544,7 @@ public sealed class GanTrainer
     {
         var c = NeuralCheckpoint<GanOptions>.Open(checkpoint, Kind, "GAN", features, conditions, weights,
             o => o with { CheckpointPath = checkpointPath ?? checkpoint });
-        if ((c.Metadata.GetValueOrDefault("auxiliary") ?? "") != (auxiliary?.Name ?? ""))
+        if ((c.Metadata.GetValueOrDefault("auxiliary") ?? "") != (auxiliary?.Describe().Statistic ?? ""))
             throw new ArgumentException($"{checkpoint} was trained with auxiliary statistic '{c.Metadata.GetValueOrDefault("auxiliary")}'; pass the same one.", nameof(auxiliary));
         var o = c.Options;
         conditions = c.Conditions;
