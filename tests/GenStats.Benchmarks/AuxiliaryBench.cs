@@ -31,7 +31,7 @@ public static class AuxiliaryBench
         };
         var plain = GanTrainer.Create(rows, null, null, options, null, features);
         var aux = GanTrainer.Create(rows, null, null, options, AuxiliaryExpression.Parse(Mass), features);
-        for (int i = 0; i < 10; i++) { plain.RunTo(plain.Step + 1); aux.RunTo(aux.Step + 1); } // warm-up
+        for (int i = 0; i < 50; i++) { plain.RunTo(plain.Step + 1); aux.RunTo(aux.Step + 1); } // warm-up: past the JIT's tier-up
         var tPlain = new List<double>(steps);
         var tAux = new List<double>(steps);
         for (int i = 0; i < steps; i++)

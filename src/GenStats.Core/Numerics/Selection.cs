@@ -10,9 +10,8 @@ internal static class Selection
     /// <paramref name="values"/> in place. NaN values are not allowed.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">rank outside [0, Length).</exception>
-    public static float Select(float[] values, int rank)
+    public static float Select(Span<float> values, int rank)
     {
-        ArgumentNullException.ThrowIfNull(values);
         ArgumentOutOfRangeException.ThrowIfNegative(rank);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(rank, values.Length);
         int lo = 0, hi = values.Length - 1;
@@ -39,5 +38,5 @@ internal static class Selection
         return values[rank];
     }
 
-    private static void Swap(float[] v, int a, int b) => (v[a], v[b]) = (v[b], v[a]);
+    private static void Swap(Span<float> v, int a, int b) => (v[a], v[b]) = (v[b], v[a]);
 }

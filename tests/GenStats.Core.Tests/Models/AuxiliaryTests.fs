@@ -116,7 +116,7 @@ let ``Selection.Select returns the value of each rank of the sorted array`` () =
         let sorted = Array.sort v
 
         for r in 0 .. n - 1 do
-            Expect.equal (Selection.Select(Array.copy v, r)) sorted[r] (sprintf "n = %d, rank %d" n r)
+            Expect.equal (Selection.Select(Span<float32>(Array.copy v), r)) sorted[r] (sprintf "n = %d, rank %d" n r)
 
 [<Tests>]
 let tests =
