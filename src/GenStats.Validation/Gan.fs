@@ -259,11 +259,7 @@ let trainWithAux (settings: Settings) (aux: Auxiliary) (data: Dataset) =
     let s = TrainingSample.From(data, true, "GAN")
     let statistic = AuxiliaryExpression.Parse(aux.Expression, aux.Weight, aux.Distance)
 
-    let conditions =
-        if s.ConditionNames.Length = 0 then
-            null
-        else
-            s.Conditions
+    let conditions = if s.ConditionNames.Length = 0 then null else s.Conditions
 
     let weights = if isNull data.Weights then null else s.Weights
 

@@ -56,7 +56,9 @@ let ``genstats train --aux: bad input is one line that says what is wrong and wh
 /// the statistic, and the history (kept and CSV) has the aux loss at every step.
 let ``genstats train --aux writes a model that records the statistic and an aux loss per step`` () =
     let dir =
-        Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), sprintf "genstats-aux-%s" (Guid.NewGuid().ToString("N"))))
+        Directory.CreateDirectory(
+            Path.Combine(Path.GetTempPath(), sprintf "genstats-aux-%s" (Guid.NewGuid().ToString("N")))
+        )
 
     try
         let data = Path.Combine(dir.FullName, "dimuon.csv")
@@ -95,7 +97,12 @@ let ``genstats train --aux writes a model that records the statistic and an aux 
         Expect.equal code 0 (sprintf "exit code (stderr: %s)" err)
         contains "in the loss — not evidence" out "the summary labels the statistic"
         let gan = ModelFile.Load model :?> ConditionalGan
-        Expect.equal gan.Auxiliary (AuxiliaryTerm(mass, 2.5f, StatisticDistance.Energy, 0f)) "the model records the term"
+
+        Expect.equal
+            gan.Auxiliary
+            (AuxiliaryTerm(mass, 2.5f, StatisticDistance.Energy, 0f))
+            "the model records the term"
+
         Expect.equal gan.History.Steps.Count 4 "steps kept"
 
         for s in gan.History.Steps do

@@ -34,7 +34,9 @@ let private camel model () =
     let w1 = CdfDistances.Wasserstein1Value(g, truth)
     Expect.isLessThan w1 0.10 (sprintf "W1(generated, truth) = %.4f" w1)
     // σ of a fraction of 20 000 draws is 0.0035: a mode off by 0.03 is a real imbalance, not noise
-    let upper = float (g |> Array.filter (fun v -> v > 0.0) |> Array.length) / float nGen
+    let upper =
+        float (g |> Array.filter (fun v -> v > 0.0) |> Array.length) / float nGen
+
     Expect.isLessThan (abs (upper - 0.5)) 0.03 (sprintf "fraction in the upper mode %.4f" upper)
 
 let private ring model () =
@@ -48,13 +50,23 @@ let private ring model () =
         let w1 = CdfDistances.Wasserstein1Value(column g c, truth.Column name)
         Expect.isLessThan w1 0.10 (sprintf "W1(generated %s, truth) = %.4f" name w1))
 
-let private models = [ "cramer", Gan GanLoss.Cramer; "wgan-gp", Gan GanLoss.WganGp; "vae", Vae ]
+let private models =
+    [ "cramer", Gan GanLoss.Cramer; "wgan-gp", Gan GanLoss.WganGp; "vae", Vae ]
 
 [<Tests>]
 let tests =
     testList
         "Models.DefaultsAcceptance"
-        [ slow
-              [ for name, m in models do
-                    testCase $"{name} with default options learns the camel ½(N(−4,1) + N(4,1)): W1 < 0.10, modes 0.50 ± 0.03" (camel m)
-                    testCase $"{name} with default options learns the ring r ~ N(3, 0.3²): W1 < 0.10 per coordinate" (ring m) ] ]
+        [
+            slow
+                [
+                    for name, m in models do
+                        testCase
+                            $"{name} with default options learns the camel ½(N(−4,1) + N(4,1)): W1 < 0.10, modes 0.50 ± 0.03"
+                            (camel m)
+
+                        testCase
+                            $"{name} with default options learns the ring r ~ N(3, 0.3²): W1 < 0.10 per coordinate"
+                            (ring m)
+                ]
+        ]

@@ -150,17 +150,30 @@ let ``the MMD² gradient in both samples matches central differences of the floa
 
     let fd (rows: float[][]) i e (f: float[][] -> float) =
         let shifted d =
-            rows |> Array.mapi (fun r row -> if r = i then Array.mapi (fun c x -> if c = e then x + d else x) row else row)
+            rows
+            |> Array.mapi (fun r row ->
+                if r = i then
+                    Array.mapi (fun c x -> if c = e then x + d else x) row
+                else
+                    row)
 
         (f (shifted h) - f (shifted -h)) / (2.0 * h)
 
     for i in 0 .. a.Length - 1 do
         for e in 0..1 do
-            assertClose tol (fd a i e (fun x -> mmd x b)) (float (ta.Grad.ToArray()[i * 2 + e])) (sprintf "∂/∂a[%d,%d]" i e)
+            assertClose
+                tol
+                (fd a i e (fun x -> mmd x b))
+                (float (ta.Grad.ToArray()[i * 2 + e]))
+                (sprintf "∂/∂a[%d,%d]" i e)
 
     for j in 0 .. b.Length - 1 do
         for e in 0..1 do
-            assertClose tol (fd b j e (fun y -> mmd a y)) (float (tb.Grad.ToArray()[j * 2 + e])) (sprintf "∂/∂b[%d,%d]" j e)
+            assertClose
+                tol
+                (fd b j e (fun y -> mmd a y))
+                (float (tb.Grad.ToArray()[j * 2 + e]))
+                (sprintf "∂/∂b[%d,%d]" j e)
 
 let ``weighted energy distance² matches the double sum and the Stats metric with signed weights`` () =
     let k (p: float[]) (q: float[]) = norm (sub p q)

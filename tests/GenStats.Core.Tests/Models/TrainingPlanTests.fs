@@ -14,16 +14,28 @@ let private budget () =
     Expect.equal (TrainingPlan.TotalSteps(0, Nullable(), 20000, 256)) 4000L "large sample: the ceiling"
     Expect.equal (TrainingPlan.TotalSteps(0, Nullable(), 1000, 256)) 2000L "small sample: the floor"
     Expect.equal (TrainingPlan.TotalSteps(0, Nullable(), 6000, 256)) 2344L "in between: ⌈100·6000/256⌉"
-    Expect.equal (TrainingPlan.TotalSteps(123, Nullable(), 20000, 256)) 123L "explicit steps win over the automatic budget"
+
+    Expect.equal
+        (TrainingPlan.TotalSteps(123, Nullable(), 20000, 256))
+        123L
+        "explicit steps win over the automatic budget"
+
     Expect.equal (TrainingPlan.TotalSteps(123, Nullable 2.5, 1000, 100)) 25L "epochs win over steps: ⌈2.5·1000/100⌉"
 
 let private warmup () =
     // η₀ = 1, W = 4: 0.25, 0.5, 0.75, 1, then the inner schedule
     let s = WarmupLr(ConstantLr(1.0f), 4L)
-    Expect.sequenceEqual [ for t in 0L .. 5L -> s.At t ] [ 0.25f; 0.5f; 0.75f; 1.0f; 1.0f; 1.0f ] "linear ramp then constant"
+
+    Expect.sequenceEqual
+        [ for t in 0L .. 5L -> s.At t ]
+        [ 0.25f; 0.5f; 0.75f; 1.0f; 1.0f; 1.0f ]
+        "linear ramp then constant"
     // cosine behind a 5 % warm-up of 100 steps: step 4 is the last ramp step (5/5 · cos part at t = 4)
     let c = TrainingPlan.Schedule(LrScheduleKind.Cosine, 2.0f, 100L, 0.05, 0.999f, 0.0f)
-    let cosAt t = 0.5 * 2.0 * (1.0 + cos (Math.PI * float t / 100.0))
+
+    let cosAt t =
+        0.5 * 2.0 * (1.0 + cos (Math.PI * float t / 100.0))
+
     Expect.floatClose Accuracy.high (float (c.At 0L)) (cosAt 0 / 5.0) "first step: 1/5 of the cosine value"
     Expect.floatClose Accuracy.high (float (c.At 50L)) (cosAt 50) "after the ramp: plain cosine"
     Expect.floatClose Accuracy.high (float (c.At 100L)) 0.0 "cosine reaches its minimum"
@@ -66,7 +78,11 @@ let private bestIsArgmin () =
     let partial = rerun.RunTo(best.Step)
     let a = r.Model.Sample(50, 9)
     let b = partial.Model.Sample(50, 9)
-    Expect.sequenceEqual (Array.concat a) (Array.concat b) "the best model = the averaged generator at the selected step"
+
+    Expect.sequenceEqual
+        (Array.concat a)
+        (Array.concat b)
+        "the best model = the averaged generator at the selected step"
 
 let private earlyStop () =
     let r = GanTrainer.Train(data (), null, null, tinyGan 0.25 1 true 0.9f)
@@ -88,7 +104,9 @@ let private emaIsAverage () =
 
 let private historyInFile () =
     let r = GanTrainer.Train(data (), null, null, tinyGan 0.25 0 true 0.9f)
-    let path = Path.Combine(Path.GetTempPath(), $"genstats-history-{Guid.NewGuid():N}.gsm")
+
+    let path =
+        Path.Combine(Path.GetTempPath(), $"genstats-history-{Guid.NewGuid():N}.gsm")
 
     try
         r.Model.Save path
@@ -100,7 +118,11 @@ let private historyInFile () =
         let lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries)
         Expect.equal lines.Length (1 + 40 + 20) "header, a row per step and per evaluation"
         Expect.stringStarts lines[0] "kind,step,learning_rate,batch_ess,held_out_energy_distance" "the header"
-        let selected = lines |> Array.filter (fun l -> l.StartsWith "evaluation," && l.Contains(",1,") || l.EndsWith ",1")
+
+        let selected =
+            lines
+            |> Array.filter (fun l -> l.StartsWith "evaluation," && l.Contains(",1,") || l.EndsWith ",1")
+
         Expect.isGreaterThanOrEqual selected.Length 1 "the selected evaluation is marked"
     finally
         File.Delete path
@@ -120,11 +142,13 @@ let private thinning () =
 let tests =
     testList
         "Models.TrainingPlan"
-        [ testCase "the automatic budget scales with the data size between its floor and ceiling" budget
-          testCase "warm-up ramps linearly in front of the schedule" warmup
-          testCase "held-out evaluations: 25 per run, none without held-out events" evaluations
-          testCase "the generator weight average follows β_t = min(β, (1+t)/(10+t))" emaIsAverage
-          testCase "the kept GAN generator is the averaged one of the lowest held-out energy distance" bestIsArgmin
-          testCase "early stopping ends one interval after the best evaluation" earlyStop
-          testCase "a model file keeps the history; the CSV has a row per step and evaluation" historyInFile
-          testCase "a long history is thinned to every k-th step and the last" thinning ]
+        [
+            testCase "the automatic budget scales with the data size between its floor and ceiling" budget
+            testCase "warm-up ramps linearly in front of the schedule" warmup
+            testCase "held-out evaluations: 25 per run, none without held-out events" evaluations
+            testCase "the generator weight average follows β_t = min(β, (1+t)/(10+t))" emaIsAverage
+            testCase "the kept GAN generator is the averaged one of the lowest held-out energy distance" bestIsArgmin
+            testCase "early stopping ends one interval after the best evaluation" earlyStop
+            testCase "a model file keeps the history; the CSV has a row per step and evaluation" historyInFile
+            testCase "a long history is thinned to every k-th step and the last" thinning
+        ]

@@ -39,7 +39,13 @@ let allowed: Map<string, Set<string>> =
 
 /// Allowed edges that may only use public types and members of the lower layer (no internals).
 let publicOnly: Set<string * string> =
-    set [ "Physics", "Stats"; "Physics", "Observables"; "Models", "Stats"; "Models", "Observables" ]
+    set
+        [
+            "Physics", "Stats"
+            "Physics", "Observables"
+            "Models", "Stats"
+            "Models", "Observables"
+        ]
 
 /// One reference that crosses layers: the referencing type, what it references and where.
 type Reference =

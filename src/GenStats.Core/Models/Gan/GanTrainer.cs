@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using GenStats.Data;
 using GenStats.Nn;
 using GenStats.Numerics;
 using GenStats.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace GenStats.Models;
 

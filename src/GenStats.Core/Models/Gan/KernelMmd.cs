@@ -1,5 +1,5 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using GenStats.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace GenStats.Models;
 

@@ -172,7 +172,8 @@ public static class VaeTrainer
         long selected = r.BestStep >= 0 ? r.BestStep : r.Step;
         var history = new TrainingHistory([.. r.History.Steps], [.. r.History.Evaluations]) { SelectedStep = selected };
         var withHistory = new ConditionalVae(kept.Encoder, kept.Decoder, kept.Options, kept.FeatureTransform, kept.ConditionTransform,
-            [.. kept.FeatureNames], [.. kept.ConditionNames], kept.TrainedSteps) { History = history };
+            [.. kept.FeatureNames], [.. kept.ConditionNames], kept.TrainedSteps)
+        { History = history };
         return new VaeTrainingResult(withHistory, r.History, r.Step) { SelectedStep = selected, StoppedEarly = r.StoppedEarly };
     }
 
