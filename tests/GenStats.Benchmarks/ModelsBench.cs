@@ -13,7 +13,8 @@ namespace GenStats.Benchmarks;
 /// built with GenStats.Models.GanTrainer on synthetic normal data: training generator steps/s and
 /// generator inference samples/s (ConditionalGan.Sample at 10⁴ conditions, preprocessing included),
 /// next to the same algorithm in PyTorch CPU (reference/engine_reference.py --torch-only) with the
-/// same thread count, in the same run. GENSTATS_BENCH_NO_REFERENCE=1 skips the reference.
+/// same thread count, in the same run. GENSTATS_BENCH_NO_REFERENCE=1 skips the reference. It starts
+/// with <see cref="AuxiliaryBench"/> (the auxiliary statistic's cost); GENSTATS_BENCH_MODELS=aux runs only that.
 /// </summary>
 public static class ModelsBench
 {
@@ -43,6 +44,8 @@ public static class ModelsBench
     {
         int threads = TensorBackend.MaxThreads;
         Console.WriteLine($"threads: {threads}, backend: {TensorBackend.Current.Name}");
+        AuxiliaryBench.Run();
+        if (Environment.GetEnvironmentVariable("GENSTATS_BENCH_MODELS") == "aux") return;
         const int n = 100_000;
         var rnd = new Random(1);
         double Normal() => Math.Sqrt(-2 * Math.Log(1 - rnd.NextDouble())) * Math.Cos(2 * Math.PI * rnd.NextDouble());

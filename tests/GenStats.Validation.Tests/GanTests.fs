@@ -165,6 +165,41 @@ let ``the F# settings records carry the C# defaults and convert field by field``
 
     sameProperties "VaeOptions with" (VaeOptions(Beta = 0.5f, Steps = 7)) vae
 
+let ``Gan.trainWithAux trains with an expression, records it in the model and names missing columns`` () =
+    let data =
+        GenStats.Physics.DimuonToy.Sample(300, 8).WithRoles(GenStats.Physics.DimuonToy.Features)
+
+    let settings =
+        { Gan.defaults with
+            Steps = 3
+            LatentSize = 2
+            GeneratorLayers = [| 8 |]
+            CriticLayers = [| 8 |]
+            BatchSize = 32
+        }
+
+    let mass = "mass(pt1,eta1,phi1,pt2,eta2,phi2)"
+
+    let r =
+        data
+        |> Gan.trainWithAux
+            settings
+            { Gan.auxiliary mass with
+                Weight = 0.5f
+            }
+
+    Expect.equal r.Model.Auxiliary (AuxiliaryTerm(mass, 0.5f, StatisticDistance.Mmd, 0f)) "the model records the term"
+    Expect.isTrue (r.History.Steps |> Seq.forall (fun s -> s.Losses.ContainsKey "aux")) "the aux loss at every step"
+
+    let e =
+        Expectations.raises<ArgumentException> "a column that is not a feature" (fun () ->
+            data
+            |> Gan.trainWithAux settings (Gan.auxiliary "mass(pt1,eta1,phi1,M,eta2,phi2)")
+            |> ignore)
+
+    Expectations.contains "'M'" e.Message "names the column"
+    Expectations.contains "available: pt1, eta1, phi1, pt2, eta2, phi2" e.Message "lists the available ones"
+
 [<Tests>]
 let tests =
     testList
@@ -181,5 +216,8 @@ let tests =
                     testCase
                         "trainOn a dataset with roles equals train on its arrays; save and load keep the samples"
                         ``trainOn a dataset with roles equals train on its arrays; save and load keep the samples``
+                    testCase
+                        "Gan.trainWithAux trains with an expression, records it in the model and names missing columns"
+                        ``Gan.trainWithAux trains with an expression, records it in the model and names missing columns``
                 ]
         ]

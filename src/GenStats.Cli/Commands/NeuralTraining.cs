@@ -29,7 +29,7 @@ internal static class NeuralTraining
 
     /// <summary>Trains; returns the model, or null when cancelled (the message is already written).</summary>
     public static IConditionalGenerator? Train(string name, Dataset table, string configText, string configSource, int? steps, int? seed,
-        IReadOnlyDictionary<string, string>? transforms = null)
+        IReadOnlyDictionary<string, string>? transforms = null, AuxiliaryStatistic? auxiliary = null)
     {
         var features = table.FeatureRows();
         double[][]? conditions = table.Conditions.Count > 0 ? table.ConditionRows() : null;
@@ -60,7 +60,7 @@ internal static class NeuralTraining
             if (steps is int gs) g = g with { Steps = gs, Epochs = null };
             g = g with { ColumnTransforms = CliTransforms.Merge(g.ColumnTransforms, transforms) };
             if (seed is int gsd) g = g with { Seed = unchecked((ulong)gsd) };
-            var trainer = GanTrainer.Create(features, conditions, weights, g, null, fNames, cNames);
+            var trainer = GanTrainer.Create(features, conditions, weights, g, auxiliary, fNames, cNames);
             GanTrainingResult? result = null;
             bool finished = WithProgress(name, trainer.TotalSteps, (p, ct) => result = trainer.Run(p, ct), cts.Token);
             if (finished) return result!.Model;

@@ -40,18 +40,28 @@ internal static class TrainCommand
         };
         var output = new Option<FileInfo>("--out") { Description = "Model file to write (.gsm).", Required = true };
         var history = new Option<FileInfo?>("--history") { Description = "Neural models: write the training history as CSV (a row per step: losses, batch ESS, learning rate; a row per held-out evaluation: energy distance, referee AUC, ELBO). The model file keeps a thinned copy (genstats history MODEL)." };
+        var aux = new Option<string?>("--aux")
+        {
+            Description = "GAN family: put the distribution of an observable of the raw columns into the generator loss, e.g. " +
+                "\"mass(pt1,eta1,phi1,pt2,eta2,phi2)\" (functions as in compare --derive; columns must be features or conditions). " +
+                "The statistic is then matched by construction: the model file records it, and validation must hold out another one.",
+        };
+        var auxWeight = new Option<float?>("--aux-weight") { Description = $"Weight of the --aux term in the generator loss (default {AuxiliaryExpression.DefaultWeight.ToString(CultureInfo.InvariantCulture)})." };
+        var auxDistance = new Option<string?>("--aux-distance") { Description = "Distance of the --aux term: mmd (default; Gaussian kernel, median-distance bandwidth) or energy." };
         var command = new Command("train", "Train a generative model of p(features | conditions) and write it to a model file.\n\n" + NeuralDefaults.Text)
         {
-            data, features, conditions, weight, model, config, transform, steps, seed, output, history,
+            data, features, conditions, weight, model, config, transform, steps, seed, output, history, aux, auxWeight, auxDistance,
         };
         command.SetAction(r => CliErrors.Run("train", () => Run(
             r.GetValue(data)!, r.GetValue(features)!, r.GetValue(conditions), r.GetValue(weight),
-            r.GetValue(model)!, r.GetValue(config), r.GetValue(transform), r.GetValue(steps), r.GetValue(seed), r.GetValue(output)!, r.GetValue(history))));
+            r.GetValue(model)!, r.GetValue(config), r.GetValue(transform), r.GetValue(steps), r.GetValue(seed), r.GetValue(output)!, r.GetValue(history),
+            new CliAuxiliary.Request(r.GetValue(aux), r.GetValue(auxWeight), r.GetValue(auxDistance)))));
         return command;
     }
 
     private static int Run(FileInfo dataFile, string featureList, string? conditionList, string? weightColumn,
-        string modelName, FileInfo? configFile, string? transformList, int? steps, int? seed, FileInfo output, FileInfo? historyFile = null)
+        string modelName, FileInfo? configFile, string? transformList, int? steps, int? seed, FileInfo output, FileInfo? historyFile = null,
+        CliAuxiliary.Request? auxRequest = null)
     {
         string name = modelName.Trim().ToLowerInvariant();
         if (!All.Contains(name))
@@ -66,6 +76,7 @@ internal static class TrainCommand
         if (!neural && transformList is not null)
             throw new ArgumentException($"--transform applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
         var transforms = transformList is null ? null : CliTransforms.Parse(transformList);
+        var auxiliary = CliAuxiliary.Parse(auxRequest, name);
 
         var featureNames = CliErrors.Names(featureList, "--features");
         if (featureNames.Length == 0) throw new ArgumentException("--features names no column; at least one feature is required.");
@@ -74,12 +85,13 @@ internal static class TrainCommand
         var required = featureNames.Concat(conditionNames).Concat(weightName is null ? [] : [weightName]).ToArray();
         string configText = configFile is null ? "{}" : File.ReadAllText(configFile.FullName);
         string configSource = configFile?.FullName ?? "(defaults)";
+        auxiliary?.CheckColumnsOrThrow(featureNames, conditionNames);
 
         if (neural)
         {
             var data = Csv.Read(dataFile.FullName, new CsvOptions(RequiredColumns: required)).WithRoles(featureNames, conditionNames, weightName);
             Console.WriteLine($"training {name} on {data.Count} events (Ctrl-C cancels)");
-            var model = NeuralTraining.Train(name, data, configText, configSource, steps, seed, transforms);
+            var model = NeuralTraining.Train(name, data, configText, configSource, steps, seed, transforms, auxiliary);
             if (model is null) return 130;
             ModelFile.Save(output.FullName, model);
             Report(model, data, output);
@@ -142,7 +154,8 @@ internal static class TrainCommand
             KernelDensity k => string.Create(c, $"bandwidth factor h = {k.Factor:G6} ({k.Options.Bandwidth}), n_eff = {k.EffectiveSampleSize:G6}"),
             Library l => string.Create(c, $"{l.Count} events in the library, k = {l.Options.Neighbours}, rule {l.Options.Rule}"),
             HistogramSampler h => string.Create(c, $"bins {string.Join("×", h.Bins)} ({h.Options.Mode}), clipped negative bins: {h.ClippedBins} (weight {h.ClippedWeight:G4})"),
-            ConditionalGan g => string.Create(c, $"{Json(g.Options.Loss)} loss, {g.TrainedSteps} generator steps, preprocessing {CliTransforms.Describe(g.FeatureNames, g.FeatureTransform, g.ConditionNames, g.ConditionTransform)}"),
+            ConditionalGan g => string.Create(c, $"{Json(g.Options.Loss)} loss, {g.TrainedSteps} generator steps, preprocessing {CliTransforms.Describe(g.FeatureNames, g.FeatureTransform, g.ConditionNames, g.ConditionTransform)}")
+                + (g.Auxiliary is { } a ? string.Create(c, $"; auxiliary {a.Distance.ToString().ToLowerInvariant()} on {a.Statistic} (weight {a.Weight:G4}; in the loss — not evidence)") : ""),
             ConditionalVae v => string.Create(c, $"β = {v.Options.Beta}, {v.TrainedSteps} steps, preprocessing {CliTransforms.Describe(v.FeatureNames, v.FeatureTransform, v.ConditionNames, v.ConditionTransform)}"),
             _ => "",
         };

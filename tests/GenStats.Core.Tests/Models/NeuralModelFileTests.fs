@@ -162,7 +162,7 @@ let private repositoryRoot () =
 
     up (DirectoryInfo AppContext.BaseDirectory)
 
-let private runCli (args: string list) =
+let runCli (args: string list) =
     let dll =
         Path.Combine((repositoryRoot ()).Value, "src", "GenStats.Cli", "bin", "Release", "net10.0", "genstats.dll")
     // A missing build fails the test (it must not pass unnoticed or be skipped).

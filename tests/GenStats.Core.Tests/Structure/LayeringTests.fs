@@ -20,7 +20,8 @@ let layerOf (ns: string) =
 
 /// Layer → the other layers it may use. Numerics is the bottom (helpers several concerns need);
 /// Data sits below Stats and Models; Physics uses Numerics and Data (and only Stats' public fitting
-/// API, for the sPlot calibration); the metric catalog behind `compare` (GenStats.Comparison) sits
+/// API, for the sPlot calibration); Models reads observable expressions (public API only) for the
+/// GAN's auxiliary statistic; the metric catalog behind `compare` (GenStats.Comparison) sits
 /// above Stats.
 let allowed: Map<string, Set<string>> =
     Map
@@ -32,13 +33,19 @@ let allowed: Map<string, Set<string>> =
             "Stats", set [ "Numerics"; "Data" ]
             "Observables", set [ "Numerics"; "Tensors"; "Data" ]
             "Physics", set [ "Numerics"; "Data"; "Stats"; "Observables" ]
-            "Models", set [ "Numerics"; "Tensors"; "Nn"; "Data"; "Stats" ]
+            "Models", set [ "Numerics"; "Tensors"; "Nn"; "Data"; "Stats"; "Observables" ]
             "Comparison", set [ "Numerics"; "Data"; "Stats" ]
         ]
 
 /// Allowed edges that may only use public types and members of the lower layer (no internals).
 let publicOnly: Set<string * string> =
-    set [ "Physics", "Stats"; "Physics", "Observables"; "Models", "Stats" ]
+    set
+        [
+            "Physics", "Stats"
+            "Physics", "Observables"
+            "Models", "Stats"
+            "Models", "Observables"
+        ]
 
 /// One reference that crosses layers: the referencing type, what it references and where.
 type Reference =

@@ -46,6 +46,8 @@ public sealed class ConditionalGan : IConditionalGenerator
     public long TrainedSteps { get; }
     /// <summary>The training history (thinned to at most <see cref="TrainingHistory.MaxStoredSteps"/> step records, every evaluation), null for models saved before histories were kept.</summary>
     public TrainingHistory? History { get; init; }
+    /// <summary>The auxiliary statistic that was in the generator loss (null = none): a statistic in the loss is matched by construction and is no evidence of the model's quality.</summary>
+    public AuxiliaryTerm? Auxiliary { get; init; }
     /// <summary>The generator network (input [z, T_y(y)]).</summary>
     public Module Generator => generator;
 
@@ -105,7 +107,7 @@ public sealed class ConditionalGan : IConditionalGenerator
     /// states, steps), the generator parameters as float32 arrays.
     /// </summary>
     public ModelFileContent ToModelFile() => new(ModelTypeName, [.. FeatureNames], [.. ConditionNames],
-        ModelJson.ToElement(new GanMetadata(Options, FeatureTransform.States, ConditionTransform?.States ?? [], TrainedSteps, History?.Thinned())),
+        ModelJson.ToElement(new GanMetadata(Options, FeatureTransform.States, ConditionTransform?.States ?? [], TrainedSteps, History?.Thinned(), Auxiliary)),
         NeuralParts.ToArrays(Parameters()));
 
     /// <summary>Rebuilds a model from its model-file content (the loader registered in <see cref="ModelRegistry"/>).</summary>
@@ -119,7 +121,7 @@ public sealed class ConditionalGan : IConditionalGenerator
         var o = meta.Options;
         var g = NeuralParts.Network(o.LatentSize + (fy?.OutputWidth ?? 0), o.GeneratorLayers, fx.OutputWidth, o.Activation, 1);
         NeuralParts.LoadAll(tensors, source, ("g.", g));
-        return new ConditionalGan(g, o, fx, fy, fNames, cNames, meta.TrainedSteps) { History = meta.History };
+        return new ConditionalGan(g, o, fx, fy, fNames, cNames, meta.TrainedSteps) { History = meta.History, Auxiliary = meta.Auxiliary };
     }
 
     /// <summary>Saves the model as a model file (<see cref="ModelFile.Save"/>, atomic, SHA-256 protected).</summary>
@@ -141,5 +143,7 @@ public sealed class ConditionalGan : IConditionalGenerator
 /// <param name="ConditionTransform">Fitted preprocessing, one state per condition column (empty when unconditional).</param>
 /// <param name="TrainedSteps">Generator steps trained.</param>
 /// <param name="History">The thinned training history (absent in files written before histories were kept).</param>
+/// <param name="Auxiliary">The auxiliary statistic in the generator loss (absent when none).</param>
 public sealed record GanMetadata(GanOptions Options, ColumnTransformState[] FeatureTransform, ColumnTransformState[] ConditionTransform, long TrainedSteps,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] TrainingHistory? History = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] TrainingHistory? History = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] AuxiliaryTerm? Auxiliary = null);

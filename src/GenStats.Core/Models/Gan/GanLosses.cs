@@ -81,15 +81,22 @@ public static class GanLosses
 
     /// <summary>
     /// Weighted squared MMD (V-statistic, Gaussian kernel k(a, b) = exp(−‖a − b‖²/(2σ²))):
-    /// E_w k(a, a') + E_w k(b, b') − 2E_w k(a, b), with a [n, k], b [m, k].
+    /// E_w k(a, a') + E_w k(b, b') − 2E_w k(a, b), with a [n, k], b [m, k]. Computed in one pass over
+    /// the pairs with float64 sums; differentiable once in a and b (the analytic gradient; the
+    /// weights are constants), which is what a generator step needs.
     /// </summary>
+    /// <exception cref="ArgumentException">A bandwidth that is not finite and positive, mismatched shapes, or a weight sum ≤ 0.</exception>
     public static Tensor Mmd2(Tensor a, Tensor wa, Tensor b, Tensor wb, float bandwidth)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(wa);
+        ArgumentNullException.ThrowIfNull(wb);
         if (!(bandwidth > 0) || !float.IsFinite(bandwidth))
             throw new ArgumentException($"bandwidth is {bandwidth}; a finite positive value is required.", nameof(bandwidth));
-        float c = -1f / (2 * bandwidth * bandwidth);
-        Tensor K(Tensor p, Tensor q) => Ops.Exp(Ops.Affine(SquaredDistances(p, q), c, 0));
-        return Ops.Sub(Ops.Add(PairMean(K(a, a), wa, wa), PairMean(K(b, b), wb, wb)), Ops.Affine(PairMean(K(a, b), wa, wb), 2, 0));
+        if (a.Rank != 2 || b.Rank != 2)
+            throw new ArgumentException($"a and b must be [rows, k] matrices; they have ranks {a.Rank} and {b.Rank}.", nameof(a));
+        return KernelMmd.Mmd2(a, wa, b, wb, bandwidth);
     }
 
     /// <summary>
@@ -104,8 +111,6 @@ public static class GanLosses
 
     private static Tensor Diff(Tensor p, Tensor q) =>
         Ops.Sub(Ops.Reshape(p, p.Shape[0], 1, p.Shape[1]), Ops.Reshape(q, 1, q.Shape[0], q.Shape[1]));
-
-    private static Tensor SquaredDistances(Tensor p, Tensor q) => Ops.Sum(Ops.Square(Diff(p, q)), 2);
 
     // Σᵢⱼ pᵢqⱼMᵢⱼ / (Σp·Σq).
     private static Tensor PairMean(Tensor m, Tensor p, Tensor q)
@@ -150,6 +155,26 @@ public sealed record AuxiliaryStatistic(Func<Tensor, Tensor, Tensor> Statistic, 
     /// </summary>
     public Func<IReadOnlyDictionary<string, Tensor>, Tensor>? Columns { get; init; }
 
+    /// <summary>The statistic's text when it was written as an expression (<see cref="AuxiliaryExpression.Parse"/>); recorded in the model file.</summary>
+    public string? Expression { get; init; }
+    /// <summary>The raw columns a by-name statistic reads (null = not declared); training checks them against the model's features and conditions.</summary>
+    public IReadOnlyList<string>? RequiredColumns { get; init; }
+    /// <summary>What the model file records about the term (<see cref="ConditionalGan.Auxiliary"/>).</summary>
+    public AuxiliaryTerm Describe() => new(Expression ?? Name, Weight, Distance, Bandwidth);
+
+    /// <summary>Throws when a declared column is neither a feature nor a condition.</summary>
+    /// <exception cref="ArgumentException">A missing column; the message lists the available ones.</exception>
+    public void CheckColumns(IReadOnlyList<string> featureNames, IReadOnlyList<string> conditionNames)
+    {
+        ArgumentNullException.ThrowIfNull(featureNames);
+        ArgumentNullException.ThrowIfNull(conditionNames);
+        if (RequiredColumns is null) return;
+        var missing = RequiredColumns.Where(c => !featureNames.Contains(c) && !conditionNames.Contains(c)).ToArray();
+        if (missing.Length > 0)
+            throw new ArgumentException($"auxiliary statistic '{Expression ?? Name}' reads {string.Join(", ", missing.Select(m => $"'{m}'"))}, " +
+                $"which {(missing.Length == 1 ? "is" : "are")} not a feature or condition of the model; available: {string.Join(", ", featureNames.Concat(conditionNames))}.");
+    }
+
     /// <summary>A statistic of named raw columns, e.g. an invariant mass of (pt1, eta1, phi1, pt2, eta2, phi2).</summary>
     public static AuxiliaryStatistic ByName(Func<IReadOnlyDictionary<string, Tensor>, Tensor> statistic, float weight)
     {
@@ -157,3 +182,13 @@ public sealed record AuxiliaryStatistic(Func<Tensor, Tensor, Tensor> Statistic, 
         return new AuxiliaryStatistic(AuxiliaryColumns.Unbound, weight) { Columns = statistic };
     }
 }
+
+/// <summary>
+/// The record of an auxiliary term kept in a GAN model file, so that validation can label the
+/// statistic "in the loss — not evidence".
+/// </summary>
+/// <param name="Statistic">The expression text (e.g. <c>mass(pt1,eta1,phi1,pt2,eta2,phi2)</c>), or the term's name for a statistic given as code.</param>
+/// <param name="Weight">Its weight in the generator loss.</param>
+/// <param name="Distance">MMD or energy distance.</param>
+/// <param name="Bandwidth">The MMD bandwidth; 0 = the median heuristic.</param>
+public sealed record AuxiliaryTerm(string Statistic, float Weight, StatisticDistance Distance, float Bandwidth);

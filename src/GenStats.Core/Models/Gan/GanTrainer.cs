@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using GenStats.Data;
 using GenStats.Nn;
+using GenStats.Numerics;
 using GenStats.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace GenStats.Models;
 
@@ -53,6 +55,8 @@ public sealed class GanTrainer
     private bool stoppedEarly;
     private string? lastCheckpoint;
     private long lastCheckpointStep = -1;
+    private float[]? realStatistic; // an expression statistic of every training event (RealStatistic)
+    private int realWidth;
 
     private GanTrainer(GanOptions o, AuxiliaryStatistic? aux, RowTransform fx, RowTransform? fy, NeuralData train, NeuralData? held,
         string fingerprint, string[] featureNames, string[] conditionNames, TrainingHistory history)
@@ -144,6 +148,7 @@ public sealed class GanTrainer
         var trainW = weights is null ? null : trainIdx.Select(i => weights[i]).ToArray();
         var trainRows = trainIdx.Select(i => features[i]).ToArray();
         NeuralTransforms.CheckOverrides(o.ColumnTransforms, fNames, cNames);
+        auxiliary?.CheckColumns(fNames, cNames);
         var fx = NeuralTransforms.Fit(o.FeatureTransform, o.ColumnTransforms, fNames, trainRows, trainW);
         var fy = conditions is null ? null : NeuralTransforms.Fit(o.ConditionTransform, o.ColumnTransforms, cNames, trainIdx.Select(i => conditions[i]).ToArray(), trainW);
         var train = NeuralData.Build(features, conditions, weights, trainIdx, fx, fy);
@@ -400,30 +405,80 @@ public sealed class GanTrainer
     private Tensor AuxiliaryLoss(Batch b, Tensor xg, Tensor wg)
     {
         // The statistic sees physics units: the preprocessing is undone inside the graph.
-        var yRaw = b.Y is null ? Tensor.Zeros(b.Size, 0) : TensorInverse.Apply(fy!, b.Y);
+        var yRaw = RawConditions(b.Y, b.Size);
         Tensor S(Tensor x) => aux!.Evaluate(TensorInverse.Apply(fx, x), yRaw, featureNames, conditionNames);
         Tensor sr, sg = S(xg);
-        using (Autograd.NoGrad()) sr = S(b.X);
+        sr = RealStatistic(b, S);
         if (aux!.Distance == StatisticDistance.Energy) return GanLosses.EnergyDistance2(sr, b.W, sg, wg);
         float bw = aux.Bandwidth > 0 ? aux.Bandwidth : MedianDistance(sr);
         return GanLosses.Mmd2(sr, b.W, sg, wg, bw);
     }
 
+    private Tensor RawConditions(Tensor? y, int rows) => y is null ? Tensor.Zeros(rows, 0) : TensorInverse.Apply(fy!, y);
+
+    // The statistic of the real batch. An expression statistic is computed row by row, so its value
+    // for every training event is computed once (in chunks, without a gradient) and a batch gathers
+    // its rows; a statistic given as code may depend on the whole batch and is evaluated on it.
+    private Tensor RealStatistic(Batch b, Func<Tensor, Tensor> statistic)
+    {
+        using var ng = Autograd.NoGrad();
+        if (aux!.RequiredColumns is null) return statistic(b.X);
+        if (realStatistic is null)
+        {
+            const int chunk = 4096;
+            var parts = new List<float[]>();
+            for (int start = 0; start < train.Count; start += chunk)
+            {
+                using var scope = TensorScope.Begin();
+                var rows = train.Rows(start, Math.Min(chunk, train.Count - start));
+                var yRaw = RawConditions(rows.Y, rows.Size);
+                var s = aux.Evaluate(TensorInverse.Apply(fx, rows.X), yRaw, featureNames, conditionNames);
+                realWidth = s.Shape[1];
+                parts.Add(s.ToArray());
+            }
+            realStatistic = parts.SelectMany(p => p).ToArray();
+        }
+        int k = realWidth;
+        var values = new float[b.Size * k];
+        for (int i = 0; i < b.Size; i++) Array.Copy(realStatistic, b.Index[i] * k, values, i * k, k);
+        return Tensor.FromArray(values, b.Size, k);
+    }
+
+    // The median of the n(n − 1)/2 pairwise distances (the upper one of an even count): selected
+    // among the squared distances, then its root — the same value as sorting the distances (the
+    // square root is monotone), in linear instead of n² log n² time.
     private static float MedianDistance(Tensor s)
     {
         int n = s.Shape[0], k = s.Shape[1];
+        if (n < 2) return 1;
         var v = s.Values;
-        var d = new List<float>(n * (n - 1) / 2);
-        for (int i = 0; i < n; i++)
-            for (int j = i + 1; j < n; j++)
+        var columns = new float[k][];
+        for (int c = 0; c < k; c++)
+        {
+            columns[c] = new float[n];
+            for (int i = 0; i < n; i++) columns[c][i] = v[i * k + c];
+        }
+        int pairs = n * (n - 1) / 2;
+        // Pooled: a batch of 256 has 32 640 pairs, a large-object allocation every step otherwise.
+        var buffer = System.Buffers.ArrayPool<float>.Shared.Rent(pairs);
+        var d = buffer.AsSpan(0, pairs);
+        var t = new float[n];
+        int at = 0;
+        for (int i = 0; i < n - 1; i++)
+        {
+            int len = n - 1 - i;
+            var row = d.Slice(at, len);
+            row.Clear();
+            for (int c = 0; c < k; c++)
             {
-                float q = 0;
-                for (int c = 0; c < k; c++) { float t = v[i * k + c] - v[j * k + c]; q += t * t; }
-                d.Add(MathF.Sqrt(q));
+                var diff = t.AsSpan(0, len);
+                TensorPrimitives.Subtract(columns[c].AsSpan(i + 1, len), columns[c][i], diff);
+                TensorPrimitives.MultiplyAdd(diff, diff, row, row);
             }
-        if (d.Count == 0) return 1;
-        d.Sort();
-        float m = d[d.Count / 2];
+            at += len;
+        }
+        float m = MathF.Sqrt(Selection.Select(d, pairs / 2));
+        System.Buffers.ArrayPool<float>.Shared.Return(buffer);
         return m > 0 ? m : 1;
     }
 
@@ -473,6 +528,7 @@ public sealed class GanTrainer
         return new ConditionalGan(copy, o, fx, fy, featureNames, conditionNames, step)
         {
             History = new TrainingHistory([.. history.Steps], [.. history.Evaluations]) { SelectedStep = SelectedStep },
+            Auxiliary = aux?.Describe(),
         };
     }
 
@@ -505,7 +561,7 @@ public sealed class GanTrainer
         tensors.Add(new NamedTensor("w.train", Tensor.FromArray((float[])train.W.Clone(), train.W.Length)));
         var meta = NeuralCheckpoint<GanOptions>.WriteMetadata(Kind, o with { CheckpointPath = null }, step, rng.Draws,
             NeuralParts.Json(new[] { sg, sc, sr }), fx, fy, featureNames, conditionNames, fingerprint, history);
-        meta["auxiliary"] = aux?.Name ?? "";
+        meta["auxiliary"] = aux?.Describe().Statistic ?? "";
         if (best is not null) meta["selection"] = NeuralParts.Json(new SelectionState(double.IsFinite(best.Value) ? best.Value : null, best.Step, best.SinceBest));
         ParameterFile.Save(path, tensors, meta);
         lastCheckpoint = path;
@@ -539,7 +595,7 @@ public sealed class GanTrainer
     {
         var c = NeuralCheckpoint<GanOptions>.Open(checkpoint, Kind, "GAN", features, conditions, weights,
             o => o with { CheckpointPath = checkpointPath ?? checkpoint });
-        if ((c.Metadata.GetValueOrDefault("auxiliary") ?? "") != (auxiliary?.Name ?? ""))
+        if ((c.Metadata.GetValueOrDefault("auxiliary") ?? "") != (auxiliary?.Describe().Statistic ?? ""))
             throw new ArgumentException($"{checkpoint} was trained with auxiliary statistic '{c.Metadata.GetValueOrDefault("auxiliary")}'; pass the same one.", nameof(auxiliary));
         var o = c.Options;
         conditions = c.Conditions;

@@ -138,7 +138,7 @@ internal sealed class NeuralData
             sw += w[i];
             sw2 += (double)w[i] * w[i];
         }
-        return new Batch(Tensor.FromArray(x, b, Dx), Dy > 0 ? Tensor.FromArray(y, b, Dy) : null, Tensor.FromArray(w, b), sw, sw2 > 0 ? sw * sw / sw2 : 0);
+        return new Batch(Tensor.FromArray(x, b, Dx), Dy > 0 ? Tensor.FromArray(y, b, Dy) : null, Tensor.FromArray(w, b), sw, sw2 > 0 ? sw * sw / sw2 : 0) { Index = idx };
     }
 }
 
@@ -146,4 +146,6 @@ internal sealed class NeuralData
 internal sealed record Batch(Tensor X, Tensor? Y, Tensor W, double SumW, double Ess)
 {
     public int Size => W.Size;
+    /// <summary>The rows of the data set the batch holds, in order.</summary>
+    public int[] Index { get; init; } = [];
 }
