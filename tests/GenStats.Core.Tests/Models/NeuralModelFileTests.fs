@@ -151,37 +151,7 @@ let ``quantile-to-normal preprocessing is inverted inside the GAN: samples lie i
 
 // ---- command line ----
 
-let private repositoryRoot () =
-    let rec up (d: DirectoryInfo) =
-        if isNull d then
-            None
-        elif File.Exists(Path.Combine(d.FullName, "GenStats.sln")) then
-            Some d.FullName
-        else
-            up d.Parent
-
-    up (DirectoryInfo AppContext.BaseDirectory)
-
-let runCli (args: string list) =
-    let dll =
-        Path.Combine((repositoryRoot ()).Value, "src", "GenStats.Cli", "bin", "Release", "net10.0", "genstats.dll")
-    // A missing build fails the test (it must not pass unnoticed or be skipped).
-    if not (File.Exists dll) then
-        failtestf "genstats.dll is not built at %s (build GenStats.sln -c Release first)." dll
-
-    let psi =
-        ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true)
-
-    psi.ArgumentList.Add dll
-
-    for a in args do
-        psi.ArgumentList.Add a
-
-    use p = Process.Start psi
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEnd()
-    p.WaitForExit()
-    p.ExitCode, out.Result, err
+let runCli = GenStats.Tests.Repository.runCli
 
 let ``genstats train --model lsgan then sample --n end to end, and a misspelt config key lists the valid ones`` () =
     let dir = tempDir ()

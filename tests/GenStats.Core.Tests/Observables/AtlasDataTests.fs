@@ -9,17 +9,7 @@ open GenStats.Observables
 
 /// data/atlas/atlas_higgs_ml_5k.csv, found above the test binary (the repository root holds GenStats.sln).
 let atlasFile () =
-    let rec up (d: DirectoryInfo) =
-        if isNull d then
-            failtestf
-                "no GenStats.sln above %s: the data tests run from a build inside the repository"
-                AppContext.BaseDirectory
-        elif File.Exists(Path.Combine(d.FullName, "GenStats.sln")) then
-            Path.Combine(d.FullName, "data", "atlas", "atlas_higgs_ml_5k.csv")
-        else
-            up d.Parent
-
-    up (DirectoryInfo AppContext.BaseDirectory)
+    GenStats.Tests.Repository.file [ "data"; "atlas"; "atlas_higgs_ml_5k.csv" ]
 
 [<Tests>]
 let tests =

@@ -184,40 +184,7 @@ let ``a multi-dimensional metric registers in one line and reports over all colu
     assertClose veryHigh 3.5 reports.[0].Value "mean gap"
     Expect.equal (reports.[0].Extra.["effective_size_generated"]) 3.0 "reports.[0].Extra.[\"effective_size_generated\"]"
 
-/// The repository root (where GenStats.sln is), found from the test binary's folder.
-let private repositoryRoot () =
-    let rec up (d: DirectoryInfo) =
-        if isNull d then
-            None
-        elif File.Exists(Path.Combine(d.FullName, "GenStats.sln")) then
-            Some d.FullName
-        else
-            up d.Parent
-
-    up (DirectoryInfo AppContext.BaseDirectory)
-
-let private runCli (args: string list) =
-    let root = (repositoryRoot ()).Value
-
-    let dll =
-        Path.Combine(root, "src", "GenStats.Cli", "bin", "Release", "net10.0", "genstats.dll")
-    // A missing build fails the test (it must not pass unnoticed or be skipped).
-    if not (File.Exists dll) then
-        failtestf "genstats.dll is not built at %s (build GenStats.sln -c Release first)." dll
-
-    let psi =
-        ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true)
-
-    psi.ArgumentList.Add dll
-
-    for a in args do
-        psi.ArgumentList.Add a
-
-    use p = Process.Start psi
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEnd()
-    p.WaitForExit()
-    p.ExitCode, out.Result, err
+let private runCli = GenStats.Tests.Repository.runCli
 
 let ``genstats compare end to end: table, JSON file and clear errors`` () =
     let dir = tempDir ()

@@ -9,23 +9,8 @@ open Expecto
 open GenStats.Tests
 open GenStats.Tests.TestMain
 
-/// The repository root: the nearest folder above the test assembly that holds GenStats.sln.
-let repositoryRoot () =
-    let rec up (dir: DirectoryInfo) =
-        if isNull dir then
-            failtest (
-                sprintf
-                    "no GenStats.sln above %s: the script tests run from a build inside the repository"
-                    AppContext.BaseDirectory
-            )
-
-            ""
-        elif File.Exists(Path.Combine(dir.FullName, "GenStats.sln")) then
-            dir.FullName
-        else
-            up dir.Parent
-
-    up (DirectoryInfo AppContext.BaseDirectory)
+/// The repository root (GenStats.Tests.Repository.root).
+let repositoryRoot = GenStats.Tests.Repository.root
 
 /// The dotnet that runs the tests ($DOTNET_HOST_PATH, set by the dotnet CLI), else the one on PATH.
 let private dotnet () =
