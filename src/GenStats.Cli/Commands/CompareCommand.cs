@@ -10,7 +10,9 @@ namespace GenStats.Cli;
 /// <summary>
 /// `genstats compare REAL.csv GENERATED.csv`: every requested two-sample metric (see
 /// <see cref="MetricCatalog"/>) between a real and a generated sample, as a table and optionally
-/// as JSON <c>{"metrics":[{"name","columns","value","uncertainty","extra"}]}</c> (NaN → null).
+/// as JSON <c>{"metrics":[{"name","columns","value","uncertainty","extra"}], "skipped":[{"name","reason"}]}</c> (NaN → null).
+/// With <c>--metrics all</c> (the default) a metric that refuses the input is skipped with its reason
+/// (a line on standard error, and in the JSON) and the others are computed.
 /// A stable contract: external checks call it. <c>--derive NAME=expression</c> (repeatable, e.g.
 /// <c>M=mass(pt1,eta1,phi1,pt2,eta2,phi2)</c>) adds a derived column to both samples before the
 /// metrics, and to the compared columns (appended to <c>--columns</c> when that is given).
@@ -66,9 +68,10 @@ internal static class CompareCommand
             if (columnList is not null) selected = [.. selected, .. derived.Select(d => d.Name).Where(n => !selected.Contains(n))];
             realData = realData.WithRoles(selected.Where(c => c != realWeight).ToArray(), weight: realWeight);
             generatedData = generatedData.WithRoles(selected.Where(c => c != generatedWeight).ToArray(), weight: generatedWeight);
-            var reports = MetricCatalog.Compare(realData, generatedData, selected, string.Join(',', definitions.Select(d => d.Name)), options);
-            Print(reports);
-            if (json is not null) MetricReportJson.Write(reports, json.FullName);
+            var outcome = MetricCatalog.CompareSkippingRefused(realData, generatedData, selected, metrics, options);
+            Print(outcome.Reports);
+            foreach (var sk in outcome.Skipped) Console.Error.WriteLine($"genstats compare: skipped {sk.Name}: {sk.Reason}");
+            if (json is not null) MetricReportJson.Write(outcome, json.FullName);
             return 0;
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)

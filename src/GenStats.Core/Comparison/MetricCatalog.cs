@@ -127,6 +127,28 @@ public static class MetricCatalog
         return reports;
     }
 
+    /// <summary>
+    /// As <see cref="Compare"/>, but when every metric is requested ("all", the default) a metric that
+    /// refuses this input (too many events for the exact EMD, too few for a classifier, …) is listed
+    /// in <see cref="ComparisonOutcome.Skipped"/> with its reason and the others are still computed.
+    /// A metric named explicitly that cannot run is an error, as in <see cref="Compare"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown metric or column, or an explicitly named metric that cannot run.</exception>
+    public static ComparisonOutcome CompareSkippingRefused(
+        Dataset real, Dataset generated, string[] columns, string? metrics = "all", ComparisonOptions? options = null)
+    {
+        bool all = string.IsNullOrWhiteSpace(metrics) || metrics.Trim() == "all";
+        if (!all) return new ComparisonOutcome(Compare(real, generated, columns, metrics, options), []);
+        var reports = new List<MetricReport>();
+        var skipped = new List<SkippedMetric>();
+        foreach (var definition in Definitions)
+        {
+            try { reports.AddRange(Compare(real, generated, columns, definition.Name, options)); }
+            catch (ArgumentException e) when (e.ParamName != nameof(columns)) { skipped.Add(new SkippedMetric(definition.Name, e.Message)); }
+        }
+        return new ComparisonOutcome(reports, skipped);
+    }
+
     /// <summary>Defines a 1-D metric: run once per column on (real, w_real, generated, w_generated, options).</summary>
     public static MetricDefinition PerColumn(
         string name, string description, Func<double[], double[]?, double[], double[]?, ComparisonOptions, MetricValue> metric) =>
@@ -221,3 +243,13 @@ public static class MetricCatalog
         });
     }
 }
+
+/// <summary>A metric of "all" that could not run on this input, and why (its error message).</summary>
+/// <param name="Name">The metric's catalog name.</param>
+/// <param name="Reason">Why it refused the input.</param>
+public sealed record SkippedMetric(string Name, string Reason);
+
+/// <summary>The computed reports of a comparison and the metrics it skipped.</summary>
+/// <param name="Reports">One report per metric and column (or column set).</param>
+/// <param name="Skipped">Metrics of "all" that refused this input.</param>
+public sealed record ComparisonOutcome(IReadOnlyList<MetricReport> Reports, IReadOnlyList<SkippedMetric> Skipped);

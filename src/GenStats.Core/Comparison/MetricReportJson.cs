@@ -12,7 +12,10 @@ namespace GenStats.Comparison;
 public static class MetricReportJson
 {
     /// <summary>The reports as a JSON document (indented).</summary>
-    public static string ToJson(IEnumerable<MetricReport> reports)
+    public static string ToJson(IEnumerable<MetricReport> reports) => ToJson(reports, null);
+
+    /// <summary>The reports and, when given, <c>"skipped": [{"name", "reason"}]</c> (metrics of "all" that refused the input).</summary>
+    public static string ToJson(IEnumerable<MetricReport> reports, IReadOnlyList<SkippedMetric>? skipped)
     {
         ArgumentNullException.ThrowIfNull(reports);
         using var buffer = new MemoryStream();
@@ -35,6 +38,18 @@ public static class MetricReportJson
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (skipped is not null)
+            {
+                w.WriteStartArray("skipped");
+                foreach (var sk in skipped)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", sk.Name);
+                    w.WriteString("reason", sk.Reason);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
@@ -42,6 +57,10 @@ public static class MetricReportJson
 
     /// <summary>Writes the JSON document atomically.</summary>
     public static void Write(IEnumerable<MetricReport> reports, string path) => AtomicFile.WriteText(path, ToJson(reports));
+
+    /// <summary>Writes the reports and the skipped metrics atomically.</summary>
+    public static void Write(ComparisonOutcome outcome, string path) =>
+        AtomicFile.WriteText(path, ToJson(outcome.Reports, outcome.Skipped));
 
     private static void Number(Utf8JsonWriter w, string name, double value)
     {

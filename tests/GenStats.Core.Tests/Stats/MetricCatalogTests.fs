@@ -348,11 +348,41 @@ let ``every 1-D catalog metric passes (real, real weights, generated, generated 
     for name, v in expected do
         assertClose veryHigh v (value name) name
 
+let ``with every metric requested, one that refuses the input is skipped with its reason and the rest computed`` () =
+    // 3 001 events per sample: one more than the exact EMD accepts (3 000); every other metric runs
+    let rnd = Random(17)
+
+    let draw () =
+        Array.init 3001 (fun _ -> rnd.NextDouble())
+
+    let a = Dataset.Create([| "x" |], [| draw () |])
+    let b = Dataset.Create([| "x" |], [| draw () |])
+    let o = ComparisonOptions(1, 2, 20, 50)
+    let outcome = MetricCatalog.CompareSkippingRefused(a, b, [| "x" |], "all", o)
+    Expect.equal [ for sk in outcome.Skipped -> sk.Name ] [ "emd" ] "only the exact EMD refuses 3 001 events"
+    Expect.stringContains outcome.Skipped[0].Reason "3000" "the reason names the limit"
+    let computed = outcome.Reports |> Seq.map (fun r -> r.Name) |> Set.ofSeq
+    Expect.equal computed (Set.ofSeq MetricCatalog.Names - Set.singleton "emd") "every other metric is computed"
+
+    let json =
+        JsonDocument.Parse(MetricReportJson.ToJson(outcome.Reports, outcome.Skipped))
+
+    let sk = json.RootElement.GetProperty("skipped")
+    Expect.equal (sk.GetArrayLength()) 1 "one skipped entry in the JSON"
+    Expect.equal (sk[0].GetProperty("name").GetString()) "emd" "its name"
+    // named explicitly, the refusal is an error
+    Expect.throwsT<ArgumentException>
+        (fun () -> MetricCatalog.CompareSkippingRefused(a, b, [| "x" |], "emd", o) |> ignore)
+        "emd named explicitly"
+
 [<Tests>]
 let tests =
     testList
         "Stats.MetricCatalog"
         [
+            testCase
+                "with every metric requested, one that refuses the input is skipped with its reason and the rest computed"
+                ``with every metric requested, one that refuses the input is skipped with its reason and the rest computed``
             testCase
                 "registered names are the stable 1-D names, and all means every one"
                 ``registered names are the stable 1-D names, and all means every one``
