@@ -125,23 +125,25 @@ let ``Cramér GAN learns the 2-D ring`` () =
 
     checkRing rnd (model.Sample(n, 7)) 1.0 "Cramer ring"
 
+/// The tuned VAE these tests were written for: 2 × 64, latent 2, Adam 3e-3 with cosine decay, standard
+/// preprocessing and z from N(0, I) (the defaults are checked in DefaultsAcceptanceTests).
+let private tunedVae steps =
+    VaeOptions(
+        LatentSize = 2,
+        EncoderLayers = [| 64; 64 |],
+        DecoderLayers = [| 64; 64 |],
+        LearningRate = 3e-3f,
+        LrSchedule = LrScheduleKind.Cosine,
+        Steps = steps,
+        Seed = 2UL,
+        FeatureTransform = GenStats.Data.TransformKind.Standard,
+        LatentMixtureComponents = 0
+    )
+
 let ``VAE learns the 2-D ring`` () =
     let rnd = Random(6)
 
-    let o =
-        VaeOptions(
-            LatentSize = 2,
-            EncoderLayers = [| 64; 64 |],
-            DecoderLayers = [| 64; 64 |],
-            LearningRate = 3e-3f,
-            LrSchedule = LrScheduleKind.Cosine,
-            Steps = 4000,
-            Seed = 2UL,
-            // the tuned settings these tests were written for: standard preprocessing, z from N(0, I)
-            // (the defaults are checked in DefaultsAcceptanceTests)
-            FeatureTransform = GenStats.Data.TransformKind.Standard,
-            LatentMixtureComponents = 0
-        )
+    let o = tunedVae 4000
 
     let model = (VaeTrainer.Train(ring rnd 20000, null, null, o)).Model
     checkRing rnd (model.Sample(n, 7)) 1.0 "VAE ring"
@@ -149,20 +151,7 @@ let ``VAE learns the 2-D ring`` () =
 let ``VAE learns the mixture`` () =
     let rnd = Random(5)
 
-    let o =
-        VaeOptions(
-            LatentSize = 2,
-            EncoderLayers = [| 64; 64 |],
-            DecoderLayers = [| 64; 64 |],
-            LearningRate = 3e-3f,
-            LrSchedule = LrScheduleKind.Cosine,
-            Steps = 8000,
-            Seed = 2UL,
-            // the tuned settings these tests were written for: standard preprocessing, z from N(0, I)
-            // (the defaults are checked in DefaultsAcceptanceTests)
-            FeatureTransform = GenStats.Data.TransformKind.Standard,
-            LatentMixtureComponents = 0
-        )
+    let o = tunedVae 8000
 
     let model = (VaeTrainer.Train(mixture rnd 20000 |> rows, null, null, o)).Model
     checkMixture rnd (model.Sample(n, 7) |> Array.map (fun r -> r[0])) 1.0 "VAE mixture"
