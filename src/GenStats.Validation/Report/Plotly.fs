@@ -204,3 +204,100 @@ let withIntegerTicks (axis: string) (maxValue: float) (fig: Figure) =
     a["tick0"] <- JsonValue.Create 0.0
     a["dtick"] <- JsonValue.Create(integerTickStep maxValue)
     fig
+
+// ----- figures from other plotting libraries -----
+
+/// Older Plotly JSON (XPlot.Plotly, plotly.js 1.x style) writes titles as plain strings; the
+/// pinned plotly.js 4 draws only {"text": …} titles, so strings are moved there (layout title and
+/// every axis title).
+let private normaliseTitles (layout: JsonObject) =
+    let fix (o: JsonObject) =
+        match o["title"] with
+        | :? JsonValue as v when v.GetValueKind() = Text.Json.JsonValueKind.String ->
+            o["title"] <- JsonObject(dict [ "text", JsonValue.Create(v.GetValue<string>()) :> JsonNode ])
+        | _ -> ()
+
+    fix layout
+
+    for kv in Seq.toArray layout do
+        match kv.Value with
+        | :? JsonObject as axis when kv.Key.StartsWith "xaxis" || kv.Key.StartsWith "yaxis" -> fix axis
+        | _ -> ()
+
+    layout
+
+let private traces (node: JsonNode) (source: string) =
+    match node with
+    | :? JsonArray as a ->
+        [
+            for t in a ->
+                match t with
+                | :? JsonObject as o -> o.DeepClone().AsObject()
+                | _ -> invalidArg source "every trace of \"data\" must be a JSON object."
+        ]
+    | _ -> invalidArg source "\"data\" must be a JSON array of traces."
+
+/// A figure from Plotly figure JSON text {"data": [...], "layout": {...}}: what Plotly.NET's
+/// `GenericChart.toFigureJson` and plotly.py's `fig.to_json()` write ("frames" and "config" are
+/// dropped). The report draws it with its own pinned plotly.js, offline.
+let ofJson (json: string) : Figure =
+    let root =
+        try
+            JsonNode.Parse json
+        with :? Text.Json.JsonException as e ->
+            invalidArg (nameof json) $"not Plotly figure JSON: {e.Message}"
+
+    match root with
+    | :? JsonObject as o ->
+        let layout =
+            match o["layout"] with
+            | :? JsonObject as l -> l.DeepClone().AsObject()
+            | null -> JsonObject()
+            | _ -> invalidArg (nameof json) "\"layout\" must be a JSON object."
+
+        {
+            Data =
+                traces
+                    (match o["data"] with
+                     | null -> JsonArray() :> JsonNode
+                     | d -> d)
+                    (nameof json)
+            Layout = normaliseTitles layout
+        }
+    | _ -> invalidArg (nameof json) "Plotly figure JSON is an object {\"data\": [...], \"layout\": {...}}."
+
+/// The JSON value that follows `var NAME =` in a script (XPlot.Plotly writes its figure as
+/// "var data = [...]; var layout = {...};" followed by the call that draws them).
+let private jsonAfter (name: string) (script: string) =
+    let marker = $"var {name} = "
+    let start = script.IndexOf(marker, StringComparison.Ordinal)
+
+    if start < 0 then
+        invalidArg
+            (nameof script)
+            $"no 'var {name} = ' in the script; give XPlot.Plotly's GetPlottingJS() or GetInlineJS() text."
+
+    let bytes = Text.Encoding.UTF8.GetBytes(script.Substring(start + marker.Length))
+    let mutable reader = Text.Json.Utf8JsonReader(ReadOnlySpan bytes)
+
+    try
+        reader.Read() |> ignore
+        reader.Skip()
+    with :? Text.Json.JsonException as e ->
+        invalidArg (nameof script) $"'var {name}' does not hold JSON: {e.Message}"
+
+    JsonNode.Parse(ReadOnlySpan(bytes, 0, int reader.BytesConsumed))
+
+/// A figure from XPlot.Plotly's plotting script (`chart.GetPlottingJS()` or `chart.GetInlineJS()`):
+/// its traces and layout, with string titles moved to {"text": …} for the pinned plotly.js. XPlot's
+/// own page would load plotly.js from a CDN; the report draws the figure offline instead.
+let ofXPlotScript (script: string) : Figure =
+    let layout =
+        match jsonAfter "layout" script with
+        | :? JsonObject as l -> l
+        | _ -> invalidArg (nameof script) "XPlot's layout is not a JSON object."
+
+    {
+        Data = traces (jsonAfter "data" script) (nameof script)
+        Layout = normaliseTitles layout
+    }
