@@ -37,15 +37,13 @@ internal static class NeuralTraining
         string[] fNames = [.. table.Features], cNames = [.. table.Conditions];
         if (steps is < 0) throw new ArgumentException($"--steps is {steps}; it must be ≥ 0.");
 
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
+        using var cts = CliCancellation.Open(); // Ctrl-C and SIGTERM stop between steps
         {
             if (name == "vae")
             {
                 var o = TrainCommand.Config<VaeOptions>(configText, configSource);
                 if (steps is int s) o = o with { Steps = s };
+                CheckData(table, o.BatchSize, [.. o.EncoderLayers, .. o.DecoderLayers], 1, configSource);
                 o = o with { ColumnTransforms = CliTransforms.Merge(o.ColumnTransforms, transforms) };
                 if (seed is int sd) o = o with { Seed = unchecked((ulong)sd) };
                 VaeTrainingResult? r = null;
@@ -58,9 +56,14 @@ internal static class NeuralTraining
             }
             var g = TrainCommand.Config<GanOptions>(configText, configSource) with { Loss = GanLosses[name] };
             if (steps is int gs) g = g with { Steps = gs, Epochs = null };
+            if (g.Epochs is double ep && !(ep > 0 && double.IsFinite(ep)))
+                throw new CliException($"config {configSource}: epochs is {ep}; give a positive number (or omit it for the automatic budget).");
+            CheckData(table, g.BatchSize, [.. g.GeneratorLayers, .. g.CriticLayers, g.CriticOutputSize], 1 + g.CriticSteps, configSource);
             g = g with { ColumnTransforms = CliTransforms.Merge(g.ColumnTransforms, transforms) };
             if (seed is int gsd) g = g with { Seed = unchecked((ulong)gsd) };
             var trainer = GanTrainer.Create(features, conditions, weights, g, auxiliary, fNames, cNames);
+            if (trainer.TotalSteps < 1)
+                throw new CliException($"the training would run {trainer.TotalSteps} steps (config {configSource}); give --steps N ≥ 1 or a positive epochs.");
             GanTrainingResult? result = null;
             bool finished = WithProgress(name, trainer.TotalSteps, (p, ct) => result = trainer.Run(p, ct), cts.Token);
             if (finished) return result!.Model;
@@ -74,9 +77,28 @@ internal static class NeuralTraining
                 Console.Error.WriteLine($"genstats train: cancelled at step {trainer.Step}; no checkpoint (set \"checkpointPath\" in --config to keep one); no model file was written.");
             return null;
         }
-        finally
+    }
+
+    /// <summary>
+    /// Refuses what would train nothing useful: fewer events than one batch, a constant column
+    /// (a neural model cannot learn a zero-width distribution; its standardisation divides by 0),
+    /// and a batch whose activations would not fit in memory.
+    /// </summary>
+    private static void CheckData(Dataset table, int batchSize, int[] widths, int passes, string configSource)
+    {
+        if (batchSize < 1) throw new CliException($"config {configSource}: batchSize is {batchSize}; give a positive batch size.");
+        // Activations and gradients (float32) of every hidden layer, a few copies per pass (double backward for penalties).
+        double width = widths.Sum() + table.Features.Count + table.Conditions.Count;
+        CliMemory.Require(4.0 * 8 * passes * batchSize * width, $"batchSize {batchSize} (config {configSource})");
+        if (table.Count < batchSize)
+            throw new CliException(
+                $"the training data has {table.Count} events, fewer than one batch ({batchSize}); give at least {batchSize} events or a smaller batchSize in --config.");
+        foreach (var column in table.Features.Concat(table.Conditions))
         {
-            Console.CancelKeyPress -= onCancel;
+            var v = table.Column(column);
+            if (v.All(x => x == v[0]))
+                throw new CliException(
+                    $"column '{column}' is constant ({v[0].ToString("G6", CultureInfo.InvariantCulture)} in every event); a neural model cannot learn it. Drop it from --features/--conditions (its value is known exactly).");
         }
     }
 

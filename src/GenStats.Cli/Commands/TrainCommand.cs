@@ -48,20 +48,21 @@ internal static class TrainCommand
         };
         var auxWeight = new Option<float?>("--aux-weight") { Description = $"Weight of the --aux term in the generator loss (default {AuxiliaryExpression.DefaultWeight.ToString(CultureInfo.InvariantCulture)})." };
         var auxDistance = new Option<string?>("--aux-distance") { Description = "Distance of the --aux term: mmd (default; Gaussian kernel, median-distance bandwidth) or energy." };
+        var force = CliOptions.Force();
         var command = new Command("train", "Train a generative model of p(features | conditions) and write it to a model file.\n\n" + NeuralDefaults.Text)
         {
-            data, features, conditions, weight, model, config, transform, steps, seed, output, history, aux, auxWeight, auxDistance,
+            data, features, conditions, weight, model, config, transform, steps, seed, output, history, aux, auxWeight, auxDistance, force,
         };
-        command.SetAction(r => CliErrors.Run("train", () => Run(
+        command.SetAction(r => Run(
             r.GetValue(data)!, r.GetValue(features)!, r.GetValue(conditions), r.GetValue(weight),
             r.GetValue(model)!, r.GetValue(config), r.GetValue(transform), r.GetValue(steps), r.GetValue(seed), r.GetValue(output)!, r.GetValue(history),
-            new CliAuxiliary.Request(r.GetValue(aux), r.GetValue(auxWeight), r.GetValue(auxDistance)))));
+            new CliAuxiliary.Request(r.GetValue(aux), r.GetValue(auxWeight), r.GetValue(auxDistance)), r.GetValue(force)));
         return command;
     }
 
     private static int Run(FileInfo dataFile, string featureList, string? conditionList, string? weightColumn,
         string modelName, FileInfo? configFile, string? transformList, int? steps, int? seed, FileInfo output, FileInfo? historyFile = null,
-        CliAuxiliary.Request? auxRequest = null)
+        CliAuxiliary.Request? auxRequest = null, bool force = false)
     {
         string name = modelName.Trim().ToLowerInvariant();
         if (!All.Contains(name))
@@ -83,6 +84,17 @@ internal static class TrainCommand
         var conditionNames = CliErrors.Names(conditionList, "--conditions");
         string? weightName = string.IsNullOrWhiteSpace(weightColumn) ? null : weightColumn.Trim();
         var required = featureNames.Concat(conditionNames).Concat(weightName is null ? [] : [weightName]).ToArray();
+        var overlap = featureNames.Intersect(conditionNames).Concat(weightName is null ? [] : featureNames.Concat(conditionNames).Where(n => n == weightName)).ToArray();
+        if (overlap.Length > 0)
+            throw new CliException($"column '{overlap[0]}' is given more than one role (--features, --conditions, --weight); each column has one.");
+        CliFiles.Input(dataFile, "--data");
+        if (configFile is not null) CliFiles.Input(configFile, "--config");
+        CliFiles.Output(output, "--out", CliFiles.Kind.Model, force, ("--data", dataFile), ("--config", configFile));
+        if (historyFile is not null)
+        {
+            CliFiles.Output(historyFile, "--history", CliFiles.Kind.Table, force, ("--data", dataFile), ("--config", configFile));
+            CliFiles.Distinct("--out", output, "--history", historyFile);
+        }
         string configText = configFile is null ? "{}" : File.ReadAllText(configFile.FullName);
         string configSource = configFile?.FullName ?? "(defaults)";
         auxiliary?.CheckColumnsOrThrow(featureNames, conditionNames);
@@ -92,7 +104,7 @@ internal static class TrainCommand
             var data = Csv.Read(dataFile.FullName, new CsvOptions(RequiredColumns: required)).WithRoles(featureNames, conditionNames, weightName);
             Console.WriteLine($"training {name} on {data.Count} events (Ctrl-C cancels)");
             var model = NeuralTraining.Train(name, data, configText, configSource, steps, seed, transforms, auxiliary);
-            if (model is null) return 130;
+            if (model is null) return CliErrors.Cancelled;
             ModelFile.Save(output.FullName, model);
             Report(model, data, output);
             var kept = model switch { ConditionalGan g => g.History, ConditionalVae v => v.History, _ => null };
