@@ -127,6 +127,7 @@ internal static class CompareCommand
     private static Dataset Load(FileInfo file, string? weightColumn, string option)
     {
         var data = Csv.Read(file.FullName);
+        if (data.Count == 0) throw new CliException($"{file.Name} has a header but no events; compare needs at least one event in each sample.");
         if (weightColumn is not null && !data.HasColumn(weightColumn))
             throw new ArgumentException(
                 $"{option}: {file.Name} has no column '{weightColumn}'; its columns are: {string.Join(", ", data.ColumnNames)}.");

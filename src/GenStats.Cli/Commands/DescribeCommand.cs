@@ -34,16 +34,18 @@ internal static class DescribeCommand
                 : throw new CliException($"--quantiles: '{p}' is not a probability; give comma-separated numbers in [0, 1] such as 0.05,0.5,0.95.")).ToArray();
         if (weightColumn is not null && columns.Length == 0) throw new ArgumentException("--weight names a CSV column and needs --column.");
         CliErrors.Names(string.Join(",", columns), "--column");
-        using var reader = input is null ? Console.In : Csv.OpenText(input.FullName, "--input");
         string source = input?.FullName ?? "standard input";
         if (columns.Length == 0)
         {
+            using var reader = input is null ? Console.In : Csv.OpenText(input.FullName, "--input");
             var (values, weights) = Read(reader, source);
             Print(values, weights, probabilities, source);
             return 0;
         }
         var wanted = columns.Concat(weightColumn is null ? [] : [weightColumn]).Distinct().ToArray();
-        var data = Csv.Read(reader, source, new CsvOptions(Columns: wanted));
+        var options = new CsvOptions(Columns: wanted);
+        if (input is not null) CliFiles.Input(input, "--input");
+        var data = input is null ? Csv.Read(Console.In, source, options) : Csv.Read(input.FullName, options);
         var w = weightColumn is null ? null : data.Column(weightColumn);
         foreach (var c in columns)
         {
@@ -127,7 +129,12 @@ internal static class DescribeCommand
         string? Next()
         {
             try { return reader.ReadLine(); }
-            catch (System.Text.DecoderFallbackException) { throw new FormatException($"{source}, line {lineNumber + 1}: a byte sequence is not valid UTF-8; give a text file of numbers."); }
+            catch (System.Text.DecoderFallbackException)
+            {
+                // The reader decodes ahead in blocks; a file's bytes tell the true line.
+                int line = (File.Exists(source) ? Csv.FirstInvalidUtf8Line(source) : null) ?? lineNumber + 1;
+                throw new FormatException($"{source}, line {line}: a byte sequence is not valid UTF-8; give a text file of numbers.");
+            }
         }
     }
 

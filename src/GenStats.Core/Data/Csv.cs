@@ -22,7 +22,44 @@ public static class Csv
     public static Dataset Read(string path, CsvOptions? options = null)
     {
         using var reader = OpenText(path, "CSV file");
-        return Read(reader, path, options);
+        try
+        {
+            return Read(reader, path, options);
+        }
+        catch (InvalidDataException e) when (e.Data.Contains(Utf8Key))
+        {
+            // The reader decodes ahead in blocks; the bytes tell the true line.
+            throw NotUtf8(path, FirstInvalidUtf8Line(path) ?? (int)e.Data[Utf8Key]!);
+        }
+    }
+
+    private const string Utf8Key = "GenStats.Csv.NotUtf8";
+
+    /// <summary>
+    /// The 1-based line of the first byte sequence of a file that is not valid UTF-8, or null when
+    /// the whole file is valid (read in blocks; for error messages of text readers).
+    /// </summary>
+    public static int? FirstInvalidUtf8Line(string path)
+    {
+        var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
+        var bytes = new byte[1 << 16];
+        var chars = new char[bytes.Length + 4];
+        int line = 1;
+        using var stream = File.OpenRead(path);
+        for (int n; (n = stream.Read(bytes, 0, bytes.Length)) > 0;)
+        {
+            try
+            {
+                decoder.GetChars(bytes, 0, n, chars, 0, flush: false);
+            }
+            catch (DecoderFallbackException e)
+            {
+                int end = Math.Clamp(e.Index, 0, n);
+                return line + bytes.AsSpan(0, end).Count((byte)'\n');
+            }
+            line += bytes.AsSpan(0, n).Count((byte)'\n');
+        }
+        return null;
     }
 
     /// <summary>
@@ -68,7 +105,7 @@ public static class Csv
             IgnoreBlankLines = true,
             TrimOptions = TrimOptions.Trim,
             BadDataFound = args => throw new InvalidDataException(
-                $"{source}, line {recordStart}: a quoted field is malformed ({Show(args.Field)}); a field that starts with '\"' must end with '\"' (write \"\" for a quote inside it)."),
+                $"{source}, line {recordStart}: a field has a stray or unclosed quote ({Show(args.Field)}); quote a whole field as \"…\" and write \"\" for a quote inside it."),
         };
         // The header was consumed above; feed it back so quoting rules apply to it too.
         using var all = new StringReaderWithPrefix(header, reader);
@@ -138,12 +175,16 @@ public static class Csv
             foreach (var required in (options.RequiredColumns ?? []).Concat(options.Columns ?? []))
                 if (!found.Contains(required))
                     throw new InvalidDataException(
-                        $"{file}: no column '{required}'; the columns are: {string.Join(", ", found)}.");
+                        $"{file}: no column '{required}'; the columns are: {string.Join(", ", found)}{(found.Length == 1 ? Hint(found[0]) : "")}.");
         }
     }
 
-    private static InvalidDataException NotUtf8(string source, int line) =>
-        new($"{source}, line {line}: a byte sequence is not valid UTF-8 (a binary file, or text in another encoding); save the table as UTF-8 text.");
+    private static InvalidDataException NotUtf8(string source, int line)
+    {
+        var e = new InvalidDataException($"{source}, line {line}: a byte sequence is not valid UTF-8 (a binary file, or text in another encoding); save the table as UTF-8 text.");
+        e.Data[Utf8Key] = line;
+        return e;
+    }
 
     /// <summary>A field quoted for a one-line error message: control characters escaped as \xNN, text beyond 40 characters cut.</summary>
     public static string Show(string? text)
@@ -158,6 +199,7 @@ public static class Csv
 
     private static string Hint(string field) =>
         field.Contains(';') ? "; semicolon-separated files are not supported, use comma or tab"
+        : field.Trim().Contains(' ') ? "; space-separated files are not supported, use comma or tab"
         : field.Contains(',') ? "; the invariant culture has no decimal comma, write 1.5"
         : field.Any(char.IsControl) ? "; is this a binary file?"
         : field.Equals("inf", StringComparison.OrdinalIgnoreCase) || field.Equals("-inf", StringComparison.OrdinalIgnoreCase) ? "; values must be finite"
