@@ -10,11 +10,13 @@ open GenStats.Tests
 
 /// What one run of the command line gave.
 type Outcome =
-    { ExitCode: int
-      Stdout: string
-      Stderr: string
-      TimedOut: bool
-      Seconds: float }
+    {
+        ExitCode: int
+        Stdout: string
+        Stderr: string
+        TimedOut: bool
+        Seconds: float
+    }
 
 /// The built command line (Release); a missing build is a clear failure.
 let dll () =
@@ -65,11 +67,13 @@ let run (folder: string) (env: (string * string) list) (timeout: TimeSpan) (args
         p.Kill(entireProcessTree = true)
         p.WaitForExit()
 
-    { ExitCode = (if finished then p.ExitCode else -1)
-      Stdout = out.Result
-      Stderr = err.Result
-      TimedOut = not finished
-      Seconds = watch.Elapsed.TotalSeconds }
+    {
+        ExitCode = (if finished then p.ExitCode else -1)
+        Stdout = out.Result
+        Stderr = err.Result
+        TimedOut = not finished
+        Seconds = watch.Elapsed.TotalSeconds
+    }
 
 /// Runs the command line inside this process (Program.Run with the console captured and the
 /// current directory set to `folder`): the same code path without the ~0.3 s start of a process.
@@ -94,10 +98,12 @@ let runInProcess (folder: string) (timeout: TimeSpan) (args: string list) =
 
         let finished = task.Wait timeout
 
-        { ExitCode = (if finished then task.Result else -1)
-          Stdout = out.ToString()
-          Stderr = err.ToString()
-          TimedOut = not finished
-          Seconds = watch.Elapsed.TotalSeconds }
+        {
+            ExitCode = (if finished then task.Result else -1)
+            Stdout = out.ToString()
+            Stderr = err.ToString()
+            TimedOut = not finished
+            Seconds = watch.Elapsed.TotalSeconds
+        }
     finally
         Environment.CurrentDirectory <- previous

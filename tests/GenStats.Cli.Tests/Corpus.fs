@@ -13,14 +13,16 @@ open GenStats.Tests
 
 /// One command-line run and what it must give.
 type Case =
-    { Name: string
-      Args: string list
-      Exit: int
-      /// A phrase the output must contain (standard error when the exit code is not 0, both streams when it is).
-      Message: string
-      Env: (string * string) list
-      /// Files the run may create or replace (none unless it succeeds).
-      Creates: string list }
+    {
+        Name: string
+        Args: string list
+        Exit: int
+        /// A phrase the output must contain (standard error when the exit code is not 0, both streams when it is).
+        Message: string
+        Env: (string * string) list
+        /// Files the run may create or replace (none unless it succeeds).
+        Creates: string list
+    }
 
 let private strings (e: JsonElement) =
     [ for x in e.EnumerateArray() -> x.GetString() ]
@@ -31,18 +33,20 @@ let private optional (e: JsonElement) (name: string) =
     | _ -> None
 
 let private caseOf (e: JsonElement) =
-    { Name = e.GetProperty("name").GetString()
-      Args = strings (e.GetProperty "args")
-      Exit = e.GetProperty("exit").GetInt32()
-      Message = e.GetProperty("message").GetString()
-      Env =
-        match optional e "env" with
-        | Some env -> [ for p in env.EnumerateObject() -> p.Name, p.Value.GetString() ]
-        | None -> []
-      Creates =
-        match optional e "creates" with
-        | Some c -> strings c
-        | None -> [] }
+    {
+        Name = e.GetProperty("name").GetString()
+        Args = strings (e.GetProperty "args")
+        Exit = e.GetProperty("exit").GetInt32()
+        Message = e.GetProperty("message").GetString()
+        Env =
+            match optional e "env" with
+            | Some env -> [ for p in env.EnumerateObject() -> p.Name, p.Value.GetString() ]
+            | None -> []
+        Creates =
+            match optional e "creates" with
+            | Some c -> strings c
+            | None -> []
+    }
 
 /// corpus.json beside the test assembly.
 let document =
@@ -58,17 +62,23 @@ let cases () =
     let listed = [ for c in root.GetProperty("cases").EnumerateArray() -> caseOf c ]
 
     let crossed =
-        [ for m in root.GetProperty("matrix").EnumerateArray() do
-              for input in m.GetProperty("inputs").EnumerateArray() do
-                  for command in m.GetProperty("commands").EnumerateArray() do
-                      let file = input.GetProperty("file").GetString()
+        [
+            for m in root.GetProperty("matrix").EnumerateArray() do
+                for input in m.GetProperty("inputs").EnumerateArray() do
+                    for command in m.GetProperty("commands").EnumerateArray() do
+                        let file = input.GetProperty("file").GetString()
 
-                      { Name = sprintf "%s: %s" (command.GetProperty("name").GetString()) file
-                        Args = strings (command.GetProperty "args") |> List.map (fun a -> a.Replace("{input}", file))
-                        Exit = command.GetProperty("exit").GetInt32()
-                        Message = input.GetProperty("message").GetString()
-                        Env = []
-                        Creates = [] } ]
+                        {
+                            Name = sprintf "%s: %s" (command.GetProperty("name").GetString()) file
+                            Args =
+                                strings (command.GetProperty "args")
+                                |> List.map (fun a -> a.Replace("{input}", file))
+                            Exit = command.GetProperty("exit").GetInt32()
+                            Message = input.GetProperty("message").GetString()
+                            Env = []
+                            Creates = []
+                        }
+        ]
 
     listed @ crossed
 
@@ -77,14 +87,19 @@ let private gaussian (rows: int) (columns: string) (seed: int) =
     let rnd = Random(seed)
 
     let normal () =
-        sqrt (-2.0 * log (1.0 - rnd.NextDouble())) * cos (2.0 * Math.PI * rnd.NextDouble())
+        sqrt (-2.0 * log (1.0 - rnd.NextDouble()))
+        * cos (2.0 * Math.PI * rnd.NextDouble())
 
     let width = columns.Split(',').Length
     let b = StringBuilder(columns + "\n")
 
     for _ in 1..rows do
-        b.AppendJoin(',', Array.init width (fun _ -> normal().ToString("R", Globalization.CultureInfo.InvariantCulture)))
-         .Append('\n')
+        b
+            .AppendJoin(
+                ',',
+                Array.init width (fun _ -> normal().ToString("R", Globalization.CultureInfo.InvariantCulture))
+            )
+            .Append('\n')
         |> ignore
 
     b.ToString()
@@ -96,14 +111,16 @@ let private withNaN (source: string) (target: string) =
     let mutable poisoned = false
 
     let arrays =
-        [| for a in c.Arrays ->
-               match a.Data with
-               | :? (float[]) as d when not poisoned && d.Length > 0 ->
-                   poisoned <- true
-                   let d = Array.copy d
-                   d[0] <- nan
-                   ModelArray.OfFloat64(a.Name, d, Array.ofSeq a.Shape)
-               | _ -> a |]
+        [|
+            for a in c.Arrays ->
+                match a.Data with
+                | :? (float[]) as d when not poisoned && d.Length > 0 ->
+                    poisoned <- true
+                    let d = Array.copy d
+                    d[0] <- nan
+                    ModelArray.OfFloat64(a.Name, d, Array.ofSeq a.Shape)
+                | _ -> a
+        |]
 
     if not poisoned then
         failwithf "%s has no float64 array to poison" source
@@ -114,9 +131,16 @@ let private withNaN (source: string) (target: string) =
 /// tables, folders, files written by the command line itself, and damaged copies of models.
 let fixtures =
     lazy
-        (let dir = Path.Combine(Path.GetTempPath(), "genstats-cli-fixtures-" + Guid.NewGuid().ToString("N"))
+        (let dir =
+            Path.Combine(Path.GetTempPath(), "genstats-cli-fixtures-" + Guid.NewGuid().ToString("N"))
+
          Directory.CreateDirectory dir |> ignore
-         let specs = [ for p in document.Force().RootElement.GetProperty("fixtures").EnumerateObject() -> p.Name, p.Value ]
+
+         let specs =
+             [
+                 for p in document.Force().RootElement.GetProperty("fixtures").EnumerateObject() -> p.Name, p.Value
+             ]
+
          let path name = Path.Combine(dir, name)
 
          // Plain content first; then what the command line writes; then copies derived from those.
@@ -141,7 +165,8 @@ let fixtures =
          for name, spec in specs do
              match optional spec "nanOf", optional spec "truncate" with
              | Some src, _ -> withNaN (path (src.GetString())) (path name)
-             | _, Some t -> File.WriteAllBytes(path name, File.ReadAllBytes(path (t[0].GetString()))[.. t[1].GetInt32() - 1])
+             | _, Some t ->
+                 File.WriteAllBytes(path name, File.ReadAllBytes(path (t[0].GetString()))[.. t[1].GetInt32() - 1])
              | _ -> ()
 
          dir)
@@ -149,7 +174,10 @@ let fixtures =
 /// The fixtures a case names in its arguments, copied into a fresh folder.
 let prepare (case: Case) =
     let source = fixtures.Force()
-    let dir = Path.Combine(Path.GetTempPath(), "genstats-cli-case-" + Guid.NewGuid().ToString("N"))
+
+    let dir =
+        Path.Combine(Path.GetTempPath(), "genstats-cli-case-" + Guid.NewGuid().ToString("N"))
+
     Directory.CreateDirectory dir |> ignore
 
     for a in List.distinct case.Args do
@@ -157,8 +185,10 @@ let prepare (case: Case) =
         let from = Path.Combine(source, a)
 
         if a.Length > 0 && not (a.Contains '/') then
-            if File.Exists from then File.Copy(from, Path.Combine(dir, a))
-            elif Directory.Exists from then Directory.CreateDirectory(Path.Combine(dir, a)) |> ignore
+            if File.Exists from then
+                File.Copy(from, Path.Combine(dir, a))
+            elif Directory.Exists from then
+                Directory.CreateDirectory(Path.Combine(dir, a)) |> ignore
 
     dir
 

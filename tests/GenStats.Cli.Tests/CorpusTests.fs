@@ -16,9 +16,11 @@ let timeout = TimeSpan.FromSeconds 60.0
 
 /// What a run left: the outcome, and the folder before and after.
 type private Result =
-    { Outcome: CliProcess.Outcome
-      Before: Map<string, string>
-      After: Map<string, string> }
+    {
+        Outcome: CliProcess.Outcome
+        Before: Map<string, string>
+        After: Map<string, string>
+    }
 
 let private runCase (asProcess: bool) (case: Case) =
     let dir = prepare case
@@ -31,7 +33,11 @@ let private runCase (asProcess: bool) (case: Case) =
             else
                 CliProcess.runInProcess dir timeout case.Args
 
-        { Outcome = outcome; Before = before; After = snapshot dir }
+        {
+            Outcome = outcome
+            Before = before
+            After = snapshot dir
+        }
     finally
         Directory.Delete(dir, true)
 
@@ -51,19 +57,35 @@ let private results =
                  done'[c.Name] <- runCase false c
 
          let processes = all |> List.filter (fun (i, c) -> runsAsProcess i c) |> List.map snd
-         Parallel.ForEach(processes, ParallelOptions(MaxDegreeOfParallelism = 2), (fun c -> done'[c.Name] <- runCase true c)) |> ignore
+
+         Parallel.ForEach(
+             processes,
+             ParallelOptions(MaxDegreeOfParallelism = 2),
+             (fun c -> done'[c.Name] <- runCase true c)
+         )
+         |> ignore
+
          done')
 
 let private stackTrace = Regex(@"^\s+at \S+.*\(", RegexOptions.Multiline)
 
 let private lines (text: string) =
-    text.Split('\n', StringSplitOptions.RemoveEmptyEntries ||| StringSplitOptions.TrimEntries) |> List.ofArray
+    text.Split('\n', StringSplitOptions.RemoveEmptyEntries ||| StringSplitOptions.TrimEntries)
+    |> List.ofArray
 
 /// The checks every case must pass.
 let check (case: Case) =
     let r = results.Force()[case.Name]
     let o = r.Outcome
-    let shown = sprintf "genstats %s\nexit %d\nstdout:\n%s\nstderr:\n%s" (String.Join(" ", case.Args)) o.ExitCode o.Stdout o.Stderr
+
+    let shown =
+        sprintf
+            "genstats %s\nexit %d\nstdout:\n%s\nstderr:\n%s"
+            (String.Join(" ", case.Args))
+            o.ExitCode
+            o.Stdout
+            o.Stderr
+
     Expect.isFalse o.TimedOut (sprintf "no hang within %gs\n%s" timeout.TotalSeconds shown)
     let all = o.Stdout + o.Stderr
     Expect.isFalse (all.Contains "Unhandled exception") ("no unhandled exception\n" + shown)
@@ -86,7 +108,10 @@ let check (case: Case) =
             Expect.equal (r.After.TryFind file) (Some hash) (sprintf "input %s unchanged\n%s" file shown)
 
     let created =
-        r.After |> Map.toList |> List.map fst |> List.filter (fun f -> not (r.Before.ContainsKey f))
+        r.After
+        |> Map.toList
+        |> List.map fst
+        |> List.filter (fun f -> not (r.Before.ContainsKey f))
 
     for f in created do
         Expect.isFalse (f.EndsWith ".tmp") (sprintf "no temporary file left (%s)\n%s" f shown)
@@ -98,9 +123,14 @@ let tests =
 
     testList
         "corpus"
-        [ testCase "the corpus has at least 300 cases with distinct names"
-          <| fun () ->
-              Expect.isGreaterThanOrEqual all.Length 300 "cases"
-              let repeated = all |> List.countBy (fun c -> c.Name) |> List.filter (fun (_, n) -> n > 1)
-              Expect.isEmpty repeated "case names are distinct"
-          yield! all |> List.map (fun c -> testCase c.Name (fun () -> check c)) ]
+        [
+            testCase "the corpus has at least 300 cases with distinct names"
+            <| fun () ->
+                Expect.isGreaterThanOrEqual all.Length 300 "cases"
+
+                let repeated =
+                    all |> List.countBy (fun c -> c.Name) |> List.filter (fun (_, n) -> n > 1)
+
+                Expect.isEmpty repeated "case names are distinct"
+            yield! all |> List.map (fun c -> testCase c.Name (fun () -> check c))
+        ]

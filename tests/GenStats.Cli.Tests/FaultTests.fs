@@ -17,7 +17,9 @@ extern int kill(int pid, int signal)
 let private SIGINT, SIGKILL, SIGTERM = 2, 9, 15
 
 let private folder () =
-    let dir = Path.Combine(Path.GetTempPath(), "genstats-cli-fault-" + Guid.NewGuid().ToString("N"))
+    let dir =
+        Path.Combine(Path.GetTempPath(), "genstats-cli-fault-" + Guid.NewGuid().ToString("N"))
+
     Directory.CreateDirectory dir |> ignore
     dir
 
@@ -26,7 +28,8 @@ let private setup (dir: string) =
     let rnd = Random 5
 
     let normal () =
-        sqrt (-2.0 * log (1.0 - rnd.NextDouble())) * cos (2.0 * Math.PI * rnd.NextDouble())
+        sqrt (-2.0 * log (1.0 - rnd.NextDouble()))
+        * cos (2.0 * Math.PI * rnd.NextDouble())
 
     File.WriteAllLines(
         Path.Combine(dir, "t.csv"),
@@ -38,10 +41,24 @@ let private setup (dir: string) =
         """{"generatorLayers": [16], "criticLayers": [16], "batchSize": 32, "criticSteps": 1}"""
     )
 
-    File.WriteAllText(Path.Combine(dir, "vae.json"), """{"encoderLayers": [16], "decoderLayers": [16], "batchSize": 32}""")
+    File.WriteAllText(
+        Path.Combine(dir, "vae.json"),
+        """{"encoderLayers": [16], "decoderLayers": [16], "batchSize": 32}"""
+    )
 
 let private train (model: string) (extra: string list) (out: string) =
-    [ "train"; "--data"; "t.csv"; "--features"; "a,b"; "--model"; model; "--out"; out ] @ extra
+    [
+        "train"
+        "--data"
+        "t.csv"
+        "--features"
+        "a,b"
+        "--model"
+        model
+        "--out"
+        out
+    ]
+    @ extra
 
 let private waitFor (what: string) (condition: unit -> bool) =
     let deadline = DateTime.UtcNow.AddSeconds 60.0
@@ -69,13 +86,21 @@ let private interrupt (dir: string) (args: string list) (ready: unit -> bool) (s
 let private hidden (dir: string) =
     Directory.GetFiles(dir, ".*.tmp") |> Array.map Path.GetFileName
 
-let private resumeGivesTheUninterruptedModel (model: string) (config: string) (signal: int) (checkpointEvery: string list) =
+let private resumeGivesTheUninterruptedModel
+    (model: string)
+    (config: string)
+    (signal: int)
+    (checkpointEvery: string list)
+    =
     let dir = folder ()
 
     try
         setup dir
         let common = [ "--config"; config; "--steps"; "2000" ] @ checkpointEvery
-        let full = CliProcess.run dir [] (TimeSpan.FromMinutes 2.0) (train model common "full.gsm")
+
+        let full =
+            CliProcess.run dir [] (TimeSpan.FromMinutes 2.0) (train model common "full.gsm")
+
         Expect.equal full.ExitCode 0 full.Stderr
         let checkpoint = Path.Combine(dir, "part.gsm.ckpt")
 
@@ -89,7 +114,11 @@ let private resumeGivesTheUninterruptedModel (model: string) (config: string) (s
                 (DateTime.UtcNow - started).TotalSeconds > 1.5
 
         let code, err = interrupt dir (train model common "part.gsm") ready signal
-        Expect.isFalse (File.Exists(Path.Combine(dir, "part.gsm"))) (sprintf "no model file after the interruption (exit %d, %s)" code err)
+
+        Expect.isFalse
+            (File.Exists(Path.Combine(dir, "part.gsm")))
+            (sprintf "no model file after the interruption (exit %d, %s)" code err)
+
         Expect.isTrue (File.Exists checkpoint) "a checkpoint"
 
         if signal = SIGKILL then
@@ -104,8 +133,14 @@ let private resumeGivesTheUninterruptedModel (model: string) (config: string) (s
             CliProcess.run dir [] (TimeSpan.FromMinutes 2.0) (train model [ "--resume"; "part.gsm.ckpt" ] "part.gsm")
 
         Expect.equal resumed.ExitCode 0 resumed.Stderr
-        let a, b = File.ReadAllBytes(Path.Combine(dir, "full.gsm")), File.ReadAllBytes(Path.Combine(dir, "part.gsm"))
-        Expect.isTrue (a.AsSpan().SequenceEqual(ReadOnlySpan b)) "the resumed model file equals the uninterrupted one byte for byte"
+
+        let a, b =
+            File.ReadAllBytes(Path.Combine(dir, "full.gsm")), File.ReadAllBytes(Path.Combine(dir, "part.gsm"))
+
+        Expect.isTrue
+            (a.AsSpan().SequenceEqual(ReadOnlySpan b))
+            "the resumed model file equals the uninterrupted one byte for byte"
+
         Expect.isEmpty (hidden dir) "no temporary file after the resumed run"
     finally
         Directory.Delete(dir, true)
@@ -119,7 +154,10 @@ let ``a temporary file left by a killed write is removed by the next write of th
         File.WriteAllText(stale, "half a table")
         let other = Path.Combine(dir, ".u.csv.2147483646.0123456789abcdef.tmp")
         File.WriteAllText(other, "another target's")
-        let r = CliProcess.run dir [] (TimeSpan.FromMinutes 1.0) [ "toy"; "ring"; "--events"; "10"; "--out"; "t.csv" ]
+
+        let r =
+            CliProcess.run dir [] (TimeSpan.FromMinutes 1.0) [ "toy"; "ring"; "--events"; "10"; "--out"; "t.csv" ]
+
         Expect.equal r.ExitCode 0 r.Stderr
         Expect.isFalse (File.Exists stale) "the stale temporary file of t.csv is gone"
         Expect.isTrue (File.Exists other) "another target's temporary file is left alone"
@@ -130,13 +168,21 @@ let ``a temporary file left by a killed write is removed by the next write of th
 let tests =
     testList
         "faults"
-        [ testCase
-              "a temporary file left by a killed write is removed by the next write of the same target"
-              ``a temporary file left by a killed write is removed by the next write of the same target``
-          slow
-              [ testCase "GAN: SIGINT writes a checkpoint and no model; --resume gives the uninterrupted model bit for bit"
-                <| fun () -> resumeGivesTheUninterruptedModel "cramer" "gan.json" SIGINT []
-                testCase "VAE: SIGTERM writes a checkpoint and no model; --resume gives the uninterrupted model bit for bit"
-                <| fun () -> resumeGivesTheUninterruptedModel "vae" "vae.json" SIGTERM []
-                testCase "GAN: kill -9 during a checkpointed run, then --resume, gives the uninterrupted model bit for bit"
-                <| fun () -> resumeGivesTheUninterruptedModel "cramer" "gan.json" SIGKILL [ "--checkpoint-every"; "100" ] ] ]
+        [
+            testCase
+                "a temporary file left by a killed write is removed by the next write of the same target"
+                ``a temporary file left by a killed write is removed by the next write of the same target``
+            slow
+                [
+                    testCase
+                        "GAN: SIGINT writes a checkpoint and no model; --resume gives the uninterrupted model bit for bit"
+                    <| fun () -> resumeGivesTheUninterruptedModel "cramer" "gan.json" SIGINT []
+                    testCase
+                        "VAE: SIGTERM writes a checkpoint and no model; --resume gives the uninterrupted model bit for bit"
+                    <| fun () -> resumeGivesTheUninterruptedModel "vae" "vae.json" SIGTERM []
+                    testCase
+                        "GAN: kill -9 during a checkpointed run, then --resume, gives the uninterrupted model bit for bit"
+                    <| fun () ->
+                        resumeGivesTheUninterruptedModel "cramer" "gan.json" SIGKILL [ "--checkpoint-every"; "100" ]
+                ]
+        ]

@@ -54,33 +54,31 @@ internal static class CompareCommand
         FileInfo realFile, FileInfo generatedFile, string? columnList, string? realWeight, string? generatedWeight,
         string metrics, FileInfo? json, string[] derive, ComparisonOptions options, bool force)
     {
-        {
-            if (string.IsNullOrWhiteSpace(metrics))
-                throw new CliException($"--metrics is empty; give 'all' or comma-separated names from: {string.Join(", ", MetricCatalog.Names)}.");
-            var definitions = MetricCatalog.Resolve(metrics); // unknown names fail before any file is read
-            var derived = derive.Select(ParseDerive).ToArray();
-            if (options.BootstrapReplicas < 2) throw new ArgumentException($"--replicas is {options.BootstrapReplicas}; at least 2 are required.");
-            if (options.QuantileBins < 2) throw new ArgumentException($"--quantile-bins is {options.QuantileBins}; at least 2 are required.");
-            if (options.HistogramBins < 1) throw new ArgumentException($"--bins is {options.HistogramBins}; at least 1 is required.");
-            CheckSizes(options, definitions.Count);
-            CliFiles.Input(realFile, "REAL");
-            CliFiles.Input(generatedFile, "GENERATED");
-            if (json is not null) CliFiles.Output(json, "--json", CliFiles.Kind.Json, force, ("REAL", realFile), ("GENERATED", generatedFile));
-            var realData = Load(realFile, realWeight, "--real-weight");
-            var generatedData = Load(generatedFile, generatedWeight, "--generated-weight");
-            realData = Derive(derived, realData, realFile);
-            generatedData = Derive(derived, generatedData, generatedFile);
-            var selected = SelectColumns(columnList, realData, generatedData, realWeight, generatedWeight, realFile, generatedFile);
-            if (columnList is not null) selected = [.. selected, .. derived.Select(d => d.Name).Where(n => !selected.Contains(n))];
-            realData = realData.WithRoles(selected.Where(c => c != realWeight).ToArray(), weight: realWeight);
-            generatedData = generatedData.WithRoles(selected.Where(c => c != generatedWeight).ToArray(), weight: generatedWeight);
-            var outcome = CliProgress.Run("comparing", _ => MetricCatalog.CompareSkippingRefused(realData, generatedData, selected, metrics, options));
-            outcome = WithoutUndefinedUncertainties(outcome, realData, generatedData, realFile, generatedFile);
-            Print(outcome.Reports);
-            foreach (var sk in outcome.Skipped) Console.Error.WriteLine($"genstats compare: skipped {sk.Name}: {sk.Reason}");
-            if (json is not null) MetricReportJson.Write(outcome, json.FullName);
-            return 0;
-        }
+        if (string.IsNullOrWhiteSpace(metrics))
+            throw new CliException($"--metrics is empty; give 'all' or comma-separated names from: {string.Join(", ", MetricCatalog.Names)}.");
+        var definitions = MetricCatalog.Resolve(metrics); // unknown names fail before any file is read
+        var derived = derive.Select(ParseDerive).ToArray();
+        if (options.BootstrapReplicas < 2) throw new ArgumentException($"--replicas is {options.BootstrapReplicas}; at least 2 are required.");
+        if (options.QuantileBins < 2) throw new ArgumentException($"--quantile-bins is {options.QuantileBins}; at least 2 are required.");
+        if (options.HistogramBins < 1) throw new ArgumentException($"--bins is {options.HistogramBins}; at least 1 is required.");
+        CheckSizes(options, definitions.Count);
+        CliFiles.Input(realFile, "REAL");
+        CliFiles.Input(generatedFile, "GENERATED");
+        if (json is not null) CliFiles.Output(json, "--json", CliFiles.Kind.Json, force, ("REAL", realFile), ("GENERATED", generatedFile));
+        var realData = Load(realFile, realWeight, "--real-weight");
+        var generatedData = Load(generatedFile, generatedWeight, "--generated-weight");
+        realData = Derive(derived, realData, realFile);
+        generatedData = Derive(derived, generatedData, generatedFile);
+        var selected = SelectColumns(columnList, realData, generatedData, realWeight, generatedWeight, realFile, generatedFile);
+        if (columnList is not null) selected = [.. selected, .. derived.Select(d => d.Name).Where(n => !selected.Contains(n))];
+        realData = realData.WithRoles(selected.Where(c => c != realWeight).ToArray(), weight: realWeight);
+        generatedData = generatedData.WithRoles(selected.Where(c => c != generatedWeight).ToArray(), weight: generatedWeight);
+        var outcome = CliProgress.Run("comparing", _ => MetricCatalog.CompareSkippingRefused(realData, generatedData, selected, metrics, options));
+        outcome = WithoutUndefinedUncertainties(outcome, realData, generatedData, realFile, generatedFile);
+        Print(outcome.Reports);
+        foreach (var sk in outcome.Skipped) Console.Error.WriteLine($"genstats compare: skipped {sk.Name}: {sk.Reason}");
+        if (json is not null) MetricReportJson.Write(outcome, json.FullName);
+        return 0;
     }
 
     /// <summary>Fewer events than this in either sample: a bootstrap spread says nothing (one event resamples to itself), so uncertainties are undefined.</summary>

@@ -96,17 +96,25 @@ let ``an unclosed quote, a non-finite cell and a NUL header name the line and co
     contains "line 1: the header holds a NUL byte" (failure "a\u0000,b\n1,2\n") "NUL"
 
 let ``a byte that is not UTF-8 is reported with its true line, a directory as a directory`` () =
-    let dir = Path.Combine(Path.GetTempPath(), sprintf "genstats-csv-%s" (Guid.NewGuid().ToString("N")))
+    let dir =
+        Path.Combine(Path.GetTempPath(), sprintf "genstats-csv-%s" (Guid.NewGuid().ToString("N")))
+
     Directory.CreateDirectory dir |> ignore
 
     try
         let path = Path.Combine(dir, "t.csv")
         // Line 4 holds 0xC3 0x28: a lead byte followed by a byte that cannot continue it.
         File.WriteAllBytes(path, Array.append ("a,b\n1,2\n3,4\n"B) [| 0xC3uy; 0x28uy; byte ','; byte '5'; byte '\n' |])
-        let ex = raises<InvalidDataException> "bad UTF-8" (fun () -> Csv.Read path |> ignore)
+
+        let ex =
+            raises<InvalidDataException> "bad UTF-8" (fun () -> Csv.Read path |> ignore)
+
         contains "t.csv, line 4: a byte sequence is not valid UTF-8" ex.Message "ex.Message"
         Expect.equal (Csv.FirstInvalidUtf8Line path) (Nullable 4) "FirstInvalidUtf8Line"
-        let ex = raises<FileNotFoundException> "a directory" (fun () -> Csv.Read dir |> ignore)
+
+        let ex =
+            raises<FileNotFoundException> "a directory" (fun () -> Csv.Read dir |> ignore)
+
         contains "is a directory; give a file" ex.Message "ex.Message"
     finally
         Directory.Delete(dir, true)

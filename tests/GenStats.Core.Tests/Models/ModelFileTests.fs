@@ -211,12 +211,16 @@ let ``a parameter that is NaN or infinite is refused at load, with a valid check
                 [| "x" |],
                 [||],
                 ModelJson.ToElement {| layers = [| 3 |] |},
-                [ ModelArray.OfFloat32("w", [| 1.0f; float32 bad |]); ModelArray.OfFloat64("b", [| 0.5 |]) ]
+                [
+                    ModelArray.OfFloat32("w", [| 1.0f; float32 bad |])
+                    ModelArray.OfFloat64("b", [| 0.5 |])
+                ]
             )
 
         // The writer does not check values; the checksum is valid, so only the value check can refuse it.
         let ex =
-            raises<InvalidDataException> "non-finite" (fun () -> ModelFile.FromBytes(ModelFile.ToBytes content, "mem") |> ignore)
+            raises<InvalidDataException> "non-finite" (fun () ->
+                ModelFile.FromBytes(ModelFile.ToBytes content, "mem") |> ignore)
 
         contains "mem: array 'w' holds" ex.Message "ex.Message"
         contains "at index 1; a model's parameters must be finite" ex.Message "ex.Message"

@@ -187,7 +187,9 @@ let ``quantiles near the float64 limit interpolate without overflow`` () =
     // R7 on (-1e308, 1e308, 1e308): h = 2p, so p = 0.25 lies halfway between -1e308 and 1e308 = 0
     // and p = 0.05 at 0.1 of the way: -1e308 + 0.1 * 2e308 = -8e307 (by hand); the difference
     // 2e308 itself overflows float64.
-    let q = WeightedDescriptive.Quantiles([| 1e308; -1e308; 1e308 |], [| 0.05; 0.25; 0.5 |])
+    let q =
+        WeightedDescriptive.Quantiles([| 1e308; -1e308; 1e308 |], [| 0.05; 0.25; 0.5 |])
+
     Expect.floatClose Accuracy.veryHigh q[0] -8e307 "p = 0.05"
     Expect.equal q[1] 0.0 "p = 0.25"
     Expect.equal q[2] 1e308 "p = 0.5"
