@@ -69,7 +69,7 @@ internal static class CliFiles
         return first is '{' or '[' ? Kind.Json : Kind.Table;
     }
 
-    private static string Describe(Kind kind) => kind switch
+    internal static string Describe(Kind kind) => kind switch
     {
         Kind.Model => "a model file",
         Kind.Checkpoint => "a checkpoint (parameter file)",

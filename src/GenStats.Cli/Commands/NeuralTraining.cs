@@ -72,7 +72,11 @@ internal static class NeuralTraining
         }
         GanTrainer trainer;
         if (checkpoints.Resume is string resume)
+        {
             trainer = GanTrainer.Open(resume, features, conditions, weights, auxiliary, path);
+            if (trainer.Options.Loss != GanLosses[name])
+                throw new CliException($"--resume {resume} holds a run with the {GanLosses.First(kv => kv.Value == trainer.Options.Loss).Key} loss, not {name}; give --model {GanLosses.First(kv => kv.Value == trainer.Options.Loss).Key}.");
+        }
         else
         {
             var g = TrainCommand.Config<GanOptions>(configText, configSource) with { Loss = GanLosses[name] };

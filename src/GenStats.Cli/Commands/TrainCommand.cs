@@ -99,6 +99,7 @@ internal static class TrainCommand
         var overlap = featureNames.Intersect(conditionNames).Concat(weightName is null ? [] : featureNames.Concat(conditionNames).Where(n => n == weightName)).ToArray();
         if (overlap.Length > 0)
             throw new CliException($"column '{overlap[0]}' is given more than one role (--features, --conditions, --weight); each column has one.");
+        auxiliary?.CheckColumnsOrThrow(featureNames, conditionNames);
         CliFiles.Input(dataFile, "--data");
         if (configFile is not null) CliFiles.Input(configFile, "--config");
         CliFiles.Output(output, "--out", CliFiles.Kind.Model, force, ("--data", dataFile), ("--config", configFile));
@@ -114,7 +115,6 @@ internal static class TrainCommand
             + (auxRequest?.Expression is string ax ? $" --aux {NeuralTraining.Quote(ax)}" : "")) : null;
         string configText = configFile is null ? "{}" : File.ReadAllText(configFile.FullName);
         string configSource = configFile?.FullName ?? "(defaults)";
-        auxiliary?.CheckColumnsOrThrow(featureNames, conditionNames);
 
         if (neural)
         {
@@ -182,7 +182,12 @@ internal static class TrainCommand
                 // Reported with the config's other errors when the options are read.
             }
         }
-        if (request.Resume is not null) CliFiles.Input(request.Resume, "--resume");
+        if (request.Resume is not null)
+        {
+            CliFiles.Input(request.Resume, "--resume");
+            if (CliFiles.Detect(request.Resume.FullName) is not CliFiles.Kind.Checkpoint)
+                throw new CliException($"--resume '{request.Resume.FullName}' is not a checkpoint; give the file a cancelled or checkpointed run wrote (default OUT.ckpt).");
+        }
         var file = request.Checkpoint ?? (fromConfig is null ? null : new FileInfo(fromConfig)) ?? request.Resume ?? new FileInfo(output.FullName + ".ckpt");
         CliFiles.Output(file, "--checkpoint", CliFiles.Kind.Checkpoint, force, ("--data", dataFile), ("--config", configFile), ("--out", output), ("--history", historyFile));
         bool keep = request.Checkpoint is not null || fromConfig is not null || request.Resume is not null || request.Every is not null;
