@@ -73,7 +73,7 @@ internal static class CompareCommand
         if (columnList is not null) selected = [.. selected, .. derived.Select(d => d.Name).Where(n => !selected.Contains(n))];
         realData = realData.WithRoles(selected.Where(c => c != realWeight).ToArray(), weight: realWeight);
         generatedData = generatedData.WithRoles(selected.Where(c => c != generatedWeight).ToArray(), weight: generatedWeight);
-        var outcome = CliProgress.Run("comparing", _ => MetricCatalog.CompareSkippingRefused(realData, generatedData, selected, metrics, options));
+        var outcome = CliProgress.Run($"comparing ({definitions.Count} metrics)", p => MetricCatalog.CompareSkippingRefused(realData, generatedData, selected, metrics, options, p));
         outcome = WithoutUndefinedUncertainties(outcome, realData, generatedData, realFile, generatedFile);
         Print(outcome.Reports);
         foreach (var sk in outcome.Skipped) Console.Error.WriteLine($"genstats compare: skipped {sk.Name}: {sk.Reason}");
