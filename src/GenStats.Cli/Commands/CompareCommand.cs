@@ -38,47 +38,72 @@ internal static class CompareCommand
                 + "Functions: mass, pt, rapidity, phi (of a system of (pt,eta,phi[,m]) objects), mass4 (E,px,py,pz), dphi, dr, mt; see docs/observables.md.",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var force = CliOptions.Force();
         var command = new Command("compare", "Two-sample metrics between a real and a generated sample, with uncertainties.")
         {
-            real, generated, columns, realWeight, generatedWeight, metrics, seed, json, replicas, quantileBins, bins, derive,
+            real, generated, columns, realWeight, generatedWeight, metrics, seed, json, replicas, quantileBins, bins, derive, force,
         };
         command.SetAction(r => Run(
             r.GetValue(real)!, r.GetValue(generated)!, r.GetValue(columns), r.GetValue(realWeight), r.GetValue(generatedWeight),
             r.GetValue(metrics)!, r.GetValue(json), r.GetValue(derive) ?? [],
-            new ComparisonOptions(r.GetValue(seed), r.GetValue(replicas), r.GetValue(quantileBins), r.GetValue(bins))));
+            new ComparisonOptions(r.GetValue(seed), r.GetValue(replicas), r.GetValue(quantileBins), r.GetValue(bins)), r.GetValue(force)));
         return command;
     }
 
     private static int Run(
         FileInfo realFile, FileInfo generatedFile, string? columnList, string? realWeight, string? generatedWeight,
-        string metrics, FileInfo? json, string[] derive, ComparisonOptions options)
+        string metrics, FileInfo? json, string[] derive, ComparisonOptions options, bool force)
     {
-        try
-        {
-            var definitions = MetricCatalog.Resolve(metrics); // unknown names fail before any file is read
-            var derived = derive.Select(ParseDerive).ToArray();
-            if (options.BootstrapReplicas < 2) throw new ArgumentException($"--replicas is {options.BootstrapReplicas}; at least 2 are required.");
-            if (options.QuantileBins < 2) throw new ArgumentException($"--quantile-bins is {options.QuantileBins}; at least 2 are required.");
-            if (options.HistogramBins < 1) throw new ArgumentException($"--bins is {options.HistogramBins}; at least 1 is required.");
-            var realData = Load(realFile, realWeight, "--real-weight");
-            var generatedData = Load(generatedFile, generatedWeight, "--generated-weight");
-            realData = Derive(derived, realData, realFile);
-            generatedData = Derive(derived, generatedData, generatedFile);
-            var selected = SelectColumns(columnList, realData, generatedData, realWeight, generatedWeight, realFile, generatedFile);
-            if (columnList is not null) selected = [.. selected, .. derived.Select(d => d.Name).Where(n => !selected.Contains(n))];
-            realData = realData.WithRoles(selected.Where(c => c != realWeight).ToArray(), weight: realWeight);
-            generatedData = generatedData.WithRoles(selected.Where(c => c != generatedWeight).ToArray(), weight: generatedWeight);
-            var outcome = MetricCatalog.CompareSkippingRefused(realData, generatedData, selected, metrics, options);
-            Print(outcome.Reports);
-            foreach (var sk in outcome.Skipped) Console.Error.WriteLine($"genstats compare: skipped {sk.Name}: {sk.Reason}");
-            if (json is not null) MetricReportJson.Write(outcome, json.FullName);
-            return 0;
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"genstats compare: {e.Message}");
-            return 1;
-        }
+        if (string.IsNullOrWhiteSpace(metrics))
+            throw new CliException($"--metrics is empty; give 'all' or comma-separated names from: {string.Join(", ", MetricCatalog.Names)}.");
+        var definitions = MetricCatalog.Resolve(metrics); // unknown names fail before any file is read
+        var derived = derive.Select(ParseDerive).ToArray();
+        if (options.BootstrapReplicas < 2) throw new ArgumentException($"--replicas is {options.BootstrapReplicas}; at least 2 are required.");
+        if (options.QuantileBins < 2) throw new ArgumentException($"--quantile-bins is {options.QuantileBins}; at least 2 are required.");
+        if (options.HistogramBins < 1) throw new ArgumentException($"--bins is {options.HistogramBins}; at least 1 is required.");
+        CheckSizes(options, definitions.Count);
+        CliFiles.Input(realFile, "REAL");
+        CliFiles.Input(generatedFile, "GENERATED");
+        if (json is not null) CliFiles.Output(json, "--json", CliFiles.Kind.Json, force, ("REAL", realFile), ("GENERATED", generatedFile));
+        var realData = Load(realFile, realWeight, "--real-weight");
+        var generatedData = Load(generatedFile, generatedWeight, "--generated-weight");
+        realData = Derive(derived, realData, realFile);
+        generatedData = Derive(derived, generatedData, generatedFile);
+        var selected = SelectColumns(columnList, realData, generatedData, realWeight, generatedWeight, realFile, generatedFile);
+        if (columnList is not null) selected = [.. selected, .. derived.Select(d => d.Name).Where(n => !selected.Contains(n))];
+        realData = realData.WithRoles(selected.Where(c => c != realWeight).ToArray(), weight: realWeight);
+        generatedData = generatedData.WithRoles(selected.Where(c => c != generatedWeight).ToArray(), weight: generatedWeight);
+        var outcome = CliProgress.Run($"comparing ({definitions.Count} metrics)", p => MetricCatalog.CompareSkippingRefused(realData, generatedData, selected, metrics, options, p));
+        outcome = WithoutUndefinedUncertainties(outcome, realData, generatedData, realFile, generatedFile);
+        Print(outcome.Reports);
+        foreach (var sk in outcome.Skipped) Console.Error.WriteLine($"genstats compare: skipped {sk.Name}: {sk.Reason}");
+        if (json is not null) MetricReportJson.Write(outcome, json.FullName);
+        return 0;
+    }
+
+    /// <summary>Fewer events than this in either sample: a bootstrap spread says nothing (one event resamples to itself), so uncertainties are undefined.</summary>
+    public const int MinimumEventsForUncertainty = 10;
+
+    /// <summary>The estimated memory of the requested sizes, refused above the limit before any file is read.</summary>
+    private static void CheckSizes(ComparisonOptions o, int metricCount)
+    {
+        // Every metric keeps its replica values (and the summary a copy).
+        CliMemory.Require(16.0 * o.BootstrapReplicas * Math.Max(1, metricCount), $"--replicas {o.BootstrapReplicas}");
+        // Histograms: edges, counts, squared weights and replica copies of both samples, per parallel bootstrap worker.
+        double workers = 2 + Environment.ProcessorCount;
+        CliMemory.Require(8.0 * 8 * workers * o.HistogramBins, $"--bins {o.HistogramBins}");
+        CliMemory.Require(8.0 * 8 * workers * o.QuantileBins, $"--quantile-bins {o.QuantileBins}");
+    }
+
+    private static ComparisonOutcome WithoutUndefinedUncertainties(
+        ComparisonOutcome outcome, Dataset real, Dataset generated, FileInfo realFile, FileInfo generatedFile)
+    {
+        var small = new[] { (real, realFile), (generated, generatedFile) }.Where(x => x.Item1.Count < MinimumEventsForUncertainty).ToArray();
+        if (small.Length == 0) return outcome;
+        foreach (var (d, f) in small)
+            Console.Error.WriteLine(
+                $"genstats compare: warning: {f.Name} has {d.Count} event(s), fewer than {MinimumEventsForUncertainty}; the bootstrap cannot estimate uncertainties, so they are reported as undefined ('-', JSON null).");
+        return outcome with { Reports = outcome.Reports.Select(r => r with { Uncertainty = double.NaN }).ToArray() };
     }
 
     private static ObservableDefinition ParseDerive(string text)
@@ -100,6 +125,7 @@ internal static class CompareCommand
     private static Dataset Load(FileInfo file, string? weightColumn, string option)
     {
         var data = TableFile.Read(file.FullName);
+        if (data.Count == 0) throw new CliException($"{file.Name} has a header but no events; compare needs at least one event in each sample.");
         if (weightColumn is not null && !data.HasColumn(weightColumn))
             throw new ArgumentException(
                 $"{option}: {file.Name} has no column '{weightColumn}'; its columns are: {string.Join(", ", data.ColumnNames)}.");

@@ -15,14 +15,16 @@ internal static class HistoryCommand
     {
         var model = new Argument<FileInfo>("model") { Description = "A neural model file (.gsm) written by genstats train." };
         var csv = new Option<FileInfo?>("--csv") { Description = "Also write the history as CSV (a row per stored step and per evaluation)." };
-        var command = new Command("history", "Print the training history kept in a neural model file.") { model, csv };
-        command.SetAction(r => CliErrors.Run("history", () => Run(r.GetValue(model)!, r.GetValue(csv))));
+        var force = CliOptions.Force();
+        var command = new Command("history", "Print the training history kept in a neural model file.") { model, csv, force };
+        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(csv), r.GetValue(force)));
         return command;
     }
 
-    private static int Run(FileInfo file, FileInfo? csv)
+    private static int Run(FileInfo file, FileInfo? csv, bool force)
     {
-        if (!file.Exists) throw new ArgumentException($"model file '{file.FullName}' does not exist.");
+        CliFiles.Input(file, "MODEL");
+        if (csv is not null) CliFiles.Output(csv, "--csv", CliFiles.Kind.Table, force, ("MODEL", file));
         var m = ModelFile.Load(file.FullName);
         var h = m switch
         {

@@ -27,56 +27,117 @@ internal static class NeuralTraining
     /// <summary>Every neural model name.</summary>
     public static readonly string[] Names = [.. GanLosses.Keys, "vae"];
 
-    /// <summary>Trains; returns the model, or null when cancelled (the message is already written).</summary>
+    /// <summary>
+    /// Checkpoints of a command-line run (docs/neural-models.md, "Checkpoints and resume"):
+    /// <paramref name="Path"/> gets one every <paramref name="Every"/> steps (0 = none during the
+    /// run) and always on Ctrl-C/SIGTERM; <paramref name="Keep"/> false deletes the final one after
+    /// a finished run (the user asked for none); <paramref name="Resume"/> continues from a
+    /// checkpoint; <paramref name="ResumeCommand"/> is the command line a cancel message prints.
+    /// </summary>
+    public sealed record Checkpointing(string Path, int Every, bool Keep, string? Resume, string ResumeCommand);
+
+    /// <summary>Trains (or resumes); returns the model, or null when cancelled (the message is already written).</summary>
     public static IConditionalGenerator? Train(string name, Dataset table, string configText, string configSource, int? steps, int? seed,
-        IReadOnlyDictionary<string, string>? transforms = null, AuxiliaryStatistic? auxiliary = null)
+        IReadOnlyDictionary<string, string>? transforms, AuxiliaryStatistic? auxiliary, Checkpointing checkpoints)
     {
         var features = table.FeatureRows();
         double[][]? conditions = table.Conditions.Count > 0 ? table.ConditionRows() : null;
         var weights = table.Weights;
         string[] fNames = [.. table.Features], cNames = [.. table.Conditions];
         if (steps is < 0) throw new ArgumentException($"--steps is {steps}; it must be ≥ 0.");
+        string path = checkpoints.Path;
 
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
+        using var cts = CliCancellation.Open(); // Ctrl-C and SIGTERM stop between steps
+        if (name == "vae")
         {
-            if (name == "vae")
+            var o = TrainCommand.Config<VaeOptions>(configText, configSource);
+            if (steps is int s) o = o with { Steps = s };
+            CheckData(table, o.BatchSize, [.. o.EncoderLayers, .. o.DecoderLayers], 1, configSource);
+            o = o with { ColumnTransforms = CliTransforms.Merge(o.ColumnTransforms, transforms) };
+            if (seed is int sd) o = o with { Seed = unchecked((ulong)sd) };
+            // The VAE trainer writes its checkpoint on cancellation itself when it has a path.
+            o = o with { CheckpointPath = path, CheckpointEvery = checkpoints.Every > 0 ? checkpoints.Every : o.CheckpointEvery };
+            VaeTrainingResult? r = null;
+            bool done = WithProgress("vae", o.Steps, (p, ct) => r = checkpoints.Resume is string from
+                ? VaeTrainer.Resume(from, features, conditions, weights, p, ct, path)
+                : VaeTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames), cts.Token);
+            if (!done)
             {
-                var o = TrainCommand.Config<VaeOptions>(configText, configSource);
-                if (steps is int s) o = o with { Steps = s };
-                o = o with { ColumnTransforms = CliTransforms.Merge(o.ColumnTransforms, transforms) };
-                if (seed is int sd) o = o with { Seed = unchecked((ulong)sd) };
-                VaeTrainingResult? r = null;
-                bool done = WithProgress($"vae", o.Steps, (p, ct) => r = VaeTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames), cts.Token);
-                if (!done)
-                    Console.Error.WriteLine(o.CheckpointPath is string vp
-                        ? $"genstats train: cancelled; checkpoint written to {vp} (continue with VaeTrainer.Resume); no model file was written."
-                        : "genstats train: cancelled; no checkpoint (set \"checkpointPath\" in --config to keep one); no model file was written.");
-                return done ? r!.Model : null;
+                long at = File.Exists(path) ? CheckpointStep(path) : -1;
+                Cancelled(at, File.Exists(path) ? path : null, checkpoints);
+                return null;
             }
+            if (!checkpoints.Keep && File.Exists(path)) File.Delete(path);
+            return r!.Model;
+        }
+        GanTrainer trainer;
+        if (checkpoints.Resume is string resume)
+        {
+            trainer = GanTrainer.Open(resume, features, conditions, weights, auxiliary, path);
+            if (trainer.Options.Loss != GanLosses[name])
+                throw new CliException($"--resume {resume} holds a run with the {GanLosses.First(kv => kv.Value == trainer.Options.Loss).Key} loss, not {name}; give --model {GanLosses.First(kv => kv.Value == trainer.Options.Loss).Key}.");
+        }
+        else
+        {
             var g = TrainCommand.Config<GanOptions>(configText, configSource) with { Loss = GanLosses[name] };
             if (steps is int gs) g = g with { Steps = gs, Epochs = null };
+            if (g.Epochs is double ep && !(ep > 0 && double.IsFinite(ep)))
+                throw new CliException($"config {configSource}: epochs is {ep}; give a positive number (or omit it for the automatic budget).");
+            CheckData(table, g.BatchSize, [.. g.GeneratorLayers, .. g.CriticLayers, g.CriticOutputSize], 1 + g.CriticSteps, configSource);
             g = g with { ColumnTransforms = CliTransforms.Merge(g.ColumnTransforms, transforms) };
             if (seed is int gsd) g = g with { Seed = unchecked((ulong)gsd) };
-            var trainer = GanTrainer.Create(features, conditions, weights, g, auxiliary, fNames, cNames);
-            GanTrainingResult? result = null;
-            bool finished = WithProgress(name, trainer.TotalSteps, (p, ct) => result = trainer.Run(p, ct), cts.Token);
-            if (finished) return result!.Model;
-            if (g.CheckpointPath is string path)
-            {
-                // Cancellation lands between steps, so the trainer's state is a consistent checkpoint.
-                trainer.SaveCheckpoint(path);
-                Console.Error.WriteLine($"genstats train: cancelled at step {trainer.Step}; checkpoint written to {path} (continue with GanTrainer.Resume); no model file was written.");
-            }
-            else
-                Console.Error.WriteLine($"genstats train: cancelled at step {trainer.Step}; no checkpoint (set \"checkpointPath\" in --config to keep one); no model file was written.");
-            return null;
+            // Periodic checkpoints (and the final one) only when asked for; the CLI writes one on cancellation below.
+            g = g with { CheckpointPath = checkpoints.Every > 0 || checkpoints.Keep ? path : null, CheckpointEvery = checkpoints.Every > 0 ? checkpoints.Every : g.CheckpointEvery };
+            trainer = GanTrainer.Create(features, conditions, weights, g, auxiliary, fNames, cNames);
         }
-        finally
+        if (trainer.TotalSteps < 1)
+            throw new CliException($"the training would run {trainer.TotalSteps} steps (config {configSource}); give --steps N ≥ 1 or a positive epochs.");
+        GanTrainingResult? result = null;
+        bool finished = WithProgress(name, trainer.TotalSteps, (p, ct) => result = trainer.Run(p, ct), cts.Token);
+        if (finished) return result!.Model;
+        // Cancellation lands between steps, so the trainer's state is a consistent checkpoint.
+        trainer.SaveCheckpoint(path);
+        Cancelled(trainer.Step, path, checkpoints);
+        return null;
+    }
+
+    /// <summary>The cancel message: the step, the checkpoint and the command that continues the run.</summary>
+    private static void Cancelled(long step, string? path, Checkpointing checkpoints)
+    {
+        string at = step >= 0 ? $" at step {step}" : "";
+        Console.Error.WriteLine(path is null
+            ? $"genstats train: cancelled{at}; no checkpoint was written; no model file was written."
+            : $"genstats train: cancelled{at}; checkpoint written to {path}; no model file was written. Continue with: {checkpoints.ResumeCommand.Replace("{checkpoint}", Quote(path), StringComparison.Ordinal)}");
+    }
+
+    /// <summary>The step a checkpoint was written at (its metadata).</summary>
+    public static long CheckpointStep(string path) =>
+        long.TryParse(GenStats.Nn.ParameterFile.Load(path).Metadata.GetValueOrDefault("step"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long s) ? s : -1;
+
+    /// <summary>A shell word: quoted when it holds anything but safe characters.</summary>
+    public static string Quote(string word) =>
+        word.Length > 0 && word.All(ch => char.IsAsciiLetterOrDigit(ch) || "-_./=,:+".Contains(ch)) ? word : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>
+    /// Refuses what would train nothing useful: fewer events than one batch, a constant column
+    /// (a neural model cannot learn a zero-width distribution; its standardisation divides by 0),
+    /// and a batch whose activations would not fit in memory.
+    /// </summary>
+    private static void CheckData(Dataset table, int batchSize, int[] widths, int passes, string configSource)
+    {
+        if (batchSize < 1) throw new CliException($"config {configSource}: batchSize is {batchSize}; give a positive batch size.");
+        // Activations and gradients (float32) of every hidden layer, a few copies per pass (double backward for penalties).
+        double width = widths.Sum() + table.Features.Count + table.Conditions.Count;
+        CliMemory.Require(4.0 * 8 * passes * batchSize * width, $"batchSize {batchSize} (config {configSource})");
+        if (table.Count < batchSize)
+            throw new CliException(
+                $"the training data has {table.Count} events, fewer than one batch ({batchSize}); give at least {batchSize} events or a smaller batchSize in --config.");
+        foreach (var column in table.Features.Concat(table.Conditions))
         {
-            Console.CancelKeyPress -= onCancel;
+            var v = table.Column(column);
+            if (v.All(x => x == v[0]))
+                throw new CliException(
+                    $"column '{column}' is constant ({v[0].ToString("G6", CultureInfo.InvariantCulture)} in every event); a neural model cannot learn it. Drop it from --features/--conditions (its value is known exactly).");
         }
     }
 

@@ -19,22 +19,31 @@ internal static class SampleCommand
         var count = new Option<int?>("--n") { Description = "Number of events (unconditional models)." };
         var output = new Option<FileInfo>("--out") { Description = "Table to write: CSV, or Parquet when the name ends in .parquet.", Required = true };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
-        var command = new Command("sample", "Generate events from a model file of any type.") { model, conditions, count, output, seed };
-        command.SetAction(r => CliErrors.Run("sample", () =>
-            Run(r.GetValue(model)!, r.GetValue(conditions), r.GetValue(count), r.GetValue(output)!, r.GetValue(seed))));
+        var force = CliOptions.Force();
+        var command = new Command("sample", "Generate events from a model file of any type.") { model, conditions, count, output, seed, force };
+        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(conditions), r.GetValue(count), r.GetValue(output)!, r.GetValue(seed), r.GetValue(force)));
         return command;
     }
 
-    private static int Run(FileInfo modelFile, FileInfo? conditionFile, int? count, FileInfo output, int seed)
+    private static int Run(FileInfo modelFile, FileInfo? conditionFile, int? count, FileInfo output, int seed, bool force)
     {
         if ((conditionFile is null) == (count is null))
             throw new ArgumentException("give exactly one of --conditions FILE or --n N.");
         if (count is < 0) throw new ArgumentException($"--n is {count}; the number of events must be ≥ 0.");
+        CliFiles.Input(modelFile, "--model");
+        if (conditionFile is not null) CliFiles.Input(conditionFile, "--conditions");
+        CliFiles.Output(output, "--out", CliFiles.Kind.Table, force, ("--model", modelFile), ("--conditions", conditionFile));
         Dataset result = null!;
         AnsiConsole.Status().Start($"Loading {modelFile.Name}…", ctx =>
         {
             var generator = ModelFile.Load(modelFile.FullName);
             var conditionNames = generator.ConditionNames.ToArray();
+            if (conditionFile is not null && conditionNames.Length == 0)
+                throw new CliException(
+                    $"model {modelFile.Name} is unconditional; --conditions would only set the number of events. Use --n N instead.");
+            if (count is int n)
+                // The generated rows, the output columns and the CSV text: about three copies of n × width doubles.
+                CliMemory.Require(3.0 * 8 * n * (generator.FeatureNames.Count + conditionNames.Length + 1), $"--n {n}");
             double[][] generated;
             var columns = new List<(string Name, double[] Values)>();
             if (conditionFile is null)

@@ -25,64 +25,77 @@ internal static class SplotCommand
         var output = new Option<FileInfo>("--out") { Description = "Output table: the input plus an `sweight` column (written atomically; CSV with the same separator, or Parquet when the name ends in .parquet).", Required = true };
         signal.AcceptOnlyFromAmong("gauss", "cb");
         background.AcceptOnlyFromAmong("exp", "cheb2");
+        var force = CliOptions.Force();
         var command = new Command("splot", "Fit signal + background to a mass column (extended unbinned maximum likelihood) and add signal sWeights.")
         {
-            data, mass, signal, background, range, mean, sigma, check, output,
+            data, mass, signal, background, range, mean, sigma, check, output, force,
         };
         command.SetAction(r => Run(r.GetValue(data)!, r.GetValue(mass)!, r.GetValue(signal)!, r.GetValue(background)!, r.GetValue(range),
-            r.GetValue(mean), r.GetValue(sigma), r.GetValue(check), r.GetValue(output)!));
+            r.GetValue(mean), r.GetValue(sigma), r.GetValue(check), r.GetValue(output)!, r.GetValue(force)));
         return command;
     }
 
     private static int Run(FileInfo file, string massColumn, string signal, string background, string? rangeText,
-        double? meanStart, double? sigmaStart, string? check, FileInfo output)
+        double? meanStart, double? sigmaStart, string? check, FileInfo output, bool force)
     {
         var c = CultureInfo.InvariantCulture;
-        try
+        CliFiles.Input(file, "--data");
+        CliFiles.Output(output, "--out", CliFiles.Kind.Table, force, ("--data", file));
+        if (sigmaStart is double sg && !(sg > 0 && double.IsFinite(sg))) throw new ArgumentException($"--sigma is {sg}; give a finite positive width.");
+        if (meanStart is double mn && !double.IsFinite(mn)) throw new ArgumentException($"--mean is {mn}; give a finite value.");
+        var checkColumns = CliErrors.Names(check, "--check");
+        var table = TableFile.Read(file.FullName);
+        char separator = SeparatorOf(file);
+        if (!table.HasColumn(massColumn))
+            throw new CliException($"--mass: {file.Name} has no column '{massColumn}'; its columns are: {string.Join(", ", table.ColumnNames)}.");
+        foreach (var cc in checkColumns)
+            if (!table.HasColumn(cc))
+                throw new CliException($"--check: {file.Name} has no column '{cc}'; its columns are: {string.Join(", ", table.ColumnNames)}.");
+        if (table.HasColumn("sweight"))
+            throw new CliException($"{file.Name} already has a column 'sweight'; rename it (the output adds the signal sWeights under that name).");
+        var m = table.Column(massColumn);
+        if (m.Length < 10) throw new CliException($"{file.Name} has {m.Length} events; a fit needs at least 10.");
+        double lo, hi;
+        if (rangeText is null) { lo = m.Min(); hi = m.Max(); }
+        else
         {
-            string header = File.Exists(file.FullName) ? File.ReadLines(file.FullName).FirstOrDefault() ?? "" : "";
-            char separator = header.Contains('\t') ? '\t' : ',';
-            var table = TableFile.Read(file.FullName);
-            var m = table.Column(massColumn);
-            double lo, hi;
-            if (rangeText is null) { lo = m.Min(); hi = m.Max(); }
-            else
-            {
-                var parts = rangeText.Split(',', StringSplitOptions.TrimEntries);
-                if (parts.Length != 2 || !double.TryParse(parts[0], NumberStyles.Float, c, out lo) || !double.TryParse(parts[1], NumberStyles.Float, c, out hi) || !(lo < hi))
-                    throw new ArgumentException($"--range '{rangeText}' is not 'lo,hi' with lo < hi.");
-            }
-            var inside = Enumerable.Range(0, m.Length).Where(i => m[i] >= lo && m[i] <= hi).ToArray();
-            if (inside.Length < 10) throw new ArgumentException($"Only {inside.Length} events lie in [{lo}, {hi}]; a fit needs at least 10.");
-            var x = inside.Select(i => m[i]).ToArray();
-
-            double mu0 = meanStart ?? HistogramPeak(x, lo, hi);
-            double s0 = sigmaStart ?? (hi - lo) / 20;
-            IFitShape signalShape = signal == "cb" ? new CrystalBallShape(mu0, s0) : new GaussianShape(mu0, s0);
-            IFitShape backgroundShape = background == "cheb2" ? new Chebyshev2Shape() : new ExponentialShape();
-            var model = new FitModel(lo, hi, [new FitComponent("signal", signalShape, 0.5 * x.Length), new FitComponent("background", backgroundShape, 0.5 * x.Length)]);
-            var fit = CliProgress.Run("fitting", _ => ExtendedMaximumLikelihood.Fit(x, model));
-            Print(fit, lo, hi, m.Length - inside.Length);
-            if (fit.Status != FitStatus.Converged)
-                throw new InvalidOperationException($"the fit did not converge ({fit.Message}); no sWeights written. Try --range, --mean or --sigma.");
-
-            var sp = SPlot.FromFit(x, fit);
-            var sweight = new double[m.Length];
-            for (int j = 0; j < inside.Length; j++) sweight[inside[j]] = sp.Weights[0][j];
-            double total = CompensatedSum.Of(sweight);
-            Console.WriteLine(string.Create(c, $"sum of signal sWeights {total:F3} (fitted N_signal {fit.Yield("signal").Value:F3})"));
-
-            if (check is not null) Check(table, inside, x, fit, check);
-
-            TableFile.Write(table.WithColumn("sweight", sweight), output.FullName, new CsvOptions(Separator: separator));
-            Console.WriteLine($"wrote {m.Length} events with column 'sweight' to {output.FullName}");
-            return 0;
+            var parts = rangeText.Split(',', StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || !double.TryParse(parts[0], NumberStyles.Float, c, out lo) || !double.TryParse(parts[1], NumberStyles.Float, c, out hi) || !(lo < hi))
+                throw new ArgumentException($"--range '{rangeText}' is not 'lo,hi' with lo < hi.");
         }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"genstats splot: {e.Message}");
-            return 1;
-        }
+        var inside = Enumerable.Range(0, m.Length).Where(i => m[i] >= lo && m[i] <= hi).ToArray();
+        if (inside.Length < 10) throw new CliException($"Only {inside.Length} events lie in [{lo}, {hi}]; a fit needs at least 10.");
+        var x = inside.Select(i => m[i]).ToArray();
+
+        double mu0 = meanStart ?? HistogramPeak(x, lo, hi);
+        double s0 = sigmaStart ?? (hi - lo) / 20;
+        IFitShape signalShape = signal == "cb" ? new CrystalBallShape(mu0, s0) : new GaussianShape(mu0, s0);
+        IFitShape backgroundShape = background == "cheb2" ? new Chebyshev2Shape() : new ExponentialShape();
+        var model = new FitModel(lo, hi, [new FitComponent("signal", signalShape, 0.5 * x.Length), new FitComponent("background", backgroundShape, 0.5 * x.Length)]);
+        var fit = CliProgress.Run("fitting", _ => ExtendedMaximumLikelihood.Fit(x, model));
+        Print(fit, lo, hi, m.Length - inside.Length);
+        if (fit.Status != FitStatus.Converged)
+            throw new CliException($"the fit did not converge ({fit.Message}); no sWeights written. Try --range, --mean or --sigma.");
+
+        var sp = SPlot.FromFit(x, fit);
+        var sweight = new double[m.Length];
+        for (int j = 0; j < inside.Length; j++) sweight[inside[j]] = sp.Weights[0][j];
+        double total = CompensatedSum.Of(sweight);
+        Console.WriteLine(string.Create(c, $"sum of signal sWeights {total:F3} (fitted N_signal {fit.Yield("signal").Value:F3})"));
+
+        if (check is not null) Check(table, inside, x, fit, check);
+
+        TableFile.Write(table.WithColumn("sweight", sweight), output.FullName, new CsvOptions(Separator: separator));
+        Console.WriteLine($"wrote {m.Length} events with column 'sweight' to {output.FullName}");
+        return 0;
+    }
+
+    /// <summary>The output keeps the input's separator: tab when the header has one.</summary>
+    private static char SeparatorOf(FileInfo file)
+    {
+        if (TableFile.IsParquet(file.FullName)) return ','; // Parquet has no separator; a CSV output gets commas.
+        using var reader = Csv.OpenText(file.FullName, "--data");
+        return (reader.ReadLine() ?? "").Contains('\t') ? '\t' : ',';
     }
 
     private static void Print(FitResult fit, double lo, double hi, int outside)
@@ -108,7 +121,7 @@ internal static class SplotCommand
         var side = Enumerable.Range(0, x.Length).Where(j => Math.Abs(x[j] - mu) > 5 * s).ToArray();
         Console.WriteLine($"independence checks in the sidebands |m − μ| > 5σ ({side.Length} background events):");
         if (side.Length < 10) { Console.WriteLine("  too few sideband events; check skipped"); return; }
-        foreach (var column in check.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var column in CliErrors.Names(check, "--check"))
         {
             var v = table.Column(column);
             var result = IndependenceCheck.Test(side.Select(j => x[j]).ToArray(), side.Select(j => v[inside[j]]).ToArray());

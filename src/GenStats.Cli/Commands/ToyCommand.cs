@@ -26,12 +26,13 @@ internal static class ToyCommand
         var cut = new Option<double?>("--cut") { Description = "lognormal: keep x1, x2 below this value (the seed lectures use 12)." };
         signal.AcceptOnlyFromAmong("gauss", "cb");
         background.AcceptOnlyFromAmong("exp", "cheb2");
+        var force = CliOptions.Force();
         var command = new Command("toy", "Write a simulated sample with known truth: RICH particle ID, a D* calibration sample, the LogNormal / bimodal / ring toys, or Z → μ⁺μ⁻ (dimuon).")
         {
-            kind, events, seed, output, separator, signal, background, fraction, cut,
+            kind, events, seed, output, separator, signal, background, fraction, cut, force,
         };
         command.SetAction(r => Run(r.GetValue(kind)!, r.GetValue(events), r.GetValue(seed), r.GetValue(output)!, r.GetValue(separator),
-            r.GetValue(signal)!, r.GetValue(background)!, r.GetValue(fraction), r.GetValue(cut)));
+            r.GetValue(signal)!, r.GetValue(background)!, r.GetValue(fraction), r.GetValue(cut), r.GetValue(force)));
         return command;
     }
 
@@ -42,38 +43,38 @@ internal static class ToyCommand
         return sample.Data;
     }
 
-    private static int Run(string kind, int events, int seed, FileInfo output, string? separator, string signal, string background, double fraction, double? cut)
+    /// <summary>Columns of the widest toy (rich), for the memory estimate.</summary>
+    private const int MaxColumns = 16;
+
+    private static int Run(string kind, int events, int seed, FileInfo output, string? separator, string signal, string background, double fraction, double? cut, bool force)
     {
-        try
+        if (events < 1) throw new ArgumentException($"--events is {events}; at least 1 event is required.");
+        if (!(fraction is > 0 and < 1)) throw new ArgumentException($"--signal-fraction is {fraction}; give a fraction strictly between 0 and 1.");
+        if (cut is double cv && !(cv > 0 && double.IsFinite(cv))) throw new ArgumentException($"--cut is {cv}; give a finite positive value (the lognormal toy lives on x > 0).");
+        // The columns, the per-event records a simulator builds, and the CSV text: a few copies of events × width doubles.
+        CliMemory.Require(4.0 * 8 * events * MaxColumns, $"--events {events}");
+        CliFiles.Output(output, "--out", CliFiles.Kind.Table, force);
+        char sep = (separator ?? (kind is "rich" or "calib" ? "tab" : "comma")) switch
         {
-            if (events < 1) throw new ArgumentException($"--events is {events}; at least 1 event is required.");
-            char sep = (separator ?? (kind is "rich" or "calib" ? "tab" : "comma")) switch
-            {
-                "tab" or "\\t" => '\t',
-                "comma" or "," => ',',
-                var s => throw new ArgumentException($"--separator '{s}' is not supported; use tab or comma."),
-            };
-            var started = System.Diagnostics.Stopwatch.StartNew();
-            Dataset data = kind switch
-            {
-                "rich" => CliProgress.Run("simulating RICH tracks", p => RichSimulator.Generate(new RichSampleOptions(events, seed), p)),
-                "calib" => CliProgress.Run("simulating calibration sample", p => CalibrationSample.Generate(new CalibrationOptions(events, seed, fraction,
-                    signal == "cb" ? SignalShapeKind.CrystalBall : SignalShapeKind.Gaussian,
-                    background == "cheb2" ? BackgroundShapeKind.Chebyshev2 : BackgroundShapeKind.Exponential), p)),
-                "lognormal" => LogNormalPair.Sample(events, seed, new LogNormalPairOptions(Cut: cut)),
-                "bimodal" => BimodalGaussian.Sample(events, seed),
-                "ring" => GaussianRing.Sample(events, seed),
-                "dimuon" => Dimuon(events, seed),
-                _ => throw new ArgumentException($"Unknown toy '{kind}'; use one of {string.Join(", ", Kinds)}."),
-            };
-            TableFile.Write(data, output.FullName, new CsvOptions(Separator: sep));
-            Console.WriteLine($"wrote {data.Count} events × {data.ColumnNames.Count} columns ({string.Join(", ", data.ColumnNames)}) to {output.FullName} in {started.Elapsed.TotalSeconds:F1} s");
-            return 0;
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException)
+            "tab" or "\\t" => '\t',
+            "comma" or "," => ',',
+            var s => throw new ArgumentException($"--separator '{s}' is not supported; use tab or comma."),
+        };
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Dataset data = kind switch
         {
-            Console.Error.WriteLine($"genstats toy: {e.Message}");
-            return 1;
-        }
+            "rich" => CliProgress.Run("simulating RICH tracks", p => RichSimulator.Generate(new RichSampleOptions(events, seed), p)),
+            "calib" => CliProgress.Run("simulating calibration sample", p => CalibrationSample.Generate(new CalibrationOptions(events, seed, fraction,
+                signal == "cb" ? SignalShapeKind.CrystalBall : SignalShapeKind.Gaussian,
+                background == "cheb2" ? BackgroundShapeKind.Chebyshev2 : BackgroundShapeKind.Exponential), p)),
+            "lognormal" => LogNormalPair.Sample(events, seed, new LogNormalPairOptions(Cut: cut)),
+            "bimodal" => BimodalGaussian.Sample(events, seed),
+            "ring" => GaussianRing.Sample(events, seed),
+            "dimuon" => Dimuon(events, seed),
+            _ => throw new ArgumentException($"Unknown toy '{kind}'; use one of {string.Join(", ", Kinds)}."),
+        };
+        TableFile.Write(data, output.FullName, new CsvOptions(Separator: sep));
+        Console.WriteLine($"wrote {data.Count} events × {data.ColumnNames.Count} columns ({string.Join(", ", data.ColumnNames)}) to {output.FullName} in {started.Elapsed.TotalSeconds:F1} s");
+        return 0;
     }
 }

@@ -48,21 +48,28 @@ internal static class TrainCommand
         };
         var auxWeight = new Option<float?>("--aux-weight") { Description = $"Weight of the --aux term in the generator loss (default {AuxiliaryExpression.DefaultWeight.ToString(CultureInfo.InvariantCulture)})." };
         var auxDistance = new Option<string?>("--aux-distance") { Description = "Distance of the --aux term: mmd (default; Gaussian kernel, median-distance bandwidth) or energy." };
+        var resume = new Option<FileInfo?>("--resume") { Description = "Neural models: continue the run of this checkpoint (same --data, --features, --conditions, --weight, --model and --aux; the checkpoint fixes the options and the step budget). The result equals an uninterrupted run bit for bit." };
+        var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Neural models: the checkpoint file (default OUT.ckpt, e.g. model.gsm.ckpt). Ctrl-C or SIGTERM always writes it; with --resume, the default is the resumed file." };
+        var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Neural models: also write the checkpoint every N steps, and keep the final one." };
+        var force = CliOptions.Force();
         var command = new Command("train", "Train a generative model of p(features | conditions) and write it to a model file.\n\n" + NeuralDefaults.Text)
         {
             data, features, conditions, weight, model, config, transform, steps, seed, output, history, aux, auxWeight, auxDistance,
+            resume, checkpoint, checkpointEvery, force,
         };
-        command.SetAction(r => CliErrors.Run("train", () => Run(
+        command.SetAction(r => Run(
             r.GetValue(data)!, r.GetValue(features)!, r.GetValue(conditions), r.GetValue(weight),
             r.GetValue(model)!, r.GetValue(config), r.GetValue(transform), r.GetValue(steps), r.GetValue(seed), r.GetValue(output)!, r.GetValue(history),
-            new CliAuxiliary.Request(r.GetValue(aux), r.GetValue(auxWeight), r.GetValue(auxDistance)))));
+            new CliAuxiliary.Request(r.GetValue(aux), r.GetValue(auxWeight), r.GetValue(auxDistance)), r.GetValue(force),
+            new CheckpointRequest(r.GetValue(resume), r.GetValue(checkpoint), r.GetValue(checkpointEvery))));
         return command;
     }
 
     private static int Run(FileInfo dataFile, string featureList, string? conditionList, string? weightColumn,
         string modelName, FileInfo? configFile, string? transformList, int? steps, int? seed, FileInfo output, FileInfo? historyFile = null,
-        CliAuxiliary.Request? auxRequest = null)
+        CliAuxiliary.Request? auxRequest = null, bool force = false, CheckpointRequest? checkpointRequest = null)
     {
+        checkpointRequest ??= new CheckpointRequest(null, null, null);
         string name = modelName.Trim().ToLowerInvariant();
         if (!All.Contains(name))
             throw new ArgumentException($"unknown model '{modelName}'; choose one of: {string.Join(", ", All)}.");
@@ -73,6 +80,12 @@ internal static class TrainCommand
             throw new ArgumentException($"--history applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
         if (steps is <= 0)
             throw new ArgumentException($"--steps is {steps}; give a positive number of steps (omit it for the automatic budget).");
+        if (!neural && (checkpointRequest.Resume ?? checkpointRequest.Checkpoint) is not null || !neural && checkpointRequest.Every is not null)
+            throw new ArgumentException($"--resume, --checkpoint and --checkpoint-every apply to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
+        if (checkpointRequest.Every is < 1)
+            throw new ArgumentException($"--checkpoint-every is {checkpointRequest.Every}; give a positive number of steps.");
+        if (checkpointRequest.Resume is not null && (configFile is not null || steps is not null || seed is not null || transformList is not null))
+            throw new ArgumentException("--resume continues the checkpoint's run with its own options; --config, --steps, --seed and --transform cannot change them.");
         if (!neural && transformList is not null)
             throw new ArgumentException($"--transform applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
         var transforms = transformList is null ? null : CliTransforms.Parse(transformList);
@@ -83,16 +96,32 @@ internal static class TrainCommand
         var conditionNames = CliErrors.Names(conditionList, "--conditions");
         string? weightName = string.IsNullOrWhiteSpace(weightColumn) ? null : weightColumn.Trim();
         var required = featureNames.Concat(conditionNames).Concat(weightName is null ? [] : [weightName]).ToArray();
+        var overlap = featureNames.Intersect(conditionNames).Concat(weightName is null ? [] : featureNames.Concat(conditionNames).Where(n => n == weightName)).ToArray();
+        if (overlap.Length > 0)
+            throw new CliException($"column '{overlap[0]}' is given more than one role (--features, --conditions, --weight); each column has one.");
+        auxiliary?.CheckColumnsOrThrow(featureNames, conditionNames);
+        CliFiles.Input(dataFile, "--data");
+        if (configFile is not null) CliFiles.Input(configFile, "--config");
+        CliFiles.Output(output, "--out", CliFiles.Kind.Model, force, ("--data", dataFile), ("--config", configFile));
+        if (historyFile is not null)
+        {
+            CliFiles.Output(historyFile, "--history", CliFiles.Kind.Table, force, ("--data", dataFile), ("--config", configFile));
+            CliFiles.Distinct("--out", output, "--history", historyFile);
+        }
+        var checkpointing = neural ? Checkpoints(checkpointRequest, output, force, dataFile, configFile, historyFile, configFile is null ? null : File.ReadAllText(configFile.FullName),
+            $"genstats train --resume {{checkpoint}} --data {NeuralTraining.Quote(dataFile.FullName)} --features {NeuralTraining.Quote(featureList)}"
+            + (conditionList is null ? "" : $" --conditions {NeuralTraining.Quote(conditionList)}") + (weightName is null ? "" : $" --weight {NeuralTraining.Quote(weightName)}")
+            + $" --model {name} --out {NeuralTraining.Quote(output.FullName)}" + (historyFile is null ? "" : $" --history {NeuralTraining.Quote(historyFile.FullName)}")
+            + (auxRequest?.Expression is string ax ? $" --aux {NeuralTraining.Quote(ax)}" : "")) : null;
         string configText = configFile is null ? "{}" : File.ReadAllText(configFile.FullName);
         string configSource = configFile?.FullName ?? "(defaults)";
-        auxiliary?.CheckColumnsOrThrow(featureNames, conditionNames);
 
         if (neural)
         {
             var data = TableFile.Read(dataFile.FullName, new CsvOptions(RequiredColumns: required)).WithRoles(featureNames, conditionNames, weightName);
             Console.WriteLine($"training {name} on {data.Count} events (Ctrl-C cancels)");
-            var model = NeuralTraining.Train(name, data, configText, configSource, steps, seed, transforms, auxiliary);
-            if (model is null) return 130;
+            var model = NeuralTraining.Train(name, data, configText, configSource, steps, seed, transforms, auxiliary, checkpointing!);
+            if (model is null) return CliErrors.Cancelled;
             ModelFile.Save(output.FullName, model);
             Report(model, data, output);
             var kept = model switch { ConditionalGan g => g.History, ConditionalVae v => v.History, _ => null };
@@ -127,6 +156,42 @@ internal static class TrainCommand
         });
         Report(trained!, table!, output);
         return 0;
+    }
+
+    /// <summary>--resume, --checkpoint and --checkpoint-every as given.</summary>
+    public sealed record CheckpointRequest(FileInfo? Resume, FileInfo? Checkpoint, int? Every);
+
+    /// <summary>
+    /// Where checkpoints go: --checkpoint, else the config's checkpointPath, else the resumed file,
+    /// else OUT.ckpt; kept after a finished run when any of them was asked for or --checkpoint-every given.
+    /// </summary>
+    private static NeuralTraining.Checkpointing Checkpoints(CheckpointRequest request, FileInfo output, bool force,
+        FileInfo dataFile, FileInfo? configFile, FileInfo? historyFile, string? configText, string resumeCommand)
+    {
+        string? fromConfig = null;
+        if (configText is not null)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(configText);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("checkpointPath", out var cp) && cp.ValueKind == JsonValueKind.String)
+                    fromConfig = cp.GetString();
+            }
+            catch (JsonException)
+            {
+                // Reported with the config's other errors when the options are read.
+            }
+        }
+        if (request.Resume is not null)
+        {
+            CliFiles.Input(request.Resume, "--resume");
+            if (CliFiles.Detect(request.Resume.FullName) is not CliFiles.Kind.Checkpoint)
+                throw new CliException($"--resume '{request.Resume.FullName}' is not a checkpoint; give the file a cancelled or checkpointed run wrote (default OUT.ckpt).");
+        }
+        var file = request.Checkpoint ?? (fromConfig is null ? null : new FileInfo(fromConfig)) ?? request.Resume ?? new FileInfo(output.FullName + ".ckpt");
+        CliFiles.Output(file, "--checkpoint", CliFiles.Kind.Checkpoint, force, ("--data", dataFile), ("--config", configFile), ("--out", output), ("--history", historyFile));
+        bool keep = request.Checkpoint is not null || fromConfig is not null || request.Resume is not null || request.Every is not null;
+        return new NeuralTraining.Checkpointing(file.FullName, request.Every ?? 0, keep, request.Resume?.FullName, resumeCommand);
     }
 
     /// <summary>Reads a model's options from --config JSON; a misspelt key is an error listing the valid ones.</summary>

@@ -133,18 +133,22 @@ public static class MetricCatalog
     /// in <see cref="ComparisonOutcome.Skipped"/> with its reason and the others are still computed.
     /// A metric named explicitly that cannot run is an error, as in <see cref="Compare"/>.
     /// </summary>
+    /// <remarks><paramref name="progress"/>, when given, receives the fraction of the requested metrics done (0..1) after each one.</remarks>
     /// <exception cref="ArgumentException">Unknown metric or column, or an explicitly named metric that cannot run.</exception>
     public static ComparisonOutcome CompareSkippingRefused(
-        Dataset real, Dataset generated, string[] columns, string? metrics = "all", ComparisonOptions? options = null)
+        Dataset real, Dataset generated, string[] columns, string? metrics = "all", ComparisonOptions? options = null,
+        IProgress<double>? progress = null)
     {
         bool all = string.IsNullOrWhiteSpace(metrics) || metrics.Trim() == "all";
-        if (!all) return new ComparisonOutcome(Compare(real, generated, columns, metrics, options), []);
         var reports = new List<MetricReport>();
         var skipped = new List<SkippedMetric>();
-        foreach (var definition in Definitions)
+        var requested = all ? Definitions : Resolve(metrics);
+        for (int i = 0; i < requested.Count; i++)
         {
+            var definition = requested[i];
             try { reports.AddRange(Compare(real, generated, columns, definition.Name, options)); }
-            catch (ArgumentException e) when (e.ParamName != nameof(columns)) { skipped.Add(new SkippedMetric(definition.Name, e.Message)); }
+            catch (ArgumentException e) when (all && e.ParamName != nameof(columns)) { skipped.Add(new SkippedMetric(definition.Name, e.Message)); }
+            progress?.Report((i + 1.0) / requested.Count);
         }
         return new ComparisonOutcome(reports, skipped);
     }

@@ -153,7 +153,9 @@ internal static class WeightedStatistics
         var a = points[lo];
         var b = points[lo + 1];
         double fraction = (target - a.Position) / (b.Position - a.Position);
-        return a.Value + fraction * (b.Value - a.Value);
+        double step = b.Value - a.Value;
+        // Near ±1.8e308 the difference overflows; the convex combination does not.
+        return double.IsFinite(step) ? a.Value + fraction * step : (1 - fraction) * a.Value + fraction * b.Value;
     }
 
     private static void Check(double[] values, double[]? weights, bool allowNegative)

@@ -88,6 +88,37 @@ let ``blank lines are skipped and line numbers still count them`` () =
     let msg = failure "a\n1\n\n2\nx\n"
     contains "line 5" msg "msg"
 
+let ``an unclosed quote, a non-finite cell and a NUL header name the line and column`` () =
+    contains "test.csv, line 3: a field has a stray or unclosed quote" (failure "a,b\n1,2\n\"3,4\n5,6\n") "unclosed"
+    contains "test.csv, line 2, column 'b' (field 2): 'NaN' is not a finite number" (failure "a,b\n1,NaN\n") "NaN"
+    // 1e999 parses to +∞ in .NET: refused as not finite, not silently kept.
+    contains "line 2, column 'a' (field 1): '1e999' is not a finite number" (failure "a\n1e999\n") "overflow"
+    contains "line 1: the header holds a NUL byte" (failure "a\u0000,b\n1,2\n") "NUL"
+
+let ``a byte that is not UTF-8 is reported with its true line, a directory as a directory`` () =
+    let dir =
+        Path.Combine(Path.GetTempPath(), sprintf "genstats-csv-%s" (Guid.NewGuid().ToString("N")))
+
+    Directory.CreateDirectory dir |> ignore
+
+    try
+        let path = Path.Combine(dir, "t.csv")
+        // Line 4 holds 0xC3 0x28: a lead byte followed by a byte that cannot continue it.
+        File.WriteAllBytes(path, Array.append ("a,b\n1,2\n3,4\n"B) [| 0xC3uy; 0x28uy; byte ','; byte '5'; byte '\n' |])
+
+        let ex =
+            raises<InvalidDataException> "bad UTF-8" (fun () -> Csv.Read path |> ignore)
+
+        contains "t.csv, line 4: a byte sequence is not valid UTF-8" ex.Message "ex.Message"
+        Expect.equal (Csv.FirstInvalidUtf8Line path) (Nullable 4) "FirstInvalidUtf8Line"
+
+        let ex =
+            raises<FileNotFoundException> "a directory" (fun () -> Csv.Read dir |> ignore)
+
+        contains "is a directory; give a file" ex.Message "ex.Message"
+    finally
+        Directory.Delete(dir, true)
+
 let private table =
     gen {
         let! rows = Gen.choose (0, 30)
@@ -165,6 +196,12 @@ let tests =
                 "empty files, empty and duplicate column names are rejected"
                 ``empty files, empty and duplicate column names are rejected``
             testCase "a missing file is reported by name" ``a missing file is reported by name``
+            testCase
+                "an unclosed quote, a non-finite cell and a NUL header name the line and column"
+                ``an unclosed quote, a non-finite cell and a NUL header name the line and column``
+            testCase
+                "a byte that is not UTF-8 is reported with its true line, a directory as a directory"
+                ``a byte that is not UTF-8 is reported with its true line, a directory as a directory``
             testCase
                 "blank lines are skipped and line numbers still count them"
                 ``blank lines are skipped and line numbers still count them``

@@ -203,6 +203,28 @@ let ``float32 and int64 arrays round trip bit for bit`` () =
     Expect.equal back content "back"
     Expect.isTrue (List.ofSeq (back.Array("w").Shape) = [ 2L; 3L ]) "shape"
 
+let ``a parameter that is NaN or infinite is refused at load, with a valid checksum`` () =
+    for bad in [ nan; infinity; -infinity ] do
+        let content =
+            ModelFileContent(
+                "custom",
+                [| "x" |],
+                [||],
+                ModelJson.ToElement {| layers = [| 3 |] |},
+                [
+                    ModelArray.OfFloat32("w", [| 1.0f; float32 bad |])
+                    ModelArray.OfFloat64("b", [| 0.5 |])
+                ]
+            )
+
+        // The writer does not check values; the checksum is valid, so only the value check can refuse it.
+        let ex =
+            raises<InvalidDataException> "non-finite" (fun () ->
+                ModelFile.FromBytes(ModelFile.ToBytes content, "mem") |> ignore)
+
+        contains "mem: array 'w' holds" ex.Message "ex.Message"
+        contains "at index 1; a model's parameters must be finite" ex.Message "ex.Message"
+
 [<Tests>]
 let tests =
     testList
@@ -225,4 +247,7 @@ let tests =
             testCase
                 "float32 and int64 arrays round trip bit for bit"
                 ``float32 and int64 arrays round trip bit for bit``
+            testCase
+                "a parameter that is NaN or infinite is refused at load, with a valid checksum"
+                ``a parameter that is NaN or infinite is refused at load, with a valid checksum``
         ]

@@ -183,6 +183,17 @@ let ``a variance from one event is refused`` () =
     throwsNaming "values" (fun () -> box (WeightedDescriptive.Variance [| 1.0 |]))
     |> ignore
 
+let ``quantiles near the float64 limit interpolate without overflow`` () =
+    // R7 on (-1e308, 1e308, 1e308): h = 2p, so p = 0.25 lies halfway between -1e308 and 1e308 = 0
+    // and p = 0.05 at 0.1 of the way: -1e308 + 0.1 * 2e308 = -8e307 (by hand); the difference
+    // 2e308 itself overflows float64.
+    let q =
+        WeightedDescriptive.Quantiles([| 1e308; -1e308; 1e308 |], [| 0.05; 0.25; 0.5 |])
+
+    Expect.floatClose Accuracy.veryHigh q[0] -8e307 "p = 0.05"
+    Expect.equal q[1] 0.0 "p = 0.25"
+    Expect.equal q[2] 1e308 "p = 0.5"
+
 [<Tests>]
 let tests =
     testList
@@ -236,4 +247,7 @@ let tests =
                 "quantiles reject negative weights and probabilities outside 0..1"
                 ``quantiles reject negative weights and probabilities outside 0..1``
             testCase "a variance from one event is refused" ``a variance from one event is refused``
+            testCase
+                "quantiles near the float64 limit interpolate without overflow"
+                ``quantiles near the float64 limit interpolate without overflow``
         ]

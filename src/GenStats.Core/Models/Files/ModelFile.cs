@@ -114,6 +114,15 @@ public static class ModelFile
         return ChecksummedContainer.Seal(MagicText, FormatVersion, ms.Length, body => ms.GetBuffer().AsSpan(0, body.Length).CopyTo(body));
     }
 
+    /// <summary>A model's parameters must be finite: a NaN or ∞ (a diverged training saved anyway, or an edited file) is refused at load, not sampled.</summary>
+    private static T[] Finite<T>(T[] values, string name, Func<string, InvalidDataException> bad) where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!T.IsFinite(values[i]))
+                throw bad($"array '{name}' holds {values[i]} at index {i}; a model's parameters must be finite (retrain the model).");
+        return values;
+    }
+
     /// <summary>Parses and verifies file bytes; <paramref name="source"/> names the file in errors.</summary>
     public static ModelFileContent FromBytes(byte[] bytes, string source)
     {
@@ -181,8 +190,8 @@ public static class ModelFile
             pos += (int)byteCount;
             arrays.Add((ModelArrayType)type switch
             {
-                ModelArrayType.Float64 => ModelArray.OfFloat64(name, ReadDoubles(data), shape),
-                ModelArrayType.Float32 => ModelArray.OfFloat32(name, ReadFloats(data), shape),
+                ModelArrayType.Float64 => ModelArray.OfFloat64(name, Finite(ReadDoubles(data), name, Bad), shape),
+                ModelArrayType.Float32 => ModelArray.OfFloat32(name, Finite(ReadFloats(data), name, Bad), shape),
                 _ => ModelArray.OfInt64(name, ReadLongs(data), shape),
             });
         }

@@ -1,0 +1,18 @@
+using System.CommandLine;
+
+namespace GenStats.Cli;
+
+/// <summary>Options every verb shares: <c>--verbose</c> (stack traces) and <c>--force</c> (replace an output of another kind).</summary>
+internal static class CliOptions
+{
+    /// <summary>On every verb: print the stack trace of a failure.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Print the stack trace of a failure.", Recursive = true };
+
+    /// <summary>A verb's <c>--force</c>: overwrite an existing output file that holds another kind of content.</summary>
+    public static Option<bool> Force() =>
+        new("--force") { Description = "Overwrite an existing output file even when it holds another kind of content (a model, a table, JSON)." };
+
+    /// <summary>True when the command line asks for help (then parse errors of required options are not reported).</summary>
+    public static bool AsksForHelp(ParseResult parsed) =>
+        parsed.Tokens.Any(t => t.Value is "--help" or "-h" or "-?" or "/?" or "/h");
+}

@@ -1,0 +1,188 @@
+/// Faults during a run, against the real process: a signal (SIGINT, SIGTERM) writes a checkpoint
+/// and no model, kill -9 leaves at most a checkpoint, and `train --resume` then gives the model of
+/// an uninterrupted run bit for bit; a temporary file a killed write left is removed by the next
+/// write of the same target.
+module GenStats.Tests.Cli.FaultTests
+
+open System
+open System.IO
+open System.Runtime.InteropServices
+open System.Threading
+open Expecto
+open GenStats.Tests.TestMain
+
+[<DllImport("libc", SetLastError = true)>]
+extern int kill(int pid, int signal)
+
+let private SIGINT, SIGKILL, SIGTERM = 2, 9, 15
+
+let private folder () =
+    let dir =
+        Path.Combine(Path.GetTempPath(), "genstats-cli-fault-" + Guid.NewGuid().ToString("N"))
+
+    Directory.CreateDirectory dir |> ignore
+    dir
+
+/// 400 events of two independent N(0, 1) columns (System.Random, seed 5) and a small network.
+let private setup (dir: string) =
+    let rnd = Random 5
+
+    let normal () =
+        sqrt (-2.0 * log (1.0 - rnd.NextDouble()))
+        * cos (2.0 * Math.PI * rnd.NextDouble())
+
+    File.WriteAllLines(
+        Path.Combine(dir, "t.csv"),
+        Array.append [| "a,b" |] (Array.init 400 (fun _ -> sprintf "%.6f,%.6f" (normal ()) (normal ())))
+    )
+
+    File.WriteAllText(
+        Path.Combine(dir, "gan.json"),
+        """{"generatorLayers": [16], "criticLayers": [16], "batchSize": 32, "criticSteps": 1}"""
+    )
+
+    File.WriteAllText(
+        Path.Combine(dir, "vae.json"),
+        """{"encoderLayers": [16], "decoderLayers": [16], "batchSize": 32}"""
+    )
+
+let private train (model: string) (extra: string list) (out: string) =
+    [
+        "train"
+        "--data"
+        "t.csv"
+        "--features"
+        "a,b"
+        "--model"
+        model
+        "--out"
+        out
+    ]
+    @ extra
+
+let private waitFor (what: string) (condition: unit -> bool) =
+    let deadline = DateTime.UtcNow.AddSeconds 60.0
+
+    while not (condition ()) do
+        if DateTime.UtcNow > deadline then
+            failtestf "timed out waiting for %s" what
+
+        Thread.Sleep 50
+
+/// Starts a training, waits until `ready` holds, sends `signal`, and returns (exit code, stderr).
+let private interrupt (dir: string) (args: string list) (ready: unit -> bool) (signal: int) =
+    use p = CliProcess.start dir [] args
+    p.StandardInput.Close()
+    let out = p.StandardOutput.ReadToEndAsync()
+    let err = p.StandardError.ReadToEndAsync()
+    waitFor "the training to start" (fun () -> ready () || p.HasExited)
+    Expect.isFalse p.HasExited "the run was still going when signalled (make it longer)"
+    let sent = kill (p.Id, signal)
+    Expect.equal sent 0 (sprintf "kill (errno %d, exited %b)" (Marshal.GetLastWin32Error()) p.HasExited)
+    Expect.isTrue (p.WaitForExit 60000) "the process ends after the signal"
+    out.Result |> ignore
+    p.ExitCode, err.Result
+
+let private hidden (dir: string) =
+    Directory.GetFiles(dir, ".*.tmp") |> Array.map Path.GetFileName
+
+let private resumeGivesTheUninterruptedModel
+    (model: string)
+    (config: string)
+    (signal: int)
+    (checkpointEvery: string list)
+    =
+    let dir = folder ()
+
+    try
+        setup dir
+        let common = [ "--config"; config; "--steps"; "2000" ] @ checkpointEvery
+
+        let full =
+            CliProcess.run dir [] (TimeSpan.FromMinutes 2.0) (train model common "full.gsm")
+
+        Expect.equal full.ExitCode 0 full.Stderr
+        let checkpoint = Path.Combine(dir, "part.gsm.ckpt")
+
+        // Signalled after ~1 s of training (SIGINT/SIGTERM), or once a periodic checkpoint exists (kill -9).
+        let started = DateTime.UtcNow
+
+        let ready () =
+            if signal = SIGKILL then
+                File.Exists checkpoint
+            else
+                (DateTime.UtcNow - started).TotalSeconds > 1.5
+
+        let code, err = interrupt dir (train model common "part.gsm") ready signal
+
+        Expect.isFalse
+            (File.Exists(Path.Combine(dir, "part.gsm")))
+            (sprintf "no model file after the interruption (exit %d, %s)" code err)
+
+        Expect.isTrue (File.Exists checkpoint) "a checkpoint"
+
+        if signal = SIGKILL then
+            Expect.equal code 137 "killed"
+        else
+            Expect.equal code 130 "exit code 130 after a signal"
+            Expect.stringContains err "cancelled at step" "the step"
+            Expect.stringContains err "Continue with: genstats train --resume" "the resume command"
+            Expect.isEmpty (hidden dir) "no temporary file after a signal"
+
+        let resumed =
+            CliProcess.run dir [] (TimeSpan.FromMinutes 2.0) (train model [ "--resume"; "part.gsm.ckpt" ] "part.gsm")
+
+        Expect.equal resumed.ExitCode 0 resumed.Stderr
+
+        let a, b =
+            File.ReadAllBytes(Path.Combine(dir, "full.gsm")), File.ReadAllBytes(Path.Combine(dir, "part.gsm"))
+
+        Expect.isTrue
+            (a.AsSpan().SequenceEqual(ReadOnlySpan b))
+            "the resumed model file equals the uninterrupted one byte for byte"
+
+        Expect.isEmpty (hidden dir) "no temporary file after the resumed run"
+    finally
+        Directory.Delete(dir, true)
+
+/// A temporary file named as AtomicFile names them, of a process id that cannot be running.
+let ``a temporary file left by a killed write is removed by the next write of the same target`` () =
+    let dir = folder ()
+
+    try
+        let stale = Path.Combine(dir, ".t.csv.2147483646.0123456789abcdef.tmp")
+        File.WriteAllText(stale, "half a table")
+        let other = Path.Combine(dir, ".u.csv.2147483646.0123456789abcdef.tmp")
+        File.WriteAllText(other, "another target's")
+
+        let r =
+            CliProcess.run dir [] (TimeSpan.FromMinutes 1.0) [ "toy"; "ring"; "--events"; "10"; "--out"; "t.csv" ]
+
+        Expect.equal r.ExitCode 0 r.Stderr
+        Expect.isFalse (File.Exists stale) "the stale temporary file of t.csv is gone"
+        Expect.isTrue (File.Exists other) "another target's temporary file is left alone"
+    finally
+        Directory.Delete(dir, true)
+
+[<Tests>]
+let tests =
+    testList
+        "faults"
+        [
+            testCase
+                "a temporary file left by a killed write is removed by the next write of the same target"
+                ``a temporary file left by a killed write is removed by the next write of the same target``
+            slow
+                [
+                    testCase
+                        "GAN: SIGINT writes a checkpoint and no model; --resume gives the uninterrupted model bit for bit"
+                    <| fun () -> resumeGivesTheUninterruptedModel "cramer" "gan.json" SIGINT []
+                    testCase
+                        "VAE: SIGTERM writes a checkpoint and no model; --resume gives the uninterrupted model bit for bit"
+                    <| fun () -> resumeGivesTheUninterruptedModel "vae" "vae.json" SIGTERM []
+                    testCase
+                        "GAN: kill -9 during a checkpointed run, then --resume, gives the uninterrupted model bit for bit"
+                    <| fun () ->
+                        resumeGivesTheUninterruptedModel "cramer" "gan.json" SIGKILL [ "--checkpoint-every"; "100" ]
+                ]
+        ]
