@@ -63,18 +63,8 @@ internal static class TrainCommand
         string modelName, FileInfo? configFile, string? transformList, int? steps, int? seed, FileInfo output, FileInfo? historyFile = null,
         CliAuxiliary.Request? auxRequest = null)
     {
-        string name = modelName.Trim().ToLowerInvariant();
-        if (!All.Contains(name))
-            throw new ArgumentException($"unknown model '{modelName}'; choose one of: {string.Join(", ", All)}.");
+        string name = CheckModel(modelName, steps, transformList, historyFile is not null);
         bool neural = NeuralTraining.Names.Contains(name);
-        if (!neural && steps is not null)
-            throw new ArgumentException($"--steps applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
-        if (!neural && historyFile is not null)
-            throw new ArgumentException($"--history applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
-        if (steps is <= 0)
-            throw new ArgumentException($"--steps is {steps}; give a positive number of steps (omit it for the automatic budget).");
-        if (!neural && transformList is not null)
-            throw new ArgumentException($"--transform applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
         var transforms = transformList is null ? null : CliTransforms.Parse(transformList);
         var auxiliary = CliAuxiliary.Parse(auxRequest, name);
 
@@ -116,18 +106,53 @@ internal static class TrainCommand
             table = Csv.Read(dataFile.FullName, new CsvOptions(RequiredColumns: required))
                 .WithRoles(featureNames, conditionNames, weightName);
             ctx.Status($"Training {name} on {table.Count} events…");
-            trained = name switch
-            {
-                "kde" => KernelDensity.Fit(table, Config<KdeOptions>(configText, configSource), classicSeed),
-                "library" => Library.Fit(table, Config<LibraryOptions>(configText, configSource)),
-                _ => HistogramSampler.Fit(table, Config<HistogramOptions>(configText, configSource)),
-            };
+            trained = FitClassic(name, table, configText, configSource, classicSeed);
             ctx.Status($"Writing {output.Name}…");
             ModelFile.Save(output.FullName, trained);
         });
         Report(trained!, table!, output);
         return 0;
     }
+
+    /// <summary>
+    /// Checks the model name and the options only the neural models take (--steps, --transform,
+    /// --history); returns the name in lower case.
+    /// </summary>
+    public static string CheckModel(string modelName, int? steps, string? transformList, bool history)
+    {
+        string name = modelName.Trim().ToLowerInvariant();
+        if (!All.Contains(name))
+            throw new ArgumentException($"unknown model '{modelName}'; choose one of: {string.Join(", ", All)}.");
+        bool neural = NeuralTraining.Names.Contains(name);
+        if (!neural && steps is not null)
+            throw new ArgumentException($"--steps applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
+        if (!neural && history)
+            throw new ArgumentException($"--history applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
+        if (steps is <= 0)
+            throw new ArgumentException($"--steps is {steps}; give a positive number of steps (omit it for the automatic budget).");
+        if (!neural && transformList is not null)
+            throw new ArgumentException($"--transform applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
+        return name;
+    }
+
+    /// <summary>Fits a classical model (kde, library, histogram) to a table with roles.</summary>
+    public static IConditionalGenerator FitClassic(string name, Dataset table, string configText, string configSource, int seed) => name switch
+    {
+        "kde" => KernelDensity.Fit(table, Config<KdeOptions>(configText, configSource), seed),
+        "library" => Library.Fit(table, Config<LibraryOptions>(configText, configSource)),
+        "histogram" => HistogramSampler.Fit(table, Config<HistogramOptions>(configText, configSource)),
+        _ => throw new ArgumentException($"'{name}' is not a classical model; those are {string.Join(", ", Classic)}."),
+    };
+
+    /// <summary>
+    /// Trains any model as `genstats train` does (a neural model with its progress bar; the seed
+    /// defaults as there); null when a neural training was cancelled.
+    /// </summary>
+    public static IConditionalGenerator? Fit(string name, Dataset table, string configText, string configSource, int? steps, int? seed,
+        IReadOnlyDictionary<string, string>? transforms) =>
+        NeuralTraining.Names.Contains(name)
+            ? NeuralTraining.Train(name, table, configText, configSource, steps, seed, transforms)
+            : FitClassic(name, table, configText, configSource, seed ?? 0);
 
     /// <summary>Reads a model's options from --config JSON; a misspelt key is an error listing the valid ones.</summary>
     public static T Config<T>(string json, string source)
