@@ -193,6 +193,10 @@ let submitSlurm (dir: string) (indices: int list) =
     File.AppendAllText(jobsPath dir, job + "\n")
     job
 
+/// Job states of tasks that will not run again (squeue lists them for MinJobAge after the end).
+let private ended =
+    set [ "COMPLETED"; "CANCELLED"; "FAILED"; "TIMEOUT"; "NODE_FAIL"; "OUT_OF_MEMORY"; "PREEMPTED"; "BOOT_FAIL"; "DEADLINE" ]
+
 /// The array tasks of this ensemble's jobs that Slurm still holds (queued or running), as
 /// index → state (e.g. PENDING, RUNNING), from `squeue`; None when squeue is not available.
 let slurmQueue (dir: string) =
@@ -209,7 +213,7 @@ let slurmQueue (dir: string) =
             out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             |> Array.choose (fun line ->
                 match line.Trim().Split(' ') with
-                | [| k; state |] ->
+                | [| k; state |] when not (ended.Contains state) ->
                     match Int32.TryParse k with
                     | true, i -> Some(i, state)
                     | _ -> None
