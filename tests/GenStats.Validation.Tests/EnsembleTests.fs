@@ -232,6 +232,62 @@ let ``quantities parse, print back and measure`` () =
     for bad in [ "median(x)"; "fraction(x)"; "fraction(x > y)"; "mean()" ] do
         Expectations.raises<ArgumentException> bad (fun () -> Quantity.parse bad |> ignore) |> ignore
 
+/// Runs a program: exit code and stdout + stderr; a missing program is code 127.
+let private run (program: string) (args: string list) =
+    try
+        let psi = ProcessStartInfo(program, RedirectStandardOutput = true, RedirectStandardError = true)
+
+        for a in args do
+            psi.ArgumentList.Add a
+
+        use p = Process.Start psi
+        let out = p.StandardOutput.ReadToEndAsync()
+        let err = p.StandardError.ReadToEnd()
+        p.WaitForExit()
+        p.ExitCode, out.Result + err
+    with :? ComponentModel.Win32Exception as e ->
+        127, e.Message
+
+let ``Slurm: a cancelled member is resubmitted and the gathered result equals the local runner's`` () =
+    // Needs a Slurm controller: scripts/test.sh starts one (scripts/slurm-local.sh start). Without
+    // it this test fails and says why — it never passes unnoticed.
+    match run "sinfo" [ "-h"; "-o"; "%T" ] with
+    | 0, states when states.Contains "idle" || states.Contains "mixed" || states.Contains "alloc" -> ()
+    | code, text ->
+        failtestf
+            "no Slurm cluster answers here (sinfo exit %d: %s). scripts/test.sh starts a single-node one with scripts/slurm-local.sh start (needs root and apt-get for slurm-wlm and munge); by hand: eval \"$(scripts/slurm-local.sh start | tail -1)\" before running the tests."
+            code
+            (text.Trim())
+
+    withTemp (fun tmp ->
+        let data = Path.Combine(tmp, "bimodal.csv")
+        bimodalTable data 300 |> ignore
+        let local = Path.Combine(tmp, "local")
+        cli (ensembleArgs data local [ "--parallel"; "2" ]) |> ignore
+        cli (gatherArgs local) |> ignore
+        // One member per node at a time (all its CPUs), so the last one is still pending when cancelled.
+        let cpus = string Environment.ProcessorCount
+        let dir = Path.Combine(tmp, "slurm")
+        let out = cli (ensembleArgs data dir [ "--runner"; "slurm"; "--cpus"; cpus ])
+        let job = Text.RegularExpressions.Regex.Match(out, "submitted Slurm job (\\d+)").Groups.[1].Value
+        Expect.isNotEmpty job (sprintf "a job id in: %s" out)
+        let code, text = run "scancel" [ job + "_3" ]
+        Expect.equal code 0 ("scancel: " + text)
+        let afterCancel = Ensemble.wait (TimeSpan.FromSeconds 0.5) (TimeSpan.FromSeconds 60.0) dir
+        Expect.equal afterCancel.Missing [ 3 ] (sprintf "member 3 cancelled: %s" (Ensemble.describe afterCancel))
+        // Resubmission: only member 3 goes to Slurm again.
+        let again = cli [ "ensemble"; "--out"; dir; "--runner"; "slurm"; "--cpus"; cpus; "--wait" ]
+        Expect.stringContains again "members 3 of 4" "only the cancelled member is resubmitted"
+        Expect.stringContains again "4/4 done" "every member done"
+        cli (gatherArgs dir) |> ignore
+        let l = gathered (Path.Combine(local, "ensemble.json"))
+        let values, uncertainties, central, systematic, pulls = gathered (Path.Combine(dir, "ensemble.json"))
+        let lv, lu, lc, ls, lp = l
+        Expect.isTrue (values = lv) (sprintf "member values: Slurm %A, local %A" values lv)
+        Expect.isTrue (uncertainties = lu) "member uncertainties"
+        Expect.isTrue ((central, systematic) = (lc, ls)) (sprintf "central %.17g vs %.17g" central lc)
+        Expect.isTrue (pulls = lp) "pulls")
+
 [<Tests>]
 let tests =
     testList
@@ -251,5 +307,8 @@ let tests =
                     testCase
                         "a killed member leaves no member file and is retrained on resubmission"
                         ``a killed member leaves no member file and is retrained on resubmission``
+                    testCase
+                        "Slurm: a cancelled member is resubmitted and the gathered result equals the local runner's"
+                        ``Slurm: a cancelled member is resubmitted and the gathered result equals the local runner's``
                 ]
         ]

@@ -120,14 +120,15 @@ let submit (genstats: string list) (runner: Runner) (dryRun: bool) (onExit: int 
             GenStats.Numerics.AtomicFile.WriteText(slurmScriptPath dir, script)
             Submitted(submitSlurm dir todo, todo)
 
-/// Polls `status` every `poll` until no member is queued (Slurm) and returns the last status.
+/// Polls `status` every `poll` until squeue answers that no member is queued (Slurm) and returns
+/// the last status; a timeout is an error naming what is still queued.
 let wait (poll: TimeSpan) (timeout: TimeSpan) (dir: string) =
     let clock = Diagnostics.Stopwatch.StartNew()
 
     let rec loop () =
         let s = status dir
 
-        if s.Queued.IsEmpty then
+        if s.Queued.IsEmpty && (s.SlurmAnswered || List.isEmpty (submittedJobs dir)) then
             s
         elif clock.Elapsed > timeout then
             raise (TimeoutException(sprintf "%s: members still queued after %O: %s" dir timeout (describe s)))

@@ -203,13 +203,27 @@ let slurmQueue (dir: string) =
     match submittedJobs dir with
     | [] -> Some Map.empty
     | jobs ->
-        let code, out, _ =
+        let ask () =
             capture "squeue" [ "-h"; "-r"; "-j"; String.Join(",", jobs); "-o"; "%K %T" ]
 
-        if code = 127 then
+        // squeue says "Invalid job id" when every listed job has left the queue: nothing queued.
+        // Any other failure (a busy controller) is retried, then reported as no answer.
+        let gone (code, _, (err: string)) = code <> 0 && err.Contains "Invalid job id"
+
+        let rec answer tries =
+            let (code, _, _) as r = ask ()
+
+            if code = 0 || code = 127 || gone r || tries = 0 then
+                r
+            else
+                Threading.Thread.Sleep 1000
+                answer (tries - 1)
+
+        let (code, out, _) as r = answer 3
+
+        if code = 127 || (code <> 0 && not (gone r)) then
             None
         else
-            // squeue exits non-zero when every listed job has left the queue: nothing queued.
             out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             |> Array.choose (fun line ->
                 match line.Trim().Split(' ') with
