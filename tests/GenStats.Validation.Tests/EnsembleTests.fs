@@ -152,12 +152,14 @@ let ``a killed member leaves no member file and is retrained on resubmission`` (
         File.WriteAllText(stale, "half")
         let status = Ensemble.status dir
         Expect.equal status.Missing [ 0; 1 ] "both members missing"
-        // Resubmission: the local runner trains exactly the missing members.
-        let out = cli [ "ensemble"; "--out"; dir; "--parallel"; "2" ]
-        Expect.stringContains out "member 0 done" "member 0 retrained"
+        // Resubmission through the F# runner: the local processes train exactly the missing members.
+        let genstats =
+            [ "dotnet"; Repository.file [ "src"; "GenStats.Cli"; "bin"; "Release"; "net10.0"; "genstats.dll" ] ]
+
+        let final = Ensemble.run genstats (Runners.Local 2) dir (Manifest.read dir)
         Expect.isTrue (File.Exists model && File.Exists record) "member 0's files after the retrain"
         Expect.isFalse (File.Exists stale) "the stale temp file was removed"
-        Expect.equal (Ensemble.status dir).Done.Length 2 "both done")
+        Expect.equal (final.Done |> List.map (fun r -> r.Index)) [ 0; 1 ] "both done")
 
 let ``array specifications join consecutive members`` () =
     // Hand-computed: 0,1,2 is a run, 5 alone, 7-8 a run; order and duplicates do not matter.
