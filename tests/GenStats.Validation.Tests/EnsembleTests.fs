@@ -14,7 +14,9 @@ open GenStats.Validation.FiguresOfMerit
 
 /// A fresh folder under the system temp directory, deleted after the test.
 let private withTemp (body: string -> unit) =
-    let dir = Path.Combine(Path.GetTempPath(), "genstats-ensemble-" + Guid.NewGuid().ToString("N"))
+    let dir =
+        Path.Combine(Path.GetTempPath(), "genstats-ensemble-" + Guid.NewGuid().ToString("N"))
+
     Directory.CreateDirectory dir |> ignore
 
     try
@@ -42,7 +44,10 @@ let private cli (args: string list) =
 /// systematic, pulls).
 let private gathered (json: string) =
     let p = JsonNode.Parse(File.ReadAllText json).["numbers"].["propagation"]
-    let members = p.["Members"].AsArray() |> Seq.map (fun m -> m.["Result"]) |> Array.ofSeq
+
+    let members =
+        p.["Members"].AsArray() |> Seq.map (fun m -> m.["Result"]) |> Array.ofSeq
+
     let num (n: JsonNode) = n.GetValue<float>()
 
     members |> Array.map (fun r -> num r.["Value"]),
@@ -52,11 +57,38 @@ let private gathered (json: string) =
     p.["Pulls"].AsArray() |> Seq.map num |> Array.ofSeq
 
 let private ensembleArgs (data: string) (dir: string) (rest: string list) =
-    [ "ensemble"; "--data"; data; "--features"; "x"; "--weight"; "w"; "--model"; "kde"; "--members"; "4"; "--seed"; "7"; "--out"; dir ]
+    [
+        "ensemble"
+        "--data"
+        data
+        "--features"
+        "x"
+        "--weight"
+        "w"
+        "--model"
+        "kde"
+        "--members"
+        "4"
+        "--seed"
+        "7"
+        "--out"
+        dir
+    ]
     @ rest
 
 let private gatherArgs (dir: string) =
-    [ "ensemble"; "gather"; "--out"; dir; "--quantity"; "mean(x)"; "--events"; "2000"; "--truth"; "0" ]
+    [
+        "ensemble"
+        "gather"
+        "--out"
+        dir
+        "--quantity"
+        "mean(x)"
+        "--events"
+        "2000"
+        "--truth"
+        "0"
+    ]
 
 /// The in-process ensemble: Propagation.run with a KDE per replica, each sampled with its seed.
 let private inProcess (x: float[]) (w: float[]) =
@@ -74,7 +106,11 @@ let private inProcess (x: float[]) (w: float[]) =
             Uncertainty = Descriptive.standardError None g
         })
 
-let private expectSame (expected: Propagation.Summary) (values, uncertainties, central, systematic, pulls) (what: string) =
+let private expectSame
+    (expected: Propagation.Summary)
+    (values, uncertainties, central, systematic, pulls)
+    (what: string)
+    =
     // Bit for bit: the doubles themselves, not a tolerance (JSON keeps doubles round-trip exact).
     let inProc = expected.Members |> List.map (fun m -> m.Result.Value) |> Array.ofList
     Expect.isTrue (inProc = values) (sprintf "%s: member values %A, in-process %A" what values inProc)
@@ -83,7 +119,10 @@ let private expectSame (expected: Propagation.Summary) (values, uncertainties, c
         ((expected.Members |> List.map (fun m -> m.Result.Uncertainty) |> Array.ofList) = uncertainties)
         (what + ": member uncertainties")
 
-    Expect.isTrue (expected.Central = central) (sprintf "%s: central %.17g, in-process %.17g" what central expected.Central)
+    Expect.isTrue
+        (expected.Central = central)
+        (sprintf "%s: central %.17g, in-process %.17g" what central expected.Central)
+
     Expect.isTrue (expected.Systematic = systematic) (what + ": systematic")
     Expect.isTrue (expected.Pulls = pulls) (what + ": pulls")
 
@@ -96,7 +135,14 @@ let ``the local runner's ensemble equals the in-process Propagation bit for bit`
         cli (gatherArgs dir) |> ignore
         let expected = inProcess x w
         // The members really differ (a replica or seed ignored would make them equal).
-        Expect.equal (expected.Members |> List.map (fun m -> m.Result.Value) |> List.distinct |> List.length) 4 "4 distinct members"
+        Expect.equal
+            (expected.Members
+             |> List.map (fun m -> m.Result.Value)
+             |> List.distinct
+             |> List.length)
+            4
+            "4 distinct members"
+
         expectSame expected (gathered (Path.Combine(dir, "ensemble.json"))) "local runner"
         // Idempotent: a second run trains nothing.
         let again = cli [ "ensemble"; "--out"; dir ]
@@ -109,7 +155,19 @@ let ``a killed member leaves no member file and is retrained on resubmission`` (
         let dir = Path.Combine(tmp, "ens")
         // A small Cramér GAN: ~100 steps take seconds, long enough to be killed mid-training.
         cli (
-            [ "ensemble"; "--data"; data; "--features"; "x"; "--model"; "cramer"; "--steps"; "100"; "--members"; "2" ]
+            [
+                "ensemble"
+                "--data"
+                data
+                "--features"
+                "x"
+                "--model"
+                "cramer"
+                "--steps"
+                "100"
+                "--members"
+                "2"
+            ]
             @ [ "--out"; dir; "--dry-run" ]
         )
         |> ignore
@@ -154,7 +212,10 @@ let ``a killed member leaves no member file and is retrained on resubmission`` (
         Expect.equal status.Missing [ 0; 1 ] "both members missing"
         // Resubmission through the F# runner: the local processes train exactly the missing members.
         let genstats =
-            [ "dotnet"; Repository.file [ "src"; "GenStats.Cli"; "bin"; "Release"; "net10.0"; "genstats.dll" ] ]
+            [
+                "dotnet"
+                Repository.file [ "src"; "GenStats.Cli"; "bin"; "Release"; "net10.0"; "genstats.dll" ]
+            ]
 
         let final = Ensemble.run genstats (Runners.Local 2) dir (Manifest.read dir)
         Expect.isTrue (File.Exists model && File.Exists record) "member 0's files after the retrain"
@@ -221,7 +282,12 @@ let ``the Slurm script runs the member line once per array task`` () =
         "resubmission of members 2, 3 and 7"
 
 let ``quantities parse, print back and measure`` () =
-    for text in [ "mean(x)"; "fraction(x > 5)"; "fraction(mass(pt1,eta1,phi1,pt2,eta2,phi2) < 91.5)" ] do
+    for text in
+        [
+            "mean(x)"
+            "fraction(x > 5)"
+            "fraction(mass(pt1,eta1,phi1,pt2,eta2,phi2) < 91.5)"
+        ] do
         Expect.equal (Quantity.describe (Quantity.parse text)) text text
 
     let d = Dataset.Create([| "x" |], [| [| 1.0; 2.0; 6.0; 7.0 |] |])
@@ -232,12 +298,14 @@ let ``quantities parse, print back and measure`` () =
     Expect.floatClose Accuracy.veryHigh (Quantity.evaluate (Quantity.parse "fraction(x > 5)") d).Value 0.5 "fraction"
 
     for bad in [ "median(x)"; "fraction(x)"; "fraction(x > y)"; "mean()" ] do
-        Expectations.raises<ArgumentException> bad (fun () -> Quantity.parse bad |> ignore) |> ignore
+        Expectations.raises<ArgumentException> bad (fun () -> Quantity.parse bad |> ignore)
+        |> ignore
 
 /// Runs a program: exit code and stdout + stderr; a missing program is code 127.
 let private run (program: string) (args: string list) =
     try
-        let psi = ProcessStartInfo(program, RedirectStandardOutput = true, RedirectStandardError = true)
+        let psi =
+            ProcessStartInfo(program, RedirectStandardOutput = true, RedirectStandardError = true)
 
         for a in args do
             psi.ArgumentList.Add a
@@ -271,19 +339,30 @@ let ``Slurm: a cancelled member is resubmitted and the gathered result equals th
         let cpus = string Environment.ProcessorCount
         let dir = Path.Combine(tmp, "slurm")
         let out = cli (ensembleArgs data dir [ "--runner"; "slurm"; "--cpus"; cpus ])
-        let job = Text.RegularExpressions.Regex.Match(out, "submitted Slurm job (\\d+)").Groups.[1].Value
+
+        let job =
+            Text.RegularExpressions.Regex.Match(out, "submitted Slurm job (\\d+)").Groups.[1].Value
+
         Expect.isNotEmpty job (sprintf "a job id in: %s" out)
         let code, text = run "scancel" [ job + "_3" ]
         Expect.equal code 0 ("scancel: " + text)
-        let afterCancel = Ensemble.wait (TimeSpan.FromSeconds 0.5) (TimeSpan.FromSeconds 60.0) dir
+
+        let afterCancel =
+            Ensemble.wait (TimeSpan.FromSeconds 0.5) (TimeSpan.FromSeconds 60.0) dir
+
         Expect.equal afterCancel.Missing [ 3 ] (sprintf "member 3 cancelled: %s" (Ensemble.describe afterCancel))
         // Resubmission: only member 3 goes to Slurm again.
-        let again = cli [ "ensemble"; "--out"; dir; "--runner"; "slurm"; "--cpus"; cpus; "--wait" ]
+        let again =
+            cli [ "ensemble"; "--out"; dir; "--runner"; "slurm"; "--cpus"; cpus; "--wait" ]
+
         Expect.stringContains again "members 3 of 4" "only the cancelled member is resubmitted"
         Expect.stringContains again "4/4 done" "every member done"
         cli (gatherArgs dir) |> ignore
         let l = gathered (Path.Combine(local, "ensemble.json"))
-        let values, uncertainties, central, systematic, pulls = gathered (Path.Combine(dir, "ensemble.json"))
+
+        let values, uncertainties, central, systematic, pulls =
+            gathered (Path.Combine(dir, "ensemble.json"))
+
         let lv, lu, lc, ls, lp = l
         Expect.isTrue (values = lv) (sprintf "member values: Slurm %A, local %A" values lv)
         Expect.isTrue (uncertainties = lu) "member uncertainties"
@@ -299,7 +378,9 @@ let tests =
             testCase
                 "the manifest round-trips and another ensemble is refused in the same folder"
                 ``the manifest round-trips and another ensemble is refused in the same folder``
-            testCase "the Slurm script runs the member line once per array task" ``the Slurm script runs the member line once per array task``
+            testCase
+                "the Slurm script runs the member line once per array task"
+                ``the Slurm script runs the member line once per array task``
             testCase "quantities parse, print back and measure" ``quantities parse, print back and measure``
             slow
                 [

@@ -131,7 +131,7 @@ internal static class EnsembleCommand
                 if (d.script.Length > 0)
                 {
                     Console.Write(d.script);
-                    Console.WriteLine($"# submit with: {d.command}");
+                    Console.WriteLine(d.command.Length > 0 ? $"# submit with: {d.command}" : "# every member is done or queued: nothing to submit");
                 }
                 else Console.WriteLine(d.command.Length > 0 ? d.command : "# every member is done: nothing to run");
                 return 0;

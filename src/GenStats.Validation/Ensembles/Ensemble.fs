@@ -60,7 +60,9 @@ let describe (s: Status) =
         if s.Queued.IsEmpty then
             "none"
         else
-            s.Queued |> Seq.map (fun kv -> sprintf "%d (%s)" kv.Key kv.Value) |> String.concat ", "
+            s.Queued
+            |> Seq.map (fun kv -> sprintf "%d (%s)" kv.Key kv.Value)
+            |> String.concat ", "
 
     let missing =
         if s.Missing.IsEmpty then
@@ -111,8 +113,14 @@ let submit (genstats: string list) (runner: Runner) (dryRun: bool) (onExit: int 
         let script = slurmScript genstats options dir s.Manifest.Members
 
         if dryRun then
-            let args = if todo.IsEmpty then [ slurmScriptPath dir ] else sbatchArguments dir todo
-            DryRun(script, "sbatch " + (args |> List.map shellQuote |> String.concat " "))
+            DryRun(
+                script,
+                if todo.IsEmpty then
+                    ""
+                else
+                    "sbatch "
+                    + (sbatchArguments dir todo |> List.map shellQuote |> String.concat " ")
+            )
         elif todo.IsEmpty then
             NothingToDo
         else
@@ -170,7 +178,11 @@ let gather (quantity: Quantity.Quantity) (events: int) (at: string option) (trut
     let conditions =
         if List.isEmpty m.Conditions then
             if events < 1 then
-                invalidArg (nameof events) (sprintf "events is %d; an unconditional model needs a positive number of events to generate." events)
+                invalidArg
+                    (nameof events)
+                    (sprintf
+                        "events is %d; an unconditional model needs a positive number of events to generate."
+                        events)
 
             None
         else
@@ -194,8 +206,7 @@ let gather (quantity: Quantity.Quantity) (events: int) (at: string option) (trut
                 [|
                     for j in 0 .. width - 1 -> rows |> Array.map (fun row -> row.[j])
                     match conditions with
-                    | Some c ->
-                        for j in 0 .. m.Conditions.Length - 1 -> c |> Array.map (fun row -> row.[j])
+                    | Some c -> for j in 0 .. m.Conditions.Length - 1 -> c |> Array.map (fun row -> row.[j])
                     | None -> ()
                 |]
 

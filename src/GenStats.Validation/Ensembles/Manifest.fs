@@ -70,7 +70,12 @@ let toJson (m: Manifest) =
     o["weight"] <- (m.Weight |> Option.map (fun w -> JsonValue.Create w :> JsonNode) |> Option.toObj)
     o["model"] <- JsonValue.Create m.Model
     o["config"] <- (m.Config |> Option.map JsonNode.Parse |> Option.toObj)
-    o["transform"] <- (m.Transform |> Option.map (fun t -> JsonValue.Create t :> JsonNode) |> Option.toObj)
+
+    o["transform"] <-
+        (m.Transform
+         |> Option.map (fun t -> JsonValue.Create t :> JsonNode)
+         |> Option.toObj)
+
     o["steps"] <- (m.Steps |> Option.map (fun s -> JsonValue.Create s :> JsonNode) |> Option.toObj)
     o["members"] <- JsonValue.Create m.Members
     o["seed"] <- JsonValue.Create m.Seed
@@ -98,9 +103,7 @@ let ofJson (source: string) (text: string) =
 
     if format <> "genstats-ensemble/1" then
         raise (
-            InvalidDataException(
-                sprintf "%s has format '%s'; this genstats reads genstats-ensemble/1." source format
-            )
+            InvalidDataException(sprintf "%s has format '%s'; this genstats reads genstats-ensemble/1." source format)
         )
 
     let list (name: string) =

@@ -48,7 +48,9 @@ let logPath (dir: string) (index: int) =
 /// Checks index against the manifest's K.
 let checkIndex (m: Manifest) (index: int) =
     if index < 0 || index >= m.Members then
-        invalidArg "index" (sprintf "member index %d is outside 0 … %d (the ensemble has %d members)." index (m.Members - 1) m.Members)
+        invalidArg
+            "index"
+            (sprintf "member index %d is outside 0 … %d (the ensemble has %d members)." index (m.Members - 1) m.Members)
 
 /// Writes the member's JSON atomically (after its model file: the JSON marks the member done).
 let write (dir: string) (r: Record) =
@@ -75,11 +77,19 @@ let tryRead (dir: string) (m: Manifest) (index: int) =
             try
                 JsonNode.Parse(File.ReadAllText file).AsObject()
             with e ->
-                raise (InvalidDataException(sprintf "%s is not valid JSON (%s); delete it to retrain the member." file e.Message, e))
+                raise (
+                    InvalidDataException(
+                        sprintf "%s is not valid JSON (%s); delete it to retrain the member." file e.Message,
+                        e
+                    )
+                )
 
         let get (name: string) : 'a =
             match o[name] with
-            | null -> raise (InvalidDataException(sprintf "%s has no \"%s\" field; delete it to retrain the member." file name))
+            | null ->
+                raise (
+                    InvalidDataException(sprintf "%s has no \"%s\" field; delete it to retrain the member." file name)
+                )
             | n -> n.GetValue<'a>()
 
         let r =
@@ -97,27 +107,42 @@ let tryRead (dir: string) (m: Manifest) (index: int) =
         if r.Manifest <> fingerprint m || r.Index <> index then
             raise (
                 InvalidDataException(
-                    sprintf "%s belongs to another ensemble (manifest %s, this one %s); delete it to retrain the member." file r.Manifest (fingerprint m)
+                    sprintf
+                        "%s belongs to another ensemble (manifest %s, this one %s); delete it to retrain the member."
+                        file
+                        r.Manifest
+                        (fingerprint m)
                 )
             )
 
         if not (File.Exists r.Model) then
-            raise (InvalidDataException(sprintf "%s names the model %s, which is missing; delete the JSON to retrain the member." file r.Model))
+            raise (
+                InvalidDataException(
+                    sprintf
+                        "%s names the model %s, which is missing; delete the JSON to retrain the member."
+                        file
+                        r.Model
+                )
+            )
 
         Some r
 
 /// The finished members' records, in index order.
 let finished (dir: string) (m: Manifest) =
-    [ for i in 0 .. m.Members - 1 do
-          match tryRead dir m i with
-          | Some r -> yield r
-          | None -> () ]
+    [
+        for i in 0 .. m.Members - 1 do
+            match tryRead dir m i with
+            | Some r -> yield r
+            | None -> ()
+    ]
 
 /// The indices of the members still to train, in order.
 let pending (dir: string) (m: Manifest) =
-    [ for i in 0 .. m.Members - 1 do
-          if (tryRead dir m i).IsNone then
-              yield i ]
+    [
+        for i in 0 .. m.Members - 1 do
+            if (tryRead dir m i).IsNone then
+                yield i
+    ]
 
 /// Deletes temporary files a killed member left beside its files (AtomicFile's `.NAME.*.tmp`);
 /// the member files themselves are only ever renamed into place, never half-written.

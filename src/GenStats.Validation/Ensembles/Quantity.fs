@@ -57,7 +57,8 @@ let parse (text: string) =
 
 /// The quantity as text (what `parse` reads back).
 let describe (q: Quantity) =
-    let g (v: float) = v.ToString("R", CultureInfo.InvariantCulture)
+    let g (v: float) =
+        v.ToString("R", CultureInfo.InvariantCulture)
 
     match q with
     | Mean x -> sprintf "mean(%s)" x

@@ -45,18 +45,24 @@ let memberCommand (genstats: string list) (dir: string) (index: int) =
     if List.isEmpty genstats then
         invalidArg (nameof genstats) "the genstats command is empty; give e.g. [\"dotnet\"; \"/path/genstats.dll\"]."
 
-    genstats @ [ "ensemble"; "member"; "--out"; Path.GetFullPath dir; "--index"; string index ]
+    genstats
+    @ [ "ensemble"; "member"; "--out"; Path.GetFullPath dir; "--index"; string index ]
 
 /// Quotes a word for bash (single quotes; an embedded ' becomes '\'').
 let shellQuote (word: string) =
-    if word.Length > 0 && word |> Seq.forall (fun c -> Char.IsLetterOrDigit c || "/._-=:,+@%".Contains c) then
+    if
+        word.Length > 0
+        && word |> Seq.forall (fun c -> Char.IsLetterOrDigit c || "/._-=:,+@%".Contains c)
+    then
         word
     else
         "'" + word.Replace("'", "'\\''") + "'"
 
 let private start (genstats: string list) (dir: string) (index: int) =
     let line = memberCommand genstats dir index
-    let psi = ProcessStartInfo(List.head line, RedirectStandardOutput = true, RedirectStandardError = true)
+
+    let psi =
+        ProcessStartInfo(List.head line, RedirectStandardOutput = true, RedirectStandardError = true)
 
     for a in List.tail line do
         psi.ArgumentList.Add a
@@ -83,7 +89,9 @@ let private start (genstats: string list) (dir: string) (index: int) =
 /// whose process failed (non-zero exit), in order.
 let runLocal (genstats: string list) (processes: int) (dir: string) (indices: int list) (onExit: int -> int -> unit) =
     if processes < 1 then
-        invalidArg (nameof processes) (sprintf "processes is %d; give at least 1 process at a time (--parallel)." processes)
+        invalidArg
+            (nameof processes)
+            (sprintf "processes is %d; give at least 1 process at a time (--parallel)." processes)
 
     let queue = Collections.Concurrent.ConcurrentQueue<int>(indices)
     let failed = Collections.Concurrent.ConcurrentBag<int>()
@@ -110,7 +118,8 @@ let runLocal (genstats: string list) (processes: int) (dir: string) (indices: in
     failed |> Seq.sort |> List.ofSeq
 
 /// DIR/ensemble.sbatch.
-let slurmScriptPath (dir: string) = Path.Combine(Path.GetFullPath dir, "ensemble.sbatch")
+let slurmScriptPath (dir: string) =
+    Path.Combine(Path.GetFullPath dir, "ensemble.sbatch")
 
 /// The sbatch script of the whole ensemble: an array 0-(K−1), one member per task, its output in
 /// DIR/logs/member-NNNN.slurm.out. Submissions pass `--array=` with the members still to train,
@@ -143,7 +152,8 @@ let slurmScript (genstats: string list) (options: SlurmOptions) (dir: string) (m
         | Some c -> yield sprintf "#SBATCH --cpus-per-task=%d" c
         | None -> ()
         yield "# One ensemble member per array task; a finished member exits at once (idempotent)."
-        yield "set -euo pipefail"
+        // No `set -u`: module systems' init scripts read unset variables.
+        yield "set -eo pipefail"
         yield! options.Setup
         yield sprintf "exec %s --index \"$SLURM_ARRAY_TASK_ID\"" line
     ]
@@ -152,7 +162,8 @@ let slurmScript (genstats: string list) (options: SlurmOptions) (dir: string) (m
 
 /// Runs a program, returning (exit code, stdout, stderr); a missing program is exit code 127.
 let internal capture (program: string) (args: string list) =
-    let psi = ProcessStartInfo(program, RedirectStandardOutput = true, RedirectStandardError = true)
+    let psi =
+        ProcessStartInfo(program, RedirectStandardOutput = true, RedirectStandardError = true)
 
     for a in args do
         psi.ArgumentList.Add a
@@ -168,7 +179,11 @@ let internal capture (program: string) (args: string list) =
 
 /// The sbatch command line that submits the given members of the script.
 let sbatchArguments (dir: string) (indices: int list) =
-    [ sprintf "--array=%s" (Members.arraySpec indices); "--parsable"; slurmScriptPath dir ]
+    [
+        sprintf "--array=%s" (Members.arraySpec indices)
+        "--parsable"
+        slurmScriptPath dir
+    ]
 
 /// DIR/slurm-jobs.txt: the job ids this ensemble submitted, one a line.
 let jobsPath (dir: string) = Path.Combine(dir, "slurm-jobs.txt")
@@ -178,7 +193,10 @@ let submittedJobs (dir: string) =
     let f = jobsPath dir
 
     if File.Exists f then
-        File.ReadAllLines f |> Array.map (fun s -> s.Trim()) |> Array.filter ((<>) "") |> List.ofArray
+        File.ReadAllLines f
+        |> Array.map (fun s -> s.Trim())
+        |> Array.filter ((<>) "")
+        |> List.ofArray
     else
         []
 
@@ -195,7 +213,18 @@ let submitSlurm (dir: string) (indices: int list) =
 
 /// Job states of tasks that will not run again (squeue lists them for MinJobAge after the end).
 let private ended =
-    set [ "COMPLETED"; "CANCELLED"; "FAILED"; "TIMEOUT"; "NODE_FAIL"; "OUT_OF_MEMORY"; "PREEMPTED"; "BOOT_FAIL"; "DEADLINE" ]
+    set
+        [
+            "COMPLETED"
+            "CANCELLED"
+            "FAILED"
+            "TIMEOUT"
+            "NODE_FAIL"
+            "OUT_OF_MEMORY"
+            "PREEMPTED"
+            "BOOT_FAIL"
+            "DEADLINE"
+        ]
 
 /// The array tasks of this ensemble's jobs that Slurm still holds (queued or running), as
 /// index → state (e.g. PENDING, RUNNING), from `squeue`; None when squeue is not available.
@@ -208,7 +237,8 @@ let slurmQueue (dir: string) =
 
         // squeue says "Invalid job id" when every listed job has left the queue: nothing queued.
         // Any other failure (a busy controller) is retried, then reported as no answer.
-        let gone (code, _, (err: string)) = code <> 0 && err.Contains "Invalid job id"
+        let gone (code, _, (err: string)) =
+            code <> 0 && err.Contains "Invalid job id"
 
         let rec answer tries =
             let (code, _, _) as r = ask ()
