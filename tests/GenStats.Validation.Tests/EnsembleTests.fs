@@ -57,24 +57,11 @@ let private gathered (json: string) =
     p.["Pulls"].AsArray() |> Seq.map num |> Array.ofSeq
 
 let private ensembleArgs (data: string) (dir: string) (rest: string list) =
-    [
-        "ensemble"
-        "--data"
-        data
-        "--features"
-        "x"
-        "--weight"
-        "w"
-        "--model"
-        "kde"
-        "--members"
-        "4"
-        "--seed"
-        "7"
-        "--out"
-        dir
-    ]
-    @ rest
+    let fixedArgs =
+        "--features x --weight w --model kde --members 4 --seed 7".Split ' '
+        |> List.ofArray
+
+    [ "ensemble"; "--data"; data; "--out"; dir ] @ fixedArgs @ rest
 
 let private gatherArgs (dir: string) =
     [
@@ -154,21 +141,11 @@ let ``a killed member leaves no member file and is retrained on resubmission`` (
         bimodalTable data 200 |> ignore
         let dir = Path.Combine(tmp, "ens")
         // A small Cramér GAN: ~100 steps take seconds, long enough to be killed mid-training.
+        let words (text: string) = text.Split ' ' |> List.ofArray
+
         cli (
-            [
-                "ensemble"
-                "--data"
-                data
-                "--features"
-                "x"
-                "--model"
-                "cramer"
-                "--steps"
-                "100"
-                "--members"
-                "2"
-            ]
-            @ [ "--out"; dir; "--dry-run" ]
+            [ "ensemble"; "--data"; data; "--out"; dir; "--dry-run" ]
+            @ words "--features x --model cramer --steps 100 --members 2"
         )
         |> ignore
 

@@ -103,8 +103,8 @@ let runLocal (genstats: string list) (processes: int) (dir: string) (indices: in
             while queue.TryDequeue(&next) do
                 let p, writer = start genstats dir next
                 do! p.WaitForExitAsync()
-                p.WaitForExit() // flushes the asynchronous output readers
-                lock writer (fun () -> writer.Dispose())
+                p.WaitForExit() // returns after the asynchronous output readers have finished
+                writer.Dispose()
                 let code = p.ExitCode
                 p.Dispose()
 
@@ -139,18 +139,14 @@ let slurmScript (genstats: string list) (options: SlurmOptions) (dir: string) (m
         yield sprintf "#SBATCH --array=0-%d" (members - 1)
         yield sprintf "#SBATCH --output=%s" (Path.Combine(dir, "logs", "member-%4a.slurm.out"))
         yield "#SBATCH --ntasks=1"
-        match options.Partition with
-        | Some p -> yield sprintf "#SBATCH --partition=%s" p
-        | None -> ()
-        match options.Time with
-        | Some t -> yield sprintf "#SBATCH --time=%s" t
-        | None -> ()
-        match options.Memory with
-        | Some m -> yield sprintf "#SBATCH --mem=%s" m
-        | None -> ()
-        match options.Cpus with
-        | Some c -> yield sprintf "#SBATCH --cpus-per-task=%d" c
-        | None -> ()
+        yield!
+            [
+                options.Partition |> Option.map (sprintf "--partition=%s")
+                options.Time |> Option.map (sprintf "--time=%s")
+                options.Memory |> Option.map (sprintf "--mem=%s")
+                options.Cpus |> Option.map (sprintf "--cpus-per-task=%d")
+            ]
+            |> List.choose (Option.map ((+) "#SBATCH "))
         yield "# One ensemble member per array task; a finished member exits at once (idempotent)."
         // No `set -u`: module systems' init scripts read unset variables.
         yield "set -eo pipefail"
