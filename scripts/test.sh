@@ -63,8 +63,9 @@ bash scripts/check-docs.sh || status=1
 # cannot start (not root, no apt-get), the reason is printed here and that test fails saying so.
 if [ ${#fast[@]} -eq 0 ]; then
     echo "== starting a single-node Slurm cluster (scripts/slurm-local.sh; the ensemble's Slurm test)"
-    if slurm_env=$(bash scripts/slurm-local.sh start | tail -1) && [[ $slurm_env == "export SLURM_CONF="* ]]; then
-        eval "$slurm_env"
+    if slurm_out=$(bash scripts/slurm-local.sh start) && [[ $(tail -1 <<<"$slurm_out") == "export SLURM_CONF="* ]]; then
+        echo "$slurm_out"
+        eval "$(tail -1 <<<"$slurm_out")"
         trap 'bash scripts/slurm-local.sh stop' EXIT
     else
         echo "Slurm could not start (reason above): the test Ensemble.slow.Slurm will fail"

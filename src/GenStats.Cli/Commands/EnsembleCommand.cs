@@ -29,7 +29,7 @@ internal static class EnsembleCommand
         var members = new Option<int?>("--members") { Description = "K, the number of members (≥ 2)." };
         var seed = new Option<int?>("--seed") { Description = "Ensemble seed (default 0): member k trains with seed memberSeed(seed, k) on replica k." };
         var runner = new Option<string>("--runner") { Description = "local (processes on this host) or slurm (an sbatch --array job).", DefaultValueFactory = _ => "local" };
-        var parallel = new Option<int>("--parallel") { Description = "local: members at once (default 1).", DefaultValueFactory = _ => 1 };
+        var parallel = new Option<int>("--parallel") { Description = "local: members at once.", DefaultValueFactory = _ => 1 };
         var partition = new Option<string?>("--partition") { Description = "slurm: partition." };
         var time = new Option<string?>("--time") { Description = "slurm: wall-time limit per member, e.g. 02:00:00." };
         var mem = new Option<string?>("--mem") { Description = "slurm: memory per member, e.g. 4G." };
