@@ -28,7 +28,7 @@ install() {
         || fail "apt-get could not install ${missing[*]}."
 }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
 
 start() {
     [ "$(id -u)" = 0 ] || fail "not root: slurmd must run as root to start jobs as their user; run the Slurm test as root."
