@@ -3,6 +3,8 @@
 // datasets and option records print with their values (GenStats.Validation.Printers).
 #I "../src/GenStats.Validation/bin/Release/net10.0"
 #r "MathNet.Numerics.dll"
+#r "Deedle.dll"
+#r "Parquet.dll"
 #r "GenStats.Core.dll"
 #r "GenStats.Validation.dll"
 

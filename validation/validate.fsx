@@ -683,7 +683,14 @@ let histogramSection (name: string) (truthData: Dataset) (real: Dataset) (genera
             let edges = ValidationReport.robustEdges 50 0.005 [ samples.Head; samples.[2] ]
 
             sec
-            |> withFigure (ValidationReport.histogramWithRatio (sprintf "%s, %s" feature name) edges samples))
+            // The DLLs are differences of log-likelihoods: dimensionless.
+            |> withFigure (
+                ValidationReport.histogramWithRatioAxis
+                    (sprintf "%s, %s" feature name)
+                    (sprintf "%s (Δ ln L, dimensionless)" feature)
+                    edges
+                    samples
+            ))
         (section (sprintf "Distributions: %s" name)
          |> withParagraph "Normalised histograms (sWeighted data with √Σw² errors); lower panel: ratio to truth.")
 
@@ -773,7 +780,9 @@ let report =
             ]
         Sections =
             [
-                section "Summary of the PID figures of merit" |> withTable summaryTable
+                section "Summary of the PID figures of merit"
+                |> withParagraph (Pid.passCriterion 4.0 1.5)
+                |> withTable summaryTable
                 section "ROC AUC of K vs π on RichDLLk in (p, η) cells"
                 |> withParagraph
                     "σ = (AUC_gen − AUC_ref) / √(σ²_ref + σ²_gen), DeLong uncertainties (signed sWeights allowed)."
@@ -810,6 +819,21 @@ let report =
                         settings.EnsembleSteps
                 )
                 |> withTable propagationTable
+                Provenance.section
+                    [
+                        "seed", string seed
+                        "mode", (if full then "full (--full)" else "default")
+                        "calibration events", string settings.CalibrationEvents
+                        "truth events", string settings.TruthEvents
+                        "features", String.Join(", ", settings.Features)
+                        "GAN steps", string settings.GanSteps
+                        "GAN hidden layers", String.Join(" × ", settings.GanLayers)
+                        "batch size", string settings.BatchSize
+                        "critic steps", string settings.CriticSteps
+                        "regressor steps", string settings.RegressorSteps
+                        "ensemble members × steps", sprintf "%d × %d" settings.EnsembleMembers settings.EnsembleSteps
+                        "multi-dimensional metric events", string settings.MultiDimEvents
+                    ]
             ]
         Numbers = numbers
     }

@@ -230,6 +230,13 @@ let summarizeSigmas (sigmas: float seq) =
 let passes (maxAbs: float) (maxRms: float) (s: SigmaSummary) =
     s.Count > 0 && s.MaxAbs <= maxAbs && s.Rms <= maxRms
 
+/// The pass criterion of `passes` in words, for the page a referee reads.
+let passCriterion (maxAbs: float) (maxRms: float) =
+    sprintf
+        "A figure of merit passes when it has at least one defined σ-deviation, max |σ| ≤ %g and RMS σ ≤ %g (a faithful model gives σ ≈ N(0, 1): E[RMS] = 1, and |σ| > 4 has probability 6e-5 per bin)."
+        maxAbs
+        maxRms
+
 // ----- report pieces -----
 
 let private m (x: Measurement) =

@@ -82,43 +82,71 @@ let robustEdges (bins: int) (tailFraction: float) (samples: NamedSample list) =
     let lo, hi = if hi > lo then lo, hi else lo - 0.5, lo + 0.5
     Histogram.UniformEdges(lo, hi, bins)
 
+/// The y range of a ratio panel that shows every ratio point: the span of the finite ratios and 1,
+/// widened to at least [0.8, 1.2] and padded by 10 % (a ratio of 0.2 or 3 stays on the plot).
+let ratioRange (ratios: float seq) =
+    let finite = ratios |> Seq.filter Double.IsFinite |> Seq.toArray
+    let lo = Array.fold min 0.8 finite
+    let hi = Array.fold max 1.2 finite
+    let pad = 0.1 * (hi - lo)
+    lo - pad, hi + pad
+
 /// Normalised histograms of one variable for every sample (the first is the reference, e.g. truth
 /// or real) in an upper panel, and the ratio of every other sample to the reference in a lower
 /// panel (Plotly layout: yaxis domain [0.32, 1], yaxis2 domain [0, 0.26] sharing the x axis).
-let histogramWithRatio (variable: string) (edges: float[]) (samples: NamedSample list) : Plotly.Figure =
+/// Each sample keeps one colour in both panels and one legend entry; the ratio axis range shows
+/// every ratio (`ratioRange`); xTitle names the variable with its unit, e.g. "p [GeV/c]".
+let histogramWithRatioAxis
+    (title': string)
+    (xTitle: string)
+    (edges: float[])
+    (samples: NamedSample list)
+    : Plotly.Figure =
     match samples with
     | [] -> invalidArg (nameof samples) "at least one sample is needed."
     | reference :: others ->
-        let hists = samples |> List.map (fun s -> s, densityHistogram edges s)
-
         let upper =
-            hists |> List.map (fun (s, (c, e)) -> Plotly.histogram s.Name edges c (Some e))
+            samples
+            |> List.mapi (fun i s ->
+                let c, e = densityHistogram edges s
+
+                Plotly.histogram s.Name edges c (Some e)
+                |> Plotly.withColour (Plotly.colour i)
+                |> fun t ->
+                    t["legendgroup"] <- str s.Name
+                    t)
 
         let refHist = densityHistogram edges reference
 
         let centres =
             Array.init (edges.Length - 1) (fun i -> 0.5 * (edges.[i] + edges.[i + 1]))
 
-        let lower =
-            others
-            |> List.map (fun s ->
-                let r, e = ratio refHist (densityHistogram edges s)
+        let ratios =
+            others |> List.map (fun s -> s, ratio refHist (densityHistogram edges s))
 
+        let lower =
+            ratios
+            |> List.mapi (fun i (s, (r, e)) ->
                 let t =
                     Plotly.line (sprintf "%s / %s" s.Name reference.Name) "markers" centres r (Some e)
+                    |> Plotly.withColour (Plotly.colour (i + 1))
 
+                // One legend entry per sample: the ratio points belong to their sample's entry.
+                t["legendgroup"] <- str s.Name
+                t["showlegend"] <- JsonValue.Create false
                 t["xaxis"] <- str "x"
                 t["yaxis"] <- str "y2"
                 t)
+
+        let lo, hi = ratioRange (ratios |> Seq.collect (fun (_, (r, _)) -> r))
 
         {
             Data = upper @ lower
             Layout =
                 obj
                     [
-                        "title", title variable
-                        // The variable is in the title; an x-axis title would collide with the legend.
-                        "xaxis", obj [ "anchor", str "y2" ]
+                        "title", title title'
+                        "xaxis", obj [ "anchor", str "y2"; "title", title xTitle ]
                         "yaxis", obj [ "title", title "density"; "domain", range 0.32 1.0 ]
                         "yaxis2",
                         obj
@@ -126,11 +154,24 @@ let histogramWithRatio (variable: string) (edges: float[]) (samples: NamedSample
                                 "title", title (sprintf "ratio to %s" reference.Name)
                                 "domain", range 0.0 0.26
                                 "anchor", str "x"
-                                "range", range 0.5 1.5
+                                "range", range lo hi
                             ]
-                        "legend", legendBelow ()
+                        // Inside the upper panel's top right, clear of the x-axis title.
+                        "legend",
+                        obj
+                            [
+                                "x", num 0.99
+                                "xanchor", str "right"
+                                "y", num 0.99
+                                "yanchor", str "top"
+                                "bgcolor", str "rgba(255,255,255,0.7)"
+                            ]
                     ]
         }
+
+/// `histogramWithRatioAxis` with the variable's name as both the title and the x-axis title.
+let histogramWithRatio (variable: string) (edges: float[]) (samples: NamedSample list) : Plotly.Figure =
+    histogramWithRatioAxis variable variable edges samples
 
 /// Keeps at most n evenly spaced indices of 0 .. count − 1 (long histories stay light in HTML).
 let private thin (n: int) (count: int) =

@@ -99,7 +99,7 @@ internal static class CompareCommand
 
     private static Dataset Load(FileInfo file, string? weightColumn, string option)
     {
-        var data = Csv.Read(file.FullName);
+        var data = TableFile.Read(file.FullName);
         if (weightColumn is not null && !data.HasColumn(weightColumn))
             throw new ArgumentException(
                 $"{option}: {file.Name} has no column '{weightColumn}'; its columns are: {string.Join(", ", data.ColumnNames)}.");

@@ -15,7 +15,7 @@ internal static class DescribeCommand
 {
     public static Command Create()
     {
-        var input = new Option<FileInfo?>("--input") { Description = "File with one value, or 'value weight', per line (default: standard input)." };
+        var input = new Option<FileInfo?>("--input") { Description = "File with one value, or 'value weight', per line (default: standard input); a CSV with --column; a Parquet file (.parquet): every column, or those named by --column." };
         var quantiles = new Option<string>("--quantiles") { Description = "Comma-separated probabilities to report.", DefaultValueFactory = _ => "0.05,0.25,0.5,0.75,0.95" };
         var column = new Option<string[]>("--column") { Description = "Read this named column of a CSV file with a header row (repeatable; one block of statistics per column).", Arity = ArgumentArity.ZeroOrMore };
         var weight = new Option<string?>("--weight") { Description = "With --column: the CSV column of per-event weights." };
@@ -34,9 +34,22 @@ internal static class DescribeCommand
             var probabilities = quantileList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
                     : throw new FormatException($"--quantiles: '{p}' is not a number; give comma-separated probabilities in [0, 1].")).ToArray();
+            if (weightColumn is not null && columns.Length == 0) throw new ArgumentException("--weight names a column and needs --column.");
+            if (input is not null && TableFile.IsParquet(input.FullName))
+            {
+                // A Parquet file has named columns only: describe the named ones, or every column.
+                var wantedColumns = columns.Length == 0 ? null : columns.Concat(weightColumn is null ? [] : [weightColumn]).Distinct().ToArray();
+                var table = TableFile.Read(input.FullName, new CsvOptions(Columns: wantedColumns));
+                var tableWeights = weightColumn is null ? null : table.Column(weightColumn);
+                foreach (var c in columns.Length == 0 ? table.ColumnNames : columns.Distinct())
+                {
+                    Console.WriteLine($"column      {c}");
+                    Print(table.Column(c), tableWeights, probabilities);
+                }
+                return 0;
+            }
             using var reader = input is null ? Console.In : input.OpenText();
             string source = input?.FullName ?? "standard input";
-            if (weightColumn is not null && columns.Length == 0) throw new ArgumentException("--weight names a CSV column and needs --column.");
             if (columns.Length == 0)
             {
                 var (values, weights) = Read(reader, source);

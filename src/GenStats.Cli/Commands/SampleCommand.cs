@@ -15,9 +15,9 @@ internal static class SampleCommand
     public static Command Create()
     {
         var model = new Option<FileInfo>("--model") { Description = "Model file written by `genstats train`.", Required = true };
-        var conditions = new Option<FileInfo?>("--conditions") { Description = "CSV with the model's condition columns, one generated event per row." };
+        var conditions = new Option<FileInfo?>("--conditions") { Description = "CSV or Parquet (.parquet) table with the model's condition columns, one generated event per row." };
         var count = new Option<int?>("--n") { Description = "Number of events (unconditional models)." };
-        var output = new Option<FileInfo>("--out") { Description = "CSV file to write.", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Table to write: CSV, or Parquet when the name ends in .parquet.", Required = true };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
         var command = new Command("sample", "Generate events from a model file of any type.") { model, conditions, count, output, seed };
         command.SetAction(r => CliErrors.Run("sample", () =>
@@ -47,7 +47,7 @@ internal static class SampleCommand
             }
             else
             {
-                var table = Csv.Read(conditionFile.FullName, new CsvOptions(RequiredColumns: conditionNames));
+                var table = TableFile.Read(conditionFile.FullName, new CsvOptions(RequiredColumns: conditionNames));
                 var rows = table.Rows(conditionNames);
                 ctx.Status($"Sampling {rows.Length} events…");
                 generated = generator.Sample(rows, seed);
@@ -58,7 +58,7 @@ internal static class SampleCommand
                 columns.Add((features[f], generated.Select(row => row[f]).ToArray()));
             result = Dataset.Create(columns.Select(c => c.Name).ToArray(), columns.Select(c => c.Values).ToArray());
             ctx.Status($"Writing {output.Name}…");
-            Csv.Write(result, output.FullName);
+            TableFile.Write(result, output.FullName);
         });
         Console.WriteLine($"wrote {result.Count} events ({string.Join(", ", result.ColumnNames)}) to {output.FullName}");
         return 0;

@@ -14,7 +14,7 @@ internal static class SplotCommand
 {
     public static Command Create()
     {
-        var data = new Option<FileInfo>("--data") { Description = "Input table (comma- or tab-separated, header row).", Required = true };
+        var data = new Option<FileInfo>("--data") { Description = "Input table: comma- or tab-separated with a header row, or Parquet (.parquet).", Required = true };
         var mass = new Option<string>("--mass") { Description = "Name of the discriminating (mass) column.", Required = true };
         var signal = new Option<string>("--signal") { Description = "Signal shape: gauss or cb (Crystal Ball).", DefaultValueFactory = _ => "gauss" };
         var background = new Option<string>("--background") { Description = "Background shape: exp or cheb2.", DefaultValueFactory = _ => "exp" };
@@ -22,7 +22,7 @@ internal static class SplotCommand
         var mean = new Option<double?>("--mean") { Description = "Starting signal peak (default: the fullest bin of a 50-bin histogram)." };
         var sigma = new Option<double?>("--sigma") { Description = "Starting signal width (default: range/20)." };
         var check = new Option<string?>("--check") { Description = "Comma-separated control columns to test for independence of the mass in the background-only sidebands (|m − μ| > 5σ)." };
-        var output = new Option<FileInfo>("--out") { Description = "Output table: the input plus an `sweight` column (written atomically, same separator).", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Output table: the input plus an `sweight` column (written atomically; CSV with the same separator, or Parquet when the name ends in .parquet).", Required = true };
         signal.AcceptOnlyFromAmong("gauss", "cb");
         background.AcceptOnlyFromAmong("exp", "cheb2");
         var command = new Command("splot", "Fit signal + background to a mass column (extended unbinned maximum likelihood) and add signal sWeights.")
@@ -42,7 +42,7 @@ internal static class SplotCommand
         {
             string header = File.Exists(file.FullName) ? File.ReadLines(file.FullName).FirstOrDefault() ?? "" : "";
             char separator = header.Contains('\t') ? '\t' : ',';
-            var table = Csv.Read(file.FullName);
+            var table = TableFile.Read(file.FullName);
             var m = table.Column(massColumn);
             double lo, hi;
             if (rangeText is null) { lo = m.Min(); hi = m.Max(); }
@@ -74,7 +74,7 @@ internal static class SplotCommand
 
             if (check is not null) Check(table, inside, x, fit, check);
 
-            Csv.Write(table.WithColumn("sweight", sweight), output.FullName, new CsvOptions(Separator: separator));
+            TableFile.Write(table.WithColumn("sweight", sweight), output.FullName, new CsvOptions(Separator: separator));
             Console.WriteLine($"wrote {m.Length} events with column 'sweight' to {output.FullName}");
             return 0;
         }

@@ -18,7 +18,7 @@ internal static class ToyCommand
         kind.AcceptOnlyFromAmong(Kinds);
         var events = new Option<int>("--events") { Description = "Number of events (rows).", DefaultValueFactory = _ => 10_000 };
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same file).", DefaultValueFactory = _ => 1 };
-        var output = new Option<FileInfo>("--out") { Description = "Output file (written atomically).", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Output table (written atomically): CSV, or Parquet when the name ends in .parquet.", Required = true };
         var separator = new Option<string?>("--separator") { Description = "tab or comma (default: tab for rich/calib, as LHCb calibration files; comma otherwise)." };
         var signal = new Option<string>("--signal") { Description = "calib: signal mass shape, gauss or cb.", DefaultValueFactory = _ => "gauss" };
         var background = new Option<string>("--background") { Description = "calib: background mass shape, exp or cheb2.", DefaultValueFactory = _ => "exp" };
@@ -66,7 +66,7 @@ internal static class ToyCommand
                 "dimuon" => Dimuon(events, seed),
                 _ => throw new ArgumentException($"Unknown toy '{kind}'; use one of {string.Join(", ", Kinds)}."),
             };
-            Csv.Write(data, output.FullName, new CsvOptions(Separator: sep));
+            TableFile.Write(data, output.FullName, new CsvOptions(Separator: sep));
             Console.WriteLine($"wrote {data.Count} events × {data.ColumnNames.Count} columns ({string.Join(", ", data.ColumnNames)}) to {output.FullName} in {started.Elapsed.TotalSeconds:F1} s");
             return 0;
         }

@@ -23,7 +23,7 @@ internal static class TrainCommand
 
     public static Command Create()
     {
-        var data = new Option<FileInfo>("--data") { Description = "Training table (CSV with a header row).", Required = true };
+        var data = new Option<FileInfo>("--data") { Description = "Training table: CSV with a header row, or Parquet (.parquet).", Required = true };
         var features = new Option<string>("--features") { Description = "Comma-separated feature columns (what the model generates).", Required = true };
         var conditions = new Option<string?>("--conditions") { Description = "Comma-separated condition columns (omit for an unconditional model)." };
         var weight = new Option<string?>("--weight") { Description = "Per-event weight column (signed sWeights allowed for the GAN family, the VAE and histogram)." };
@@ -79,7 +79,7 @@ internal static class TrainCommand
 
         if (neural)
         {
-            var data = Csv.Read(dataFile.FullName, new CsvOptions(RequiredColumns: required)).WithRoles(featureNames, conditionNames, weightName);
+            var data = TableFile.Read(dataFile.FullName, new CsvOptions(RequiredColumns: required)).WithRoles(featureNames, conditionNames, weightName);
             Console.WriteLine($"training {name} on {data.Count} events (Ctrl-C cancels)");
             var model = NeuralTraining.Train(name, data, configText, configSource, steps, seed, transforms, auxiliary);
             if (model is null) return 130;
@@ -103,7 +103,7 @@ internal static class TrainCommand
         int classicSeed = seed ?? 0;
         AnsiConsole.Status().Start($"Reading {dataFile.Name}…", ctx =>
         {
-            table = Csv.Read(dataFile.FullName, new CsvOptions(RequiredColumns: required))
+            table = TableFile.Read(dataFile.FullName, new CsvOptions(RequiredColumns: required))
                 .WithRoles(featureNames, conditionNames, weightName);
             ctx.Status($"Training {name} on {table.Count} events…");
             trained = FitClassic(name, table, configText, configSource, classicSeed);

@@ -2,6 +2,7 @@
 /// plotly.js reads, so users can re-plot any figure of a report from its JSON.
 module GenStats.Validation.Report.Plotly
 
+open System
 open System.Text.Json.Nodes
 
 /// One figure: traces and layout, kept as JSON nodes so any Plotly attribute can be added.
@@ -135,3 +136,71 @@ let toJsonObject (fig: Figure) =
 
 /// The figure's JSON text.
 let toJson (fig: Figure) = (toJsonObject fig).ToJsonString()
+
+/// The colour of the i-th sample of a figure (Plotly's default D3 colourway, cycled), so that a
+/// sample's markers, error bars and its ratio points share one colour.
+let colour (i: int) =
+    let palette =
+        [|
+            "#1f77b4"
+            "#ff7f0e"
+            "#2ca02c"
+            "#d62728"
+            "#9467bd"
+            "#8c564b"
+            "#e377c2"
+            "#7f7f7f"
+            "#bcbd22"
+            "#17becf"
+        |]
+
+    palette.[((i % palette.Length) + palette.Length) % palette.Length]
+
+/// The trace drawn in one colour: markers, line and error bars.
+let withColour (colour: string) (trace: JsonObject) =
+    // Keep what the trace already says about its line and error bars (e.g. the histogram's step shape).
+    let part (name: string) =
+        match trace[name] with
+        | :? JsonObject as o -> o
+        | _ ->
+            let o = JsonObject()
+            trace[name] <- o
+            o
+
+    (part "marker")["color"] <- JsonValue.Create colour
+    (part "line")["color"] <- JsonValue.Create colour
+
+    match trace["error_y"] with
+    | :? JsonObject as e -> e["color"] <- JsonValue.Create colour
+    | _ -> ()
+
+    trace
+
+/// A tick spacing of 1, 2 or 5 × 10^k that gives about six ticks up to maxValue, never below 1:
+/// the spacing of an axis of counts (events, members, bins).
+let integerTickStep (maxValue: float) =
+    if not (Double.IsFinite maxValue) || maxValue <= 6.0 then
+        1.0
+    else
+        let raw = maxValue / 6.0
+        let decade = 10.0 ** floor (log10 raw)
+
+        [ 1.0; 2.0; 5.0; 10.0 ]
+        |> List.map (fun m -> m * decade)
+        |> List.find (fun s -> s >= raw)
+
+/// The figure with integer ticks on an axis of counts ("xaxis", "yaxis", "yaxis2" …): whole-number
+/// labels ("d" format) at a spacing of at least 1 chosen from the largest count.
+let withIntegerTicks (axis: string) (maxValue: float) (fig: Figure) =
+    let a =
+        match fig.Layout[axis] with
+        | :? JsonObject as o -> o
+        | _ ->
+            let o = JsonObject()
+            fig.Layout[axis] <- o
+            o
+
+    a["tickformat"] <- JsonValue.Create "d"
+    a["tick0"] <- JsonValue.Create 0.0
+    a["dtick"] <- JsonValue.Create(integerTickStep maxValue)
+    fig

@@ -70,6 +70,7 @@ let toSection (quantity: string) (summary: Summary) =
             | None -> ()
         ]
         |> Plotly.figure (sprintf "%s per ensemble member" quantity) "member" quantity false
+        |> Plotly.withIntegerTicks "xaxis" (float (idx.Length - 1))
 
     let s =
         Document.section "Systematics propagation"
@@ -98,4 +99,5 @@ let toSection (quantity: string) (summary: Summary) =
                 "members"
                 false
                 [ Plotly.histogram "pulls" edges counts (Some(counts |> Array.map sqrt)) ]
+            |> Plotly.withIntegerTicks "yaxis" (Array.max counts)
         )
