@@ -18,7 +18,7 @@ internal static class EnsembleCommand
 {
     public static Command Create()
     {
-        var data = new Option<FileInfo?>("--data") { Description = "Training table (CSV with a header row). Omit with an existing --out folder to continue its ensemble." };
+        var data = new Option<FileInfo?>("--data") { Description = "Training table (CSV with a header row, or Parquet). Omit with an existing --out folder to continue its ensemble." };
         var features = new Option<string?>("--features") { Description = "Comma-separated feature columns." };
         var conditions = new Option<string?>("--conditions") { Description = "Comma-separated condition columns (omit for an unconditional model)." };
         var weight = new Option<string?>("--weight") { Description = "Per-event weight column; each member multiplies it by its Poisson(1) replica counts." };

@@ -19,8 +19,8 @@ internal static class EnsembleGather
         var output = new Option<DirectoryInfo>("--out") { Description = "Ensemble folder.", Required = true };
         var quantity = new Option<string>("--quantity") { Description = "mean(X), fraction(X > c) or fraction(X < c); X a column or an observable expression, e.g. fraction(x > 5).", Required = true };
         var events = new Option<int>("--events") { Description = "Events each member generates (unconditional models; default 10000).", DefaultValueFactory = _ => 10_000 };
-        var at = new Option<FileInfo?>("--at") { Description = "Conditional models: a CSV whose condition columns each member generates at (default: the training table)." };
-        var truth = new Option<string?>("--truth") { Description = "The true value: a number, or a CSV sample on which the quantity is measured." };
+        var at = new Option<FileInfo?>("--at") { Description = "Conditional models: a table (CSV or Parquet) whose condition columns each member generates at (default: the training table)." };
+        var truth = new Option<string?>("--truth") { Description = "The true value: a number, or a sample (CSV or Parquet) on which the quantity is measured." };
         var truthWeight = new Option<string?>("--truth-weight") { Description = "Weight column of a --truth sample." };
         var json = new Option<FileInfo?>("--json") { Description = "Where to write the result (default DIR/ensemble.json)." };
         var html = new Option<FileInfo?>("--html") { Description = "Also write the report page (needs plotly.js: scripts/install-report-assets.sh)." };
@@ -42,7 +42,7 @@ internal static class EnsembleGather
                 ? (double.IsFinite(v) ? Ensemble.Truth.NewValue(v) : throw new ArgumentException($"--truth {truthText} is not finite."))
                 : File.Exists(truthText)
                     ? Ensemble.Truth.NewSample(Path.GetFullPath(truthText), truthWeight is null ? FSharpOption<string>.None : FSharpOption<string>.Some(truthWeight))
-                    : throw new ArgumentException($"--truth '{truthText}' is neither a number nor an existing CSV file.");
+                    : throw new ArgumentException($"--truth '{truthText}' is neither a number nor an existing table file.");
         var summary = Ensemble.gather(quantity, events, at is null ? FSharpOption<string>.None : FSharpOption<string>.Some(at.FullName), truth, dir);
         var report = Ensemble.report(quantity, summary, dir);
         string jsonPath = json?.FullName ?? Path.Combine(dir, "ensemble.json");

@@ -47,7 +47,7 @@ internal static class EnsembleMember
         string[] features = [.. m.Features], conditions = [.. m.Conditions];
         string? weight = m.Weight?.Value;
         var required = features.Concat(conditions).Concat(weight is null ? [] : [weight]).ToArray();
-        var table = Csv.Read(m.Data, new CsvOptions(RequiredColumns: required)).WithRoles(features, conditions, weight);
+        var table = TableFile.Read(m.Data, new CsvOptions(RequiredColumns: required)).WithRoles(features, conditions, weight);
         if (table.HasColumn(ReplicaColumn))
             throw new ArgumentException($"{m.Data} has a column named {ReplicaColumn}, which genstats ensemble uses for the replica weights; rename it.");
 

@@ -146,7 +146,7 @@ let wait (poll: TimeSpan) (timeout: TimeSpan) (dir: string) =
 
     loop ()
 
-/// The truth a gather compares with: a number, or the quantity measured on a sample (CSV, with an
+/// The truth a gather compares with: a number, or the quantity measured on a sample (CSV or Parquet, with an
 /// optional weight column).
 type Truth =
     | Value of float
@@ -155,7 +155,7 @@ type Truth =
 let private table (path: string) (columns: string list) (weight: string option) =
     let required = columns @ Option.toList weight |> List.distinct |> List.toArray
 
-    Csv.Read(path, CsvOptions(RequiredColumns = required))
+    TableFile.Read(path, CsvOptions(RequiredColumns = required))
     |> fun d -> d.WithRoles([| yield! required |> Array.except (Option.toArray weight) |], null, Option.toObj weight)
 
 /// Measures the quantity with every member's model and summarises the ensemble
