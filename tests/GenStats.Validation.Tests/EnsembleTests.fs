@@ -214,6 +214,9 @@ let private manifest data =
         Manifest.Config = Some """{"criticSteps": 5}"""
         Manifest.Transform = Some "x=log"
         Manifest.Steps = Some 10
+        Manifest.Aux = Some "mass(x,x,x,y,y,y)"
+        Manifest.AuxWeight = Some 0.5
+        Manifest.AuxDistance = Some "energy"
         Manifest.Members = 3
         Manifest.Seed = 11
     }

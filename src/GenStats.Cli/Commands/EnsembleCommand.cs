@@ -26,6 +26,9 @@ internal static class EnsembleCommand
         var config = new Option<FileInfo?>("--config") { Description = "JSON options of the model, as for train (copied into the manifest)." };
         var transform = new Option<string?>("--transform") { Description = "Per-column preprocessing of a neural model, as for train." };
         var steps = new Option<int?>("--steps") { Description = "Training steps of a neural model, as for train." };
+        var aux = new Option<string?>("--aux") { Description = "GAN family: an observable whose distribution enters the generator loss, as for train." };
+        var auxWeight = new Option<float?>("--aux-weight") { Description = "Weight of the --aux term, as for train." };
+        var auxDistance = new Option<string?>("--aux-distance") { Description = "Distance of the --aux term (mmd or energy), as for train." };
         var members = new Option<int?>("--members") { Description = "K, the number of members (≥ 2)." };
         var seed = new Option<int?>("--seed") { Description = "Ensemble seed (default 0): member k trains with seed memberSeed(seed, k) on replica k." };
         var runner = new Option<string>("--runner") { Description = "local (processes on this host) or slurm (an sbatch --array job).", DefaultValueFactory = _ => "local" };
@@ -42,14 +45,15 @@ internal static class EnsembleCommand
             "Train K models on Poisson-bootstrap replicas (systematics propagation), as local processes or a Slurm array; "
             + "finished members are never retrained. Then: genstats ensemble status/gather --out DIR.")
         {
-            data, features, conditions, weight, model, config, transform, steps, members, seed,
+            data, features, conditions, weight, model, config, transform, steps, aux, auxWeight, auxDistance, members, seed,
             runner, parallel, partition, time, mem, cpus, setup, dryRun, wait, output,
         };
         command.SetAction(r => CliErrors.Run("ensemble", () =>
         {
             var dir = r.GetValue(output)!.FullName;
             var spec = Spec(r.GetValue(data), r.GetValue(features), r.GetValue(conditions), r.GetValue(weight), r.GetValue(model),
-                r.GetValue(config), r.GetValue(transform), r.GetValue(steps), r.GetValue(members), r.GetValue(seed));
+                r.GetValue(config), r.GetValue(transform), r.GetValue(steps), r.GetValue(members), r.GetValue(seed),
+                new CliAuxiliary.Request(r.GetValue(aux), r.GetValue(auxWeight), r.GetValue(auxDistance)));
             var manifest = spec is null ? Manifest.read(dir) : Ensemble.create(dir, spec);
             var chosen = Runner(r.GetValue(runner)!, r.GetValue(parallel), r.GetValue(partition), r.GetValue(time), r.GetValue(mem),
                 r.GetValue(cpus), r.GetValue(setup) ?? []);
@@ -70,10 +74,11 @@ internal static class EnsembleCommand
     }
 
     private static Manifest.Manifest? Spec(FileInfo? data, string? features, string? conditions, string? weight, string? model,
-        FileInfo? config, string? transform, int? steps, int? members, int? seed)
+        FileInfo? config, string? transform, int? steps, int? members, int? seed, CliAuxiliary.Request aux)
     {
         bool any = data is not null || features is not null || model is not null || members is not null || conditions is not null
-            || weight is not null || config is not null || transform is not null || steps is not null || seed is not null;
+            || weight is not null || config is not null || transform is not null || steps is not null || seed is not null
+            || aux.Expression is not null || aux.Weight is not null || aux.Distance is not null;
         if (!any) return null;
         var missing = new[] { ("--data", data is null), ("--features", features is null), ("--model", model is null), ("--members", members is null) }
             .Where(x => x.Item2).Select(x => x.Item1).ToArray();
@@ -84,16 +89,21 @@ internal static class EnsembleCommand
         if (transform is not null) CliTransforms.Parse(transform);
         var featureNames = CliErrors.Names(features, "--features");
         if (featureNames.Length == 0) throw new ArgumentException("--features names no column; at least one feature is required.");
+        var conditionNames = CliErrors.Names(conditions, "--conditions");
+        CliAuxiliary.Parse(aux, name)?.CheckColumnsOrThrow(featureNames, conditionNames);
         string? weightName = string.IsNullOrWhiteSpace(weight) ? null : weight.Trim();
         return new Manifest.Manifest(
             data.FullName,
             ListModule.OfArray(featureNames),
-            ListModule.OfArray(CliErrors.Names(conditions, "--conditions")),
+            ListModule.OfArray(conditionNames),
             weightName is null ? FSharpOption<string>.None : FSharpOption<string>.Some(weightName),
             name,
             config is null ? FSharpOption<string>.None : FSharpOption<string>.Some(File.ReadAllText(config.FullName)),
             transform is null ? FSharpOption<string>.None : FSharpOption<string>.Some(transform),
             steps is null ? FSharpOption<int>.None : FSharpOption<int>.Some(steps.Value),
+            aux.Expression is null ? FSharpOption<string>.None : FSharpOption<string>.Some(aux.Expression),
+            aux.Weight is null ? FSharpOption<double>.None : FSharpOption<double>.Some(aux.Weight.Value),
+            aux.Distance is null ? FSharpOption<string>.None : FSharpOption<string>.Some(aux.Distance),
             members!.Value,
             seed ?? 0);
     }

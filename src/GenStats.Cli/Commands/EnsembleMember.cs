@@ -44,6 +44,7 @@ internal static class EnsembleMember
         var clock = Stopwatch.StartNew();
         string name = TrainCommand.CheckModel(m.Model, OptionValue(m.Steps), m.Transform?.Value, false);
         var transforms = m.Transform is null ? null : CliTransforms.Parse(m.Transform.Value);
+        var auxiliary = CliAuxiliary.Parse(new CliAuxiliary.Request(m.Aux?.Value, m.AuxWeight is null ? null : (float)m.AuxWeight.Value, m.AuxDistance?.Value), name);
         string[] features = [.. m.Features], conditions = [.. m.Conditions];
         string? weight = m.Weight?.Value;
         var required = features.Concat(conditions).Concat(weight is null ? [] : [weight]).ToArray();
@@ -56,7 +57,7 @@ internal static class EnsembleMember
         var data = table.WithColumn(ReplicaColumn, replica).WithRoles(features, conditions, ReplicaColumn);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"member {index} of {m.Members}: {name} on {data.Count} events (replica weight sum {replica.Sum():G6}), seed {seed}"));
-        var model = TrainCommand.Fit(name, data, m.Config?.Value ?? "{}", Manifest.path(dir), OptionValue(m.Steps), seed, transforms);
+        var model = TrainCommand.Fit(name, data, m.Config?.Value ?? "{}", Manifest.path(dir), OptionValue(m.Steps), seed, transforms, auxiliary);
         if (model is null) return 130;
 
         string modelPath = Members.modelPath(dir, index);

@@ -149,9 +149,9 @@ internal static class TrainCommand
     /// defaults as there); null when a neural training was cancelled.
     /// </summary>
     public static IConditionalGenerator? Fit(string name, Dataset table, string configText, string configSource, int? steps, int? seed,
-        IReadOnlyDictionary<string, string>? transforms) =>
+        IReadOnlyDictionary<string, string>? transforms, AuxiliaryStatistic? auxiliary) =>
         NeuralTraining.Names.Contains(name)
-            ? NeuralTraining.Train(name, table, configText, configSource, steps, seed, transforms)
+            ? NeuralTraining.Train(name, table, configText, configSource, steps, seed, transforms, auxiliary)
             : FitClassic(name, table, configText, configSource, seed ?? 0);
 
     /// <summary>Reads a model's options from --config JSON; a misspelt key is an error listing the valid ones.</summary>

@@ -27,6 +27,12 @@ type Manifest =
         Transform: string option
         /// `--steps` of a neural model.
         Steps: int option
+        /// `--aux` of a GAN: an observable expression whose distribution enters the generator loss.
+        Aux: string option
+        /// `--aux-weight` (None: the default weight).
+        AuxWeight: float option
+        /// `--aux-distance`: mmd or energy (None: mmd).
+        AuxDistance: string option
         /// K, the number of members (≥ 2).
         Members: int
         /// The ensemble seed: member k trains with `Propagation.memberSeed Seed k` on the replica
@@ -77,6 +83,18 @@ let toJson (m: Manifest) =
          |> Option.toObj)
 
     o["steps"] <- (m.Steps |> Option.map (fun s -> JsonValue.Create s :> JsonNode) |> Option.toObj)
+    o["aux"] <- (m.Aux |> Option.map (fun a -> JsonValue.Create a :> JsonNode) |> Option.toObj)
+
+    o["auxWeight"] <-
+        (m.AuxWeight
+         |> Option.map (fun w -> JsonValue.Create w :> JsonNode)
+         |> Option.toObj)
+
+    o["auxDistance"] <-
+        (m.AuxDistance
+         |> Option.map (fun d -> JsonValue.Create d :> JsonNode)
+         |> Option.toObj)
+
     o["members"] <- JsonValue.Create m.Members
     o["seed"] <- JsonValue.Create m.Seed
     o.ToJsonString(JsonSerializerOptions(WriteIndented = true))
@@ -118,6 +136,9 @@ let ofJson (source: string) (text: string) =
         Config = optional "config" (fun n -> n.ToJsonString())
         Transform = optional "transform" (fun n -> n.GetValue<string>())
         Steps = optional "steps" (fun n -> n.GetValue<int>())
+        Aux = optional "aux" (fun n -> n.GetValue<string>())
+        AuxWeight = optional "auxWeight" (fun n -> n.GetValue<float>())
+        AuxDistance = optional "auxDistance" (fun n -> n.GetValue<string>())
         Members = (field "members").GetValue<int>()
         Seed = (field "seed").GetValue<int>()
     }
