@@ -59,6 +59,19 @@ dotnet fsi --typecheck-only validation/validate.fsx || { echo "validation/valida
 echo "== checking the docs (F# API reference, F# examples)"
 bash scripts/check-docs.sh || status=1
 
+# The ensemble's Slurm test (slow category) submits to a single-node cluster on localhost; where it
+# cannot start (not root, no apt-get), the reason is printed here and that test fails saying so.
+if [ ${#fast[@]} -eq 0 ]; then
+    echo "== starting a single-node Slurm cluster (scripts/slurm-local.sh; the ensemble's Slurm test)"
+    if slurm_out=$(bash scripts/slurm-local.sh start) && [[ $(tail -1 <<<"$slurm_out") == "export SLURM_CONF="* ]]; then
+        echo "$slurm_out"
+        eval "$(tail -1 <<<"$slurm_out")"
+        trap 'bash scripts/slurm-local.sh stop' EXIT
+    else
+        echo "Slurm could not start (reason above): the test Ensemble.slow.Slurm will fail"
+    fi
+fi
+
 for project in tests/*.Tests/*.fsproj; do
     name=$(basename "$project" .fsproj)
     echo "== testing $name ${fast[*]}"

@@ -70,24 +70,14 @@ internal static class TrainCommand
         CliAuxiliary.Request? auxRequest = null, bool force = false, CheckpointRequest? checkpointRequest = null)
     {
         checkpointRequest ??= new CheckpointRequest(null, null, null);
-        string name = modelName.Trim().ToLowerInvariant();
-        if (!All.Contains(name))
-            throw new ArgumentException($"unknown model '{modelName}'; choose one of: {string.Join(", ", All)}.");
+        string name = CheckModel(modelName, steps, transformList, historyFile is not null);
         bool neural = NeuralTraining.Names.Contains(name);
-        if (!neural && steps is not null)
-            throw new ArgumentException($"--steps applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
-        if (!neural && historyFile is not null)
-            throw new ArgumentException($"--history applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
-        if (steps is <= 0)
-            throw new ArgumentException($"--steps is {steps}; give a positive number of steps (omit it for the automatic budget).");
         if (!neural && (checkpointRequest.Resume ?? checkpointRequest.Checkpoint) is not null || !neural && checkpointRequest.Every is not null)
             throw new ArgumentException($"--resume, --checkpoint and --checkpoint-every apply to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
         if (checkpointRequest.Every is < 1)
             throw new ArgumentException($"--checkpoint-every is {checkpointRequest.Every}; give a positive number of steps.");
         if (checkpointRequest.Resume is not null && (configFile is not null || steps is not null || seed is not null || transformList is not null))
             throw new ArgumentException("--resume continues the checkpoint's run with its own options; --config, --steps, --seed and --transform cannot change them.");
-        if (!neural && transformList is not null)
-            throw new ArgumentException($"--transform applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
         var transforms = transformList is null ? null : CliTransforms.Parse(transformList);
         var auxiliary = CliAuxiliary.Parse(auxRequest, name);
 
@@ -145,12 +135,7 @@ internal static class TrainCommand
             table = TableFile.Read(dataFile.FullName, new CsvOptions(RequiredColumns: required))
                 .WithRoles(featureNames, conditionNames, weightName);
             ctx.Status($"Training {name} on {table.Count} events…");
-            trained = name switch
-            {
-                "kde" => KernelDensity.Fit(table, Config<KdeOptions>(configText, configSource), classicSeed),
-                "library" => Library.Fit(table, Config<LibraryOptions>(configText, configSource)),
-                _ => HistogramSampler.Fit(table, Config<HistogramOptions>(configText, configSource)),
-            };
+            trained = FitClassic(name, table, configText, configSource, classicSeed);
             ctx.Status($"Writing {output.Name}…");
             ModelFile.Save(output.FullName, trained);
         });
@@ -193,6 +178,46 @@ internal static class TrainCommand
         bool keep = request.Checkpoint is not null || fromConfig is not null || request.Resume is not null || request.Every is not null;
         return new NeuralTraining.Checkpointing(file.FullName, request.Every ?? 0, keep, request.Resume?.FullName, resumeCommand);
     }
+
+    /// <summary>
+    /// Checks the model name and the options only the neural models take (--steps, --transform,
+    /// --history); returns the name in lower case.
+    /// </summary>
+    public static string CheckModel(string modelName, int? steps, string? transformList, bool history)
+    {
+        string name = modelName.Trim().ToLowerInvariant();
+        if (!All.Contains(name))
+            throw new ArgumentException($"unknown model '{modelName}'; choose one of: {string.Join(", ", All)}.");
+        bool neural = NeuralTraining.Names.Contains(name);
+        if (!neural && steps is not null)
+            throw new ArgumentException($"--steps applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
+        if (!neural && history)
+            throw new ArgumentException($"--history applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
+        if (steps is <= 0)
+            throw new ArgumentException($"--steps is {steps}; give a positive number of steps (omit it for the automatic budget).");
+        if (!neural && transformList is not null)
+            throw new ArgumentException($"--transform applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
+        return name;
+    }
+
+    /// <summary>Fits a classical model (kde, library, histogram) to a table with roles.</summary>
+    public static IConditionalGenerator FitClassic(string name, Dataset table, string configText, string configSource, int seed) => name switch
+    {
+        "kde" => KernelDensity.Fit(table, Config<KdeOptions>(configText, configSource), seed),
+        "library" => Library.Fit(table, Config<LibraryOptions>(configText, configSource)),
+        "histogram" => HistogramSampler.Fit(table, Config<HistogramOptions>(configText, configSource)),
+        _ => throw new ArgumentException($"'{name}' is not a classical model; those are {string.Join(", ", Classic)}."),
+    };
+
+    /// <summary>
+    /// Trains any model as `genstats train` does (a neural model with its progress bar and
+    /// <paramref name="checkpoints"/>; the seed defaults as there); null when a neural training was cancelled.
+    /// </summary>
+    public static IConditionalGenerator? Fit(string name, Dataset table, string configText, string configSource, int? steps, int? seed,
+        IReadOnlyDictionary<string, string>? transforms, AuxiliaryStatistic? auxiliary, NeuralTraining.Checkpointing checkpoints) =>
+        NeuralTraining.Names.Contains(name)
+            ? NeuralTraining.Train(name, table, configText, configSource, steps, seed, transforms, auxiliary, checkpoints)
+            : FitClassic(name, table, configText, configSource, seed ?? 0);
 
     /// <summary>Reads a model's options from --config JSON; a misspelt key is an error listing the valid ones.</summary>
     public static T Config<T>(string json, string source)
