@@ -24,8 +24,8 @@ internal static class NeuralTraining
         ["lsgan"] = GanLoss.LeastSquares,
     };
 
-    /// <summary>Every neural model name.</summary>
-    public static readonly string[] Names = [.. GanLosses.Keys, "vae"];
+    /// <summary>Every neural model name ("cfm" = conditional flow matching).</summary>
+    public static readonly string[] Names = [.. GanLosses.Keys, "vae", "cfm"];
 
     /// <summary>Trains; returns the model, or null when cancelled (the message is already written).</summary>
     public static IConditionalGenerator? Train(string name, Dataset table, string configText, string configSource, int? steps, int? seed,
@@ -42,6 +42,7 @@ internal static class NeuralTraining
         Console.CancelKeyPress += onCancel;
         try
         {
+            if (name == "cfm") return TrainFlowMatching(features, conditions, weights, fNames, cNames, configText, configSource, steps, seed, transforms, cts.Token);
             if (name == "vae")
             {
                 var o = TrainCommand.Config<VaeOptions>(configText, configSource);
@@ -78,6 +79,22 @@ internal static class NeuralTraining
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    private static ConditionalFlowMatching? TrainFlowMatching(double[][] features, double[][]? conditions, double[]? weights, string[] fNames, string[] cNames,
+        string configText, string configSource, int? steps, int? seed, IReadOnlyDictionary<string, string>? transforms, CancellationToken token)
+    {
+        var o = TrainCommand.Config<FlowMatchingOptions>(configText, configSource);
+        if (steps is int s) o = o with { Steps = s };
+        o = o with { ColumnTransforms = CliTransforms.Merge(o.ColumnTransforms, transforms) };
+        if (seed is int sd) o = o with { Seed = unchecked((ulong)sd) };
+        FlowMatchingTrainingResult? r = null;
+        bool done = WithProgress("cfm", o.Steps, (p, ct) => r = FlowMatchingTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames), token);
+        if (!done)
+            Console.Error.WriteLine(o.CheckpointPath is string cp
+                ? $"genstats train: cancelled; checkpoint written to {cp} (continue with FlowMatchingTrainer.Resume); no model file was written."
+                : "genstats train: cancelled; no checkpoint (set \"checkpointPath\" in --config to keep one); no model file was written.");
+        return done ? r!.Model : null;
     }
 
     /// <summary>Runs the training with a progress bar; false when cancelled.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GenStats.Data;
+using GenStats.Models;
 using GenStats.Models.Files;
 using Spectre.Console;
 
@@ -8,7 +9,9 @@ namespace GenStats.Cli;
 /// <summary>
 /// `genstats sample`: loads any model file and generates events, either one per row of a
 /// conditions table (--conditions) or N events of an unconditional model (--n). The output CSV
-/// has the model's condition columns (copied from the input) followed by its feature columns.
+/// has the model's condition columns (copied from the input) followed by its feature columns; with
+/// --oversample K, K events per condition row (or per unconditional draw) and two more columns:
+/// "weight" = 1/K and "row", the 0-based input row each event came from (the unit to resample by).
 /// </summary>
 internal static class SampleCommand
 {
@@ -19,23 +22,30 @@ internal static class SampleCommand
         var count = new Option<int?>("--n") { Description = "Number of events (unconditional models)." };
         var output = new Option<FileInfo>("--out") { Description = "CSV file to write.", Required = true };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
-        var command = new Command("sample", "Generate events from a model file of any type.") { model, conditions, count, output, seed };
+        var oversample = new Option<int?>("--oversample")
+        {
+            Description = "K events per condition row (per draw with --n), each with weight 1/K: adds the columns weight and row " +
+                "(the input row of each event; its K events share the condition, so uncertainties must resample rows, not events — docs/studies.md).",
+        };
+        var command = new Command("sample", "Generate events from a model file of any type.") { model, conditions, count, output, seed, oversample };
         command.SetAction(r => CliErrors.Run("sample", () =>
-            Run(r.GetValue(model)!, r.GetValue(conditions), r.GetValue(count), r.GetValue(output)!, r.GetValue(seed))));
+            Run(r.GetValue(model)!, r.GetValue(conditions), r.GetValue(count), r.GetValue(output)!, r.GetValue(seed), r.GetValue(oversample))));
         return command;
     }
 
-    private static int Run(FileInfo modelFile, FileInfo? conditionFile, int? count, FileInfo output, int seed)
+    private static int Run(FileInfo modelFile, FileInfo? conditionFile, int? count, FileInfo output, int seed, int? oversample = null)
     {
         if ((conditionFile is null) == (count is null))
             throw new ArgumentException("give exactly one of --conditions FILE or --n N.");
         if (count is < 0) throw new ArgumentException($"--n is {count}; the number of events must be ≥ 0.");
+        if (oversample is < 1) throw new ArgumentException($"--oversample is {oversample}; K must be ≥ 1 events per condition row.");
         Dataset result = null!;
         AnsiConsole.Status().Start($"Loading {modelFile.Name}…", ctx =>
         {
             var generator = ModelFile.Load(modelFile.FullName);
             var conditionNames = generator.ConditionNames.ToArray();
             double[][] generated;
+            OversampledSample? extra = null;
             var columns = new List<(string Name, double[] Values)>();
             if (conditionFile is null)
             {
@@ -43,19 +53,43 @@ internal static class SampleCommand
                     throw new ArgumentException(
                         $"model {modelFile.Name} is conditional on {string.Join(", ", conditionNames)}; give --conditions with those columns instead of --n.");
                 ctx.Status($"Sampling {count} events…");
-                generated = generator.Sample(count!.Value, seed);
+                if (oversample is int k)
+                {
+                    var o = Oversampling.Sample(generator, count!.Value, k, seed);
+                    generated = o.Features;
+                    extra = o;
+                }
+                else generated = generator.Sample(count!.Value, seed);
             }
             else
             {
                 var table = Csv.Read(conditionFile.FullName, new CsvOptions(RequiredColumns: conditionNames));
                 var rows = table.Rows(conditionNames);
                 ctx.Status($"Sampling {rows.Length} events…");
-                generated = generator.Sample(rows, seed);
-                columns.AddRange(conditionNames.Select(n => (n, table.Column(n))));
+                if (oversample is int k)
+                {
+                    var o = Oversampling.Sample(generator, rows, k, seed);
+                    generated = o.Features;
+                    extra = o;
+                    columns.AddRange(conditionNames.Select((n, c) => (n, o.Conditions.Select(row => row[c]).ToArray())));
+                }
+                else
+                {
+                    generated = generator.Sample(rows, seed);
+                    columns.AddRange(conditionNames.Select(n => (n, table.Column(n))));
+                }
             }
             var features = generator.FeatureNames.ToArray();
             for (int f = 0; f < features.Length; f++)
                 columns.Add((features[f], generated.Select(row => row[f]).ToArray()));
+            if (extra is not null)
+            {
+                foreach (var added in new[] { "weight", "row" })
+                    if (columns.Any(c => c.Name == added))
+                        throw new ArgumentException($"--oversample adds a column '{added}', but the model already has a column of that name.");
+                columns.Add(("weight", extra.Weights));
+                columns.Add(("row", extra.Rows.Select(r => (double)r).ToArray()));
+            }
             result = Dataset.Create(columns.Select(c => c.Name).ToArray(), columns.Select(c => c.Values).ToArray());
             ctx.Status($"Writing {output.Name}…");
             Csv.Write(result, output.FullName);

@@ -9,22 +9,22 @@ namespace GenStats.Models;
 /// </summary>
 public sealed record FlowMatchingOptions
 {
-    /// <summary>Hidden layers of the velocity network v(x_t, t, y).</summary>
-    public int[] Layers { get; init; } = [128, 128, 128];
-    /// <summary>Hidden activation (a smooth one gives a smooth velocity field, which the ODE solver integrates with less error than a kinked ReLU field).</summary>
-    public Activation Activation { get; init; } = Activation.Elu;
+    /// <summary>Hidden layers of the velocity network v(x_t, t, y) (on the camel and ring 3 × 128 was no better than 3 × 64 and twice as slow).</summary>
+    public int[] Layers { get; init; } = [64, 64, 64];
+    /// <summary>Hidden activation (ReLU: on the camel W1 0.011 against 0.07 with ELU in the same steps, and 3× faster sampling).</summary>
+    public Activation Activation { get; init; } = Activation.Relu;
     /// <summary>Fourier features of the time: the network sees t and sin(2πkt), cos(2πkt) for k = 1 … this (0 = t alone).</summary>
     public int TimeFrequencies { get; init; } = 3;
     /// <summary>σ_min of the optimal-transport path x_t = (1 − (1 − σ_min)t)·x0 + t·x1 (Lipman et al. 2022, eq. 20): the width of the path's end around each data point, on the preprocessed scale.</summary>
     public float SigmaMin { get; init; } = 1e-4f;
     /// <summary>ODE method of sampling.</summary>
     public OdeMethod Solver { get; init; } = OdeMethod.Midpoint;
-    /// <summary>ODE steps of sampling (from t = 0 to 1).</summary>
+    /// <summary>ODE steps of sampling (from t = 0 to 1; midpoint: 2 network evaluations per step).</summary>
     public int OdeSteps { get; init; } = 32;
     /// <summary>ODE steps of the held-out evaluations during training (same method; fewer than <see cref="OdeSteps"/> to keep evaluation cheap; 0 = <see cref="OdeSteps"/>).</summary>
     public int EvaluationOdeSteps { get; init; } = 16;
-    /// <summary>Adam learning rate.</summary>
-    public float LearningRate { get; init; } = 1e-3f;
+    /// <summary>Adam learning rate (peak of the warm-up + cosine schedule).</summary>
+    public float LearningRate { get; init; } = 3e-3f;
     /// <summary>Schedule (over optimizer steps).</summary>
     public LrScheduleKind LrSchedule { get; init; } = LrScheduleKind.Cosine;
     /// <summary>γ of the exponential schedule.</summary>
