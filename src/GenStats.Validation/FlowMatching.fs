@@ -161,7 +161,11 @@ let trainOn (settings: Settings) (data: Dataset) =
         (if isNull data.Weights then null else s.Weights),
         toOptions settings,
         featureNames = s.FeatureNames,
-        conditionNames = (if s.ConditionNames.Length = 0 then null else s.ConditionNames)
+        conditionNames =
+            (if s.ConditionNames.Length = 0 then
+                 null
+             else
+                 s.ConditionNames)
     )
 
 /// Continues a run from a checkpoint (`CheckpointPath`) on the same data, bit-identically.
@@ -182,4 +186,5 @@ let sampleWith (solver: OdeMethod) (steps: int) (seed: int) (conditions: float[]
 let save (path: string) (model: ConditionalFlowMatching) = Models.save path model
 
 /// Loads a flow-matching model from a model file (fails if the file holds another model type).
-let load (path: string) : ConditionalFlowMatching = Models.loadAs<ConditionalFlowMatching> path
+let load (path: string) : ConditionalFlowMatching =
+    Models.loadAs<ConditionalFlowMatching> path

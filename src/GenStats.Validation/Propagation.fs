@@ -19,10 +19,16 @@ open GenStats.Validation.FiguresOfMerit
 /// (`ClusteredMean`, clusters = `sample.Rows`). A fraction in a window is the mean of an indicator.
 let oversampledMean (sample: OversampledSample) (values: float[]) : Measurement =
     if values.Length <> sample.Count then
-        invalidArg (nameof values) (sprintf "values has %d entries for %d oversampled events." values.Length sample.Count)
+        invalidArg
+            (nameof values)
+            (sprintf "values has %d entries for %d oversampled events." values.Length sample.Count)
 
     let r = ClusteredMean.Compute(values, sample.Weights, sample.Rows)
-    { Value = r.Mean; Uncertainty = r.StandardError }
+
+    {
+        Value = r.Mean
+        Uncertainty = r.StandardError
+    }
 
 /// One ensemble member: the replica index, the seed its model was trained with, and the user's
 /// final quantity (with its statistical uncertainty) evaluated with that model.

@@ -21,7 +21,8 @@ let private toy (s: float) =
             conditions |> Array.mapi (fun i c -> [| c[0] + s * e[i] |])
 
         member _.Sample(_: int, _: int) : float[][] = invalidOp "conditional"
-        member _.ToModelFile() = raise (NotSupportedException()) }
+        member _.ToModelFile() = raise (NotSupportedException())
+    }
 
 let ``oversampled weights sum to the number of condition rows and rows repeat K times`` () =
     let conditions = Array.init 7 (fun i -> [| float i |])
@@ -29,9 +30,23 @@ let ``oversampled weights sum to the number of condition rows and rows repeat K 
     Expect.equal s.Count 21 "7 rows × 3"
     // Σ 21 × 1/3 = 7 exactly up to rounding of 1/3
     Expect.isLessThan (abs (Array.sum s.Weights - 7.0)) 1e-12 "Σw = rows"
-    Expect.equal s.Rows [| for i in 0..6 do for _ in 1..3 -> i |] "row labels"
-    Expect.isTrue (s.Conditions |> Array.mapi (fun e c -> c[0] = float s.Rows[e]) |> Array.forall id) "each event carries its row's condition"
-    let weighted = Oversampling.Sample(toy 0.1, conditions, 4, 11, Array.init 7 (fun i -> float (i + 1)))
+
+    Expect.equal
+        s.Rows
+        [|
+            for i in 0..6 do
+                for _ in 1..3 -> i
+        |]
+        "row labels"
+
+    Expect.isTrue
+        (s.Conditions
+         |> Array.mapi (fun e c -> c[0] = float s.Rows[e])
+         |> Array.forall id)
+        "each event carries its row's condition"
+
+    let weighted =
+        Oversampling.Sample(toy 0.1, conditions, 4, 11, Array.init 7 (fun i -> float (i + 1)))
     // Σ_rows w_row = 1 + … + 7 = 28
     Expect.isLessThan (abs (Array.sum weighted.Weights - 28.0)) 1e-12 "Σw = Σ row weights"
     // K = 1 is the model's own sample
@@ -42,8 +57,14 @@ let ``oversampled weights sum to the number of condition rows and rows repeat K 
 let ``a flow-matching model oversamples like any model`` () =
     let rnd = Random(5)
     let x = Array.init 500 (fun _ -> [| rnd.NextDouble() |])
-    let model = (FlowMatchingTrainer.Train(x, x, null, FlowMatchingOptions(Layers = [| 8 |], Steps = 3, EvaluateEvery = 0))).Model
-    let s = Oversampling.Sample(model, Array.init 10 (fun i -> [| float i / 10.0 |]), 5, 2)
+
+    let model =
+        (FlowMatchingTrainer.Train(x, x, null, FlowMatchingOptions(Layers = [| 8 |], Steps = 3, EvaluateEvery = 0)))
+            .Model
+
+    let s =
+        Oversampling.Sample(model, Array.init 10 (fun i -> [| float i / 10.0 |]), 5, 2)
+
     Expect.isLessThan (abs (Array.sum s.Weights - 10.0)) 1e-12 "Σw = 10 rows"
     // the K events of a row differ (each has its own noise)
     Expect.notEqual s.Features[0] s.Features[1] "different events within a row"
@@ -70,11 +91,17 @@ let ``the per-event sigma of an oversampled mean is too small and the row-cluste
     // one clustered σ scatters by ≈ 1/√(2G) = 5 % around the truth; the mean of 300 to 0.3 %, plus
     // the O(1/G) bias of the sandwich estimator: 3 % is many standard errors
     Expect.isLessThan (abs (clustered / truth - 1.0)) 0.03 (sprintf "clustered σ %.5f vs exact %.5f" clustered truth)
-    Expect.isLessThan (abs (naive / naiveTruth - 1.0)) 0.03 (sprintf "naive σ %.5f vs its formula %.5f" naive naiveTruth)
+
+    Expect.isLessThan
+        (abs (naive / naiveTruth - 1.0))
+        0.03
+        (sprintf "naive σ %.5f vs its formula %.5f" naive naiveTruth)
+
     Expect.isLessThan naive (0.4 * spread) "the per-event σ is ≈ 0.35 of the true spread"
     // coverage of ±1σ: 0.683 with the right σ (binomial σ of 300 replicas: 0.027); 2Φ(0.35) − 1 ≈ 0.27 with the naive one
     let covered (se: ClusteredMeanResult -> float) =
-        float (results |> Array.filter (fun m -> abs m.Mean <= se m) |> Array.length) / float replicas
+        float (results |> Array.filter (fun m -> abs m.Mean <= se m) |> Array.length)
+        / float replicas
 
     Expect.isLessThan (abs (covered (fun m -> m.StandardError) - 0.683)) 0.08 "clustered coverage ≈ 68 %"
     Expect.isLessThan (covered (fun m -> m.NaiveStandardError)) 0.4 "naive coverage far below 68 %"
@@ -89,15 +116,25 @@ let ``cluster bootstrap multipliers are shared within a cluster`` () =
     Expect.isTrue (m[3] = m[4] && m[4] = m[5]) "cluster 2"
     Expect.equal m[2] (Bootstrap.PoissonMultipliers(3, 7, 0)[1]) "cluster 1 takes its own Poisson count"
 
-    Expect.throwsT<ArgumentException> (fun () -> Bootstrap.ClusterMultipliers([| 3 |], 3, 7, 0) |> ignore) "label out of range"
+    Expect.throwsT<ArgumentException>
+        (fun () -> Bootstrap.ClusterMultipliers([| 3 |], 3, 7, 0) |> ignore)
+        "label out of range"
 
 [<Tests>]
 let tests =
     testList
         "Models.FlowMatching.Oversampling"
         [
-            testCase "oversampled weights sum to the number of condition rows and rows repeat K times" ``oversampled weights sum to the number of condition rows and rows repeat K times``
-            testCase "a flow-matching model oversamples like any model" ``a flow-matching model oversamples like any model``
-            testCase "the per-event σ of an oversampled mean is too small and the row-clustered one is right" ``the per-event sigma of an oversampled mean is too small and the row-clustered one is right``
-            testCase "cluster bootstrap multipliers are shared within a cluster" ``cluster bootstrap multipliers are shared within a cluster``
+            testCase
+                "oversampled weights sum to the number of condition rows and rows repeat K times"
+                ``oversampled weights sum to the number of condition rows and rows repeat K times``
+            testCase
+                "a flow-matching model oversamples like any model"
+                ``a flow-matching model oversamples like any model``
+            testCase
+                "the per-event σ of an oversampled mean is too small and the row-clustered one is right"
+                ``the per-event sigma of an oversampled mean is too small and the row-clustered one is right``
+            testCase
+                "cluster bootstrap multipliers are shared within a cluster"
+                ``cluster bootstrap multipliers are shared within a cluster``
         ]

@@ -20,13 +20,25 @@ let ``learns a conditional Gaussian whose mean and width depend on y`` () =
     let y = Array.init n (fun _ -> rnd.NextDouble())
     let z = normals rnd n
     let x = Array.init n (fun i -> 1.0 + 2.0 * y[i] + (0.3 + 0.7 * y[i]) * z[i])
-    let model = (FlowMatchingTrainer.Train(rows x, rows y, null, FlowMatchingOptions(Layers = [| 32; 32 |], Steps = 800, Seed = 2UL))).Model
+
+    let model =
+        (FlowMatchingTrainer.Train(
+            rows x,
+            rows y,
+            null,
+            FlowMatchingOptions(Layers = [| 32; 32 |], Steps = 800, Seed = 2UL)
+        ))
+            .Model
 
     for yv in [ 0.1; 0.5; 0.9 ] do
         let g = model.Sample(Array.create 2000 [| yv |], 3) |> Array.map (fun r -> r[0])
         let mu, sigma = 1.0 + 2.0 * yv, 0.3 + 0.7 * yv
         // σ of the mean of 2 000 draws is 0.022σ: the bounds are the model's misfit after 800 steps
-        Expect.isLessThan (abs (mean g - mu)) (0.1 * sigma + 0.03) (sprintf "mean at y=%.1f: %.3f vs %.3f" yv (mean g) mu)
+        Expect.isLessThan
+            (abs (mean g - mu))
+            (0.1 * sigma + 0.03)
+            (sprintf "mean at y=%.1f: %.3f vs %.3f" yv (mean g) mu)
+
         Expect.isLessThan (abs (sd g / sigma - 1.0)) 0.15 (sprintf "width at y=%.1f: %.3f vs %.3f" yv (sd g) sigma)
 
 let private parameters (m: ConditionalFlowMatching) =
@@ -82,7 +94,8 @@ let ``resume from a checkpoint gives the same parameters as an uninterrupted run
         Expect.equal resumed.History.Steps.Count 12 "steps in the history"
 
         raises<InvalidDataException> "other data" (fun () ->
-            FlowMatchingTrainer.Resume(path, rows (Array.map ((+) 1.0) x), rows y, w) |> ignore)
+            FlowMatchingTrainer.Resume(path, rows (Array.map ((+) 1.0) x), rows y, w)
+            |> ignore)
         |> ignore
 
         raises<InvalidDataException> "a VAE reader" (fun () -> VaeTrainer.Resume(path, rows x, rows y, w) |> ignore)
@@ -112,7 +125,12 @@ let ``the model file round trip samples the same events`` () =
             Expect.sequenceEqual back.ConditionNames [ "c" ] "condition names"
             let c = Array.init 50 (fun i -> [| float i / 50.0 |])
             Expect.equal (back.Sample(c, 4)) (model.Sample(c, 4)) "same samples after the round trip"
-            Expect.equal (back.Sample(c, 4, OdeMethod.Rk4, 5)) (model.Sample(c, 4, OdeMethod.Rk4, 5)) "same with another solver"
+
+            Expect.equal
+                (back.Sample(c, 4, OdeMethod.Rk4, 5))
+                (model.Sample(c, 4, OdeMethod.Rk4, 5))
+                "same with another solver"
+
             Expect.isTrue (back.History <> null && back.History.Steps.Count = 30) "history kept"
         | other -> failtestf "loaded %s" (other.GetType().Name)
     finally
@@ -147,11 +165,17 @@ let tests =
     testList
         "Models.FlowMatching"
         [
-            testCase "resume from a checkpoint gives the same parameters as an uninterrupted run" ``resume from a checkpoint gives the same parameters as an uninterrupted run``
-            testCase "the model file round trip samples the same events" ``the model file round trip samples the same events``
+            testCase
+                "resume from a checkpoint gives the same parameters as an uninterrupted run"
+                ``resume from a checkpoint gives the same parameters as an uninterrupted run``
+            testCase
+                "the model file round trip samples the same events"
+                ``the model file round trip samples the same events``
             testCase "bad options and input give clear errors" ``bad options and input give clear errors``
             GenStats.Tests.TestMain.slow
                 [
-                    testCase "learns a conditional Gaussian whose mean and width depend on y" ``learns a conditional Gaussian whose mean and width depend on y``
+                    testCase
+                        "learns a conditional Gaussian whose mean and width depend on y"
+                        ``learns a conditional Gaussian whose mean and width depend on y``
                 ]
         ]

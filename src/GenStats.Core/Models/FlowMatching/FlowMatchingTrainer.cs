@@ -180,7 +180,8 @@ public static class FlowMatchingTrainer
         var history = new TrainingHistory([.. r.History.Steps], [.. r.History.Evaluations]) { SelectedStep = selected };
         var kept = Snapshot(r, r.Best is { Step: >= 0 } ? r.Best.Copy : r.Sampled);
         var model = new ConditionalFlowMatching(kept, o, r.Model.FeatureTransform, r.Model.ConditionTransform,
-            [.. r.Model.FeatureNames], [.. r.Model.ConditionNames], r.Step) { History = history };
+            [.. r.Model.FeatureNames], [.. r.Model.ConditionNames], r.Step)
+        { History = history };
         return new FlowMatchingTrainingResult(model, r.History, r.Step) { SelectedStep = selected, StoppedEarly = r.StoppedEarly };
     }
 
