@@ -120,20 +120,13 @@ public sealed class ConditionalFlowMatching : IConditionalGenerator
     private double[][] Generate(int count, double[][]? conditions, int seed, OdeMethod method, int steps)
     {
         if (steps < 1) throw new ArgumentException($"steps is {steps}; at least 1 ODE step is required.", nameof(steps));
-        int dx = Dx, dy = Dy;
+        int dx = Dx;
         var rng = new Rng(unchecked((ulong)(long)seed));
         var result = new double[count][];
         for (int start = 0; start < count; start += Chunk)
         {
             int n = Math.Min(Chunk, count - start);
-            var y = new float[n * dy];
-            if (conditions is not null && dy > 0)
-                for (int i = 0; i < n; i++)
-                {
-                    var z = ConditionTransform!.ForwardRow(conditions[start + i]);
-                    for (int c = 0; c < dy; c++) y[i * dy + c] = (float)z[c];
-                }
-            var x = GeneratePreprocessed(n, y, rng, method, steps);
+            var x = GeneratePreprocessed(n, NeuralParts.FlatConditions(ConditionTransform, conditions, start, n), rng, method, steps);
             for (int i = 0; i < n; i++) result[start + i] = FeatureTransform.InverseRow(x.AsSpan(i * dx, dx).ToArray());
         }
         return result;

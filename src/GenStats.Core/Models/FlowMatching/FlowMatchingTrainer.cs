@@ -78,10 +78,8 @@ public static class FlowMatchingTrainer
         NeuralData.Check(features, conditions, weights);
         int dxRaw = features[0].Length, dyRaw = conditions is null || conditions[0].Length == 0 ? 0 : conditions[0].Length;
         if (dyRaw == 0) conditions = null;
-        string[] Names(string[]? n, int w, string p, string param) =>
-            n is null ? Enumerable.Range(0, w).Select(i => p + i.ToString(CultureInfo.InvariantCulture)).ToArray()
-            : n.Length == w ? (string[])n.Clone() : throw new ArgumentException($"{param} has {n.Length} names for {w} columns.", param);
-        string[] fNames = Names(featureNames, dxRaw, "x", nameof(featureNames)), cNames = Names(conditionNames, dyRaw, "y", nameof(conditionNames));
+        string[] fNames = NeuralParts.ColumnNames(featureNames, dxRaw, "x", nameof(featureNames));
+        string[] cNames = NeuralParts.ColumnNames(conditionNames, dyRaw, "y", nameof(conditionNames));
         var (trainIdx, heldIdx) = NeuralData.Split(features.Length, o.HeldOutFraction, o.MaxHeldOut, o.Seed);
         if (trainIdx.Length == 0) throw new ArgumentException("no training events are left after the held-out split.", nameof(options));
         var trainW = weights is null ? null : trainIdx.Select(i => weights[i]).ToArray();
