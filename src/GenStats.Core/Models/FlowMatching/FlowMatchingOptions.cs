@@ -45,8 +45,12 @@ public sealed record FlowMatchingOptions
     public ulong Seed { get; init; } = 1;
     /// <summary>Raw (signed weights in the loss) or Clip (Regress is a GAN-only strategy).</summary>
     public NegativeWeightStrategy NegativeWeights { get; init; } = NegativeWeightStrategy.Raw;
-    /// <summary>Preprocessing of every feature column (default quantile-normal: the path then starts and ends near N(0, I)).</summary>
-    public TransformKind FeatureTransform { get; init; } = TransformKind.QuantileNormal;
+    /// <summary>
+    /// Preprocessing of every feature column (default standard: measured against quantile-normal on
+    /// the ring, W1 0.035 / 0.043 against 0.059 / 0.043, and the dimuon toy's held-out mass, W1 ratio 15.9
+    /// against 30 after 2 000 steps; quantile-normal wins on the camel, 0.011 against 0.037, both pass).
+    /// </summary>
+    public TransformKind FeatureTransform { get; init; } = TransformKind.Standard;
     /// <summary>Preprocessing of every condition column.</summary>
     public TransformKind ConditionTransform { get; init; } = TransformKind.Standard;
     /// <summary>Per-column overrides of the group defaults: column name → spec text (<see cref="TransformSpec"/>); null = none.</summary>
