@@ -120,6 +120,113 @@ let ``cluster bootstrap multipliers are shared within a cluster`` () =
         (fun () -> Bootstrap.ClusterMultipliers([| 3 |], 3, 7, 0) |> ignore)
         "label out of range"
 
+let ``genstats train --model cfm, then sample --oversample K writes weight and row columns`` () =
+    let dir =
+        IO.Directory
+            .CreateDirectory(
+                IO.Path.Combine(IO.Path.GetTempPath(), sprintf "genstats-cfm-%s" (Guid.NewGuid().ToString("N")))
+            )
+            .FullName
+
+    try
+        let rnd = Random(43)
+        let data = IO.Path.Combine(dir, "train.csv")
+
+        IO.File.WriteAllLines(
+            data,
+            Array.append
+                [| "x,y" |]
+                (Array.init 300 (fun _ ->
+                    let y = rnd.NextDouble() in sprintf "%.6f,%.6f" (y + 0.1 * rnd.NextDouble()) y))
+        )
+
+        let cfg = IO.Path.Combine(dir, "cfg.json")
+        IO.File.WriteAllText(cfg, """{"layers": [8], "odeSteps": 4, "solver": "rk4", "evaluateEvery": 0}""")
+        let model = IO.Path.Combine(dir, "m.gsm")
+
+        let code, _, err =
+            GenStats.Tests.Repository.runCli
+                [
+                    "train"
+                    "--data"
+                    data
+                    "--features"
+                    "x"
+                    "--conditions"
+                    "y"
+                    "--model"
+                    "cfm"
+                    "--config"
+                    cfg
+                    "--steps"
+                    "20"
+                    "--out"
+                    model
+                ]
+
+        Expect.equal code 0 ("train: " + err)
+        let conditions = IO.Path.Combine(dir, "cond.csv")
+        IO.File.WriteAllLines(conditions, [| "y"; "0.1"; "0.5"; "0.9"; "0.2" |])
+        let out = IO.Path.Combine(dir, "gen.csv")
+
+        let code, _, err =
+            GenStats.Tests.Repository.runCli
+                [
+                    "sample"
+                    "--model"
+                    model
+                    "--conditions"
+                    conditions
+                    "--oversample"
+                    "3"
+                    "--out"
+                    out
+                    "--seed"
+                    "4"
+                ]
+
+        Expect.equal code 0 ("sample: " + err)
+        let table = GenStats.Data.Csv.Read out
+        Expect.sequenceEqual table.ColumnNames [ "y"; "x"; "weight"; "row" ] "columns"
+        Expect.equal table.Count 12 "4 rows × 3"
+        // Σ 12 × 1/3 = 4 condition rows
+        Expect.isLessThan (abs (Array.sum (table.Column "weight") - 4.0)) 1e-9 "Σ weight = condition rows"
+
+        Expect.equal
+            (table.Column "row")
+            [|
+                for i in 0..3 do
+                    for _ in 1..3 -> float i
+            |]
+            "row labels"
+
+        Expect.equal
+            (table.Column "y")
+            [|
+                for v in [ 0.1; 0.5; 0.9; 0.2 ] do
+                    for _ in 1..3 -> v
+            |]
+            "conditions repeated"
+
+        let code, _, err =
+            GenStats.Tests.Repository.runCli
+                [
+                    "sample"
+                    "--model"
+                    model
+                    "--conditions"
+                    conditions
+                    "--oversample"
+                    "0"
+                    "--out"
+                    out
+                ]
+
+        Expect.equal code 1 "K = 0 is an error"
+        GenStats.Tests.Expectations.contains "--oversample is 0" err "message"
+    finally
+        IO.Directory.Delete(dir, true)
+
 [<Tests>]
 let tests =
     testList
@@ -137,4 +244,11 @@ let tests =
             testCase
                 "cluster bootstrap multipliers are shared within a cluster"
                 ``cluster bootstrap multipliers are shared within a cluster``
+            // three CLI processes: ≈ 8 s on 2 loaded cores
+            GenStats.Tests.TestMain.slow
+                [
+                    testCase
+                        "genstats train --model cfm, then sample --oversample K writes weight and row columns"
+                        ``genstats train --model cfm, then sample --oversample K writes weight and row columns``
+                ]
         ]
