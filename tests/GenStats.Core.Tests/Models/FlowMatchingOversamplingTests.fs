@@ -169,7 +169,7 @@ let ``genstats train --model cfm, then sample --oversample K writes weight and r
         IO.File.WriteAllLines(conditions, [| "y"; "0.1"; "0.5"; "0.9"; "0.2" |])
         let out = IO.Path.Combine(dir, "gen.csv")
 
-        let code, _, err =
+        let sample k =
             GenStats.Tests.Repository.runCli
                 [
                     "sample"
@@ -178,12 +178,14 @@ let ``genstats train --model cfm, then sample --oversample K writes weight and r
                     "--conditions"
                     conditions
                     "--oversample"
-                    "3"
+                    k
                     "--out"
                     out
                     "--seed"
                     "4"
                 ]
+
+        let code, _, err = sample "3"
 
         Expect.equal code 0 ("sample: " + err)
         let table = GenStats.Data.Csv.Read out
@@ -208,19 +210,7 @@ let ``genstats train --model cfm, then sample --oversample K writes weight and r
             |]
             "conditions repeated"
 
-        let code, _, err =
-            GenStats.Tests.Repository.runCli
-                [
-                    "sample"
-                    "--model"
-                    model
-                    "--conditions"
-                    conditions
-                    "--oversample"
-                    "0"
-                    "--out"
-                    out
-                ]
+        let code, _, err = sample "0"
 
         Expect.equal code 1 "K = 0 is an error"
         GenStats.Tests.Expectations.contains "--oversample is 0" err "message"
