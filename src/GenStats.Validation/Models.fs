@@ -55,6 +55,11 @@ let sample (seed: int) (n: int) (model: IConditionalGenerator) = model.Sample(n,
 /// One event per condition row (any model).
 let sampleAt (seed: int) (conditions: float[][]) (model: IConditionalGenerator) = model.Sample(conditions, seed)
 
+/// K events per condition row (any model), each with weight 1/K; `Rows` labels the condition row of
+/// every event: the unit uncertainties must resample by (`Propagation.oversampledMean`).
+let sampleOversampled (k: int) (seed: int) (conditions: float[][]) (model: IConditionalGenerator) =
+    Oversampling.Sample(model, conditions, k, seed)
+
 /// Writes any model to a model file (atomically).
 let save (path: string) (model: IConditionalGenerator) = ModelFile.Save(path, model)
 

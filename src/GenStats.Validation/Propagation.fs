@@ -2,10 +2,33 @@
 /// sample. Train K models on Poisson-bootstrap replicas of the training data (each with its own
 /// seed), evaluate the user's final quantity with each, and read the spread as the systematic
 /// uncertainty the surrogate adds — with pulls and coverage against a known truth.
+///
+/// Oversampled evaluations (K generated events per condition row, `Models.sampleOversampled`): the
+/// K events of a row share their condition, so they are correlated and a member's statistical σ
+/// must treat the condition row as the independent unit — `oversampledMean` does (cluster-robust
+/// σ); the per-event σ would be too small by up to √K and make the pulls too wide. The systematic
+/// spread between members needs no correction: the members are independent trainings.
 module GenStats.Validation.Propagation
 
+open GenStats.Models
 open GenStats.Stats
 open GenStats.Validation.FiguresOfMerit
+
+/// The weighted mean of per-event values of an oversampled sample (one value per event, in the
+/// sample's order), with the cluster-robust σ that resamples condition rows, not events
+/// (`ClusteredMean`, clusters = `sample.Rows`). A fraction in a window is the mean of an indicator.
+let oversampledMean (sample: OversampledSample) (values: float[]) : Measurement =
+    if values.Length <> sample.Count then
+        invalidArg
+            (nameof values)
+            (sprintf "values has %d entries for %d oversampled events." values.Length sample.Count)
+
+    let r = ClusteredMean.Compute(values, sample.Weights, sample.Rows)
+
+    {
+        Value = r.Mean
+        Uncertainty = r.StandardError
+    }
 
 /// One ensemble member: the replica index, the seed its model was trained with, and the user's
 /// final quantity (with its statistical uncertainty) evaluated with that model.

@@ -63,6 +63,26 @@ let ``an ensemble needs at least two members`` () =
             |> ignore)
     |> ignore
 
+let ``an oversampled mean has the row-clustered sigma`` () =
+    // 2 condition rows × K = 2, weights ½: mean = ½(1 + 3 + 2 + 6)/2 = 3; weighted residuals
+    // −1, 0, −0.5, 1.5; row sums −1 and 1: Var = G/(G − 1)·Σ R²/(Σw)² = 2·2/4 = 1 (by hand)
+    let sample =
+        GenStats.Models.OversampledSample(
+            [| [| 0.0 |]; [| 0.0 |]; [| 1.0 |]; [| 1.0 |] |],
+            [| [| 1.0 |]; [| 3.0 |]; [| 2.0 |]; [| 6.0 |] |],
+            [| 0.5; 0.5; 0.5; 0.5 |],
+            [| 0; 0; 1; 1 |],
+            2
+        )
+
+    let m = oversampledMean sample [| 1.0; 3.0; 2.0; 6.0 |]
+    assertClose veryHigh 3.0 m.Value "mean"
+    assertClose veryHigh 1.0 m.Uncertainty "clustered σ"
+
+    Expect.throwsT<ArgumentException>
+        (fun () -> oversampledMean sample [| 1.0 |] |> ignore)
+        "one value per oversampled event"
+
 [<Tests>]
 let tests =
     testList
@@ -76,4 +96,5 @@ let tests =
                 "the ensemble spread of a bootstrapped mean matches its standard error and covers the truth"
                 ``the ensemble spread of a bootstrapped mean matches its standard error and covers the truth``
             testCase "an ensemble needs at least two members" ``an ensemble needs at least two members``
+            testCase "an oversampled mean has the row-clustered σ" ``an oversampled mean has the row-clustered sigma``
         ]

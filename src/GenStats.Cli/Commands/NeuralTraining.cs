@@ -25,7 +25,7 @@ internal static class NeuralTraining
     };
 
     /// <summary>Every neural model name.</summary>
-    public static readonly string[] Names = [.. GanLosses.Keys, "vae"];
+    public static readonly string[] Names = [.. GanLosses.Keys, "vae", "cfm"];
 
     /// <summary>
     /// Checkpoints of a command-line run (docs/neural-models.md, "Checkpoints and resume"):
@@ -61,6 +61,28 @@ internal static class NeuralTraining
             bool done = WithProgress("vae", o.Steps, (p, ct) => r = checkpoints.Resume is string from
                 ? VaeTrainer.Resume(from, features, conditions, weights, p, ct, path)
                 : VaeTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames), cts.Token);
+            if (!done)
+            {
+                long at = File.Exists(path) ? CheckpointStep(path) : -1;
+                Cancelled(at, File.Exists(path) ? path : null, checkpoints);
+                return null;
+            }
+            if (!checkpoints.Keep && File.Exists(path)) File.Delete(path);
+            return r!.Model;
+        }
+        if (name == "cfm")
+        {
+            var o = TrainCommand.Config<FlowMatchingOptions>(configText, configSource);
+            if (steps is int s) o = o with { Steps = s };
+            CheckData(table, o.BatchSize, o.Layers, 1, configSource);
+            o = o with { ColumnTransforms = CliTransforms.Merge(o.ColumnTransforms, transforms) };
+            if (seed is int sd) o = o with { Seed = unchecked((ulong)sd) };
+            // Like the VAE: the trainer writes its checkpoint on cancellation itself when it has a path.
+            o = o with { CheckpointPath = path, CheckpointEvery = checkpoints.Every > 0 ? checkpoints.Every : o.CheckpointEvery };
+            FlowMatchingTrainingResult? r = null;
+            bool done = WithProgress("cfm", o.Steps, (p, ct) => r = checkpoints.Resume is string from
+                ? FlowMatchingTrainer.Resume(from, features, conditions, weights, p, ct, path)
+                : FlowMatchingTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames), cts.Token);
             if (!done)
             {
                 long at = File.Exists(path) ? CheckpointStep(path) : -1;

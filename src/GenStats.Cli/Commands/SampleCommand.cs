@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GenStats.Data;
+using GenStats.Models;
 using GenStats.Models.Files;
 using Spectre.Console;
 
@@ -8,7 +9,9 @@ namespace GenStats.Cli;
 /// <summary>
 /// `genstats sample`: loads any model file and generates events, either one per row of a
 /// conditions table (--conditions) or N events of an unconditional model (--n). The output CSV
-/// has the model's condition columns (copied from the input) followed by its feature columns.
+/// has the model's condition columns (copied from the input) followed by its feature columns; with
+/// --oversample K, K events per condition row (or per unconditional draw) and two more columns:
+/// "weight" = 1/K and "row", the 0-based input row each event came from (the unit to resample by).
 /// </summary>
 internal static class SampleCommand
 {
@@ -19,17 +22,23 @@ internal static class SampleCommand
         var count = new Option<int?>("--n") { Description = "Number of events (unconditional models)." };
         var output = new Option<FileInfo>("--out") { Description = "Table to write: CSV, or Parquet when the name ends in .parquet.", Required = true };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
+        var oversample = new Option<int?>("--oversample")
+        {
+            Description = "K events per condition row (per draw with --n), each with weight 1/K: adds the columns weight and row " +
+                "(the input row of each event; its K events share the condition, so uncertainties must resample rows, not events — docs/studies.md).",
+        };
         var force = CliOptions.Force();
-        var command = new Command("sample", "Generate events from a model file of any type.") { model, conditions, count, output, seed, force };
-        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(conditions), r.GetValue(count), r.GetValue(output)!, r.GetValue(seed), r.GetValue(force)));
+        var command = new Command("sample", "Generate events from a model file of any type.") { model, conditions, count, output, seed, oversample, force };
+        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(conditions), r.GetValue(count), r.GetValue(output)!, r.GetValue(seed), r.GetValue(force), r.GetValue(oversample)));
         return command;
     }
 
-    private static int Run(FileInfo modelFile, FileInfo? conditionFile, int? count, FileInfo output, int seed, bool force)
+    private static int Run(FileInfo modelFile, FileInfo? conditionFile, int? count, FileInfo output, int seed, bool force, int? oversample = null)
     {
         if ((conditionFile is null) == (count is null))
             throw new ArgumentException("give exactly one of --conditions FILE or --n N.");
         if (count is < 0) throw new ArgumentException($"--n is {count}; the number of events must be ≥ 0.");
+        if (oversample is < 1) throw new ArgumentException($"--oversample is {oversample}; K must be ≥ 1 events per condition row.");
         CliFiles.Input(modelFile, "--model");
         if (conditionFile is not null) CliFiles.Input(conditionFile, "--conditions");
         CliFiles.Output(output, "--out", CliFiles.Kind.Table, force, ("--model", modelFile), ("--conditions", conditionFile));
@@ -43,8 +52,9 @@ internal static class SampleCommand
                     $"model {modelFile.Name} is unconditional; --conditions would only set the number of events. Use --n N instead.");
             if (count is int n)
                 // The generated rows, the output columns and the CSV text: about three copies of n × width doubles.
-                CliMemory.Require(3.0 * 8 * n * (generator.FeatureNames.Count + conditionNames.Length + 1), $"--n {n}");
+                CliMemory.Require(3.0 * 8 * n * (oversample ?? 1) * (generator.FeatureNames.Count + conditionNames.Length + 3), $"--n {n}");
             double[][] generated;
+            OversampledSample? extra = null;
             var columns = new List<(string Name, double[] Values)>();
             if (conditionFile is null)
             {
@@ -52,19 +62,43 @@ internal static class SampleCommand
                     throw new ArgumentException(
                         $"model {modelFile.Name} is conditional on {string.Join(", ", conditionNames)}; give --conditions with those columns instead of --n.");
                 ctx.Status($"Sampling {count} events…");
-                generated = generator.Sample(count!.Value, seed);
+                if (oversample is int k)
+                {
+                    var o = Oversampling.Sample(generator, count!.Value, k, seed);
+                    generated = o.Features;
+                    extra = o;
+                }
+                else generated = generator.Sample(count!.Value, seed);
             }
             else
             {
                 var table = TableFile.Read(conditionFile.FullName, new CsvOptions(RequiredColumns: conditionNames));
                 var rows = table.Rows(conditionNames);
                 ctx.Status($"Sampling {rows.Length} events…");
-                generated = generator.Sample(rows, seed);
-                columns.AddRange(conditionNames.Select(n => (n, table.Column(n))));
+                if (oversample is int k)
+                {
+                    var o = Oversampling.Sample(generator, rows, k, seed);
+                    generated = o.Features;
+                    extra = o;
+                    columns.AddRange(conditionNames.Select((n, c) => (n, o.Conditions.Select(row => row[c]).ToArray())));
+                }
+                else
+                {
+                    generated = generator.Sample(rows, seed);
+                    columns.AddRange(conditionNames.Select(n => (n, table.Column(n))));
+                }
             }
             var features = generator.FeatureNames.ToArray();
             for (int f = 0; f < features.Length; f++)
                 columns.Add((features[f], generated.Select(row => row[f]).ToArray()));
+            if (extra is not null)
+            {
+                foreach (var added in new[] { "weight", "row" })
+                    if (columns.Any(c => c.Name == added))
+                        throw new ArgumentException($"--oversample adds a column '{added}', but the model already has a column of that name.");
+                columns.Add(("weight", extra.Weights));
+                columns.Add(("row", extra.Rows.Select(r => (double)r).ToArray()));
+            }
             result = Dataset.Create(columns.Select(c => c.Name).ToArray(), columns.Select(c => c.Values).ToArray());
             ctx.Status($"Writing {output.Name}…");
             TableFile.Write(result, output.FullName);

@@ -10,7 +10,7 @@ namespace GenStats.Cli;
 
 /// <summary>
 /// `genstats train`: fits a generative model to a CSV table and writes one model file (.gsm):
-/// the GAN family (cramer, wgan-gp, wgan, bce, ns, lsgan) and the VAE (see <see cref="NeuralTraining"/>),
+/// the GAN family (cramer, wgan-gp, wgan, bce, ns, lsgan), the VAE and conditional flow matching (cfm; see <see cref="NeuralTraining"/>),
 /// or the classical kde, library and histogram models.
 /// </summary>
 internal static class TrainCommand
@@ -114,7 +114,7 @@ internal static class TrainCommand
             if (model is null) return CliErrors.Cancelled;
             ModelFile.Save(output.FullName, model);
             Report(model, data, output);
-            var kept = model switch { ConditionalGan g => g.History, ConditionalVae v => v.History, _ => null };
+            var kept = model switch { ConditionalGan g => g.History, ConditionalVae v => v.History, ConditionalFlowMatching f => f.History, _ => null };
             if (kept is not null)
             {
                 Console.Write(HistoryCommand.Describe(kept));
@@ -247,6 +247,7 @@ internal static class TrainCommand
             ConditionalGan g => string.Create(c, $"{Json(g.Options.Loss)} loss, {g.TrainedSteps} generator steps, preprocessing {CliTransforms.Describe(g.FeatureNames, g.FeatureTransform, g.ConditionNames, g.ConditionTransform)}")
                 + (g.Auxiliary is { } a ? string.Create(c, $"; auxiliary {a.Distance.ToString().ToLowerInvariant()} on {a.Statistic} (weight {a.Weight:G4}; in the loss — not evidence)") : ""),
             ConditionalVae v => string.Create(c, $"β = {v.Options.Beta}, {v.TrainedSteps} steps, preprocessing {CliTransforms.Describe(v.FeatureNames, v.FeatureTransform, v.ConditionNames, v.ConditionTransform)}"),
+            ConditionalFlowMatching f => string.Create(c, $"{f.TrainedSteps} steps, sampling {Json(f.Options.Solver)} × {f.Options.OdeSteps} ODE steps, preprocessing {CliTransforms.Describe(f.FeatureNames, f.FeatureTransform, f.ConditionNames, f.ConditionTransform)}"),
             _ => "",
         };
         Console.WriteLine($"trained {model.ModelType} on {table.Count} events: {detail}");

@@ -21,6 +21,28 @@ public static class Bootstrap
     }
 
     /// <summary>
+    /// Cluster (block) bootstrap multipliers: one Poisson(1) count per cluster, shared by all its
+    /// events — the resampling unit is the cluster (e.g. the condition row of an oversampled sample,
+    /// whose K events are correlated), not the event. <paramref name="clusters"/> holds every
+    /// event's cluster label in [0, clusterCount). Identical for identical (labels, seed, replica).
+    /// </summary>
+    /// <exception cref="ArgumentException">A label outside [0, clusterCount).</exception>
+    public static double[] ClusterMultipliers(int[] clusters, int clusterCount, int seed, int replica)
+    {
+        ArgumentNullException.ThrowIfNull(clusters);
+        var perCluster = PoissonMultipliers(clusterCount, seed, replica);
+        var m = new double[clusters.Length];
+        for (int i = 0; i < m.Length; i++)
+        {
+            int c = clusters[i];
+            if ((uint)c >= (uint)clusterCount)
+                throw new ArgumentException($"clusters[{i}] is {c}; labels must be in [0, {clusterCount}).", nameof(clusters));
+            m[i] = perCluster[c];
+        }
+        return m;
+    }
+
+    /// <summary>
     /// The bootstrap spread of a one-sample statistic. <paramref name="statistic"/> receives the
     /// replica's weights (the original weights, or 1, times Poisson(1) multipliers).
     /// A replica whose weights sum to ≤ 0 is redrawn (possible only for tiny or sWeighted samples).

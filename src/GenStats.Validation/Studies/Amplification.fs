@@ -6,6 +6,13 @@
 /// χ̂² is c is worth N_eq = (n_q − 1)/c true events, and its amplification factor is N_eq/N_train.
 /// Multi-dimensional data: apply the study to a 1-D projection (a column, a radius, an invariant
 /// mass); the quantile bins are those of that projection.
+///
+/// Oversampled samples (`ofOversampledProjection`: K events per condition row, weight 1/K): the K
+/// events of a row share their condition, so a sample of n events holds only n/K independent
+/// condition draws and its χ̂² is larger than (n_q − 1)/n — N_eq then says honestly what the
+/// correlated sample is worth. The uncertainties need no correction: the σ of a curve point is the
+/// spread of χ̂² over independent seeds, each seed a fresh set of condition rows, so the
+/// within-sample correlation is inside that spread. (Equal weights 1/K do not change the bin fractions.)
 module GenStats.Validation.Studies.Amplification
 
 open GenStats.Stats
@@ -225,6 +232,20 @@ let ofGenerator (column: int) (model: IConditionalGenerator) : Sampler =
 /// Sampler that draws n values of a projection of an unconditional model's rows.
 let ofGeneratorProjection (projection: float[] -> float) (model: IConditionalGenerator) : Sampler =
     fun n seed -> model.Sample(n, seed) |> Array.map projection
+
+/// Sampler of n values of a projection of a conditional model's rows, oversampled: ⌈n/K⌉ condition
+/// rows from `conditions rows seed` (e.g. draws from the truth's condition distribution), K events
+/// each (`Oversampling.Sample`), the first n kept.
+let ofOversampledProjection
+    (projection: float[] -> float)
+    (k: int)
+    (conditions: int -> int -> float[][])
+    (model: IConditionalGenerator)
+    : Sampler =
+    fun n seed ->
+        let rows = (n + k - 1) / k
+        let s = Oversampling.Sample(model, conditions rows seed, k, seed)
+        s.Features |> Array.truncate n |> Array.map projection
 
 /// Sampler of a Gaussian KDE with the given options fitted on the 1-D training sample.
 let kdeWith (options: KdeOptions) (training: float[]) : Sampler =

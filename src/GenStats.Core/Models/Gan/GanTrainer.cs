@@ -141,8 +141,8 @@ public sealed class GanTrainer
         NeuralData.Check(features, conditions, weights);
         int dxRaw = features[0].Length, dyRaw = conditions is null || conditions.Length == 0 ? 0 : conditions[0].Length;
         if (dyRaw == 0) conditions = null;
-        var fNames = Names(featureNames, dxRaw, "x", nameof(featureNames));
-        var cNames = Names(conditionNames, dyRaw, "y", nameof(conditionNames));
+        var fNames = NeuralParts.ColumnNames(featureNames, dxRaw, "x", nameof(featureNames));
+        var cNames = NeuralParts.ColumnNames(conditionNames, dyRaw, "y", nameof(conditionNames));
         var (trainIdx, heldIdx) = NeuralData.Split(features.Length, o.HeldOutFraction, o.MaxHeldOut, o.Seed);
         if (trainIdx.Length == 0) throw new ArgumentException("no training events are left after the held-out split.", nameof(options));
         var trainW = weights is null ? null : trainIdx.Select(i => weights[i]).ToArray();
@@ -164,13 +164,6 @@ public sealed class GanTrainer
     public static GanTrainingResult Train(double[][] features, double[][]? conditions, double[]? weights, GanOptions? options = null,
         AuxiliaryStatistic? auxiliary = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Create(features, conditions, weights, options, auxiliary).Run(progress, cancellationToken);
-
-    private static string[] Names(string[]? names, int width, string prefix, string param)
-    {
-        if (names is null) return Enumerable.Range(0, width).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        if (names.Length != width) throw new ArgumentException($"{param} has {names.Length} names for {width} columns.", param);
-        return (string[])names.Clone();
-    }
 
     private static void CheckOptions(GanOptions o)
     {

@@ -32,6 +32,29 @@ internal static class NeuralParts
 
     public static Tensor Input(Tensor a, Tensor? b) => b is null ? a : Ops.Concat([a, b], 1);
 
+    /// <summary>The column names of a trainer: the given ones (checked against the width, copied), else prefix0, prefix1, ….</summary>
+    /// <exception cref="ArgumentException">A name count that differs from the width.</exception>
+    public static string[] ColumnNames(string[]? names, int width, string prefix, string param)
+    {
+        if (names is null) return Enumerable.Range(0, width).Select(i => prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        if (names.Length != width) throw new ArgumentException($"{param} has {names.Length} names for {width} columns.", param);
+        return (string[])names.Clone();
+    }
+
+    /// <summary>Rows [start, start + n) of raw conditions through the condition preprocessing, flat [n·dy] float32 (empty when unconditional).</summary>
+    public static float[] FlatConditions(RowTransform? fy, double[][]? conditions, int start, int n)
+    {
+        int dy = fy?.OutputWidth ?? 0;
+        var flat = new float[n * dy];
+        if (conditions is null || dy == 0) return flat;
+        for (int i = 0; i < n; i++)
+        {
+            var z = fy!.ForwardRow(conditions[start + i]);
+            for (int c = 0; c < dy; c++) flat[i * dy + c] = (float)z[c];
+        }
+        return flat;
+    }
+
     public static IEnumerable<NamedTensor> Prefixed(string prefix, Module m) =>
         m.NamedParameters().Select(p => new NamedTensor(prefix + p.Name, p.Tensor));
 

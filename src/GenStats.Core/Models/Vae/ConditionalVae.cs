@@ -164,13 +164,7 @@ public sealed class ConditionalVae : IConditionalGenerator
     private Tensor? ConditionTensor(double[][]? conditions, int start, int n, int dy)
     {
         if (conditions is null || dy == 0) return null;
-        var flat = new float[n * dy];
-        for (int i = 0; i < n; i++)
-        {
-            var z = ConditionTransform!.ForwardRow(conditions[start + i]);
-            for (int c = 0; c < dy; c++) flat[i * dy + c] = (float)z[c];
-        }
-        return Tensor.FromArray(flat, n, dy);
+        return Tensor.FromArray(NeuralParts.FlatConditions(ConditionTransform, conditions, start, n), n, dy);
     }
 
     /// <summary>
