@@ -61,9 +61,13 @@ public sealed record FlowOptions
     public double WarmupFraction { get; init; } = 0.05;
     /// <summary>Gradient-norm clip (global L2 norm over all parameters; 0 = none): one outlier batch cannot throw the spline parameters far.</summary>
     public float GradientClip { get; init; } = 5f;
-    /// <summary>Keep the networks of the evaluation with the lowest held-out NLL (needs held-out events), not the last ones.</summary>
+    /// <summary>
+    /// Best-checkpoint selection on the held-out NLL (preprocessed scale; needs held-out events): keep the
+    /// networks of the latest evaluation whose NLL is within one paired standard error of the lowest so far
+    /// (so the annealed end wins unless over-fitting made it significantly worse); false = the last step.
+    /// </summary>
     public bool KeepBest { get; init; } = true;
-    /// <summary>Stop when this many held-out evaluations in a row did not improve the best NLL (0 = never stop early).</summary>
+    /// <summary>Stop when this many held-out evaluations in a row did not lower the lowest held-out NLL (0 = never stop early).</summary>
     public int EarlyStoppingPatience { get; init; }
     /// <summary>Seed (initialisation, random permutations, batches, held-out split).</summary>
     public ulong Seed { get; init; } = 1;

@@ -12,7 +12,7 @@ namespace GenStats.Models;
 /// <param name="Steps">Steps trained.</param>
 public sealed record FlowTrainingResult(ConditionalSplineFlow Model, TrainingHistory History, long Steps)
 {
-    /// <summary>The step whose networks the model holds: the lowest held-out NLL with <see cref="FlowOptions.KeepBest"/>, else the last step.</summary>
+    /// <summary>The step whose networks the model holds: with <see cref="FlowOptions.KeepBest"/> the latest evaluation whose held-out NLL is within one paired standard error of the lowest, else the last step.</summary>
     public long SelectedStep { get; init; } = Steps;
 
     /// <summary>True when training ended before its planned steps (<see cref="FlowOptions.EarlyStoppingPatience"/>).</summary>
@@ -24,7 +24,8 @@ public sealed record FlowTrainingResult(ConditionalSplineFlow Model, TrainingHis
 /// of −log q(T(x) | y) over batches drawn with replacement, with the shared defaults of
 /// <see cref="TrainingPlan"/> (automatic step budget, warm-up + cosine schedule, held-out evaluations)
 /// and best-checkpoint selection on the held-out NLL (preprocessed scale: the preprocessing's Jacobian
-/// does not change between steps). Weights may be signed (sWeights): with
+/// does not change between steps; the latest evaluation within one paired standard error of the lowest,
+/// see <see cref="FlowOptions.KeepBest"/>). Weights may be signed (sWeights): with
 /// <see cref="NegativeWeightStrategy.Raw"/> the weighted NLL is unbounded below where the net weight is
 /// negative (the flow gains by moving density away from such regions), so compare the held-out NLL or use
 /// <see cref="NegativeWeightStrategy.Regress"/>, which replaces w by a non-negative fit of E[w | x, y].
@@ -49,7 +50,7 @@ public static class FlowTrainer
         public required Rng Rng;
         public required TrainingHistory History;
         public required string Fingerprint;
-        public required BestSnapshot Best;
+        public required LikelihoodSelection Best;
         public long Step;
         public long TotalSteps;
         public int EvaluateEvery;
@@ -138,7 +139,7 @@ public static class FlowTrainer
             Rng = new Rng(NeuralData.Mix(o.Seed, 13)),
             History = history,
             Fingerprint = NeuralData.Fingerprint(features, conditions, weights),
-            Best = new BestSnapshot(new FlowNetwork(o, dx, dy)),
+            Best = new LikelihoodSelection(new FlowNetwork(o, dx, dy)),
         };
     }
 
@@ -193,7 +194,7 @@ public static class FlowTrainer
         bool best = r.Best.Step >= 0;
         long selected = best ? r.Best.Step : r.Step;
         var history = new TrainingHistory([.. r.History.Steps], [.. r.History.Evaluations]) { SelectedStep = selected };
-        var kept = Snapshot(r.Model, best ? (FlowNetwork)r.Best.Copy : net, r.Step) ;
+        var kept = Snapshot(r.Model, best ? (FlowNetwork)r.Best.Copy : net, r.Step);
         var model = new ConditionalSplineFlow(kept.Network, kept.Options, kept.FeatureTransform, kept.ConditionTransform, [.. kept.FeatureNames], [.. kept.ConditionNames], r.Step)
         { History = history };
         return new FlowTrainingResult(model, r.History, r.Step) { SelectedStep = selected, StoppedEarly = r.StoppedEarly };
@@ -225,16 +226,16 @@ public static class FlowTrainer
         var hw = r.Weights is null ? null : r.HeldIdx.Select(i => r.Weights[i]).ToArray();
         var model = r.Model;
         // The preprocessed scale: finite (a held-out event outside a quantile column's training range has raw density 0) and comparable between steps.
-        double logL = ConditionalSplineFlow.WeightedMean(model.ModelScale(model.Build(hx, hy, hw)), hw).PerEvent;
-        double nll = -logL;
+        var logL = model.ModelScale(model.Build(hx, hy, hw));
+        double meanLogL = ConditionalSplineFlow.WeightedMean(logL, hw).PerEvent;
         int evalSeed = (int)(NeuralData.Mix(r.O.Seed, (ulong)step) & 0x7FFFFFFF);
         var gen = hy is null ? model.Sample(hx.Length, evalSeed) : model.Sample(hy, evalSeed);
         var fx = model.FeatureTransform;
         double ed = NeuralParts.EnergyDistance(hx.Select(fx.ForwardRow).ToArray(), hw, gen.Select(fx.ForwardRow).ToArray(), hy is null ? null : hw);
-        r.History.Evaluations.Add(new EvaluationRecord(step + 1, ed, null, logL));
+        r.History.Evaluations.Add(new EvaluationRecord(step + 1, ed, null, meanLogL));
         if (!r.O.KeepBest) return;
-        r.Best.Offer(model.Network, nll, r.Step);
-        if (r.O.EarlyStoppingPatience > 0 && r.Best.SinceBest >= r.O.EarlyStoppingPatience) r.StoppedEarly = true;
+        r.Best.Offer(model.Network, logL.Select(v => -v).ToArray(), hw, r.Step);
+        if (r.O.EarlyStoppingPatience > 0 && r.Best.SinceReference >= r.O.EarlyStoppingPatience) r.StoppedEarly = true;
     }
 
     private static void Stop(Run r, StopReason reason, string what)
@@ -256,7 +257,7 @@ public static class FlowTrainer
         var meta = NeuralCheckpoint<FlowOptions>.WriteMetadata(Kind, r.O with { CheckpointPath = null }, r.Step, r.Rng.Draws,
             steps.ToString(CultureInfo.InvariantCulture), r.Model.FeatureTransform, r.Model.ConditionTransform,
             r.Model.FeatureNames, r.Model.ConditionNames, r.Fingerprint, r.History);
-        meta["selection"] = NeuralParts.Json(new SelectionState(double.IsFinite(r.Best.Value) ? r.Best.Value : null, r.Best.Step, r.Best.SinceBest));
+        meta["selection"] = NeuralParts.Json(r.Best.State);
         ParameterFile.Save(path, tensors, meta);
         r.LastCheckpoint = path;
         r.LastCheckpointStep = r.Step;
@@ -280,9 +281,9 @@ public static class FlowTrainer
             c.FeatureNames, c.ConditionNames, c.History);
         NeuralParts.Load("c.", r.Model.Network, c.Tensors, checkpoint);
         r.Opt.ImportState(c.ReadLong("optimizerSteps"), NeuralParts.OptimizerBuffers("o.", c.Tensors));
-        var sel = c.Read<SelectionState>("selection");
+        var sel = c.Read<LikelihoodSelectionState>("selection");
         if (sel.Step >= 0) NeuralParts.Load("b.", r.Best.Copy, c.Tensors, checkpoint);
-        r.Best.Restore(sel.Value ?? double.PositiveInfinity, sel.Step, sel.SinceBest);
+        r.Best.Restore(sel);
         r.Step = c.Step;
         r.Rng = new Rng(NeuralData.Mix(o.Seed, 13), c.RngDraws);
         r.LastCheckpoint = checkpoint;
