@@ -13,7 +13,7 @@ namespace GenStats.Cli;
 /// </summary>
 internal static class NeuralTraining
 {
-    /// <summary>Command-line model names → GAN losses; "vae" is the conditional VAE.</summary>
+    /// <summary>Command-line model names → GAN losses; "vae" is the conditional VAE, "flow" the conditional spline flow.</summary>
     public static readonly IReadOnlyDictionary<string, GanLoss> GanLosses = new Dictionary<string, GanLoss>(StringComparer.Ordinal)
     {
         ["cramer"] = GanLoss.Cramer,
@@ -25,7 +25,7 @@ internal static class NeuralTraining
     };
 
     /// <summary>Every neural model name.</summary>
-    public static readonly string[] Names = [.. GanLosses.Keys, "vae"];
+    public static readonly string[] Names = [.. GanLosses.Keys, "vae", "flow"];
 
     /// <summary>Trains; returns the model, or null when cancelled (the message is already written).</summary>
     public static IConditionalGenerator? Train(string name, Dataset table, string configText, string configSource, int? steps, int? seed,
@@ -53,6 +53,20 @@ internal static class NeuralTraining
                 if (!done)
                     Console.Error.WriteLine(o.CheckpointPath is string vp
                         ? $"genstats train: cancelled; checkpoint written to {vp} (continue with VaeTrainer.Resume); no model file was written."
+                        : "genstats train: cancelled; no checkpoint (set \"checkpointPath\" in --config to keep one); no model file was written.");
+                return done ? r!.Model : null;
+            }
+            if (name == "flow")
+            {
+                var o = TrainCommand.Config<FlowOptions>(configText, configSource);
+                if (steps is int s) o = o with { Steps = s };
+                o = o with { ColumnTransforms = CliTransforms.Merge(o.ColumnTransforms, transforms) };
+                if (seed is int sd) o = o with { Seed = unchecked((ulong)sd) };
+                FlowTrainingResult? r = null;
+                bool done = WithProgress("flow", o.Steps, (p, ct) => r = FlowTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames), cts.Token);
+                if (!done)
+                    Console.Error.WriteLine(o.CheckpointPath is string fp
+                        ? $"genstats train: cancelled; checkpoint written to {fp} (continue with FlowTrainer.Resume); no model file was written."
                         : "genstats train: cancelled; no checkpoint (set \"checkpointPath\" in --config to keep one); no model file was written.");
                 return done ? r!.Model : null;
             }

@@ -21,11 +21,13 @@ let private rowsOf (d: GenStats.Data.Dataset) (names: string[]) =
 type private Model =
     | Gan of GanLoss
     | Vae
+    | Flow
 
 let private train model (rows: float[][]) : IConditionalGenerator =
     match model with
     | Gan loss -> (GanTrainer.Train(rows, null, null, GanOptions(Loss = loss))).Model
     | Vae -> (VaeTrainer.Train(rows, null, null, VaeOptions())).Model
+    | Flow -> (FlowTrainer.Train(rows, null, null, FlowOptions())).Model
 
 let private camel model () =
     let data = BimodalGaussian.Sample(nTrain, 1201)
@@ -51,7 +53,7 @@ let private ring model () =
         Expect.isLessThan w1 0.10 (sprintf "W1(generated %s, truth) = %.4f" name w1))
 
 let private models =
-    [ "cramer", Gan GanLoss.Cramer; "wgan-gp", Gan GanLoss.WganGp; "vae", Vae ]
+    [ "cramer", Gan GanLoss.Cramer; "wgan-gp", Gan GanLoss.WganGp; "vae", Vae; "flow", Flow ]
 
 [<Tests>]
 let tests =
