@@ -188,7 +188,8 @@ let sampleAt (seed: int) (conditions: float[][]) (model: ConditionalSplineFlow) 
 let save (path: string) (model: ConditionalSplineFlow) = Models.save path model
 
 /// Loads a flow from a model file (fails if the file holds another model type).
-let load (path: string) : ConditionalSplineFlow = Models.loadAs<ConditionalSplineFlow> path
+let load (path: string) : ConditionalSplineFlow =
+    Models.loadAs<ConditionalSplineFlow> path
 
 /// log p(x | y) per event in the user's units (the preprocessing's Jacobian included; −∞ outside a
 /// quantile-normal column's training range).
@@ -196,7 +197,12 @@ let logDensity (conditions: float[][] option) (features: float[][]) (model: Cond
     model.LogDensity(features, Option.toObj conditions)
 
 /// The Σw-weighted mean log-likelihood per event with its standard error (= −NLL per event).
-let meanLogDensity (weights: Weights) (conditions: float[][] option) (features: float[][]) (model: ConditionalSplineFlow) =
+let meanLogDensity
+    (weights: Weights)
+    (conditions: float[][] option)
+    (features: float[][])
+    (model: ConditionalSplineFlow)
+    =
     model.MeanLogDensity(features, Option.toObj conditions, Weights.toArg weights)
 
 /// Held-out against training NLL per event: an over-fitting check.
@@ -244,7 +250,12 @@ type KlEstimate =
 
 /// KL(p ‖ q) = E_p[log p − log q] estimated on events drawn from the truth p (unweighted), with
 /// `truthLogDensity` the known log p of each event (e.g. a toy's analytic density) and q the flow.
-let kl (truthLogDensity: float[]) (conditions: float[][] option) (truthEvents: float[][]) (model: ConditionalSplineFlow) =
+let kl
+    (truthLogDensity: float[])
+    (conditions: float[][] option)
+    (truthEvents: float[][])
+    (model: ConditionalSplineFlow)
+    =
     if truthLogDensity.Length <> truthEvents.Length then
         invalidArg
             (nameof truthLogDensity)
@@ -291,7 +302,10 @@ let likelihoodSection (model: string) (fit: Overfitting) (klEstimate: KlEstimate
                         [
                             [ Document.Text "training"; measured fit.Train ]
                             [ Document.Text "held-out"; measured fit.HeldOut ]
-                            [ Document.Text "held-out − training"; Document.Measured(fit.Gap, fit.GapError) ]
+                            [
+                                Document.Text "held-out − training"
+                                Document.Measured(fit.Gap, fit.GapError)
+                            ]
                             match klEstimate with
                             | Some k -> [ Document.Text "KL(truth ‖ model)"; Document.Measured(k.Value, k.Error) ]
                             | None -> ()

@@ -9,7 +9,9 @@ open GenStats.Models
 open GenStats.Validation
 
 let private normals (rnd: Random) n =
-    Array.init n (fun _ -> sqrt (-2.0 * log (1.0 - rnd.NextDouble())) * cos (2.0 * Math.PI * rnd.NextDouble()))
+    Array.init n (fun _ ->
+        sqrt (-2.0 * log (1.0 - rnd.NextDouble()))
+        * cos (2.0 * Math.PI * rnd.NextDouble()))
 
 let ``Flow.defaults converts to FlowOptions() field by field`` () =
     let e, a = FlowOptions(), Flow.toOptions Flow.defaults
@@ -32,17 +34,25 @@ let ``KL of an untrained flow against N(0,1) truth equals the Gaussian closed fo
             Steps = 1
             LearningRate = 1e-30f
             FeatureTransform = GenStats.Data.TransformKind.Standard
-            HeldOutFraction = 0.0 }
+            HeldOutFraction = 0.0
+        }
 
     let model = (Flow.train s None None train).Model
-    let z0, z1 = model.FeatureTransform.ForwardRow([| 0.0 |]).[0], model.FeatureTransform.ForwardRow([| 1.0 |]).[0]
+
+    let z0, z1 =
+        model.FeatureTransform.ForwardRow([| 0.0 |]).[0], model.FeatureTransform.ForwardRow([| 1.0 |]).[0]
+
     let sigma = 1.0 / (z1 - z0)
     let mu = -z0 * sigma
     let closed = log sigma + (1.0 + mu * mu) / (2.0 * sigma * sigma) - 0.5
     let truth = normals (Random(42)) 20000
     let logp = truth |> Array.map (fun v -> -0.5 * v * v - 0.5 * log (2.0 * Math.PI))
     let k = Flow.kl logp None (truth |> Array.map (fun v -> [| v |])) model
-    Expect.isLessThan (abs (k.Value - closed)) (4.0 * k.Error + 1e-5) $"KL {k.Value} ± {k.Error} vs closed form {closed}"
+
+    Expect.isLessThan
+        (abs (k.Value - closed))
+        (4.0 * k.Error + 1e-5)
+        $"KL {k.Value} ± {k.Error} vs closed form {closed}"
     // the same events as training and held-out sample: the gap is exactly 0
     let ev: Flow.Events = None, None, train
     let fit = Flow.overfitting ev ev model
@@ -62,5 +72,7 @@ let tests =
         "Flow"
         [
             testCase "Flow.defaults equals FlowOptions()" ``Flow.defaults converts to FlowOptions() field by field``
-            testCase "KL and NLL of a flow with a known density" ``KL of an untrained flow against N(0,1) truth equals the Gaussian closed form``
+            testCase
+                "KL and NLL of a flow with a known density"
+                ``KL of an untrained flow against N(0,1) truth equals the Gaussian closed form``
         ]

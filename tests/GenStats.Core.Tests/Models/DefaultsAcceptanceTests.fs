@@ -53,7 +53,12 @@ let private ring model () =
         Expect.isLessThan w1 0.10 (sprintf "W1(generated %s, truth) = %.4f" name w1))
 
 let private models =
-    [ "cramer", Gan GanLoss.Cramer; "wgan-gp", Gan GanLoss.WganGp; "vae", Vae; "flow", Flow ]
+    [
+        "cramer", Gan GanLoss.Cramer
+        "wgan-gp", Gan GanLoss.WganGp
+        "vae", Vae
+        "flow", Flow
+    ]
 
 [<Tests>]
 let tests =

@@ -51,11 +51,15 @@ let private reference (s: SplineShape) (u: float[]) (x: float) =
         let w, h = xs[i + 1] - xs[i], ys[i + 1] - ys[i]
         let sk = h / w
         let t = (x - xs[i]) / w
-        ys[i] + h * (sk * t * t + d[i] * t * (1.0 - t)) / (sk + (d[i + 1] + d[i] - 2.0 * sk) * t * (1.0 - t))
+
+        ys[i]
+        + h * (sk * t * t + d[i] * t * (1.0 - t))
+          / (sk + (d[i + 1] + d[i] - 2.0 * sk) * t * (1.0 - t))
 
 let private column (t: Tensor) = t.ToArray() |> Array.map float
 
-let private maxAbs (a: float[]) (b: float[]) = Array.map2 (fun u v -> abs (u - v)) a b |> Array.max
+let private maxAbs (a: float[]) (b: float[]) =
+    Array.map2 (fun u v -> abs (u - v)) a b |> Array.max
 
 [<Tests>]
 let tests =
@@ -74,7 +78,11 @@ let tests =
                     Expect.isLessThan err2 1e-5 $"seed {seed}: max |y − s(s⁻¹(y))| = {err2}"
                     // log|(s⁻¹)′(y)| = −log|s′(x)|
                     let sum = Array.map2 (+) (column f.LogAbsDet) (column back.LogAbsDet)
-                    Expect.isLessThan (sum |> Array.map abs |> Array.max) 1e-4 $"seed {seed}: forward + inverse log|det|"
+
+                    Expect.isLessThan
+                        (sum |> Array.map abs |> Array.max)
+                        1e-4
+                        $"seed {seed}: forward + inverse log|det|"
             }
 
             test "forward equals an independent float64 implementation of Durkan et al.'s formula to 1e-5" {
@@ -90,7 +98,8 @@ let tests =
                     Expect.isLessThan (abs (y[i] - r)) 1e-5 $"value {i}: x = {xs[i]}, spline {y[i]}, reference {r}"
             }
 
-            test "log|det J| equals the log of the float64 numerical derivative (central differences) of that implementation" {
+            test
+                "log|det J| equals the log of the float64 numerical derivative (central differences) of that implementation" {
                 let x, p = draw 5 500
                 let ld = column (RationalQuadraticSpline.Forward(x, p, shape)).LogAbsDet
                 let xs, ps = column x, column p
@@ -102,8 +111,14 @@ let tests =
                 for i in 0 .. xs.Length - 1 do
                     let row, col = i / 2, i % 2
                     let u = ps[(row * 2 + col) * pc .. (row * 2 + col + 1) * pc - 1]
-                    let fd = log ((reference shape u (xs[i] + h) - reference shape u (xs[i] - h)) / (2.0 * h))
-                    Expect.isLessThan (abs (ld[i] - fd)) 1e-4 $"value {i}: x = {xs[i]}, log|det| {ld[i]}, numerical {fd}"
+
+                    let fd =
+                        log ((reference shape u (xs[i] + h) - reference shape u (xs[i] - h)) / (2.0 * h))
+
+                    Expect.isLessThan
+                        (abs (ld[i] - fd))
+                        1e-4
+                        $"value {i}: x = {xs[i]}, log|det| {ld[i]}, numerical {fd}"
             }
 
             test "log|det J| equals the log of autodiff's dy/dx of the forward map (and of the inverse map)" {
@@ -121,16 +136,29 @@ let tests =
                 Expect.isLessThan err2 1e-3 $"inverse: max |log|det| − log dx/dy| = {err2}"
             }
 
-            test "the identity parameters (equal bins, unit derivatives) give s(x) = x, log|det| = 0; outside [−B, B] s is the identity" {
+            test
+                "the identity parameters (equal bins, unit derivatives) give s(x) = x, log|det| = 0; outside [−B, B] s is the identity" {
                 let n = 200
-                let x = Tensor.FromArray(Array.init (n * 2) (fun i -> -5.0f + 10.0f * float32 i / float32 (2 * n - 1)), n, 2)
+
+                let x =
+                    Tensor.FromArray(
+                        Array.init (n * 2) (fun i -> -5.0f + 10.0f * float32 i / float32 (2 * n - 1)),
+                        n,
+                        2
+                    )
+
                 let k = shape.Bins
 
                 let ident =
                     Array.init (n * 2 * shape.ParameterCount) (fun j ->
-                        if j % shape.ParameterCount >= 2 * k then shape.IdentityDerivative else 0.0f)
+                        if j % shape.ParameterCount >= 2 * k then
+                            shape.IdentityDerivative
+                        else
+                            0.0f)
 
-                let f = RationalQuadraticSpline.Forward(x, Tensor.FromArray(ident, n, 2 * shape.ParameterCount), shape)
+                let f =
+                    RationalQuadraticSpline.Forward(x, Tensor.FromArray(ident, n, 2 * shape.ParameterCount), shape)
+
                 Expect.isLessThan (maxAbs (column x) (column f.Output)) 1e-5 "identity spline"
                 Expect.isLessThan (column f.LogAbsDet |> Array.map abs |> Array.max) 1e-5 "identity log|det|"
                 let _, p = draw 7 n
@@ -147,17 +175,40 @@ let tests =
 
             test "is monotone increasing for random parameters" {
                 let n = 4000
-                let x = Tensor.FromArray(Array.init n (fun i -> -3.5f + 7.0f * float32 i / float32 (n - 1)), n, 1)
-                let p = Ops.Affine((Rng(8UL)).Normal(Shape([| 1; shape.ParameterCount |])), 1.0f, 0.0f)
-                let y = column (RationalQuadraticSpline.Forward(x, Ops.BroadcastTo(p, Shape([| n; shape.ParameterCount |])), shape)).Output
-                y |> Array.pairwise |> Array.iteri (fun i (a, b) -> Expect.isGreaterThanOrEqual b a $"y[{i + 1}] ≥ y[{i}]")
+
+                let x =
+                    Tensor.FromArray(Array.init n (fun i -> -3.5f + 7.0f * float32 i / float32 (n - 1)), n, 1)
+
+                let p =
+                    Ops.Affine((Rng(8UL)).Normal(Shape([| 1; shape.ParameterCount |])), 1.0f, 0.0f)
+
+                let y =
+                    column
+                        (RationalQuadraticSpline.Forward(
+                            x,
+                            Ops.BroadcastTo(p, Shape([| n; shape.ParameterCount |])),
+                            shape
+                        ))
+                            .Output
+
+                y
+                |> Array.pairwise
+                |> Array.iteri (fun i (a, b) -> Expect.isGreaterThanOrEqual b a $"y[{i + 1}] ≥ y[{i}]")
             }
 
             test "bad shapes and options are refused with what is wrong" {
                 let x, p = draw 9 10
-                Expect.throwsT<System.ArgumentException> (fun () -> RationalQuadraticSpline.Forward(x, Ops.SliceColumns(p, 0, 10), shape) |> ignore) "parameters too narrow"
-                Expect.throwsT<System.ArgumentException> (fun () -> RationalQuadraticSpline.Forward(x, p, SplineShape(1, 3.0f)) |> ignore) "one bin"
-                Expect.throwsT<System.ArgumentException> (fun () -> RationalQuadraticSpline.Forward(x, p, SplineShape(8, -1.0f)) |> ignore) "negative bound"
+
+                Expect.throwsT<System.ArgumentException>
+                    (fun () -> RationalQuadraticSpline.Forward(x, Ops.SliceColumns(p, 0, 10), shape) |> ignore)
+                    "parameters too narrow"
+
+                Expect.throwsT<System.ArgumentException>
+                    (fun () -> RationalQuadraticSpline.Forward(x, p, SplineShape(1, 3.0f)) |> ignore)
+                    "one bin"
+
+                Expect.throwsT<System.ArgumentException>
+                    (fun () -> RationalQuadraticSpline.Forward(x, p, SplineShape(8, -1.0f)) |> ignore)
+                    "negative bound"
             }
         ]
-

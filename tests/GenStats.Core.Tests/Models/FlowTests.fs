@@ -30,14 +30,21 @@ let private correlated (rnd: Random) n =
 let private moments (rows: float[][]) =
     let n = float rows.Length
     let m = Array.init 2 (fun c -> rows |> Array.averageBy (fun r -> r[c]))
-    let cov i j = rows |> Array.sumBy (fun r -> (r[i] - m[i]) * (r[j] - m[j])) |> fun s -> s / (n - 1.0)
+
+    let cov i j =
+        rows
+        |> Array.sumBy (fun r -> (r[i] - m[i]) * (r[j] - m[j]))
+        |> fun s -> s / (n - 1.0)
+
     m, cov 0 0, cov 0 1, cov 1 1
 
 let ``a trained 1-D flow's density integrates to 1 (quantile-normal preprocessing, its Jacobian included)`` () =
     let data = mixture (Random(31)) 4000 |> rows
     let model = (FlowTrainer.Train(data, null, null, quick 300)).Model
     // the quantile transform generates only the training range [min, max]; outside the density is 0 (log −∞)
-    let lo, hi = data |> Array.map (fun r -> r[0]) |> Array.min, data |> Array.map (fun r -> r[0]) |> Array.max
+    let lo, hi =
+        data |> Array.map (fun r -> r[0]) |> Array.min, data |> Array.map (fun r -> r[0]) |> Array.max
+
     Expect.equal (model.LogDensity([| [| lo - 0.1 |] |], null)[0]) -infinity "below the training range"
     // the density jumps at the 1 000 quantile knots (piecewise-linear CDF): h = 1e−4 keeps the trapezoid error ≈ 1e−5
     let integral =
@@ -49,7 +56,17 @@ let ``a trained 2-D flow's density integrates to 1 over the plane, coupling and 
     let data = correlated (Random(32)) 3000
 
     for arch in [ FlowArchitecture.Coupling; FlowArchitecture.Autoregressive ] do
-        let o = FlowOptions(Layers = 4, HiddenLayers = [| 32; 32 |], Steps = 200, LearningRate = 3e-3f, Seed = 3UL, Architecture = arch, FeatureTransform = TransformKind.Standard)
+        let o =
+            FlowOptions(
+                Layers = 4,
+                HiddenLayers = [| 32; 32 |],
+                Steps = 200,
+                LearningRate = 3e-3f,
+                Seed = 3UL,
+                Architecture = arch,
+                FeatureTransform = TransformKind.Standard
+            )
+
         let model = (FlowTrainer.Train(data, null, null, o)).Model
         // standard preprocessing: z = (x − μ)/σ with σ ≈ (1, 2); [−9, 11] × [−18, 14] reaches |z| ≥ 8 (N(0,1) tail < 1e−15)
         let n1, n2 = 301, 401
@@ -128,14 +145,18 @@ let ``a flow model file gives the same densities and samples; resume is bit-iden
             { new IProgress<TrainingProgress> with
                 member _.Report p =
                     if p.Step = 5L then
-                        cts.Cancel() }
+                        cts.Cancel()
+            }
 
         raises<OperationCanceledException> "Train cancelled at step 5" (fun () ->
             FlowTrainer.Train(rows x, rows y, w, opts cp, progress, cts.Token) |> ignore)
         |> ignore
 
         let resumed = FlowTrainer.Resume(cp, rows x, rows y, w)
-        let ps (m: ConditionalSplineFlow) = m.Parameters() |> Seq.map (fun p -> p.Tensor.ToArray()) |> Array.ofSeq
+
+        let ps (m: ConditionalSplineFlow) =
+            m.Parameters() |> Seq.map (fun p -> p.Tensor.ToArray()) |> Array.ofSeq
+
         Expect.isTrue (ps resumed.Model = ps full.Model) "parameters bit-identical after resume"
         Expect.equal resumed.SelectedStep full.SelectedStep "same selected step"
     finally
@@ -144,24 +165,51 @@ let ``a flow model file gives the same densities and samples; resume is bit-iden
 
 let ``bad input fails clearly: periodic feature, missing conditions, wrong width`` () =
     let data = correlated (Random(36)) 200
-    let perio = FlowOptions(Steps = 2, ColumnTransforms = readOnlyDict [ "x0", "periodic" ])
-    let ex = raises<ArgumentException> "periodic" (fun () -> FlowTrainer.Train(data, null, null, perio) |> ignore)
+
+    let perio =
+        FlowOptions(Steps = 2, ColumnTransforms = readOnlyDict [ "x0", "periodic" ])
+
+    let ex =
+        raises<ArgumentException> "periodic" (fun () -> FlowTrainer.Train(data, null, null, perio) |> ignore)
+
     contains "periodic" ex.Message "names the transform"
     contains "x0" ex.Message "names the column"
-    let model = (FlowTrainer.Train(data, rows (Array.create 200 1.0), null, FlowOptions(Steps = 2))).Model
-    raises<ArgumentException> "no conditions" (fun () -> model.LogDensity(data, null) |> ignore) |> ignore
-    raises<ArgumentException> "one column" (fun () -> model.LogDensity(rows [| 1.0 |], rows [| 1.0 |]) |> ignore) |> ignore
-    raises<InvalidOperationException> "unconditional sampling of a conditional model" (fun () -> model.Sample(3, 1) |> ignore) |> ignore
+
+    let model =
+        (FlowTrainer.Train(data, rows (Array.create 200 1.0), null, FlowOptions(Steps = 2))).Model
+
+    raises<ArgumentException> "no conditions" (fun () -> model.LogDensity(data, null) |> ignore)
+    |> ignore
+
+    raises<ArgumentException> "one column" (fun () -> model.LogDensity(rows [| 1.0 |], rows [| 1.0 |]) |> ignore)
+    |> ignore
+
+    raises<InvalidOperationException> "unconditional sampling of a conditional model" (fun () ->
+        model.Sample(3, 1) |> ignore)
+    |> ignore
 
 [<Tests>]
 let tests =
     testList
         "Models.Flow"
         [
-            testCase "a trained 1-D flow's density integrates to 1" ``a trained 1-D flow's density integrates to 1 (quantile-normal preprocessing, its Jacobian included)``
-            testCase "a trained 2-D flow's density integrates to 1 (coupling, autoregressive)" ``a trained 2-D flow's density integrates to 1 over the plane, coupling and autoregressive``
-            testCase "a conditional 1-D flow learns x | y" ``a conditional 1-D flow (conditioner sees y only) learns x | y ~ N(2y, (0.3 + 0.5y)²)``
-            testCase "model file and resume" ``a flow model file gives the same densities and samples; resume is bit-identical``
+            testCase
+                "a trained 1-D flow's density integrates to 1"
+                ``a trained 1-D flow's density integrates to 1 (quantile-normal preprocessing, its Jacobian included)``
+            testCase
+                "a trained 2-D flow's density integrates to 1 (coupling, autoregressive)"
+                ``a trained 2-D flow's density integrates to 1 over the plane, coupling and autoregressive``
+            testCase
+                "a conditional 1-D flow learns x | y"
+                ``a conditional 1-D flow (conditioner sees y only) learns x | y ~ N(2y, (0.3 + 0.5y)²)``
+            testCase
+                "model file and resume"
+                ``a flow model file gives the same densities and samples; resume is bit-identical``
             testCase "bad input" ``bad input fails clearly: periodic feature, missing conditions, wrong width``
-            slow [ testCase "a flow recovers a correlated Gaussian's mean and covariance" ``a flow learns a correlated 2-D Gaussian: mean and covariance within their statistical errors`` ]
+            slow
+                [
+                    testCase
+                        "a flow recovers a correlated Gaussian's mean and covariance"
+                        ``a flow learns a correlated 2-D Gaussian: mean and covariance within their statistical errors``
+                ]
         ]
