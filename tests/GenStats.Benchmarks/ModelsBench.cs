@@ -15,6 +15,7 @@ namespace GenStats.Benchmarks;
 /// next to the same algorithm in PyTorch CPU (reference/engine_reference.py --torch-only) with the
 /// same thread count, in the same run. GENSTATS_BENCH_NO_REFERENCE=1 skips the reference. It starts
 /// with <see cref="AuxiliaryBench"/> (the auxiliary statistic's cost); GENSTATS_BENCH_MODELS=aux runs only that.
+/// Then the conditional spline flow (<see cref="FlowBench"/>) and its PyTorch reference.
 /// </summary>
 public static class ModelsBench
 {
@@ -66,9 +67,11 @@ public static class ModelsBench
         double tInf = Timing.MedianSeconds(() => model.Sample(cond, seed++), 20, warmup: 2);
         ours["generator_inference"] = samples / tInf;
         Console.WriteLine($"genstats models generator inference (ConditionalGan.Sample, {samples} conditions): {samples / tInf:F0} samples/s");
+        foreach (var (name, v) in FlowBench.Run()) ours[name] = v;
 
         if (Environment.GetEnvironmentVariable("GENSTATS_BENCH_NO_REFERENCE") == "1") return;
         var refs = Reference(threads);
+        foreach (var (name, v) in FlowBench.Reference(threads)) refs[name] = v;
         foreach (var (name, v) in refs) Console.WriteLine($"reference pytorch {name}: {v.ToString("F3", Inv)}");
         foreach (var (name, v) in refs)
             if (ours.TryGetValue(name, out var mine) && v > 0)
