@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using GenStats.Benchmarks.Engine;
 using GenStats.Models;
 
@@ -15,8 +14,6 @@ namespace GenStats.Benchmarks;
 /// </summary>
 public static class FlowBench
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
     public static FlowOptions Options => new()
     {
         Layers = 8,
@@ -67,30 +64,5 @@ public static class FlowBench
     }
 
     /// <summary>The PyTorch figures of reference/flow_reference.py (empty when it cannot run).</summary>
-    public static Dictionary<string, double> Reference(int threads)
-    {
-        var result = new Dictionary<string, double>();
-        var python = Environment.GetEnvironmentVariable("GENSTATS_PYTHON") ?? "/usr/bin/python3";
-        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reference", "flow_reference.py"));
-        psi.ArgumentList.Add(threads.ToString(Inv));
-        try
-        {
-            using var p = Process.Start(psi)!;
-            var err = p.StandardError.ReadToEndAsync();
-            string? line;
-            while ((line = p.StandardOutput.ReadLine()) is not null)
-            {
-                var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (f.Length == 2 && f[0] is "flow_train" or "flow_sample") result[f[0]] = double.Parse(f[1], Inv);
-            }
-            p.WaitForExit();
-            if (p.ExitCode != 0) Console.WriteLine($"flow reference failed (exit {p.ExitCode}): {err.Result.Trim()}");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Console.WriteLine($"flow reference skipped: cannot start {python} ({e.Message}); scripts/bench.sh installs python3-torch.");
-        }
-        return result;
-    }
+    public static Dictionary<string, double> Reference(int threads) => ModelsBench.ReferenceFigures("flow_reference.py", threads);
 }

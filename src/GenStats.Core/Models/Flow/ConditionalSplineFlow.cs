@@ -86,7 +86,7 @@ public sealed class ConditionalSplineFlow : IConditionalGenerator
         {
             using var scope = TensorScope.Begin();
             int n = Math.Min(Chunk, count - start);
-            var y = ConditionTensor(conditions, start, n);
+            var y = NeuralParts.Conditions(ConditionTransform, conditions, start, n);
             var x = Network.ToData(rng.Normal(n, dx), y).Values;
             var row = new double[dx];
             for (int i = 0; i < n; i++)
@@ -96,19 +96,6 @@ public sealed class ConditionalSplineFlow : IConditionalGenerator
             }
         }
         return result;
-    }
-
-    private Tensor? ConditionTensor(double[][]? conditions, int start, int n)
-    {
-        int dy = Dy;
-        if (conditions is null || dy == 0) return null;
-        var flat = new float[n * dy];
-        for (int i = 0; i < n; i++)
-        {
-            var z = ConditionTransform!.ForwardRow(conditions[start + i]);
-            for (int c = 0; c < dy; c++) flat[i * dy + c] = (float)z[c];
-        }
-        return Tensor.FromArray(flat, n, dy);
     }
 
     /// <summary>

@@ -240,10 +240,7 @@ public static class FlowTrainer
 
     private static void Stop(Run r, StopReason reason, string what)
     {
-        string where = r.LastCheckpoint is null
-            ? "no checkpoint was written (set CheckpointPath and CheckpointEvery to keep one)"
-            : $"the last good checkpoint is {r.LastCheckpoint} (step {r.LastCheckpointStep})";
-        throw new TrainingStoppedException($"flow training stopped at step {r.Step + 1}: {what}; {where}.", reason, r.Step + 1, r.LastCheckpoint, r.History);
+        throw NeuralParts.Stopped("flow training", r.Step + 1, what, reason, r.LastCheckpoint, r.LastCheckpointStep, r.History);
     }
 
     /// <summary>Writes a checkpoint (conditioners, Adam state, RNG position, step, options, preprocessing, history, data fingerprint, best networks).</summary>

@@ -77,17 +77,7 @@ public sealed class ConditionalGan : IConditionalGenerator
         {
             using var scope = TensorScope.Begin();
             int n = Math.Min(Chunk, count - start);
-            Tensor? y = null;
-            if (conditions is not null && dy > 0)
-            {
-                var flat = new float[n * dy];
-                for (int i = 0; i < n; i++)
-                {
-                    var z = ConditionTransform!.ForwardRow(conditions[start + i]);
-                    for (int c = 0; c < dy; c++) flat[i * dy + c] = (float)z[c];
-                }
-                y = Tensor.FromArray(flat, n, dy);
-            }
+            var y = dy > 0 ? NeuralParts.Conditions(ConditionTransform, conditions, start, n) : null;
             var x = generator.Forward(NeuralParts.Input(rng.Normal(n, lat), y)).Values;
             var row = new double[dx];
             for (int i = 0; i < n; i++)

@@ -32,6 +32,33 @@ internal static class NeuralParts
 
     public static Tensor Input(Tensor a, Tensor? b) => b is null ? a : Ops.Concat([a, b], 1);
 
+    /// <summary>Rows [start, start + n) of raw conditions through the fitted transform, as a [n, width] tensor; null when unconditional.</summary>
+    public static Tensor? Conditions(RowTransform? transform, double[][]? conditions, int start, int n)
+    {
+        if (conditions is null || transform is null || transform.OutputWidth == 0) return null;
+        int dy = transform.OutputWidth;
+        var flat = new float[n * dy];
+        for (int i = 0; i < n; i++)
+        {
+            var z = transform.ForwardRow(conditions[start + i]);
+            for (int c = 0; c < dy; c++) flat[i * dy + c] = (float)z[c];
+        }
+        return Tensor.FromArray(flat, n, dy);
+    }
+
+    /// <summary>
+    /// The exception that stops a neural training run: what went wrong at which step, and where the
+    /// last good checkpoint is (or that none was written).
+    /// </summary>
+    public static TrainingStoppedException Stopped(string run, long step, string what, StopReason reason, string? lastCheckpoint, long lastCheckpointStep, TrainingHistory history,
+        string stepName = "step")
+    {
+        string where = lastCheckpoint is null
+            ? "no checkpoint was written (set CheckpointPath and CheckpointEvery to keep one)"
+            : $"the last good checkpoint is {lastCheckpoint} (step {lastCheckpointStep})";
+        return new TrainingStoppedException($"{run} stopped at {stepName} {step}: {what}; {where}.", reason, step, lastCheckpoint, history);
+    }
+
     public static IEnumerable<NamedTensor> Prefixed(string prefix, Module m) =>
         m.NamedParameters().Select(p => new NamedTensor(prefix + p.Name, p.Tensor));
 
