@@ -57,12 +57,15 @@ let ``KL of an untrained flow against N(0,1) truth equals the Gaussian closed fo
     let ev: Flow.Events = None, None, train
     let fit = Flow.overfitting ev ev model
     Expect.equal fit.Gap 0.0 "gap of a sample with itself"
-    // NLL per event of N(μ̂, σ̂²) on its own training sample: ½ log(2πσ̂²) + ½ mean((x − μ̂)²)/σ̂²
-    let nll =
-        0.5 * log (2.0 * Math.PI * sigma * sigma)
+    // NLL per event of N(μ̂, σ̂²) on its own training sample: on the preprocessed scale z = (x − μ̂)/σ̂,
+    // ½ log 2π + ½ mean(z²); in the user's units log σ̂ more
+    let zNll =
+        0.5 * log (2.0 * Math.PI)
         + 0.5 * (train |> Array.averageBy (fun r -> (r[0] - mu) ** 2.0)) / (sigma * sigma)
 
-    Expect.floatClose Accuracy.medium (fst fit.Train) nll "training NLL"
+    let raw = Flow.meanLogDensity None None train model
+    Expect.floatClose Accuracy.medium -raw.PerEvent (zNll + log sigma) "NLL in the user's units"
+    Expect.floatClose Accuracy.medium (fst fit.Train) zNll "training NLL, preprocessed scale"
     let section = Flow.likelihoodSection "flow" fit (Some k)
     Expect.equal section.Tables.Head.Rows.Length 4 "training, held-out, gap and KL rows"
 

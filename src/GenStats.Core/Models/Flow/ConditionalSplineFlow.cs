@@ -115,6 +115,16 @@ public sealed class ConditionalSplineFlow : IConditionalGenerator
     }
 
     /// <summary>
+    /// log q(T(x) | y) per event on the preprocessed scale u = T(x): the flow's own density, without
+    /// the preprocessing's Jacobian. Finite even where a quantile-normal column gives raw density 0
+    /// (values beyond the training range are clipped), and free of the piecewise-linear quantile
+    /// Jacobian's noise: the scale for comparing the flow on training and held-out events, and the one
+    /// best-checkpoint selection uses.
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad shapes or non-finite values (named).</exception>
+    public double[] LogDensityPreprocessed(double[][] features, double[][]? conditions) => ModelScale(Build(features, conditions, null));
+
+    /// <summary>
     /// The Σw-weighted mean of <see cref="LogDensity"/> with its standard error (weights null = 1; signed
     /// weights allowed, Σw &gt; 0): minus the held-out NLL per event. −∞ when an event with non-zero
     /// weight lies outside the range of a quantile-normal column.
