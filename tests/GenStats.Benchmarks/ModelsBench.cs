@@ -15,6 +15,7 @@ namespace GenStats.Benchmarks;
 /// next to the same algorithm in PyTorch CPU (reference/engine_reference.py --torch-only) with the
 /// same thread count, in the same run. GENSTATS_BENCH_NO_REFERENCE=1 skips the reference. It starts
 /// with <see cref="AuxiliaryBench"/> (the auxiliary statistic's cost); GENSTATS_BENCH_MODELS=aux runs only that.
+/// Then the conditional spline flow (<see cref="FlowBench"/>) and its PyTorch reference.
 /// </summary>
 public static class ModelsBench
 {
@@ -66,9 +67,11 @@ public static class ModelsBench
         double tInf = Timing.MedianSeconds(() => model.Sample(cond, seed++), 20, warmup: 2);
         ours["generator_inference"] = samples / tInf;
         Console.WriteLine($"genstats models generator inference (ConditionalGan.Sample, {samples} conditions): {samples / tInf:F0} samples/s");
+        foreach (var (name, v) in FlowBench.Run()) ours[name] = v;
 
         if (Environment.GetEnvironmentVariable("GENSTATS_BENCH_NO_REFERENCE") == "1") return;
         var refs = Reference(threads);
+        foreach (var (name, v) in FlowBench.Reference(threads)) refs[name] = v;
         foreach (var (name, v) in refs) Console.WriteLine($"reference pytorch {name}: {v.ToString("F3", Inv)}");
         foreach (var (name, v) in refs)
             if (ours.TryGetValue(name, out var mine) && v > 0)
@@ -77,12 +80,25 @@ public static class ModelsBench
 
     private static Dictionary<string, double> Reference(int threads)
     {
+        var raw = ReferenceFigures("engine_reference.py", threads, "--torch-only");
+        var result = new Dictionary<string, double>();
+        if (raw.TryGetValue("train", out var train)) result["cramer_gan_train"] = train;
+        if (raw.TryGetValue("infer", out var infer)) result["generator_inference"] = infer;
+        return result;
+    }
+
+    /// <summary>
+    /// Runs reference/<paramref name="script"/> THREADS [args] with GENSTATS_PYTHON (default /usr/bin/python3)
+    /// and reads its "NAME VALUE" lines; empty (with a message) when it cannot run.
+    /// </summary>
+    public static Dictionary<string, double> ReferenceFigures(string script, int threads, params string[] args)
+    {
         var result = new Dictionary<string, double>();
         var python = Environment.GetEnvironmentVariable("GENSTATS_PYTHON") ?? "/usr/bin/python3";
         var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reference", "engine_reference.py"));
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reference", script));
         psi.ArgumentList.Add(threads.ToString(Inv));
-        psi.ArgumentList.Add("--torch-only");
+        foreach (var a in args) psi.ArgumentList.Add(a);
         try
         {
             using var p = Process.Start(psi)!;
@@ -91,15 +107,14 @@ public static class ModelsBench
             while ((line = p.StandardOutput.ReadLine()) is not null)
             {
                 var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (f.Length == 2 && f[0] == "train") result["cramer_gan_train"] = double.Parse(f[1], Inv);
-                else if (f.Length == 2 && f[0] == "infer") result["generator_inference"] = double.Parse(f[1], Inv);
+                if (f.Length == 2 && double.TryParse(f[1], NumberStyles.Float, Inv, out var v)) result[f[0]] = v;
             }
             p.WaitForExit();
-            if (p.ExitCode != 0) Console.WriteLine($"reference failed (exit {p.ExitCode}): {err.Result.Trim()}");
+            if (p.ExitCode != 0) Console.WriteLine($"reference {script} failed (exit {p.ExitCode}): {err.Result.Trim()}");
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            Console.WriteLine($"reference skipped: cannot start {python} ({e.Message}); scripts/bench.sh installs python3-torch.");
+            Console.WriteLine($"reference {script} skipped: cannot start {python} ({e.Message}); scripts/bench.sh installs python3-torch.");
         }
         return result;
     }

@@ -31,7 +31,8 @@ internal static class HistoryCommand
             ConditionalGan g => g.History,
             ConditionalVae v => v.History,
             ConditionalFlowMatching f => f.History,
-            _ => throw new ArgumentException($"{file.Name} holds a '{m.ModelType}' model; only neural models (GAN family, VAE, cfm) keep a training history."),
+            ConditionalSplineFlow f => f.History,
+            _ => throw new ArgumentException($"{file.Name} holds a '{m.ModelType}' model; only neural models (GAN family, VAE, cfm, flow) keep a training history."),
         } ?? throw new ArgumentException($"{file.Name} was written before models kept their training history; retrain it to get one.");
         Console.Write(Describe(h));
         if (csv is not null)

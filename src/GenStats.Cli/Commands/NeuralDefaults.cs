@@ -15,7 +15,8 @@ internal static class NeuralDefaults
         {
             var g = new GanOptions();
             var v = new VaeOptions();
-            var f = new FlowMatchingOptions();
+            var m = new FlowMatchingOptions();
+            var f = new FlowOptions();
             var c = CultureInfo.InvariantCulture;
             return string.Create(c, $"""
                 Neural defaults (no --config, no --steps): {TrainingPlan.AutoEpochs:G} epochs of the training events, at least {TrainingPlan.AutoMinSteps} and at most {TrainingPlan.AutoMaxSteps} steps;
@@ -25,8 +26,10 @@ internal static class NeuralDefaults
                 batch {g.BatchSize}, {g.CriticSteps} critic steps per generator step, penalty λ = {g.PenaltyWeight:G3}, generator weights averaged (EMA β = {g.EmaDecay:G4}),
                 best = lowest held-out energy distance on the preprocessed scale.
                 VAE: encoder/decoder {string.Join("×", v.EncoderLayers)}, latent {v.LatentSize}, Adam lr {v.LearningRate:G3}, {v.WarmupFraction:P0} warm-up then {Kebab(v.LrSchedule)} decay, batch {v.BatchSize}, best = highest held-out ELBO.
-                cfm (flow matching): velocity network {string.Join("×", f.Layers)} ({Kebab(f.Activation)}), features {Kebab(f.FeatureTransform)}, Adam lr {f.LearningRate:G3}, batch {f.BatchSize}, EMA β = {f.EmaDecay:G4},
-                sampling {Kebab(f.Solver)} with {f.OdeSteps} ODE steps (config "solver": euler|midpoint|rk4, "odeSteps"), best = lowest held-out energy distance.
+                cfm (flow matching): velocity network {string.Join("×", m.Layers)} ({Kebab(m.Activation)}), features {Kebab(m.FeatureTransform)}, Adam lr {m.LearningRate:G3}, batch {m.BatchSize}, EMA β = {m.EmaDecay:G4},
+                sampling {Kebab(m.Solver)} with {m.OdeSteps} ODE steps (config "solver": euler|midpoint|rk4, "odeSteps"), best = lowest held-out energy distance.
+                Flow: {f.Layers} {Kebab(f.Architecture)} layers of rational-quadratic splines (K = {f.Bins} bins on [−{f.TailBound:G3}, {f.TailBound:G3}]), conditioners {string.Join("×", f.HiddenLayers)}, Adam lr {f.LearningRate:G3}, {f.WarmupFraction:P0} warm-up then {Kebab(f.LrSchedule)} decay, batch {f.BatchSize},
+                best = latest evaluation within one standard error of the lowest held-out NLL.
                 Why these: docs/neural-models.md.
                 """);
         }

@@ -13,7 +13,7 @@ namespace GenStats.Cli;
 /// </summary>
 internal static class NeuralTraining
 {
-    /// <summary>Command-line model names → GAN losses; "vae" is the conditional VAE.</summary>
+    /// <summary>Command-line model names → GAN losses; "vae" is the conditional VAE, "flow" the conditional spline flow.</summary>
     public static readonly IReadOnlyDictionary<string, GanLoss> GanLosses = new Dictionary<string, GanLoss>(StringComparer.Ordinal)
     {
         ["cramer"] = GanLoss.Cramer,
@@ -25,7 +25,7 @@ internal static class NeuralTraining
     };
 
     /// <summary>Every neural model name.</summary>
-    public static readonly string[] Names = [.. GanLosses.Keys, "vae", "cfm"];
+    public static readonly string[] Names = [.. GanLosses.Keys, "vae", "cfm", "flow"];
 
     /// <summary>
     /// Checkpoints of a command-line run (docs/neural-models.md, "Checkpoints and resume"):
@@ -83,6 +83,28 @@ internal static class NeuralTraining
             bool done = WithProgress("cfm", o.Steps, (p, ct) => r = checkpoints.Resume is string from
                 ? FlowMatchingTrainer.Resume(from, features, conditions, weights, p, ct, path)
                 : FlowMatchingTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames), cts.Token);
+            if (!done)
+            {
+                long at = File.Exists(path) ? CheckpointStep(path) : -1;
+                Cancelled(at, File.Exists(path) ? path : null, checkpoints);
+                return null;
+            }
+            if (!checkpoints.Keep && File.Exists(path)) File.Delete(path);
+            return r!.Model;
+        }
+        if (name == "flow")
+        {
+            var o = TrainCommand.Config<FlowOptions>(configText, configSource);
+            if (steps is int s) o = o with { Steps = s };
+            CheckData(table, o.BatchSize, o.HiddenLayers, 1, configSource);
+            o = o with { ColumnTransforms = CliTransforms.Merge(o.ColumnTransforms, transforms) };
+            if (seed is int sd) o = o with { Seed = unchecked((ulong)sd) };
+            // Like the VAE: the trainer writes its checkpoint on cancellation itself when it has a path.
+            o = o with { CheckpointPath = path, CheckpointEvery = checkpoints.Every > 0 ? checkpoints.Every : o.CheckpointEvery };
+            FlowTrainingResult? r = null;
+            bool done = WithProgress("flow", o.Steps, (p, ct) => r = checkpoints.Resume is string from
+                ? FlowTrainer.Resume(from, features, conditions, weights, p, ct, path)
+                : FlowTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames), cts.Token);
             if (!done)
             {
                 long at = File.Exists(path) ? CheckpointStep(path) : -1;

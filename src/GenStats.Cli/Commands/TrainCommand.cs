@@ -10,7 +10,7 @@ namespace GenStats.Cli;
 
 /// <summary>
 /// `genstats train`: fits a generative model to a CSV table and writes one model file (.gsm):
-/// the GAN family (cramer, wgan-gp, wgan, bce, ns, lsgan), the VAE and conditional flow matching (cfm; see <see cref="NeuralTraining"/>),
+/// the GAN family (cramer, wgan-gp, wgan, bce, ns, lsgan), the VAE, conditional flow matching (cfm) and the spline flow (see <see cref="NeuralTraining"/>),
 /// or the classical kde, library and histogram models.
 /// </summary>
 internal static class TrainCommand
@@ -26,7 +26,7 @@ internal static class TrainCommand
         var data = new Option<FileInfo>("--data") { Description = "Training table: CSV with a header row, or Parquet (.parquet).", Required = true };
         var features = new Option<string>("--features") { Description = "Comma-separated feature columns (what the model generates).", Required = true };
         var conditions = new Option<string?>("--conditions") { Description = "Comma-separated condition columns (omit for an unconditional model)." };
-        var weight = new Option<string?>("--weight") { Description = "Per-event weight column (signed sWeights allowed for the GAN family, the VAE and histogram)." };
+        var weight = new Option<string?>("--weight") { Description = "Per-event weight column (signed sWeights allowed for the GAN family, the VAE, the flow and histogram)." };
         var model = new Option<string>("--model") { Description = $"Model: {string.Join("|", All)}.", Required = true };
         var config = new Option<FileInfo?>("--config") { Description = "JSON file with the model's options, e.g. {\"criticSteps\": 5, \"featureTransform\": \"quantile-normal\", \"columnTransforms\": {\"pt1\": \"log\"}}, {\"bandwidth\": \"cross-validated\"} or {\"neighbours\": 10, \"rule\": \"local-linear\"}." };
         var steps = new Option<int?>("--steps") { Description = "Training steps of a neural model (overrides the config's steps/epochs)." };
@@ -114,7 +114,7 @@ internal static class TrainCommand
             if (model is null) return CliErrors.Cancelled;
             ModelFile.Save(output.FullName, model);
             Report(model, data, output);
-            var kept = model switch { ConditionalGan g => g.History, ConditionalVae v => v.History, ConditionalFlowMatching f => f.History, _ => null };
+            var kept = model switch { ConditionalGan g => g.History, ConditionalVae v => v.History, ConditionalFlowMatching f => f.History, ConditionalSplineFlow sf => sf.History, _ => null };
             if (kept is not null)
             {
                 Console.Write(HistoryCommand.Describe(kept));
@@ -248,6 +248,7 @@ internal static class TrainCommand
                 + (g.Auxiliary is { } a ? string.Create(c, $"; auxiliary {a.Distance.ToString().ToLowerInvariant()} on {a.Statistic} (weight {a.Weight:G4}; in the loss — not evidence)") : ""),
             ConditionalVae v => string.Create(c, $"β = {v.Options.Beta}, {v.TrainedSteps} steps, preprocessing {CliTransforms.Describe(v.FeatureNames, v.FeatureTransform, v.ConditionNames, v.ConditionTransform)}"),
             ConditionalFlowMatching f => string.Create(c, $"{f.TrainedSteps} steps, sampling {Json(f.Options.Solver)} × {f.Options.OdeSteps} ODE steps, preprocessing {CliTransforms.Describe(f.FeatureNames, f.FeatureTransform, f.ConditionNames, f.ConditionTransform)}"),
+            ConditionalSplineFlow f => string.Create(c, $"{f.Options.Layers} {Json(f.Options.Architecture)?.Trim('"')} spline layers (K = {f.Options.Bins}), {f.TrainedSteps} steps, selected step {f.History?.SelectedStep}, preprocessing {CliTransforms.Describe(f.FeatureNames, f.FeatureTransform, f.ConditionNames, f.ConditionTransform)}"),
             _ => "",
         };
         Console.WriteLine($"trained {model.ModelType} on {table.Count} events: {detail}");

@@ -22,12 +22,14 @@ type private Model =
     | Gan of GanLoss
     | Vae
     | FlowMatching
+    | Flow
 
 let private train model (rows: float[][]) : IConditionalGenerator =
     match model with
     | Gan loss -> (GanTrainer.Train(rows, null, null, GanOptions(Loss = loss))).Model
     | Vae -> (VaeTrainer.Train(rows, null, null, VaeOptions())).Model
     | FlowMatching -> (FlowMatchingTrainer.Train(rows, null, null, FlowMatchingOptions())).Model
+    | Flow -> (FlowTrainer.Train(rows, null, null, FlowOptions())).Model
 
 let private camel model () =
     let data = BimodalGaussian.Sample(nTrain, 1201)
@@ -58,6 +60,7 @@ let private models =
         "wgan-gp", Gan GanLoss.WganGp
         "vae", Vae
         "cfm", FlowMatching
+        "flow", Flow
     ]
 
 [<Tests>]

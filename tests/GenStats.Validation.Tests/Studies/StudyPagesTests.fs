@@ -304,7 +304,7 @@ let ``resonance.fsx --quick runs; every figure drawn offline; JSON holds ratios,
 
             Expect.equal
                 (models |> List.map (fun m -> text m.["Model"]))
-                [ "cramer"; "wgan-gp"; "vae"; "cfm"; "kde"; "library" ]
+                [ "cramer"; "wgan-gp"; "vae"; "cfm"; "flow"; "kde"; "library" ]
                 "the models"
 
             for m in models do

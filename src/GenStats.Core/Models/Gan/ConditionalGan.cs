@@ -77,7 +77,7 @@ public sealed class ConditionalGan : IConditionalGenerator
         {
             using var scope = TensorScope.Begin();
             int n = Math.Min(Chunk, count - start);
-            Tensor? y = conditions is not null && dy > 0 ? Tensor.FromArray(NeuralParts.FlatConditions(ConditionTransform, conditions, start, n), n, dy) : null;
+            var y = dy > 0 ? NeuralParts.Conditions(ConditionTransform, conditions, start, n) : null;
             var x = generator.Forward(NeuralParts.Input(rng.Normal(n, lat), y)).Values;
             var row = new double[dx];
             for (int i = 0; i < n; i++)

@@ -478,10 +478,7 @@ public sealed class GanTrainer
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private void Stop(StopReason reason, string what)
     {
-        string where = lastCheckpoint is null
-            ? "no checkpoint was written (set CheckpointPath and CheckpointEvery to keep one)"
-            : $"the last good checkpoint is {lastCheckpoint} (step {lastCheckpointStep})";
-        throw new TrainingStoppedException($"GAN training stopped at generator step {step + 1}: {what}; {where}.", reason, step + 1, lastCheckpoint, history);
+        throw NeuralParts.Stopped("GAN training", step + 1, what, reason, lastCheckpoint, lastCheckpointStep, history, "generator step");
     }
 
     // ---- evaluation ----

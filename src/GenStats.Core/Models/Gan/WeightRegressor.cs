@@ -12,16 +12,19 @@ namespace GenStats.Models;
 internal static class WeightRegressor
 {
     /// <summary>Fits r on the preprocessed training rows and returns r at every row.</summary>
-    public static float[] Fit(NeuralData data, GanOptions o)
+    public static float[] Fit(NeuralData data, GanOptions o) => Fit(data, o.WeightRegressorLayers, o.WeightRegressorSteps, o.BatchSize, o.Seed);
+
+    /// <summary>Fits r with the given hidden layers, steps, batch size (at least 512 is used) and seed; r at every row.</summary>
+    public static float[] Fit(NeuralData data, int[] layers, int steps, int batchSize, ulong seed)
     {
-        var net = NeuralParts.Network(data.Dx + data.Dy, o.WeightRegressorLayers, 1, Activation.Relu, NeuralData.Mix(o.Seed, 101), Activation.Softplus);
+        var net = NeuralParts.Network(data.Dx + data.Dy, layers, 1, Activation.Relu, NeuralData.Mix(seed, 101), Activation.Softplus);
         var opt = new Adam(net.Parameters(), new AdamOptions { LearningRate = 3e-3f });
-        var rng = new Rng(NeuralData.Mix(o.Seed, 102));
+        var rng = new Rng(NeuralData.Mix(seed, 102));
         // The targets are noisy (±1 for sideband subtraction): large batches and a cosine decay to
         // zero average the noise out instead of leaving the estimate at its last batch.
-        int b = Math.Min(Math.Max(o.BatchSize, 512), data.Count);
-        var schedule = new CosineLr(3e-3f, Math.Max(1, o.WeightRegressorSteps));
-        for (int s = 0; s < o.WeightRegressorSteps; s++)
+        int b = Math.Min(Math.Max(batchSize, 512), data.Count);
+        var schedule = new CosineLr(3e-3f, Math.Max(1, steps));
+        for (int s = 0; s < steps; s++)
         {
             Training.ApplySchedule(schedule, opt, s);
             using var scope = TensorScope.Begin();

@@ -55,6 +55,25 @@ internal static class NeuralParts
         return flat;
     }
 
+    /// <summary>Rows [start, start + n) of raw conditions through the fitted transform, as a [n, width] tensor; null when unconditional.</summary>
+    public static Tensor? Conditions(RowTransform? transform, double[][]? conditions, int start, int n) =>
+        conditions is null || transform is null || transform.OutputWidth == 0
+            ? null
+            : Tensor.FromArray(FlatConditions(transform, conditions, start, n), n, transform.OutputWidth);
+
+    /// <summary>
+    /// The exception that stops a neural training run: what went wrong at which step, and where the
+    /// last good checkpoint is (or that none was written).
+    /// </summary>
+    public static TrainingStoppedException Stopped(string run, long step, string what, StopReason reason, string? lastCheckpoint, long lastCheckpointStep, TrainingHistory history,
+        string stepName = "step")
+    {
+        string where = lastCheckpoint is null
+            ? "no checkpoint was written (set CheckpointPath and CheckpointEvery to keep one)"
+            : $"the last good checkpoint is {lastCheckpoint} (step {lastCheckpointStep})";
+        return new TrainingStoppedException($"{run} stopped at {stepName} {step}: {what}; {where}.", reason, step, lastCheckpoint, history);
+    }
+
     public static IEnumerable<NamedTensor> Prefixed(string prefix, Module m) =>
         m.NamedParameters().Select(p => new NamedTensor(prefix + p.Name, p.Tensor));
 

@@ -24,7 +24,7 @@ public sealed record StepRecord(long Step, Dictionary<string, double> Losses, do
 /// <param name="Step">Step number after which it ran.</param>
 /// <param name="EnergyDistance">Energy distance (scipy convention) between generated and held-out real features on the model's (preprocessed) scale, generated at the held-out conditions, both weighted by the held-out weights.</param>
 /// <param name="RefereeAuc">Real-vs-generated ROC AUC of the referee on the held-out events (0.5 = indistinguishable), or null.</param>
-/// <param name="HeldOutMetric">A model-specific held-out figure (the VAE's ELBO per event on the raw scale), or null.</param>
+/// <param name="HeldOutMetric">A model-specific held-out figure (the VAE's ELBO per event on the raw scale; the flow's log-likelihood per event on the preprocessed scale), or null.</param>
 public sealed record EvaluationRecord(long Step, double EnergyDistance, double? RefereeAuc, double? HeldOutMetric);
 
 /// <summary>A training history: every step, and every evaluation.</summary>

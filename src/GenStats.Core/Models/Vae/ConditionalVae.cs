@@ -148,7 +148,7 @@ public sealed class ConditionalVae : IConditionalGenerator
         {
             using var scope = TensorScope.Begin();
             int n = Math.Min(Chunk, count - start);
-            var y = ConditionTensor(conditions, start, n, dy);
+            var y = NeuralParts.Conditions(ConditionTransform, conditions, start, n);
             var (m, lv) = Decode(LatentMixture is { } prior ? prior.Sample(rng, n) : rng.Normal(n, Options.LatentSize), y);
             var x = Ops.Add(m, Ops.Mul(Ops.Exp(Ops.Affine(lv, 0.5f, 0)), rng.Normal(n, dx))).Values;
             var row = new double[dx];
@@ -159,12 +159,6 @@ public sealed class ConditionalVae : IConditionalGenerator
             }
         }
         return result;
-    }
-
-    private Tensor? ConditionTensor(double[][]? conditions, int start, int n, int dy)
-    {
-        if (conditions is null || dy == 0) return null;
-        return Tensor.FromArray(NeuralParts.FlatConditions(ConditionTransform, conditions, start, n), n, dy);
     }
 
     /// <summary>

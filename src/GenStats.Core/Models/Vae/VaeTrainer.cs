@@ -234,10 +234,7 @@ public static class VaeTrainer
 
     private static void Stop(Run r, StopReason reason, string what)
     {
-        string where = r.LastCheckpoint is null
-            ? "no checkpoint was written (set CheckpointPath and CheckpointEvery to keep one)"
-            : $"the last good checkpoint is {r.LastCheckpoint} (step {r.LastCheckpointStep})";
-        throw new TrainingStoppedException($"VAE training stopped at step {r.Step + 1}: {what}; {where}.", reason, r.Step + 1, r.LastCheckpoint, r.History);
+        throw NeuralParts.Stopped("VAE training", r.Step + 1, what, reason, r.LastCheckpoint, r.LastCheckpointStep, r.History);
     }
 
     /// <summary>Writes a checkpoint (encoder, decoder, Adam state, RNG position, step, options, preprocessing, history, data fingerprint).</summary>
