@@ -128,6 +128,28 @@ internal static class GeneratorChecks
         }
     }
 
+    /// <summary>Noise rows given to SampleFromNoise: non-null, each of the model's noise width, finite.</summary>
+    public static void RequireNoise(double[][] noise, int width, string model)
+    {
+        ArgumentNullException.ThrowIfNull(noise);
+        for (int r = 0; r < noise.Length; r++)
+        {
+            var row = noise[r] ?? throw new ArgumentNullException(nameof(noise), $"noise[{r}] is null.");
+            if (row.Length != width)
+                throw new ArgumentException($"noise[{r}] has {row.Length} values; the {model} model takes {width} noise value(s) per event.", nameof(noise));
+            for (int c = 0; c < width; c++)
+                if (!double.IsFinite(row[c]))
+                    throw new ArgumentException($"noise[{r}][{c}] is {row[c]}; noise must be finite.", nameof(noise));
+        }
+    }
+
+    /// <summary>One condition row per noise row.</summary>
+    public static void RequireSameCount(double[][] conditions, double[][] noise)
+    {
+        if (conditions.Length != noise.Length)
+            throw new ArgumentException($"{conditions.Length} condition rows but {noise.Length} noise rows; one of each per event is required.", nameof(conditions));
+    }
+
     public static void RequireUnconditional(int conditionCount, string model)
     {
         if (conditionCount > 0)
