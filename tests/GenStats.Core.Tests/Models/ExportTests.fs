@@ -6,8 +6,9 @@
 /// (relative rounding 6e-8 per operation; ORT's GEMM and GenStats' sum in other orders, the C file
 /// accumulates in double), so the network outputs agree to ~1e-6 of their O(1) scale; the
 /// preprocessing then maps them through functions whose derivatives are O(1) in these toys. The ONNX
-/// graph evaluates Φ and Φ⁻¹ with closed-form approximations (relative error < 1.2e-7 and < 1.2e-9,
-/// NormalApprox) in float32, the C file in double with libm's erfc.
+/// graph evaluates Φ and Φ⁻¹ with closed-form approximations (relative error < 1.2e-7 in float32 and
+/// < 1.2e-9 in float64, NormalApprox), the C file in double with libm's erfc. Measured (400 events,
+/// 6 features): ONNX ≤ 2.3e-6, C ≤ 3.3e-6 — the 1e-5 bound leaves a factor 3.
 module GenStats.Tests.Models.ExportTests
 
 open Expecto

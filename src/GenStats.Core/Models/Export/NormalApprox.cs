@@ -4,7 +4,7 @@ namespace GenStats.Models;
 /// Coefficients of the closed-form normal CDF and quantile approximations the ONNX graph uses (ONNX
 /// has Erf but neither Erfc nor an inverse): the lower tail Φ(−a) = ½·erfc(a/√2) by the Chebyshev
 /// fit of Numerical Recipes' erfcc (fractional error &lt; 1.2e-7 everywhere, so tails keep their
-/// relative precision), and Φ⁻¹(p) by P. J. Acklam's rational approximation (relative error &lt; 1.15e-9).
+/// relative precision), and Φ⁻¹(p) by P. J. Acklam's rational approximation (relative error &lt; 1.15e-9; the graph evaluates it in float64).
 /// The C export uses libm's erfc and refines Acklam's value with one Halley step instead.
 /// </summary>
 internal static class NormalApprox

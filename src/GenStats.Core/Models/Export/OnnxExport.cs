@@ -125,15 +125,19 @@ internal static class OnnxExport
         return g.Mul(g.Mul(t, e), g.Scalar(0.5));
     }
 
-    /// <summary>Φ⁻¹(p) for p ∈ (0, 1) (Acklam; the upper tail is not needed: callers mirror it to the lower one).</summary>
-    private static string InverseNormal(OnnxGraph g, string p)
+    /// <summary>
+    /// Φ⁻¹(p) for p ∈ (0, 1) (Acklam), evaluated in float64: its central polynomial cancels to a few
+    /// percent of its terms near the region boundary, which float32 would turn into 1e-5 errors in z.
+    /// </summary>
+    private static string InverseNormal(OnnxGraph g, string p32)
     {
-        string q = g.Sub(p, g.Scalar(0.5));
+        string p = g.ToDouble(p32);
+        string q = g.Sub(p, g.ScalarDouble(0.5));
         string r = g.Mul(q, q);
-        string central = g.Div(g.Mul(q, g.Horner(r, NormalApprox.CentralNum)), g.Horner(r, NormalApprox.CentralDen));
-        string qt = g.Un("Sqrt", g.Mul(g.Un("Log", p), g.Scalar(-2)));
-        string tail = g.Div(g.Horner(qt, NormalApprox.TailNum), g.Horner(qt, NormalApprox.TailDen));
-        return g.Where(g.Bin("Less", p, g.Scalar(NormalApprox.PLow)), tail, central);
+        string central = g.Div(g.Mul(q, g.Horner(r, NormalApprox.CentralNum, true)), g.Horner(r, NormalApprox.CentralDen, true));
+        string qt = g.Un("Sqrt", g.Mul(g.Un("Log", p), g.ScalarDouble(-2)));
+        string tail = g.Div(g.Horner(qt, NormalApprox.TailNum, true), g.Horner(qt, NormalApprox.TailDen, true));
+        return g.ToFloat(g.Where(g.Bin("Less", p, g.ScalarDouble(NormalApprox.PLow)), tail, central));
     }
 
     /// <summary>

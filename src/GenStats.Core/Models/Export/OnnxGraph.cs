@@ -12,10 +12,11 @@ internal sealed class OnnxGraph
     /// <summary>The default-domain operator set the nodes follow.</summary>
     public const int Opset = 17;
     private const int IrVersion = 8;
-    private const int FloatType = 1, Int64Type = 7;
+    private const int FloatType = 1, Int64Type = 7, DoubleType = 11;
     private readonly List<ProtoWriter> nodes = [];
     private readonly List<ProtoWriter> initializers = [];
     private readonly Dictionary<float, string> scalars = [];
+    private readonly Dictionary<double, string> doubles = [];
     private int counter;
 
     private string Fresh() => "v" + counter++;
@@ -54,6 +55,7 @@ internal sealed class OnnxGraph
     public string Div(string a, string b) => Bin("Div", a, b);
     public string Where(string condition, string a, string b) => Node("Where", [condition, a, b]);
     public string ToFloat(string x) => Node("Cast", [x], ("to", (long)FloatType));
+    public string ToDouble(string x) => Node("Cast", [x], ("to", (long)DoubleType));
     public string ToInt64(string x) => Node("Cast", [x], ("to", (long)Int64Type));
 
     /// <summary>A float constant of shape [1] (broadcasts against [N, k]), shared between uses.</summary>
@@ -64,11 +66,20 @@ internal sealed class OnnxGraph
         return name;
     }
 
-    /// <summary>p(x) = c₀ + x(c₁ + x(c₂ + …)) by Horner's rule (coefficients from c₀).</summary>
-    public string Horner(string x, params double[] c)
+    /// <summary>A float64 constant of shape [1], shared between uses.</summary>
+    public string ScalarDouble(double value)
     {
-        string p = Scalar(c[^1]);
-        for (int k = c.Length - 2; k >= 0; k--) p = Add(Mul(p, x), Scalar(c[k]));
+        if (!doubles.TryGetValue(value, out var name))
+            doubles[value] = name = Initializer(DoubleType, BitConverter.GetBytes(value), [1]);
+        return name;
+    }
+
+    /// <summary>p(x) = c₀ + x(c₁ + x(c₂ + …)) by Horner's rule (coefficients from c₀), in float32 or (<paramref name="float64"/>) float64.</summary>
+    public string Horner(string x, double[] c, bool float64 = false)
+    {
+        Func<double, string> k = float64 ? ScalarDouble : Scalar;
+        string p = k(c[^1]);
+        for (int i = c.Length - 2; i >= 0; i--) p = Add(Mul(p, x), k(c[i]));
         return p;
     }
 
