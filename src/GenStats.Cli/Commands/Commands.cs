@@ -14,5 +14,6 @@ internal static class Commands
         yield return TrainCommand.Create();
         yield return SampleCommand.Create();
         yield return HistoryCommand.Create();
+        yield return ExportCommand.Create();
     }
 }

@@ -17,6 +17,7 @@ open System.Diagnostics
 open System.IO
 open GenStats.Data
 open GenStats.Models
+open GenStats.Models.Files
 open GenStats.Nn
 open Microsoft.ML.OnnxRuntime
 
@@ -204,6 +205,29 @@ let tests =
               let z = rng.Normal(300, 5).ToArray()
               let noise = Array.init 300 (fun i -> Array.init 5 (fun c -> float z[i * 5 + c]))
               Expect.equal (m.SampleFromNoise(null, noise)) (m.Sample(300, 21)) "same rows, bit for bit"
+          }
+          test "genstats export writes the same ONNX bytes and C source as ModelExport; a KDE is refused in one line" {
+              let dir = Path.Combine(Path.GetTempPath(), "genstats-export-cli-" + Guid.NewGuid().ToString("N"))
+              Directory.CreateDirectory dir |> ignore
+              try
+                  let m = gan Activation.Relu
+                  let path = Path.Combine(dir, "m.gsm")
+                  m.Save path
+                  let onnx, c = Path.Combine(dir, "m.onnx"), Path.Combine(dir, "m.c")
+                  let code, out, err = GenStats.Tests.Repository.runCli [ "export"; "--model"; path; "--onnx"; onnx; "--c"; c ]
+                  Expect.equal code 0 $"exit code (stderr: {err})"
+                  Expect.stringContains out "noise [n, 4]" "the noise width is printed"
+                  let loaded = ModelFile.Load path
+                  Expect.equal (File.ReadAllBytes onnx) (ModelExport.OnnxBytes loaded) "the ONNX file is the in-process graph"
+                  Expect.equal (File.ReadAllText c) (ModelExport.CSource loaded) "the C file is the in-process source"
+                  let rows = [| [| 1.0 |]; [| 2.0 |]; [| 3.0 |] |]
+                  let kde = Path.Combine(dir, "kde.gsm")
+                  ModelFile.Save(kde, KernelDensity.Fit(rows, null, KdeOptions()))
+                  let code, _, err = GenStats.Tests.Repository.runCli [ "export"; "--model"; kde; "--onnx"; onnx ]
+                  Expect.equal code 1 "a KDE cannot be exported"
+                  Expect.stringContains err "genstats export: kde.gsm: export covers the GAN family" "one line that says why"
+              finally
+                  Directory.Delete(dir, true)
           }
           test "a VAE with a latent mixture prior is refused with the reason" {
               let m0 = vae true
