@@ -36,22 +36,28 @@ let private normals (r: Random) n w =
 let private rawColumns (r: Random) n =
     Array.init n (fun _ ->
         let g () = r.NextDouble() * 2.0 - 1.0
-        [| float (float32 (if r.NextDouble() < 0.2 then 1.0 else exp (1.5 * g ())))
-           float (float32 (exp (g ())))
-           float (float32 (1.5 + 1.4 * g ()))
-           float (float32 (-0.9 + 3.0 * r.NextDouble()))
-           float (float32 (10.0 + 3.0 * g ()))
-           float (float32 (Math.PI * g ())) |])
+
+        [|
+            float (float32 (if r.NextDouble() < 0.2 then 1.0 else exp (1.5 * g ())))
+            float (float32 (exp (g ())))
+            float (float32 (1.5 + 1.4 * g ()))
+            float (float32 (-0.9 + 3.0 * r.NextDouble()))
+            float (float32 (10.0 + 3.0 * g ()))
+            float (float32 (Math.PI * g ()))
+        |])
 
 let private specs =
-    [| TransformSpec(TransformKind.QuantileNormal)
-       TransformSpec(TransformKind.Log)
-       TransformSpec(TransformKind.Logit, 0.0, 3.0)
-       TransformSpec(TransformKind.Log1p)
-       TransformSpec(TransformKind.Standard)
-       TransformSpec(TransformKind.Periodic) |]
+    [|
+        TransformSpec(TransformKind.QuantileNormal)
+        TransformSpec(TransformKind.Log)
+        TransformSpec(TransformKind.Logit, 0.0, 3.0)
+        TransformSpec(TransformKind.Log1p)
+        TransformSpec(TransformKind.Standard)
+        TransformSpec(TransformKind.Periodic)
+    |]
 
-let private names prefix = Array.init specs.Length (sprintf "%s%d" prefix)
+let private names prefix =
+    Array.init specs.Length (sprintf "%s%d" prefix)
 
 let private transforms () =
     let r = Random(3)
@@ -62,19 +68,34 @@ let private transforms () =
 let private gan activation =
     let fx, fy = transforms ()
     let o = GanOptions(LatentSize = 4, GeneratorLayers = [| 24; 24 |])
-    let g = NeuralParts.Network(4 + fy.OutputWidth, o.GeneratorLayers, fx.OutputWidth, activation, 9UL)
+
+    let g =
+        NeuralParts.Network(4 + fy.OutputWidth, o.GeneratorLayers, fx.OutputWidth, activation, 9UL)
+
     ConditionalGan(g, o, fx, fy, names "x", names "y", 0L)
 
 let private vae learned =
     let fx, fy = transforms ()
-    let o = VaeOptions(LatentSize = 3, DecoderLayers = [| 20; 20 |], EncoderLayers = [| 8 |], Activation = Activation.Elu, LearnedVariance = learned)
+
+    let o =
+        VaeOptions(
+            LatentSize = 3,
+            DecoderLayers = [| 20; 20 |],
+            EncoderLayers = [| 8 |],
+            Activation = Activation.Elu,
+            LearnedVariance = learned
+        )
+
     let struct (e, d) = ConditionalVae.Networks(o, fx.OutputWidth, fy.OutputWidth)
     ConditionalVae(e, d, o, fx, fy, names "x", names "y", 0L)
 
 let private unconditionalGan () =
     let fx, _ = transforms ()
     let o = GanOptions(LatentSize = 5, GeneratorLayers = [| 16 |])
-    let g = NeuralParts.Network(5, o.GeneratorLayers, fx.OutputWidth, Activation.Relu, 4UL)
+
+    let g =
+        NeuralParts.Network(5, o.GeneratorLayers, fx.OutputWidth, Activation.Relu, 4UL)
+
     ConditionalGan(g, o, fx, null, names "x", [||], 0L)
 
 let private flat (rows: float[][]) =
@@ -83,16 +104,26 @@ let private flat (rows: float[][]) =
 /// ONNX Runtime on the exported graph.
 let private runOnnx (bytes: byte[]) (conditions: float[][] option) (noise: float[][]) =
     use session = new InferenceSession(bytes)
+
     let value (rows: float[][]) =
         OrtValue.CreateTensorValueFromMemory(flat rows, [| int64 rows.Length; int64 rows[0].Length |])
+
     let inputs =
-        [| yield "noise", value noise
-           match conditions with
-           | Some c -> yield "conditions", value c
-           | None -> () |]
+        [|
+            yield "noise", value noise
+            match conditions with
+            | Some c -> yield "conditions", value c
+            | None -> ()
+        |]
+
     use options = new RunOptions()
-    use outputs = session.Run(options, Array.map fst inputs, Array.map snd inputs, [| "features" |])
-    for _, v in inputs do v.Dispose()
+
+    use outputs =
+        session.Run(options, Array.map fst inputs, Array.map snd inputs, [| "features" |])
+
+    for _, v in inputs do
+        v.Dispose()
+
     let out = outputs[0]
     let shape = out.GetTensorTypeAndShape().Shape
     let data = out.GetTensorDataAsSpan<float32>().ToArray()
@@ -105,66 +136,81 @@ let private compiler () =
         |> Array.exists (fun d -> File.Exists(Path.Combine(d, c))))
 
 let private run (exe: string) (args: string) (dir: string) =
-    let psi = ProcessStartInfo(exe, args, WorkingDirectory = dir, RedirectStandardError = true, RedirectStandardOutput = true)
+    let psi =
+        ProcessStartInfo(exe, args, WorkingDirectory = dir, RedirectStandardError = true, RedirectStandardOutput = true)
+
     use p = Process.Start psi
     let err = p.StandardError.ReadToEnd() + p.StandardOutput.ReadToEnd()
     p.WaitForExit()
-    if p.ExitCode <> 0 then failtestf "%s %s failed (%d): %s" exe args p.ExitCode err
+
+    if p.ExitCode <> 0 then
+        failtestf "%s %s failed (%d): %s" exe args p.ExitCode err
 
 /// Reads conditions.bin and noise.bin, calls genstats_generate, writes out.bin (float32 rows).
 let private driver =
     String.concat
         "\n"
-        [ "#include \"model.c\""
-          "#include <stdio.h>"
-          "#include <stdlib.h>"
-          "static void io(const char* path, float* data, size_t count, int write) {"
-          "    FILE* f = fopen(path, write ? \"wb\" : \"rb\");"
-          "    if (!f || (write ? fwrite(data, sizeof(float), count, f) : fread(data, sizeof(float), count, f)) != count) exit(2);"
-          "    fclose(f);"
-          "}"
-          "int main(int argc, char** argv) {"
-          "    int n = atoi(argv[1]);"
-          "    (void)argc;"
-          "    float* c = malloc(sizeof(float) * (size_t)n * (GENSTATS_CONDITIONS + 1));"
-          "    float* z = malloc(sizeof(float) * (size_t)n * GENSTATS_NOISE);"
-          "    float* o = malloc(sizeof(float) * (size_t)n * GENSTATS_FEATURES);"
-          "    if (GENSTATS_CONDITIONS > 0) io(\"conditions.bin\", c, (size_t)n * GENSTATS_CONDITIONS, 0);"
-          "    io(\"noise.bin\", z, (size_t)n * GENSTATS_NOISE, 0);"
-          "    genstats_generate(GENSTATS_CONDITIONS > 0 ? c : NULL, z, o, n);"
-          "    io(\"out.bin\", o, (size_t)n * GENSTATS_FEATURES, 1);"
-          "    free(c);"
-          "    free(z);"
-          "    free(o);"
-          "    return 0;"
-          "}"
-          "" ]
+        [
+            "#include \"model.c\""
+            "#include <stdio.h>"
+            "#include <stdlib.h>"
+            "static void io(const char* path, float* data, size_t count, int write) {"
+            "    FILE* f = fopen(path, write ? \"wb\" : \"rb\");"
+            "    if (!f || (write ? fwrite(data, sizeof(float), count, f) : fread(data, sizeof(float), count, f)) != count) exit(2);"
+            "    fclose(f);"
+            "}"
+            "int main(int argc, char** argv) {"
+            "    int n = atoi(argv[1]);"
+            "    (void)argc;"
+            "    float* c = malloc(sizeof(float) * (size_t)n * (GENSTATS_CONDITIONS + 1));"
+            "    float* z = malloc(sizeof(float) * (size_t)n * GENSTATS_NOISE);"
+            "    float* o = malloc(sizeof(float) * (size_t)n * GENSTATS_FEATURES);"
+            "    if (GENSTATS_CONDITIONS > 0) io(\"conditions.bin\", c, (size_t)n * GENSTATS_CONDITIONS, 0);"
+            "    io(\"noise.bin\", z, (size_t)n * GENSTATS_NOISE, 0);"
+            "    genstats_generate(GENSTATS_CONDITIONS > 0 ? c : NULL, z, o, n);"
+            "    io(\"out.bin\", o, (size_t)n * GENSTATS_FEATURES, 1);"
+            "    free(c);"
+            "    free(z);"
+            "    free(o);"
+            "    return 0;"
+            "}"
+            ""
+        ]
 
 /// The C file compiled with the system compiler (all warnings as errors) and a driver that reads
 /// and writes binary float32 rows.
 let private runC (source: string) (conditions: float[][] option) (noise: float[][]) features =
     let cc =
-        compiler () |> Option.defaultWith (fun () -> failtest "no C compiler (cc/gcc) on PATH; scripts/test.sh installs gcc")
-    let dir = Path.Combine(Path.GetTempPath(), "genstats-export-" + Guid.NewGuid().ToString("N"))
+        compiler ()
+        |> Option.defaultWith (fun () -> failtest "no C compiler (cc/gcc) on PATH; scripts/test.sh installs gcc")
+
+    let dir =
+        Path.Combine(Path.GetTempPath(), "genstats-export-" + Guid.NewGuid().ToString("N"))
+
     Directory.CreateDirectory dir |> ignore
+
     try
         File.WriteAllText(Path.Combine(dir, "model.c"), source)
-        File.WriteAllText(
-            Path.Combine(dir, "driver.c"),
-            driver)
+        File.WriteAllText(Path.Combine(dir, "driver.c"), driver)
+
         let write name (rows: float[][]) =
             File.WriteAllBytes(Path.Combine(dir, name), flat rows |> Array.collect BitConverter.GetBytes)
+
         conditions |> Option.iter (write "conditions.bin")
         write "noise.bin" noise
         run cc "-std=c99 -O2 -Wall -Wextra -Werror -o driver driver.c -lm" dir
         run (Path.Combine(dir, "driver")) (string noise.Length) dir
         let bytes = File.ReadAllBytes(Path.Combine(dir, "out.bin"))
-        Array.init noise.Length (fun i -> Array.init features (fun c -> float (BitConverter.ToSingle(bytes, 4 * (i * features + c)))))
+
+        Array.init noise.Length (fun i ->
+            Array.init features (fun c -> float (BitConverter.ToSingle(bytes, 4 * (i * features + c)))))
     finally
         Directory.Delete(dir, true)
 
 let private maxDeviation (a: float[][]) (b: float[][]) =
-    Array.map2 (Array.map2 (fun (x: float) y -> abs (x - y) / (1.0 + abs y))) a b |> Array.collect id |> Array.max
+    Array.map2 (Array.map2 (fun (x: float) y -> abs (x - y) / (1.0 + abs y))) a b
+    |> Array.collect id
+    |> Array.max
 
 /// Conditions and noise for n events; the reference is GenStats' own SampleFromNoise.
 let private check (model: IConditionalGenerator) sampleFromNoise conditional label =
@@ -184,56 +230,110 @@ let private check (model: IConditionalGenerator) sampleFromNoise conditional lab
 let tests =
     testList
         "Export"
-        [ for activation in [ Activation.Relu; Activation.LeakyRelu; Activation.Elu; Activation.Tanh; Activation.Sigmoid; Activation.Softplus ] do
-              test $"conditional GAN ({activation}, every transform) exported to ONNX and C gives SampleFromNoise's output" {
-                  let m = gan activation
-                  check m (fun c z -> m.SampleFromNoise(c, z)) true $"GAN {activation}"
-              }
-          test "unconditional GAN: ONNX and C without a conditions input give SampleFromNoise's output" {
-              let m = unconditionalGan ()
-              check m (fun c z -> m.SampleFromNoise(c, z)) false "GAN unconditional"
-          }
-          for learned in [ true; false ] do
-              test $"VAE decoder (learned variance {learned}) exported to ONNX and C gives SampleFromNoise's output" {
-                  let m = vae learned
-                  check m (fun c z -> m.SampleFromNoise(c, z)) true $"VAE learned={learned}"
-              }
-          test "SampleFromNoise is what Sample computes on its own seeded N(0, I) draws" {
-              // Sample draws z from one stream seeded by the seed: the same draws given as noise give the same rows.
-              let m = unconditionalGan ()
-              let rng = GenStats.Tensors.Rng(uint64 21)
-              let z = rng.Normal(300, 5).ToArray()
-              let noise = Array.init 300 (fun i -> Array.init 5 (fun c -> float z[i * 5 + c]))
-              Expect.equal (m.SampleFromNoise(null, noise)) (m.Sample(300, 21)) "same rows, bit for bit"
-          }
-          test "genstats export writes the same ONNX bytes and C source as ModelExport; a KDE is refused in one line" {
-              let dir = Path.Combine(Path.GetTempPath(), "genstats-export-cli-" + Guid.NewGuid().ToString("N"))
-              Directory.CreateDirectory dir |> ignore
-              try
-                  let m = gan Activation.Relu
-                  let path = Path.Combine(dir, "m.gsm")
-                  m.Save path
-                  let onnx, c = Path.Combine(dir, "m.onnx"), Path.Combine(dir, "m.c")
-                  let code, out, err = GenStats.Tests.Repository.runCli [ "export"; "--model"; path; "--onnx"; onnx; "--c"; c ]
-                  Expect.equal code 0 $"exit code (stderr: {err})"
-                  Expect.stringContains out "noise [n, 4]" "the noise width is printed"
-                  let loaded = ModelFile.Load path
-                  Expect.equal (File.ReadAllBytes onnx) (ModelExport.OnnxBytes loaded) "the ONNX file is the in-process graph"
-                  Expect.equal (File.ReadAllText c) (ModelExport.CSource loaded) "the C file is the in-process source"
-                  let rows = [| [| 1.0 |]; [| 2.0 |]; [| 3.0 |] |]
-                  let kde = Path.Combine(dir, "kde.gsm")
-                  ModelFile.Save(kde, KernelDensity.Fit(rows, null, KdeOptions()))
-                  let code, _, err = GenStats.Tests.Repository.runCli [ "export"; "--model"; kde; "--onnx"; onnx ]
-                  Expect.equal code 1 "a KDE cannot be exported"
-                  Expect.stringContains err "genstats export: kde.gsm: export covers the GAN family" "one line that says why"
-              finally
-                  Directory.Delete(dir, true)
-          }
-          test "a VAE with a latent mixture prior is refused with the reason" {
-              let m0 = vae true
-              let mixture = LatentMixture([| 1.0 |], [| [| 0.0; 0.0; 0.0 |] |], [| [| 1.0; 0.0; 0.0; 0.0; 1.0; 0.0; 0.0; 0.0; 1.0 |] |])
-              let m = ConditionalVae(m0.Encoder, m0.Decoder, m0.Options, m0.FeatureTransform, m0.ConditionTransform, names "x", names "y", 0L, LatentMixture = mixture)
-              match (try ModelExport.OnnxBytes m |> ignore; None with :? NotSupportedException as e -> Some e.Message) with
-              | Some message -> Expect.stringContains message "LatentMixture" "the refusal names the mixture"
-              | None -> failtest "a mixture-prior VAE was exported as if its z were N(0, I)"
-          } ]
+        [
+            for activation in
+                [
+                    Activation.Relu
+                    Activation.LeakyRelu
+                    Activation.Elu
+                    Activation.Tanh
+                    Activation.Sigmoid
+                    Activation.Softplus
+                ] do
+                test
+                    $"conditional GAN ({activation}, every transform) exported to ONNX and C gives SampleFromNoise's output" {
+                    let m = gan activation
+                    check m (fun c z -> m.SampleFromNoise(c, z)) true $"GAN {activation}"
+                }
+            test "unconditional GAN: ONNX and C without a conditions input give SampleFromNoise's output" {
+                let m = unconditionalGan ()
+                check m (fun c z -> m.SampleFromNoise(c, z)) false "GAN unconditional"
+            }
+            for learned in [ true; false ] do
+                test $"VAE decoder (learned variance {learned}) exported to ONNX and C gives SampleFromNoise's output" {
+                    let m = vae learned
+                    check m (fun c z -> m.SampleFromNoise(c, z)) true $"VAE learned={learned}"
+                }
+            test "SampleFromNoise is what Sample computes on its own seeded N(0, I) draws" {
+                // Sample draws z from one stream seeded by the seed: the same draws given as noise give the same rows.
+                let m = unconditionalGan ()
+                let rng = GenStats.Tensors.Rng(uint64 21)
+                let z = rng.Normal(300, 5).ToArray()
+                let noise = Array.init 300 (fun i -> Array.init 5 (fun c -> float z[i * 5 + c]))
+                Expect.equal (m.SampleFromNoise(null, noise)) (m.Sample(300, 21)) "same rows, bit for bit"
+            }
+            test "genstats export writes the same ONNX bytes and C source as ModelExport; a KDE is refused in one line" {
+                let dir =
+                    Path.Combine(Path.GetTempPath(), "genstats-export-cli-" + Guid.NewGuid().ToString("N"))
+
+                Directory.CreateDirectory dir |> ignore
+
+                try
+                    let m = gan Activation.Relu
+                    let path = Path.Combine(dir, "m.gsm")
+                    m.Save path
+                    let onnx, c = Path.Combine(dir, "m.onnx"), Path.Combine(dir, "m.c")
+
+                    let code, out, err =
+                        GenStats.Tests.Repository.runCli [ "export"; "--model"; path; "--onnx"; onnx; "--c"; c ]
+
+                    Expect.equal code 0 $"exit code (stderr: {err})"
+                    Expect.stringContains out "noise [n, 4]" "the noise width is printed"
+                    let loaded = ModelFile.Load path
+
+                    Expect.equal
+                        (File.ReadAllBytes onnx)
+                        (ModelExport.OnnxBytes loaded)
+                        "the ONNX file is the in-process graph"
+
+                    Expect.equal (File.ReadAllText c) (ModelExport.CSource loaded) "the C file is the in-process source"
+                    let rows = [| [| 1.0 |]; [| 2.0 |]; [| 3.0 |] |]
+                    let kde = Path.Combine(dir, "kde.gsm")
+                    ModelFile.Save(kde, KernelDensity.Fit(rows, null, KdeOptions()))
+
+                    let code, _, err =
+                        GenStats.Tests.Repository.runCli [ "export"; "--model"; kde; "--onnx"; onnx ]
+
+                    Expect.equal code 1 "a KDE cannot be exported"
+
+                    Expect.stringContains
+                        err
+                        "genstats export: kde.gsm: export covers the GAN family"
+                        "one line that says why"
+                finally
+                    Directory.Delete(dir, true)
+            }
+            test "a VAE with a latent mixture prior is refused with the reason" {
+                let m0 = vae true
+
+                let mixture =
+                    LatentMixture(
+                        [| 1.0 |],
+                        [| [| 0.0; 0.0; 0.0 |] |],
+                        [| [| 1.0; 0.0; 0.0; 0.0; 1.0; 0.0; 0.0; 0.0; 1.0 |] |]
+                    )
+
+                let m =
+                    ConditionalVae(
+                        m0.Encoder,
+                        m0.Decoder,
+                        m0.Options,
+                        m0.FeatureTransform,
+                        m0.ConditionTransform,
+                        names "x",
+                        names "y",
+                        0L,
+                        LatentMixture = mixture
+                    )
+
+                match
+                    (try
+                        ModelExport.OnnxBytes m |> ignore
+                        None
+                     with :? NotSupportedException as e ->
+                         Some e.Message)
+                with
+                | Some message -> Expect.stringContains message "LatentMixture" "the refusal names the mixture"
+                | None -> failtest "a mixture-prior VAE was exported as if its z were N(0, I)"
+            }
+        ]
