@@ -262,6 +262,22 @@ let tests =
                 let noise = Array.init 300 (fun i -> Array.init 5 (fun c -> float z[i * 5 + c]))
                 Expect.equal (m.SampleFromNoise(null, noise)) (m.Sample(300, 21)) "same rows, bit for bit"
             }
+            test "VAE: SampleFromNoise on [z, ε] is what Sample computes on its own stream (z, then ε, per chunk)" {
+                let m = vae true
+                let n, k, dx = 200, m.Options.LatentSize, m.NoiseWidth - m.Options.LatentSize
+                let rng = GenStats.Tensors.Rng(uint64 8)
+                let z = rng.Normal(n, k).ToArray()
+                let e = rng.Normal(n, dx).ToArray()
+
+                let noise =
+                    Array.init n (fun i ->
+                        Array.append
+                            (Array.init k (fun c -> float z[i * k + c]))
+                            (Array.init dx (fun c -> float e[i * dx + c])))
+
+                let conditions = rawColumns (Random 4) n
+                Expect.equal (m.SampleFromNoise(conditions, noise)) (m.Sample(conditions, 8)) "same rows, bit for bit"
+            }
             test "genstats export writes the same ONNX bytes and C source as ModelExport; a KDE is refused in one line" {
                 let dir =
                     Path.Combine(Path.GetTempPath(), "genstats-export-cli-" + Guid.NewGuid().ToString("N"))
