@@ -179,12 +179,14 @@ internal static class OnnxExport
         string table = MirroredTable(g, q);
         string upper = g.Bin("Greater", v, g.Scalar(q[last / 2]));
         string xs = g.Where(upper, g.Sub(g.Scalar(0), v), v);
-        string lowTable = g.Const(q.Select(d => (float)d).ToArray(), 1, m);
-        string highTable = g.Const(q.Reverse().Select(d => (float)-d).ToArray(), 1, m);
+        // Counts of knots below x on the table each row uses, from two comparisons against q itself:
+        // on the mirrored table, #(−q_rev < −x) = m − #(q ≤ x) and #(−q_rev ≤ −x) = m − #(q < x).
+        string knots = g.Const(q.Select(d => (float)d).ToArray(), 1, m);
         string axes = g.ConstInt64([1], 1);
-        string Count(string op, string tableRow) => g.Node("ReduceSum", [g.ToFloat(g.Bin(op, tableRow, xs)), axes], ("keepdims", 1L));
-        string below = g.Where(upper, Count("Less", highTable), Count("Less", lowTable));          // knots < x
-        string atOrBelow = g.Where(upper, Count("LessOrEqual", highTable), Count("LessOrEqual", lowTable)); // knots ≤ x
+        string Count(string op) => g.Node("ReduceSum", [g.ToFloat(g.Bin(op, knots, v)), axes], ("keepdims", 1L));
+        string less = Count("Less"), lessOrEqual = Count("LessOrEqual");
+        string below = g.Where(upper, g.Sub(g.Scalar(m), lessOrEqual), less);          // knots < x
+        string atOrBelow = g.Where(upper, g.Sub(g.Scalar(m), less), lessOrEqual);      // knots ≤ x
         string tie = g.Bin("Greater", atOrBelow, below);
         string uTie = g.Mul(g.Sub(g.Add(below, atOrBelow), g.Scalar(1)), g.Scalar(0.5 / last));
         string a = g.Bin("Min", g.Bin("Max", below, g.Scalar(1)), g.Scalar(last));
