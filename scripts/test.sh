@@ -45,6 +45,17 @@ if ! command -v chromium >/dev/null 2>&1; then
     fi
 fi
 
+echo "== checking the C compiler (compiles the exported C generator in a test)"
+if ! command -v cc >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "no C compiler found: installing Debian's gcc"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev >/dev/null; } \
+            || echo "apt-get could not install gcc: the C export test will fail"
+    else
+        echo "no C compiler and none can be installed here (needs root and apt-get): the C export test will fail"
+    fi
+fi
+
 echo "== building (Release)"
 dotnet build GenStats.sln -c Release -nologo || { echo "build failed"; finish 0 1 1; }
 

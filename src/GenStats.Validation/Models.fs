@@ -66,6 +66,15 @@ let save (path: string) (model: IConditionalGenerator) = ModelFile.Save(path, mo
 /// Loads a model of any registered type.
 let load (path: string) : IConditionalGenerator = ModelFile.Load path
 
+/// Writes the generator of a neural model (GAN family, VAE with the N(0, I) prior) with its
+/// preprocessing as one ONNX graph: inputs "noise" [batch, noise width] (N(0, I)) and "conditions"
+/// [batch, conditions] (raw, conditional models only), output "features" [batch, features] (raw units).
+let exportOnnx (path: string) (model: IConditionalGenerator) = ModelExport.WriteOnnx(model, path)
+
+/// Writes the same function as one dependency-free C99 file defining
+/// genstats_generate(conditions, noise, out, n) (see docs/neural-models.md).
+let exportC (path: string) (model: IConditionalGenerator) = ModelExport.WriteC(model, path)
+
 /// Loads a model file that must hold a model of type 'T (the model modules' `load`); another type is an ArgumentException naming both.
 let loadAs<'T when 'T :> IConditionalGenerator> (path: string) : 'T =
     match load path with

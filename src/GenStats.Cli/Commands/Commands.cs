@@ -15,5 +15,6 @@ internal static class Commands
         yield return SampleCommand.Create();
         yield return HistoryCommand.Create();
         yield return EnsembleCommand.Create();
+        yield return ExportCommand.Create();
     }
 }

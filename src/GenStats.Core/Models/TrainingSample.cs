@@ -114,18 +114,32 @@ public sealed record TrainingSample(
 /// <summary>Argument checks for generator calls.</summary>
 internal static class GeneratorChecks
 {
-    public static void RequireConditions(double[][] conditions, int width, string model)
+    public static void RequireConditions(double[][] conditions, int width, string model) =>
+        RequireRows(conditions, width, nameof(conditions), $"the {model} model has {width} condition column(s)");
+
+    /// <summary>Noise rows given to SampleFromNoise: non-null, each of the model's noise width, finite.</summary>
+    public static void RequireNoise(double[][] noise, int width, string model) =>
+        RequireRows(noise, width, nameof(noise), $"the {model} model takes {width} noise value(s) per event");
+
+    private static void RequireRows(double[][] rows, int width, string what, string expected)
     {
-        ArgumentNullException.ThrowIfNull(conditions);
-        for (int r = 0; r < conditions.Length; r++)
+        ArgumentNullException.ThrowIfNull(rows, what);
+        for (int r = 0; r < rows.Length; r++)
         {
-            var row = conditions[r] ?? throw new ArgumentNullException(nameof(conditions), $"conditions[{r}] is null.");
+            var row = rows[r] ?? throw new ArgumentNullException(what, $"{what}[{r}] is null.");
             if (row.Length != width)
-                throw new ArgumentException($"conditions[{r}] has {row.Length} values; the {model} model has {width} condition column(s).", nameof(conditions));
+                throw new ArgumentException($"{what}[{r}] has {row.Length} values; {expected}.", what);
             for (int c = 0; c < width; c++)
                 if (!double.IsFinite(row[c]))
-                    throw new ArgumentException($"conditions[{r}][{c}] is {row[c]}; conditions must be finite.", nameof(conditions));
+                    throw new ArgumentException($"{what}[{r}][{c}] is {row[c]}; {what} must be finite.", what);
         }
+    }
+
+    /// <summary>One condition row per noise row.</summary>
+    public static void RequireSameCount(double[][] conditions, double[][] noise)
+    {
+        if (conditions.Length != noise.Length)
+            throw new ArgumentException($"{conditions.Length} condition rows but {noise.Length} noise rows; one of each per event is required.", nameof(conditions));
     }
 
     public static void RequireUnconditional(int conditionCount, string model)

@@ -67,10 +67,35 @@ public sealed class ConditionalGan : IConditionalGenerator
         return Generate(count, null, seed);
     }
 
+    /// <summary>
+    /// The generated rows for GIVEN noise: row i is T_x⁻¹(G(z_i, T_y(y_i))) with z_i = <paramref name="noise"/>[i]
+    /// (float32 in the network, drawn by the caller from N(0, I) of width <see cref="GanOptions.LatentSize"/>).
+    /// <see cref="Sample(double[][], int)"/> runs the same code on its own seeded draws; the exported
+    /// ONNX graph and C function (<see cref="ModelExport"/>) compute this function.
+    /// </summary>
+    /// <param name="conditions">One raw condition row per noise row (null or empty rows when unconditional).</param>
+    /// <param name="noise">One latent row per event.</param>
+    /// <exception cref="ArgumentException">Wrong widths, counts or non-finite values.</exception>
+    public double[][] SampleFromNoise(double[][]? conditions, double[][] noise)
+    {
+        GeneratorChecks.RequireNoise(noise, Options.LatentSize, "GAN");
+        if (ConditionNames.Count > 0)
+        {
+            GeneratorChecks.RequireConditions(conditions!, ConditionNames.Count, "GAN");
+            GeneratorChecks.RequireSameCount(conditions!, noise);
+        }
+        return Generate(noise.Length, ConditionNames.Count > 0 ? conditions : null, (lat, start, n) => NeuralParts.Block(noise, start, n, 0, lat));
+    }
+
     private double[][] Generate(int count, double[][]? conditions, int seed)
     {
-        int dx = FeatureTransform.OutputWidth, dy = ConditionTransform?.OutputWidth ?? 0, lat = Options.LatentSize;
         var rng = new Rng(unchecked((ulong)(long)seed));
+        return Generate(count, conditions, (lat, _, n) => rng.Normal(n, lat));
+    }
+
+    private double[][] Generate(int count, double[][]? conditions, Func<int, int, int, Tensor> latent)
+    {
+        int dx = FeatureTransform.OutputWidth, dy = ConditionTransform?.OutputWidth ?? 0, lat = Options.LatentSize;
         var result = new double[count][];
         using var ng = Autograd.NoGrad();
         for (int start = 0; start < count; start += Chunk)
@@ -78,7 +103,7 @@ public sealed class ConditionalGan : IConditionalGenerator
             using var scope = TensorScope.Begin();
             int n = Math.Min(Chunk, count - start);
             var y = dy > 0 ? NeuralParts.Conditions(ConditionTransform, conditions, start, n) : null;
-            var x = generator.Forward(NeuralParts.Input(rng.Normal(n, lat), y)).Values;
+            var x = generator.Forward(NeuralParts.Input(latent(lat, start, n), y)).Values;
             var row = new double[dx];
             for (int i = 0; i < n; i++)
             {

@@ -74,6 +74,15 @@ internal static class NeuralParts
         return new TrainingStoppedException($"{run} stopped at {stepName} {step}: {what}; {where}.", reason, step, lastCheckpoint, history);
     }
 
+    /// <summary>Columns [offset, offset + width) of rows [start, start + n) as a float32 [n, width] tensor.</summary>
+    public static Tensor Block(double[][] rows, int start, int n, int offset, int width)
+    {
+        var flat = new float[n * width];
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < width; c++) flat[i * width + c] = (float)rows[start + i][offset + c];
+        return Tensor.FromArray(flat, n, width);
+    }
+
     public static IEnumerable<NamedTensor> Prefixed(string prefix, Module m) =>
         m.NamedParameters().Select(p => new NamedTensor(prefix + p.Name, p.Tensor));
 

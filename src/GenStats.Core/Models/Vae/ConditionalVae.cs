@@ -138,10 +138,44 @@ public sealed class ConditionalVae : IConditionalGenerator
         return Generate(count, null, seed);
     }
 
+    /// <summary>
+    /// The generated rows for GIVEN noise: row i of <paramref name="noise"/> is [z (latent size), ε (<see cref="NoiseWidth"/> − latent size)],
+    /// both N(0, I) draws; x = T_x⁻¹(μ_p(z, y) + σ_p(z, y)·ε). <see cref="Sample(double[][], int)"/> runs the same
+    /// code on its own seeded draws; the exported ONNX graph and C function (<see cref="ModelExport"/>) compute this function.
+    /// </summary>
+    /// <param name="conditions">One raw condition row per noise row (null when unconditional).</param>
+    /// <param name="noise">One noise row per event (float32 in the networks).</param>
+    /// <exception cref="ArgumentException">Wrong widths, counts or non-finite values.</exception>
+    /// <exception cref="NotSupportedException">The model samples z from a <see cref="LatentMixture"/>, not N(0, I).</exception>
+    public double[][] SampleFromNoise(double[][]? conditions, double[][] noise)
+    {
+        if (LatentMixture is not null)
+            throw new NotSupportedException("this VAE draws its latent z from a fitted Gaussian mixture (LatentMixture), not from N(0, I); generating from given normal noise (and exporting) covers only VAEs trained with LatentMixtureComponents = 0.");
+        GeneratorChecks.RequireNoise(noise, NoiseWidth, "VAE");
+        if (ConditionNames.Count > 0)
+        {
+            GeneratorChecks.RequireConditions(conditions!, ConditionNames.Count, "VAE");
+            GeneratorChecks.RequireSameCount(conditions!, noise);
+        }
+        int k = Options.LatentSize;
+        return Generate(noise.Length, ConditionNames.Count > 0 ? conditions : null,
+            (start, n) => NeuralParts.Block(noise, start, n, 0, k), (start, n) => NeuralParts.Block(noise, start, n, k, Dx));
+    }
+
+    /// <summary>Noise values per event of <see cref="SampleFromNoise"/>: the latent size plus the model width of the features.</summary>
+    public int NoiseWidth => Options.LatentSize + Dx;
+
     private double[][] Generate(int count, double[][]? conditions, int seed)
     {
-        int dx = Dx, dy = Dy;
         var rng = new Rng(unchecked((ulong)(long)seed));
+        return Generate(count, conditions,
+            (_, n) => LatentMixture is { } prior ? prior.Sample(rng, n) : rng.Normal(n, Options.LatentSize), (_, n) => rng.Normal(n, Dx));
+    }
+
+    // latent and eps are called in this order per chunk (one seeded stream in Sample).
+    private double[][] Generate(int count, double[][]? conditions, Func<int, int, Tensor> latent, Func<int, int, Tensor> eps)
+    {
+        int dx = Dx, dy = Dy;
         var result = new double[count][];
         using var ng = Autograd.NoGrad();
         for (int start = 0; start < count; start += Chunk)
@@ -149,8 +183,8 @@ public sealed class ConditionalVae : IConditionalGenerator
             using var scope = TensorScope.Begin();
             int n = Math.Min(Chunk, count - start);
             var y = NeuralParts.Conditions(ConditionTransform, conditions, start, n);
-            var (m, lv) = Decode(LatentMixture is { } prior ? prior.Sample(rng, n) : rng.Normal(n, Options.LatentSize), y);
-            var x = Ops.Add(m, Ops.Mul(Ops.Exp(Ops.Affine(lv, 0.5f, 0)), rng.Normal(n, dx))).Values;
+            var (m, lv) = Decode(latent(start, n), y);
+            var x = Ops.Add(m, Ops.Mul(Ops.Exp(Ops.Affine(lv, 0.5f, 0)), eps(start, n))).Values;
             var row = new double[dx];
             for (int i = 0; i < n; i++)
             {
