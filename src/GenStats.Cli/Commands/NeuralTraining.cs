@@ -48,71 +48,40 @@ internal static class NeuralTraining
         string path = checkpoints.Path;
 
         using var cts = CliCancellation.Open(); // Ctrl-C and SIGTERM stop between steps
+        // The VAE, cfm and flow trainers write their checkpoint on cancellation themselves when they have a path.
+        int every(int configured) => checkpoints.Every > 0 ? checkpoints.Every : configured;
         if (name == "vae")
         {
             var o = TrainCommand.Config<VaeOptions>(configText, configSource);
             if (steps is int s) o = o with { Steps = s };
             CheckData(table, o.BatchSize, [.. o.EncoderLayers, .. o.DecoderLayers], 1, configSource);
-            o = o with { ColumnTransforms = CliTransforms.Merge(o.ColumnTransforms, transforms) };
+            o = o with { ColumnTransforms = CliTransforms.Merge(o.ColumnTransforms, transforms), CheckpointPath = path, CheckpointEvery = every(o.CheckpointEvery) };
             if (seed is int sd) o = o with { Seed = unchecked((ulong)sd) };
-            // The VAE trainer writes its checkpoint on cancellation itself when it has a path.
-            o = o with { CheckpointPath = path, CheckpointEvery = checkpoints.Every > 0 ? checkpoints.Every : o.CheckpointEvery };
-            VaeTrainingResult? r = null;
-            bool done = WithProgress("vae", o.Steps, (p, ct) => r = checkpoints.Resume is string from
+            return TrainSelfCheckpointing(name, o.Steps, (p, ct) => (checkpoints.Resume is string from
                 ? VaeTrainer.Resume(from, features, conditions, weights, p, ct, path)
-                : VaeTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames), cts.Token);
-            if (!done)
-            {
-                long at = File.Exists(path) ? CheckpointStep(path) : -1;
-                Cancelled(at, File.Exists(path) ? path : null, checkpoints);
-                return null;
-            }
-            if (!checkpoints.Keep && File.Exists(path)) File.Delete(path);
-            return r!.Model;
+                : VaeTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames)).Model, checkpoints, cts.Token);
         }
         if (name == "cfm")
         {
             var o = TrainCommand.Config<FlowMatchingOptions>(configText, configSource);
             if (steps is int s) o = o with { Steps = s };
             CheckData(table, o.BatchSize, o.Layers, 1, configSource);
-            o = o with { ColumnTransforms = CliTransforms.Merge(o.ColumnTransforms, transforms) };
+            o = o with { ColumnTransforms = CliTransforms.Merge(o.ColumnTransforms, transforms), CheckpointPath = path, CheckpointEvery = every(o.CheckpointEvery) };
             if (seed is int sd) o = o with { Seed = unchecked((ulong)sd) };
-            // Like the VAE: the trainer writes its checkpoint on cancellation itself when it has a path.
-            o = o with { CheckpointPath = path, CheckpointEvery = checkpoints.Every > 0 ? checkpoints.Every : o.CheckpointEvery };
-            FlowMatchingTrainingResult? r = null;
-            bool done = WithProgress("cfm", o.Steps, (p, ct) => r = checkpoints.Resume is string from
+            return TrainSelfCheckpointing(name, o.Steps, (p, ct) => (checkpoints.Resume is string from
                 ? FlowMatchingTrainer.Resume(from, features, conditions, weights, p, ct, path)
-                : FlowMatchingTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames), cts.Token);
-            if (!done)
-            {
-                long at = File.Exists(path) ? CheckpointStep(path) : -1;
-                Cancelled(at, File.Exists(path) ? path : null, checkpoints);
-                return null;
-            }
-            if (!checkpoints.Keep && File.Exists(path)) File.Delete(path);
-            return r!.Model;
+                : FlowMatchingTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames)).Model, checkpoints, cts.Token);
         }
         if (name == "flow")
         {
             var o = TrainCommand.Config<FlowOptions>(configText, configSource);
             if (steps is int s) o = o with { Steps = s };
             CheckData(table, o.BatchSize, o.HiddenLayers, 1, configSource);
-            o = o with { ColumnTransforms = CliTransforms.Merge(o.ColumnTransforms, transforms) };
+            o = o with { ColumnTransforms = CliTransforms.Merge(o.ColumnTransforms, transforms), CheckpointPath = path, CheckpointEvery = every(o.CheckpointEvery) };
             if (seed is int sd) o = o with { Seed = unchecked((ulong)sd) };
-            // Like the VAE: the trainer writes its checkpoint on cancellation itself when it has a path.
-            o = o with { CheckpointPath = path, CheckpointEvery = checkpoints.Every > 0 ? checkpoints.Every : o.CheckpointEvery };
-            FlowTrainingResult? r = null;
-            bool done = WithProgress("flow", o.Steps, (p, ct) => r = checkpoints.Resume is string from
+            return TrainSelfCheckpointing(name, o.Steps, (p, ct) => (checkpoints.Resume is string from
                 ? FlowTrainer.Resume(from, features, conditions, weights, p, ct, path)
-                : FlowTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames), cts.Token);
-            if (!done)
-            {
-                long at = File.Exists(path) ? CheckpointStep(path) : -1;
-                Cancelled(at, File.Exists(path) ? path : null, checkpoints);
-                return null;
-            }
-            if (!checkpoints.Keep && File.Exists(path)) File.Delete(path);
-            return r!.Model;
+                : FlowTrainer.Train(features, conditions, weights, o, p, ct, fNames, cNames)).Model, checkpoints, cts.Token);
         }
         GanTrainer trainer;
         if (checkpoints.Resume is string resume)
@@ -143,6 +112,26 @@ internal static class NeuralTraining
         trainer.SaveCheckpoint(path);
         Cancelled(trainer.Step, path, checkpoints);
         return null;
+    }
+
+    /// <summary>
+    /// Runs a trainer that writes its own checkpoint at <see cref="Checkpointing.Path"/> on
+    /// cancellation (VAE, cfm, flow) with a progress bar: the model, or null after the cancel
+    /// message; the final checkpoint is deleted when the user asked for none.
+    /// </summary>
+    private static IConditionalGenerator? TrainSelfCheckpointing(string name, long steps,
+        Func<IProgress<TrainingProgress>, CancellationToken, IConditionalGenerator> run, Checkpointing checkpoints, CancellationToken token)
+    {
+        IConditionalGenerator? model = null;
+        string path = checkpoints.Path;
+        if (!WithProgress(name, steps, (p, ct) => model = run(p, ct), token))
+        {
+            long at = File.Exists(path) ? CheckpointStep(path) : -1;
+            Cancelled(at, File.Exists(path) ? path : null, checkpoints);
+            return null;
+        }
+        if (!checkpoints.Keep && File.Exists(path)) File.Delete(path);
+        return model;
     }
 
     /// <summary>The cancel message: the step, the checkpoint and the command that continues the run.</summary>
