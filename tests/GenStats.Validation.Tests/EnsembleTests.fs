@@ -138,14 +138,15 @@ let ``the local runner's ensemble equals the in-process Propagation bit for bit`
 let ``a killed member leaves no member file and is retrained on resubmission`` () =
     withTemp (fun tmp ->
         let data = Path.Combine(tmp, "bimodal.csv")
-        bimodalTable data 200 |> ignore
+        // More events than one GAN batch (256): train refuses fewer.
+        bimodalTable data 400 |> ignore
         let dir = Path.Combine(tmp, "ens")
-        // A small Cramér GAN: ~100 steps take seconds, long enough to be killed mid-training.
+        // A small Cramér GAN: 400 steps take seconds, long enough to be killed mid-training.
         let words (text: string) = text.Split ' ' |> List.ofArray
 
         cli (
             [ "ensemble"; "--data"; data; "--out"; dir; "--dry-run" ]
-            @ words "--features x --model cramer --steps 100 --members 2"
+            @ words "--features x --model cramer --steps 400 --members 2"
         )
         |> ignore
 
