@@ -82,19 +82,7 @@ public sealed class Linear : Module
         if (outFeatures <= 0) throw new ArgumentException($"outFeatures is {outFeatures}; it must be positive.", nameof(outFeatures));
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        var shape = new Shape(inFeatures, outFeatures);
-        Tensor w;
-        using (Autograd.NoGrad())
-        {
-            w = init switch
-            {
-                Init.KaimingUniform => Bound(rng, shape, MathF.Sqrt(6f / inFeatures)),
-                Init.KaimingNormal => rng.Normal(shape, 0, MathF.Sqrt(2f / inFeatures)),
-                Init.XavierUniform => Bound(rng, shape, MathF.Sqrt(6f / (inFeatures + outFeatures))),
-                Init.XavierNormal => rng.Normal(shape, 0, MathF.Sqrt(2f / (inFeatures + outFeatures))),
-                _ => throw new ArgumentException($"unknown init {init}.", nameof(init)),
-            };
-        }
+        var w = WeightInit.Draw(rng, new Shape(inFeatures, outFeatures), inFeatures, outFeatures, init);
         Weight = Parameter(w);
         Bias = bias ? Parameter(Tensor.Zeros(outFeatures)) : null;
     }
@@ -102,8 +90,6 @@ public sealed class Linear : Module
     /// <summary>A layer initialised from a fresh generator with this seed.</summary>
     public Linear(int inFeatures, int outFeatures, ulong seed, Init init = Init.KaimingUniform, bool bias = true)
         : this(inFeatures, outFeatures, new Rng(seed), init, bias) { }
-
-    private static Tensor Bound(Rng rng, Shape s, float b) => rng.Uniform(s, -b, b);
 
     /// <summary>Copies a tensor into a fresh buffer no scope owns and marks it trainable.</summary>
     internal static Tensor Parameter(Tensor t)
@@ -172,41 +158,59 @@ public sealed class Dropout : Module
 }
 
 /// <summary>
-/// Layer normalisation over the last axis: (x − mean)/√(var + ε)·γ + β with the biased variance
-/// (PyTorch's LayerNorm); γ starts at 1 and β at 0.
+/// Layer normalisation over the last axes (PyTorch's <c>nn.LayerNorm(normalized_shape)</c>):
+/// (x − mean)/√(var + ε)·γ + β with the mean and biased variance taken over the trailing
+/// <see cref="NormalizedShape"/> of each sample (e.g. [C, H, W] of an NCHW image); γ and β have
+/// that shape, start at 1 and 0.
 /// </summary>
 public sealed class LayerNorm : Module
 {
-    /// <summary>Normalises vectors of <paramref name="features"/> entries.</summary>
-    public LayerNorm(int features, float eps = 1e-5f)
+    private readonly int[] normalizedShape;
+
+    /// <summary>Normalises vectors of <paramref name="features"/> entries (the last axis).</summary>
+    public LayerNorm(int features, float eps = 1e-5f) : this([features], eps) { }
+
+    /// <summary>Normalises over the trailing axes of shape <paramref name="normalizedShape"/> (e.g. [C, H, W]).</summary>
+    /// <exception cref="ArgumentException">An empty or non-positive shape, or ε ≤ 0.</exception>
+    public LayerNorm(int[] normalizedShape, float eps = 1e-5f)
     {
-        if (features <= 0) throw new ArgumentException($"features is {features}; it must be positive.", nameof(features));
+        ArgumentNullException.ThrowIfNull(normalizedShape);
+        if (normalizedShape.Length is 0 or >= Shape.MaxRank || normalizedShape.Any(d => d <= 0))
+            throw new ArgumentException($"normalizedShape is [{string.Join(", ", normalizedShape)}]; 1..{Shape.MaxRank - 1} positive dimensions are required.", nameof(normalizedShape));
         if (!(eps > 0)) throw new ArgumentException($"eps is {eps}; it must be positive.", nameof(eps));
-        Features = features;
+        this.normalizedShape = (int[])normalizedShape.Clone();
+        Features = normalizedShape.Aggregate(1, (a, b) => a * b);
         Eps = eps;
-        Gain = Linear.Parameter(Tensor.Ones(features));
-        Shift = Linear.Parameter(Tensor.Zeros(features));
+        Gain = Linear.Parameter(Tensor.Ones(normalizedShape));
+        Shift = Linear.Parameter(Tensor.Zeros(normalizedShape));
     }
 
-    /// <summary>Size of the normalised axis.</summary>
+    /// <summary>Number of normalised entries per sample (the product of <see cref="NormalizedShape"/>).</summary>
     public int Features { get; }
+
+    /// <summary>The trailing dimensions normalised together.</summary>
+    public int[] NormalizedShape => (int[])normalizedShape.Clone();
 
     /// <summary>Variance guard ε.</summary>
     public float Eps { get; }
 
-    /// <summary>γ [features].</summary>
+    /// <summary>γ, shaped like <see cref="NormalizedShape"/>.</summary>
     public Tensor Gain { get; }
 
-    /// <summary>β [features].</summary>
+    /// <summary>β, shaped like <see cref="NormalizedShape"/>.</summary>
     public Tensor Shift { get; }
 
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
-        if (input.Rank == 0 || input.Shape[-1] != Features)
-            throw new ArgumentException($"input has shape {input.Shape}; the last axis must have {Features} entries.", nameof(input));
-        var centred = Ops.Sub(input, Ops.Mean(input, -1, keepDims: true));
-        var variance = Ops.Mean(Ops.Square(centred), -1, keepDims: true);
+        int k = normalizedShape.Length, lead = input.Rank - k;
+        bool fits = lead >= 0;
+        for (int i = 0; fits && i < k; i++) fits = input.Shape[lead + i] == normalizedShape[i];
+        if (!fits)
+            throw new ArgumentException($"input has shape {input.Shape}; its last axes must be [{string.Join(", ", normalizedShape)}].", nameof(input));
+        var axes = Enumerable.Range(lead, k).ToArray();
+        var centred = Ops.Sub(input, Ops.Mean(input, axes, keepDims: true));
+        var variance = Ops.Mean(Ops.Square(centred), axes, keepDims: true);
         var normed = Ops.Div(centred, Ops.Sqrt(Ops.Affine(variance, 1, Eps)));
         return Ops.Add(Ops.Mul(normed, Gain), Shift);
     }

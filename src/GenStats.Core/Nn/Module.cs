@@ -28,6 +28,26 @@ public abstract class Module
     /// <summary>The parameters this module owns directly (not those of children).</summary>
     protected virtual IEnumerable<NamedTensor> OwnParameters() => [];
 
+    /// <summary>
+    /// The non-trainable state this module owns directly (not its children's), e.g. BatchNorm's
+    /// running statistics: saved with a model, never handed to an optimizer.
+    /// </summary>
+    protected virtual IEnumerable<NamedTensor> OwnBuffers() => [];
+
+    /// <summary>Every buffer (non-trainable state) in the tree, named by dotted path, in a fixed order.</summary>
+    public IReadOnlyList<NamedTensor> NamedBuffers()
+    {
+        var list = new List<NamedTensor>();
+        CollectBuffers("", list);
+        return list;
+    }
+
+    private void CollectBuffers(string prefix, List<NamedTensor> list)
+    {
+        foreach (var b in OwnBuffers()) list.Add(new NamedTensor(prefix + b.Name, b.Tensor));
+        foreach (var c in Children()) c.Module.CollectBuffers(prefix + c.Name + ".", list);
+    }
+
     /// <summary>The direct children.</summary>
     public virtual IEnumerable<NamedModule> Children() => [];
 

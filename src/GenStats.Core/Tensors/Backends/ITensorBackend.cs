@@ -184,6 +184,39 @@ public interface ITensorBackend
     void Axpy(float alpha, float[] x, float[] y, int n);
 
     /// <summary>
+    /// 2-D convolution (cross-correlation, as PyTorch's conv2d with dilation 1, groups 1) in NCHW:
+    /// y [N, O, OH, OW] = Σ_{c,ki,kj} w[o, c, ki, kj]·x[n, c, oh·s − p + ki, ow·s − p + kj] + bias[o]
+    /// (zero outside the input). <paramref name="bias"/> may be null.
+    /// </summary>
+    void Conv2d(float[] x, float[] weight, float[]? bias, float[] y, ConvGeometry geometry);
+
+    /// <summary>
+    /// The adjoint of <see cref="Conv2d"/> in its input (the input gradient; equivalently PyTorch's
+    /// conv_transpose2d of <paramref name="gradOutput"/> with the same weight): gradInput [N, C, H, W]
+    /// from gradOutput [N, O, OH, OW]; gradInput is overwritten.
+    /// </summary>
+    void Conv2dBackwardData(float[] gradOutput, float[] weight, float[] gradInput, ConvGeometry geometry);
+
+    /// <summary>
+    /// The adjoint of <see cref="Conv2d"/> in its weight (the weight gradient): gradWeight [O, C, kh, kw]
+    /// = Σ over batch and output pixels of gradOutput ⊗ the input patch; gradWeight is overwritten.
+    /// </summary>
+    void Conv2dBackwardWeight(float[] x, float[] gradOutput, float[] gradWeight, ConvGeometry geometry);
+
+    /// <summary>y [planes, 2h, 2w] = 2× upsampling of x [planes, h, w] (see <see cref="UpsampleMode"/>).</summary>
+    void Upsample2x(UpsampleMode mode, float[] x, float[] y, int planes, int height, int width);
+
+    /// <summary>The adjoint of <see cref="Upsample2x"/>: gradInput [planes, h, w] (overwritten) from gradOutput [planes, 2h, 2w].</summary>
+    void Upsample2xAdjoint(UpsampleMode mode, float[] gradOutput, float[] gradInput, int planes, int height, int width);
+
+    /// <summary>
+    /// Zero pad and crop of the last two axes: y[p, i, j] = x[p, i − top, j − left] where that lies
+    /// inside x [planes, height, width], else 0, for y [planes, outHeight, outWidth]. Negative offsets
+    /// crop; its adjoint is the same operation with (−top, −left) and the sizes swapped.
+    /// </summary>
+    void PadCrop2d(float[] x, int planes, int height, int width, float[] y, int outHeight, int outWidth, int top, int left);
+
+    /// <summary>
     /// One fused optimizer update of a parameter buffer w with gradient g (PyTorch conventions);
     /// see <see cref="OptimizerUpdate"/>. State buffers are as long as w and start at zero.
     /// </summary>

@@ -411,6 +411,30 @@ public sealed class ManagedBackend : ITensorBackend
         TensorPrimitives.FusedMultiplyAdd(x.AsSpan(0, n), alpha, y.AsSpan(0, n), y.AsSpan(0, n));
 
     /// <inheritdoc />
+    public void Conv2d(float[] x, float[] weight, float[]? bias, float[] y, ConvGeometry geometry) =>
+        CpuConv.Forward(x, weight, bias, y, geometry, maxThreads);
+
+    /// <inheritdoc />
+    public void Conv2dBackwardData(float[] gradOutput, float[] weight, float[] gradInput, ConvGeometry geometry) =>
+        CpuConv.BackwardData(gradOutput, weight, gradInput, geometry, maxThreads);
+
+    /// <inheritdoc />
+    public void Conv2dBackwardWeight(float[] x, float[] gradOutput, float[] gradWeight, ConvGeometry geometry) =>
+        CpuConv.BackwardWeight(x, gradOutput, gradWeight, geometry, maxThreads);
+
+    /// <inheritdoc />
+    public void Upsample2x(UpsampleMode mode, float[] x, float[] y, int planes, int height, int width) =>
+        CpuResample.Upsample(mode, x, y, planes, height, width, maxThreads);
+
+    /// <inheritdoc />
+    public void Upsample2xAdjoint(UpsampleMode mode, float[] gradOutput, float[] gradInput, int planes, int height, int width) =>
+        CpuResample.UpsampleAdjoint(mode, gradOutput, gradInput, planes, height, width, maxThreads);
+
+    /// <inheritdoc />
+    public void PadCrop2d(float[] x, int planes, int height, int width, float[] y, int outHeight, int outWidth, int top, int left) =>
+        CpuResample.PadCrop(x, planes, height, width, y, outHeight, outWidth, top, left, maxThreads);
+
+    /// <inheritdoc />
     public void OptimizerStep(OptimizerUpdate u, float[] w, float[] g, float[]? state1, float[]? state2, int n) =>
         Chunked(n, (s, len) => OptimizerRules.Apply(u, w.AsSpan(s, len), g.AsSpan(s, len),
             state1 is null ? default : state1.AsSpan(s, len), state2 is null ? default : state2.AsSpan(s, len)));
