@@ -15,7 +15,8 @@ namespace GenStats.Benchmarks;
 /// next to the same algorithm in PyTorch CPU (reference/engine_reference.py --torch-only) with the
 /// same thread count, in the same run. GENSTATS_BENCH_NO_REFERENCE=1 skips the reference. It starts
 /// with <see cref="AuxiliaryBench"/> (the auxiliary statistic's cost); GENSTATS_BENCH_MODELS=aux runs only that.
-/// Then the conditional spline flow (<see cref="FlowBench"/>) and its PyTorch reference.
+/// Then the conv GAN (<see cref="ConvGanBench"/>; GENSTATS_BENCH_MODELS=conv runs only that) and the
+/// conditional spline flow (<see cref="FlowBench"/>), each with its PyTorch reference.
 /// </summary>
 public static class ModelsBench
 {
@@ -45,8 +46,11 @@ public static class ModelsBench
     {
         int threads = TensorBackend.MaxThreads;
         Console.WriteLine($"threads: {threads}, backend: {TensorBackend.Current.Name}");
-        AuxiliaryBench.Run();
-        if (Environment.GetEnvironmentVariable("GENSTATS_BENCH_MODELS") == "aux") return;
+        var only = Environment.GetEnvironmentVariable("GENSTATS_BENCH_MODELS");
+        if (only != "conv") AuxiliaryBench.Run();
+        if (only == "aux") return;
+        ConvGanBench.Run(threads);
+        if (only == "conv") return;
         const int n = 100_000;
         var rnd = new Random(1);
         double Normal() => Math.Sqrt(-2 * Math.Log(1 - rnd.NextDouble())) * Math.Cos(2 * Math.PI * rnd.NextDouble());

@@ -2,7 +2,7 @@ namespace GenStats.Models.Files;
 
 /// <summary>
 /// Maps a model type name (the "modelType" of a model file) to the function that rebuilds the
-/// model from the file content. The built-in types (kde, library, histogram, gan, vae, cfm, flow) are registered here;
+/// model from the file content. The built-in types (kde, library, histogram, gan, vae, cfm, flow, conv-gan) are registered here;
 /// a new model type adds one line to <see cref="BuiltIn"/> (or calls <see cref="Register"/> at
 /// start-up from another assembly). Loading never creates a type named by the file: the file's
 /// string is only a dictionary key.
@@ -21,6 +21,7 @@ public static class ModelRegistry
         [ConditionalVae.ModelTypeName] = ConditionalVae.FromModelFile,
         [ConditionalFlowMatching.ModelTypeName] = ConditionalFlowMatching.FromModelFile,
         [ConditionalSplineFlow.ModelTypeName] = ConditionalSplineFlow.FromModelFile,
+        [ConditionalConvGan.ModelTypeName] = ConditionalConvGan.FromModelFile,
     };
 
     /// <summary>Registers (or replaces) the loader of a model type.</summary>
