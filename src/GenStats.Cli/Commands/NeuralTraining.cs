@@ -175,7 +175,7 @@ internal static class NeuralTraining
     }
 
     /// <summary>Runs the training with a progress bar; false when cancelled.</summary>
-    private static bool WithProgress(string name, long total, Action<IProgress<TrainingProgress>, CancellationToken> run, CancellationToken token)
+    internal static bool WithProgress(string name, long total, Action<IProgress<TrainingProgress>, CancellationToken> run, CancellationToken token)
     {
         try
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GenStats.Data;
+using GenStats.Data.Images;
 using GenStats.Models;
 using GenStats.Models.Files;
 using Spectre.Console;
@@ -43,9 +44,17 @@ internal static class SampleCommand
         if (conditionFile is not null) CliFiles.Input(conditionFile, "--conditions");
         CliFiles.Output(output, "--out", CliFiles.Kind.Table, force, ("--model", modelFile), ("--conditions", conditionFile));
         Dataset result = null!;
+        string? imageLine = null;
         AnsiConsole.Status().Start($"Loading {modelFile.Name}…", ctx =>
         {
             var generator = ModelFile.Load(modelFile.FullName);
+            if (generator is IImageGenerator images)
+            {
+                imageLine = ImageSampling.Run(images, modelFile, conditionFile, count, output, seed, oversample);
+                return;
+            }
+            if (ImageFile.IsHdf5(output.FullName))
+                throw new CliException($"--out '{output.Name}' is an HDF5 image file, but model {modelFile.Name} ({generator.ModelType}) generates table rows; write .csv or .parquet.");
             var conditionNames = generator.ConditionNames.ToArray();
             if (conditionFile is not null && conditionNames.Length == 0)
                 throw new CliException(
@@ -103,6 +112,11 @@ internal static class SampleCommand
             ctx.Status($"Writing {output.Name}…");
             TableFile.Write(result, output.FullName);
         });
+        if (imageLine is not null)
+        {
+            Console.WriteLine(imageLine);
+            return 0;
+        }
         Console.WriteLine($"wrote {result.Count} events ({string.Join(", ", result.ColumnNames)}) to {output.FullName}");
         return 0;
     }

@@ -19,12 +19,15 @@ internal static class TrainCommand
     public static readonly string[] Classic = ["kde", "library", "histogram"];
 
     /// <summary>Every model name.</summary>
-    public static readonly string[] All = [.. NeuralTraining.Names, .. Classic];
+    public static readonly string[] All = [.. NeuralTraining.Names, ConvGanTraining.Name, .. Classic];
+
+    /// <summary>The models that take --steps and --history: the neural ones and conv-gan.</summary>
+    private static readonly string[] Stepped = [.. NeuralTraining.Names, ConvGanTraining.Name];
 
     public static Command Create()
     {
-        var data = new Option<FileInfo>("--data") { Description = "Training table: CSV with a header row, or Parquet (.parquet).", Required = true };
-        var features = new Option<string>("--features") { Description = "Comma-separated feature columns (what the model generates).", Required = true };
+        var data = new Option<FileInfo>("--data") { Description = "Training table: CSV with a header row, or Parquet (.parquet); for --model conv-gan an image file (HDF5 .h5 simple or CaloGAN layout, or CSV with cell_r_c columns; docs/images.md).", Required = true };
+        var features = new Option<string?>("--features") { Description = "Comma-separated feature columns (what the model generates); required for every model but conv-gan, whose image file fixes them." };
         var conditions = new Option<string?>("--conditions") { Description = "Comma-separated condition columns (omit for an unconditional model)." };
         var weight = new Option<string?>("--weight") { Description = "Per-event weight column (signed sWeights allowed for the GAN family, the VAE, the flow and histogram)." };
         var model = new Option<string>("--model") { Description = $"Model: {string.Join("|", All)}.", Required = true };
@@ -58,19 +61,23 @@ internal static class TrainCommand
             resume, checkpoint, checkpointEvery, force,
         };
         command.SetAction(r => Run(
-            r.GetValue(data)!, r.GetValue(features)!, r.GetValue(conditions), r.GetValue(weight),
+            r.GetValue(data)!, r.GetValue(features), r.GetValue(conditions), r.GetValue(weight),
             r.GetValue(model)!, r.GetValue(config), r.GetValue(transform), r.GetValue(steps), r.GetValue(seed), r.GetValue(output)!, r.GetValue(history),
             new CliAuxiliary.Request(r.GetValue(aux), r.GetValue(auxWeight), r.GetValue(auxDistance)), r.GetValue(force),
             new CheckpointRequest(r.GetValue(resume), r.GetValue(checkpoint), r.GetValue(checkpointEvery))));
         return command;
     }
 
-    private static int Run(FileInfo dataFile, string featureList, string? conditionList, string? weightColumn,
+    private static int Run(FileInfo dataFile, string? featureList, string? conditionList, string? weightColumn,
         string modelName, FileInfo? configFile, string? transformList, int? steps, int? seed, FileInfo output, FileInfo? historyFile = null,
         CliAuxiliary.Request? auxRequest = null, bool force = false, CheckpointRequest? checkpointRequest = null)
     {
         checkpointRequest ??= new CheckpointRequest(null, null, null);
         string name = CheckModel(modelName, steps, transformList, historyFile is not null);
+        if (name == ConvGanTraining.Name)
+            return RunConvGan(dataFile, featureList, conditionList, weightColumn, configFile, transformList, steps, seed, output, historyFile, auxRequest, force, checkpointRequest);
+        if (featureList is null)
+            throw new CliException($"Option '--features' is required for --model {name} (only conv-gan reads an image file without it).");
         bool neural = NeuralTraining.Names.Contains(name);
         if (!neural && (checkpointRequest.Resume ?? checkpointRequest.Checkpoint) is not null || !neural && checkpointRequest.Every is not null)
             throw new ArgumentException($"--resume, --checkpoint and --checkpoint-every apply to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
@@ -143,6 +150,36 @@ internal static class TrainCommand
         return 0;
     }
 
+    private static int RunConvGan(FileInfo dataFile, string? featureList, string? conditionList, string? weightColumn, FileInfo? configFile, string? transformList,
+        int? steps, int? seed, FileInfo output, FileInfo? historyFile, CliAuxiliary.Request? auxRequest, bool force, CheckpointRequest checkpoints)
+    {
+        ConvGanTraining.CheckOptions(featureList, conditionList, weightColumn, transformList, auxRequest?.Expression, checkpoints);
+        CliFiles.Input(dataFile, "--data");
+        if (configFile is not null) CliFiles.Input(configFile, "--config");
+        CliFiles.Output(output, "--out", CliFiles.Kind.Model, force, ("--data", dataFile), ("--config", configFile));
+        if (historyFile is not null)
+        {
+            CliFiles.Output(historyFile, "--history", CliFiles.Kind.Table, force, ("--data", dataFile), ("--config", configFile));
+            CliFiles.Distinct("--out", output, "--history", historyFile);
+        }
+        string configText = configFile is null ? "{}" : File.ReadAllText(configFile.FullName);
+        var model = ConvGanTraining.Train(dataFile, configText, configFile?.FullName ?? "(defaults)", steps, seed);
+        if (model is null) return CliErrors.Cancelled;
+        ModelFile.Save(output.FullName, model);
+        Console.WriteLine($"trained {model.ModelType}: {ConvGanTraining.Describe(model)}");
+        Console.WriteLine($"wrote {output.FullName}");
+        if (model.History is { } kept)
+        {
+            Console.Write(HistoryCommand.Describe(kept));
+            if (historyFile is not null)
+            {
+                TrainingHistoryCsv.Write(kept, historyFile.FullName);
+                Console.WriteLine($"wrote the training history to {historyFile.FullName}");
+            }
+        }
+        return 0;
+    }
+
     /// <summary>--resume, --checkpoint and --checkpoint-every as given.</summary>
     public sealed record CheckpointRequest(FileInfo? Resume, FileInfo? Checkpoint, int? Every);
 
@@ -189,10 +226,11 @@ internal static class TrainCommand
         if (!All.Contains(name))
             throw new ArgumentException($"unknown model '{modelName}'; choose one of: {string.Join(", ", All)}.");
         bool neural = NeuralTraining.Names.Contains(name);
-        if (!neural && steps is not null)
-            throw new ArgumentException($"--steps applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
-        if (!neural && history)
-            throw new ArgumentException($"--history applies to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
+        bool stepped = Stepped.Contains(name);
+        if (!stepped && steps is not null)
+            throw new ArgumentException($"--steps applies to the neural models ({string.Join(", ", Stepped)}), not to '{name}'.");
+        if (!stepped && history)
+            throw new ArgumentException($"--history applies to the neural models ({string.Join(", ", Stepped)}), not to '{name}'.");
         if (steps is <= 0)
             throw new ArgumentException($"--steps is {steps}; give a positive number of steps (omit it for the automatic budget).");
         if (!neural && transformList is not null)
@@ -215,7 +253,9 @@ internal static class TrainCommand
     /// </summary>
     public static IConditionalGenerator? Fit(string name, Dataset table, string configText, string configSource, int? steps, int? seed,
         IReadOnlyDictionary<string, string>? transforms, AuxiliaryStatistic? auxiliary, NeuralTraining.Checkpointing checkpoints) =>
-        NeuralTraining.Names.Contains(name)
+        name == ConvGanTraining.Name
+            ? throw new CliException($"--model {ConvGanTraining.Name} trains on image files through `genstats train`; ensembles of table models do not cover it yet.")
+            : NeuralTraining.Names.Contains(name)
             ? NeuralTraining.Train(name, table, configText, configSource, steps, seed, transforms, auxiliary, checkpoints)
             : FitClassic(name, table, configText, configSource, seed ?? 0);
 
