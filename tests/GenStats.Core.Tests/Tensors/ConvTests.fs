@@ -92,6 +92,31 @@ let convTransposeReference (x: float32[]) n cin hin win (wt: float32[]) cout k s
 
     y, h, w
 
+/// The weight gradient of L = Σ c·conv(x, w) by its definition, in float64:
+/// dL/dw[o,ci,ki,kj] = Σ_{n,i,j} c[n,o,i,j]·x[n,ci,i·s−p+ki, j·s−p+kj].
+let weightGradientReference (c: ConvCase) (weights: float32[]) =
+    let oh, ow = outSize c.H c.K c.Stride c.Pad, outSize c.W c.K c.Stride c.Pad
+
+    Array.init (c.O * c.C * c.K * c.K) (fun idx ->
+        let kj = idx % c.K
+        let ki = (idx / c.K) % c.K
+        let ci = (idx / (c.K * c.K)) % c.C
+        let o = idx / (c.K * c.K * c.C)
+        let mutable s = 0.0
+
+        for n in 0 .. c.N - 1 do
+            for i in 0 .. oh - 1 do
+                for j in 0 .. ow - 1 do
+                    let ih, iw = i * c.Stride - c.Pad + ki, j * c.Stride - c.Pad + kj
+
+                    if ih >= 0 && ih < c.H && iw >= 0 && iw < c.W then
+                        s <-
+                            s
+                            + float weights[((n * c.O + o) * oh + i) * ow + j]
+                              * float c.X[((n * c.C + ci) * c.H + ih) * c.W + iw]
+
+        s)
+
 let private convCase: Gen<ConvCase> =
     gen {
         let! n = Gen.choose (1, 3)
@@ -163,9 +188,10 @@ let ``conv_transpose2d equals the direct scatter loop for random shapes`` () =
 
         true)
 
-/// A case large enough for the packed GEMM, one image per group and several weight-gradient partials.
+/// A case large enough for the packed GEMM, one image per group, and 12 groups summed in 8
+/// weight-gradient partials (some partials accumulate two groups).
 let private largeCase =
-    let n, c, h, w, o, k = 5, 3, 20, 17, 6, 3
+    let n, c, h, w, o, k = 12, 3, 20, 17, 6, 3
     let v (f: int -> float) len = Array.init len (fun i -> float32 (f i))
 
     {
@@ -201,7 +227,34 @@ let ``conv2d equals the direct loop on a large case, with the same bytes on 1 an
             let y = Ops.Conv2d(x, w, padding = 1)
             (Autograd.Grad(scalarize y, [| w |])[0]).ToArray()
 
-        Expect.equal (wgrad 1) (wgrad 2) "weight gradient: 1 vs 2 threads"
+        let g1 = wgrad 1
+        Expect.equal g1 (wgrad 2) "weight gradient: 1 vs 2 threads"
+        let y = Ops.Conv2d(Tensor.FromArray(c.X, c.N, c.C, c.H, c.W), Tensor.FromArray(c.Wt, c.O, c.C, c.K, c.K), padding = 1)
+        // Sums of ~4000 products of O(1): float32 rounding ~1e-4 relative.
+        assertAll
+            { Absolute = 1e-3; Relative = 1e-4 }
+            (weightGradientReference c ((weightsFor y.Shape).ToArray()))
+            g1
+            "weight gradient vs the direct loop (8 partial sums of 12 groups)"
+        // Many small images: several images share one GEMM and the weight gradient has 5 partials.
+        let many =
+            { c with
+                N = 40
+                H = 6
+                W = 6
+                X = Array.init (40 * c.C * 36) (fun i -> float32 (sin (0.23 * float i))) }
+
+        let x = Tensor.FromArray(many.X, many.N, many.C, many.H, many.W).RequireGrad()
+        let w = Tensor.FromArray(many.Wt, many.O, many.C, many.K, many.K).RequireGrad()
+        let ym = Ops.Conv2d(x, w, padding = 1)
+        assertAll sumAccuracy (convReference { many with Bias = Array.zeroCreate many.O }) (ym.ToArray()) "conv2d (grouped)"
+        let gw = (Autograd.Grad(scalarize ym, [| w |])[0]).ToArray()
+
+        assertAll
+            { Absolute = 1e-3; Relative = 1e-4 }
+            (weightGradientReference many ((weightsFor ym.Shape).ToArray()))
+            gw
+            "weight gradient (grouped) vs the direct loop"
     finally
         TensorBackend.MaxThreads <- saved
 
