@@ -60,7 +60,11 @@ let ``the ladder covers the image with the fewest doublings of 4`` () =
     for (h, w, k) in [ 4, 4, 0; 5, 3, 1; 8, 8, 1; 12, 12, 2; 8, 16, 2; 30, 30, 3; 33, 2, 4 ] do
         Expect.equal (ImageLadder.Doublings(h, w)) k (sprintf "%d×%d" h w)
 
-    Expect.equal (ImageLadder.Channels([| 256; 128 |], 4, true, "g")) [| 256; 128; 64; 32 |] "generator channels continue halving"
+    Expect.equal
+        (ImageLadder.Channels([| 256; 128 |], 4, true, "g"))
+        [| 256; 128; 64; 32 |]
+        "generator channels continue halving"
+
     Expect.equal (ImageLadder.Channels([| 32; 64; 128; 256 |], 2, false, "c")) [| 32; 64 |] "unused entries dropped"
 
 let ``square, non-square and odd images train, sample and round-trip through the model file`` () =
@@ -79,13 +83,20 @@ let ``square, non-square and odd images train, sample and round-trip through the
         Expect.equal (m.SampleImages(c, 5)) s "same seed, same images"
         let rows = m.Sample(c, 5)
         Expect.equal (rows |> Array.collect (Array.map float32)) s "Sample = SampleImages as rows"
-        let path = Path.Combine(Path.GetTempPath(), sprintf "convgan-%d-%d-%d.gsm" h w (Guid.NewGuid().GetHashCode()))
+
+        let path =
+            Path.Combine(Path.GetTempPath(), sprintf "convgan-%d-%d-%d.gsm" h w (Guid.NewGuid().GetHashCode()))
 
         try
             m.Save path
             let back = ConditionalConvGan.Load path
             Expect.equal back.ModelType "conv-gan" "model type"
-            Expect.equal (back.SampleImages(c, 5)) s "loaded model: same images (parameters and BatchNorm statistics saved)"
+
+            Expect.equal
+                (back.SampleImages(c, 5))
+                s
+                "loaded model: same images (parameters and BatchNorm statistics saved)"
+
             Expect.equal (back.RecoverConditions s) (m.RecoverConditions s) "regressor saved"
             Expect.equal back.ConditionNames.[0] "e" "condition names"
         finally
@@ -106,12 +117,17 @@ let ``bad input is refused with the reason`` () =
         "a negative energy with log1p scaling"
 
     Expect.throwsT<ArgumentException>
-        (fun () -> ConvGanTrainer.Create(images, 8, 8, [| [| 1.0 |] |], null, tinyOptions) |> ignore)
+        (fun () ->
+            ConvGanTrainer.Create(images, 8, 8, [| [| 1.0 |] |], null, tinyOptions)
+            |> ignore)
         "one condition row for four images"
 
     let nan = Array.copy images
     nan[3] <- nanf
-    Expect.throwsT<ArgumentException> (fun () -> ConvGanTrainer.Create(nan, 8, 8, null, null, tinyOptions) |> ignore) "NaN cell"
+
+    Expect.throwsT<ArgumentException>
+        (fun () -> ConvGanTrainer.Create(nan, 8, 8, null, null, tinyOptions) |> ignore)
+        "NaN cell"
 
 /// The truth: an image's total energy equals its condition e. A generator that ignores e gives the
 /// same mean total at e = 1.5 and e = 4.5 (ratio 1); the trained one must reach a ratio of at least 2
@@ -125,12 +141,22 @@ let ``a tiny conv GAN learns that the total energy follows the condition`` () =
     let o = tiny 1200 32 2 1e-3f 300 0.99f
     let clock = Diagnostics.Stopwatch.StartNew()
     let m = ConvGanTrainer.Train(images, 8, 8, cond, null, o, [| "e" |]).Model
+
     let total (e: float) =
         let s = m.SampleImages(Array.create 400 [| e |], 3)
-        Array.init 400 (fun i -> s[i * 64 .. i * 64 + 63] |> Array.sumBy float) |> Array.average
+
+        Array.init 400 (fun i -> s[i * 64 .. i * 64 + 63] |> Array.sumBy float)
+        |> Array.average
 
     let lo, hi = total 1.5, total 4.5
-    printfn "conv GAN: mean total energy %.3f at e = 1.5, %.3f at e = 4.5 (%.1f s, regressor MSE %A)" lo hi clock.Elapsed.TotalSeconds m.RegressorMse
+
+    printfn
+        "conv GAN: mean total energy %.3f at e = 1.5, %.3f at e = 4.5 (%.1f s, regressor MSE %A)"
+        lo
+        hi
+        clock.Elapsed.TotalSeconds
+        m.RegressorMse
+
     Expect.isLessThan (abs (lo / 1.5 - 1.0)) 0.4 (sprintf "mean total at e = 1.5 is %.3f" lo)
     Expect.isLessThan (abs (hi / 4.5 - 1.0)) 0.4 (sprintf "mean total at e = 4.5 is %.3f" hi)
     Expect.isGreaterThan (hi / lo) 2.0 (sprintf "ratio %.3f, truth 3" (hi / lo))
@@ -140,7 +166,9 @@ let tests =
     testList
         "Models.ConvGan"
         [
-            testCase "the ladder covers the image with the fewest doublings of 4" ``the ladder covers the image with the fewest doublings of 4``
+            testCase
+                "the ladder covers the image with the fewest doublings of 4"
+                ``the ladder covers the image with the fewest doublings of 4``
             testCase
                 "square, non-square and odd images train, sample and round-trip through the model file"
                 ``square, non-square and odd images train, sample and round-trip through the model file``

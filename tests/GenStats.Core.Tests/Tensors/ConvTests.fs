@@ -229,7 +229,13 @@ let ``conv2d equals the direct loop on a large case, with the same bytes on 1 an
 
         let g1 = wgrad 1
         Expect.equal g1 (wgrad 2) "weight gradient: 1 vs 2 threads"
-        let y = Ops.Conv2d(Tensor.FromArray(c.X, c.N, c.C, c.H, c.W), Tensor.FromArray(c.Wt, c.O, c.C, c.K, c.K), padding = 1)
+
+        let y =
+            Ops.Conv2d(
+                Tensor.FromArray(c.X, c.N, c.C, c.H, c.W),
+                Tensor.FromArray(c.Wt, c.O, c.C, c.K, c.K),
+                padding = 1
+            )
         // Sums of ~4000 products of O(1): float32 rounding ~1e-4 relative.
         assertAll
             { Absolute = 1e-3; Relative = 1e-4 }
@@ -242,12 +248,22 @@ let ``conv2d equals the direct loop on a large case, with the same bytes on 1 an
                 N = 40
                 H = 6
                 W = 6
-                X = Array.init (40 * c.C * 36) (fun i -> float32 (sin (0.23 * float i))) }
+                X = Array.init (40 * c.C * 36) (fun i -> float32 (sin (0.23 * float i)))
+            }
 
         let x = Tensor.FromArray(many.X, many.N, many.C, many.H, many.W).RequireGrad()
         let w = Tensor.FromArray(many.Wt, many.O, many.C, many.K, many.K).RequireGrad()
         let ym = Ops.Conv2d(x, w, padding = 1)
-        assertAll sumAccuracy (convReference { many with Bias = Array.zeroCreate many.O }) (ym.ToArray()) "conv2d (grouped)"
+
+        assertAll
+            sumAccuracy
+            (convReference
+                { many with
+                    Bias = Array.zeroCreate many.O
+                })
+            (ym.ToArray())
+            "conv2d (grouped)"
+
         let gw = (Autograd.Grad(scalarize ym, [| w |])[0]).ToArray()
 
         assertAll
