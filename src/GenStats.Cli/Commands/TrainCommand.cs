@@ -97,14 +97,7 @@ internal static class TrainCommand
         if (overlap.Length > 0)
             throw new CliException($"column '{overlap[0]}' is given more than one role (--features, --conditions, --weight); each column has one.");
         auxiliary?.CheckColumnsOrThrow(featureNames, conditionNames);
-        CliFiles.Input(dataFile, "--data");
-        if (configFile is not null) CliFiles.Input(configFile, "--config");
-        CliFiles.Output(output, "--out", CliFiles.Kind.Model, force, ("--data", dataFile), ("--config", configFile));
-        if (historyFile is not null)
-        {
-            CliFiles.Output(historyFile, "--history", CliFiles.Kind.Table, force, ("--data", dataFile), ("--config", configFile));
-            CliFiles.Distinct("--out", output, "--history", historyFile);
-        }
+        CheckFiles(dataFile, configFile, output, historyFile, force);
         var checkpointing = neural ? Checkpoints(checkpointRequest, output, force, dataFile, configFile, historyFile, configFile is null ? null : File.ReadAllText(configFile.FullName),
             $"genstats train --resume {{checkpoint}} --data {NeuralTraining.Quote(dataFile.FullName)} --features {NeuralTraining.Quote(featureList)}"
             + (conditionList is null ? "" : $" --conditions {NeuralTraining.Quote(conditionList)}") + (weightName is null ? "" : $" --weight {NeuralTraining.Quote(weightName)}")
@@ -154,14 +147,7 @@ internal static class TrainCommand
         int? steps, int? seed, FileInfo output, FileInfo? historyFile, CliAuxiliary.Request? auxRequest, bool force, CheckpointRequest checkpoints)
     {
         ConvGanTraining.CheckOptions(featureList, conditionList, weightColumn, transformList, auxRequest?.Expression, checkpoints);
-        CliFiles.Input(dataFile, "--data");
-        if (configFile is not null) CliFiles.Input(configFile, "--config");
-        CliFiles.Output(output, "--out", CliFiles.Kind.Model, force, ("--data", dataFile), ("--config", configFile));
-        if (historyFile is not null)
-        {
-            CliFiles.Output(historyFile, "--history", CliFiles.Kind.Table, force, ("--data", dataFile), ("--config", configFile));
-            CliFiles.Distinct("--out", output, "--history", historyFile);
-        }
+        CheckFiles(dataFile, configFile, output, historyFile, force);
         string configText = configFile is null ? "{}" : File.ReadAllText(configFile.FullName);
         var model = ConvGanTraining.Train(dataFile, configText, configFile?.FullName ?? "(defaults)", steps, seed);
         if (model is null) return CliErrors.Cancelled;
@@ -178,6 +164,17 @@ internal static class TrainCommand
             }
         }
         return 0;
+    }
+
+    /// <summary>The inputs exist; --out (and --history) may be written without destroying an input or another kind of file.</summary>
+    private static void CheckFiles(FileInfo dataFile, FileInfo? configFile, FileInfo output, FileInfo? historyFile, bool force)
+    {
+        CliFiles.Input(dataFile, "--data");
+        if (configFile is not null) CliFiles.Input(configFile, "--config");
+        CliFiles.Output(output, "--out", CliFiles.Kind.Model, force, ("--data", dataFile), ("--config", configFile));
+        if (historyFile is null) return;
+        CliFiles.Output(historyFile, "--history", CliFiles.Kind.Table, force, ("--data", dataFile), ("--config", configFile));
+        CliFiles.Distinct("--out", output, "--history", historyFile);
     }
 
     /// <summary>--resume, --checkpoint and --checkpoint-every as given.</summary>

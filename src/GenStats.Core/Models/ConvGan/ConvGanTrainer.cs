@@ -35,6 +35,7 @@ public sealed class ConvGanTrainer
     private readonly Optimizer optG, optC;
     private readonly TrainingHistory history = TrainingHistory.Empty();
     private readonly int evaluateEvery;
+    private readonly ParameterAverage? averaging;
     private readonly Rng rng;
     private float[][]? bestState;
     private double bestValue = double.PositiveInfinity;
@@ -62,6 +63,7 @@ public sealed class ConvGanTrainer
         TotalSteps = TrainingPlan.TotalSteps(o.Steps, null, train.Count, o.BatchSize);
         evaluateEvery = TrainingPlan.EvaluationInterval(o.EvaluateEvery, TotalSteps, held is not null);
         CopyState(gen, average);
+        if (o.EmaDecay > 0) averaging = new ParameterAverage(gen, average, o.EmaDecay);
         rng = new Rng(NeuralData.Mix(o.Seed, 4));
     }
 
@@ -380,15 +382,7 @@ public sealed class ConvGanTrainer
 
     private void UpdateAverage()
     {
-        float beta = Math.Min(o.EmaDecay, (1f + step) / (10f + step));
-        var a = gen.Parameters();
-        var b = average.Parameters();
-        for (int i = 0; i < a.Count; i++)
-        {
-            var src = a[i].Values;
-            var dst = b[i].Data;
-            for (int k = 0; k < dst.Length; k++) dst[k] = beta * dst[k] + (1 - beta) * src[k];
-        }
+        averaging!.Update(step);
         // BatchNorm statistics are not averaged: the sampled generator uses the live running statistics.
         var la = gen.NamedBuffers();
         var lb = average.NamedBuffers();
