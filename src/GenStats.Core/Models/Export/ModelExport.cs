@@ -14,15 +14,27 @@ public static class ModelExport
 {
     /// <summary>The ONNX ModelProto bytes (IR 8, opset 17, float32): inputs "noise" [batch, noise width] and, when conditional, "conditions" [batch, conditions]; output "features" [batch, features].</summary>
     /// <exception cref="NotSupportedException">A model or part export does not cover.</exception>
-    public static byte[] OnnxBytes(IConditionalGenerator model) => OnnxExport.Build(GeneratorSpec.Of(model));
+    public static byte[] OnnxBytes(IConditionalGenerator model) => ExportSpec.For(model) switch
+    {
+        GeneratorSpec s => OnnxExport.Build(s),
+        FlowSpec s => FlowOnnx.Build(s),
+        CfmSpec s => CfmOnnx.Build(s),
+        var s => throw new NotSupportedException($"no ONNX writer for {s.ModelType}."),
+    };
 
     /// <summary>The C99 source defining <c>void genstats_generate(const float* conditions, const float* noise, float* out, int n)</c> (row-major; conditions NULL when unconditional) and the sizes GENSTATS_CONDITIONS, GENSTATS_NOISE, GENSTATS_FEATURES.</summary>
     /// <exception cref="NotSupportedException">A model or part export does not cover.</exception>
-    public static string CSource(IConditionalGenerator model) => CExport.Build(GeneratorSpec.Of(model));
+    public static string CSource(IConditionalGenerator model) => ExportSpec.For(model) switch
+    {
+        GeneratorSpec s => CExport.Build(s),
+        FlowSpec s => FlowC.Build(s),
+        CfmSpec s => CfmC.Build(s),
+        var s => throw new NotSupportedException($"no C writer for {s.ModelType}."),
+    };
 
     /// <summary>Noise values per event the exported function takes (GAN: latent size; VAE: latent size + model width of the features).</summary>
     /// <exception cref="NotSupportedException">A model export does not cover.</exception>
-    public static int NoiseWidth(IConditionalGenerator model) => GeneratorSpec.Of(model).NoiseWidth;
+    public static int NoiseWidth(IConditionalGenerator model) => ExportSpec.For(model).NoiseWidth;
 
     /// <summary>Writes <see cref="OnnxBytes"/> to <paramref name="path"/> (atomically).</summary>
     public static void WriteOnnx(IConditionalGenerator model, string path) => AtomicWrite(path, OnnxBytes(model));

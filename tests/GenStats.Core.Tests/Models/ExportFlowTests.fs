@@ -1,0 +1,208 @@
+/// Deployment of the likelihood models (issue 17): the ONNX graph and the C file of a trained spline
+/// flow (coupling and autoregressive) and of flow matching (Euler, midpoint, RK4) compute the same
+/// function as their `SampleFromNoise`, run by ONNX Runtime and by the system C compiler on the same
+/// noise and conditions, with periodic, log and quantile-normal transforms on both sides.
+///
+/// Tolerance: the GAN/VAE one, |exported − GenStats| ≤ 1e-5·(1 + |GenStats|) (ExportTests). The flow
+/// is float32 on both sides (the C file: double); its splines are continuous across knots, so a value
+/// within rounding of a knot that falls in the neighbouring bin in ORT moves the output by rounding
+/// only. Flow matching integrates in float64 on all three sides and differs only by the network's
+/// float32 summation order per evaluation, carried through 4 steps.
+module GenStats.Tests.Models.ExportFlowTests
+
+open Expecto
+open System
+open System.IO
+open GenStats.Models
+open GenStats.Models.Files
+
+let private tolerance = 1e-5
+
+let private gauss (r: Random) =
+    let u1, u2 = 1.0 - r.NextDouble(), r.NextDouble()
+    sqrt (-2.0 * log u1) * cos (2.0 * Math.PI * u2)
+
+/// Raw conditions (float32-representable): an angle (periodic), a positive value (log), a skewed
+/// one with repeated values (quantile-normal, ties in the knot table).
+let private conditionsOf (r: Random) n =
+    Array.init n (fun _ ->
+        [|
+            float (float32 (Math.PI * (2.0 * r.NextDouble() - 1.0)))
+            float (float32 (exp (0.8 * gauss r)))
+            float (float32 (if r.NextDouble() < 0.2 then 1.0 else exp (1.2 * gauss r)))
+        |])
+
+/// Features that depend on the conditions: skewed (quantile-normal), positive (log), a plain one
+/// and an angle (standard in the flow, whose features refuse periodic; periodic in flow matching).
+let private featuresOf (r: Random) (y: float[][]) =
+    y
+    |> Array.map (fun c ->
+        [|
+            exp (0.5 * cos c[0] + 0.7 * gauss r)
+            exp (0.4 * log c[1] + 0.5 * gauss r)
+            2.0 + sin c[0] + 0.5 * log c[2] + 0.3 * gauss r
+            Math.IEEERemainder(c[0] + 0.8 + 0.4 * gauss r, 2.0 * Math.PI)
+        |])
+
+let private data () =
+    let r = Random(12)
+    let y = conditionsOf r 800
+    featuresOf r y, y
+
+let private transforms angle =
+    readOnlyDict
+        [
+            "x0", "quantile-normal"
+            "x1", "log"
+            "x2", "standard"
+            "x3", angle
+            "y0", "periodic"
+            "y1", "log"
+            "y2", "quantile-normal"
+        ]
+
+/// A flow trained briefly at a high learning rate, so that its splines are far from the identity
+/// they start at; a tail bound of 2.5 sends ~1 % of the noise values through the identity tails.
+let private flow architecture permutation =
+    let x, y = data ()
+
+    let o =
+        FlowOptions(
+            Architecture = architecture,
+            Permutation = permutation,
+            Layers = 3,
+            HiddenLayers = [| 16; 16 |],
+            Bins = 6,
+            TailBound = 2.5f,
+            LearningRate = 5e-3f,
+            Steps = 80,
+            BatchSize = 128,
+            EvaluateEvery = 0,
+            HeldOutFraction = 0.0,
+            KeepBest = false,
+            ColumnTransforms = transforms "standard",
+            Seed = 5UL
+        )
+
+    (FlowTrainer.Train(x, y, null, o)).Model
+
+let private cfmOptions solver =
+    FlowMatchingOptions(
+        Layers = [| 16; 16 |],
+        TimeFrequencies = 2,
+        Solver = solver,
+        OdeSteps = 4,
+        LearningRate = 1e-2f,
+        Steps = 80,
+        BatchSize = 128,
+        EmaDecay = 0f,
+        EvaluateEvery = 0,
+        HeldOutFraction = 0.0,
+        KeepBest = false,
+        ColumnTransforms = transforms "periodic",
+        Seed = 6UL
+    )
+
+/// One trained velocity network; the solver is the model's option, so the three models share it.
+let private cfm =
+    lazy
+        (let x, y = data ()
+         (FlowMatchingTrainer.Train(x, y, null, cfmOptions OdeMethod.Midpoint)).Model)
+
+let private withSolver solver =
+    let m = cfm.Force()
+
+    ConditionalFlowMatching(
+        m.Velocity,
+        cfmOptions solver,
+        m.FeatureTransform,
+        m.ConditionTransform,
+        Array.ofSeq m.FeatureNames,
+        Array.ofSeq m.ConditionNames,
+        m.TrainedSteps
+    )
+
+[<Tests>]
+let tests =
+    testList
+        "Export flows"
+        [
+            for architecture, permutation in
+                [
+                    FlowArchitecture.Coupling, FlowPermutation.Alternate
+                    FlowArchitecture.Coupling, FlowPermutation.Random
+                    FlowArchitecture.Autoregressive, FlowPermutation.Alternate
+                ] do
+                test $"trained conditional spline flow ({architecture}, {permutation} order) exported to ONNX and C gives SampleFromNoise's output" {
+                    let m = flow architecture permutation
+
+                    ExportHarness.check
+                        tolerance
+                        m
+                        (fun c z -> m.SampleFromNoise(c, z))
+                        (Some conditionsOf)
+                        $"flow {architecture} {permutation}"
+                    |> ignore
+                }
+            test "unconditional one-column flow (a learned constant conditioner) exported to ONNX and C" {
+                let x, _ = data ()
+                let x0 = x |> Array.map (fun r -> [| r[0] |])
+
+                let o =
+                    FlowOptions(Layers = 2, Bins = 5, TailBound = 2.5f, LearningRate = 2e-2f, Steps = 60, BatchSize = 128, EvaluateEvery = 0, HeldOutFraction = 0.0, KeepBest = false)
+
+                let m = (FlowTrainer.Train(x0, null, null, o)).Model
+                ExportHarness.check tolerance m (fun c z -> m.SampleFromNoise(c, z)) None "flow unconditional" |> ignore
+            }
+            for solver in [ OdeMethod.Euler; OdeMethod.Midpoint; OdeMethod.Rk4 ] do
+                test $"trained conditional flow matching ({solver}, 4 steps) exported to ONNX and C gives SampleFromNoise's output" {
+                    let m = withSolver solver
+
+                    ExportHarness.check tolerance m (fun c z -> m.SampleFromNoise(c, z)) (Some conditionsOf) $"cfm {solver}"
+                    |> ignore
+                }
+            test "flow: SampleFromNoise is what Sample computes on its own seeded N(0, I) draws" {
+                let m = flow FlowArchitecture.Coupling FlowPermutation.Alternate
+                let n, dx = 300, m.NoiseWidth
+                let z = GenStats.Tensors.Rng(uint64 21).Normal(n, dx).ToArray()
+                let noise = Array.init n (fun i -> Array.init dx (fun c -> float z[i * dx + c]))
+                let conditions = conditionsOf (Random 4) n
+                Expect.equal (m.SampleFromNoise(conditions, noise)) (m.Sample(conditions, 21)) "same rows, bit for bit"
+            }
+            test "flow matching: SampleFromNoise is what Sample computes on its own seeded N(0, I) draws" {
+                let m = withSolver OdeMethod.Rk4
+                let n, dx = 300, m.NoiseWidth
+                let z = GenStats.Tensors.Rng(uint64 22).Normal(n, dx).ToArray()
+                let noise = Array.init n (fun i -> Array.init dx (fun c -> float z[i * dx + c]))
+                let conditions = conditionsOf (Random 5) n
+                Expect.equal (m.SampleFromNoise(conditions, noise)) (m.Sample(conditions, 22)) "same rows, bit for bit"
+                Expect.equal dx 5 "noise width: x0, x1, x2 and the periodic x3's (cos, sin)"
+            }
+            test "genstats export writes a flow's and a cfm model's ONNX and C as ModelExport does" {
+                let dir =
+                    Path.Combine(Path.GetTempPath(), "genstats-export-flow-cli-" + Guid.NewGuid().ToString("N"))
+
+                Directory.CreateDirectory dir |> ignore
+
+                try
+                    for model, width in
+                        [
+                            flow FlowArchitecture.Autoregressive FlowPermutation.Alternate :> IConditionalGenerator, 4
+                            withSolver OdeMethod.Midpoint, 5
+                        ] do
+                        let path = Path.Combine(dir, model.ModelType + ".gsm")
+                        ModelFile.Save(path, model)
+                        let onnx, c = Path.Combine(dir, "m.onnx"), Path.Combine(dir, "m.c")
+
+                        let code, out, err =
+                            GenStats.Tests.Repository.runCli [ "export"; "--model"; path; "--onnx"; onnx; "--c"; c ]
+
+                        Expect.equal code 0 $"exit code (stderr: {err})"
+                        Expect.stringContains out $"noise [n, {width}]" "the noise width is printed"
+                        let loaded = ModelFile.Load path
+                        Expect.equal (File.ReadAllBytes onnx) (ModelExport.OnnxBytes loaded) "the ONNX file is the in-process graph"
+                        Expect.equal (File.ReadAllText c) (ModelExport.CSource loaded) "the C file is the in-process source"
+                finally
+                    Directory.Delete(dir, true)
+            }
+        ]
