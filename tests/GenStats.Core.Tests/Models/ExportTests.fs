@@ -91,7 +91,7 @@ let private unconditionalGan () =
 
 /// Conditions and noise for n events; the reference is GenStats' own SampleFromNoise.
 let private check (model: IConditionalGenerator) sampleFromNoise conditional label =
-    ExportHarness.check tolerance model sampleFromNoise (if conditional then Some rawColumns else None) label
+    ExportHarness.check tolerance false model sampleFromNoise (if conditional then Some rawColumns else None) label
     |> ignore
 
 [<Tests>]
