@@ -66,9 +66,10 @@ let save (path: string) (model: IConditionalGenerator) = ModelFile.Save(path, mo
 /// Loads a model of any registered type.
 let load (path: string) : IConditionalGenerator = ModelFile.Load path
 
-/// Writes the generator of a neural model (GAN family, VAE with the N(0, I) prior) with its
-/// preprocessing as one ONNX graph: inputs "noise" [batch, noise width] (N(0, I)) and "conditions"
-/// [batch, conditions] (raw, conditional models only), output "features" [batch, features] (raw units).
+/// Writes the generator of a neural model (GAN family, VAE with the N(0, I) prior, spline flow, flow
+/// matching) with its preprocessing as one ONNX graph: inputs "noise" [batch, noise width] (N(0, I))
+/// and "conditions" [batch, conditions] (raw, conditional models only), output "features" [batch,
+/// features] (raw units).
 let exportOnnx (path: string) (model: IConditionalGenerator) = ModelExport.WriteOnnx(model, path)
 
 /// Writes the same function as one dependency-free C99 file defining

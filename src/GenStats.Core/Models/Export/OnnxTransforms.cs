@@ -127,7 +127,8 @@ internal static class OnnxTransforms
         // on the mirrored table, #(−q_rev < −x) = m − #(q ≤ x) and #(−q_rev ≤ −x) = m − #(q < x).
         string knots = g.ConstDouble(q, 1, m);
         string axes = g.ConstInt64([1], 1);
-        string Count(string op) => g.Node("ReduceSum", [g.ToDouble(g.Bin(op, knots, v)), axes], ("keepdims", 1L));
+        // Counts in float32 (exact below 2²⁴), so the [N, m] temporary is as large as before.
+        string Count(string op) => g.ToDouble(g.Node("ReduceSum", [g.ToFloat(g.Bin(op, knots, v)), axes], ("keepdims", 1L)));
         string less = Count("Less"), lessOrEqual = Count("LessOrEqual");
         string below = g.Where(upper, g.Sub(k(m), lessOrEqual), less);          // knots < x
         string atOrBelow = g.Where(upper, g.Sub(k(m), less), lessOrEqual);      // knots ≤ x
