@@ -81,8 +81,30 @@ internal static class CParts
         sb.Append("}\n");
     }
 
+    /// <summary>
+    /// <c>genstats_generate</c>: <paramref name="declarations"/> (indented lines), then per row r the
+    /// pointers nz (noise row) and o (output row), T_y of the raw conditions y into
+    /// <c>{target}[at…]</c>, the model's <paramref name="body"/>, and o = T_x⁻¹ of the model-scale
+    /// values <c>{x}[…]</c> (double).
+    /// </summary>
+    public static void Generate(StringBuilder sb, ExportSpec spec, string declarations, string target, int at, Action<StringBuilder> body, string x)
+    {
+        sb.Append("\nvoid genstats_generate(const float* conditions, const float* noise, float* out, int n)\n{\n").Append(declarations).Append("""
+                (void)conditions;
+                for (int r = 0; r < n; r++) {
+                    const float* nz = noise + (size_t)r * GENSTATS_NOISE;
+                    float* o = out + (size_t)r * GENSTATS_FEATURES;
+
+            """);
+        if (spec.ConditionNames.Length > 0) sb.Append("        const float* y = conditions + (size_t)r * GENSTATS_CONDITIONS;\n");
+        Conditions(sb, spec, target, at, "        ");
+        body(sb);
+        Features(sb, spec, x, "        ");
+        sb.Append("    }\n}\n");
+    }
+
     /// <summary>Statements that set <c>{target}[at…]</c> to T_y of the row's raw conditions <c>y</c> (float), one value or (periodic) two per column.</summary>
-    public static void Conditions(StringBuilder sb, ExportSpec spec, string target, int at, string indent)
+    private static void Conditions(StringBuilder sb, ExportSpec spec, string target, int at, string indent)
     {
         for (int c = 0; c < spec.ConditionColumns.Length; c++)
         {
@@ -98,7 +120,7 @@ internal static class CParts
     }
 
     /// <summary>Statements that set <c>o[c]</c> to T_x⁻¹ of the model-scale values <c>{x}[…]</c> (double).</summary>
-    public static void Features(StringBuilder sb, ExportSpec spec, string x, string indent)
+    private static void Features(StringBuilder sb, ExportSpec spec, string x, string indent)
     {
         int off = 0;
         for (int c = 0; c < spec.FeatureColumns.Length; c++)

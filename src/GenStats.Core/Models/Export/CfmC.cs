@@ -37,19 +37,22 @@ internal static class CfmC
                 for (int i = 0; i < {{dx}}; i++) v[i] = out[i];
             }
 
-            void genstats_generate(const float* conditions, const float* noise, float* out, int n)
-            {
-                const double h = {{CParts.D(spec.StepSize)}};
-                float yt[{{Math.Max(dy, 1)}}];
-                double x[{{dx}}], k1[{{dx}}], k2[{{dx}}], k3[{{dx}}], k4[{{dx}}], tmp[{{dx}}];
-                (void)conditions; (void)k2; (void)k3; (void)k4; (void)tmp;
-                for (int r = 0; r < n; r++) {
-                    const float* nz = noise + (size_t)r * GENSTATS_NOISE;
-                    float* o = out + (size_t)r * GENSTATS_FEATURES;
+            """);
+        string declarations = string.Create(CultureInfo.InvariantCulture, $"""
+                const double h = {CParts.D(spec.StepSize)};
+                float yt[{Math.Max(dy, 1)}];
+                double x[{dx}], k1[{dx}], k2[{dx}], k3[{dx}], k4[{dx}], tmp[{dx}];
+                (void)k2; (void)k3; (void)k4; (void)tmp;
 
             """);
-        if (spec.ConditionNames.Length > 0) sb.Append("        const float* y = conditions + (size_t)r * GENSTATS_CONDITIONS;\n");
-        CParts.Conditions(sb, spec, "yt", 0, "        ");
+        CParts.Generate(sb, spec, declarations, "yt", 0, body => Solver(body, spec), "x");
+        return sb.ToString();
+    }
+
+    /// <summary>x = noise integrated from t = 0 to 1 with the model's method and steps (as <see cref="OdeSolver.Integrate"/>).</summary>
+    private static void Solver(StringBuilder sb, CfmSpec spec)
+    {
+        int dx = spec.Dx;
         sb.Append(CultureInfo.InvariantCulture, $$"""
                     for (int i = 0; i < {{dx}}; i++) x[i] = nz[i];
                     for (int s = 0; s < {{spec.Steps}}; s++) {
@@ -78,8 +81,5 @@ internal static class CfmC
                 """),
         });
         sb.Append("        }\n");
-        CParts.Features(sb, spec, "x", "        ");
-        sb.Append("    }\n}\n");
-        return sb.ToString();
     }
 }

@@ -36,20 +36,20 @@ internal static class FlowC
                 parameters = Math.Max(parameters, layer.Network[^1].Out);
             }
         }
-        sb.Append(CultureInfo.InvariantCulture, $$"""
-
-            void genstats_generate(const float* conditions, const float* noise, float* out, int n)
-            {
-                float in[{{input}}], par[{{parameters}}], yt[{{Math.Max(dy, 1)}}];
-                double z[{{dx}}], zo[{{dx}}], x[{{dx}}], xn[{{dx}}];
-                (void)conditions; (void)in; (void)par; (void)yt; (void)xn;
-                for (int r = 0; r < n; r++) {
-                    const float* nz = noise + (size_t)r * GENSTATS_NOISE;
-                    float* o = out + (size_t)r * GENSTATS_FEATURES;
+        string declarations = string.Create(CultureInfo.InvariantCulture, $"""
+                float in[{input}], par[{parameters}], yt[{Math.Max(dy, 1)}];
+                double z[{dx}], zo[{dx}], x[{dx}], xn[{dx}];
+                (void)in; (void)par; (void)yt; (void)xn;
 
             """);
-        if (spec.ConditionNames.Length > 0) sb.Append("        const float* y = conditions + (size_t)r * GENSTATS_CONDITIONS;\n");
-        CParts.Conditions(sb, spec, "yt", 0, "        ");
+        CParts.Generate(sb, spec, declarations, "yt", 0, body => Layers(body, spec), "z");
+        return sb.ToString();
+    }
+
+    /// <summary>z = noise through the inverse of layers L − 1 … 0.</summary>
+    private static void Layers(StringBuilder sb, FlowSpec spec)
+    {
+        int dx = spec.Dx, dy = spec.Dy, a = spec.IdentityColumns, p = spec.Spline.ParameterCount;
         sb.Append(CultureInfo.InvariantCulture, $"        for (int i = 0; i < {dx}; i++) z[i] = nz[i];\n");
         for (int l = spec.Layers.Length - 1; l >= 0; l--)
         {
@@ -88,9 +88,6 @@ internal static class FlowC
             }
             sb.Append(CultureInfo.InvariantCulture, $"        for (int i = 0; i < {dx}; i++) z[i] = x[gs_inverse{l}[i]];\n");
         }
-        CParts.Features(sb, spec, "z", "        ");
-        sb.Append("    }\n}\n");
-        return sb.ToString();
     }
 
     /// <summary>The inverse spline of one value in double (parameters float: K widths, K heights, K − 1 derivatives).</summary>
