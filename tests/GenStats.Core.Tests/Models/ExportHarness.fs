@@ -132,7 +132,11 @@ let maxDeviation (a: float[][]) (b: float[][]) =
 
 /// L_ic = max_k |∂x_ic/∂z_k|, the sensitivity of each generated value to the noise, by central
 /// differences (step 1e-3) of GenStats' own function.
-let private sensitivity (sampleFromNoise: float[][] -> float[][] -> float[][]) (conditions: float[][] option) (noise: float[][]) =
+let private sensitivity
+    (sampleFromNoise: float[][] -> float[][] -> float[][])
+    (conditions: float[][] option)
+    (noise: float[][])
+    =
     let n, w = noise.Length, noise[0].Length
     let h = 1e-3
 
@@ -143,19 +147,32 @@ let private sensitivity (sampleFromNoise: float[][] -> float[][] -> float[][]) (
         |]
 
     let repeated =
-        conditions |> Option.map (fun c -> Array.concat (List.replicate w c)) |> Option.toObj
+        conditions
+        |> Option.map (fun c -> Array.concat (List.replicate w c))
+        |> Option.toObj
 
-    let up, down = sampleFromNoise repeated (shifted 1.0), sampleFromNoise repeated (shifted -1.0)
+    let up, down =
+        sampleFromNoise repeated (shifted 1.0), sampleFromNoise repeated (shifted -1.0)
 
     Array.init n (fun i ->
         Array.init up[0].Length (fun c ->
-            Seq.max [ for k in 0 .. w - 1 -> abs (up[k * n + i].[c] - down[k * n + i].[c]) / (2.0 * h) ]))
+            Seq.max
+                [
+                    for k in 0 .. w - 1 -> abs (up[k * n + i].[c] - down[k * n + i].[c]) / (2.0 * h)
+                ]))
 
 /// Conditions and noise for n events (seeded); the reference is GenStats' own SampleFromNoise. Fails
 /// when ONNX or C deviates by more than `tolerance` in |Δ|/(1 + |x|), or, with `scaled`, in
 /// |Δ|/((1 + |x|)·max(1, L)) with L the value's sensitivity to the noise (see ExportFlowTests);
 /// returns both maxima of the measure tested.
-let check tolerance scaled (model: IConditionalGenerator) sampleFromNoise (conditions: (Random -> int -> float[][]) option) label =
+let check
+    tolerance
+    scaled
+    (model: IConditionalGenerator)
+    sampleFromNoise
+    (conditions: (Random -> int -> float[][]) option)
+    label
+    =
     let r = Random(17)
     let n = 400
     let noise = normals r n (ModelExport.NoiseWidth model)
@@ -178,7 +195,8 @@ let check tolerance scaled (model: IConditionalGenerator) sampleFromNoise (condi
                 [
                     for i in 0 .. n - 1 do
                         for j in 0 .. expected[i].Length - 1 ->
-                            abs (a[i].[j] - expected[i].[j]) / ((1.0 + abs expected[i].[j]) * max 1.0 l[i].[j])
+                            abs (a[i].[j] - expected[i].[j])
+                            / ((1.0 + abs expected[i].[j]) * max 1.0 l[i].[j])
                 ]
 
         let sOnnx, sC = scaledMax onnx, scaledMax c
