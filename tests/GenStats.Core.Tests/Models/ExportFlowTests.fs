@@ -163,28 +163,42 @@ let tests =
                         exportsFlow FlowArchitecture.Autoregressive FlowPermutation.Alternate
                     }
                 ]
-            test "unconditional one-column flow (a learned constant conditioner) exported to ONNX and C" {
-                let x, _ = data ()
-                let x0 = x |> Array.map (fun r -> [| r[0] |])
+            for conditional in [ false; true ] do
+                // One column: the coupling conditioner sees the conditions only, or is a learned constant.
+                test
+                    $"one-column flow (conditional {conditional}) exported to ONNX and C gives SampleFromNoise's output" {
+                    let x, y = data ()
+                    let x0 = x |> Array.map (fun r -> [| r[0] |])
 
-                let o =
-                    FlowOptions(
-                        Layers = 2,
-                        Bins = 5,
-                        TailBound = 2.5f,
-                        LearningRate = 2e-2f,
-                        Steps = 60,
-                        BatchSize = 128,
-                        EvaluateEvery = 0,
-                        HeldOutFraction = 0.0,
-                        KeepBest = false
-                    )
+                    let o =
+                        FlowOptions(
+                            Layers = 2,
+                            Bins = 5,
+                            TailBound = 2.5f,
+                            LearningRate = 2e-2f,
+                            Steps = 60,
+                            BatchSize = 128,
+                            EvaluateEvery = 0,
+                            HeldOutFraction = 0.0,
+                            KeepBest = false,
+                            ColumnTransforms =
+                                (if conditional then
+                                     readOnlyDict [ "y0", "periodic"; "y1", "log"; "y2", "quantile-normal" ]
+                                 else
+                                     null)
+                        )
 
-                let m = (FlowTrainer.Train(x0, null, null, o)).Model
+                    let m = (FlowTrainer.Train(x0, (if conditional then y else null), null, o)).Model
 
-                ExportHarness.check tolerance true m (fun c z -> m.SampleFromNoise(c, z)) None "flow unconditional"
-                |> ignore
-            }
+                    ExportHarness.check
+                        tolerance
+                        true
+                        m
+                        (fun c z -> m.SampleFromNoise(c, z))
+                        (if conditional then Some conditionsOf else None)
+                        $"flow one column, conditional {conditional}"
+                    |> ignore
+                }
             for solver in [ OdeMethod.Euler; OdeMethod.Midpoint; OdeMethod.Rk4 ] do
                 test
                     $"trained conditional flow matching ({solver}, 4 steps) exported to ONNX and C gives SampleFromNoise's output" {
