@@ -56,6 +56,17 @@ if ! command -v cc >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1; then
     fi
 fi
 
+echo "== checking h5py (reads GenStats' HDF5 image files in a test)"
+if ! /usr/bin/python3 -c "import h5py" >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "h5py not found: installing Debian's python3-h5py"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-h5py >/dev/null; } \
+            || echo "apt-get could not install python3-h5py: the h5py interoperability test will fail"
+    else
+        echo "h5py is missing and cannot be installed here (needs root and apt-get): the h5py interoperability test will fail"
+    fi
+fi
+
 echo "== building (Release)"
 dotnet build GenStats.sln -c Release -nologo || { echo "build failed"; finish 0 1 1; }
 

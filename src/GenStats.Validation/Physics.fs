@@ -66,3 +66,10 @@ let dimuon (seed: int) (n: int) = DimuonToy.Sample(n, seed)
 /// The dimuon sample with its generator-level truth (cos θ* in the Collins–Soper frame, Z pT and
 /// rapidity, the number of events generated to accept n).
 let dimuonWith (options: DimuonOptions) (seed: int) (n: int) = DimuonToy.Generate(n, seed, options)
+
+/// ECAL electromagnetic showers with known truth: 30 × 30 images of visible energy (GeV) in 2 cm
+/// cells, conditions px, py, pz (GeV), x, y (cm); parametrisation in docs/physics.md.
+let ecal (seed: int) (n: int) = EcalToy.Sample(n, seed)
+
+/// ECAL showers with explicit options and their truth (particle and visible energies).
+let ecalWith (options: EcalOptions) (seed: int) (n: int) = EcalToy.Generate(n, seed, options)

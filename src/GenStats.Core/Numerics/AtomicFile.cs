@@ -11,7 +11,8 @@ public static class AtomicFile
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Pending = new();
 
-    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically. The
+    /// stream is readable and seekable too (an HDF5 writer goes back to patch its headers).</summary>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -23,7 +24,7 @@ public static class AtomicFile
         Pending[temp] = 0;
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);

@@ -501,6 +501,17 @@ let ``names from user data are escaped on the study pages and run no script`` ()
     finally
         dir.Delete(true)
 
+let ``calorimeter.fsx --quick runs; every figure drawn offline; an independent toy passes next to the control`` () =
+    checkScript "calorimeter" "Calorimeter showers: generated vs ECAL toy truth" 6 (fun stdout dom json ->
+        let c = json.["numbers"].["calorimeter"]
+        // Without a generated file the generated column is a third toy sample: both must pass.
+        Expect.isTrue (c.["generated"].["passes"].GetValue<bool>()) "the independent toy sample passes"
+        Expect.isTrue (c.["control"].["passes"].GetValue<bool>()) "the control passes"
+        Expect.isLessThanOrEqual (num c.["generated"].["max_abs"]) 4.0 "max |σ| within the criterion"
+        Chromium.assertHas "A figure of merit passes when" dom "the criterion is stated on the page"
+        Chromium.assertHas "response Σ cells / |p|" dom "the response table is on the page"
+        Expect.stringContains stdout "PASSES" "the verdict reaches the console")
+
 [<Tests>]
 let tests =
     testList
@@ -523,6 +534,9 @@ let tests =
                     testCase
                         "resonance.fsx --quick runs; every figure drawn offline; JSON holds ratios, windows and copy ratios"
                         ``resonance.fsx --quick runs; every figure drawn offline; JSON holds ratios, windows and copy ratios``
+                    testCase
+                        "calorimeter.fsx --quick runs; every figure drawn offline; an independent toy passes next to the control"
+                        ``calorimeter.fsx --quick runs; every figure drawn offline; an independent toy passes next to the control``
                     testCase
                         "names from user data are escaped on the study pages and run no script"
                         ``names from user data are escaped on the study pages and run no script``
