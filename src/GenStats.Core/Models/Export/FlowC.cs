@@ -14,7 +14,7 @@ internal static class FlowC
     {
         spec = CParts.Named(spec);
         var sb = new StringBuilder();
-        int dx = spec.Dx, dy = spec.Dy, a = spec.IdentityColumns, p = spec.Spline.ParameterCount;
+        int dx = spec.Dx, dy = spec.Dy;
         var s = spec.Spline;
         CParts.Header(sb, spec, string.Create(CultureInfo.InvariantCulture, $"#define GENSTATS_BINS {s.Bins}\n"));
         sb.Append(Spline(s));
