@@ -13,7 +13,8 @@ namespace GenStats.Stats;
 /// 1-D, and the Cramér l₂² distance is ½ energy². Signed weights (sWeights) are allowed: every
 /// quantity is a functional of F − G, which is linear in the weights (each sample's Σw must be
 /// positive). Uncertainties are the seeded weighted Poisson bootstrap's standard deviation; the
-/// sort is done once and reused by every replica.
+/// sort is done once and all replicas are walked together in one streaming pass
+/// (<see cref="CdfBootstrap"/>, memory O(n + R)).
 /// </remarks>
 public static class CdfDistances
 {
@@ -123,8 +124,12 @@ public static class CdfDistances
         OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         var pair = SortedPair.Create(a, b);
         double value = functional(pair.Walk(weightsA, weightsB));
-        var spread = Bootstrap.TwoSample(a.Length, weightsA, b.Length, weightsB,
-            (wa, wb) => functional(pair.Walk(wa, wb)), bootstrap);
+        bootstrap ??= BootstrapOptions.Default;
+        var replicas = CdfBootstrap.Run(pair, weightsA, weightsB, bootstrap);
+        var values = new double[bootstrap.Replicas];
+        for (int r = 0; r < values.Length; r++)
+            values[r] = functional(new CdfDifferences(replicas.Supremum[r], replicas.L1[r], replicas.L2Squared[r]));
+        var spread = Bootstrap.Summarize(values, bootstrap);
         return new TwoSampleResult(value, spread.StandardDeviation, spread.Method,
             OneDimensionalChecks.EffectiveSize(weightsA, a.Length), OneDimensionalChecks.EffectiveSize(weightsB, b.Length));
     }

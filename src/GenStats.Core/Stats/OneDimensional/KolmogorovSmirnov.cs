@@ -11,7 +11,8 @@ namespace GenStats.Stats;
 /// samples have at most 10 000 events, else the asymptotic one-sample distribution at
 /// n = round(n₁n₂/(n₁ + n₂)). For weighted samples it is that asymptotic formula at the Kish
 /// effective sizes — an approximation, labelled <c>"asymptotic-effective-sizes"</c>.
-/// The uncertainty of D is the seeded weighted Poisson bootstrap's standard deviation.
+/// The uncertainty of D is the seeded weighted Poisson bootstrap's standard deviation, computed in
+/// one streaming pass over all replicas (<see cref="CdfBootstrap"/>).
 /// </remarks>
 public static class KolmogorovSmirnov
 {
@@ -54,8 +55,8 @@ public static class KolmogorovSmirnov
         OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
         var pair = SortedPair.Create(a, b);
         double d = Statistic(pair, weightsA, weightsB);
-        var spread = Bootstrap.TwoSample(a.Length, weightsA, b.Length, weightsB,
-            (wa, wb) => pair.Walk(wa, wb).Supremum, bootstrap);
+        bootstrap ??= BootstrapOptions.Default;
+        var spread = Bootstrap.Summarize(CdfBootstrap.Run(pair, weightsA, weightsB, bootstrap).Supremum, bootstrap);
         double essA = OneDimensionalChecks.EffectiveSize(weightsA, a.Length);
         double essB = OneDimensionalChecks.EffectiveSize(weightsB, b.Length);
         var (p, method) = PValue(pair, d, weightsA is null && weightsB is null, essA, essB);
