@@ -32,9 +32,11 @@ internal sealed class ReplicaStreams
     /// The replicas r = 0..R−1 of a sample on streams 2r + <paramref name="streamOffset"/> (0 for the
     /// first sample of a two-sample bootstrap, 1 for the second), as <see cref="Bootstrap.TwoSample"/> draws them.
     /// </summary>
-    /// <exception cref="ArgumentException">A replica still has Σw ≤ 0 after <see cref="Bootstrap.MaxRedraws"/> redraws.</exception>
+    /// <exception cref="ArgumentException">No events, or a replica still has Σw ≤ 0 after <see cref="Bootstrap.MaxRedraws"/> redraws.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Fewer than 2 replicas.</exception>
     public static ReplicaStreams Draw(int count, double[]? weights, BootstrapOptions options, int streamOffset, Action<long>? done = null)
     {
+        Bootstrap.CheckOptions(options, count);
         int replicas = options.Replicas;
         var keys = new ulong[replicas];
         var totals = new double[replicas];

@@ -41,7 +41,6 @@ public static class CdfBootstrap
         SortedPair pair, double[]? weightsA, double[]? weightsB, BootstrapOptions? bootstrap, IProgress<double>? progress = null)
     {
         bootstrap ??= BootstrapOptions.Default;
-        Bootstrap.CheckOptions(bootstrap, Math.Min(pair.CountA, pair.CountB));
         var done = Steps(progress, 2.0 * bootstrap.Replicas * ((double)pair.CountA + pair.CountB));
         var sa = ReplicaStreams.Draw(pair.CountA, weightsA, bootstrap, 0, done);
         var sb = ReplicaStreams.Draw(pair.CountB, weightsB, bootstrap, 1, done);

@@ -115,22 +115,11 @@ public static class CdfDistances
     public static TwoSampleResult Energy(double[] a, double[] b, BootstrapOptions? bootstrap = null)
         => Energy(a, null, b, null, bootstrap);
 
-    private static double Energy(CdfDifferences c) => Math.Sqrt(2 * Math.Max(0, c.L2Squared));
+    /// <summary>√(2·∫(F − G)²), clamped at 0 against rounding.</summary>
+    internal static double Energy(CdfDifferences c) => Math.Sqrt(2 * Math.Max(0, c.L2Squared));
 
     private static TwoSampleResult WithBootstrap(
         double[] a, double[]? weightsA, double[] b, double[]? weightsB, BootstrapOptions? bootstrap,
-        Func<CdfDifferences, double> functional)
-    {
-        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
-        var pair = SortedPair.Create(a, b);
-        double value = functional(pair.Walk(weightsA, weightsB));
-        bootstrap ??= BootstrapOptions.Default;
-        var replicas = CdfBootstrap.Run(pair, weightsA, weightsB, bootstrap);
-        var values = new double[bootstrap.Replicas];
-        for (int r = 0; r < values.Length; r++)
-            values[r] = functional(new CdfDifferences(replicas.Supremum[r], replicas.L1[r], replicas.L2Squared[r]));
-        var spread = Bootstrap.Summarize(values, bootstrap);
-        return new TwoSampleResult(value, spread.StandardDeviation, spread.Method,
-            OneDimensionalChecks.EffectiveSize(weightsA, a.Length), OneDimensionalChecks.EffectiveSize(weightsB, b.Length));
-    }
+        Func<CdfDifferences, double> functional) =>
+        CdfColumn.Compute(a, weightsA, b, weightsB, bootstrap).Result(functional);
 }
