@@ -39,20 +39,22 @@ internal static class CompareCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var force = CliOptions.Force();
+        var progress = CliOptions.Progress();
         var command = new Command("compare", "Two-sample metrics between a real and a generated sample, with uncertainties.")
         {
-            real, generated, columns, realWeight, generatedWeight, metrics, seed, json, replicas, quantileBins, bins, derive, force,
+            real, generated, columns, realWeight, generatedWeight, metrics, seed, json, replicas, quantileBins, bins, derive, force, progress,
         };
         command.SetAction(r => Run(
             r.GetValue(real)!, r.GetValue(generated)!, r.GetValue(columns), r.GetValue(realWeight), r.GetValue(generatedWeight),
             r.GetValue(metrics)!, r.GetValue(json), r.GetValue(derive) ?? [],
-            new ComparisonOptions(r.GetValue(seed), r.GetValue(replicas), r.GetValue(quantileBins), r.GetValue(bins)), r.GetValue(force)));
+            new ComparisonOptions(r.GetValue(seed), r.GetValue(replicas), r.GetValue(quantileBins), r.GetValue(bins)), r.GetValue(force),
+            r.GetValue(progress)));
         return command;
     }
 
     private static int Run(
         FileInfo realFile, FileInfo generatedFile, string? columnList, string? realWeight, string? generatedWeight,
-        string metrics, FileInfo? json, string[] derive, ComparisonOptions options, bool force)
+        string metrics, FileInfo? json, string[] derive, ComparisonOptions options, bool force, bool progress)
     {
         if (string.IsNullOrWhiteSpace(metrics))
             throw new CliException($"--metrics is empty; give 'all' or comma-separated names from: {string.Join(", ", MetricCatalog.Names)}.");
@@ -73,7 +75,8 @@ internal static class CompareCommand
         if (columnList is not null) selected = [.. selected, .. derived.Select(d => d.Name).Where(n => !selected.Contains(n))];
         realData = realData.WithRoles(selected.Where(c => c != realWeight).ToArray(), weight: realWeight);
         generatedData = generatedData.WithRoles(selected.Where(c => c != generatedWeight).ToArray(), weight: generatedWeight);
-        var outcome = CliProgress.Run($"comparing ({definitions.Count} metrics)", p => MetricCatalog.CompareSkippingRefused(realData, generatedData, selected, metrics, options, p));
+        var outcome = CliProgress.Run($"comparing ({definitions.Count} metrics × {selected.Length} columns)",
+            p => MetricCatalog.CompareSkippingRefused(realData, generatedData, selected, metrics, options, p), progress);
         outcome = WithoutUndefinedUncertainties(outcome, realData, generatedData, realFile, generatedFile);
         Print(outcome.Reports);
         foreach (var sk in outcome.Skipped) Console.Error.WriteLine($"genstats compare: skipped {sk.Name}: {sk.Reason}");
