@@ -14,7 +14,13 @@ internal static class CliProgress
     public static T Run<T>(string title, Func<Bar, T> work, bool force = false)
     {
         if (Console.IsErrorRedirected && !force) return work(new Bar(null, title));
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // Redirected (--progress into a log): plain lines, no escape sequences.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Error),
+            Ansi = Console.IsErrorRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = Console.IsErrorRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
         T result = default!;
         console.Progress()
             .AutoClear(!Console.IsErrorRedirected)
