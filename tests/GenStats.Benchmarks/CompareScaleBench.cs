@@ -44,6 +44,7 @@ public static class CompareScaleBench
             if (after is not null)
             {
                 Console.WriteLine(Invariant($"ratio: compare_ks_w1_1e6x2_time {before.Seconds / after.Seconds:F2}"));
+                Console.WriteLine(Invariant($"ratio: compare_ks_w1_1e6x2_cpu {before.CpuSeconds / after.CpuSeconds:F2}"));
                 Console.WriteLine(Invariant($"ratio: compare_ks_w1_1e6x2_memory {before.PeakMb / after.PeakMb:F2}"));
                 Console.WriteLine(Invariant($"aim (<= 10 s, <= 400 MB): {(after.Seconds <= 10 && after.PeakMb <= 400 ? "met" : "not met")}, load average now {LoadAverage()}"));
             }
@@ -79,7 +80,7 @@ public static class CompareScaleBench
         return 0;
     }
 
-    private sealed record Measurement(double Seconds, double PeakMb);
+    private sealed record Measurement(double Seconds, double PeakMb, double CpuSeconds);
 
     private static Measurement Measure(string label, string[] args)
     {
@@ -90,10 +91,16 @@ public static class CompareScaleBench
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         long peakKb = 0;
-        while (!p.WaitForExit(20)) peakKb = Math.Max(peakKb, HighWaterKb(p.Id));
+        double cpu = 0;
+        while (!p.WaitForExit(20))
+        {
+            peakKb = Math.Max(peakKb, HighWaterKb(p.Id));
+            cpu = Math.Max(cpu, CpuSeconds(p.Id));
+        }
         double seconds = sw.Elapsed.TotalSeconds;
-        var m = new Measurement(seconds, peakKb / 1024.0);
-        Console.WriteLine(Invariant($"{label}: wall {seconds:F2} s, max RSS {m.PeakMb:F0} MB, exit {p.ExitCode}"));
+        var m = new Measurement(seconds, peakKb / 1024.0, cpu);
+        // CPU time (user + system, all threads) depends far less on other load than the wall time does.
+        Console.WriteLine(Invariant($"{label}: wall {seconds:F2} s, cpu {cpu:F2} s, max RSS {m.PeakMb:F0} MB, exit {p.ExitCode}"));
         foreach (var line in stdout.Result.Split('\n').Where(l => l.StartsWith("child", StringComparison.Ordinal)))
             Console.WriteLine("  " + line.Trim());
         if (p.ExitCode != 0) Console.WriteLine("  " + stderr.Result.Trim());
@@ -112,6 +119,19 @@ public static class CompareScaleBench
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
         return 0;
+    }
+
+    // utime + stime of a running process (fields 14 and 15 of /proc/PID/stat, in clock ticks of 1/100 s).
+    private static double CpuSeconds(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException) { return 0; }
+        catch (UnauthorizedAccessException) { return 0; }
     }
 
     // x ~ N(shift, 1), y ~ Exp(1), seeded; written with full float64 precision.

@@ -255,7 +255,20 @@ let ``--progress draws on standard error only: compare's table and JSON and samp
         let plain, withBar = Path.Combine(dir, "plain.json"), Path.Combine(dir, "bar.json")
 
         let compare json extra =
-            runCli ([ "compare"; realPath; genPath; "--metrics"; "ks,w1"; "--replicas"; "20"; "--json"; json ] @ extra)
+            runCli (
+                [
+                    "compare"
+                    realPath
+                    genPath
+                    "--metrics"
+                    "ks,w1"
+                    "--replicas"
+                    "20"
+                    "--json"
+                    json
+                ]
+                @ extra
+            )
 
         let code0, out0, err0 = compare plain []
         let code1, out1, err1 = compare withBar [ "--progress" ]
@@ -269,18 +282,49 @@ let ``--progress draws on standard error only: compare's table and JSON and samp
         Expect.equal (json.RootElement.GetProperty("metrics").GetArrayLength()) 4 "ks and w1 on x and y"
         // sample: a KDE model, its stages on stderr, the table and the stdout line unchanged.
         let model = Path.Combine(dir, "k.gsm")
-        let code, _, err = runCli [ "train"; "--data"; realPath; "--features"; "x"; "--model"; "kde"; "--out"; model ]
+
+        let code, _, err =
+            runCli
+                [
+                    "train"
+                    "--data"
+                    realPath
+                    "--features"
+                    "x"
+                    "--model"
+                    "kde"
+                    "--out"
+                    model
+                ]
+
         Expect.equal code 0 err
 
         let sample out extra =
-            runCli ([ "sample"; "--model"; model; "--n"; "500"; "--seed"; "3"; "--out"; Path.Combine(dir, out) ] @ extra)
+            runCli (
+                [
+                    "sample"
+                    "--model"
+                    model
+                    "--n"
+                    "500"
+                    "--seed"
+                    "3"
+                    "--out"
+                    Path.Combine(dir, out)
+                ]
+                @ extra
+            )
 
         let _, sOut0, sErr0 = sample "s0.csv" []
         let code, sOut1, sErr1 = sample "s1.csv" [ "--progress" ]
         Expect.equal code 0 sErr1
         Expect.equal sErr0 "" "no bar without --progress when standard error is redirected"
         Expect.equal (sOut1.Replace("s1.csv", "s0.csv")) sOut0 "stdout with --progress"
-        Expect.equal (File.ReadAllText(Path.Combine(dir, "s1.csv"))) (File.ReadAllText(Path.Combine(dir, "s0.csv"))) "the sampled table"
+
+        Expect.equal
+            (File.ReadAllText(Path.Combine(dir, "s1.csv")))
+            (File.ReadAllText(Path.Combine(dir, "s0.csv")))
+            "the sampled table"
     finally
         Directory.Delete(dir, true)
 

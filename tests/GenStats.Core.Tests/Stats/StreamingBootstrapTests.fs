@@ -162,8 +162,7 @@ let ``a comparison run shares one bootstrap per column and gives each metric's o
             ]
 
         for name, e in expected do
-            let r =
-                reports |> Seq.find (fun r -> r.Name = name && r.Columns = [| column |])
+            let r = reports |> Seq.find (fun r -> r.Name = name && r.Columns = [| column |])
 
             Expect.equal r.Value e.Value $"{name} on {column}: value"
             Expect.equal r.Uncertainty e.Uncertainty $"{name} on {column}: uncertainty"
@@ -198,7 +197,9 @@ let tests =
             testCase
                 "replicas whose weights sum to at most zero are redrawn as in memory"
                 ``replicas whose weights sum to at most zero are redrawn as in memory``
-            testCase "a Poisson stream's element depends on its index only" ``a Poisson stream's element depends on its index only``
+            testCase
+                "a Poisson stream's element depends on its index only"
+                ``a Poisson stream's element depends on its index only``
             testCase "the streaming bootstrap never allocates n × R" ``the streaming bootstrap never allocates n × R``
             testCase
                 "a comparison run shares one bootstrap per column and gives each metric's own result"
