@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks: scripts/bench.sh [SUITE...]   (suites: stats engine models physics stats-nd; default: the first four)
+# Benchmarks: scripts/bench.sh [SUITE...]   (suites: stats engine models physics stats-nd compare-scale; default: the first four)
 # Each suite prints its absolute figures, then one `ratio: NAME VALUE` line per comparison
 # (GenStats speed / reference speed; > 1 means GenStats is faster).
 set -euo pipefail
@@ -9,6 +9,8 @@ dotnet tool restore >/dev/null
 dotnet paket restore >/dev/null
 dotnet build tests/GenStats.Benchmarks/GenStats.Benchmarks.csproj -c Release -nologo -v quiet
 suites=("$@")
+# compare-scale times the real CLI as a child process.
+if [[ " $* " == *" compare-scale "* ]]; then dotnet build src/GenStats.Cli -c Release -nologo -v quiet; fi
 [ ${#suites[@]} -gt 0 ] || suites=(stats engine models physics)
 
 # Reference tools live in Debian's python (/usr/bin/python3; GENSTATS_PYTHON overrides), whatever

@@ -22,5 +22,5 @@ let compareWith
     MetricCatalog.Compare(real, generated, columns, metrics, options) |> List.ofSeq
 
 /// The named metrics ("all" or a comma-separated list such as "ks,w1") on the columns, with the default settings.
-let compare (metrics: string) (columns: string[]) (real: Dataset) (generated: Dataset) =
-    compareWith ComparisonOptions.Default metrics columns real generated
+let inline compare (metrics: string) (columns: string[]) (real: ^R) (generated: ^G) =
+    compareWith ComparisonOptions.Default metrics columns (Data.dataset real) (Data.dataset generated)

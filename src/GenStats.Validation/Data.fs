@@ -8,9 +8,6 @@ open GenStats.Validation
 /// Reads a CSV file (',' or tab detected from the header row).
 let readCsv (path: string) = Csv.Read path
 
-/// Writes a dataset as CSV (comma separated, atomically).
-let writeCsv (path: string) (data: Dataset) = Csv.Write(data, path)
-
 /// Reads a table chosen by its extension: Parquet for `.parquet` (numeric columns; a null cell is
 /// refused), else CSV (',' or tab). What every `genstats` verb reads.
 let read (path: string) = TableFile.Read path
@@ -18,9 +15,6 @@ let read (path: string) = TableFile.Read path
 /// Reads only the named columns of a CSV or Parquet file, in that order (others, e.g. text labels, are skipped).
 let readColumns (columns: string list) (path: string) =
     TableFile.Read(path, CsvOptions(Columns = List.toArray columns))
-
-/// Writes a dataset as Parquet when the path ends in `.parquet`, else as CSV (atomically).
-let write (path: string) (data: Dataset) = TableFile.Write(data, path)
 
 /// A dataset from a Deedle frame: every column converted to float (ints and decimals convert; a
 /// text column is refused by name) and every value present — Deedle reads NaN as missing, and a
@@ -67,29 +61,68 @@ let toFrame (data: Dataset) : Frame<int, string> =
     |> Seq.map (fun name -> name, Series.ofValues (data.Column name))
     |> Frame.ofColumns
 
+/// The dataset with every column a feature (no conditions, no weight column).
+let allFeatures (data: Dataset) =
+    data.WithRoles(Seq.toArray data.ColumnNames, [||])
+
+/// The tables F# functions accept: a `Dataset` as it is, or a Deedle frame with int or string row
+/// keys through `ofFrame` (every column a feature, no conditions or weight column; for roles use
+/// `ofFrameWithRoles`, for other row keys `ofFrame`). The overload is chosen at compile time, so
+/// passing another type is a compile error. (Concrete row-key types because F# resolves a
+/// statically resolved member constraint too early when one overload is generic.)
+type Table =
+    /// The dataset the table stands for (a dataset itself; a frame with int or string row keys through `ofFrame`, every column a feature).
+    static member inline AsDataset(data: Dataset) = data
+
+    /// The dataset the table stands for (a dataset itself; a frame with int or string row keys through `ofFrame`, every column a feature).
+    static member inline AsDataset(frame: Frame<int, string>) = allFeatures (ofFrame frame)
+
+    /// The dataset the table stands for (a dataset itself; a frame with int or string row keys through `ofFrame`, every column a feature).
+    static member inline AsDataset(frame: Frame<string, string>) = allFeatures (ofFrame frame)
+
+/// The conversion behind `dataset`, with the overloads of the witness type `'W` (public only
+/// because inline functions call it; use `dataset`).
+let inline datasetWith< ^W, ^T when (^W or ^T): (static member AsDataset: ^T -> Dataset)> (table: ^T) : Dataset =
+    ((^W or ^T): (static member AsDataset: ^T -> Dataset) table)
+
+/// A dataset from a `Dataset` (itself) or a Deedle frame (`ofFrame`): every function of this
+/// layer that takes a dataset takes a frame too, through this.
+let inline dataset (table: ^T) : Dataset = datasetWith<Table, ^T> table
+
+/// Writes a dataset as CSV (comma separated, atomically).
+let inline writeCsv (path: string) (table: ^T) = Csv.Write(dataset table, path)
+
+/// Writes a dataset as Parquet when the path ends in `.parquet`, else as CSV (atomically).
+let inline write (path: string) (table: ^T) = TableFile.Write(dataset table, path)
+
 /// A column's values.
-let column (name: string) (data: Dataset) = data.Column name
+let inline column (name: string) (table: ^T) = (dataset table).Column name
 
 /// The per-event weights of a weight column, or None for `None`.
-let weights (weightColumn: string option) (data: Dataset) : Weights = weightColumn |> Option.map data.Column
+let inline weights (weightColumn: string option) (table: ^T) : Weights =
+    weightColumn |> Option.map (dataset table).Column
 
 /// Events × columns, the layout multi-dimensional metrics take.
-let rows (columns: string list) (data: Dataset) = data.Rows(List.toArray columns)
+let inline rows (columns: string list) (table: ^T) =
+    (dataset table).Rows(List.toArray columns)
 
 /// A dataset of named columns (no roles).
 let create (names: string[]) (columns: float[][]) = Dataset.Create(names, columns)
 
 /// The dataset with feature and condition roles (no weight column).
-let withRoles (features: string[]) (conditions: string[]) (data: Dataset) = data.WithRoles(features, conditions)
+let inline withRoles (features: string[]) (conditions: string[]) (table: ^T) =
+    (dataset table).WithRoles(features, conditions)
 
 /// The dataset with a column added (or replaced).
-let withColumn (name: string) (values: float[]) (data: Dataset) = data.WithColumn(name, values)
+let inline withColumn (name: string) (values: float[]) (table: ^T) =
+    (dataset table).WithColumn(name, values)
 
 /// The events at the given row indices.
-let select (rowIndices: int[]) (data: Dataset) = data.Select rowIndices
+let inline select (rowIndices: int[]) (table: ^T) = (dataset table).Select rowIndices
 
 /// The events whose value in `column` satisfies the predicate.
-let filter (column: string) (predicate: float -> bool) (data: Dataset) =
+let inline filter (column: string) (predicate: float -> bool) (table: ^T) =
+    let data = dataset table
     let c = data.Column column
 
     data.Select

@@ -247,7 +247,7 @@ let computeRows (options: Options) (columns: string[]) (reference: Sample) (gene
     }
 
 /// As computeRows, on the named columns of datasets (weights from their weight columns).
-let compute (options: Options) (columns: string[]) (reference: Dataset) (generated: Dataset) (control: Dataset) =
+let inline compute (options: Options) (columns: string[]) (reference: ^R) (generated: ^G) (control: ^C) =
     let of' (name: string) (d: Dataset) =
         for c in columns do
             if not (d.HasColumn c) then
@@ -261,7 +261,12 @@ let compute (options: Options) (columns: string[]) (reference: Dataset) (generat
 
         sample name (Option.ofObj d.Weights) (d.Rows columns)
 
-    computeRows options columns (of' "reference" reference) (of' "generated" generated) (of' "control" control)
+    computeRows
+        options
+        columns
+        (of' "reference" (Data.dataset reference))
+        (of' "generated" (Data.dataset generated))
+        (of' "control" (Data.dataset control))
 
 /// The table rows: FPD (σ = fit ⊕ sample fluctuation, see FpdTotalUncertainty), KPD (σ = jetnet's
 /// half 16.275–83.725 percentile range) and the full-sample Fréchet distance (σ = bootstrap).

@@ -156,7 +156,8 @@ let train (settings: Settings) (weights: Weights) (conditions: float[][] option)
     FlowTrainer.Train(features, Option.toObj conditions, Weights.toArg weights, toOptions settings)
 
 /// Trains a flow on a dataset with roles (features, optional conditions and weight column).
-let trainOn (settings: Settings) (data: Dataset) =
+let inline trainOn (settings: Settings) (table: ^T) =
+    let data = Data.dataset table
     let s = TrainingSample.From(data, true, "flow")
 
     let conditions =

@@ -146,7 +146,8 @@ let train (settings: Settings) (weights: Weights) (conditions: float[][] option)
     FlowMatchingTrainer.Train(features, Option.toObj conditions, Weights.toArg weights, toOptions settings)
 
 /// Trains flow matching on a dataset with roles (features, optional conditions and weight column).
-let trainOn (settings: Settings) (data: Dataset) =
+let inline trainOn (settings: Settings) (table: ^T) =
+    let data = Data.dataset table
     let s = TrainingSample.From(data, true, "flow matching")
 
     let conditions =

@@ -205,7 +205,8 @@ let train (settings: Settings) (weights: Weights) (conditions: float[][] option)
     GanTrainer.Train(features, Option.toObj conditions, Weights.toArg weights, toOptions settings)
 
 /// Trains a GAN on a dataset with roles (features, optional conditions and weight column).
-let trainOn (settings: Settings) (data: Dataset) =
+let inline trainOn (settings: Settings) (table: ^T) =
+    let data = Data.dataset table
     let s = TrainingSample.From(data, true, "GAN")
 
     let conditions =
@@ -255,7 +256,8 @@ let auxiliary (expression: string) : Auxiliary =
 /// `genstats train --aux` of F#). The model records the statistic (`model.Auxiliary`): in the loss,
 /// so no evidence — validate with another, held-out statistic. Fails with an ArgumentException that
 /// lists the available columns when the expression reads a column that is neither a feature nor a condition.
-let trainWithAux (settings: Settings) (aux: Auxiliary) (data: Dataset) =
+let inline trainWithAux (settings: Settings) (aux: Auxiliary) (table: ^T) =
+    let data = Data.dataset table
     let s = TrainingSample.From(data, true, "GAN")
     let statistic = AuxiliaryExpression.Parse(aux.Expression, aux.Weight, aux.Distance)
 

@@ -15,7 +15,8 @@ let train (options: KdeOptions) (seed: int) (weights: Weights) (conditions: floa
     KernelDensity.Fit(Models.trainingSample "KDE" false weights conditions features, options, seed)
 
 /// Fits a KDE to a dataset with roles (features, optional conditions and weight column).
-let trainOn (options: KdeOptions) (seed: int) (data: Dataset) = KernelDensity.Fit(data, options, seed)
+let inline trainOn (options: KdeOptions) (seed: int) (table: ^T) =
+    KernelDensity.Fit(Data.dataset table, options, seed)
 
 /// n events of an unconditional KDE.
 let sample (seed: int) (n: int) (model: KernelDensity) = model.Sample(n, seed)

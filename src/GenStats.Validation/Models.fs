@@ -42,12 +42,12 @@ let internal trainingSample
     )
 
 /// The library approach: k nearest conditions, the given rule for k > 1 (a Dataset with roles).
-let library (k: int) (rule: LibraryRule) (data: Dataset) =
-    Library.Fit(data, LibraryOptions(k, rule))
+let inline library (k: int) (rule: LibraryRule) (table: ^T) =
+    Library.Fit(Data.dataset table, LibraryOptions(k, rule))
 
 /// The histogram sampler (joint or marginals; bins None = the generalised Rice rule).
-let histogram (bins: int option) (mode: HistogramMode) (data: Dataset) =
-    HistogramSampler.Fit(data, HistogramOptions(Option.toNullable bins, mode))
+let inline histogram (bins: int option) (mode: HistogramMode) (table: ^T) =
+    HistogramSampler.Fit(Data.dataset table, HistogramOptions(Option.toNullable bins, mode))
 
 /// n events of an unconditional model (any model).
 let sample (seed: int) (n: int) (model: IConditionalGenerator) = model.Sample(n, seed)
@@ -66,9 +66,10 @@ let save (path: string) (model: IConditionalGenerator) = ModelFile.Save(path, mo
 /// Loads a model of any registered type.
 let load (path: string) : IConditionalGenerator = ModelFile.Load path
 
-/// Writes the generator of a neural model (GAN family, VAE with the N(0, I) prior) with its
-/// preprocessing as one ONNX graph: inputs "noise" [batch, noise width] (N(0, I)) and "conditions"
-/// [batch, conditions] (raw, conditional models only), output "features" [batch, features] (raw units).
+/// Writes the generator of a neural model (GAN family, VAE with the N(0, I) prior, spline flow, flow
+/// matching) with its preprocessing as one ONNX graph: inputs "noise" [batch, noise width] (N(0, I))
+/// and "conditions" [batch, conditions] (raw, conditional models only), output "features" [batch,
+/// features] (raw units).
 let exportOnnx (path: string) (model: IConditionalGenerator) = ModelExport.WriteOnnx(model, path)
 
 /// Writes the same function as one dependency-free C99 file defining

@@ -58,9 +58,9 @@ let functions () =
     List.ofSeq ObservableExpression.Functions
 
 /// Evaluates an expression over the columns of a dataset.
-let evaluate (expression: string) (data: Dataset) =
-    (ObservableExpression.Parse expression).Evaluate data
+let inline evaluate (expression: string) (table: ^T) =
+    (ObservableExpression.Parse expression).Evaluate(Data.dataset table)
 
 /// The dataset with a derived column added (or replaced), from `"NAME=expression"`.
-let derive (definition: string) (data: Dataset) =
-    (ObservableDefinition.Parse definition).AddTo data
+let inline derive (definition: string) (table: ^T) =
+    (ObservableDefinition.Parse definition).AddTo(Data.dataset table)

@@ -148,7 +148,8 @@ let train (settings: Settings) (weights: Weights) (conditions: float[][] option)
     VaeTrainer.Train(features, Option.toObj conditions, Weights.toArg weights, toOptions settings)
 
 /// Trains a VAE on a dataset with roles (features, optional conditions and weight column).
-let trainOn (settings: Settings) (data: Dataset) =
+let inline trainOn (settings: Settings) (table: ^T) =
+    let data = Data.dataset table
     let s = TrainingSample.From(data, true, "VAE")
 
     let conditions =

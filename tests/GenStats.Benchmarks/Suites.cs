@@ -13,5 +13,6 @@ public static class Suites
         ["engine"] = Engine.EngineSuite.Run,
         ["models"] = ModelsBench.Run,
         ["physics"] = PhysicsBench.Run,
+        ["compare-scale"] = CompareScaleBench.Run,
     };
 }

@@ -58,6 +58,38 @@ let frameTests =
                 contains "column 'pt', row 1" e.Message "located"
                 contains "missing" e.Message "reason"
             }
+            test "functions that take a dataset take a frame and give the same result" {
+                // The frame holds exactly the dataset's float64 values, so every result must be identical.
+                let a =
+                    Data.create [| "x"; "y" |] [| [| 0.1; 2.5; -1.0; 4.0 |]; [| 1.0; 2.0; 3.0; 5.0 |] |]
+
+                let b =
+                    Data.create [| "x"; "y" |] [| [| 0.3; 2.0; -0.5; 3.5 |]; [| 1.5; 2.5; 2.0; 4.0 |] |]
+
+                let fa, fb = Data.toFrame a, Data.toFrame b
+                let byFrame = Catalog.compare "ks,w1" [| "x" |] fa fb
+                let byDataset = Catalog.compare "ks,w1" [| "x" |] a b
+
+                Expect.equal
+                    (byFrame |> List.map (fun r -> r.Value))
+                    (byDataset |> List.map (fun r -> r.Value))
+                    "compare"
+
+                Expect.equal (Data.column "y" fa) (Data.column "y" a) "column"
+                Expect.equal ((Data.filter "x" (fun x -> x > 0.0) fa).Column "y") [| 1.0; 2.0; 5.0 |] "filter"
+                // Δφ = x − y wrapped to (−π, π]: −0.9, 0.5, −4 + 2π, −1.
+                let expected = [| 0.1 - 1.0; 0.5; -4.0 + 2.0 * Math.PI; -1.0 |]
+                let derived = (Observables.derive "d=dphi(x,y)" fa).Column "d"
+
+                for i in 0..3 do
+                    Expect.floatClose Accuracy.veryHigh derived.[i] expected.[i] $"derive, event {i}"
+
+                let kde (data: Dataset) =
+                    Kde.sample 3 4 (Kde.trainOn Kde.defaults 1 (Data.withRoles [| "x"; "y" |] [||] data))
+
+                let fromFrame = Kde.sample 3 4 (Kde.trainOn Kde.defaults 1 fa)
+                Expect.equal fromFrame (kde a) "KDE trained on a frame"
+            }
             test "a text column is refused by name" {
                 let frame = Frame.ofColumns [ "label", Series.ofValues [ "s"; "b" ] ]
 

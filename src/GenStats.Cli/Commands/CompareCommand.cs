@@ -39,20 +39,22 @@ internal static class CompareCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var force = CliOptions.Force();
+        var progress = CliOptions.Progress();
         var command = new Command("compare", "Two-sample metrics between a real and a generated sample, with uncertainties.")
         {
-            real, generated, columns, realWeight, generatedWeight, metrics, seed, json, replicas, quantileBins, bins, derive, force,
+            real, generated, columns, realWeight, generatedWeight, metrics, seed, json, replicas, quantileBins, bins, derive, force, progress,
         };
         command.SetAction(r => Run(
             r.GetValue(real)!, r.GetValue(generated)!, r.GetValue(columns), r.GetValue(realWeight), r.GetValue(generatedWeight),
             r.GetValue(metrics)!, r.GetValue(json), r.GetValue(derive) ?? [],
-            new ComparisonOptions(r.GetValue(seed), r.GetValue(replicas), r.GetValue(quantileBins), r.GetValue(bins)), r.GetValue(force)));
+            new ComparisonOptions(r.GetValue(seed), r.GetValue(replicas), r.GetValue(quantileBins), r.GetValue(bins)), r.GetValue(force),
+            r.GetValue(progress)));
         return command;
     }
 
     private static int Run(
         FileInfo realFile, FileInfo generatedFile, string? columnList, string? realWeight, string? generatedWeight,
-        string metrics, FileInfo? json, string[] derive, ComparisonOptions options, bool force)
+        string metrics, FileInfo? json, string[] derive, ComparisonOptions options, bool force, bool progress)
     {
         if (string.IsNullOrWhiteSpace(metrics))
             throw new CliException($"--metrics is empty; give 'all' or comma-separated names from: {string.Join(", ", MetricCatalog.Names)}.");
@@ -65,15 +67,15 @@ internal static class CompareCommand
         CliFiles.Input(realFile, "REAL");
         CliFiles.Input(generatedFile, "GENERATED");
         if (json is not null) CliFiles.Output(json, "--json", CliFiles.Kind.Json, force, ("REAL", realFile), ("GENERATED", generatedFile));
-        var realData = Load(realFile, realWeight, "--real-weight");
-        var generatedData = Load(generatedFile, generatedWeight, "--generated-weight");
+        var (realData, generatedData) = LoadBoth(realFile, realWeight, generatedFile, generatedWeight);
         realData = Derive(derived, realData, realFile);
         generatedData = Derive(derived, generatedData, generatedFile);
         var selected = SelectColumns(columnList, realData, generatedData, realWeight, generatedWeight, realFile, generatedFile);
         if (columnList is not null) selected = [.. selected, .. derived.Select(d => d.Name).Where(n => !selected.Contains(n))];
         realData = realData.WithRoles(selected.Where(c => c != realWeight).ToArray(), weight: realWeight);
         generatedData = generatedData.WithRoles(selected.Where(c => c != generatedWeight).ToArray(), weight: generatedWeight);
-        var outcome = CliProgress.Run($"comparing ({definitions.Count} metrics)", p => MetricCatalog.CompareSkippingRefused(realData, generatedData, selected, metrics, options, p));
+        var outcome = CliProgress.Run($"comparing ({definitions.Count} metrics × {selected.Length} columns)",
+            p => MetricCatalog.CompareSkippingRefused(realData, generatedData, selected, metrics, options, p), progress);
         outcome = WithoutUndefinedUncertainties(outcome, realData, generatedData, realFile, generatedFile);
         Print(outcome.Reports);
         foreach (var sk in outcome.Skipped) Console.Error.WriteLine($"genstats compare: skipped {sk.Name}: {sk.Reason}");
@@ -120,6 +122,17 @@ internal static class CompareCommand
             catch (ArgumentException e) { throw new ArgumentException($"--derive on {file.Name}: {e.Message}"); }
         }
         return data;
+    }
+
+    // Both files are parsed at once (parsing 10⁶ rows takes seconds); a failure of the real file is
+    // reported first, as a sequential read would, and only after the other read has ended.
+    private static (Dataset Real, Dataset Generated) LoadBoth(FileInfo realFile, string? realWeight, FileInfo generatedFile, string? generatedWeight)
+    {
+        var generated = Task.Run(() => Load(generatedFile, generatedWeight, "--generated-weight"));
+        Dataset real;
+        try { real = Load(realFile, realWeight, "--real-weight"); }
+        finally { ((IAsyncResult)generated).AsyncWaitHandle.WaitOne(); }
+        return (real, generated.GetAwaiter().GetResult());
     }
 
     private static Dataset Load(FileInfo file, string? weightColumn, string option)

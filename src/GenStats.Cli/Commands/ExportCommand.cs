@@ -13,7 +13,7 @@ internal static class ExportCommand
 {
     public static Command Create()
     {
-        var model = new Option<FileInfo>("--model") { Description = "A neural model file (.gsm: GAN family or VAE) written by genstats train.", Required = true };
+        var model = new Option<FileInfo>("--model") { Description = "A neural model file (.gsm: GAN family, VAE, flow or cfm) written by genstats train.", Required = true };
         var onnx = new Option<FileInfo?>("--onnx") { Description = "Write the generator with its preprocessing as one ONNX graph (opset 17, float32)." };
         var c = new Option<FileInfo?>("--c") { Description = "Write the same function as one C99 file: genstats_generate(conditions, noise, out, n)." };
         var command = new Command("export", "Export a trained generator with its preprocessing to ONNX and/or C for deployment.") { model, onnx, c };

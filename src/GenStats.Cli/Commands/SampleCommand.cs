@@ -3,7 +3,6 @@ using GenStats.Data;
 using GenStats.Data.Images;
 using GenStats.Models;
 using GenStats.Models.Files;
-using Spectre.Console;
 
 namespace GenStats.Cli;
 
@@ -29,12 +28,14 @@ internal static class SampleCommand
                 "(the input row of each event; its K events share the condition, so uncertainties must resample rows, not events — docs/studies.md).",
         };
         var force = CliOptions.Force();
-        var command = new Command("sample", "Generate events from a model file of any type.") { model, conditions, count, output, seed, oversample, force };
-        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(conditions), r.GetValue(count), r.GetValue(output)!, r.GetValue(seed), r.GetValue(force), r.GetValue(oversample)));
+        var progress = CliOptions.Progress();
+        var command = new Command("sample", "Generate events from a model file of any type.") { model, conditions, count, output, seed, oversample, force, progress };
+        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(conditions), r.GetValue(count), r.GetValue(output)!, r.GetValue(seed), r.GetValue(force),
+            r.GetValue(oversample), r.GetValue(progress)));
         return command;
     }
 
-    private static int Run(FileInfo modelFile, FileInfo? conditionFile, int? count, FileInfo output, int seed, bool force, int? oversample = null)
+    private static int Run(FileInfo modelFile, FileInfo? conditionFile, int? count, FileInfo output, int seed, bool force, int? oversample, bool progress)
     {
         if ((conditionFile is null) == (count is null))
             throw new ArgumentException("give exactly one of --conditions FILE or --n N.");
@@ -43,15 +44,17 @@ internal static class SampleCommand
         CliFiles.Input(modelFile, "--model");
         if (conditionFile is not null) CliFiles.Input(conditionFile, "--conditions");
         CliFiles.Output(output, "--out", CliFiles.Kind.Table, force, ("--model", modelFile), ("--conditions", conditionFile));
-        Dataset result = null!;
         string? imageLine = null;
-        AnsiConsole.Status().Start($"Loading {modelFile.Name}…", ctx =>
+        // Stages on the bar (standard error): loading, sampling (the model samples in one call), writing.
+        var result = CliProgress.Run("sample", bar =>
         {
+            bar.Stage($"loading {modelFile.Name}", 0.0);
             var generator = ModelFile.Load(modelFile.FullName);
             if (generator is IImageGenerator images)
             {
+                bar.Stage($"sampling {images.ImageHeight}×{images.ImageWidth} images", 0.1);
                 imageLine = ImageSampling.Run(images, modelFile, conditionFile, count, output, seed, oversample);
-                return;
+                return null!;
             }
             if (ImageFile.IsHdf5(output.FullName))
                 throw new CliException($"--out '{output.Name}' is an HDF5 image file, but model {modelFile.Name} ({generator.ModelType}) generates table rows; write .csv or .parquet.");
@@ -70,7 +73,7 @@ internal static class SampleCommand
                 if (conditionNames.Length > 0)
                     throw new ArgumentException(
                         $"model {modelFile.Name} is conditional on {string.Join(", ", conditionNames)}; give --conditions with those columns instead of --n.");
-                ctx.Status($"Sampling {count} events…");
+                bar.Stage($"sampling {count} events", 0.05);
                 if (oversample is int k)
                 {
                     var o = Oversampling.Sample(generator, count!.Value, k, seed);
@@ -83,7 +86,7 @@ internal static class SampleCommand
             {
                 var table = TableFile.Read(conditionFile.FullName, new CsvOptions(RequiredColumns: conditionNames));
                 var rows = table.Rows(conditionNames);
-                ctx.Status($"Sampling {rows.Length} events…");
+                bar.Stage($"sampling {rows.Length} events", 0.05);
                 if (oversample is int k)
                 {
                     var o = Oversampling.Sample(generator, rows, k, seed);
@@ -108,10 +111,11 @@ internal static class SampleCommand
                 columns.Add(("weight", extra.Weights));
                 columns.Add(("row", extra.Rows.Select(r => (double)r).ToArray()));
             }
-            result = Dataset.Create(columns.Select(c => c.Name).ToArray(), columns.Select(c => c.Values).ToArray());
-            ctx.Status($"Writing {output.Name}…");
-            TableFile.Write(result, output.FullName);
-        });
+            var sampled = Dataset.Create(columns.Select(c => c.Name).ToArray(), columns.Select(c => c.Values).ToArray());
+            bar.Stage($"writing {output.Name}", 0.6);
+            TableFile.Write(sampled, output.FullName);
+            return sampled;
+        }, progress);
         if (imageLine is not null)
         {
             Console.WriteLine(imageLine);

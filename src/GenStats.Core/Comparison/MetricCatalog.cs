@@ -24,14 +24,11 @@ public static class MetricCatalog
 {
     private static readonly MetricDefinition[] Definitions =
     [
-        PerColumn("ks", "Kolmogorov–Smirnov distance sup|F−G| (weighted ECDFs; bootstrap uncertainty; extra: p-value)", Ks),
+        Cdf("ks", "Kolmogorov–Smirnov distance sup|F−G| (weighted ECDFs; bootstrap uncertainty; extra: p-value)", c => Ks(KolmogorovSmirnov.Test(c))),
         PerColumn("ks_pvalue", "KS two-sided p-value (scipy ks_2samp method='auto'; weighted: asymptotic at effective sizes)", KsPValue),
-        PerColumn("w1", "Wasserstein-1 ∫|F−G| (scipy wasserstein_distance)",
-            (a, wa, b, wb, o) => MetricValue.From(CdfDistances.Wasserstein1(a, wa, b, wb, o.Bootstrap))),
-        PerColumn("energy", "energy distance √(2∫(F−G)²) (scipy energy_distance)",
-            (a, wa, b, wb, o) => MetricValue.From(CdfDistances.Energy(a, wa, b, wb, o.Bootstrap))),
-        PerColumn("cramer", "Cramér distance ∫(F−G)² = ½ energy²",
-            (a, wa, b, wb, o) => MetricValue.From(CdfDistances.Cramer(a, wa, b, wb, o.Bootstrap))),
+        Cdf("w1", "Wasserstein-1 ∫|F−G| (scipy wasserstein_distance)", c => MetricValue.From(c.Result(d => d.L1))),
+        Cdf("energy", "energy distance √(2∫(F−G)²) (scipy energy_distance)", c => MetricValue.From(c.Result(CdfDistances.Energy))),
+        Cdf("cramer", "Cramér distance ∫(F−G)² = ½ energy²", c => MetricValue.From(c.Result(d => d.L2Squared))),
         PerColumn("chi2_quantiles", "Pearson χ² of generated on equal-probability quantile bins of real (extra: ndf, p-value, χ̂²)", QuantileChi2),
         PerColumn("chi2_hist", "Gagunashvili χ² of histograms, UU/UW/WW as ROOT's Chi2Test (extra: ndf, p-value)", HistogramChi2),
         PerColumn("jsd", "Jensen–Shannon divergence of histograms, log base 2 (∈ [0, 1])",
@@ -108,10 +105,21 @@ public static class MetricCatalog
     public static IReadOnlyList<MetricReport> Compare(
         Dataset real, Dataset generated, string[] columns, string? metrics = "all", ComparisonOptions? options = null)
     {
+        options ??= ComparisonOptions.Default;
+        CheckColumns(real, generated, columns);
+        var requested = Resolve(metrics);
+        var run = new ComparisonRun(real, generated, options, Units(requested, columns), null);
+        var reports = new List<MetricReport>();
+        foreach (var definition in requested)
+            reports.AddRange(Evaluate(definition, real, generated, columns, options, run));
+        return reports;
+    }
+
+    private static void CheckColumns(Dataset real, Dataset generated, string[] columns)
+    {
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(generated);
         ArgumentNullException.ThrowIfNull(columns);
-        options ??= ComparisonOptions.Default;
         if (columns.Length == 0)
             throw new ArgumentException("No columns to compare; give at least one column present in both files.", nameof(columns));
         foreach (var c in columns)
@@ -121,9 +129,29 @@ public static class MetricCatalog
             if (!generated.HasColumn(c))
                 throw new ArgumentException($"The generated sample has no column '{c}'; its columns are: {string.Join(", ", generated.ColumnNames)}.", nameof(columns));
         }
-        var reports = new List<MetricReport>();
-        foreach (var definition in Resolve(metrics))
-            reports.AddRange(definition.Run(real, generated, columns, options));
+    }
+
+    private static int Units(IReadOnlyList<MetricDefinition> definitions, string[] columns) =>
+        definitions.Sum(d => d.OnColumn is null ? 1 : columns.Length);
+
+    // A 1-D metric column by column within the run (shared work, progress per column); any other as registered.
+    private static IReadOnlyList<MetricReport> Evaluate(
+        MetricDefinition definition, Dataset real, Dataset generated, string[] columns, ComparisonOptions options, ComparisonRun run)
+    {
+        if (definition.OnColumn is not { } onColumn)
+        {
+            var all = definition.Run(real, generated, columns, options);
+            run.UnitDone();
+            return all;
+        }
+        var reports = new MetricReport[columns.Length];
+        for (int i = 0; i < columns.Length; i++)
+        {
+            string column = columns[i];
+            var v = Guard(definition.Name, $"column '{column}'", () => onColumn(real, generated, column, options, run));
+            reports[i] = new MetricReport(definition.Name, [column], v.Value, v.Uncertainty, v.Extra);
+            run.UnitDone();
+        }
         return reports;
     }
 
@@ -133,7 +161,8 @@ public static class MetricCatalog
     /// in <see cref="ComparisonOutcome.Skipped"/> with its reason and the others are still computed.
     /// A metric named explicitly that cannot run is an error, as in <see cref="Compare"/>.
     /// </summary>
-    /// <remarks><paramref name="progress"/>, when given, receives the fraction of the requested metrics done (0..1) after each one.</remarks>
+    /// <remarks><paramref name="progress"/>, when given, receives the fraction of the work done (0..1): per metric
+    /// and column, and within a column's streaming bootstrap (reported from worker threads).</remarks>
     /// <exception cref="ArgumentException">Unknown metric or column, or an explicitly named metric that cannot run.</exception>
     public static ComparisonOutcome CompareSkippingRefused(
         Dataset real, Dataset generated, string[] columns, string? metrics = "all", ComparisonOptions? options = null,
@@ -143,13 +172,16 @@ public static class MetricCatalog
         var reports = new List<MetricReport>();
         var skipped = new List<SkippedMetric>();
         var requested = all ? Definitions : Resolve(metrics);
-        for (int i = 0; i < requested.Count; i++)
+        options ??= ComparisonOptions.Default;
+        CheckColumns(real, generated, columns);
+        // One run for all metrics: the ECDF metrics share each column's sort and bootstrap.
+        var run = new ComparisonRun(real, generated, options, Units(requested, columns), progress);
+        foreach (var definition in requested)
         {
-            var definition = requested[i];
-            try { reports.AddRange(Compare(real, generated, columns, definition.Name, options)); }
+            try { reports.AddRange(Evaluate(definition, real, generated, columns, options, run)); }
             catch (ArgumentException e) when (all && e.ParamName != nameof(columns)) { skipped.Add(new SkippedMetric(definition.Name, e.Message)); }
-            progress?.Report((i + 1.0) / requested.Count);
         }
+        progress?.Report(1.0);
         return new ComparisonOutcome(reports, skipped);
     }
 
@@ -162,7 +194,19 @@ public static class MetricCatalog
                 var v = Guard(name, $"column '{column}'",
                     () => metric(real.Column(column), real.Weights, generated.Column(column), generated.Weights, options));
                 return new MetricReport(name, [column], v.Value, v.Uncertainty, v.Extra);
-            }).ToArray());
+            }).ToArray())
+        {
+            OnColumn = (real, generated, column, options, _) =>
+                metric(real.Column(column), real.Weights, generated.Column(column), generated.Weights, options),
+        };
+
+    // An ECDF metric: within a run it reads the column's shared sort and streaming bootstrap
+    // (CdfColumn); on its own (Run) it computes them itself.
+    private static MetricDefinition Cdf(string name, string description, Func<CdfColumn, MetricValue> metric) =>
+        PerColumn(name, description, (a, wa, b, wb, o) => metric(CdfColumn.Compute(a, wa, b, wb, o.Bootstrap))) with
+        {
+            OnColumn = (_, _, column, _, run) => metric(run.Cdf(column)),
+        };
 
     /// <summary>
     /// Defines a multi-dimensional metric on rows (events × selected columns) of both samples with
@@ -190,17 +234,14 @@ public static class MetricCatalog
         catch (ArgumentException e) { throw new ArgumentException($"{name} on {where}: {e.Message}", e); }
     }
 
-    private static MetricValue Ks(double[] a, double[]? wa, double[] b, double[]? wb, ComparisonOptions o)
-    {
-        var r = KolmogorovSmirnov.Test(a, wa, b, wb, o.Bootstrap);
-        return new MetricValue(r.Value, r.Uncertainty, new Dictionary<string, double>
+    private static MetricValue Ks(KsTestResult r) =>
+        new MetricValue(r.Value, r.Uncertainty, new Dictionary<string, double>
         {
             ["pvalue"] = r.PValue,
             ["pvalue_exact"] = r.PValueMethod == "exact" ? 1 : 0,
             ["effective_size_real"] = r.EffectiveSizeA,
             ["effective_size_generated"] = r.EffectiveSizeB,
         });
-    }
 
     private static MetricValue KsPValue(double[] a, double[]? wa, double[] b, double[]? wb, ComparisonOptions o)
     {

@@ -65,4 +65,11 @@ public sealed record MetricDefinition(
     string Name,
     bool PerColumn,
     string Description,
-    Func<Dataset, Dataset, string[], ComparisonOptions, IReadOnlyList<MetricReport>> Run);
+    Func<Dataset, Dataset, string[], ComparisonOptions, IReadOnlyList<MetricReport>> Run)
+{
+    /// <summary>
+    /// For a 1-D metric: its value on one column within a comparison run, which shares work between
+    /// metrics (the ECDF metrics' sort and bootstrap) and reports progress per column.
+    /// </summary>
+    internal Func<Dataset, Dataset, string, ComparisonOptions, ComparisonRun, MetricValue>? OnColumn { get; init; }
+}

@@ -4,19 +4,23 @@ namespace GenStats.Stats;
 /// Seeded weighted Poisson bootstrap: each replica multiplies every event's weight by an
 /// independent Poisson(1) count, which resamples a weighted (even sWeighted) sample without
 /// duplicating rows, and works for statistics that take weights. Replicas are independent of the
-/// thread schedule: replica r draws from its own generator seeded by (seed, r).
+/// thread schedule: the count of event i in replica r is a pure function of (seed, stream, i)
+/// (counter-based, <see cref="PoissonStreams"/>), with stream 2r for the first sample and 2r + 1 for
+/// the second — so a streaming pass (<see cref="CdfBootstrap"/>) regenerates the same counts in
+/// sorted order without storing n × R weights.
 /// </summary>
 public static class Bootstrap
 {
     /// <summary>
-    /// Poisson(1) weight multipliers for <paramref name="count"/> events of replica
-    /// <paramref name="replica"/>. Identical for identical (seed, replica, count).
+    /// Poisson(1) weight multipliers for <paramref name="count"/> events of replica (stream)
+    /// <paramref name="replica"/>. Element i depends on (seed, replica, i) only: a longer array
+    /// extends a shorter one, and any element can be regenerated alone.
     /// </summary>
     public static double[] PoissonMultipliers(int count, int seed, int replica)
     {
-        var rng = new Random(ReplicaSeed(seed, replica));
+        ulong key = PoissonStreams.Key(seed, replica);
         var m = new double[count];
-        for (int i = 0; i < count; i++) m[i] = PoissonOne(rng);
+        for (int i = 0; i < count; i++) m[i] = PoissonStreams.Count(key, i);
         return m;
     }
 
@@ -80,13 +84,19 @@ public static class Bootstrap
         return Summarize(values, options);
     }
 
+    /// <summary>A redraw of a replica whose Σw ≤ 0 moves its stream by this (odd, larger than any replica's stream).</summary>
+    internal const int RedrawStride = 1_000_003;
+
+    /// <summary>Redraws at most this many times before giving up on a sample dominated by negative weights.</summary>
+    internal const int MaxRedraws = 1000;
+
     internal static double[] ReplicaWeights(int count, double[]? weights, int seed, int stream)
     {
         // Redraw with the next stream until Σw > 0; streams never collide with other replicas
         // because redraws step by a large odd offset.
         for (int attempt = 0; ; attempt++)
         {
-            var m = PoissonMultipliers(count, seed, stream + attempt * 1_000_003);
+            var m = PoissonMultipliers(count, seed, stream + attempt * RedrawStride);
             var sum = new CompensatedSum();
             for (int i = 0; i < count; i++)
             {
@@ -94,12 +104,12 @@ public static class Bootstrap
                 sum.Add(m[i]);
             }
             if (sum.Value > 0) return m;
-            if (attempt > 1000)
-                throw new ArgumentException(
-                    "Bootstrap replicas keep giving Σw ≤ 0; the sample's weights are dominated by negative values.",
-                    nameof(weights));
+            if (attempt > MaxRedraws) throw NegativeDominated();
         }
     }
+
+    internal static ArgumentException NegativeDominated() =>
+        new("Bootstrap replicas keep giving Σw ≤ 0; the sample's weights are dominated by negative values.", "weights");
 
     internal static BootstrapSummary Summarize(double[] values, BootstrapOptions options)
     {
@@ -113,28 +123,13 @@ public static class Bootstrap
             $"poisson-bootstrap({options.Replicas}, seed {options.Seed})");
     }
 
-    private static void CheckOptions(BootstrapOptions options, int count)
+    internal static void CheckOptions(BootstrapOptions options, int count)
     {
         if (options.Replicas < 2)
             throw new ArgumentOutOfRangeException(nameof(options), options.Replicas,
                 "A bootstrap needs at least 2 replicas.");
         if (count < 1)
             throw new ArgumentException("A bootstrap needs at least one event in every sample.", nameof(count));
-    }
-
-    // Poisson(1) by inversion: P(k) = e⁻¹/k!, so the loop ends after ~2 steps on average.
-    private static int PoissonOne(Random rng)
-    {
-        double u = rng.NextDouble();
-        double p = Math.Exp(-1.0), cdf = p;
-        int k = 0;
-        while (u > cdf && k < 30)
-        {
-            k++;
-            p /= k;
-            cdf += p;
-        }
-        return k;
     }
 
     // SplitMix64 of (seed, replica) so that neighbouring replicas get unrelated generators.

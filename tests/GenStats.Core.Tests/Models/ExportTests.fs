@@ -13,22 +13,13 @@ module GenStats.Tests.Models.ExportTests
 
 open Expecto
 open System
-open System.Diagnostics
 open System.IO
 open GenStats.Data
 open GenStats.Models
 open GenStats.Models.Files
 open GenStats.Nn
-open Microsoft.ML.OnnxRuntime
 
 let private tolerance = 1e-5
-
-/// Float32-representable standard normal values (the exported functions take float32 input).
-let private normals (r: Random) n w =
-    Array.init n (fun _ ->
-        Array.init w (fun _ ->
-            let u1, u2 = 1.0 - r.NextDouble(), r.NextDouble()
-            float (float32 (sqrt (-2.0 * log u1) * cos (2.0 * Math.PI * u2)))))
 
 /// Raw columns with every transform: a skewed quantile-normal column with repeated values (ties
 /// in the knot table), a positive (log) one, one inside (0, 3) (logit), one above −1 (log1p), a
@@ -98,133 +89,10 @@ let private unconditionalGan () =
 
     ConditionalGan(g, o, fx, null, names "x", [||], 0L)
 
-let private flat (rows: float[][]) =
-    rows |> Array.collect (Array.map float32)
-
-/// ONNX Runtime on the exported graph.
-let private runOnnx (bytes: byte[]) (conditions: float[][] option) (noise: float[][]) =
-    use session = new InferenceSession(bytes)
-
-    let value (rows: float[][]) =
-        OrtValue.CreateTensorValueFromMemory(flat rows, [| int64 rows.Length; int64 rows[0].Length |])
-
-    let inputs =
-        [|
-            yield "noise", value noise
-            match conditions with
-            | Some c -> yield "conditions", value c
-            | None -> ()
-        |]
-
-    use options = new RunOptions()
-
-    use outputs =
-        session.Run(options, Array.map fst inputs, Array.map snd inputs, [| "features" |])
-
-    for _, v in inputs do
-        v.Dispose()
-
-    let out = outputs[0]
-    let shape = out.GetTensorTypeAndShape().Shape
-    let data = out.GetTensorDataAsSpan<float32>().ToArray()
-    Array.init (int shape[0]) (fun i -> Array.init (int shape[1]) (fun c -> float data[i * int shape[1] + c]))
-
-let private compiler () =
-    [ "cc"; "gcc" ]
-    |> List.tryFind (fun c ->
-        (Environment.GetEnvironmentVariable "PATH").Split(':')
-        |> Array.exists (fun d -> File.Exists(Path.Combine(d, c))))
-
-let private run (exe: string) (args: string) (dir: string) =
-    let psi =
-        ProcessStartInfo(exe, args, WorkingDirectory = dir, RedirectStandardError = true, RedirectStandardOutput = true)
-
-    use p = Process.Start psi
-    let err = p.StandardError.ReadToEnd() + p.StandardOutput.ReadToEnd()
-    p.WaitForExit()
-
-    if p.ExitCode <> 0 then
-        failtestf "%s %s failed (%d): %s" exe args p.ExitCode err
-
-/// Reads conditions.bin and noise.bin, calls genstats_generate, writes out.bin (float32 rows).
-let private driver =
-    String.concat
-        "\n"
-        [
-            "#include \"model.c\""
-            "#include <stdio.h>"
-            "#include <stdlib.h>"
-            "static void io(const char* path, float* data, size_t count, int write) {"
-            "    FILE* f = fopen(path, write ? \"wb\" : \"rb\");"
-            "    if (!f || (write ? fwrite(data, sizeof(float), count, f) : fread(data, sizeof(float), count, f)) != count) exit(2);"
-            "    fclose(f);"
-            "}"
-            "int main(int argc, char** argv) {"
-            "    int n = atoi(argv[1]);"
-            "    (void)argc;"
-            "    float* c = malloc(sizeof(float) * (size_t)n * (GENSTATS_CONDITIONS + 1));"
-            "    float* z = malloc(sizeof(float) * (size_t)n * GENSTATS_NOISE);"
-            "    float* o = malloc(sizeof(float) * (size_t)n * GENSTATS_FEATURES);"
-            "    if (GENSTATS_CONDITIONS > 0) io(\"conditions.bin\", c, (size_t)n * GENSTATS_CONDITIONS, 0);"
-            "    io(\"noise.bin\", z, (size_t)n * GENSTATS_NOISE, 0);"
-            "    genstats_generate(GENSTATS_CONDITIONS > 0 ? c : NULL, z, o, n);"
-            "    io(\"out.bin\", o, (size_t)n * GENSTATS_FEATURES, 1);"
-            "    free(c);"
-            "    free(z);"
-            "    free(o);"
-            "    return 0;"
-            "}"
-            ""
-        ]
-
-/// The C file compiled with the system compiler (all warnings as errors) and a driver that reads
-/// and writes binary float32 rows.
-let private runC (source: string) (conditions: float[][] option) (noise: float[][]) features =
-    let cc =
-        compiler ()
-        |> Option.defaultWith (fun () -> failtest "no C compiler (cc/gcc) on PATH; scripts/test.sh installs gcc")
-
-    let dir =
-        Path.Combine(Path.GetTempPath(), "genstats-export-" + Guid.NewGuid().ToString("N"))
-
-    Directory.CreateDirectory dir |> ignore
-
-    try
-        File.WriteAllText(Path.Combine(dir, "model.c"), source)
-        File.WriteAllText(Path.Combine(dir, "driver.c"), driver)
-
-        let write name (rows: float[][]) =
-            File.WriteAllBytes(Path.Combine(dir, name), flat rows |> Array.collect BitConverter.GetBytes)
-
-        conditions |> Option.iter (write "conditions.bin")
-        write "noise.bin" noise
-        run cc "-std=c99 -O2 -Wall -Wextra -Werror -o driver driver.c -lm" dir
-        run (Path.Combine(dir, "driver")) (string noise.Length) dir
-        let bytes = File.ReadAllBytes(Path.Combine(dir, "out.bin"))
-
-        Array.init noise.Length (fun i ->
-            Array.init features (fun c -> float (BitConverter.ToSingle(bytes, 4 * (i * features + c)))))
-    finally
-        Directory.Delete(dir, true)
-
-let private maxDeviation (a: float[][]) (b: float[][]) =
-    Array.map2 (Array.map2 (fun (x: float) y -> abs (x - y) / (1.0 + abs y))) a b
-    |> Array.collect id
-    |> Array.max
-
 /// Conditions and noise for n events; the reference is GenStats' own SampleFromNoise.
 let private check (model: IConditionalGenerator) sampleFromNoise conditional label =
-    let r = Random(17)
-    let n = 400
-    let noise = normals r n (ModelExport.NoiseWidth model)
-    let conditions = if conditional then Some(rawColumns r n) else None
-    let expected: float[][] = sampleFromNoise (Option.toObj conditions) noise
-    let onnx = runOnnx (ModelExport.OnnxBytes model) conditions noise
-    let c = runC (ModelExport.CSource model) conditions noise model.FeatureNames.Count
-    let dOnnx, dC = maxDeviation onnx expected, maxDeviation c expected
-    printfn "export %s: max |Δ|/(1+|x|) ONNX %.2e, C %.2e" label dOnnx dC
-    Expect.isLessThan dOnnx tolerance $"{label}: ONNX Runtime reproduces SampleFromNoise"
-    Expect.isLessThan dC tolerance $"{label}: the compiled C file reproduces SampleFromNoise"
+    ExportHarness.check tolerance false model sampleFromNoise (if conditional then Some rawColumns else None) label
+    |> ignore
 
 [<Tests>]
 let tests =

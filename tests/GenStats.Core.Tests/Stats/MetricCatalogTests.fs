@@ -247,6 +247,87 @@ let ``genstats compare end to end: table, JSON file and clear errors`` () =
     finally
         Directory.Delete(dir, true)
 
+let ``--progress draws on standard error only: compare's table and JSON and sample's output are unchanged`` () =
+    let dir = tempDir ()
+
+    try
+        let realPath, genPath = writeFiles dir
+        let plain, withBar = Path.Combine(dir, "plain.json"), Path.Combine(dir, "bar.json")
+
+        let compare json extra =
+            runCli (
+                [
+                    "compare"
+                    realPath
+                    genPath
+                    "--metrics"
+                    "ks,w1"
+                    "--replicas"
+                    "20"
+                    "--json"
+                    json
+                ]
+                @ extra
+            )
+
+        let code0, out0, err0 = compare plain []
+        let code1, out1, err1 = compare withBar [ "--progress" ]
+        Expect.equal (code0, code1) (0, 0) (err0 + err1)
+        // Standard output is the same table with and without the bar; the bar never writes there.
+        Expect.equal out1 out0 "stdout with --progress"
+        Expect.isFalse (out1.Contains '\u001b') "no escape sequences on stdout"
+        Expect.isFalse (err1.Contains '\u001b') "a redirected bar writes plain lines"
+        Expect.equal (File.ReadAllText withBar) (File.ReadAllText plain) "the JSON file"
+        use json = JsonDocument.Parse(File.ReadAllText withBar)
+        Expect.equal (json.RootElement.GetProperty("metrics").GetArrayLength()) 4 "ks and w1 on x and y"
+        // sample: a KDE model, its stages on stderr, the table and the stdout line unchanged.
+        let model = Path.Combine(dir, "k.gsm")
+
+        let code, _, err =
+            runCli
+                [
+                    "train"
+                    "--data"
+                    realPath
+                    "--features"
+                    "x"
+                    "--model"
+                    "kde"
+                    "--out"
+                    model
+                ]
+
+        Expect.equal code 0 err
+
+        let sample out extra =
+            runCli (
+                [
+                    "sample"
+                    "--model"
+                    model
+                    "--n"
+                    "500"
+                    "--seed"
+                    "3"
+                    "--out"
+                    Path.Combine(dir, out)
+                ]
+                @ extra
+            )
+
+        let _, sOut0, sErr0 = sample "s0.csv" []
+        let code, sOut1, sErr1 = sample "s1.csv" [ "--progress" ]
+        Expect.equal code 0 sErr1
+        Expect.equal sErr0 "" "no bar without --progress when standard error is redirected"
+        Expect.equal (sOut1.Replace("s1.csv", "s0.csv")) sOut0 "stdout with --progress"
+
+        Expect.equal
+            (File.ReadAllText(Path.Combine(dir, "s1.csv")))
+            (File.ReadAllText(Path.Combine(dir, "s0.csv")))
+            "the sampled table"
+    finally
+        Directory.Delete(dir, true)
+
 let ``genstats compare --derive adds the derived column to both samples and compares it`` () =
     let dir = tempDir ()
 
@@ -395,6 +476,9 @@ let tests =
             testCase
                 "genstats compare end to end: table, JSON file and clear errors"
                 ``genstats compare end to end: table, JSON file and clear errors``
+            testCase
+                "--progress draws on standard error only: compare's table and JSON and sample's output are unchanged"
+                ``--progress draws on standard error only: compare's table and JSON and sample's output are unchanged``
             testCase
                 "genstats compare --derive adds the derived column to both samples and compares it"
                 ``genstats compare --derive adds the derived column to both samples and compares it``

@@ -3,26 +3,41 @@ namespace GenStats.Models;
 /// <summary>
 /// Deployment of a trained neural generator outside .NET: the generator WITH its preprocessing as
 /// one ONNX graph or one dependency-free C file, computing the same function as
-/// <c>SampleFromNoise(conditions, noise)</c> of <see cref="ConditionalGan"/> / <see cref="ConditionalVae"/>:
-/// raw conditions and standard-normal noise in, generated features in raw units out. The caller
-/// draws the noise (its layout is in the files' documentation and in docs/neural-models.md).
-/// Covered: the GAN family's generator and the VAE decoder with the N(0, I) prior (a VAE sampling
-/// from a fitted <see cref="LatentMixture"/> is refused); transforms identity, standard, log, log1p,
-/// logit, periodic and quantile-normal; dense layers with every <see cref="Nn.Activation"/>.
+/// <c>SampleFromNoise(conditions, noise)</c> of <see cref="ConditionalGan"/>, <see cref="ConditionalVae"/>,
+/// <see cref="ConditionalSplineFlow"/> and <see cref="ConditionalFlowMatching"/>: raw conditions and
+/// standard-normal noise in, generated features in raw units out. The caller draws the noise (its
+/// layout is in the files' documentation and in docs/neural-models.md).
+/// Covered: the GAN family's generator, the VAE decoder with the N(0, I) prior (a VAE sampling from
+/// a fitted <see cref="LatentMixture"/> is refused), the spline flow's sampling direction (coupling and
+/// autoregressive layers, nflows' inverse rational-quadratic spline) and flow matching's ODE solver
+/// unrolled (Euler, midpoint, RK4 with the model's step count); transforms identity, standard, log,
+/// log1p, logit, periodic and quantile-normal; dense layers with every <see cref="Nn.Activation"/>.
 /// </summary>
 public static class ModelExport
 {
     /// <summary>The ONNX ModelProto bytes (IR 8, opset 17, float32): inputs "noise" [batch, noise width] and, when conditional, "conditions" [batch, conditions]; output "features" [batch, features].</summary>
     /// <exception cref="NotSupportedException">A model or part export does not cover.</exception>
-    public static byte[] OnnxBytes(IConditionalGenerator model) => OnnxExport.Build(GeneratorSpec.Of(model));
+    public static byte[] OnnxBytes(IConditionalGenerator model) => ExportSpec.For(model) switch
+    {
+        GeneratorSpec s => OnnxExport.Build(s),
+        FlowSpec s => FlowOnnx.Build(s),
+        CfmSpec s => CfmOnnx.Build(s),
+        var s => throw new NotSupportedException($"no ONNX writer for {s.ModelType}."),
+    };
 
     /// <summary>The C99 source defining <c>void genstats_generate(const float* conditions, const float* noise, float* out, int n)</c> (row-major; conditions NULL when unconditional) and the sizes GENSTATS_CONDITIONS, GENSTATS_NOISE, GENSTATS_FEATURES.</summary>
     /// <exception cref="NotSupportedException">A model or part export does not cover.</exception>
-    public static string CSource(IConditionalGenerator model) => CExport.Build(GeneratorSpec.Of(model));
+    public static string CSource(IConditionalGenerator model) => ExportSpec.For(model) switch
+    {
+        GeneratorSpec s => CExport.Build(s),
+        FlowSpec s => FlowC.Build(s),
+        CfmSpec s => CfmC.Build(s),
+        var s => throw new NotSupportedException($"no C writer for {s.ModelType}."),
+    };
 
-    /// <summary>Noise values per event the exported function takes (GAN: latent size; VAE: latent size + model width of the features).</summary>
+    /// <summary>Noise values per event the exported function takes (GAN: latent size; VAE: latent size + model width of the features; flow and cfm: model width of the features).</summary>
     /// <exception cref="NotSupportedException">A model export does not cover.</exception>
-    public static int NoiseWidth(IConditionalGenerator model) => GeneratorSpec.Of(model).NoiseWidth;
+    public static int NoiseWidth(IConditionalGenerator model) => ExportSpec.For(model).NoiseWidth;
 
     /// <summary>Writes <see cref="OnnxBytes"/> to <paramref name="path"/> (atomically).</summary>
     public static void WriteOnnx(IConditionalGenerator model, string path) => AtomicWrite(path, OnnxBytes(model));

@@ -85,6 +85,8 @@ internal sealed class OnnxGraph
 
     public string Const(float[] values, params long[] dims) => Initializer(FloatType, MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), dims);
 
+    public string ConstDouble(double[] values, params long[] dims) => Initializer(DoubleType, MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), dims);
+
     public string ConstInt64(long[] values, params long[] dims) => Initializer(Int64Type, MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), dims);
 
     private string Initializer(int type, byte[] data, long[] dims)

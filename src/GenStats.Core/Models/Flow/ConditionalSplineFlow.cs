@@ -76,10 +76,38 @@ public sealed class ConditionalSplineFlow : IConditionalGenerator
         return Generate(count, null, seed);
     }
 
+    /// <summary>
+    /// The generated rows for GIVEN noise: row i is T_x⁻¹(f⁻¹(z_i; T_y(y_i))) with z_i = <paramref name="noise"/>[i]
+    /// (float32 in the network; the caller draws it from N(0, I), width <see cref="NoiseWidth"/>).
+    /// <see cref="Sample(double[][], int)"/> runs the same code on its own seeded draws; the exported
+    /// ONNX graph and C function (<see cref="ModelExport"/>) compute this function.
+    /// </summary>
+    /// <param name="conditions">One raw condition row per noise row (null when unconditional).</param>
+    /// <param name="noise">One base-distribution row per event.</param>
+    /// <exception cref="ArgumentException">Wrong widths, counts or non-finite values.</exception>
+    public double[][] SampleFromNoise(double[][]? conditions, double[][] noise)
+    {
+        GeneratorChecks.RequireNoise(noise, Dx, "flow");
+        if (ConditionNames.Count > 0)
+        {
+            GeneratorChecks.RequireConditions(conditions!, ConditionNames.Count, "flow");
+            GeneratorChecks.RequireSameCount(conditions!, noise);
+        }
+        return Generate(noise.Length, ConditionNames.Count > 0 ? conditions : null, (start, n) => NeuralParts.Block(noise, start, n, 0, Dx));
+    }
+
+    /// <summary>Noise values per event of <see cref="SampleFromNoise"/>: the model width of the features (the flow's dimension).</summary>
+    public int NoiseWidth => Dx;
+
     private double[][] Generate(int count, double[][]? conditions, int seed)
     {
-        int dx = Dx;
         var rng = new Rng(unchecked((ulong)(long)seed));
+        return Generate(count, conditions, (_, n) => rng.Normal(n, Dx));
+    }
+
+    private double[][] Generate(int count, double[][]? conditions, Func<int, int, Tensor> noise)
+    {
+        int dx = Dx;
         var result = new double[count][];
         using var ng = Autograd.NoGrad();
         for (int start = 0; start < count; start += Chunk)
@@ -87,7 +115,7 @@ public sealed class ConditionalSplineFlow : IConditionalGenerator
             using var scope = TensorScope.Begin();
             int n = Math.Min(Chunk, count - start);
             var y = NeuralParts.Conditions(ConditionTransform, conditions, start, n);
-            var x = Network.ToData(rng.Normal(n, dx), y).Values;
+            var x = Network.ToData(noise(start, n), y).Values;
             var row = new double[dx];
             for (int i = 0; i < n; i++)
             {

@@ -47,7 +47,13 @@ internal sealed class FlowNetwork : Module
     public SplineShape Spline { get; }
 
     /// <summary>Columns a coupling layer passes unchanged (⌊d/2⌋: none for one column).</summary>
-    private int IdentityColumns => dx / 2;
+    internal int IdentityColumns => dx / 2;
+
+    /// <summary>Spline layers.</summary>
+    internal int LayerCount => conditioners.Length;
+
+    /// <summary>Layer l's column order, its inverse permutation and its conditioner (what export reads).</summary>
+    internal (int[] Order, int[] Inverse, Module Conditioner) LayerParts(int l) => (orders[l], inverses[l], conditioners[l]);
 
     /// <summary>The column order layer l works in: identity/reversed alternating, or a seeded random permutation.</summary>
     private static int[] Order(FlowOptions o, int l, int dx)

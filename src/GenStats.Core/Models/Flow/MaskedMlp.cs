@@ -48,6 +48,9 @@ internal sealed class MaskedMlp : Module
         FlowNetwork.IdentityBias(layers[^1].Bias!.Data, identityDerivative, bins);
     }
 
+    /// <summary>The layers with their 0/1 masks and the hidden activation (the output is linear): what export reads.</summary>
+    internal (IReadOnlyList<Linear> Layers, IReadOnlyList<Tensor> Masks, Activation Hidden) Parts => (layers, masks, activation);
+
     public override Tensor Forward(Tensor input)
     {
         var h = input;

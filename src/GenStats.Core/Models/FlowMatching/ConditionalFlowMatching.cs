@@ -77,13 +77,19 @@ public sealed class ConditionalFlowMatching : IConditionalGenerator
     }
 
     /// <summary>Integrates n rows from N(0, I) noise to the preprocessed data scale (flat [n·dx]), conditions y flat [n·dy] on the preprocessed scale.</summary>
-    internal double[] GeneratePreprocessed(int n, float[] y, Rng rng, OdeMethod method, int steps)
+    internal double[] GeneratePreprocessed(int n, float[] y, Rng rng, OdeMethod method, int steps) => GeneratePreprocessed(n, y, Draw(rng, n), method, steps);
+
+    /// <summary>x(0) of n rows: N(0, I) draws (float32 values) as a flat float64 array.</summary>
+    private double[] Draw(Rng rng, int n)
     {
-        int dx = Dx;
-        double[] x0;
         using (TensorScope.Begin())
-            x0 = rng.Normal(n, dx).ToArray().Select(v => (double)v).ToArray();
-        int width = dx + TimeWidth(Options) + Dy;
+            return rng.Normal(n, Dx).ToArray().Select(v => (double)v).ToArray();
+    }
+
+    /// <summary>Integrates n rows from the given x(0) (flat [n·dx], float64) to the preprocessed data scale.</summary>
+    private double[] GeneratePreprocessed(int n, float[] y, double[] x0, OdeMethod method, int steps)
+    {
+        int width = Dx + TimeWidth(Options) + Dy;
         using var ng = Autograd.NoGrad();
         return OdeSolver.Integrate((t, x, v) =>
         {
@@ -117,16 +123,56 @@ public sealed class ConditionalFlowMatching : IConditionalGenerator
         return Generate(count, null, seed, method, steps);
     }
 
+    /// <summary>
+    /// The generated rows for GIVEN noise, with the model's solver and steps: x(0) = <paramref name="noise"/>[i]
+    /// (the caller draws it from N(0, I), width <see cref="NoiseWidth"/>; taken as float32 values, as
+    /// <see cref="Sample(double[][], int)"/> draws them), integrated to t = 1, then T_x⁻¹. Sample runs
+    /// the same code on its own seeded draws; the exported ONNX graph and C function
+    /// (<see cref="ModelExport"/>) compute this function.
+    /// </summary>
+    /// <param name="conditions">One raw condition row per noise row (null when unconditional).</param>
+    /// <param name="noise">One x(0) row per event.</param>
+    /// <exception cref="ArgumentException">Wrong widths, counts or non-finite values.</exception>
+    public double[][] SampleFromNoise(double[][]? conditions, double[][] noise) => SampleFromNoise(conditions, noise, Options.Solver, Options.OdeSteps);
+
+    /// <summary><see cref="SampleFromNoise(double[][], double[][])"/> with another ODE method or step count than the model's.</summary>
+    /// <exception cref="ArgumentException">Wrong widths, counts or non-finite values, or steps &lt; 1.</exception>
+    public double[][] SampleFromNoise(double[][]? conditions, double[][] noise, OdeMethod method, int steps)
+    {
+        GeneratorChecks.RequireNoise(noise, Dx, "flow-matching");
+        if (ConditionNames.Count > 0)
+        {
+            GeneratorChecks.RequireConditions(conditions!, ConditionNames.Count, "flow-matching");
+            GeneratorChecks.RequireSameCount(conditions!, noise);
+        }
+        int dx = Dx;
+        return Generate(noise.Length, ConditionNames.Count > 0 ? conditions : null, method, steps, (start, n) =>
+        {
+            var x0 = new double[n * dx];
+            for (int i = 0; i < n; i++)
+                for (int c = 0; c < dx; c++) x0[i * dx + c] = (float)noise[start + i][c];
+            return x0;
+        });
+    }
+
+    /// <summary>Noise values per event of <see cref="SampleFromNoise(double[][], double[][])"/>: the model width of the features (x(0) of the ODE).</summary>
+    public int NoiseWidth => Dx;
+
     private double[][] Generate(int count, double[][]? conditions, int seed, OdeMethod method, int steps)
+    {
+        var rng = new Rng(unchecked((ulong)(long)seed));
+        return Generate(count, conditions, method, steps, (_, n) => Draw(rng, n));
+    }
+
+    private double[][] Generate(int count, double[][]? conditions, OdeMethod method, int steps, Func<int, int, double[]> initial)
     {
         if (steps < 1) throw new ArgumentException($"steps is {steps}; at least 1 ODE step is required.", nameof(steps));
         int dx = Dx;
-        var rng = new Rng(unchecked((ulong)(long)seed));
         var result = new double[count][];
         for (int start = 0; start < count; start += Chunk)
         {
             int n = Math.Min(Chunk, count - start);
-            var x = GeneratePreprocessed(n, NeuralParts.FlatConditions(ConditionTransform, conditions, start, n), rng, method, steps);
+            var x = GeneratePreprocessed(n, NeuralParts.FlatConditions(ConditionTransform, conditions, start, n), initial(start, n), method, steps);
             for (int i = 0; i < n; i++) result[start + i] = FeatureTransform.InverseRow(x.AsSpan(i * dx, dx).ToArray());
         }
         return result;

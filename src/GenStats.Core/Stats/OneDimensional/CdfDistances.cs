@@ -13,7 +13,8 @@ namespace GenStats.Stats;
 /// 1-D, and the Cramér l₂² distance is ½ energy². Signed weights (sWeights) are allowed: every
 /// quantity is a functional of F − G, which is linear in the weights (each sample's Σw must be
 /// positive). Uncertainties are the seeded weighted Poisson bootstrap's standard deviation; the
-/// sort is done once and reused by every replica.
+/// sort is done once and all replicas are walked together in one streaming pass
+/// (<see cref="CdfBootstrap"/>, memory O(n + R)).
 /// </remarks>
 public static class CdfDistances
 {
@@ -114,18 +115,11 @@ public static class CdfDistances
     public static TwoSampleResult Energy(double[] a, double[] b, BootstrapOptions? bootstrap = null)
         => Energy(a, null, b, null, bootstrap);
 
-    private static double Energy(CdfDifferences c) => Math.Sqrt(2 * Math.Max(0, c.L2Squared));
+    /// <summary>√(2·∫(F − G)²), clamped at 0 against rounding.</summary>
+    internal static double Energy(CdfDifferences c) => Math.Sqrt(2 * Math.Max(0, c.L2Squared));
 
     private static TwoSampleResult WithBootstrap(
         double[] a, double[]? weightsA, double[] b, double[]? weightsB, BootstrapOptions? bootstrap,
-        Func<CdfDifferences, double> functional)
-    {
-        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
-        var pair = SortedPair.Create(a, b);
-        double value = functional(pair.Walk(weightsA, weightsB));
-        var spread = Bootstrap.TwoSample(a.Length, weightsA, b.Length, weightsB,
-            (wa, wb) => functional(pair.Walk(wa, wb)), bootstrap);
-        return new TwoSampleResult(value, spread.StandardDeviation, spread.Method,
-            OneDimensionalChecks.EffectiveSize(weightsA, a.Length), OneDimensionalChecks.EffectiveSize(weightsB, b.Length));
-    }
+        Func<CdfDifferences, double> functional) =>
+        CdfColumn.Compute(a, weightsA, b, weightsB, bootstrap).Result(functional);
 }

@@ -11,7 +11,8 @@ namespace GenStats.Stats;
 /// samples have at most 10 000 events, else the asymptotic one-sample distribution at
 /// n = round(n₁n₂/(n₁ + n₂)). For weighted samples it is that asymptotic formula at the Kish
 /// effective sizes — an approximation, labelled <c>"asymptotic-effective-sizes"</c>.
-/// The uncertainty of D is the seeded weighted Poisson bootstrap's standard deviation.
+/// The uncertainty of D is the seeded weighted Poisson bootstrap's standard deviation, computed in
+/// one streaming pass over all replicas (<see cref="CdfBootstrap"/>).
 /// </remarks>
 public static class KolmogorovSmirnov
 {
@@ -49,17 +50,19 @@ public static class KolmogorovSmirnov
     /// <remarks>Argument order (a, weightsA, b, weightsB). <see cref="KsTestResult.Value"/> is scipy's
     /// <c>ks_2samp</c> statistic, the p-value scipy's <c>method='auto'</c> for unweighted samples.</remarks>
     public static KsTestResult Test(
-        double[] a, double[]? weightsA, double[] b, double[]? weightsB, BootstrapOptions? bootstrap = null)
+        double[] a, double[]? weightsA, double[] b, double[]? weightsB, BootstrapOptions? bootstrap = null) =>
+        Test(CdfColumn.Compute(a, weightsA, b, weightsB, bootstrap));
+
+    /// <summary>The test from a column's sort and streaming bootstrap (shared with the other ECDF metrics).</summary>
+    internal static KsTestResult Test(CdfColumn column)
     {
-        OneDimensionalChecks.Check(a, weightsA, b, weightsB, allowNegative: true);
-        var pair = SortedPair.Create(a, b);
-        double d = Statistic(pair, weightsA, weightsB);
-        var spread = Bootstrap.TwoSample(a.Length, weightsA, b.Length, weightsB,
-            (wa, wb) => pair.Walk(wa, wb).Supremum, bootstrap);
-        double essA = OneDimensionalChecks.EffectiveSize(weightsA, a.Length);
-        double essB = OneDimensionalChecks.EffectiveSize(weightsB, b.Length);
-        var (p, method) = PValue(pair, d, weightsA is null && weightsB is null, essA, essB);
-        return new KsTestResult(d, spread.StandardDeviation, spread.Method, essA, essB, p, method);
+        double d = column.Unweighted
+            ? column.KsNumerator / ((double)column.CountA * column.CountB)
+            : column.Nominal.Supremum;
+        var spread = column.Spread(c => c.Supremum);
+        var (p, method) = PValue(column.CountA, column.CountB, () => column.KsNumerator, d, column.Unweighted,
+            column.EffectiveSizeA, column.EffectiveSizeB);
+        return new KsTestResult(d, spread.StandardDeviation, spread.Method, column.EffectiveSizeA, column.EffectiveSizeB, p, method);
     }
 
     /// <summary>The test on two unweighted samples. See <see cref="Test(double[], double[], double[], double[], BootstrapOptions)"/>.</summary>
@@ -102,13 +105,16 @@ public static class KolmogorovSmirnov
     /// <summary>The p-value of two unweighted samples (scipy <c>ks_2samp(a, b).pvalue</c>, method='auto').</summary>
     public static double PValue(double[] a, double[] b) => PValue(a, null, b, null);
 
-    private static (double P, string Method) PValue(SortedPair pair, double d, bool unweighted, double essA, double essB)
+    private static (double P, string Method) PValue(SortedPair pair, double d, bool unweighted, double essA, double essB) =>
+        PValue(pair.CountA, pair.CountB, pair.IntegerKsNumerator, d, unweighted, essA, essB);
+
+    private static (double P, string Method) PValue(
+        int n1, int n2, Func<long> ksNumerator, double d, bool unweighted, double essA, double essB)
     {
         if (!unweighted)
             return (KolmogorovDistribution.TwoSampleAsymptoticPValue(essA, essB, d), "asymptotic-effective-sizes");
-        int n1 = pair.CountA, n2 = pair.CountB;
         if (Math.Max(n1, n2) <= ExactLimit)
-            return (KolmogorovDistribution.TwoSampleExactPValueFromNumerator(n1, n2, pair.IntegerKsNumerator()), "exact");
+            return (KolmogorovDistribution.TwoSampleExactPValueFromNumerator(n1, n2, ksNumerator()), "exact");
         return (KolmogorovDistribution.TwoSampleAsymptoticPValue(n1, n2, d), "asymptotic");
     }
 }

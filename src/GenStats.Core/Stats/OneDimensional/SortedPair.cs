@@ -5,7 +5,7 @@ namespace GenStats.Stats;
 /// walked in O(N) for any weights — the nominal ones and every bootstrap replica's. Weights are
 /// passed in the samples' original order; the walk looks them up through the sort permutation.
 /// </summary>
-internal sealed class SortedPair
+internal sealed partial class SortedPair
 {
     private readonly double[] _a;
     private readonly double[] _b;
