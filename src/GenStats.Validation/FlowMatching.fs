@@ -23,6 +23,8 @@ type Settings =
         TimeFrequencies: int
         /// σ_min of the optimal-transport path.
         SigmaMin: float32
+        /// Law of the path time t of each training event (Uniform, LogitNormal).
+        TimeSampling: TimeSampling
         /// ODE method of sampling (Euler, Midpoint, Rk4).
         Solver: OdeMethod
         /// ODE steps of sampling.
@@ -76,6 +78,7 @@ let ofOptions (o: FlowMatchingOptions) : Settings =
         Activation = o.Activation
         TimeFrequencies = o.TimeFrequencies
         SigmaMin = o.SigmaMin
+        TimeSampling = o.TimeSampling
         Solver = o.Solver
         OdeSteps = o.OdeSteps
         EvaluationOdeSteps = o.EvaluationOdeSteps
@@ -110,6 +113,7 @@ let toOptions (s: Settings) =
         Activation = s.Activation,
         TimeFrequencies = s.TimeFrequencies,
         SigmaMin = s.SigmaMin,
+        TimeSampling = s.TimeSampling,
         Solver = s.Solver,
         OdeSteps = s.OdeSteps,
         EvaluationOdeSteps = s.EvaluationOdeSteps,

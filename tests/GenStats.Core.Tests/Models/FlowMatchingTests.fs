@@ -136,6 +136,19 @@ let ``the model file round trip samples the same events`` () =
     finally
         File.Delete path
 
+let ``the path times follow their laws`` () =
+    let n = 20000
+    let u = TimeSampler.Draw(TimeSampling.Uniform, GenStats.Tensors.Rng(4UL), n) |> Array.map float
+    let l = TimeSampler.Draw(TimeSampling.LogitNormal, GenStats.Tensors.Rng(4UL), n) |> Array.map float
+    Expect.isTrue (Array.forall (fun t -> t >= 0.0 && t <= 1.0) (Array.append u l)) "every t in [0, 1]"
+    // U(0, 1): mean 1/2 and variance 1/12; σ of the mean of 20 000 draws is 0.002, 5σ bounds
+    Expect.isLessThan (abs (mean u - 0.5)) 0.01 "uniform mean"
+    Expect.isLessThan (abs (sd u * sd u - 1.0 / 12.0)) 0.003 "uniform variance"
+    // logit(t) ~ N(0, 1): mean 0 (σ 0.007) and sd 1 (σ 0.005), 5σ bounds
+    let z = l |> Array.map (fun t -> log (t / (1.0 - t)))
+    Expect.isLessThan (abs (mean z)) 0.035 "logit-normal: mean of logit t"
+    Expect.isLessThan (abs (sd z - 1.0)) 0.025 "logit-normal: sd of logit t"
+
 let ``bad options and input give clear errors`` () =
     let ok = Array.init 20 (fun i -> [| float i |])
 
@@ -149,6 +162,7 @@ let ``bad options and input give clear errors`` () =
     check (FlowMatchingOptions(SigmaMin = 1.0f)) "SigmaMin is 1"
     check (FlowMatchingOptions(NegativeWeights = NegativeWeightStrategy.Regress)) "only available for GANs"
     check (FlowMatchingOptions(EmaDecay = 1.0f)) "EmaDecay is 1"
+    check (FlowMatchingOptions(TimeSampling = enum<TimeSampling> 7)) "TimeSampling is 7"
     let model = (FlowMatchingTrainer.Train(ok, null, null, small 2)).Model
 
     let ex =
@@ -172,6 +186,7 @@ let tests =
                 "the model file round trip samples the same events"
                 ``the model file round trip samples the same events``
             testCase "bad options and input give clear errors" ``bad options and input give clear errors``
+            testCase "the path times follow their laws (uniform, logit-normal)" ``the path times follow their laws``
             GenStats.Tests.TestMain.slow
                 [
                     testCase

@@ -17,6 +17,8 @@ public sealed record FlowMatchingOptions
     public int TimeFrequencies { get; init; } = 3;
     /// <summary>σ_min of the optimal-transport path x_t = (1 − (1 − σ_min)t)·x0 + t·x1 (Lipman et al. 2022, eq. 20): the width of the path's end around each data point, on the preprocessed scale.</summary>
     public float SigmaMin { get; init; } = 1e-4f;
+    /// <summary>Law of the path time t of each training event (uniform, as Lipman et al. 2022).</summary>
+    public TimeSampling TimeSampling { get; init; } = TimeSampling.Uniform;
     /// <summary>ODE method of sampling.</summary>
     public OdeMethod Solver { get; init; } = OdeMethod.Midpoint;
     /// <summary>ODE steps of sampling (from t = 0 to 1; midpoint: 2 network evaluations per step).</summary>
@@ -37,9 +39,14 @@ public sealed record FlowMatchingOptions
     public double WarmupFraction { get; init; } = 0.05;
     /// <summary>Exponential moving average of the velocity network's weights (the averaged network is evaluated, kept and sampled); 0 = off.</summary>
     public float EmaDecay { get; init; } = 0.995f;
-    /// <summary>Keep the network of the evaluation with the lowest held-out energy distance (preprocessed scale), not the last one.</summary>
-    public bool KeepBest { get; init; } = true;
-    /// <summary>Stop when this many held-out evaluations in a row did not improve the best (0 = never stop early).</summary>
+    /// <summary>
+    /// Keep the network of the evaluation with the lowest held-out energy distance (preprocessed
+    /// scale) instead of the last (EMA) one. Off by default: the cosine decay to 0 anneals the last
+    /// network, and the energy distance on ≤ 2 000 held-out events does not see a narrow peak (on
+    /// the dimuon toy it kept step 3 200 of 40 000: mass ratio 8.1 against 1.43 for the last network).
+    /// </summary>
+    public bool KeepBest { get; init; }
+    /// <summary>Stop when this many held-out evaluations in a row did not improve the lowest energy distance (0 = never stop early; works with or without <see cref="KeepBest"/>).</summary>
     public int EarlyStoppingPatience { get; init; }
     /// <summary>Seed.</summary>
     public ulong Seed { get; init; } = 1;
