@@ -39,13 +39,13 @@ type Settings =
         LrGamma: float32
         /// Events per batch.
         BatchSize: int
-        /// Optimizer steps (0 = the automatic budget: 100 epochs clamped to [2000, 4000] steps).
+        /// Optimizer steps (0 = flow matching's automatic budget: 1000 epochs clamped to [20000, 40000] steps).
         Steps: int
         /// Fraction of the steps over which the learning rate ramps up linearly from 0.
         WarmupFraction: float
         /// EMA decay of the velocity network's weights (0 = off).
         EmaDecay: float32
-        /// Keep the network of the lowest held-out energy distance, not the last one.
+        /// Keep the network of the lowest held-out energy distance instead of the last (EMA) one (default false).
         KeepBest: bool
         /// Stop after this many held-out evaluations without improvement (0 = never).
         EarlyStoppingPatience: int

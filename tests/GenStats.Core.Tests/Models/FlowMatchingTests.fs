@@ -149,6 +149,27 @@ let ``the path times follow their laws`` () =
     Expect.isLessThan (abs (mean z)) 0.035 "logit-normal: mean of logit t"
     Expect.isLessThan (abs (sd z - 1.0)) 0.025 "logit-normal: sd of logit t"
 
+let ``the last network is kept by default and early stopping works without keepBest`` () =
+    let rnd = Random(12)
+    let x = normals rnd 600 |> rows
+
+    let o =
+        FlowMatchingOptions(Layers = [| 8 |], Steps = 60, BatchSize = 64, EvaluateEvery = 2, EvaluationOdeSteps = 2)
+
+    let plain = FlowMatchingTrainer.Train(x, null, null, o)
+    Expect.isFalse o.KeepBest "keepBest is off by default"
+    Expect.equal plain.SelectedStep 60L "the last step's network is kept"
+    Expect.equal plain.Model.History.SelectedStep (Nullable 60L) "and recorded in the model's history"
+    // patience 1: the run ends at the first evaluation that does not lower the energy distance
+    let early =
+        FlowMatchingTrainer.Train(x, null, null, FlowMatchingOptions(Layers = [| 8 |], Steps = 60, BatchSize = 64, EvaluateEvery = 2, EvaluationOdeSteps = 2, EarlyStoppingPatience = 1))
+
+    let eds = early.History.Evaluations |> Seq.map (fun e -> e.EnergyDistance) |> Array.ofSeq
+    Expect.isTrue early.StoppedEarly "stopped early"
+    Expect.isLessThan early.Steps 60L "before the planned steps"
+    Expect.isGreaterThanOrEqual eds[eds.Length - 1] (Array.min eds[.. eds.Length - 2]) "the last evaluation did not improve"
+    Expect.equal early.SelectedStep early.Steps "still the last network"
+
 let ``bad options and input give clear errors`` () =
     let ok = Array.init 20 (fun i -> [| float i |])
 
@@ -187,6 +208,9 @@ let tests =
                 ``the model file round trip samples the same events``
             testCase "bad options and input give clear errors" ``bad options and input give clear errors``
             testCase "the path times follow their laws (uniform, logit-normal)" ``the path times follow their laws``
+            testCase
+                "the last network is kept by default and early stopping works without keepBest"
+                ``the last network is kept by default and early stopping works without keepBest``
             GenStats.Tests.TestMain.slow
                 [
                     testCase
