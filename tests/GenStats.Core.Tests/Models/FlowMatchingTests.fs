@@ -138,8 +138,15 @@ let ``the model file round trip samples the same events`` () =
 
 let ``the path times follow their laws`` () =
     let n = 20000
-    let u = TimeSampler.Draw(TimeSampling.Uniform, GenStats.Tensors.Rng(4UL), n) |> Array.map float
-    let l = TimeSampler.Draw(TimeSampling.LogitNormal, GenStats.Tensors.Rng(4UL), n) |> Array.map float
+
+    let u =
+        TimeSampler.Draw(TimeSampling.Uniform, GenStats.Tensors.Rng(4UL), n)
+        |> Array.map float
+
+    let l =
+        TimeSampler.Draw(TimeSampling.LogitNormal, GenStats.Tensors.Rng(4UL), n)
+        |> Array.map float
+
     Expect.isTrue (Array.forall (fun t -> t >= 0.0 && t <= 1.0) (Array.append u l)) "every t in [0, 1]"
     // U(0, 1): mean 1/2 and variance 1/12; σ of the mean of 20 000 draws is 0.002, 5σ bounds
     Expect.isLessThan (abs (mean u - 0.5)) 0.01 "uniform mean"
@@ -162,12 +169,31 @@ let ``the last network is kept by default and early stopping works without keepB
     Expect.equal plain.Model.History.SelectedStep (Nullable 60L) "and recorded in the model's history"
     // patience 1: the run ends at the first evaluation that does not lower the energy distance
     let early =
-        FlowMatchingTrainer.Train(x, null, null, FlowMatchingOptions(Layers = [| 8 |], Steps = 60, BatchSize = 64, EvaluateEvery = 2, EvaluationOdeSteps = 2, EarlyStoppingPatience = 1))
+        FlowMatchingTrainer.Train(
+            x,
+            null,
+            null,
+            FlowMatchingOptions(
+                Layers = [| 8 |],
+                Steps = 60,
+                BatchSize = 64,
+                EvaluateEvery = 2,
+                EvaluationOdeSteps = 2,
+                EarlyStoppingPatience = 1
+            )
+        )
 
-    let eds = early.History.Evaluations |> Seq.map (fun e -> e.EnergyDistance) |> Array.ofSeq
+    let eds =
+        early.History.Evaluations |> Seq.map (fun e -> e.EnergyDistance) |> Array.ofSeq
+
     Expect.isTrue early.StoppedEarly "stopped early"
     Expect.isLessThan early.Steps 60L "before the planned steps"
-    Expect.isGreaterThanOrEqual eds[eds.Length - 1] (Array.min eds[.. eds.Length - 2]) "the last evaluation did not improve"
+
+    Expect.isGreaterThanOrEqual
+        eds[eds.Length - 1]
+        (Array.min eds[.. eds.Length - 2])
+        "the last evaluation did not improve"
+
     Expect.equal early.SelectedStep early.Steps "still the last network"
 
 let ``bad options and input give clear errors`` () =
