@@ -147,7 +147,16 @@ let ``the path times follow their laws`` () =
         TimeSampler.Draw(TimeSampling.LogitNormal, GenStats.Tensors.Rng(4UL), n)
         |> Array.map float
 
-    Expect.isTrue (Array.forall (fun t -> t >= 0.0 && t <= 1.0) (Array.append u l)) "every t in [0, 1]"
+    let late =
+        TimeSampler.Draw(TimeSampling.Late, GenStats.Tensors.Rng(4UL), n)
+        |> Array.map float
+
+    Expect.isTrue (Array.forall (fun t -> t >= 0.0 && t <= 1.0) (Array.concat [ u; l; late ])) "every t in [0, 1]"
+    // late: t = √u has density 2t, mean 2/3 and variance 1/18 (σ of the mean 0.0017), and t² ~ U(0, 1)
+    Expect.isLessThan (abs (mean late - 2.0 / 3.0)) 0.01 "late mean"
+    Expect.isLessThan (abs (sd late * sd late - 1.0 / 18.0)) 0.003 "late variance"
+    Expect.isLessThan (abs (mean (late |> Array.map (fun t -> t * t)) - 0.5)) 0.01 "late: t² is uniform"
+    Expect.equal (FlowMatchingOptions().TimeSampling) TimeSampling.Late "the default"
     // U(0, 1): mean 1/2 and variance 1/12; σ of the mean of 20 000 draws is 0.002, 5σ bounds
     Expect.isLessThan (abs (mean u - 0.5)) 0.01 "uniform mean"
     Expect.isLessThan (abs (sd u * sd u - 1.0 / 12.0)) 0.003 "uniform variance"
@@ -233,7 +242,9 @@ let tests =
                 "the model file round trip samples the same events"
                 ``the model file round trip samples the same events``
             testCase "bad options and input give clear errors" ``bad options and input give clear errors``
-            testCase "the path times follow their laws (uniform, logit-normal)" ``the path times follow their laws``
+            testCase
+                "the path times follow their laws (late, uniform, logit-normal)"
+                ``the path times follow their laws``
             testCase
                 "the last network is kept by default and early stopping works without keepBest"
                 ``the last network is kept by default and early stopping works without keepBest``

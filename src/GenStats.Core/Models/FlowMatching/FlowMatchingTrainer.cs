@@ -22,7 +22,7 @@ public sealed record FlowMatchingTrainingResult(ConditionalFlowMatching Model, T
 
 /// <summary>
 /// Trains conditional flow matching (Lipman et al. 2022) by regressing the velocity network on the
-/// optimal-transport target: per event one t ~ U(0, 1) and one x0 ~ N(0, I), loss
+/// optimal-transport target: per event one t (<see cref="FlowMatchingOptions.TimeSampling"/>: √u by default) and one x0 ~ N(0, I), loss
 /// Σ_i w_i ‖v(x_t, t, y_i) − u_i‖² / Σ_i w_i with Adam, the shared <see cref="TrainingPlan"/>
 /// (flow matching's automatic budget <see cref="TrainingPlan.FlowMatching"/>, warm-up + cosine
 /// decay, held-out evaluations of the energy distance), an EMA of the weights, and the last (EMA)
@@ -99,7 +99,7 @@ public static class FlowMatchingTrainer
         if (o.OdeSteps < 1 || o.EvaluationOdeSteps < 0)
             throw new ArgumentException($"OdeSteps is {o.OdeSteps} and EvaluationOdeSteps {o.EvaluationOdeSteps}; OdeSteps ≥ 1 and EvaluationOdeSteps ≥ 0 (0 = OdeSteps) are required.", nameof(o));
         OdeSolver.EvaluationsPerStep(o.Solver);
-        if (!Enum.IsDefined(o.TimeSampling)) throw new ArgumentException($"TimeSampling is {o.TimeSampling}; uniform or logit-normal is allowed.", nameof(o));
+        if (!Enum.IsDefined(o.TimeSampling)) throw new ArgumentException($"TimeSampling is {o.TimeSampling}; late, uniform or logit-normal is allowed.", nameof(o));
         if (o.TimeFrequencies < 0) throw new ArgumentException($"TimeFrequencies is {o.TimeFrequencies}; ≥ 0 is required.", nameof(o));
         if (!(o.SigmaMin >= 0 && o.SigmaMin < 1)) throw new ArgumentException($"SigmaMin is {o.SigmaMin}; [0, 1) is allowed.", nameof(o));
         if (!(o.EmaDecay >= 0 && o.EmaDecay < 1)) throw new ArgumentException($"EmaDecay is {o.EmaDecay}; 0 (off) or a value in (0, 1) is allowed.", nameof(o));
