@@ -17,7 +17,7 @@ public sealed record FlowMatchingOptions
     public int TimeFrequencies { get; init; } = 3;
     /// <summary>σ_min of the optimal-transport path x_t = (1 − (1 − σ_min)t)·x0 + t·x1 (Lipman et al. 2022, eq. 20): the width of the path's end around each data point, on the preprocessed scale.</summary>
     public float SigmaMin { get; init; } = 1e-4f;
-    /// <summary>Law of the path time t of each training event (late: t = √u, more weight near the data end of the path; uniform as Lipman et al. 2022).</summary>
+    /// <summary>Law of the path time t of each training event (late: t = u^(1/3), density 3t², more weight near the data end of the path; uniform as Lipman et al. 2022).</summary>
     public TimeSampling TimeSampling { get; init; } = TimeSampling.Late;
     /// <summary>ODE method of sampling.</summary>
     public OdeMethod Solver { get; init; } = OdeMethod.Midpoint;

@@ -22,7 +22,7 @@ public sealed record FlowMatchingTrainingResult(ConditionalFlowMatching Model, T
 
 /// <summary>
 /// Trains conditional flow matching (Lipman et al. 2022) by regressing the velocity network on the
-/// optimal-transport target: per event one t (<see cref="FlowMatchingOptions.TimeSampling"/>: √u by default) and one x0 ~ N(0, I), loss
+/// optimal-transport target: per event one t (<see cref="FlowMatchingOptions.TimeSampling"/>: u^(1/3) by default) and one x0 ~ N(0, I), loss
 /// Σ_i w_i ‖v(x_t, t, y_i) − u_i‖² / Σ_i w_i with Adam, the shared <see cref="TrainingPlan"/>
 /// (flow matching's automatic budget <see cref="TrainingPlan.FlowMatching"/>, warm-up + cosine
 /// decay, held-out evaluations of the energy distance), an EMA of the weights, and the last (EMA)
