@@ -23,6 +23,8 @@ type Settings =
         TimeFrequencies: int
         /// σ_min of the optimal-transport path.
         SigmaMin: float32
+        /// Law of the path time t of each training event (Uniform, LogitNormal).
+        TimeSampling: TimeSampling
         /// ODE method of sampling (Euler, Midpoint, Rk4).
         Solver: OdeMethod
         /// ODE steps of sampling.
@@ -37,13 +39,13 @@ type Settings =
         LrGamma: float32
         /// Events per batch.
         BatchSize: int
-        /// Optimizer steps (0 = the automatic budget: 100 epochs clamped to [2000, 4000] steps).
+        /// Optimizer steps (0 = flow matching's automatic budget: 1000 epochs clamped to [20000, 40000] steps).
         Steps: int
         /// Fraction of the steps over which the learning rate ramps up linearly from 0.
         WarmupFraction: float
         /// EMA decay of the velocity network's weights (0 = off).
         EmaDecay: float32
-        /// Keep the network of the lowest held-out energy distance, not the last one.
+        /// Keep the network of the lowest held-out energy distance instead of the last (EMA) one (default false).
         KeepBest: bool
         /// Stop after this many held-out evaluations without improvement (0 = never).
         EarlyStoppingPatience: int
@@ -76,6 +78,7 @@ let ofOptions (o: FlowMatchingOptions) : Settings =
         Activation = o.Activation
         TimeFrequencies = o.TimeFrequencies
         SigmaMin = o.SigmaMin
+        TimeSampling = o.TimeSampling
         Solver = o.Solver
         OdeSteps = o.OdeSteps
         EvaluationOdeSteps = o.EvaluationOdeSteps
@@ -110,6 +113,7 @@ let toOptions (s: Settings) =
         Activation = s.Activation,
         TimeFrequencies = s.TimeFrequencies,
         SigmaMin = s.SigmaMin,
+        TimeSampling = s.TimeSampling,
         Solver = s.Solver,
         OdeSteps = s.OdeSteps,
         EvaluationOdeSteps = s.EvaluationOdeSteps,

@@ -141,7 +141,12 @@ let ``genstats train --model cfm, then sample --oversample K writes weight and r
         )
 
         let cfg = IO.Path.Combine(dir, "cfg.json")
-        IO.File.WriteAllText(cfg, """{"layers": [8], "odeSteps": 4, "solver": "rk4", "evaluateEvery": 0}""")
+        // 300 events: fewer than the default batch of 1 024, which train refuses
+        IO.File.WriteAllText(
+            cfg,
+            """{"layers": [8], "odeSteps": 4, "solver": "rk4", "evaluateEvery": 0, "batchSize": 256}"""
+        )
+
         let model = IO.Path.Combine(dir, "m.gsm")
 
         let code, _, err =

@@ -22,6 +22,23 @@ let private budget () =
 
     Expect.equal (TrainingPlan.TotalSteps(123, Nullable 2.5, 1000, 100)) 25L "epochs win over steps: ⌈2.5·1000/100⌉"
 
+let private flowMatchingBudget () =
+    // ⌈1000·N/B⌉ clamped to [20 000, 40 000] at B = 1 024: 9 000 → 8 790 → 20 000;
+    // 30 000 → ⌈29 296.875⌉ = 29 297; 100 000 → 97 657 → 40 000
+    let steps n =
+        TrainingPlan.TotalSteps(0, Nullable(), n, 1024, TrainingPlan.FlowMatching)
+
+    Expect.equal (steps 9000) 20000L "small sample: the floor"
+    Expect.equal (steps 30000) 29297L "in between: ⌈1000·30000/1024⌉"
+    Expect.equal (steps 100000) 40000L "large sample: the ceiling"
+
+    Expect.equal
+        (TrainingPlan.TotalSteps(500, Nullable(), 9000, 1024, TrainingPlan.FlowMatching))
+        500L
+        "explicit steps win"
+
+    Expect.equal (FlowMatchingOptions().BatchSize) 1024 "the budget above is for the default batch"
+
 let private warmup () =
     // η₀ = 1, W = 4: 0.25, 0.5, 0.75, 1, then the inner schedule
     let s = WarmupLr(ConstantLr(1.0f), 4L)
@@ -144,6 +161,7 @@ let tests =
         "Models.TrainingPlan"
         [
             testCase "the automatic budget scales with the data size between its floor and ceiling" budget
+            testCase "flow matching's automatic budget: 1 000 epochs within [20 000, 40 000] steps" flowMatchingBudget
             testCase "warm-up ramps linearly in front of the schedule" warmup
             testCase "held-out evaluations: 25 per run, none without held-out events" evaluations
             testCase "the generator weight average follows β_t = min(β, (1+t)/(10+t))" emaIsAverage

@@ -8,7 +8,7 @@ using GenStats.Tensors;
 namespace GenStats.Models;
 
 /// <summary>The outcome of a flow-matching training run.</summary>
-/// <param name="Model">The trained model (the kept network: best held-out evaluation, else the weight average, else the live one).</param>
+/// <param name="Model">The trained model (the kept network: with <see cref="FlowMatchingOptions.KeepBest"/> the best held-out evaluation, else the weight average of the last step, else the live one).</param>
 /// <param name="History">Per-step loss ("loss" = Σw-weighted mean of ‖v − u‖²) and held-out evaluations (energy distance on the preprocessed scale).</param>
 /// <param name="Steps">Steps trained.</param>
 public sealed record FlowMatchingTrainingResult(ConditionalFlowMatching Model, TrainingHistory History, long Steps)
@@ -22,10 +22,11 @@ public sealed record FlowMatchingTrainingResult(ConditionalFlowMatching Model, T
 
 /// <summary>
 /// Trains conditional flow matching (Lipman et al. 2022) by regressing the velocity network on the
-/// optimal-transport target: per event one t ~ U(0, 1) and one x0 ~ N(0, I), loss
+/// optimal-transport target: per event one t (<see cref="FlowMatchingOptions.TimeSampling"/>: u^(1/3) by default) and one x0 ~ N(0, I), loss
 /// Σ_i w_i ‖v(x_t, t, y_i) − u_i‖² / Σ_i w_i with Adam, the shared <see cref="TrainingPlan"/>
-/// (automatic budget, warm-up + schedule, held-out evaluations), an EMA of the weights and
-/// best-checkpoint selection on the held-out energy distance (as <see cref="GanTrainer"/>).
+/// (flow matching's automatic budget <see cref="TrainingPlan.FlowMatching"/>, warm-up + cosine
+/// decay, held-out evaluations of the energy distance), an EMA of the weights, and the last (EMA)
+/// network kept — or, with <see cref="FlowMatchingOptions.KeepBest"/>, the one of the lowest held-out energy distance.
 /// </summary>
 /// <remarks>
 /// Signed weights (sWeights) enter the loss as they are (<see cref="NegativeWeightStrategy.Raw"/>):
@@ -98,6 +99,7 @@ public static class FlowMatchingTrainer
         if (o.OdeSteps < 1 || o.EvaluationOdeSteps < 0)
             throw new ArgumentException($"OdeSteps is {o.OdeSteps} and EvaluationOdeSteps {o.EvaluationOdeSteps}; OdeSteps ≥ 1 and EvaluationOdeSteps ≥ 0 (0 = OdeSteps) are required.", nameof(o));
         OdeSolver.EvaluationsPerStep(o.Solver);
+        if (!Enum.IsDefined(o.TimeSampling)) throw new ArgumentException($"TimeSampling is {o.TimeSampling}; late, uniform or logit-normal is allowed.", nameof(o));
         if (o.TimeFrequencies < 0) throw new ArgumentException($"TimeFrequencies is {o.TimeFrequencies}; ≥ 0 is required.", nameof(o));
         if (!(o.SigmaMin >= 0 && o.SigmaMin < 1)) throw new ArgumentException($"SigmaMin is {o.SigmaMin}; [0, 1) is allowed.", nameof(o));
         if (!(o.EmaDecay >= 0 && o.EmaDecay < 1)) throw new ArgumentException($"EmaDecay is {o.EmaDecay}; 0 (off) or a value in (0, 1) is allowed.", nameof(o));
@@ -124,7 +126,7 @@ public static class FlowMatchingTrainer
         int dx = fx.OutputWidth, dy = fy?.OutputWidth ?? 0;
         var net = ConditionalFlowMatching.Network(o, dx, dy, NeuralData.Mix(o.Seed, 21));
         var model = new ConditionalFlowMatching(net, o, fx, fy, fNames, cNames, 0);
-        long total = TrainingPlan.TotalSteps(o.Steps, null, train.Count, o.BatchSize);
+        long total = TrainingPlan.TotalSteps(o.Steps, null, train.Count, o.BatchSize, TrainingPlan.FlowMatching);
         int every = TrainingPlan.EvaluationInterval(o.EvaluateEvery, total, held is not null);
         return new Run
         {
@@ -140,7 +142,8 @@ public static class FlowMatchingTrainer
             History = history,
             Fingerprint = NeuralData.Fingerprint(features, conditions, weights),
             Average = o.EmaDecay > 0 ? new ParameterAverage(net, ConditionalFlowMatching.Network(o, dx, dy, 1), o.EmaDecay) : null,
-            Best = o.KeepBest && every > 0 ? new BestSnapshot(ConditionalFlowMatching.Network(o, dx, dy, 1)) : null,
+            // early stopping needs the lowest value even when the last network is kept
+            Best = (o.KeepBest || o.EarlyStoppingPatience > 0) && every > 0 ? new BestSnapshot(ConditionalFlowMatching.Network(o, dx, dy, 1)) : null,
             TotalSteps = total,
             EvaluateEvery = every,
         };
@@ -174,9 +177,10 @@ public static class FlowMatchingTrainer
                 progress.Report(new TrainingProgress(r.Step, r.TotalSteps, losses, ess, lr, ev?.EnergyDistance, null, clock.Elapsed));
             }
         }
-        long selected = r.Best is { Step: >= 0 } ? r.Best.Step : r.Step;
+        bool best = o.KeepBest && r.Best is { Step: >= 0 };
+        long selected = best ? r.Best!.Step : r.Step;
         var history = new TrainingHistory([.. r.History.Steps], [.. r.History.Evaluations]) { SelectedStep = selected };
-        var kept = Snapshot(r, r.Best is { Step: >= 0 } ? r.Best.Copy : r.Sampled);
+        var kept = Snapshot(r, best ? r.Best!.Copy : r.Sampled);
         var model = new ConditionalFlowMatching(kept, o, r.Model.FeatureTransform, r.Model.ConditionTransform,
             [.. r.Model.FeatureNames], [.. r.Model.ConditionNames], r.Step)
         { History = history };
@@ -195,7 +199,7 @@ public static class FlowMatchingTrainer
         int n = b.Size, dx = r.Data.Dx;
         var x1 = b.X.ToArray();
         var x0 = r.Rng.Normal(n, dx).ToArray();
-        var t = r.Rng.Uniform(n, 1).ToArray();
+        var t = TimeSampler.Draw(o.TimeSampling, r.Rng, n);
         var xt = new double[n * dx];
         var u = new float[n * dx];
         double s = o.SigmaMin;
