@@ -14,3 +14,19 @@ module Weights =
     /// The weights of n events as an array: the given ones, or n ones when unweighted.
     let orOnes (n: int) (weights: Weights) : float[] =
         weights |> Option.defaultWith (fun () -> Array.create n 1.0)
+
+/// The per-column transforms of the neural models' settings (`Map` in F#, a dictionary or null in
+/// the C# options), one home for both directions.
+module ColumnTransformMap =
+    /// The C# options' dictionary (null = none) as an F# map.
+    let ofOptions (transforms: System.Collections.Generic.IReadOnlyDictionary<string, string>) : Map<string, string> =
+        match transforms with
+        | null -> Map.empty
+        | d -> d |> Seq.map (fun kv -> kv.Key, kv.Value) |> Map.ofSeq
+
+    /// The F# map as the C# options take it: null when empty.
+    let toOptions (transforms: Map<string, string>) : System.Collections.Generic.IReadOnlyDictionary<string, string> =
+        if Map.isEmpty transforms then
+            null
+        else
+            readOnlyDict (Map.toSeq transforms)

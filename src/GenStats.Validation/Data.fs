@@ -95,6 +95,22 @@ let inline writeCsv (path: string) (table: ^T) = Csv.Write(dataset table, path)
 /// Writes a dataset as Parquet when the path ends in `.parquet`, else as CSV (atomically).
 let inline write (path: string) (table: ^T) = TableFile.Write(dataset table, path)
 
+/// The checked training arrays of a table with roles, for the trainers' `trainOn`: the
+/// `TrainingSample` (features, names; signed weights allowed), the conditions (None without
+/// condition columns) and the weights (None without a weight column). `model` names the model in errors.
+let inline trainingArrays (model: string) (table: ^T) =
+    let data = dataset table
+    let s = GenStats.Models.TrainingSample.From(data, true, model)
+
+    let conditions =
+        if s.ConditionNames.Length = 0 then
+            None
+        else
+            Some s.Conditions
+
+    let weights = if isNull data.Weights then None else Some s.Weights
+    s, conditions, weights
+
 /// A column's values.
 let inline column (name: string) (table: ^T) = (dataset table).Column name
 

@@ -100,10 +100,7 @@ let ofOptions (o: FlowOptions) : Settings =
         WeightRegressorSteps = o.WeightRegressorSteps
         FeatureTransform = o.FeatureTransform
         ConditionTransform = o.ConditionTransform
-        ColumnTransforms =
-            match o.ColumnTransforms with
-            | null -> Map.empty
-            | d -> d |> Seq.map (fun kv -> kv.Key, kv.Value) |> Map.ofSeq
+        ColumnTransforms = ColumnTransformMap.ofOptions o.ColumnTransforms
         HeldOutFraction = o.HeldOutFraction
         MaxHeldOut = o.MaxHeldOut
         EvaluateEvery = o.EvaluateEvery
@@ -136,11 +133,7 @@ let toOptions (s: Settings) =
         WeightRegressorSteps = s.WeightRegressorSteps,
         FeatureTransform = s.FeatureTransform,
         ConditionTransform = s.ConditionTransform,
-        ColumnTransforms =
-            (if Map.isEmpty s.ColumnTransforms then
-                 null
-             else
-                 readOnlyDict (Map.toSeq s.ColumnTransforms)),
+        ColumnTransforms = ColumnTransformMap.toOptions s.ColumnTransforms,
         HeldOutFraction = s.HeldOutFraction,
         MaxHeldOut = s.MaxHeldOut,
         EvaluateEvery = s.EvaluateEvery,
@@ -157,19 +150,12 @@ let train (settings: Settings) (weights: Weights) (conditions: float[][] option)
 
 /// Trains a flow on a dataset with roles (features, optional conditions and weight column).
 let inline trainOn (settings: Settings) (table: ^T) =
-    let data = Data.dataset table
-    let s = TrainingSample.From(data, true, "flow")
-
-    let conditions =
-        if s.ConditionNames.Length = 0 then
-            None
-        else
-            Some s.Conditions
+    let s, conditions, weights = Data.trainingArrays "flow" table
 
     FlowTrainer.Train(
         s.Features,
         Option.toObj conditions,
-        (if isNull data.Weights then null else s.Weights),
+        Weights.toArg weights,
         toOptions settings,
         featureNames = s.FeatureNames,
         conditionNames = s.ConditionNames

@@ -95,10 +95,7 @@ let ofOptions (o: FlowMatchingOptions) : Settings =
         NegativeWeights = o.NegativeWeights
         FeatureTransform = o.FeatureTransform
         ConditionTransform = o.ConditionTransform
-        ColumnTransforms =
-            match o.ColumnTransforms with
-            | null -> Map.empty
-            | d -> d |> Seq.map (fun kv -> kv.Key, kv.Value) |> Map.ofSeq
+        ColumnTransforms = ColumnTransformMap.ofOptions o.ColumnTransforms
         HeldOutFraction = o.HeldOutFraction
         MaxHeldOut = o.MaxHeldOut
         EvaluateEvery = o.EvaluateEvery
@@ -130,11 +127,7 @@ let toOptions (s: Settings) =
         NegativeWeights = s.NegativeWeights,
         FeatureTransform = s.FeatureTransform,
         ConditionTransform = s.ConditionTransform,
-        ColumnTransforms =
-            (if Map.isEmpty s.ColumnTransforms then
-                 null
-             else
-                 readOnlyDict (Map.toSeq s.ColumnTransforms)),
+        ColumnTransforms = ColumnTransformMap.toOptions s.ColumnTransforms,
         HeldOutFraction = s.HeldOutFraction,
         MaxHeldOut = s.MaxHeldOut,
         EvaluateEvery = s.EvaluateEvery,
@@ -151,19 +144,12 @@ let train (settings: Settings) (weights: Weights) (conditions: float[][] option)
 
 /// Trains flow matching on a dataset with roles (features, optional conditions and weight column).
 let inline trainOn (settings: Settings) (table: ^T) =
-    let data = Data.dataset table
-    let s = TrainingSample.From(data, true, "flow matching")
-
-    let conditions =
-        if s.ConditionNames.Length = 0 then
-            None
-        else
-            Some s.Conditions
+    let s, conditions, weights = Data.trainingArrays "flow matching" table
 
     FlowMatchingTrainer.Train(
         s.Features,
         Option.toObj conditions,
-        (if isNull data.Weights then null else s.Weights),
+        Weights.toArg weights,
         toOptions settings,
         featureNames = s.FeatureNames,
         conditionNames =

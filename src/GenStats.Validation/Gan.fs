@@ -132,10 +132,7 @@ let ofOptions (o: GanOptions) : Settings =
         WeightRegressorSteps = o.WeightRegressorSteps
         FeatureTransform = o.FeatureTransform
         ConditionTransform = o.ConditionTransform
-        ColumnTransforms =
-            match o.ColumnTransforms with
-            | null -> Map.empty
-            | d -> d |> Seq.map (fun kv -> kv.Key, kv.Value) |> Map.ofSeq
+        ColumnTransforms = ColumnTransformMap.ofOptions o.ColumnTransforms
         HeldOutFraction = o.HeldOutFraction
         MaxHeldOut = o.MaxHeldOut
         EvaluateEvery = o.EvaluateEvery
@@ -180,11 +177,7 @@ let toOptions (s: Settings) =
         WeightRegressorSteps = s.WeightRegressorSteps,
         FeatureTransform = s.FeatureTransform,
         ConditionTransform = s.ConditionTransform,
-        ColumnTransforms =
-            (if Map.isEmpty s.ColumnTransforms then
-                 null
-             else
-                 readOnlyDict (Map.toSeq s.ColumnTransforms)),
+        ColumnTransforms = ColumnTransformMap.toOptions s.ColumnTransforms,
         HeldOutFraction = s.HeldOutFraction,
         MaxHeldOut = s.MaxHeldOut,
         EvaluateEvery = s.EvaluateEvery,
@@ -206,16 +199,8 @@ let train (settings: Settings) (weights: Weights) (conditions: float[][] option)
 
 /// Trains a GAN on a dataset with roles (features, optional conditions and weight column).
 let inline trainOn (settings: Settings) (table: ^T) =
-    let data = Data.dataset table
-    let s = TrainingSample.From(data, true, "GAN")
-
-    let conditions =
-        if s.ConditionNames.Length = 0 then
-            None
-        else
-            Some s.Conditions
-
-    train settings (if isNull data.Weights then None else Some s.Weights) conditions s.Features
+    let s, conditions, weights = Data.trainingArrays "GAN" table
+    train settings weights conditions s.Features
 
 /// Trains a GAN with an auxiliary statistic s(x, y) (raw scale, differentiable) matched by MMD or energy distance.
 let trainWithStatistic
@@ -257,16 +242,19 @@ let auxiliary (expression: string) : Auxiliary =
 /// so no evidence — validate with another, held-out statistic. Fails with an ArgumentException that
 /// lists the available columns when the expression reads a column that is neither a feature nor a condition.
 let inline trainWithAux (settings: Settings) (aux: Auxiliary) (table: ^T) =
-    let data = Data.dataset table
-    let s = TrainingSample.From(data, true, "GAN")
+    let s, conditions, weights = Data.trainingArrays "GAN" table
     let statistic = AuxiliaryExpression.Parse(aux.Expression, aux.Weight, aux.Distance)
 
-    let conditions = if s.ConditionNames.Length = 0 then null else s.Conditions
-
-    let weights = if isNull data.Weights then null else s.Weights
-
     GanTrainer
-        .Create(s.Features, conditions, weights, toOptions settings, statistic, s.FeatureNames, s.ConditionNames)
+        .Create(
+            s.Features,
+            Option.toObj conditions,
+            Weights.toArg weights,
+            toOptions settings,
+            statistic,
+            s.FeatureNames,
+            s.ConditionNames
+        )
         .Run()
 
 /// n events of an unconditional GAN.

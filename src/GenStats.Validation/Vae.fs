@@ -92,10 +92,7 @@ let ofOptions (o: VaeOptions) : Settings =
         NegativeWeights = o.NegativeWeights
         FeatureTransform = o.FeatureTransform
         ConditionTransform = o.ConditionTransform
-        ColumnTransforms =
-            match o.ColumnTransforms with
-            | null -> Map.empty
-            | d -> d |> Seq.map (fun kv -> kv.Key, kv.Value) |> Map.ofSeq
+        ColumnTransforms = ColumnTransformMap.ofOptions o.ColumnTransforms
         LatentMixtureComponents = o.LatentMixtureComponents
         HeldOutFraction = o.HeldOutFraction
         MaxHeldOut = o.MaxHeldOut
@@ -127,11 +124,7 @@ let toOptions (s: Settings) =
         NegativeWeights = s.NegativeWeights,
         FeatureTransform = s.FeatureTransform,
         ConditionTransform = s.ConditionTransform,
-        ColumnTransforms =
-            (if Map.isEmpty s.ColumnTransforms then
-                 null
-             else
-                 readOnlyDict (Map.toSeq s.ColumnTransforms)),
+        ColumnTransforms = ColumnTransformMap.toOptions s.ColumnTransforms,
         LatentMixtureComponents = s.LatentMixtureComponents,
         HeldOutFraction = s.HeldOutFraction,
         MaxHeldOut = s.MaxHeldOut,
@@ -149,16 +142,8 @@ let train (settings: Settings) (weights: Weights) (conditions: float[][] option)
 
 /// Trains a VAE on a dataset with roles (features, optional conditions and weight column).
 let inline trainOn (settings: Settings) (table: ^T) =
-    let data = Data.dataset table
-    let s = TrainingSample.From(data, true, "VAE")
-
-    let conditions =
-        if s.ConditionNames.Length = 0 then
-            None
-        else
-            Some s.Conditions
-
-    train settings (if isNull data.Weights then None else Some s.Weights) conditions s.Features
+    let s, conditions, weights = Data.trainingArrays "VAE" table
+    train settings weights conditions s.Features
 
 /// Continues a VAE run from a checkpoint (`CheckpointPath`) on the same data, bit-identically.
 let resume (checkpoint: string) (weights: Weights) (conditions: float[][] option) (features: float[][]) =
