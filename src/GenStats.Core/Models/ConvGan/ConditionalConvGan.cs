@@ -28,7 +28,7 @@ public sealed class ConditionalConvGan : IImageGenerator
         this.regressor = regressor;
         generator.Eval();
         regressor?.Eval();
-        Options = options;
+        Options = options with { CheckpointPath = null };
         Scale = scale;
         ConditionTransform = conditionTransform;
         ConditionNames = conditionNames;
@@ -149,10 +149,7 @@ public sealed class ConditionalConvGan : IImageGenerator
     /// </summary>
     public ModelFileContent ToModelFile() => new(ModelTypeName, [.. FeatureNames], [.. ConditionNames],
         ModelJson.ToElement(new ConvGanMetadata(Options, ImageHeight, ImageWidth, Scale.Scale, ConditionTransform?.States ?? [], TrainedSteps, RegressorMse, History?.Thinned())),
-        NeuralParts.ToArrays(State("g.", generator).Concat(regressor is null ? [] : State("r.", regressor))));
-
-    private static IEnumerable<NamedTensor> State(string prefix, Module m) =>
-        NeuralParts.Prefixed(prefix, m).Concat(NeuralParts.Prefixed(prefix, m.NamedBuffers()));
+        NeuralParts.ToArrays(NeuralParts.PrefixedState("g.", generator).Concat(regressor is null ? [] : NeuralParts.PrefixedState("r.", regressor))));
 
     /// <summary>Rebuilds a model from its model-file content (the loader registered in <see cref="ModelRegistry"/>).</summary>
     /// <exception cref="InvalidDataException">Inconsistent content.</exception>
@@ -180,7 +177,8 @@ public sealed class ConditionalConvGan : IImageGenerator
         };
     }
 
-    private static int LoadState(string prefix, Module m, IReadOnlyDictionary<string, StoredTensor> tensors, string source)
+    /// <summary>Copies the tensors named prefix + name into the module's parameters and buffers; returns how many it read.</summary>
+    internal static int LoadState(string prefix, Module m, IReadOnlyDictionary<string, StoredTensor> tensors, string source)
     {
         var all = m.NamedParameters().Concat(m.NamedBuffers()).ToList();
         foreach (var p in all)
