@@ -16,6 +16,12 @@ internal static class ConvGanTraining
     /// <summary>The model name on the command line.</summary>
     public const string Name = "conv-gan";
 
+    /// <summary>Why `genstats ensemble` refuses conv-gan (docs/ensembles.md).</summary>
+    public const string NoEnsemble =
+        "--model conv-gan cannot be an ensemble: a member reads a table with --features/--conditions roles and gather measures a quantity of "
+        + "the generated table columns, while conv-gan trains on an image file (cells, conditions and weights fixed by the file) and its "
+        + "figures are shower statistics (Calorimeter in F#), not column quantities; for a seed-only spread train K models with genstats train --model conv-gan --seed i.";
+
     /// <summary>Refuses the table options that an image file replaces.</summary>
     public static void CheckOptions(string? features, string? conditions, string? weight, string? transform, string? aux)
     {

@@ -261,7 +261,7 @@ internal static class TrainCommand
     public static IConditionalGenerator? Fit(string name, Dataset table, string configText, string configSource, int? steps, int? seed,
         IReadOnlyDictionary<string, string>? transforms, AuxiliaryStatistic? auxiliary, NeuralTraining.Checkpointing checkpoints) =>
         name == ConvGanTraining.Name
-            ? throw new CliException($"--model {ConvGanTraining.Name} trains on image files through `genstats train`; ensembles of table models do not cover it yet.")
+            ? throw new CliException(ConvGanTraining.NoEnsemble)
             : NeuralTraining.Names.Contains(name)
             ? NeuralTraining.Train(name, table, configText, configSource, steps, seed, transforms, auxiliary, checkpoints)
             : FitClassic(name, table, configText, configSource, seed ?? 0);
