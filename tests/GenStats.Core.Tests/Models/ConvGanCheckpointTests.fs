@@ -30,8 +30,7 @@ let ``a resumed run ends bit-identical to an uninterrupted one`` () =
 
     try
         // Uninterrupted, checkpoints every 2 steps; the last one (step 6) stays.
-        let ra =
-            ConvGanTrainer.Train(images, 8, 8, cond, null, options a 2, [| "e" |])
+        let ra = ConvGanTrainer.Train(images, 8, 8, cond, null, options a 2, [| "e" |])
 
         // Interrupted: 3 steps (a checkpoint at step 2), then a cancellation writes it at step 3.
         let t = ConvGanTrainer.Create(images, 8, 8, cond, null, options b 2, [| "e" |])

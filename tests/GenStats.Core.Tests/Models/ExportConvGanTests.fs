@@ -80,7 +80,8 @@ let tests =
                     $"a trained conv GAN ({upsample}, {output}, {scaling}, {h}×{w}, conditional {conditional}) exported to ONNX and C gives SampleFromNoise's images" {
                     exports upsample output scaling h w conditional
                 }
-            test "the ONNX output is images [batch, H, W]; SampleFromNoise is what Sample computes on its own seeded draws" {
+            test
+                "the ONNX output is images [batch, H, W]; SampleFromNoise is what Sample computes on its own seeded draws" {
                 let m = trained UpsampleMode.Nearest ImageOutput.Relu ImageScaling.Log1p 5 7 true
                 use session = new InferenceSession(ModelExport.OnnxBytes m)
                 let out = Seq.exactlyOne session.OutputMetadata
