@@ -210,8 +210,7 @@ let ``LinearRelu equals Relu of Linear in value, gradient and second-order gradi
     for i in 0 .. a.Length - 1 do
         eqArr a[i] b[i]
 
-[<Tests>]
-let tests =
+let private cases =
     testList
         "Tensors.Gemm"
         [
@@ -235,3 +234,7 @@ let tests =
                 "LinearRelu equals Relu of Linear in value, gradient and second-order gradient"
                 ``LinearRelu equals Relu of Linear in value, gradient and second-order gradient``
         ]
+
+/// Every case on every backend of BackendCombos.all.
+[<Tests>]
+let tests = BackendCombos.onEach cases
