@@ -25,11 +25,15 @@ let private data () =
     x, y, w
 
 let private losses (h: TrainingHistory) =
-    [ for s in h.Steps do
-          for kv in s.Losses |> Seq.sortBy (fun kv -> kv.Key) -> s.Step, kv.Key, kv.Value ]
+    [
+        for s in h.Steps do
+            for kv in s.Losses |> Seq.sortBy (fun kv -> kv.Key) -> s.Step, kv.Key, kv.Value
+    ]
 
 let private evaluations (h: TrainingHistory) =
-    [ for e in h.Evaluations -> e.Step, e.EnergyDistance, e.RefereeAuc, e.HeldOutMetric ]
+    [
+        for e in h.Evaluations -> e.Step, e.EnergyDistance, e.RefereeAuc, e.HeldOutMetric
+    ]
 
 /// Trains and samples with the given backend current; returns what must not depend on the backend.
 type private Run = (unit -> (int64 * string * float) list * obj list * float[][])
@@ -37,21 +41,26 @@ type private Run = (unit -> (int64 * string * float) list * obj list * float[][]
 let private compare (name: string) (run: Run) =
     testList
         name
-        [ for (bname, make) in BackendCombos.others ->
-              testCase bname (fun () ->
-                  let l0, e0, s0 = BackendCombos.withBackend (ManagedBackend()) run
-                  let backend = make ()
-                  let l1, e1, s1 = BackendCombos.withBackend backend run
+        [
+            for (bname, make) in BackendCombos.others ->
+                testCase bname (fun () ->
+                    let l0, e0, s0 = BackendCombos.withBackend (ManagedBackend()) run
+                    let backend = make ()
+                    let l1, e1, s1 = BackendCombos.withBackend backend run
 
-                  match backend with
-                  | :? CheckedHostBackend.CheckedHostBackend as c ->
-                      Expect.isGreaterThan c.Released 0L "the training's scopes handed buffers back to the checked backend"
-                  | _ -> ()
+                    match backend with
+                    | :? CheckedHostBackend.CheckedHostBackend as c ->
+                        Expect.isGreaterThan
+                            c.Released
+                            0L
+                            "the training's scopes handed buffers back to the checked backend"
+                    | _ -> ()
 
-                  Expect.isNonEmpty l0 "the managed run recorded losses"
-                  Expect.equal l1 l0 (sprintf "%s: loss history on %s equals managed" name bname)
-                  Expect.equal e1 e0 (sprintf "%s: held-out evaluations on %s equal managed" name bname)
-                  Expect.equal s1 s0 (sprintf "%s: samples on %s equal managed" name bname)) ]
+                    Expect.isNonEmpty l0 "the managed run recorded losses"
+                    Expect.equal l1 l0 (sprintf "%s: loss history on %s equals managed" name bname)
+                    Expect.equal e1 e0 (sprintf "%s: held-out evaluations on %s equal managed" name bname)
+                    Expect.equal s1 s0 (sprintf "%s: samples on %s equal managed" name bname))
+        ]
 
 let private cond = [| [| 0.1 |]; [| -0.3 |]; [| 0.4 |]; [| 0.0 |] |]
 
@@ -141,16 +150,21 @@ let private cfm () =
 
 let private convGan () =
     let images, c = GenStats.Tests.Models.ConvGanTests.blobs (Random(3)) 24 8 8
-    let r = ConvGanTrainer.Train(images, 8, 8, c, null, ConvGanTests.tinyOptions, [| "e" |])
+
+    let r =
+        ConvGanTrainer.Train(images, 8, 8, c, null, ConvGanTests.tinyOptions, [| "e" |])
+
     losses r.History, [], r.Model.Sample([| [| 2.0 |]; [| 4.0 |] |], 5)
 
 [<Tests>]
 let tests =
     testList
         "Models.Backends"
-        [ compare "Cramér GAN with signed weights, penalty and held-out evaluation" (gan GanLoss.Cramer false)
-          compare "WGAN with weight clipping and the referee" (gan GanLoss.Wgan true)
-          compare "spline flow with gradient clipping" flow
-          compare "VAE" vae
-          compare "flow matching with parameter averaging" cfm
-          compare "conv GAN (BatchNorm, EMA, regressor)" convGan ]
+        [
+            compare "Cramér GAN with signed weights, penalty and held-out evaluation" (gan GanLoss.Cramer false)
+            compare "WGAN with weight clipping and the referee" (gan GanLoss.Wgan true)
+            compare "spline flow with gradient clipping" flow
+            compare "VAE" vae
+            compare "flow matching with parameter averaging" cfm
+            compare "conv GAN (BatchNorm, EMA, regressor)" convGan
+        ]

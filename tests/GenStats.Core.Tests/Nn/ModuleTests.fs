@@ -20,17 +20,14 @@ let ``an Mlp has the requested shapes, names and parameter count`` () =
     let y = Tensor.Zeros(4, 3) --> mlp
     eqArr (y.Shape.ToArray()) [| 4; 2 |]
     // Zero input and zero biases: every pre-activation is 0, so the sigmoid output is ½.
-    Expect.isTrue
-        (y.ToArray() |> Array.forall (fun v -> v = 0.5f))
-        "y.ToArray() |> Array.forall (fun v -> v = 0.5f)"
+    Expect.isTrue (y.ToArray() |> Array.forall (fun v -> v = 0.5f)) "y.ToArray() |> Array.forall (fun v -> v = 0.5f)"
 
 let ``initialisers have the documented bounds and variances`` () =
     let fanIn, fanOut = 400, 300
     let n = float (fanIn * fanOut)
 
     let check init (expectedVar: float) (bound: float option) =
-        let w =
-            (Linear(fanIn, fanOut, 5UL, init)).Weight.ToArray() |> Array.map float
+        let w = (Linear(fanIn, fanOut, 5UL, init)).Weight.ToArray() |> Array.map float
 
         let var = (w |> Array.sumBy (fun x -> x * x)) / n
         // 5σ of a variance estimate: √(Var(x²)/n) ≤ √(2σ⁴·1.5/n) for uniform/normal.

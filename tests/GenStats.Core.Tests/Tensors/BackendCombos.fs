@@ -21,8 +21,10 @@ let private cuda () : (string * (unit -> ITensorBackend)) list =
 
 /// (name, make) for each backend, managed first.
 let all: (string * (unit -> ITensorBackend)) list =
-    [ "managed", (fun () -> ManagedBackend() :> ITensorBackend)
-      "checked-host", (fun () -> CheckedHostBackend.CheckedHostBackend() :> ITensorBackend) ]
+    [
+        "managed", (fun () -> ManagedBackend() :> ITensorBackend)
+        "checked-host", (fun () -> CheckedHostBackend.CheckedHostBackend() :> ITensorBackend)
+    ]
     @ cuda ()
 
 /// The backends other than the managed reference.
@@ -43,10 +45,12 @@ let withBackend (backend: ITensorBackend) (f: unit -> 'a) : 'a =
 let testOnEach (name: string) (body: ITensorBackend -> unit) : Test =
     testList
         name
-        [ for (bname, make) in all ->
-              testCase bname (fun () ->
-                  let b = make ()
-                  withBackend b (fun () -> body b)) ]
+        [
+            for (bname, make) in all ->
+                testCase bname (fun () ->
+                    let b = make ()
+                    withBackend b (fun () -> body b))
+        ]
 
 /// Switches to `backend` for the duration of an async computation (FsCheck properties run as such).
 let private withBackendAsync (backend: ITensorBackend) (work: Async<unit>) : Async<unit> =
@@ -74,7 +78,16 @@ let private onBackend (make: unit -> ITensorBackend) (code: TestCode) : TestCode
 let rec onEachExcept (managedOnly: string list) (tests: Test) : Test =
     match tests with
     | TestLabel(name, TestCase(code, focus), state) when not (List.contains name managedOnly) ->
-        TestLabel(name, TestList([ for (bname, make) in all -> TestLabel(bname, TestCase(onBackend make code, focus), state) ], state), state)
+        TestLabel(
+            name,
+            TestList(
+                [
+                    for (bname, make) in all -> TestLabel(bname, TestCase(onBackend make code, focus), state)
+                ],
+                state
+            ),
+            state
+        )
     | TestLabel(name, t, state) -> TestLabel(name, onEachExcept managedOnly t, state)
     | TestList(ts, state) -> TestList(ts |> List.map (onEachExcept managedOnly), state)
     | Test.Sequenced(m, t) -> Test.Sequenced(m, onEachExcept managedOnly t)

@@ -21,28 +21,31 @@ let private agree (backend: string) (what: string) (reference: float32[]) (got: 
             if backend = "checked-host" then
                 BitConverter.SingleToInt32Bits a = BitConverter.SingleToInt32Bits b
             else
-                (Single.IsNaN a && Single.IsNaN b) || abs (float a - float b) <= 1e-5 * (1.0 + abs (float a))
+                (Single.IsNaN a && Single.IsNaN b)
+                || abs (float a - float b) <= 1e-5 * (1.0 + abs (float a))
 
         if not ok then
             failtestf "%s on %s: element %d is %.9g, managed %.9g" what backend i b a
 
-let private inputs (seed: uint64) (shape: int[]) =
-    (Rng(seed).Normal(shape)).ToArray()
+let private inputs (seed: uint64) (shape: int[]) = (Rng(seed).Normal(shape)).ToArray()
 
 /// Runs `f` (which builds its tensors from host arrays and returns host arrays) on managed and on
 /// each other backend, and compares every returned array.
 let private onEachOther (name: string) (f: unit -> (string * float32[]) list) =
     testList
         name
-        [ for (bname, make) in BackendCombos.others ->
-              testCase bname (fun () ->
-                  let reference = BackendCombos.withBackend (ManagedBackend()) f
-                  let got = BackendCombos.withBackend (make ()) f
+        [
+            for (bname, make) in BackendCombos.others ->
+                testCase bname (fun () ->
+                    let reference = BackendCombos.withBackend (ManagedBackend()) f
+                    let got = BackendCombos.withBackend (make ()) f
 
-                  for ((what, r), (_, g)) in List.zip reference got do
-                      agree bname what r g) ]
+                    for ((what, r), (_, g)) in List.zip reference got do
+                        agree bname what r g)
+        ]
 
-let private t (values: float32[]) (shape: int list) = Tensor.FromArray(values, Array.ofList shape)
+let private t (values: float32[]) (shape: int list) =
+    Tensor.FromArray(values, Array.ofList shape)
 
 let private elementwise () =
     let x = inputs 1UL [| 7; 9 |]
@@ -50,36 +53,38 @@ let private elementwise () =
     let b = inputs 2UL [| 1; 9 |]
     let xt, pt, bt = t x [ 7; 9 ], t pos [ 7; 9 ], t b [ 1; 9 ]
 
-    [ "exp", Ops.Exp xt
-      "log", Ops.Log pt
-      "sqrt", Ops.Sqrt pt
-      "pow", Ops.Pow(pt, 1.7f)
-      "tanh", Ops.Tanh xt
-      "sigmoid", Ops.Sigmoid xt
-      "softplus", Ops.Softplus xt
-      "relu", Ops.Relu xt
-      "leaky", Ops.LeakyRelu(xt, 0.2f)
-      "elu", Ops.Elu xt
-      "abs", Ops.Abs xt
-      "clamp", Ops.Clamp(xt, -0.5f, 0.7f)
-      "sin", Ops.Sin xt
-      "atan2", Ops.Atan2(xt, bt)
-      "erf", Ops.Erf xt
-      "add broadcast", Ops.Add(xt, bt)
-      "div broadcast", Ops.Div(bt, pt)
-      "maximum", Ops.Maximum(xt, bt)
-      "where", Ops.Where(Ops.Relu xt, xt, bt)
-      "sum axis 0", Ops.Sum(xt, 0)
-      "mean axis 1", Ops.Mean(xt, 1)
-      "max axis 1", Ops.Max(xt, 1)
-      "logsumexp", Ops.LogSumExp(xt, 1)
-      "softmax", Ops.Softmax(xt, 1)
-      "cumsum", Ops.Cumsum(xt, 1)
-      "take", Ops.Take(xt, [| 3; 0; 3 |], 1)
-      "transpose", Ops.Transpose xt
-      "concat", Ops.Concat([| xt; pt |], 0)
-      "slice", Ops.SliceColumns(xt, 2, 4)
-      "searchsorted", Ops.SearchSorted(Ops.Cumsum(pt, 1), xt) ]
+    [
+        "exp", Ops.Exp xt
+        "log", Ops.Log pt
+        "sqrt", Ops.Sqrt pt
+        "pow", Ops.Pow(pt, 1.7f)
+        "tanh", Ops.Tanh xt
+        "sigmoid", Ops.Sigmoid xt
+        "softplus", Ops.Softplus xt
+        "relu", Ops.Relu xt
+        "leaky", Ops.LeakyRelu(xt, 0.2f)
+        "elu", Ops.Elu xt
+        "abs", Ops.Abs xt
+        "clamp", Ops.Clamp(xt, -0.5f, 0.7f)
+        "sin", Ops.Sin xt
+        "atan2", Ops.Atan2(xt, bt)
+        "erf", Ops.Erf xt
+        "add broadcast", Ops.Add(xt, bt)
+        "div broadcast", Ops.Div(bt, pt)
+        "maximum", Ops.Maximum(xt, bt)
+        "where", Ops.Where(Ops.Relu xt, xt, bt)
+        "sum axis 0", Ops.Sum(xt, 0)
+        "mean axis 1", Ops.Mean(xt, 1)
+        "max axis 1", Ops.Max(xt, 1)
+        "logsumexp", Ops.LogSumExp(xt, 1)
+        "softmax", Ops.Softmax(xt, 1)
+        "cumsum", Ops.Cumsum(xt, 1)
+        "take", Ops.Take(xt, [| 3; 0; 3 |], 1)
+        "transpose", Ops.Transpose xt
+        "concat", Ops.Concat([| xt; pt |], 0)
+        "slice", Ops.SliceColumns(xt, 2, 4)
+        "searchsorted", Ops.SearchSorted(Ops.Cumsum(pt, 1), xt)
+    ]
     |> List.map (fun (n, y) -> n, y.ToArray())
 
 let private derivatives () =
@@ -90,19 +95,30 @@ let private derivatives () =
     let h = Ops.Softplus(Ops.MatMul(Ops.Tanh(Ops.Linear(x, w, b)), Ops.Transpose w))
     let l = Ops.Add(Ops.Sum(Ops.Mul(Ops.Tanh y, y)), Ops.Mean(Ops.Square h))
     let g = Autograd.Grad(l, [| x; w; b |], createGraph = true)
-    let s = g |> Array.map (fun v -> Ops.Sum(Ops.Square v)) |> Array.reduce (fun a c -> Ops.Add(a, c))
+
+    let s =
+        g
+        |> Array.map (fun v -> Ops.Sum(Ops.Square v))
+        |> Array.reduce (fun a c -> Ops.Add(a, c))
+
     let gg = Autograd.Grad(s, [| x; w; b |])
 
     [ "value", l.ToArray() ]
-    @ (g |> Array.mapi (fun i v -> sprintf "first derivative %d" i, v.ToArray()) |> List.ofArray)
-    @ (gg |> Array.mapi (fun i v -> sprintf "second derivative %d" i, v.ToArray()) |> List.ofArray)
+    @ (g
+       |> Array.mapi (fun i v -> sprintf "first derivative %d" i, v.ToArray())
+       |> List.ofArray)
+    @ (gg
+       |> Array.mapi (fun i v -> sprintf "second derivative %d" i, v.ToArray())
+       |> List.ofArray)
 
 let private gemm () =
-    [ for ta in [ false; true ] do
-          for tb in [ false; true ] do
-              let a = t (inputs 6UL [| 70; 70 |]) [ 70; 70 ]
-              let b = t (inputs 7UL [| 70; 70 |]) [ 70; 70 ]
-              yield sprintf "matmul %b %b" ta tb, (Ops.MatMul(a, b, ta, tb)).ToArray() ]
+    [
+        for ta in [ false; true ] do
+            for tb in [ false; true ] do
+                let a = t (inputs 6UL [| 70; 70 |]) [ 70; 70 ]
+                let b = t (inputs 7UL [| 70; 70 |]) [ 70; 70 ]
+                yield sprintf "matmul %b %b" ta tb, (Ops.MatMul(a, b, ta, tb)).ToArray()
+    ]
 
 let private conv () =
     let x = t (inputs 8UL [| 2; 3; 7; 6 |]) [ 2; 3; 7; 6 ] |> fun v -> v.RequireGrad()
@@ -113,8 +129,11 @@ let private conv () =
     let z = Ops.CenterCrop2d(Ops.Pad2d(u, 1, 0, 2, 1), 5, 5)
     let l = Ops.Sum(Ops.Square z)
     let g = Autograd.Grad(l, [| x; w; b |])
+
     [ "conv", y.ToArray(); "upsample+pad+crop", z.ToArray() ]
-    @ (g |> Array.mapi (fun i v -> sprintf "gradient %d" i, v.ToArray()) |> List.ofArray)
+    @ (g
+       |> Array.mapi (fun i v -> sprintf "gradient %d" i, v.ToArray())
+       |> List.ofArray)
 
 let private optimizers () =
     let run (make: Tensor list -> Optimizer) =
@@ -130,19 +149,28 @@ let private optimizers () =
 
         Array.append (p.ToArray()) (q.ToArray())
 
-    [ "sgd nesterov", run (fun ps -> Sgd(ps, SgdOptions(LearningRate = 0.1f, Momentum = 0.9f, Nesterov = true, WeightDecay = 0.01f)))
-      "adam", run (fun ps -> Adam(ps, AdamOptions(LearningRate = 0.05f)))
-      "adamw", run (fun ps -> Adam(ps, AdamOptions(LearningRate = 0.05f, WeightDecay = 0.1f, Decoupled = true)))
-      "rmsprop", run (fun ps -> RmsProp(ps, RmsPropOptions(LearningRate = 0.01f, Momentum = 0.5f))) ]
+    [
+        "sgd nesterov",
+        run (fun ps -> Sgd(ps, SgdOptions(LearningRate = 0.1f, Momentum = 0.9f, Nesterov = true, WeightDecay = 0.01f)))
+        "adam", run (fun ps -> Adam(ps, AdamOptions(LearningRate = 0.05f)))
+        "adamw", run (fun ps -> Adam(ps, AdamOptions(LearningRate = 0.05f, WeightDecay = 0.1f, Decoupled = true)))
+        "rmsprop", run (fun ps -> RmsProp(ps, RmsPropOptions(LearningRate = 0.01f, Momentum = 0.5f)))
+    ]
 
 let private draws () =
     let r = Rng(42UL)
-    [ "normal", (r.Normal(1000, 3)).ToArray(); "uniform", (r.Uniform(257)).ToArray() ]
+
+    [
+        "normal", (r.Normal(1000, 3)).ToArray()
+        "uniform", (r.Uniform(257)).ToArray()
+    ]
 
 let private determinism () =
     // The same computation twice on one backend: the same bytes (compared with itself here, and
     // through onEachOther with the managed run).
-    let once () = derivatives () |> List.collect (snd >> List.ofArray) |> Array.ofList
+    let once () =
+        derivatives () |> List.collect (snd >> List.ofArray) |> Array.ofList
+
     let a, b = once (), once ()
     Expect.equal (Array.map BitConverter.SingleToInt32Bits b) (Array.map BitConverter.SingleToInt32Bits a) "rerun"
     [ "rerun", a ]
@@ -171,14 +199,22 @@ let ``tensors live on their backend's device, move with To and refuse mixing`` (
         Expect.stringContains e (string backend.Device) "the message names the device"
         Expect.stringContains e "cpu:0" "and the other one"
         Expect.stringContains e "To(" "and the remedy"
-        Expect.throwsT<InvalidOperationException> (fun () -> x.Values.Length |> ignore) "no host view of a device tensor"
+
+        Expect.throwsT<InvalidOperationException>
+            (fun () -> x.Values.Length |> ignore)
+            "no host view of a device tensor"
 
 let ``Module.To moves parameters and buffers in place and training continues`` (backend: ITensorBackend) =
     let net = Mlp.Create([| 3; 4; 2 |], seed = 3UL)
     let bn = BatchNorm2d(2)
     let before = net.Parameters() |> Seq.map (fun p -> p.ToArray()) |> Array.ofSeq
     let opt = Adam(net.Parameters(), AdamOptions())
-    let target = if backend.Device = Device.Cpu then Device.Cpu else backend.Device
+
+    let target =
+        if backend.Device = Device.Cpu then
+            Device.Cpu
+        else
+            backend.Device
     // Built on the current backend; move to the CPU and back again, keeping the same tensor objects.
     net.To(Device.Cpu) |> ignore
     bn.To(Device.Cpu) |> ignore
@@ -198,19 +234,21 @@ let ``Module.To moves parameters and buffers in place and training continues`` (
 let private cases =
     testList
         "Tensors.Backends"
-        [ onEachOther "element-wise, broadcasting, reductions and indexing" elementwise
-          onEachOther "first and second derivatives through linear, matmul and activations" derivatives
-          onEachOther "GEMM in every transpose combination" gemm
-          onEachOther "convolution, resampling, padding and their gradients" conv
-          onEachOther "optimizer steps with gradient clipping" optimizers
-          onEachOther "the counter-based RNG gives the same draws for a seed" draws
-          onEachOther "determinism: a rerun gives the same bytes" determinism
-          BackendCombos.testOnEach
-              "tensors live on their backend's device, move with To and refuse mixing"
-              ``tensors live on their backend's device, move with To and refuse mixing``
-          BackendCombos.testOnEach
-              "Module.To moves parameters and buffers in place and training continues"
-              ``Module.To moves parameters and buffers in place and training continues`` ]
+        [
+            onEachOther "element-wise, broadcasting, reductions and indexing" elementwise
+            onEachOther "first and second derivatives through linear, matmul and activations" derivatives
+            onEachOther "GEMM in every transpose combination" gemm
+            onEachOther "convolution, resampling, padding and their gradients" conv
+            onEachOther "optimizer steps with gradient clipping" optimizers
+            onEachOther "the counter-based RNG gives the same draws for a seed" draws
+            onEachOther "determinism: a rerun gives the same bytes" determinism
+            BackendCombos.testOnEach
+                "tensors live on their backend's device, move with To and refuse mixing"
+                ``tensors live on their backend's device, move with To and refuse mixing``
+            BackendCombos.testOnEach
+                "Module.To moves parameters and buffers in place and training continues"
+                ``Module.To moves parameters and buffers in place and training continues``
+        ]
 
 [<Tests>]
 let tests = cases

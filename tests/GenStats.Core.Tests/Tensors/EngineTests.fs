@@ -314,4 +314,5 @@ let private cases =
 
 /// Every case on every backend of BackendCombos.all.
 [<Tests>]
-let tests = BackendCombos.onEachExcept [ "a pooled step allocates no new tensor buffers after the first" ] cases
+let tests =
+    BackendCombos.onEachExcept [ "a pooled step allocates no new tensor buffers after the first" ] cases

@@ -35,7 +35,26 @@ let private check
     let c0 = rnd (seed + 2) (m * ldc)
     let be = TensorBackend.Current
     let cb = BackendCombos.upload be c0
-    be.Gemm(ta, tb, m, n, k, alpha, BackendCombos.upload be a, 0, lda, BackendCombos.upload be b, 0, ldb, beta, cb, 0, ldc)
+
+    be.Gemm(
+        ta,
+        tb,
+        m,
+        n,
+        k,
+        alpha,
+        BackendCombos.upload be a,
+        0,
+        lda,
+        BackendCombos.upload be b,
+        0,
+        ldb,
+        beta,
+        cb,
+        0,
+        ldc
+    )
+
     let c = BackendCombos.download be cb
     let u = 1.0 / 16777216.0
 

@@ -440,7 +440,7 @@ public sealed class GanTrainer
     {
         int n = s.Shape[0], k = s.Shape[1];
         if (n < 2) return 1;
-        var v = s.ToArray(); // selection runs on the host: one read-back of the [B, k] statistic
+        var v = s.ReadHost(); // selection runs on the host: one read-back of the [B, k] statistic
         var columns = new float[k][];
         for (int c = 0; c < k; c++)
         {
