@@ -35,8 +35,8 @@ let private evaluations (h: TrainingHistory) =
         for e in h.Evaluations -> e.Step, e.EnergyDistance, e.RefereeAuc, e.HeldOutMetric
     ]
 
-/// Trains and samples with the given backend current; returns what must not depend on the backend.
-type private Run = (unit -> (int64 * string * float) list * obj list * float[][])
+/// Trains and samples with the current backend; the history and the samples must not depend on it.
+type private Run = unit -> TrainingHistory * float[][]
 
 let private compare (name: string) (run: Run) =
     testList
@@ -44,9 +44,11 @@ let private compare (name: string) (run: Run) =
         [
             for (bname, make) in BackendCombos.others ->
                 testCase bname (fun () ->
-                    let l0, e0, s0 = BackendCombos.withBackend (ManagedBackend()) run
+                    let h0, s0 = BackendCombos.withBackend (ManagedBackend()) run
                     let backend = make ()
-                    let l1, e1, s1 = BackendCombos.withBackend backend run
+                    let h1, s1 = BackendCombos.withBackend backend run
+                    let l0, l1 = losses h0, losses h1
+                    let e0, e1 = evaluations h0, evaluations h1
 
                     match backend with
                     | :? CheckedHostBackend.CheckedHostBackend as c ->
@@ -86,8 +88,7 @@ let private gan (loss: GanLoss) (referee: bool) () =
         )
 
     let r = GanTrainer.Train(x, y, w, o)
-    let e = evaluations r.History |> List.map box
-    losses r.History, e, r.Model.Sample(cond, 7)
+    r.History, r.Model.Sample(cond, 7)
 
 let private flow () =
     let x, y, w = data ()
@@ -107,7 +108,7 @@ let private flow () =
         )
 
     let r = FlowTrainer.Train(x, y, w, o)
-    losses r.History, (evaluations r.History |> List.map box), r.Model.Sample(cond, 7)
+    r.History, r.Model.Sample(cond, 7)
 
 let private vae () =
     let x, y, w = data ()
@@ -126,7 +127,7 @@ let private vae () =
         )
 
     let r = VaeTrainer.Train(x, y, w, o)
-    losses r.History, (evaluations r.History |> List.map box), r.Model.Sample(cond, 7)
+    r.History, r.Model.Sample(cond, 7)
 
 let private cfm () =
     let x, y, w = data ()
@@ -146,7 +147,7 @@ let private cfm () =
         )
 
     let r = FlowMatchingTrainer.Train(x, y, w, o)
-    losses r.History, (evaluations r.History |> List.map box), r.Model.Sample(cond, 7)
+    r.History, r.Model.Sample(cond, 7)
 
 let private convGan () =
     let images, c = GenStats.Tests.Models.ConvGanTests.blobs (Random(3)) 24 8 8
@@ -154,7 +155,7 @@ let private convGan () =
     let r =
         ConvGanTrainer.Train(images, 8, 8, c, null, ConvGanTests.tinyOptions, [| "e" |])
 
-    losses r.History, [], r.Model.Sample([| [| 2.0 |]; [| 4.0 |] |], 5)
+    r.History, r.Model.Sample([| [| 2.0 |]; [| 4.0 |] |], 5)
 
 [<Tests>]
 let tests =
