@@ -92,7 +92,7 @@ public static class ParameterFile
             int pos = 4 + json.Length;
             foreach (var t in tensors)
             {
-                foreach (var v in t.Tensor.Values)
+                foreach (var v in t.Tensor.ToArray())
                 {
                     BinaryPrimitives.WriteSingleLittleEndian(body[pos..], v);
                     pos += 4;

@@ -122,7 +122,7 @@ public static class TensorObservables
     private static Tensor Wrap(Tensor x)
     {
         const float pi = (float)Math.PI;
-        var values = x.Values;
+        var values = x.ReadHost(); // k needs floor/ceil in float64: one read-back
         var shift = new float[values.Length];
         bool any = false;
         for (int i = 0; i < shift.Length; i++)

@@ -76,7 +76,7 @@ public static partial class Ops
         if (!fits)
             throw new ArgumentException($"indices has shape {indices.Shape}; x has shape {x.Shape}, so indices must have rank {x.Rank} and equal dimensions except along axis {a}.", nameof(indices));
         int len = x.Shape[a];
-        var values = indices.ToArray(); // index arrays are host arrays (a device backend uploads them)
+        var values = indices.ReadHost(); // index arrays are host arrays (a device backend uploads them)
         var idx = new int[indices.Size];
         for (int k = 0; k < idx.Length; k++)
         {
@@ -151,7 +151,7 @@ public static partial class Ops
             perRow = values.Shape[s.Rank - 1];
         }
         var be = B(sortedSequence, values);
-        var seq = sortedSequence.ToArray(); // the ascending check reads the sequence on the host
+        var seq = sortedSequence.ReadHost(); // the ascending check reads the sequence on the host
         for (int r = 0; r < rows; r++)
             for (int i = r * seqLen + 1; i < (r + 1) * seqLen; i++)
                 if (seq[i] < seq[i - 1])

@@ -49,6 +49,12 @@ public sealed partial class Tensor
         AxpyInPlace(w, y);
     }
 
+    /// <summary>
+    /// The values for reading on the host: the array itself for a host tensor (no copy), else a
+    /// downloaded copy. An explicit read-back for the few host computations the engine keeps.
+    /// </summary>
+    internal float[] ReadHost() => Buffer is HostBuffer h ? h.Array : ToArray();
+
     /// <summary>Σ x², accumulated in float64 (one scalar read-back).</summary>
     internal double SumOfSquares() => Backend.SumOfSquares(Buffer, Size);
 

@@ -28,8 +28,8 @@ let ``batchnorm2d: training statistics, PyTorch's running update and evaluation 
     [| 1.; 2.; 3.; 6. |]
     |> Array.iteri (fun i v -> near ((v - 3.0) / sd) y[i] (sprintf "train y[%d]" i))
 
-    near 0.3 bn.RunningMean.Values[0] "running mean"
-    near (0.9 + 0.1 * 14.0 / 3.0) bn.RunningVar.Values[0] "running variance (unbiased batch variance)"
+    near 0.3 (bn.RunningMean.ToArray()[0]) "running mean"
+    near (0.9 + 0.1 * 14.0 / 3.0) (bn.RunningVar.ToArray()[0]) "running variance (unbiased batch variance)"
     bn.Eval()
     let ye = (bn.Forward x).ToArray()
     let sdRun = sqrt (0.9 + 0.1 * 14.0 / 3.0 + 1e-5)
@@ -59,10 +59,10 @@ let ``batchnorm2d matches PyTorch on two channels`` () =
     [| -0.080688; 0.83571; 1.321111; 1.147225 |]
     |> Array.iteri (fun i v -> near v y[i] (sprintf "train y[%d]" i))
 
-    near 0.00567227927967906 bn.RunningMean.Values[0] "running mean 0"
-    near 0.0022473849821835756 bn.RunningMean.Values[1] "running mean 1"
-    near 0.9511224627494812 bn.RunningVar.Values[0] "running var 0"
-    near 0.9497420191764832 bn.RunningVar.Values[1] "running var 1"
+    near 0.00567227927967906 (bn.RunningMean.ToArray()[0]) "running mean 0"
+    near 0.0022473849821835756 (bn.RunningMean.ToArray()[1]) "running mean 1"
+    near 0.9511224627494812 (bn.RunningVar.ToArray()[0]) "running var 0"
+    near 0.9497420191764832 (bn.RunningVar.ToArray()[1]) "running var 1"
     bn.Eval()
     let ye = (bn.Forward x).ToArray()
 
@@ -144,7 +144,7 @@ let ``conv layers hold PyTorch-shaped weights and compute the functional op`` ()
     let bound = sqrt (6.0 / 27.0)
 
     Expect.isTrue
-        (conv.Weight.Values.ToArray() |> Array.forall (fun v -> abs (float v) <= bound))
+        (conv.Weight.ToArray() |> Array.forall (fun v -> abs (float v) <= bound))
         "Kaiming-uniform bound √(6/fan_in), fan_in = 3·3·3"
 
     let x = Rng(1UL).Normal(2, 3, 8, 6)
@@ -155,8 +155,7 @@ let ``conv layers hold PyTorch-shaped weights and compute the functional op`` ()
     Expect.equal (t.Weight.Shape.ToArray()) [| 5; 3; 4; 4 |] "transposed weight [in, out, k, k]"
     Expect.equal ((t.Forward y).Shape.ToArray()) [| 2; 3; 8; 6 |] "k=4, s=2, p=1 doubles the size"
 
-[<Tests>]
-let tests =
+let private cases =
     testList
         "Nn.ConvLayers"
         [
@@ -176,3 +175,7 @@ let tests =
                 "conv layers hold PyTorch-shaped weights and compute the functional op"
                 ``conv layers hold PyTorch-shaped weights and compute the functional op``
         ]
+
+/// Every case on every backend of BackendCombos.all.
+[<Tests>]
+let tests = GenStats.Tests.Tensors.BackendCombos.onEach cases

@@ -20,17 +20,14 @@ let ``an Mlp has the requested shapes, names and parameter count`` () =
     let y = Tensor.Zeros(4, 3) --> mlp
     eqArr (y.Shape.ToArray()) [| 4; 2 |]
     // Zero input and zero biases: every pre-activation is 0, so the sigmoid output is ½.
-    Expect.isTrue
-        (y.Values.ToArray() |> Array.forall (fun v -> v = 0.5f))
-        "y.Values.ToArray() |> Array.forall (fun v -> v = 0.5f)"
+    Expect.isTrue (y.ToArray() |> Array.forall (fun v -> v = 0.5f)) "y.ToArray() |> Array.forall (fun v -> v = 0.5f)"
 
 let ``initialisers have the documented bounds and variances`` () =
     let fanIn, fanOut = 400, 300
     let n = float (fanIn * fanOut)
 
     let check init (expectedVar: float) (bound: float option) =
-        let w =
-            (Linear(fanIn, fanOut, 5UL, init)).Weight.Values.ToArray() |> Array.map float
+        let w = (Linear(fanIn, fanOut, 5UL, init)).Weight.ToArray() |> Array.map float
 
         let var = (w |> Array.sumBy (fun x -> x * x)) / n
         // 5σ of a variance estimate: √(Var(x²)/n) ≤ √(2σ⁴·1.5/n) for uniform/normal.
@@ -53,7 +50,7 @@ let ``dropout keeps a 1 − p fraction scaled by 1/(1 − p) in training and is 
     let d = Dropout(p, 3UL)
     let n = 100_000
     let x = Tensor.Ones(n)
-    let y = (d.Forward x).Values.ToArray()
+    let y = (d.Forward x).ToArray()
     let kept = y |> Array.filter (fun v -> v <> 0f)
 
     Expect.isTrue
@@ -101,8 +98,8 @@ let ``layer norm gradients match finite differences, first and second order`` ()
             |> List.min
 
         let ln = LayerNorm(c)
-        Array.blit ins[1].Values 0 ln.Gain.Data 0 c
-        Array.blit ins[2].Values 0 ln.Shift.Data 0 c
+        ln.Gain.CopyFrom(ReadOnlySpan ins[1].Values[0 .. c - 1])
+        ln.Shift.CopyFrom(ReadOnlySpan ins[2].Values[0 .. c - 1])
 
         spread < 0.5f
         || (checkBoth (fun xs -> ln.Forward xs[0]) [| ins[0] |]
@@ -142,15 +139,18 @@ let ``layer norm gradients match finite differences, first and second order`` ()
 
                     true))))
 
-/// Perturbs one parameter entry in place (internal buffer), evaluates, restores.
+/// Perturbs one parameter entry in place (an upload on any device), evaluates, restores.
 let private withEntry (p: Tensor) (j: int) (v: float32) (f: unit -> float) =
-    let old = p.Data[j]
-    p.Data[j] <- v
+    let values = p.ToArray()
+    let old = values[j]
+    values[j] <- v
+    p.CopyFrom(ReadOnlySpan values)
 
     try
         f ()
     finally
-        p.Data[j] <- old
+        values[j] <- old
+        p.CopyFrom(ReadOnlySpan values)
 
 let ``the gradient penalty through an Mlp critic matches finite differences in every parameter`` () =
     let critic =
@@ -174,10 +174,10 @@ let ``the gradient penalty through an Mlp critic matches finite differences in e
             if isNull p.Grad then
                 Array.zeroCreate p.Size
             else
-                p.Grad.Values.ToArray()
+                p.Grad.ToArray()
 
         for j in 0 .. p.Size - 1 do
-            let v = p.Data[j]
+            let v = p.ToArray()[j]
             let fp = withEntry p j (v + h) (fun () -> float ((penalty ()).ToScalar()))
             let fm = withEntry p j (v - h) (fun () -> float ((penalty ()).ToScalar()))
             let fd = (fp - fm) / (float (v + h) - float (v - h))
@@ -199,8 +199,7 @@ let ``bad sizes are rejected`` () =
         (Linear(3, 2, 1UL)).Forward(Tensor.Zeros(2, 4)) |> ignore)
     |> ignore
 
-[<Tests>]
-let tests =
+let private cases =
     testList
         "Nn.Module"
         [
@@ -225,3 +224,7 @@ let tests =
                 ``the gradient penalty through an Mlp critic matches finite differences in every parameter``
             testCase "bad sizes are rejected" ``bad sizes are rejected``
         ]
+
+/// Every case on every backend of BackendCombos.all.
+[<Tests>]
+let tests = GenStats.Tests.Tensors.BackendCombos.onEach cases

@@ -29,7 +29,7 @@ let private minimise (make: Tensor -> Optimizer) (steps: int) (schedule: ILrSche
         loss.Backward()
         opt.Step()
 
-    w.Values.ToArray()
+    w.ToArray()
 
 let private assertAtMinimum (w: float32[]) (tol: float) what =
     Array.iteri
@@ -78,7 +78,7 @@ let ``one optimizer step follows the published update rules`` () =
         let opt = make w
         (Ops.Sum(Ops.Square w)).Backward()
         opt.Step()
-        float w.Values[0]
+        float (w.ToArray()[0])
     // SGD, weight decay 0.5: w − lr (g + 0.5 w) = 1 − 0.1·2.5.
     assertClose medium 0.75 (step (fun w -> Sgd([ w ], SgdOptions(LearningRate = 0.1f, WeightDecay = 0.5f)))) "sgd"
     // Adam step 1: m̂ = g, v̂ = g², w − lr·g/(|g| + ε) = 1 − 0.1.
@@ -107,11 +107,11 @@ let ``gradient clipping scales the joint norm down to the maximum and returns th
     (Ops.Add(Ops.Sum(Ops.Mul(a, a)), Ops.Sum(Ops.Mul(b, b)))).Backward() // grads (6, 0) and 8: norm 10
     let before = Training.ClipGradNorm([ a; b ], 5.0)
     assertClose medium 10.0 before "norm before"
-    assertClose low 3.0 (float a.Grad.Values[0]) "a scaled"
-    assertClose low 4.0 (float b.Grad.Values[0]) "b scaled"
+    assertClose low 3.0 (float (a.Grad.ToArray()[0])) "a scaled"
+    assertClose low 4.0 (float (b.Grad.ToArray()[0])) "b scaled"
     let again = Training.ClipGradNorm([ a; b ], 100.0)
     assertClose low 5.0 again "second norm"
-    assertClose low 3.0 (float a.Grad.Values[0]) "unchanged below the maximum"
+    assertClose low 3.0 (float (a.Grad.ToArray()[0])) "unchanged below the maximum"
 
 /// A few steps of Adam on an Mlp with dropout; returns every parameter's bytes.
 let private train (seed: uint64) (threads: int) =
@@ -131,7 +131,7 @@ let private train (seed: uint64) (threads: int) =
             (Ops.Mse(mlp.Forward x, y)).Backward()
             opt.Step()
 
-        mlp.Parameters() |> Seq.collect (fun p -> p.Values.ToArray()) |> Array.ofSeq
+        mlp.Parameters() |> Seq.collect (fun p -> p.ToArray()) |> Array.ofSeq
     finally
         TensorBackend.MaxThreads <- saved
 
@@ -141,8 +141,7 @@ let ``the same seed gives identical parameters after training, for any thread co
     eqArr (train 5UL 1) a
     Expect.isTrue (train 6UL 2 <> a) "a different seed gives different parameters"
 
-[<Tests>]
-let tests =
+let private cases =
     testList
         "Nn.Training"
         [
@@ -164,3 +163,7 @@ let tests =
                 "the same seed gives identical parameters after training, for any thread count"
                 ``the same seed gives identical parameters after training, for any thread count``
         ]
+
+/// Every case on every backend of BackendCombos.all.
+[<Tests>]
+let tests = GenStats.Tests.Tensors.BackendCombos.onEach cases

@@ -274,8 +274,7 @@ let ``gradients: take and take-along-axis`` () =
             (fun xs -> Ops.Square(Ops.TakeAlongAxis(xs[0], Tensor.FromArray(Array.map float32 along, idxDims), axis)))
             ins)
 
-[<Tests>]
-let tests =
+let private cases =
     testList
         "Tensors.Axis"
         [
@@ -314,3 +313,7 @@ let tests =
                 ``gradients: cumsum along the first and last axes``
             testPropertyN 40 "gradients: take and take-along-axis" ``gradients: take and take-along-axis``
         ]
+
+/// Every case on every backend of BackendCombos.all.
+[<Tests>]
+let tests = BackendCombos.onEach cases

@@ -21,8 +21,10 @@ let private cuda () : (string * (unit -> ITensorBackend)) list =
 
 /// (name, make) for each backend, managed first.
 let all: (string * (unit -> ITensorBackend)) list =
-    [ "managed", (fun () -> ManagedBackend() :> ITensorBackend)
-      "checked-host", (fun () -> CheckedHostBackend.CheckedHostBackend() :> ITensorBackend) ]
+    [
+        "managed", (fun () -> ManagedBackend() :> ITensorBackend)
+        "checked-host", (fun () -> CheckedHostBackend.CheckedHostBackend() :> ITensorBackend)
+    ]
     @ cuda ()
 
 /// The backends other than the managed reference.
@@ -43,10 +45,56 @@ let withBackend (backend: ITensorBackend) (f: unit -> 'a) : 'a =
 let testOnEach (name: string) (body: ITensorBackend -> unit) : Test =
     testList
         name
-        [ for (bname, make) in all ->
-              testCase bname (fun () ->
-                  let b = make ()
-                  withBackend b (fun () -> body b)) ]
+        [
+            for (bname, make) in all ->
+                testCase bname (fun () ->
+                    let b = make ()
+                    withBackend b (fun () -> body b))
+        ]
+
+/// Switches to `backend` for the duration of an async computation (FsCheck properties run as such).
+let private withBackendAsync (backend: ITensorBackend) (work: Async<unit>) : Async<unit> =
+    async {
+        let saved = TensorBackend.Current
+        backend.MaxThreads <- saved.MaxThreads
+        TensorBackend.Use backend
+
+        try
+            return! work
+        finally
+            TensorBackend.Use saved
+    }
+
+let private onBackend (make: unit -> ITensorBackend) (code: TestCode) : TestCode =
+    match code with
+    | Sync f -> Sync(fun () -> withBackend (make ()) f)
+    | SyncWithCancel f -> SyncWithCancel(fun ct -> withBackend (make ()) (fun () -> f ct))
+    | Async a -> Async(withBackendAsync (make ()) a)
+    | AsyncFsCheck(c1, c2, f) -> AsyncFsCheck(c1, c2, (fun cfg -> withBackendAsync (make ()) (f cfg)))
+
+/// Every test case of `tests` becomes one case per backend of `all` (named by the backend), each run
+/// with that backend current — except the cases whose names are in `managedOnly` (tests of the
+/// managed backend itself: its pool, its thread control), which stay as they are.
+let rec onEachExcept (managedOnly: string list) (tests: Test) : Test =
+    match tests with
+    | TestLabel(name, TestCase(code, focus), state) when not (List.contains name managedOnly) ->
+        TestLabel(
+            name,
+            TestList(
+                [
+                    for (bname, make) in all -> TestLabel(bname, TestCase(onBackend make code, focus), state)
+                ],
+                state
+            ),
+            state
+        )
+    | TestLabel(name, t, state) -> TestLabel(name, onEachExcept managedOnly t, state)
+    | TestList(ts, state) -> TestList(ts |> List.map (onEachExcept managedOnly), state)
+    | Test.Sequenced(m, t) -> Test.Sequenced(m, onEachExcept managedOnly t)
+    | TestCase _ as t -> t
+
+/// Every test case of `tests` on every backend (see onEachExcept).
+let onEach (tests: Test) : Test = onEachExcept [] tests
 
 /// A buffer of `backend` holding a copy of `values`.
 let upload (backend: ITensorBackend) (values: float32[]) : TensorBuffer =

@@ -27,7 +27,13 @@ type CheckedHostBackend() =
         match b with
         | :? CheckedBuffer as c -> c.Array
         | null -> nullArg "buffer"
-        | _ -> invalidOp (sprintf "the checked backend got a %s on %O; only its own buffers are accepted" (b.GetType().Name) b.Device)
+        | _ ->
+            invalidOp (
+                sprintf
+                    "the checked backend got a %s on %O; only its own buffers are accepted"
+                    (b.GetType().Name)
+                    b.Device
+            )
 
     let opt (b: TensorBuffer) : float32[] = if isNull b then null else a b
 
@@ -43,7 +49,8 @@ type CheckedHostBackend() =
             and set v = inner.MaxThreads <- v
 
         member this.Allocate(length) =
-            if length < 0 then invalidArg "length" (sprintf "a buffer length is %d" length)
+            if length < 0 then
+                invalidArg "length" (sprintf "a buffer length is %d" length)
             // NaN fill: a kernel that reads memory it never wrote shows up in the comparisons.
             CheckedBuffer(Array.create length nanf, this) :> TensorBuffer
 
@@ -67,11 +74,20 @@ type CheckedHostBackend() =
             inner.Linear(a x, a w, opt bias, a y, batch, fin, fout, relu)
 
         member _.Unary(op, x, y, n, p0, p1) = inner.Unary(op, a x, a y, n, p0, p1)
-        member _.MaskMultiply(kind, g, x, r, n, p0, p1) = inner.MaskMultiply(kind, a g, a x, a r, n, p0, p1)
-        member _.Binary(op, x, xs, y, ys, z, zs) = inner.Binary(op, a x, xs, a y, ys, a z, zs)
+
+        member _.MaskMultiply(kind, g, x, r, n, p0, p1) =
+            inner.MaskMultiply(kind, a g, a x, a r, n, p0, p1)
+
+        member _.Binary(op, x, xs, y, ys, z, zs) =
+            inner.Binary(op, a x, xs, a y, ys, a z, zs)
+
         member _.Expand(x, xs, y, ys) = inner.Expand(a x, xs, a y, ys)
-        member _.SumAxis(x, outer, length, innerLen, y) = inner.SumAxis(a x, outer, length, innerLen, a y)
-        member _.MaxAxis(x, outer, length, innerLen, y) = inner.MaxAxis(a x, outer, length, innerLen, a y)
+
+        member _.SumAxis(x, outer, length, innerLen, y) =
+            inner.SumAxis(a x, outer, length, innerLen, a y)
+
+        member _.MaxAxis(x, outer, length, innerLen, y) =
+            inner.MaxAxis(a x, outer, length, innerLen, a y)
 
         member _.CumSumAxis(x, outer, length, innerLen, y, reverse) =
             inner.CumSumAxis(a x, outer, length, innerLen, a y, reverse)
@@ -87,16 +103,29 @@ type CheckedHostBackend() =
         member _.SearchSorted(sorted, rows, sortedLength, values, perRow, right, y) =
             inner.SearchSorted(a sorted, rows, sortedLength, a values, perRow, right, a y)
 
-        member _.CopyBlock(src, so, ss, dst, d0, ds, rows, cols) = inner.CopyBlock(a src, so, ss, a dst, d0, ds, rows, cols)
+        member _.CopyBlock(src, so, ss, dst, d0, ds, rows, cols) =
+            inner.CopyBlock(a src, so, ss, a dst, d0, ds, rows, cols)
+
         member _.Fill(y, n, value) = inner.Fill(a y, n, value)
-        member _.FillNormal(y, n, key, mean, std) = inner.FillNormal(a y, n, key, mean, std)
+
+        member _.FillNormal(y, n, key, mean, std) =
+            inner.FillNormal(a y, n, key, mean, std)
+
         member _.FillUniform(y, n, key, lo, hi) = inner.FillUniform(a y, n, key, lo, hi)
         member _.SumOfSquares(x, n) = inner.SumOfSquares(a x, n)
         member _.Axpy(alpha, x, y, n) = inner.Axpy(alpha, a x, a y, n)
-        member _.Conv2d(x, w, bias, y, g) = inner.Conv2d(a x, a w, opt bias, a y, g)
-        member _.Conv2dBackwardData(gy, w, gx, g) = inner.Conv2dBackwardData(a gy, a w, a gx, g)
-        member _.Conv2dBackwardWeight(x, gy, gw, g) = inner.Conv2dBackwardWeight(a x, a gy, a gw, g)
-        member _.Upsample2x(mode, x, y, planes, h, w) = inner.Upsample2x(mode, a x, a y, planes, h, w)
+
+        member _.Conv2d(x, w, bias, y, g) =
+            inner.Conv2d(a x, a w, opt bias, a y, g)
+
+        member _.Conv2dBackwardData(gy, w, gx, g) =
+            inner.Conv2dBackwardData(a gy, a w, a gx, g)
+
+        member _.Conv2dBackwardWeight(x, gy, gw, g) =
+            inner.Conv2dBackwardWeight(a x, a gy, a gw, g)
+
+        member _.Upsample2x(mode, x, y, planes, h, w) =
+            inner.Upsample2x(mode, a x, a y, planes, h, w)
 
         member _.Upsample2xAdjoint(mode, gy, gx, planes, h, w) =
             inner.Upsample2xAdjoint(mode, a gy, a gx, planes, h, w)
@@ -104,4 +133,5 @@ type CheckedHostBackend() =
         member _.PadCrop2d(x, planes, h, w, y, oh, ow, top, left) =
             inner.PadCrop2d(a x, planes, h, w, a y, oh, ow, top, left)
 
-        member _.OptimizerStep(u, w, g, s1, s2, n) = inner.OptimizerStep(u, a w, a g, opt s1, opt s2, n)
+        member _.OptimizerStep(u, w, g, s1, s2, n) =
+            inner.OptimizerStep(u, a w, a g, opt s1, opt s2, n)

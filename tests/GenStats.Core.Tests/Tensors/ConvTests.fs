@@ -560,8 +560,7 @@ let ``gradients: conv → tanh → conv, the gradient penalty's path`` () =
             (fun xs -> Ops.Conv2d(Ops.Tanh(Ops.Conv2d(xs[0], xs[1], xs[2], s, p)), xs[3]))
             (Array.append ins [| w2 |]))
 
-[<Tests>]
-let tests =
+let private cases =
     testList
         "Tensors.Conv"
         [
@@ -608,3 +607,7 @@ let tests =
                 "gradients: conv → tanh → conv, the gradient penalty's path"
                 ``gradients: conv → tanh → conv, the gradient penalty's path``
         ]
+
+/// Every case on every backend of BackendCombos.all.
+[<Tests>]
+let tests = BackendCombos.onEach cases

@@ -273,8 +273,7 @@ let ``gradients with respect to intermediates, unused inputs and misuse`` () =
     let vjp = Autograd.Grad(Ops.Square x, [| x |], Tensor.FromArray([| 1f; -1f |], 2))
     eqArr (vjp[0].ToArray()) [| 2f; -4f |]
 
-[<Tests>]
-let tests =
+let private cases =
     testList
         "Tensors.Engine"
         [
@@ -312,3 +311,8 @@ let tests =
                 "gradients with respect to intermediates, unused inputs and misuse"
                 ``gradients with respect to intermediates, unused inputs and misuse``
         ]
+
+/// Every case on every backend of BackendCombos.all.
+[<Tests>]
+let tests =
+    BackendCombos.onEachExcept [ "a pooled step allocates no new tensor buffers after the first" ] cases

@@ -35,7 +35,26 @@ let private check
     let c0 = rnd (seed + 2) (m * ldc)
     let be = TensorBackend.Current
     let cb = BackendCombos.upload be c0
-    be.Gemm(ta, tb, m, n, k, alpha, BackendCombos.upload be a, 0, lda, BackendCombos.upload be b, 0, ldb, beta, cb, 0, ldc)
+
+    be.Gemm(
+        ta,
+        tb,
+        m,
+        n,
+        k,
+        alpha,
+        BackendCombos.upload be a,
+        0,
+        lda,
+        BackendCombos.upload be b,
+        0,
+        ldb,
+        beta,
+        cb,
+        0,
+        ldc
+    )
+
     let c = BackendCombos.download be cb
     let u = 1.0 / 16777216.0
 
@@ -210,8 +229,7 @@ let ``LinearRelu equals Relu of Linear in value, gradient and second-order gradi
     for i in 0 .. a.Length - 1 do
         eqArr a[i] b[i]
 
-[<Tests>]
-let tests =
+let private cases =
     testList
         "Tensors.Gemm"
         [
@@ -235,3 +253,7 @@ let tests =
                 "LinearRelu equals Relu of Linear in value, gradient and second-order gradient"
                 ``LinearRelu equals Relu of Linear in value, gradient and second-order gradient``
         ]
+
+/// Every case on every backend of BackendCombos.all.
+[<Tests>]
+let tests = BackendCombos.onEach cases

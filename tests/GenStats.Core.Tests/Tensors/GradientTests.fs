@@ -269,8 +269,7 @@ let ``gradient penalty through a ReLU critic matches finite differences for fixe
 
     Expect.isTrue (penaltyCheck Ops.Relu false 1e-3f ins) "penaltyCheck Ops.Relu false 1e-3f ins"
 
-[<Tests>]
-let tests =
+let private cases =
     testList
         "Tensors.Gradient"
         [
@@ -312,3 +311,7 @@ let tests =
                 "gradient penalty through a ReLU critic matches finite differences for fixed weights"
                 ``gradient penalty through a ReLU critic matches finite differences for fixed weights``
         ]
+
+/// Every case on every backend of BackendCombos.all.
+[<Tests>]
+let tests = BackendCombos.onEach cases

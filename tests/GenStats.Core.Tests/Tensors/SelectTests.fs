@@ -86,8 +86,7 @@ let ``gradients: where with full and broadcast masks`` () =
         checkBoth (fun xs -> Ops.Where(fullMask (), Ops.Square xs[0], Ops.Exp xs[1])) ins
         && checkBoth (fun xs -> Ops.Where(lastMask (), Ops.Sin xs[1], Ops.Mul(xs[0], xs[0]))) ins)
 
-[<Tests>]
-let tests =
+let private cases =
     testList
         "Tensors.Select"
         [
@@ -109,3 +108,7 @@ let tests =
                 "gradients: where with full and broadcast masks"
                 ``gradients: where with full and broadcast masks``
         ]
+
+/// Every case on every backend of BackendCombos.all.
+[<Tests>]
+let tests = BackendCombos.onEach cases

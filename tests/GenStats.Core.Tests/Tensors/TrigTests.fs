@@ -149,8 +149,7 @@ let ``gradients: erf`` () = unary (values -2.0 2.0) Ops.Erf
 let ``gradients: atan2 with broadcasting`` () =
     Prop.forAll (arb atan2Inputs) (checkBoth (fun xs -> Ops.Atan2(xs[0], xs[1])))
 
-[<Tests>]
-let tests =
+let private cases =
     testList
         "Tensors.Trig"
         [
@@ -174,3 +173,7 @@ let tests =
             testPropertyN 40 "gradients: erf" ``gradients: erf``
             testPropertyN 40 "gradients: atan2 with broadcasting" ``gradients: atan2 with broadcasting``
         ]
+
+/// Every case on every backend of BackendCombos.all.
+[<Tests>]
+let tests = BackendCombos.onEach cases

@@ -134,7 +134,7 @@ public sealed class ConditionalConvGan : IImageGenerator
             using var scope = TensorScope.Begin();
             int n = Math.Min(Chunk, count - start);
             var y = NeuralParts.Conditions(ConditionTransform, conditions, start, n);
-            var t = generator.Forward(NeuralParts.Input(latent(start, n), y)).Values;
+            var t = generator.Forward(NeuralParts.Input(latent(start, n), y)).ToArray();
             for (int i = 0; i < n * cells; i++) result[start * cells + i] = Scale.Inverse(t[i]);
         }
         return result;
@@ -163,9 +163,9 @@ public sealed class ConditionalConvGan : IImageGenerator
             int n = Math.Min(Chunk, count - start);
             var t = new float[n * cells];
             for (int i = 0; i < t.Length; i++) t[i] = Scale.Forward(images[start * cells + i]);
-            var z = regressor.Forward(Tensor.FromArray(t, n, 1, ImageHeight, ImageWidth), null).Values;
+            var z = regressor.Forward(Tensor.FromArray(t, n, 1, ImageHeight, ImageWidth), null).ToArray();
             for (int i = 0; i < n; i++)
-                result[start + i] = ConditionTransform.InverseRow(NeuralParts.ToRows(z.Slice(i * dy, dy), 1, dy)[0]);
+                result[start + i] = ConditionTransform.InverseRow(NeuralParts.ToRows(z.AsSpan(i * dy, dy), 1, dy)[0]);
         }
         return result;
     }
@@ -214,7 +214,7 @@ public sealed class ConditionalConvGan : IImageGenerator
                 throw new InvalidDataException($"{source}: tensor '{prefix}{p.Name}' is missing.");
             if (!t.Shape.SequenceEqual(p.Tensor.Shape.ToArray()))
                 throw new InvalidDataException($"{source}: tensor '{prefix}{p.Name}' has shape [{string.Join(", ", t.Shape)}]; [{string.Join(", ", p.Tensor.Shape.ToArray())}] expected.");
-            t.Values.AsSpan().CopyTo(p.Tensor.Data);
+            p.Tensor.CopyFrom(t.Values);
         }
         return all.Count;
     }

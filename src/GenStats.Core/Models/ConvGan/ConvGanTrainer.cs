@@ -221,7 +221,7 @@ public sealed partial class ConvGanTrainer
     private static Tensor? RegressorLoss(ConvEncoder r, Tensor images, Tensor y, Tensor w)
     {
         var wp = Ops.Relu(w);
-        if (!(wp.Values.ToArray().Sum() > 0)) return null;
+        if (!(Ops.Sum(Ops.Detach(wp)).ToScalar() > 0)) return null; // one scalar read-back
         var per = Ops.Mean(Ops.Square(Ops.Sub(r.Forward(images, null), y)), 1);
         return GanLosses.WeightedMean(per, wp);
     }
@@ -235,9 +235,9 @@ public sealed partial class ConvGanTrainer
         {
             using var scope = TensorScope.Begin();
             var b = train.Rows(start, Math.Min(chunk, train.Count - start));
-            var pred = regressor!.Forward(Images(b.X), null).Values;
-            var y = b.Y!.Values;
-            var w = b.W.Values;
+            var pred = regressor!.Forward(Images(b.X), null).ToArray();
+            var y = b.Y!.ToArray();
+            var w = b.W.ToArray();
             for (int i = 0; i < b.Size; i++)
             {
                 double e = 0;
@@ -409,7 +409,7 @@ public sealed partial class ConvGanTrainer
         // BatchNorm statistics are not averaged: the sampled generator uses the live running statistics.
         var la = gen.NamedBuffers();
         var lb = average.NamedBuffers();
-        for (int i = 0; i < la.Count; i++) la[i].Tensor.Values.CopyTo(lb[i].Tensor.Data);
+        for (int i = 0; i < la.Count; i++) lb[i].Tensor.CopyFrom(la[i].Tensor);
     }
 
     // ---- held-out evaluation and best-generator selection ----
@@ -429,7 +429,7 @@ public sealed partial class ConvGanTrainer
             {
                 using var scope = TensorScope.Begin();
                 var b = h.Rows(start, Math.Min(256, h.Count - start));
-                var x = g.Forward(NeuralParts.Input(noise.Normal(b.Size, o.LatentSize), b.Y)).Values;
+                var x = g.Forward(NeuralParts.Input(noise.Normal(b.Size, o.LatentSize), b.Y)).ToArray();
                 NeuralParts.ToRows(x, b.Size, cells).CopyTo(fake, start);
             }
         }
@@ -457,7 +457,7 @@ public sealed partial class ConvGanTrainer
     private static void SetState(Module m, float[][] state)
     {
         var ts = StateTensors(m);
-        for (int i = 0; i < ts.Count; i++) state[i].AsSpan().CopyTo(ts[i].Data);
+        for (int i = 0; i < ts.Count; i++) ts[i].CopyFrom(state[i]);
     }
 
     private static void CopyState(Module from, Module to) => SetState(to, GetState(from));

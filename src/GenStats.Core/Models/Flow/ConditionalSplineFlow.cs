@@ -115,7 +115,7 @@ public sealed class ConditionalSplineFlow : IConditionalGenerator
             using var scope = TensorScope.Begin();
             int n = Math.Min(Chunk, count - start);
             var y = NeuralParts.Conditions(ConditionTransform, conditions, start, n);
-            var x = Network.ToData(noise(start, n), y).Values;
+            var x = Network.ToData(noise(start, n), y).ToArray();
             var row = new double[dx];
             for (int i = 0; i < n; i++)
             {
@@ -200,7 +200,7 @@ public sealed class ConditionalSplineFlow : IConditionalGenerator
             using var scope = TensorScope.Begin();
             int n = Math.Min(Chunk, data.Count - start);
             var b = data.Rows(start, n);
-            var lp = Network.LogProb(b.X, b.Y).Values;
+            var lp = Network.LogProb(b.X, b.Y).ToArray();
             for (int i = 0; i < n; i++) result[start + i] = lp[i];
         }
         return result;

@@ -76,16 +76,18 @@ internal sealed class FlowNetwork : Module
     internal static Mlp IdentityStart(Mlp net, float identityDerivative, int bins)
     {
         var last = net.Linears[^1];
-        Array.Clear(last.Weight.Data);
-        IdentityBias(last.Bias!.Data, identityDerivative, bins);
+        last.Weight.FillInPlace(0);
+        last.Bias!.CopyFrom(IdentityBias(last.Bias.Size, identityDerivative, bins));
         return net;
     }
 
     /// <summary>Per block of 3K − 1 parameters: widths and heights 0 (equal bins), derivatives giving slope 1.</summary>
-    internal static void IdentityBias(float[] bias, float identityDerivative, int bins)
+    internal static float[] IdentityBias(int length, float identityDerivative, int bins)
     {
         int p = 3 * bins - 1;
+        var bias = new float[length];
         for (int i = 0; i < bias.Length; i++) bias[i] = i % p >= 2 * bins ? identityDerivative : 0f;
+        return bias;
     }
 
     public override IEnumerable<NamedModule> Children() =>
@@ -172,7 +174,7 @@ internal sealed class ConstantParameters : Module
     public ConstantParameters(int width, float identityDerivative, int bins)
     {
         var v = Tensor.Persistent(new Shape(1, width));
-        FlowNetwork.IdentityBias(v.Data, identityDerivative, bins);
+        v.CopyFrom(FlowNetwork.IdentityBias(width, identityDerivative, bins));
         Value = v.RequireGrad();
     }
 

@@ -39,13 +39,13 @@ internal sealed class MaskedMlp : Module
                 for (int j = 0; j < outSize; j++)
                     m[i * outSize + j] = prev[i] <= deg[j] ? 1f : 0f;
             masks[l] = Tensor.Persistent(new Shape(prev.Length, outSize));
-            m.AsSpan().CopyTo(masks[l].Data);
+            masks[l].CopyFrom(m);
             layers[l] = new Linear(prev.Length, outSize, rng);
             prev = deg;
         }
         // Output block i has degree i (0-based) and sees hidden degrees ≤ i, which see inputs of degree ≤ i, i.e. columns < i.
-        Array.Clear(layers[^1].Weight.Data);
-        FlowNetwork.IdentityBias(layers[^1].Bias!.Data, identityDerivative, bins);
+        layers[^1].Weight.FillInPlace(0);
+        layers[^1].Bias!.CopyFrom(FlowNetwork.IdentityBias(layers[^1].Bias!.Size, identityDerivative, bins));
     }
 
     /// <summary>The layers with their 0/1 masks and the hidden activation (the output is linear): what export reads.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GenStats.Tensors;
+using GenStats.Tensors.Backends;
 
 namespace GenStats.Models;
 
@@ -139,9 +140,7 @@ public static class RationalQuadraticSpline
     /// <summary>1 where −B ≤ v ≤ B, else 0 (a constant mask).</summary>
     private static Tensor InsideMask(Tensor v, float bound)
     {
-        var values = v.Values;
-        var mask = new float[values.Length];
-        for (int i = 0; i < mask.Length; i++) mask[i] = values[i] >= -bound && values[i] <= bound ? 1f : 0f;
-        return Tensor.FromArray(mask, v.Shape);
+        using var ng = Autograd.NoGrad();
+        return Ops.MaskMul(Tensor.Ones(v.Shape), Ops.Detach(v), MaskKind.Between, -bound, bound);
     }
 }

@@ -95,7 +95,7 @@ public sealed class ConditionalFlowMatching : IConditionalGenerator
         {
             using var scope = TensorScope.Begin();
             var input = Tensor.FromArray(Input(x, _ => t, y, n), n, width);
-            var output = Velocity.Forward(input).Values;
+            var output = Velocity.Forward(input).ToArray();
             for (int i = 0; i < v.Length; i++) v[i] = output[i];
         }, x0, method, steps);
     }

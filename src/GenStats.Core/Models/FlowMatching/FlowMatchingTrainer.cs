@@ -196,24 +196,22 @@ public static class FlowMatchingTrainer
         if (!(b.SumW > 0))
             Stop(r, StopReason.NonPositiveBatchWeight,
                 $"a batch's weights sum to {b.SumW.ToString("G6", CultureInfo.InvariantCulture)} ≤ 0; use a larger BatchSize or NegativeWeights = Clip");
-        int n = b.Size, dx = r.Data.Dx;
-        var x1 = b.X.ToArray();
-        var x0 = r.Rng.Normal(n, dx).ToArray();
+        int n = b.Size, dx = r.Data.Dx, tw = ConditionalFlowMatching.TimeWidth(o);
+        var x1 = b.X;
+        var x0 = r.Rng.Normal(n, dx);
         var t = TimeSampler.Draw(o.TimeSampling, r.Rng, n);
-        var xt = new double[n * dx];
-        var u = new float[n * dx];
-        double s = o.SigmaMin;
-        for (int i = 0; i < n; i++)
-            for (int c = 0; c < dx; c++)
-            {
-                int k = i * dx + c;
-                xt[k] = OptimalTransportPath.Point(x0[k], x1[k], t[i], s);
-                u[k] = (float)OptimalTransportPath.Velocity(x0[k], x1[k], s);
-            }
-        var y = b.Y?.ToArray() ?? [];
-        var input = Tensor.FromArray(r.Model.Input(xt, i => t[i], y, n), n, dx + ConditionalFlowMatching.TimeWidth(o) + r.Data.Dy);
+        // The path and its velocity on the device (OptimalTransportPath's formulas in float32):
+        // x_t = (1 − (1 − σ)t)·x0 + t·x1, u = x1 − (1 − σ)·x0; only t and its features are uploaded.
+        float s = (float)o.SigmaMin;
+        var tt = Tensor.FromArray(t, n, 1);
+        var xt = Ops.Add(Ops.Mul(Ops.Affine(tt, -(1 - s), 1), x0), Ops.Mul(tt, x1));
+        var u = Ops.Sub(x1, Ops.Affine(x0, 1 - s, 0));
+        var features = new float[n * tw];
+        for (int i = 0; i < n; i++) OptimalTransportPath.TimeFeatures(t[i], o.TimeFrequencies, features.AsSpan(i * tw, tw));
+        var timeInput = Tensor.FromArray(features, n, tw);
+        var input = Ops.Concat(b.Y is null ? [xt, timeInput] : [xt, timeInput, b.Y], 1);
         var v = r.Model.Velocity.Forward(input);
-        var perEvent = Ops.Sum(Ops.Square(Ops.Sub(v, Tensor.FromArray(u, n, dx))), 1);
+        var perEvent = Ops.Sum(Ops.Square(Ops.Sub(v, u)), 1);
         var loss = GanLosses.WeightedMean(perEvent, b.W);
         double value = loss.ToScalar();
         if (!double.IsFinite(value)) Stop(r, StopReason.NonFiniteLoss, $"the loss is {value.ToString(CultureInfo.InvariantCulture)}");

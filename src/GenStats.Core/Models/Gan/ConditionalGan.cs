@@ -103,7 +103,7 @@ public sealed class ConditionalGan : IConditionalGenerator
             using var scope = TensorScope.Begin();
             int n = Math.Min(Chunk, count - start);
             var y = dy > 0 ? NeuralParts.Conditions(ConditionTransform, conditions, start, n) : null;
-            var x = generator.Forward(NeuralParts.Input(latent(lat, start, n), y)).Values;
+            var x = generator.Forward(NeuralParts.Input(latent(lat, start, n), y)).ToArray();
             var row = new double[dx];
             for (int i = 0; i < n; i++)
             {

@@ -18,7 +18,10 @@ namespace GenStats.Models;
 /// </summary>
 public static class GanLosses
 {
-    /// <summary>Σ wᵢvᵢ / Σ wᵢ of per-event values v [B] and weights w [B]; Σw is summed in float64 and must be positive.</summary>
+    /// <summary>
+    /// Σ wᵢvᵢ / Σ wᵢ of per-event values v [B] and weights w [B]. Σw is summed on the tensors' device
+    /// and must be positive (checked with one scalar read-back).
+    /// </summary>
     /// <exception cref="ArgumentException">Shapes differ or Σw ≤ 0.</exception>
     public static Tensor WeightedMean(Tensor values, Tensor weights)
     {
@@ -26,8 +29,7 @@ public static class GanLosses
         ArgumentNullException.ThrowIfNull(weights);
         if (values.Shape != weights.Shape)
             throw new ArgumentException($"values have shape {values.Shape} but weights {weights.Shape}; they must match.", nameof(weights));
-        double total = 0;
-        foreach (var w in weights.Values) total += w;
+        double total = WeightSum(weights);
         if (!(total > 0) || !double.IsFinite(total))
             throw new ArgumentException($"the weights sum to {total}; a weighted mean needs a positive sum.", nameof(weights));
         return Ops.Affine(Ops.Sum(Ops.Mul(values, weights)), (float)(1 / total), 0);
@@ -112,12 +114,17 @@ public static class GanLosses
     private static Tensor Diff(Tensor p, Tensor q) =>
         Ops.Sub(Ops.Reshape(p, p.Shape[0], 1, p.Shape[1]), Ops.Reshape(q, 1, q.Shape[0], q.Shape[1]));
 
+    // Σw of weights that take no gradient here, on their device: one scalar read-back.
+    private static double WeightSum(Tensor w)
+    {
+        using var ng = Autograd.NoGrad();
+        return Ops.Sum(w).ToScalar();
+    }
+
     // Σᵢⱼ pᵢqⱼMᵢⱼ / (Σp·Σq).
     private static Tensor PairMean(Tensor m, Tensor p, Tensor q)
     {
-        double sp = 0, sq = 0;
-        foreach (var v in p.Values) sp += v;
-        foreach (var v in q.Values) sq += v;
+        double sp = WeightSum(p), sq = WeightSum(q);
         if (!(sp > 0) || !(sq > 0))
             throw new ArgumentException($"the weights sum to {sp} and {sq}; positive sums are required.", nameof(p));
         var mq = Ops.MatMul(m, Ops.Reshape(q, q.Size, 1));

@@ -340,11 +340,7 @@ public sealed class GanTrainer
     /// <summary>Clamps every critic parameter (weights and biases) to [−c, c] in place (WGAN).</summary>
     private void ClipCritic(float c)
     {
-        foreach (var p in critic.Parameters())
-        {
-            var d = p.Data;
-            for (int i = 0; i < d.Length; i++) d[i] = Math.Clamp(d[i], -c, c);
-        }
+        foreach (var p in critic.Parameters()) p.ClampInPlace(-c, c);
     }
 
     private void GeneratorStep(Dictionary<string, double> losses)
@@ -444,7 +440,7 @@ public sealed class GanTrainer
     {
         int n = s.Shape[0], k = s.Shape[1];
         if (n < 2) return 1;
-        var v = s.Values;
+        var v = s.ReadHost(); // selection runs on the host: one read-back of the [B, k] statistic
         var columns = new float[k][];
         for (int c = 0; c < k; c++)
         {
@@ -493,7 +489,7 @@ public sealed class GanTrainer
         var xg = Sampled.Forward(NeuralParts.Input(evalRng.Normal(h.Count, o.LatentSize), all.Y));
         var wReal = h.W.Select(v => (double)v).ToArray();
         var wGen = dy > 0 ? wReal : null;
-        double ed = NeuralParts.EnergyDistance(NeuralParts.ToRows(h.X, h.Count, dx), wReal, NeuralParts.ToRows(xg.Values, h.Count, dx), wGen);
+        double ed = NeuralParts.EnergyDistance(NeuralParts.ToRows(h.X, h.Count, dx), wReal, NeuralParts.ToRows(xg.ToArray(), h.Count, dx), wGen);
         double? auc = null;
         if (referee is not null)
         {

@@ -43,7 +43,7 @@ internal static class WeightRegressor
                 using var scope = TensorScope.Begin();
                 int n = Math.Min(Chunk, data.Count - start);
                 var batch = data.Rows(start, n);
-                net.Forward(NeuralParts.Input(batch.X, batch.Y)).Values.CopyTo(result.AsSpan(start, n));
+                net.Forward(NeuralParts.Input(batch.X, batch.Y)).CopyTo(result.AsSpan(start, n));
             }
         return result;
     }

@@ -114,7 +114,7 @@ internal sealed class NeuralData
     public Batch Sample(Rng rng, int size)
     {
         var u = rng.Uniform(size, 2);
-        var uv = u.Values;
+        var uv = u.ReadHost(); // the row indices gather host rows: one download of 2B uniforms
         var idx = new int[size];
         for (int i = 0; i < size; i++)
         {

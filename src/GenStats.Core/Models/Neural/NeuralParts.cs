@@ -146,7 +146,7 @@ internal static class NeuralParts
                 throw new InvalidDataException($"{source}: tensor '{prefix}{p.Name}' is missing.");
             if (t.Values.Length != p.Tensor.Size || !t.Shape.SequenceEqual(p.Tensor.Shape.ToArray()))
                 throw new InvalidDataException($"{source}: tensor '{prefix}{p.Name}' has shape [{string.Join(", ", t.Shape)}]; [{string.Join(", ", p.Tensor.Shape.ToArray())}] expected.");
-            t.Values.AsSpan().CopyTo(p.Tensor.Data);
+            p.Tensor.CopyFrom(t.Values);
         }
     }
 

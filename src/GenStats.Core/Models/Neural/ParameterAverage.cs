@@ -36,9 +36,9 @@ internal sealed class ParameterAverage
         var b = Average.Parameters();
         for (int i = 0; i < a.Count; i++)
         {
-            var src = a[i].Data;
-            var dst = b[i].Data;
-            for (int k = 0; k < dst.Length; k++) dst[k] = beta * dst[k] + (1 - beta) * src[k];
+            // θ̄ ← β·θ̄ + (1 − β)·θ on the parameters' device.
+            b[i].AffineInPlace(beta, 0);
+            b[i].AxpyInPlace(1 - beta, a[i]);
         }
     }
 }

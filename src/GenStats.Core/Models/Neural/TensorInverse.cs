@@ -1,5 +1,6 @@
 using GenStats.Data;
 using GenStats.Tensors;
+using GenStats.Tensors.Backends;
 
 namespace GenStats.Models;
 
@@ -60,11 +61,11 @@ public static class TensorInverse
     private static Tensor Periodic(Tensor z)
     {
         var phi = Ops.Atan2(Ops.SliceColumns(z, 1, 1), Ops.SliceColumns(z, 0, 1));
-        var v = phi.Values;
-        float[]? shift = null;
-        for (int i = 0; i < v.Length; i++)
-            if (v[i] <= -MathF.PI) (shift ??= new float[v.Length])[i] = 2 * MathF.PI;
-        return shift is null ? phi : Ops.Add(phi, Tensor.FromArray(shift, v.Length, 1));
+        // 2π where φ ≤ −π_f, i.e. φ + π_f ≤ 0 (exact in float32 for φ in [−π_f, π_f]); 0 elsewhere.
+        Tensor shift;
+        using (Autograd.NoGrad())
+            shift = Ops.MaskMul(Tensor.Full(2 * MathF.PI, phi.Shape), Ops.Affine(Ops.Detach(phi), 1, MathF.PI), MaskKind.NonPositive);
+        return Ops.Add(phi, shift);
     }
 
     // u = Φ(z) = ½(1 + erf(z/√2)); position p = u·(m − 1) in [0, m − 1]; the segment

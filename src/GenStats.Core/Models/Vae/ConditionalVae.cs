@@ -111,8 +111,8 @@ public sealed class ConditionalVae : IConditionalGenerator
             int n = Math.Min(Chunk, data.Count - start);
             var b = data.Rows(start, n);
             var enc = Encoder.Forward(NeuralParts.Input(b.X, b.Y));
-            var mu = Ops.SliceColumns(enc, 0, k).Values;
-            var v = Ops.Exp(Ops.Clamp(Ops.SliceColumns(enc, k, k), -12f, 8f)).Values;
+            var mu = Ops.SliceColumns(enc, 0, k).ToArray();
+            var v = Ops.Exp(Ops.Clamp(Ops.SliceColumns(enc, k, k), -12f, 8f)).ToArray();
             for (int i = 0; i < n; i++)
             {
                 var (m, s) = (new double[k], new double[k]);
@@ -184,7 +184,7 @@ public sealed class ConditionalVae : IConditionalGenerator
             int n = Math.Min(Chunk, count - start);
             var y = NeuralParts.Conditions(ConditionTransform, conditions, start, n);
             var (m, lv) = Decode(latent(start, n), y);
-            var x = Ops.Add(m, Ops.Mul(Ops.Exp(Ops.Affine(lv, 0.5f, 0)), eps(start, n))).Values;
+            var x = Ops.Add(m, Ops.Mul(Ops.Exp(Ops.Affine(lv, 0.5f, 0)), eps(start, n))).ToArray();
             var row = new double[dx];
             for (int i = 0; i < n; i++)
             {
@@ -231,8 +231,8 @@ public sealed class ConditionalVae : IConditionalGenerator
                 int n = Math.Min(Chunk, data.Count - start);
                 var b = data.Rows(start, n);
                 var (nll, kl) = Terms(b.X, b.Y, rng);
-                var nv = nll.Values;
-                var kv = kl.Values;
+                var nv = nll.ToArray();
+                var kv = kl.ToArray();
                 for (int i = 0; i < n; i++)
                 {
                     per[start + i] = -(nv[i] + kv[i]) + (rawScale ? FeatureTransform.LogJacobian(features[start + i]) : 0);

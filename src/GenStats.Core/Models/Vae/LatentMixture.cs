@@ -100,7 +100,7 @@ public sealed record LatentMixture(double[] Weights, double[][] Means, double[][
     {
         if (count < 1) throw new ArgumentException($"count must be ≥ 1, got {count}.", nameof(count));
         int d = Dimension;
-        var t = Sample(new Rng(unchecked((ulong)(long)seed)), count).Values;
+        var t = Sample(new Rng(unchecked((ulong)(long)seed)), count).ToArray();
         var rows = new double[count][];
         for (int i = 0; i < count; i++)
         {
@@ -114,8 +114,8 @@ public sealed record LatentMixture(double[] Weights, double[][] Means, double[][
     internal Tensor Sample(Rng rng, int n)
     {
         int d = Dimension;
-        var u = rng.Uniform(n).Values;
-        var e = rng.Normal(n, d).Values;
+        var u = rng.Uniform(n).ToArray();
+        var e = rng.Normal(n, d).ToArray();
         var cumulative = new double[Components];
         double acc = 0;
         for (int k = 0; k < Components; k++) cumulative[k] = acc += Weights[k];
