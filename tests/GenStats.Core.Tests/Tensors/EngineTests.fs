@@ -298,11 +298,15 @@ let ``leaky relu and the gradient masks follow their element rules everywhere`` 
     let rule (m: float32 -> float32) = Array.map2 (fun v g -> m v * g) xs gs
     eqArr (grad (fun x -> Ops.LeakyRelu(x, 0.2f))) (rule (fun v -> if v > 0f then 1f else 0.2f))
     eqArr (grad Ops.Relu) (rule (fun v -> if v > 0f then 1f else 0f))
-    eqArr (grad Ops.Abs) (rule (fun v -> if v > 0f then 1f elif v < 0f then -1f else 0f))
 
     eqArr
-        (grad (fun x -> Ops.Clamp(x, -0.5f, 0.5f)))
-        (rule (fun v -> if v >= -0.5f && v <= 0.5f then 1f else 0f))
+        (grad Ops.Abs)
+        (rule (fun v ->
+            if v > 0f then 1f
+            elif v < 0f then -1f
+            else 0f))
+
+    eqArr (grad (fun x -> Ops.Clamp(x, -0.5f, 0.5f))) (rule (fun v -> if v >= -0.5f && v <= 0.5f then 1f else 0f))
 
 [<Tests>]
 let tests =
