@@ -63,6 +63,19 @@ public static class FlowBench
         return ours;
     }
 
+    /// <summary>Runs the flow figures and the reference and prints the ratios (GENSTATS_BENCH_MODELS=flow).</summary>
+    public static void RunWithReference(int threads)
+    {
+        var ours = Run();
+        if (Environment.GetEnvironmentVariable("GENSTATS_BENCH_NO_REFERENCE") == "1") return;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (var (name, v) in Reference(threads))
+        {
+            Console.WriteLine($"reference pytorch {name}: {v.ToString("F3", inv)}");
+            if (ours.TryGetValue(name, out var mine) && v > 0) Console.WriteLine($"ratio: models_{name} {(mine / v).ToString("F3", inv)}");
+        }
+    }
+
     /// <summary>The PyTorch figures of reference/flow_reference.py (empty when it cannot run).</summary>
     public static Dictionary<string, double> Reference(int threads) => ModelsBench.ReferenceFigures("flow_reference.py", threads);
 }

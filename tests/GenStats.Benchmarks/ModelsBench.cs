@@ -16,7 +16,8 @@ namespace GenStats.Benchmarks;
 /// same thread count, in the same run. GENSTATS_BENCH_NO_REFERENCE=1 skips the reference. It starts
 /// with <see cref="AuxiliaryBench"/> (the auxiliary statistic's cost); GENSTATS_BENCH_MODELS=aux runs only that.
 /// Then the conv GAN (<see cref="ConvGanBench"/>; GENSTATS_BENCH_MODELS=conv runs only that) and the
-/// conditional spline flow (<see cref="FlowBench"/>), each with its PyTorch reference.
+/// conditional spline flow (<see cref="FlowBench"/>; GENSTATS_BENCH_MODELS=flow runs only that), each
+/// with its PyTorch reference.
 /// </summary>
 public static class ModelsBench
 {
@@ -47,6 +48,11 @@ public static class ModelsBench
         int threads = TensorBackend.MaxThreads;
         Console.WriteLine($"threads: {threads}, backend: {TensorBackend.Current.Name}");
         var only = Environment.GetEnvironmentVariable("GENSTATS_BENCH_MODELS");
+        if (only == "flow")
+        {
+            FlowBench.RunWithReference(threads);
+            return;
+        }
         if (only != "conv") AuxiliaryBench.Run();
         if (only == "aux") return;
         ConvGanBench.Run(threads);

@@ -196,6 +196,47 @@ let tests =
                 |> Array.iteri (fun i (a, b) -> Expect.isGreaterThanOrEqual b a $"y[{i + 1}] ≥ y[{i}]")
             }
 
+            test
+                "the fused no-grad pass equals the recorded tensor path (values 1e-5, log|det| 1e-4) in both directions and is bit-identical on 1 and 2 threads" {
+                // 3000 × 2 values: 24 blocks of the fused kernel, so the thread split matters
+                let x, p = draw 10 3000
+                // a parameter that requires a gradient makes the spline record its tensor operations
+                let pg = Tensor.FromArray(p.ToArray(), p.Shape).RequireGrad()
+                let saved = TensorBackend.MaxThreads
+
+                let fused threads inverse =
+                    TensorBackend.MaxThreads <- threads
+
+                    try
+                        let r =
+                            if inverse then
+                                RationalQuadraticSpline.Inverse(x, p, shape)
+                            else
+                                RationalQuadraticSpline.Forward(x, p, shape)
+
+                        r.Output.ToArray(), r.LogAbsDet.ToArray()
+                    finally
+                        TensorBackend.MaxThreads <- saved
+
+                for inverse in [ false; true ] do
+                    let recorded =
+                        if inverse then
+                            RationalQuadraticSpline.Inverse(x, pg, shape)
+                        else
+                            RationalQuadraticSpline.Forward(x, pg, shape)
+
+                    let (y1, l1), (y2, l2) = fused 1 inverse, fused 2 inverse
+                    Expect.equal y1 y2 $"inverse = {inverse}: values on 1 and 2 threads"
+                    Expect.equal l1 l2 $"inverse = {inverse}: log|det| on 1 and 2 threads"
+                    let err = maxAbs (column recorded.Output) (y1 |> Array.map float)
+                    Expect.isLessThan err 1e-5 $"inverse = {inverse}: max |fused − recorded| values"
+                    // the two differ only in float32 rounding (softmax summation order, SIMD vs scalar softplus):
+                    // knot differences of float32 positions on [−4, 4] (≈ 5e-7 absolute) divided by narrow bins
+                    // make log|det| the sensitive one, the bound the other log|det| tests here use
+                    let errL = maxAbs (column recorded.LogAbsDet) (l1 |> Array.map float)
+                    Expect.isLessThan errL 1e-4 $"inverse = {inverse}: max |fused − recorded| log|det|"
+            }
+
             test "bad shapes and options are refused with what is wrong" {
                 let x, p = draw 9 10
 

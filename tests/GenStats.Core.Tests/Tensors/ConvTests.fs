@@ -208,6 +208,34 @@ let private largeCase =
         Bias = v (fun i -> 0.1 * float i) o
     }
 
+/// Wide stride-2 rows (W = 37: 19 outputs per row, so the eight-wide even-element gather runs twice and
+/// leaves a tail) and one output channel (fewer rows than a GEMM tile): the direct loop, 1 and 2 threads.
+let ``stride-2 gathers of wide rows and one-channel outputs equal the direct loop`` () =
+    let saved = TensorBackend.MaxThreads
+
+    try
+        for (o, s) in [ (5, 2); (1, 1); (1, 2) ] do
+            let c =
+                { largeCase with
+                    N = 3
+                    H = 11
+                    W = 37
+                    O = o
+                    Stride = s
+                    X = Array.init (3 * largeCase.C * 11 * 37) (fun i -> float32 (sin (0.41 * float i)))
+                    Wt = Array.init (o * largeCase.C * 9) (fun i -> float32 (0.3 * cos (0.7 * float i)))
+                    Bias = Array.init o (fun i -> 0.1f * float32 (i + 1))
+                }
+
+            TensorBackend.MaxThreads <- 1
+            let one = runConv c
+            TensorBackend.MaxThreads <- 2
+            let two = runConv c
+            assertAll sumAccuracy (convReference c) one $"conv2d O = {o}, stride {s}"
+            Expect.equal one two $"O = {o}, stride {s}: 1 vs 2 threads"
+    finally
+        TensorBackend.MaxThreads <- saved
+
 let ``conv2d equals the direct loop on a large case, with the same bytes on 1 and 2 threads`` () =
     let c = largeCase
     let saved = TensorBackend.MaxThreads
@@ -575,6 +603,9 @@ let private cases =
             testCase
                 "conv2d equals the direct loop on a large case, with the same bytes on 1 and 2 threads"
                 ``conv2d equals the direct loop on a large case, with the same bytes on 1 and 2 threads``
+            testCase
+                "stride-2 gathers of wide rows and one-channel outputs equal the direct loop"
+                ``stride-2 gathers of wide rows and one-channel outputs equal the direct loop``
             testCase "conv2d and conv_transpose2d match PyTorch" ``conv2d and conv_transpose2d match PyTorch``
             testCase "conv2d gradients match PyTorch's autograd" ``conv2d gradients match PyTorch's autograd``
             testCase

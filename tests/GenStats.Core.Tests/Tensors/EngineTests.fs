@@ -273,6 +273,41 @@ let ``gradients with respect to intermediates, unused inputs and misuse`` () =
     let vjp = Autograd.Grad(Ops.Square x, [| x |], Tensor.FromArray([| 1f; -1f |], 2))
     eqArr (vjp[0].ToArray()) [| 2f; -4f |]
 
+/// Leaky ReLU and the gradient masks of relu, abs and clamp against their element rules written here, at 1003
+/// positions (SIMD body and scalar tail) with random signs, exact zeros and the clamp bounds themselves.
+let ``leaky relu and the gradient masks follow their element rules everywhere`` () =
+    let rng = Random(11)
+
+    let xs =
+        Array.init 1003 (fun i ->
+            match i % 7 with
+            | 0 -> 0f
+            | 1 -> 0.5f
+            | 2 -> -0.5f
+            | _ -> float32 (rng.NextDouble() * 2.0 - 1.0))
+
+    let gs = Array.init xs.Length (fun _ -> float32 (rng.NextDouble() * 4.0 - 2.0))
+    let gT = Tensor.FromArray(gs, xs.Length)
+    let leaky = Ops.LeakyRelu(Tensor.FromArray(xs, xs.Length), 0.2f).ToArray()
+    eqArr leaky (xs |> Array.map (fun v -> if v > 0f then v else 0.2f * v))
+
+    let grad (f: Tensor -> Tensor) =
+        let x = Tensor.FromArray(xs, xs.Length).RequireGrad()
+        (Autograd.Grad(Ops.Sum(Ops.Mul(f x, gT)), [| x |])[0]).ToArray()
+
+    let rule (m: float32 -> float32) = Array.map2 (fun v g -> m v * g) xs gs
+    eqArr (grad (fun x -> Ops.LeakyRelu(x, 0.2f))) (rule (fun v -> if v > 0f then 1f else 0.2f))
+    eqArr (grad Ops.Relu) (rule (fun v -> if v > 0f then 1f else 0f))
+
+    eqArr
+        (grad Ops.Abs)
+        (rule (fun v ->
+            if v > 0f then 1f
+            elif v < 0f then -1f
+            else 0f))
+
+    eqArr (grad (fun x -> Ops.Clamp(x, -0.5f, 0.5f))) (rule (fun v -> if v >= -0.5f && v <= 0.5f then 1f else 0f))
+
 let private cases =
     testList
         "Tensors.Engine"
@@ -307,6 +342,9 @@ let private cases =
             testCase
                 "backend control: managed by default, CUDA absent, bad names rejected"
                 ``backend control: managed by default, CUDA absent, bad names rejected``
+            testCase
+                "leaky relu and the gradient masks follow their element rules everywhere"
+                ``leaky relu and the gradient masks follow their element rules everywhere``
             testCase
                 "gradients with respect to intermediates, unused inputs and misuse"
                 ``gradients with respect to intermediates, unused inputs and misuse``

@@ -50,7 +50,9 @@ public sealed record SplineOutput(Tensor Output, Tensor LogAbsDet);
 /// [N, d·(3K − 1)], the block of value j at columns j·(3K − 1) …, ordered widths, heights, derivatives
 /// (as nflows' coupling transform lays them out). Forward and inverse return log|dy/dx| (inverse:
 /// log|dx/dy|) per element, [N, d]; the inverse solves the bin's quadratic in closed form with the
-/// numerically stable root 2c/(−b − √(b² − 4ac)).
+/// numerically stable root 2c/(−b − √(b² − 4ac)). When no gradient is recorded (no input requires
+/// one, or inside <see cref="Autograd.NoGrad"/>) the managed backend evaluates the same formulas in
+/// one fused, block-parallel pass (sampling and density evaluation), bit-identical for any thread count.
 /// </summary>
 public static class RationalQuadraticSpline
 {
@@ -73,6 +75,15 @@ public static class RationalQuadraticSpline
         if (parameters.Rank != 2 || parameters.Shape[0] != n || parameters.Shape[1] != d * p)
             throw new ArgumentException($"parameters has shape {parameters.Shape}; [{n}, {d * p}] (d·(3K − 1) with K = {k}) is required for an input of shape {input.Shape}.", nameof(parameters));
         int m = n * d;
+        // Without a gradient to record, the fused kernel gives the same values in one pass (managed backend).
+        if (!(Autograd.IsGradEnabled && (input.RequiresGrad || parameters.RequiresGrad)) && input.Backend is GenStats.Tensors.Backends.ManagedBackend && parameters.Backend is GenStats.Tensors.Backends.ManagedBackend
+            && TensorBackend.Current is GenStats.Tensors.Backends.ManagedBackend)
+        {
+            var fusedOutput = Tensor.Allocate(input.Shape);
+            var fusedLogDet = Tensor.Allocate(input.Shape);
+            SplineKernel.Apply(input.Data, parameters.Data, m, shape, inverse, fusedOutput.Data, fusedLogDet.Data, TensorBackend.MaxThreads);
+            return new SplineOutput(fusedOutput, fusedLogDet);
+        }
         float bound = shape.Bound;
         var v = Ops.Reshape(input, m, 1);
         var par = Ops.Reshape(parameters, m, p);

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace GenStats.Tensors.Backends;
 
@@ -177,11 +179,35 @@ internal static class CpuConv
                         int srcRow = xOff + (c * g.Height + ih) * g.Width;
                         if (s == 1)
                             x.AsSpan(srcRow + clo - p + kj, chi - clo).CopyTo(line[clo..chi]);
+                        else if (s == 2)
+                            GatherEven(x, srcRow - p + kj, line, clo, chi);
                         else
                             for (int q = clo; q < chi; q++) line[q] = x[srcRow + q * s - p + kj];
                     }
                 }
             }
+    }
+
+    /// <summary>line[q] = x[start + 2q] for q in [lo, hi): the stride-2 rows of im2col, eight at a time (AVX2 shuffle of 16 loaded values).</summary>
+    private static unsafe void GatherEven(float[] x, int start, Span<float> line, int lo, int hi)
+    {
+        int q = lo;
+        if (Avx2.IsSupported)
+        {
+            fixed (float* xp = x, lp = line)
+            {
+                // Reads stop inside x: the odd lanes of the last pair may belong to the next row and are dropped.
+                for (; q + 8 <= hi && start + 2 * q + 16 <= x.Length; q += 8)
+                {
+                    var a = Avx.LoadVector256(xp + start + 2 * q);
+                    var b = Avx.LoadVector256(xp + start + 2 * q + 8);
+                    // [a0 a2 b0 b2 | a4 a6 b4 b6] → 64-bit pairs reordered 0, 2, 1, 3 → [a0 a2 a4 a6 b0 b2 b4 b6].
+                    var even = Avx.Shuffle(a, b, 0b10_00_10_00);
+                    Avx.Store(lp + q, Avx2.Permute4x64(even.AsDouble(), 0b11_01_10_00).AsSingle());
+                }
+            }
+        }
+        for (; q < hi; q++) line[q] = x[start + 2 * q];
     }
 
     /// <summary>The adjoint of <see cref="Im2Col"/>: dx[c, ih, iw] += cols[row, col] (dx cleared by the caller).</summary>

@@ -42,6 +42,14 @@ internal static unsafe class CpuGemm
             Epilogue(c, cOff, ldc, m, n, bias, relu);
             return;
         }
+        if (m < MR && !transB && n >= 2 * NR)
+        {
+            // Fewer rows than a tile (a conv with one or a few output channels): a 6-row tile would waste most of its FMAs.
+            ScaleC(beta, c, cOff, ldc, m, n);
+            FewRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, (long)m * n * k < 200_000 ? 1 : threads);
+            Epilogue(c, cOff, ldc, m, n, bias, relu);
+            return;
+        }
         bool overwrite = beta == 0;
         if (!overwrite) ScaleC(beta, c, cOff, ldc, m, n);
         // Few flops per thread do not pay for the fork/join.
@@ -76,6 +84,31 @@ internal static unsafe class CpuGemm
             if (bias is not null) System.Numerics.Tensors.TensorPrimitives.Add(row, bias.AsSpan(0, n), row);
             if (relu) System.Numerics.Tensors.TensorPrimitives.Max(row, 0f, row);
         }
+    }
+
+    /// <summary>
+    /// C += α·op(A)·B for m &lt; MR rows: each row of C takes the rows of B times its coefficients (one
+    /// fused multiply-add span per depth step, depth in order), over fixed 512-column blocks in
+    /// parallel, so the result does not depend on the thread count.
+    /// </summary>
+    private static void FewRows(bool transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int threads)
+    {
+        const int Cols = 512;
+        int blocks = (n + Cols - 1) / Cols;
+        WorkerPool.Run(blocks, threads, blk =>
+        {
+            int j0 = blk * Cols, len = Math.Min(Cols, n - j0);
+            for (int i = 0; i < m; i++)
+            {
+                var row = c.AsSpan(cOff + i * ldc + j0, len);
+                for (int p = 0; p < k; p++)
+                {
+                    float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                    System.Numerics.Tensors.TensorPrimitives.FusedMultiplyAdd(b.AsSpan(bOff + p * ldb + j0, len), av, row, row);
+                }
+            }
+        });
     }
 
     private static int RoundUp(int x, int r) => (x + r - 1) / r * r;

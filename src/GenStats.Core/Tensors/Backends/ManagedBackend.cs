@@ -215,9 +215,7 @@ public sealed class ManagedBackend : ITensorBackend
                 }
                 break;
             case UnaryOp.Relu: TensorPrimitives.Max(x, 0f, y); break;
-            case UnaryOp.LeakyRelu:
-                for (int i = 0; i < x.Length; i++) { float v = x[i]; y[i] = v > 0 ? v : p0 * v; }
-                break;
+            case UnaryOp.LeakyRelu: CpuElementwise.LeakyRelu(x, y, p0); break;
             case UnaryOp.Elu:
                 for (int i = 0; i < x.Length; i++) { float v = x[i]; y[i] = v > 0 ? v : p0 * (MathF.Exp(v) - 1); }
                 break;
@@ -252,29 +250,7 @@ public sealed class ManagedBackend : ITensorBackend
 
     private static void MaskSpan(MaskKind kind, ReadOnlySpan<float> g, ReadOnlySpan<float> x, Span<float> r, float p0, float p1)
     {
-        int i = 0;
-        if (kind == MaskKind.Positive && Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= x.Length; i += 8)
-            {
-                var xv = Vector256.Create(x.Slice(i, 8));
-                var gv = Vector256.Create(g.Slice(i, 8));
-                Vector256.ConditionalSelect(Vector256.GreaterThan(xv, Vector256<float>.Zero), gv, Vector256<float>.Zero).CopyTo(r.Slice(i, 8));
-            }
-        }
-        for (; i < x.Length; i++)
-        {
-            float v = x[i];
-            r[i] = kind switch
-            {
-                MaskKind.Positive => v > 0 ? g[i] : 0,
-                MaskKind.NonPositive => v <= 0 ? g[i] : 0,
-                MaskKind.Leaky => v > 0 ? g[i] : p0 * g[i],
-                MaskKind.Between => v >= p0 && v <= p1 ? g[i] : 0,
-                MaskKind.Sign => v > 0 ? g[i] : v < 0 ? -g[i] : 0,
-                _ => throw new ArgumentException($"unknown mask {kind}.", nameof(kind)),
-            };
-        }
+        CpuElementwise.Mask(kind, g, x, r, p0, p1);
     }
 
     /// <summary>The float[] kernel behind <see cref="Binary(BinaryOp, TensorBuffer, Shape, TensorBuffer, Shape, TensorBuffer, Shape)"/>.</summary>
