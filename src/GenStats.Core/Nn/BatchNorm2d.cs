@@ -27,7 +27,7 @@ public sealed class BatchNorm2d : Module
         Shift = Linear.Parameter(Tensor.Zeros(channels));
         RunningMean = Tensor.Persistent(new Shape(channels));
         RunningVar = Tensor.Persistent(new Shape(channels));
-        RunningVar.Data.AsSpan().Fill(1f);
+        RunningVar.FillInPlace(1f);
     }
 
     /// <summary>Number of channels.</summary>
@@ -81,16 +81,10 @@ public sealed class BatchNorm2d : Module
 
     private void UpdateRunning(Tensor mean, Tensor variance, int n)
     {
-        var m = mean.Values;
-        var v = variance.Values;
-        var rm = RunningMean.Data;
-        var rv = RunningVar.Data;
-        float unbias = n / (n - 1f);
-        for (int c = 0; c < Channels; c++)
-        {
-            rm[c] = (1 - Momentum) * rm[c] + Momentum * m[c];
-            rv[c] = (1 - Momentum) * rv[c] + Momentum * v[c] * unbias;
-        }
+        // PyTorch's update: r ← (1 − momentum)·r + momentum·batch statistic (variance unbiased), on the device.
+        RunningMean.LerpInPlace(mean, Momentum);
+        RunningVar.AffineInPlace(1 - Momentum, 0);
+        RunningVar.AxpyInPlace(Momentum * n / (n - 1f), variance);
     }
 
     /// <inheritdoc />

@@ -94,8 +94,8 @@ public sealed class Linear : Module
     /// <summary>Copies a tensor into a fresh buffer no scope owns and marks it trainable.</summary>
     internal static Tensor Parameter(Tensor t)
     {
-        var p = Tensor.Persistent(t.Shape);
-        t.Values.CopyTo(p.Data);
+        var p = Tensor.Persistent(t.Shape, t.Backend);
+        p.CopyFrom(t);
         return p.RequireGrad();
     }
 

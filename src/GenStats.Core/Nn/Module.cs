@@ -87,6 +87,26 @@ public abstract class Module
         foreach (var p in Parameters()) p.ZeroGrad();
     }
 
+    /// <summary>
+    /// Moves every parameter (with its gradient) and buffer of the tree to <paramref name="device"/>
+    /// in place, through the host, on the backend registered for it (<see cref="TensorBackend.For"/>),
+    /// as PyTorch's <c>Module.to</c>: the same tensor objects keep their identity, so optimizers
+    /// built before keep working (their state follows at the next step). Returns this module.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No backend is registered for the device.</exception>
+    public Module To(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var target = TensorBackend.For(device);
+        foreach (var p in Parameters())
+        {
+            p.MoveTo(target);
+            p.Grad?.MoveTo(target);
+        }
+        foreach (var b in NamedBuffers()) b.Tensor.MoveTo(target);
+        return this;
+    }
+
     /// <summary>Saves every parameter to a <see cref="ParameterFile"/> (atomically).</summary>
     public void SaveParameters(string path, IReadOnlyDictionary<string, string>? metadata = null) =>
         ParameterFile.Save(path, NamedParameters(), metadata);
@@ -108,7 +128,7 @@ public abstract class Module
             var t = byName[p.Name];
             if (!t.Shape.SequenceEqual(p.Tensor.Shape.ToArray()))
                 throw new InvalidDataException($"{path}: parameter {p.Name} has shape [{string.Join(", ", t.Shape)}] in the file but {p.Tensor.Shape} in the module.");
-            t.Values.AsSpan().CopyTo(p.Tensor.Data);
+            p.Tensor.CopyFrom(t.Values);
         }
         return content.Metadata;
     }

@@ -6,12 +6,13 @@ namespace GenStats.Nn;
 /// <summary>
 /// Base of the optimizers: updates parameters in place from their accumulated gradients, with
 /// the per-element rule running as one fused backend kernel per parameter. Parameters without a
-/// gradient are skipped. State buffers belong to the optimizer, never to a <see cref="TensorScope"/>.
+/// gradient are skipped. State buffers belong to the optimizer, never to a <see cref="TensorScope"/>,
+/// and live on the device of their parameter (allocated by its backend at the first step).
 /// </summary>
 public abstract class Optimizer
 {
     private readonly Tensor[] parameters;
-    private readonly float[]?[] state1, state2;
+    private readonly TensorBuffer?[] state1, state2;
 
     /// <summary>Registers the parameters (leaves that require grad).</summary>
     /// <exception cref="ArgumentException">Empty list, a parameter that does not require grad, or a bad learning rate.</exception>
@@ -23,8 +24,8 @@ public abstract class Optimizer
         for (int i = 0; i < this.parameters.Length; i++)
             if (!this.parameters[i].RequiresGrad || !this.parameters[i].IsLeaf)
                 throw new ArgumentException($"parameters[{i}] is not a trainable leaf (RequiresGrad must be set on a leaf).", nameof(parameters));
-        state1 = new float[]?[this.parameters.Length];
-        state2 = new float[]?[this.parameters.Length];
+        state1 = new TensorBuffer?[this.parameters.Length];
+        state2 = new TensorBuffer?[this.parameters.Length];
         LearningRate = learningRate;
     }
 
@@ -63,8 +64,8 @@ public abstract class Optimizer
         var list = new List<NamedTensor>();
         for (int i = 0; i < parameters.Length; i++)
         {
-            if (state1[i] is { } a) list.Add(new NamedTensor($"s1.{i}", Tensor.FromArray((float[])a.Clone(), a.Length)));
-            if (state2[i] is { } b) list.Add(new NamedTensor($"s2.{i}", Tensor.FromArray((float[])b.Clone(), b.Length)));
+            if (state1[i] is { } a) list.Add(new NamedTensor($"s1.{i}", Tensor.FromArray(Download(a), a.Length)));
+            if (state2[i] is { } b) list.Add(new NamedTensor($"s2.{i}", Tensor.FromArray(Download(b), b.Length)));
         }
         return (StepCount, list);
     }
@@ -82,9 +83,39 @@ public abstract class Optimizer
                 || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i)
                 || i >= parameters.Length || values.Length != parameters[i].Size)
                 throw new InvalidDataException($"optimizer state buffer '{name}' ({values.Length} values) does not fit this optimizer's {parameters.Length} parameters.");
-            (parts[0] == "s1" ? state1 : state2)[i] = (float[])values.Clone();
+            var be = parameters[i].Backend;
+            var buffer = be.Allocate(values.Length);
+            be.CopyFromHost(values, buffer, 0);
+            (parts[0] == "s1" ? state1 : state2)[i] = buffer;
         }
         StepCount = steps;
+    }
+
+    private static float[] Download(TensorBuffer buffer)
+    {
+        var a = new float[buffer.Length];
+        buffer.Backend.CopyToHost(buffer, 0, a);
+        return a;
+    }
+
+    /// <summary>
+    /// The state buffer of a parameter on its backend: zeros at first use, moved (through the host)
+    /// when the parameter moved to another device since (<see cref="Module.To"/>).
+    /// </summary>
+    private static TensorBuffer State(ref TensorBuffer? slot, ITensorBackend be, int n)
+    {
+        if (slot is null)
+        {
+            slot = be.Allocate(n);
+            be.Fill(slot, n, 0);
+        }
+        else if (slot.Device != be.Device)
+        {
+            var moved = be.Allocate(n);
+            be.CopyFromHost(Download(slot), moved, 0);
+            slot = moved;
+        }
+        return slot;
     }
 
     /// <summary>The fused update rule for the current step.</summary>
@@ -101,15 +132,15 @@ public abstract class Optimizer
     {
         StepCount++;
         var rule = Rule(StepCount);
-        var backend = TensorBackend.Current;
         bool u1 = UsesFirstState, u2 = UsesSecondState;
         for (int i = 0; i < parameters.Length; i++)
         {
             var p = parameters[i];
             if (p.Grad is null) continue;
-            if (u1) state1[i] ??= new float[p.Size];
-            if (u2) state2[i] ??= new float[p.Size];
-            backend.OptimizerStep(rule, p.Data, p.Grad.Data, state1[i], state2[i], p.Size);
+            var be = p.Backend;
+            var s1 = u1 ? State(ref state1[i], be, p.Size) : null;
+            var s2 = u2 ? State(ref state2[i], be, p.Size) : null;
+            be.OptimizerStep(rule, p.Buffer, p.Grad.Buffer, s1, s2, p.Size);
         }
     }
 }

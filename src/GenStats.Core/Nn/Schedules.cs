@@ -68,15 +68,14 @@ public static class Training
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(maxNorm > 0) || !double.IsFinite(maxNorm))
             throw new ArgumentException($"maxNorm is {maxNorm}; a finite positive value is required.", nameof(maxNorm));
-        var backend = Tensors.TensorBackend.Current;
         var grads = parameters.Select(p => p.Grad).Where(g => g is not null).Select(g => g!).ToList();
         double sq = 0;
-        foreach (var g in grads) sq += backend.SumOfSquares(g.Data, g.Size);
+        foreach (var g in grads) sq += g.Backend.SumOfSquares(g.Buffer, g.Size);
         double norm = Math.Sqrt(sq);
         if (norm > maxNorm)
         {
             float factor = (float)(maxNorm / (norm + 1e-6));
-            foreach (var g in grads) backend.Unary(Tensors.Backends.UnaryOp.Affine, g.Data, g.Data, g.Size, factor, 0);
+            foreach (var g in grads) g.Backend.Unary(Tensors.Backends.UnaryOp.Affine, g.Buffer, g.Buffer, g.Size, factor, 0);
         }
         return norm;
     }

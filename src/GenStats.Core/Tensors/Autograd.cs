@@ -102,15 +102,16 @@ public static class Autograd
             if (!t.IsLeaf) continue;
             if (t.Grad is null)
             {
-                var persistent = Tensor.Persistent(t.Shape);
-                g.Values.CopyTo(persistent.Data);
+                var be = t.Backend;
+                var persistent = new Tensor(new Storage(be.Allocate(t.Size), false), t.Shape);
+                be.Copy(g.Buffer, 0, persistent.Buffer, 0, t.Size);
                 t.Grad = persistent;
             }
             else
             {
                 if (t.Grad.Shape != t.Shape)
                     throw new InvalidOperationException($"Grad of shape {t.Grad.Shape} does not match tensor shape {t.Shape}.");
-                TensorBackend.Current.Axpy(1, g.Data, t.Grad.Data, t.Size);
+                t.Grad.Backend.Axpy(1, g.Buffer, t.Grad.Buffer, t.Size);
             }
         }
     }

@@ -10,7 +10,26 @@ namespace GenStats.Tensors;
 /// </summary>
 public static partial class Ops
 {
-    private static ITensorBackend B => TensorBackend.Current;
+    /// <summary>The backend that runs an operation on x.</summary>
+    private static ITensorBackend B(Tensor x) => x.Backend;
+
+    /// <summary>The backend that runs an operation on a and b; they must live on one device.</summary>
+    /// <exception cref="InvalidOperationException">The tensors live on different devices.</exception>
+    private static ITensorBackend B(Tensor a, Tensor b)
+    {
+        var ba = a.Backend;
+        var bb = b.Backend;
+        if (ReferenceEquals(ba, bb) || ba.Device == bb.Device) return ba;
+        throw new InvalidOperationException(
+            $"an operation got tensors on {ba.Device} (shape {a.Shape}) and {bb.Device} (shape {b.Shape}); all inputs must live on one device — move one with Tensor.To(device).");
+    }
+
+    /// <summary>The backend that runs an operation on a, b and c (one device).</summary>
+    private static ITensorBackend B(Tensor a, Tensor b, Tensor c)
+    {
+        B(a, c);
+        return B(a, b);
+    }
 
     private static bool Tracks(Tensor a) => a.RequiresGrad && Autograd.IsGradEnabled;
 
@@ -25,8 +44,9 @@ public static partial class Ops
 
     private static Tensor UnaryRaw(Tensor x, UnaryOp op, float p0 = 0, float p1 = 0)
     {
-        var y = Tensor.Allocate(x.Shape);
-        B.Unary(op, x.Data, y.Data, x.Size, p0, p1);
+        var be = B(x);
+        var y = Tensor.Allocate(x.Shape, be);
+        be.Unary(op, x.Buffer, y.Buffer, x.Size, p0, p1);
         return y;
     }
 
@@ -155,8 +175,9 @@ public static partial class Ops
     /// </summary>
     internal static Tensor MaskMul(Tensor g, Tensor x, MaskKind kind, float p0 = 0, float p1 = 0)
     {
-        var r = Tensor.Allocate(g.Shape);
-        B.MaskMultiply(kind, g.Data, x.Data, r.Data, g.Size, p0, p1);
+        var be = B(g, x);
+        var r = Tensor.Allocate(g.Shape, be);
+        be.MaskMultiply(kind, g.Buffer, x.Buffer, r.Buffer, g.Size, p0, p1);
         return Tracks(g) ? Record(r, "mask", [g, x], (gg, needs) => [needs[0] ? MaskMul(gg, x, kind, p0, p1) : null, null]) : r;
     }
 
@@ -172,8 +193,9 @@ public static partial class Ops
     private static Tensor BinaryRaw(BinaryOp op, Tensor a, Tensor b)
     {
         var s = Shape.Broadcast(a.Shape, b.Shape);
-        var y = Tensor.Allocate(s);
-        B.Binary(op, a.Data, a.Shape, b.Data, b.Shape, y.Data, s);
+        var be = B(a, b);
+        var y = Tensor.Allocate(s, be);
+        be.Binary(op, a.Buffer, a.Shape, b.Buffer, b.Shape, y.Buffer, s);
         return y;
     }
 

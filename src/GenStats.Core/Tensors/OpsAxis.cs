@@ -38,8 +38,9 @@ public static partial class Ops
     private static Tensor CumsumAlong(Tensor x, int axis, bool reverse)
     {
         var (outer, len, inner) = Split(x.Shape, axis);
-        var y = Tensor.Allocate(x.Shape);
-        B.CumSumAxis(x.Data, outer, len, inner, y.Data, reverse);
+        var be = B(x);
+        var y = Tensor.Allocate(x.Shape, be);
+        be.CumSumAxis(x.Buffer, outer, len, inner, y.Buffer, reverse);
         return Tracks(x) ? Record(y, reverse ? "cumsum_rev" : "cumsum", [x], (g, _) => [CumsumAlong(g, axis, !reverse)]) : y;
     }
 
@@ -75,7 +76,7 @@ public static partial class Ops
         if (!fits)
             throw new ArgumentException($"indices has shape {indices.Shape}; x has shape {x.Shape}, so indices must have rank {x.Rank} and equal dimensions except along axis {a}.", nameof(indices));
         int len = x.Shape[a];
-        var values = indices.Data;
+        var values = indices.ToArray(); // index arrays are host arrays (a device backend uploads them)
         var idx = new int[indices.Size];
         for (int k = 0; k < idx.Length; k++)
         {
@@ -103,8 +104,9 @@ public static partial class Ops
         var (outer, len, inner) = Split(x.Shape, axis);
         var d = x.Shape.ToArray();
         d[axis] = count;
-        var y = Tensor.Allocate(new Shape(d));
-        B.GatherAxis(x.Data, outer, len, inner, index, count, y.Data);
+        var be = B(x);
+        var y = Tensor.Allocate(new Shape(d), be);
+        be.GatherAxis(x.Buffer, outer, len, inner, index, count, y.Buffer);
         return Tracks(x) ? Record(y, "gather", [x], (g, _) => [ScatterAddAlong(g, axis, index, len)]) : y;
     }
 
@@ -114,9 +116,10 @@ public static partial class Ops
         var (outer, count, inner) = Split(g.Shape, axis);
         var d = g.Shape.ToArray();
         d[axis] = length;
-        var y = Tensor.Allocate(new Shape(d));
-        B.Fill(y.Data, y.Size, 0);
-        B.ScatterAddAxis(g.Data, outer, length, inner, index, count, y.Data);
+        var be = B(g);
+        var y = Tensor.Allocate(new Shape(d), be);
+        be.Fill(y.Buffer, y.Size, 0);
+        be.ScatterAddAxis(g.Buffer, outer, length, inner, index, count, y.Buffer);
         return Tracks(g) ? Record(y, "scatter_add", [g], (gg, _) => [GatherAlong(gg, axis, index, count)]) : y;
     }
 
@@ -147,13 +150,14 @@ public static partial class Ops
             for (int d = 0; d < s.Rank - 1; d++) rows *= s[d];
             perRow = values.Shape[s.Rank - 1];
         }
-        var seq = sortedSequence.Data;
+        var be = B(sortedSequence, values);
+        var seq = sortedSequence.ToArray(); // the ascending check reads the sequence on the host
         for (int r = 0; r < rows; r++)
             for (int i = r * seqLen + 1; i < (r + 1) * seqLen; i++)
                 if (seq[i] < seq[i - 1])
                     throw new ArgumentException($"sortedSequence is not ascending: row {r} has {seq[i - 1]} before {seq[i]} (at position {i - r * seqLen}).", nameof(sortedSequence));
-        var y = Tensor.Allocate(values.Shape);
-        B.SearchSorted(seq, rows, seqLen, values.Data, perRow, right, y.Data);
+        var y = Tensor.Allocate(values.Shape, be);
+        be.SearchSorted(sortedSequence.Buffer, rows, seqLen, values.Buffer, perRow, right, y.Buffer);
         return y;
     }
 }

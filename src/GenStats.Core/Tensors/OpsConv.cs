@@ -81,8 +81,9 @@ public static partial class Ops
     /// <summary>y = conv(x, w) + b; backward: dx = convᵀ(dy, w), dw = corr(x, dy), db = Σ dy.</summary>
     private static Tensor ConvForward(Tensor x, Tensor w, Tensor? bias, ConvGeometry g)
     {
-        var y = Tensor.Allocate(OutputShape(g));
-        B.Conv2d(x.Data, w.Data, bias?.Data, y.Data, g);
+        var be = bias is null ? B(x, w) : B(x, w, bias);
+        var y = Tensor.Allocate(OutputShape(g), be);
+        be.Conv2d(x.Buffer, w.Buffer, bias?.Buffer, y.Buffer, g);
         bool track = Autograd.IsGradEnabled && (x.RequiresGrad || w.RequiresGrad || (bias?.RequiresGrad ?? false));
         if (!track) return y;
         Tensor[] inputs = bias is null ? [x, w] : [x, w, bias];
@@ -99,8 +100,9 @@ public static partial class Ops
     /// <summary>dx = convᵀ(dy, w), the input gradient; linear in both, so its backward is conv and corr.</summary>
     private static Tensor ConvData(Tensor gy, Tensor w, ConvGeometry g)
     {
-        var dx = Tensor.Allocate(InputShape(g));
-        B.Conv2dBackwardData(gy.Data, w.Data, dx.Data, g);
+        var be = B(gy, w);
+        var dx = Tensor.Allocate(InputShape(g), be);
+        be.Conv2dBackwardData(gy.Buffer, w.Buffer, dx.Buffer, g);
         if (!Tracks(gy, w)) return dx;
         return Record(dx, "conv2d_transpose", [gy, w], (gg, n) =>
             [n[0] ? ConvForward(gg, w, null, g) : null, n[1] ? ConvWeight(gg, gy, g) : null]);
@@ -109,8 +111,9 @@ public static partial class Ops
     /// <summary>dw = corr(x, dy), the weight gradient; ⟨corr(x, dy), v⟩ = ⟨dy, conv(x, v)⟩.</summary>
     private static Tensor ConvWeight(Tensor x, Tensor gy, ConvGeometry g)
     {
-        var dw = Tensor.Allocate(new Shape(g.OutChannels, g.InChannels, g.KernelH, g.KernelW));
-        B.Conv2dBackwardWeight(x.Data, gy.Data, dw.Data, g);
+        var be = B(x, gy);
+        var dw = Tensor.Allocate(new Shape(g.OutChannels, g.InChannels, g.KernelH, g.KernelW), be);
+        be.Conv2dBackwardWeight(x.Buffer, gy.Buffer, dw.Buffer, g);
         if (!Tracks(x, gy)) return dw;
         return Record(dw, "conv2d_weight", [x, gy], (gw, n) =>
             [n[0] ? ConvData(gy, gw, g) : null, n[1] ? ConvForward(x, gw, null, g) : null]);
@@ -135,15 +138,17 @@ public static partial class Ops
     private static Tensor UpsampleCore(Tensor x, UpsampleMode mode)
     {
         int planes = x.Shape[0] * x.Shape[1], h = x.Shape[2], w = x.Shape[3];
-        var y = Tensor.Allocate(new Shape(x.Shape[0], x.Shape[1], 2 * h, 2 * w));
-        B.Upsample2x(mode, x.Data, y.Data, planes, h, w);
+        var be = B(x);
+        var y = Tensor.Allocate(new Shape(x.Shape[0], x.Shape[1], 2 * h, 2 * w), be);
+        be.Upsample2x(mode, x.Buffer, y.Buffer, planes, h, w);
         return Tracks(x) ? Record(y, "upsample2x", [x], (g, _) => [UpsampleAdjoint(g, mode, x.Shape)]) : y;
     }
 
     private static Tensor UpsampleAdjoint(Tensor g, UpsampleMode mode, Shape inputShape)
     {
-        var dx = Tensor.Allocate(inputShape);
-        B.Upsample2xAdjoint(mode, g.Data, dx.Data, inputShape[0] * inputShape[1], inputShape[2], inputShape[3]);
+        var be = B(g);
+        var dx = Tensor.Allocate(inputShape, be);
+        be.Upsample2xAdjoint(mode, g.Buffer, dx.Buffer, inputShape[0] * inputShape[1], inputShape[2], inputShape[3]);
         return Tracks(g) ? Record(dx, "upsample2x_adjoint", [g], (gg, _) => [UpsampleCore(gg, mode)]) : dx;
     }
 
@@ -192,8 +197,9 @@ public static partial class Ops
     {
         int h = x.Shape[2], w = x.Shape[3];
         if (oh == h && ow == w && top == 0 && left == 0) return x;
-        var y = Tensor.Allocate(new Shape(x.Shape[0], x.Shape[1], oh, ow));
-        B.PadCrop2d(x.Data, x.Shape[0] * x.Shape[1], h, w, y.Data, oh, ow, top, left);
+        var be = B(x);
+        var y = Tensor.Allocate(new Shape(x.Shape[0], x.Shape[1], oh, ow), be);
+        be.PadCrop2d(x.Buffer, x.Shape[0] * x.Shape[1], h, w, y.Buffer, oh, ow, top, left);
         return Tracks(x) ? Record(y, "pad_crop2d", [x], (g, _) => [PadCrop(g, h, w, -top, -left)]) : y;
     }
 

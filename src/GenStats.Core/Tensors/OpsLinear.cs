@@ -15,8 +15,9 @@ public static partial class Ops
         int kb = transB ? b.Shape[1] : b.Shape[0], n = transB ? b.Shape[0] : b.Shape[1];
         if (k != kb)
             throw new ArgumentException($"inner dimensions differ: op(a) is {m}×{k} ({a.Shape}, transA={transA}), op(b) is {kb}×{n} ({b.Shape}, transB={transB}).");
-        var y = Tensor.Allocate(new Shape(m, n));
-        B.Gemm(transA, transB, m, n, k, 1f, a.Data, 0, a.Shape[1], b.Data, 0, b.Shape[1], 0f, y.Data, 0, n);
+        var be = B(a, b);
+        var y = Tensor.Allocate(new Shape(m, n), be);
+        be.Gemm(transA, transB, m, n, k, 1f, a.Buffer, 0, a.Shape[1], b.Buffer, 0, b.Shape[1], 0f, y.Buffer, 0, n);
         if (!Tracks(a, b)) return y;
         return Record(y, "matmul", [a, b], (g, nd) =>
         {
@@ -65,8 +66,9 @@ public static partial class Ops
             throw new ArgumentException($"x has {fin} features but weight is {weight.Shape}; [{fin}, out] is required.", nameof(weight));
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != fout))
             throw new ArgumentException($"bias has shape {bias.Shape}; [{fout}] is required.", nameof(bias));
-        var y = Tensor.Allocate(new Shape(batch, fout));
-        B.Linear(x.Data, weight.Data, bias?.Data, y.Data, batch, fin, fout, relu);
+        var be = bias is null ? B(x, weight) : B(x, weight, bias);
+        var y = Tensor.Allocate(new Shape(batch, fout), be);
+        be.Linear(x.Buffer, weight.Buffer, bias?.Buffer, y.Buffer, batch, fin, fout, relu);
         bool track = Autograd.IsGradEnabled && (x.RequiresGrad || weight.RequiresGrad || (bias?.RequiresGrad ?? false));
         if (!track) return y;
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];

@@ -26,8 +26,7 @@ public static partial class Ops
         var loss = Sub(Softplus(logits), Mul(logits, targets));
         if (weights is null) return Mean(loss);
         RequireSameShape(logits, weights, nameof(logits), nameof(weights));
-        float total = 0;
-        foreach (var w in weights.Values) total += w;
+        float total = Sum(Detach(weights)).ToScalar(); // one scalar read-back
         if (!(total > 0) || !float.IsFinite(total))
             throw new ArgumentException($"the weights sum to {total}; the sum must be positive and finite.", nameof(weights));
         return Affine(Sum(Mul(loss, weights)), 1f / total, 0);
@@ -43,8 +42,9 @@ public static partial class Ops
         RequireSameShape(mean, target, nameof(mean), nameof(target));
         RequireSameShape(mean, variance, nameof(mean), nameof(variance));
         if (!(eps > 0)) throw new ArgumentException($"eps is {eps}; it must be positive.", nameof(eps));
-        foreach (var v in variance.Values)
-            if (v < 0 || float.IsNaN(v)) throw new ArgumentException($"variance contains {v}; variances must be non-negative.", nameof(variance));
+        // One scalar read-back: min(variance) = −max(−variance), NaN when any is NaN.
+        float least = variance.Size == 0 ? 0 : -Max(Reshape(Neg(Detach(variance)), new Shape(variance.Size)), 0).ToScalar();
+        if (!(least >= 0)) throw new ArgumentException($"variance contains {least}; variances must be non-negative.", nameof(variance));
         var v2 = ClampMinStraightThrough(variance, eps);
         var loss = Affine(Add(Log(v2), Div(Square(Sub(mean, target)), v2)), 0.5f, full ? 0.5f * MathF.Log(2 * MathF.PI) : 0);
         return Mean(loss);

@@ -31,19 +31,20 @@ public static partial class Ops
     {
         var ax = NormalizeAxes(x, axes);
         var keepShape = Reduced(x.Shape, ax, true);
-        var current = x.Data;
+        var be = B(x);
+        var current = x.Buffer;
         var curShape = x.Shape;
         Tensor? last = null;
         foreach (var a in ax)
         {
             var (outer, len, inner) = Split(curShape, a);
             var d = curShape.ToArray(); d[a] = 1;
-            var next = Tensor.Allocate(new Shape(d));
-            B.SumAxis(current, outer, len, inner, next.Data);
-            current = next.Data; curShape = next.Shape; last = next;
+            var next = Tensor.Allocate(new Shape(d), be);
+            be.SumAxis(current, outer, len, inner, next.Buffer);
+            current = next.Buffer; curShape = next.Shape; last = next;
         }
-        var y = last is null ? Tensor.Allocate(x.Shape) : last;
-        if (last is null) x.Values.CopyTo(y.Data);
+        var y = last is null ? Tensor.Allocate(x.Shape, be) : last;
+        if (last is null) be.Copy(x.Buffer, 0, y.Buffer, 0, x.Size);
         var outShape = Reduced(x.Shape, ax, keepDims);
         var result = outShape == y.Shape ? y : new Tensor(y.Storage, outShape);
         return Tracks(x)
@@ -82,8 +83,9 @@ public static partial class Ops
     {
         int a = x.Shape.NormalizeAxis(axis);
         var (outer, len, inner) = Split(x.Shape, a);
-        var y = Tensor.Allocate(Reduced(x.Shape, [a], keepDims));
-        B.MaxAxis(x.Data, outer, len, inner, y.Data);
+        var be = B(x);
+        var y = Tensor.Allocate(Reduced(x.Shape, [a], keepDims), be);
+        be.MaxAxis(x.Buffer, outer, len, inner, y.Buffer);
         return y;
     }
 
@@ -107,11 +109,12 @@ public static partial class Ops
     {
         RequireRank(x, 2, nameof(x));
         int rows = x.Shape[0], cols = x.Shape[1];
-        var sq = Tensor.Allocate(x.Shape);
-        B.Unary(Backends.UnaryOp.Square, x.Data, sq.Data, x.Size);
-        var y = Tensor.Allocate(new Shape(rows));
-        B.SumAxis(sq.Data, rows, cols, 1, y.Data);
-        B.Unary(Backends.UnaryOp.Sqrt, y.Data, y.Data, rows);
+        var be = B(x);
+        var sq = Tensor.Allocate(x.Shape, be);
+        be.Unary(Backends.UnaryOp.Square, x.Buffer, sq.Buffer, x.Size);
+        var y = Tensor.Allocate(new Shape(rows), be);
+        be.SumAxis(sq.Buffer, rows, cols, 1, y.Buffer);
+        be.Unary(Backends.UnaryOp.Sqrt, y.Buffer, y.Buffer, rows);
         return Tracks(x)
             ? Record(y, "row_norm", [x], (g, _) => [Mul(x, Reshape(SafeDiv(g, y), rows, 1))])
             : y;

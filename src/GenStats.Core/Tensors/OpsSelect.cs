@@ -26,9 +26,10 @@ public static partial class Ops
         {
             // Constant weight of a: (1 ± sign(a − b))/2 = 1 where a is chosen, ½ at a tie, 0 otherwise.
             var wa = BinaryRaw(BinaryOp.Subtract, a, b);
-            B.Unary(UnaryOp.Sign, wa.Data, wa.Data, wa.Size);
+            var be = B(wa);
+            be.Unary(UnaryOp.Sign, wa.Buffer, wa.Buffer, wa.Size);
             var wb = UnaryRaw(wa, UnaryOp.Affine, op == BinaryOp.Maximum ? -0.5f : 0.5f, 0.5f);
-            B.Unary(UnaryOp.Affine, wa.Data, wa.Data, wa.Size, op == BinaryOp.Maximum ? 0.5f : -0.5f, 0.5f);
+            be.Unary(UnaryOp.Affine, wa.Buffer, wa.Buffer, wa.Size, op == BinaryOp.Maximum ? 0.5f : -0.5f, 0.5f);
             return [n[0] ? SumTo(Mul(g, wa), a.Shape) : null, n[1] ? SumTo(Mul(g, wb), b.Shape) : null];
         });
     }
@@ -42,8 +43,9 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(mask);
         var s = Shape.Broadcast(Shape.Broadcast(mask.Shape, a.Shape), b.Shape);
-        var y = Tensor.Allocate(s);
-        B.Select(Expanded(mask, s), Expanded(a, s), Expanded(b, s), y.Data, s.Size);
+        var be = B(mask, a, b);
+        var y = Tensor.Allocate(s, be);
+        be.Select(Expanded(be, mask, s), Expanded(be, a, s), Expanded(be, b, s), y.Buffer, s.Size);
         if (!Tracks(a, b)) return y;
         return Record(y, "where", [a, b], (g, n) =>
         {
@@ -53,11 +55,11 @@ public static partial class Ops
     }
 
     /// <summary>The buffer of x broadcast to <paramref name="shape"/> (x's own buffer when no copy is needed).</summary>
-    private static float[] Expanded(Tensor x, Shape shape)
+    private static TensorBuffer Expanded(ITensorBackend be, Tensor x, Shape shape)
     {
-        if (x.Shape == shape) return x.Data;
-        var e = Tensor.Allocate(shape);
-        B.Expand(x.Data, x.Shape, e.Data, shape);
-        return e.Data;
+        if (x.Shape == shape) return x.Buffer;
+        var e = Tensor.Allocate(shape, be);
+        be.Expand(x.Buffer, x.Shape, e.Buffer, shape);
+        return e.Buffer;
     }
 }

@@ -22,8 +22,9 @@ public static partial class Ops
         if (x.Shape == shape) return x;
         if (Shape.Broadcast(x.Shape, shape) != shape)
             throw new ArgumentException($"cannot broadcast {x.Shape} to {shape}.", nameof(shape));
-        var y = Tensor.Allocate(shape);
-        B.Expand(x.Data, x.Shape, y.Data, shape);
+        var be = B(x);
+        var y = Tensor.Allocate(shape, be);
+        be.Expand(x.Buffer, x.Shape, y.Buffer, shape);
         return Tracks(x) ? Record(y, "expand", [x], (g, _) => [SumTo(g, x.Shape)]) : y;
     }
 
@@ -52,14 +53,13 @@ public static partial class Ops
     {
         RequireRank(x, 2, nameof(x));
         int r = x.Shape[0], c = x.Shape[1];
-        var y = Tensor.Allocate(new Shape(c, r));
-        var xd = x.Data; var yd = y.Data;
-        const int T = 32;
-        for (int i0 = 0; i0 < r; i0 += T)
-            for (int j0 = 0; j0 < c; j0 += T)
-                for (int i = i0; i < Math.Min(r, i0 + T); i++)
-                    for (int j = j0; j < Math.Min(c, j0 + T); j++)
-                        yd[j * r + i] = xd[i * c + j];
+        var be = B(x);
+        var y = Tensor.Allocate(new Shape(c, r), be);
+        // A gather of the flat buffer: y[j·r + i] = x[i·c + j].
+        var index = new int[r * c];
+        for (int j = 0, k = 0; j < c; j++)
+            for (int i = 0; i < r; i++) index[k++] = i * c + j;
+        be.GatherAxis(x.Buffer, 1, r * c, 1, index, r * c, y.Buffer);
         return Tracks(x) ? Record(y, "transpose", [x], (g, _) => [Transpose(g)]) : y;
     }
 
@@ -86,9 +86,10 @@ public static partial class Ops
             throw new ArgumentException($"range [{start}, {start + length}) is outside 0..{full} along axis {axis} of {x.Shape}.", nameof(start));
         int rows = x.Shape[0], cols = x.Shape[1];
         var shape = axis == 1 ? new Shape(rows, length) : new Shape(length, cols);
-        var y = Tensor.Allocate(shape);
-        if (axis == 1) B.CopyBlock(x.Data, start, cols, y.Data, 0, length, rows, length);
-        else B.CopyBlock(x.Data, start * cols, cols, y.Data, 0, cols, length, cols);
+        var be = B(x);
+        var y = Tensor.Allocate(shape, be);
+        if (axis == 1) be.CopyBlock(x.Buffer, start, cols, y.Buffer, 0, length, rows, length);
+        else be.CopyBlock(x.Buffer, start * cols, cols, y.Buffer, 0, cols, length, cols);
         return Tracks(x) ? Record(y, "slice", [x], (g, _) => [PadSlice(g, axis, start, full)]) : y;
     }
 
@@ -97,10 +98,11 @@ public static partial class Ops
     {
         int rows = g.Shape[0], cols = g.Shape[1];
         var shape = axis == 1 ? new Shape(rows, full) : new Shape(full, cols);
-        var y = Tensor.Allocate(shape);
-        B.Fill(y.Data, shape.Size, 0);
-        if (axis == 1) B.CopyBlock(g.Data, 0, cols, y.Data, start, full, rows, cols);
-        else B.CopyBlock(g.Data, 0, cols, y.Data, start * cols, cols, rows, cols);
+        var be = B(g);
+        var y = Tensor.Allocate(shape, be);
+        be.Fill(y.Buffer, shape.Size, 0);
+        if (axis == 1) be.CopyBlock(g.Buffer, 0, cols, y.Buffer, start, full, rows, cols);
+        else be.CopyBlock(g.Buffer, 0, cols, y.Buffer, start * cols, cols, rows, cols);
         int len = g.Shape[axis];
         return Tracks(g) ? Record(y, "pad", [g], (gg, _) => [Slice(gg, axis, start, len)]) : y;
     }
@@ -120,15 +122,17 @@ public static partial class Ops
             total += parts[i].Shape[axis];
         }
         var shape = axis == 1 ? new Shape(otherLen, total) : new Shape(total, otherLen);
-        var y = Tensor.Allocate(shape);
+        var be = B(parts[0]);
+        for (int i = 1; i < parts.Length; i++) B(parts[0], parts[i]);
+        var y = Tensor.Allocate(shape, be);
         int offset = 0;
         var starts = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
             var p = parts[i];
             starts[i] = offset;
-            if (axis == 1) B.CopyBlock(p.Data, 0, p.Shape[1], y.Data, offset, total, otherLen, p.Shape[1]);
-            else B.CopyBlock(p.Data, 0, otherLen, y.Data, offset * otherLen, otherLen, p.Shape[0], otherLen);
+            if (axis == 1) be.CopyBlock(p.Buffer, 0, p.Shape[1], y.Buffer, offset, total, otherLen, p.Shape[1]);
+            else be.CopyBlock(p.Buffer, 0, otherLen, y.Buffer, offset * otherLen, otherLen, p.Shape[0], otherLen);
             offset += p.Shape[axis];
         }
         if (!Autograd.IsGradEnabled || !parts.Any(p => p.RequiresGrad)) return y;

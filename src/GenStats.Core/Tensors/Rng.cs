@@ -34,7 +34,7 @@ public sealed class Rng
         if (!float.IsFinite(mean) || !(std >= 0) || !float.IsFinite(std))
             throw new ArgumentException($"mean = {mean}, std = {std}: finite mean and non-negative finite std are required.", nameof(std));
         var t = Tensor.Allocate(shape);
-        TensorBackend.Current.FillNormal(t.Data, shape.Size, NextKey(), mean, std);
+        t.Backend.FillNormal(t.Buffer, shape.Size, NextKey(), mean, std);
         return t;
     }
 
@@ -47,7 +47,7 @@ public sealed class Rng
         if (!float.IsFinite(lo) || !float.IsFinite(hi) || !(lo <= hi))
             throw new ArgumentException($"lo = {lo}, hi = {hi}: finite bounds with lo ≤ hi are required.", nameof(lo));
         var t = Tensor.Allocate(shape);
-        TensorBackend.Current.FillUniform(t.Data, shape.Size, NextKey(), lo, hi);
+        t.Backend.FillUniform(t.Buffer, shape.Size, NextKey(), lo, hi);
         return t;
     }
 

@@ -9,7 +9,7 @@ namespace GenStats.Tensors;
 /// returns gradients as tensors and, with <c>createGraph</c>, differentiable ones (double backward).
 /// Operations live in <see cref="Ops"/>; the arithmetic operators are defined here.
 /// </summary>
-public sealed class Tensor
+public sealed partial class Tensor
 {
     internal readonly Storage Storage;
     internal GradNode? Node;
@@ -24,8 +24,8 @@ public sealed class Tensor
     /// <summary>The shape.</summary>
     public Shape Shape { get; }
 
-    /// <summary>The device of the storage.</summary>
-    public Device Device => TensorBackend.Current.Device;
+    /// <summary>The device whose memory holds the values (the device of the buffer).</summary>
+    public Device Device => Buffer.Device;
 
     /// <summary>Number of elements.</summary>
     public int Size => Shape.Size;
@@ -54,27 +54,65 @@ public sealed class Tensor
     /// <summary>Gradient accumulated by <see cref="Backward"/> (leaves only); null before the first backward.</summary>
     public Tensor? Grad { get; set; }
 
-    /// <summary>The raw buffer (exactly <see cref="Size"/> long).</summary>
-    internal float[] Data => Storage.Data ?? throw new ObjectDisposedException(nameof(Tensor),
+    /// <summary>The backend buffer (at least <see cref="Size"/> long).</summary>
+    internal TensorBuffer Buffer => Storage.Buffer ?? throw new ObjectDisposedException(nameof(Tensor),
         "this tensor's buffer was returned to the pool when its TensorScope was disposed; use scope.Keep(t) to keep it.");
 
-    /// <summary>Read-only view of the values (row-major).</summary>
-    public ReadOnlySpan<float> Values => Data;
+    /// <summary>
+    /// The backend that runs operations on this tensor: the current backend when it computes on the
+    /// buffer's device (so its settings, e.g. <see cref="TensorBackend.MaxThreads"/>, apply), else the
+    /// backend that allocated the buffer.
+    /// </summary>
+    internal ITensorBackend Backend
+    {
+        get
+        {
+            var buffer = Buffer;
+            var current = TensorBackend.Current;
+            return ReferenceEquals(current, buffer.Backend) || current.Device == buffer.Device ? current : buffer.Backend;
+        }
+    }
+
+    /// <summary>
+    /// The managed array behind a host tensor (host-only: engine internals and tests). A tensor on
+    /// another device has none; code reads it through <see cref="ToArray"/> or <see cref="CopyTo"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The tensor lives on a device other than host memory.</exception>
+    internal float[] Data => Buffer is HostBuffer h ? h.Array
+        : throw new InvalidOperationException(
+            $"a tensor of shape {Shape} lives on {Device}, which has no host array; read it with ToArray() or CopyTo(span), or move it with To(Device.Cpu).");
+
+    /// <summary>
+    /// Read-only view of the values (row-major) of a host tensor, without a copy. A tensor on another
+    /// device throws: use <see cref="ToArray"/> or <see cref="CopyTo"/>, which work on every device.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The tensor lives on a device other than host memory.</exception>
+    public ReadOnlySpan<float> Values => Data.AsSpan(0, Size);
 
     // ---- creation ----
 
-    /// <summary>An uninitialised tensor, pooled when a <see cref="TensorScope"/> is open.</summary>
-    internal static Tensor Allocate(Shape shape)
+    /// <summary>
+    /// An uninitialised tensor on <paramref name="backend"/> (default: the current backend), owned by
+    /// the innermost <see cref="TensorScope"/> when one is open (its buffer goes back to the backend's
+    /// pool when the scope closes).
+    /// </summary>
+    internal static Tensor Allocate(Shape shape, ITensorBackend? backend = null)
     {
+        var b = backend ?? TensorBackend.Current;
         var scope = TensorScope.Current;
-        if (scope is null) return new Tensor(new Storage(new float[shape.Size], false), shape);
-        var s = new Storage(TensorPool.Rent(shape.Size), true);
-        scope.Own(s);
+        var s = new Storage(b.Allocate(shape.Size), scope is not null);
+        scope?.Own(s);
         return new Tensor(s, shape);
     }
 
-    /// <summary>A zero tensor that no scope owns (parameters, gradients, optimizer state).</summary>
-    internal static Tensor Persistent(Shape shape) => new(new Storage(new float[shape.Size], false), shape);
+    /// <summary>A zero tensor that no scope owns (parameters, gradients, optimizer state), on <paramref name="backend"/> (default: current).</summary>
+    internal static Tensor Persistent(Shape shape, ITensorBackend? backend = null)
+    {
+        var b = backend ?? TensorBackend.Current;
+        var t = new Tensor(new Storage(b.Allocate(shape.Size), false), shape);
+        b.Fill(t.Buffer, shape.Size, 0);
+        return t;
+    }
 
     /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape.</summary>
     /// <exception cref="ArgumentException">The length does not match the shape.</exception>
@@ -85,7 +123,7 @@ public sealed class Tensor
         if (data.Length != shape.Size)
             throw new ArgumentException($"data has {data.Length} values but shape {shape} needs {shape.Size}.", nameof(data));
         var t = Allocate(shape);
-        data.AsSpan().CopyTo(t.Data);
+        t.Backend.CopyFromHost(data, t.Buffer, 0);
         return t;
     }
 
@@ -97,17 +135,16 @@ public sealed class Tensor
     {
         ArgumentNullException.ThrowIfNull(data);
         int r = data.GetLength(0), c = data.GetLength(1);
-        var t = Allocate(new Shape(r, c));
-        var d = t.Data;
+        var d = new float[r * c];
         for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) d[i * c + j] = data[i, j];
-        return t;
+        return FromArray(d, new Shape(r, c));
     }
 
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
     public static Tensor Full(float value, Shape shape)
     {
         var t = Allocate(shape);
-        TensorBackend.Current.Fill(t.Data, shape.Size, value);
+        t.Backend.Fill(t.Buffer, shape.Size, value);
         return t;
     }
 
@@ -131,15 +168,49 @@ public sealed class Tensor
 
     // ---- reading ----
 
-    /// <summary>A copy of the values (row-major).</summary>
-    public float[] ToArray() => (float[])Data.Clone();
+    /// <summary>A host copy of the values (row-major), from any device.</summary>
+    public float[] ToArray()
+    {
+        var a = GC.AllocateUninitializedArray<float>(Size);
+        CopyTo(a);
+        return a;
+    }
 
-    /// <summary>The only value of a one-element tensor.</summary>
+    /// <summary>Copies the values (row-major) into host memory, from any device (torch's <c>.cpu()</c> into an existing buffer).</summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="Size"/>.</exception>
+    public void CopyTo(Span<float> destination)
+    {
+        if (destination.Length < Size)
+            throw new ArgumentException($"the destination holds {destination.Length} values; the tensor of shape {Shape} has {Size}.", nameof(destination));
+        Backend.CopyToHost(Buffer, 0, destination[..Size]);
+    }
+
+    /// <summary>The only value of a one-element tensor (one read-back from its device).</summary>
     /// <exception cref="InvalidOperationException">The tensor has more than one element.</exception>
     public float ToScalar()
     {
         if (Size != 1) throw new InvalidOperationException($"ToScalar needs a one-element tensor; this one has shape {Shape}.");
-        return Data[0];
+        Span<float> v = stackalloc float[1];
+        Backend.CopyToHost(Buffer, 0, v);
+        return v[0];
+    }
+
+    /// <summary>
+    /// This tensor on <paramref name="device"/> (torch's <c>Tensor.to</c>): itself when it is already
+    /// there, else a copy through host memory on the backend registered for that device
+    /// (<see cref="TensorBackend.For"/>), detached from the autodiff graph and owned by no scope. A
+    /// leaf that requires grad gives a leaf that requires grad.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No backend is registered for the device.</exception>
+    public Tensor To(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (Device == device) return this;
+        var target = TensorBackend.For(device);
+        var t = new Tensor(new Storage(target.Allocate(Size), false), Shape);
+        target.CopyFromHost(ToArray(), t.Buffer, 0);
+        if (IsLeaf && RequiresGrad) t.RequiresGrad = true;
+        return t;
     }
 
     /// <summary>The element at a multi-index.</summary>
@@ -156,7 +227,9 @@ public sealed class Tensor
                     throw new ArgumentException($"index[{i}] is {index[i]}; allowed 0..{Shape[i] - 1}.", nameof(index));
                 flat = flat * Shape[i] + index[i];
             }
-            return Data[flat];
+            Span<float> v = stackalloc float[1];
+            Backend.CopyToHost(Buffer, flat, v);
+            return v[0];
         }
     }
 
@@ -181,14 +254,16 @@ public sealed class Tensor
     /// <summary>Sets <see cref="Grad"/> to zero (keeping its buffer).</summary>
     public void ZeroGrad()
     {
-        if (Grad is not null) TensorBackend.Current.Fill(Grad.Data, Grad.Size, 0);
+        if (Grad is not null) Grad.Backend.Fill(Grad.Buffer, Grad.Size, 0);
     }
 
     /// <summary>A short description: shape and the first values.</summary>
     public override string ToString()
     {
-        if (Storage.Data is null) return $"Tensor{Shape} (disposed)";
-        var vals = string.Join(", ", Data.Take(6).Select(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)));
+        if (Storage.Buffer is null) return $"Tensor{Shape} (disposed)";
+        var head = new float[Math.Min(6, Size)];
+        Backend.CopyToHost(Buffer, 0, head);
+        var vals = string.Join(", ", head.Select(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)));
         return $"Tensor{Shape} [{vals}{(Size > 6 ? ", …" : "")}]";
     }
 

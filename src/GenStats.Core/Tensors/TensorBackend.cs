@@ -15,18 +15,49 @@ public static class TensorBackend
     public const string EnvironmentVariable = "GENSTATS_BACKEND";
 
     /// <summary>Assembly-qualified type name of the GPU backend that <see cref="TryUseCuda"/> looks for.</summary>
-    public const string CudaBackendTypeName = "GenStats.Tensors.Cuda.CudaBackend, GenStats.Tensors.Cuda";
+    public const string CudaBackendTypeName = "GenStats.Tensors.Cuda.CudaBackend, GenStats.Cuda";
 
     private static ITensorBackend current = new ManagedBackend();
+    private static readonly Dictionary<Device, ITensorBackend> Registered = new() { [Device.Cpu] = current };
+    private static readonly object Gate = new();
 
-    /// <summary>The backend in use.</summary>
+    /// <summary>
+    /// The backend in use: new tensors (<see cref="Tensor.Zeros(int[])"/>, <see cref="Tensor.FromArray(float[], Shape)"/>,
+    /// <see cref="Rng"/> draws …) are created on its device. Operations run on the backend of their inputs' device.
+    /// </summary>
     public static ITensorBackend Current => current;
 
     /// <summary>Uses the managed CPU backend.</summary>
-    public static void UseManaged() => current = new ManagedBackend { MaxThreads = current.MaxThreads };
+    public static void UseManaged() => Use(new ManagedBackend { MaxThreads = current.MaxThreads });
 
-    /// <summary>Uses a caller-supplied backend (e.g. a test double or an out-of-tree GPU backend).</summary>
-    public static void Use(ITensorBackend backend) => current = backend ?? throw new ArgumentNullException(nameof(backend));
+    /// <summary>
+    /// Uses a caller-supplied backend (e.g. a test double or an out-of-tree GPU backend) and registers
+    /// it as the backend of its device (<see cref="For"/>).
+    /// </summary>
+    public static void Use(ITensorBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        lock (Gate) Registered[backend.Device] = backend;
+        current = backend;
+    }
+
+    /// <summary>
+    /// The backend registered for <paramref name="device"/>: the current one when it computes on that
+    /// device, else the last one <see cref="Use"/> selected for it (the managed backend for <see cref="Device.Cpu"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No backend for that device was ever selected.</exception>
+    public static ITensorBackend For(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var c = current;
+        if (c.Device == device) return c;
+        lock (Gate)
+        {
+            if (Registered.TryGetValue(device, out var b)) return b;
+            throw new InvalidOperationException(
+                $"no backend is registered for device {device}; registered: {string.Join(", ", Registered.Keys)}. Select one with TensorBackend.Use (or TryUseCuda) first.");
+        }
+    }
 
     /// <summary>
     /// Tries to load the CUDA backend assembly by type name; returns true and switches to it when it
@@ -39,7 +70,7 @@ public static class TensorBackend
             var type = Type.GetType(CudaBackendTypeName, throwOnError: false);
             if (type is null || !typeof(ITensorBackend).IsAssignableFrom(type)) return false;
             if (Activator.CreateInstance(type) is not ITensorBackend backend) return false;
-            current = backend;
+            Use(backend);
             return true;
         }
         catch (Exception e) when (e is TypeLoadException or System.IO.FileNotFoundException or System.IO.FileLoadException

@@ -1,15 +1,20 @@
+using GenStats.Tensors.Backends;
+
 namespace GenStats.Tensors;
 
-/// <summary>A pooled or plain float buffer shared by a tensor and its reshaped views.</summary>
+/// <summary>
+/// A backend buffer shared by a tensor and its reshaped views; <see cref="Buffer"/> is null once a
+/// scope handed a pooled buffer back to its backend.
+/// </summary>
 internal sealed class Storage
 {
-    public float[]? Data;
+    public TensorBuffer? Buffer;
     public readonly bool Pooled;
-    public Storage(float[] data, bool pooled) { Data = data; Pooled = pooled; }
+    public Storage(TensorBuffer buffer, bool pooled) { Buffer = buffer; Pooled = pooled; }
 }
 
 /// <summary>
-/// Exact-size free lists of float buffers. A training step allocates the same shapes every time,
+/// The managed backend's pool: exact-size free lists of float arrays. A training step allocates the same shapes every time,
 /// so after the first step every intermediate comes from here and the GC sees no large arrays.
 /// </summary>
 internal static class TensorPool
@@ -57,7 +62,8 @@ internal static class TensorPool
 
 /// <summary>
 /// A memory scope: every tensor created on this thread while the scope is the innermost one
-/// takes its buffer from a pool, and <see cref="Dispose"/> returns all of them at once. Wrap a
+/// takes its buffer from its backend's pool (<see cref="ITensorBackend.Allocate"/>), and
+/// <see cref="Dispose"/> hands all of them back at once (<see cref="ITensorBackend.Release"/>). Wrap a
 /// training step (or an inference batch) in <c>using var scope = TensorScope.Begin();</c> so the
 /// step allocates no new large arrays after the first one. Tensors that must outlive the scope
 /// are passed to <see cref="Keep"/>; using any other tensor of the scope after disposal throws
@@ -97,7 +103,7 @@ public sealed class TensorScope : IDisposable
         return tensor.Detach();
     }
 
-    /// <summary>Returns every buffer of the scope to the pool and closes it.</summary>
+    /// <summary>Hands every buffer of the scope back to its backend's pool and closes it.</summary>
     public void Dispose()
     {
         if (disposed) return;
@@ -107,9 +113,9 @@ public sealed class TensorScope : IDisposable
         current = parent;
         foreach (var s in owned)
         {
-            var data = s.Data;
-            s.Data = null;
-            if (data is not null && s.Pooled) TensorPool.Return(data);
+            var buffer = s.Buffer;
+            s.Buffer = null;
+            if (buffer is not null && s.Pooled) buffer.Backend.Release(buffer);
         }
         owned.Clear();
     }

@@ -33,8 +33,10 @@ let private check
     let a = rnd seed ((if ta then k else m) * lda)
     let b = rnd (seed + 1) ((if tb then n else k) * ldb)
     let c0 = rnd (seed + 2) (m * ldc)
-    let c = Array.copy c0
-    TensorBackend.Current.Gemm(ta, tb, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, c, 0, ldc)
+    let be = TensorBackend.Current
+    let cb = BackendCombos.upload be c0
+    be.Gemm(ta, tb, m, n, k, alpha, BackendCombos.upload be a, 0, lda, BackendCombos.upload be b, 0, ldb, beta, cb, 0, ldc)
+    let c = BackendCombos.download be cb
     let u = 1.0 / 16777216.0
 
     for i in 0 .. m - 1 do
@@ -138,8 +140,11 @@ let ``the fused linear kernel adds the bias and applies ReLU only after the full
             let x = rnd 21 (batch * fin)
             let w = rnd 22 (fin * fout)
             let b = rnd 23 fout
-            let y = Array.create (batch * fout) nanf
-            TensorBackend.Current.Linear(x, w, b, y, batch, fin, fout, relu)
+            let be = TensorBackend.Current
+            let yb = BackendCombos.upload be (Array.create (batch * fout) nanf)
+            let up = BackendCombos.upload be
+            be.Linear(up x, up w, up b, yb, batch, fin, fout, relu)
+            let y = BackendCombos.download be yb
 
             for i in 0 .. batch - 1 do
                 for j in 0 .. fout - 1 do

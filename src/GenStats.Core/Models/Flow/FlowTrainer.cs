@@ -3,6 +3,7 @@ using System.Globalization;
 using GenStats.Data;
 using GenStats.Nn;
 using GenStats.Tensors;
+using GenStats.Tensors.Backends;
 
 namespace GenStats.Models;
 
@@ -203,18 +204,16 @@ public static class FlowTrainer
     /// <summary>Scales every gradient by min(1, c/‖g‖) with ‖g‖ the global L2 norm (torch.nn.utils.clip_grad_norm_).</summary>
     private static void ClipGradients(IReadOnlyList<Tensor> parameters, float maxNorm)
     {
-        var backend = TensorBackend.Current;
         double sq = 0;
         foreach (var p in parameters)
-            if (p.Grad is not null) sq += backend.SumOfSquares(p.Grad.Data, p.Size);
+            if (p.Grad is not null) sq += p.Grad.Backend.SumOfSquares(p.Grad.Buffer, p.Size);
         double norm = Math.Sqrt(sq);
         if (!(norm > maxNorm)) return;
         float scale = (float)(maxNorm / norm);
         foreach (var p in parameters)
         {
             if (p.Grad is null) continue;
-            var g = p.Grad.Data;
-            for (int i = 0; i < g.Length; i++) g[i] *= scale;
+            p.Grad.Backend.Unary(UnaryOp.Affine, p.Grad.Buffer, p.Grad.Buffer, p.Size, scale, 0);
         }
     }
 

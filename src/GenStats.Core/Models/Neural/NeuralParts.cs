@@ -150,7 +150,7 @@ internal static class NeuralParts
     {
         var a = from.Parameters();
         var b = to.Parameters();
-        for (int i = 0; i < a.Count; i++) a[i].Values.CopyTo(b[i].Data);
+        for (int i = 0; i < a.Count; i++) b[i].CopyFrom(a[i]);
     }
 
     public static IEnumerable<(string, float[])> OptimizerBuffers(string prefix, IReadOnlyDictionary<string, StoredTensor> tensors) =>
@@ -158,9 +158,8 @@ internal static class NeuralParts
 
     public static bool AllFinite(Module m)
     {
-        var backend = TensorBackend.Current;
         foreach (var p in m.Parameters())
-            if (!double.IsFinite(backend.SumOfSquares(p.Data, p.Size))) return false;
+            if (!double.IsFinite(p.Backend.SumOfSquares(p.Buffer, p.Size))) return false;
         return true;
     }
 

@@ -87,11 +87,14 @@ public enum MaskKind
 }
 
 /// <summary>
-/// The raw operations a compute backend provides, on flat row-major float32 buffers (in the manner of
-/// MathNet.Numerics' linear-algebra providers). Autodiff, modules and optimizers sit above this
-/// interface, so every model runs on every backend. Buffers are exactly as long as their shapes say
-/// unless a length is passed. Implementations must be deterministic: the same inputs and the same
-/// <see cref="MaxThreads"/> give the same bytes.
+/// The raw operations a compute backend provides, on flat row-major float32 buffers that the
+/// backend itself allocates (in the manner of MathNet.Numerics' linear-algebra providers; a GPU
+/// backend's buffers live in device memory). Autodiff, modules and optimizers sit above this
+/// interface, so every model runs on every backend. Every buffer argument must come from this
+/// backend's <see cref="Allocate"/>; index arrays (<c>int[]</c>) are host arrays that a device
+/// backend uploads. Buffers are at least as long as their shapes say unless a length is passed.
+/// Implementations must be deterministic: the same inputs and the same <see cref="MaxThreads"/>
+/// give the same bytes.
 /// </summary>
 public interface ITensorBackend
 {
@@ -104,41 +107,59 @@ public interface ITensorBackend
     /// <summary>Number of threads a single operation may use (≥ 1).</summary>
     int MaxThreads { get; set; }
 
+    /// <summary>A buffer of <paramref name="length"/> floats on this backend's device; its contents are unspecified.</summary>
+    TensorBuffer Allocate(int length);
+
+    /// <summary>
+    /// Hands a buffer back to this backend's pool (a <see cref="TensorScope"/> calls it when it closes);
+    /// the caller must not use it afterwards.
+    /// </summary>
+    void Release(TensorBuffer buffer);
+
+    /// <summary>Copies host values into destination[destinationOffset ..] (an upload on a device backend).</summary>
+    void CopyFromHost(ReadOnlySpan<float> source, TensorBuffer destination, int destinationOffset);
+
+    /// <summary>Copies source[sourceOffset .. sourceOffset + destination.Length) to host memory (a download on a device backend).</summary>
+    void CopyToHost(TensorBuffer source, int sourceOffset, Span<float> destination);
+
+    /// <summary>destination[destinationOffset + i] = source[sourceOffset + i] for i &lt; length, on the device.</summary>
+    void Copy(TensorBuffer source, int sourceOffset, TensorBuffer destination, int destinationOffset, int length);
+
     /// <summary>
     /// Row-major SGEMM: C = α·op(A)·op(B) + β·C with op(A) m×k, op(B) k×n, C m×n; op transposes when
     /// the flag is set. Leading dimensions are row strides of the stored (untransposed) matrices.
     /// β = 0 overwrites C (NaN in C is not propagated).
     /// </summary>
     void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
-              float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
-              float beta, float[] c, int cOffset, int ldc);
+              TensorBuffer a, int aOffset, int lda, TensorBuffer b, int bOffset, int ldb,
+              float beta, TensorBuffer c, int cOffset, int ldc);
 
     /// <summary>
     /// The fused forward pass of a fully connected layer: y = act(x·W + b) with x [batch, fin],
     /// W [fin, fout], b [fout] or null, and act = ReLU when <paramref name="relu"/> is set, else identity.
     /// </summary>
-    void Linear(float[] x, float[] w, float[]? bias, float[] y, int batch, int fin, int fout, bool relu);
+    void Linear(TensorBuffer x, TensorBuffer w, TensorBuffer? bias, TensorBuffer y, int batch, int fin, int fout, bool relu);
 
     /// <summary>y[i] = f(x[i]) for i &lt; n (x and y may be the same buffer).</summary>
-    void Unary(UnaryOp op, float[] x, float[] y, int n, float p0 = 0, float p1 = 0);
+    void Unary(UnaryOp op, TensorBuffer x, TensorBuffer y, int n, float p0 = 0, float p1 = 0);
 
     /// <summary>r[i] = g[i]·m(x[i]) for i &lt; n.</summary>
-    void MaskMultiply(MaskKind kind, float[] g, float[] x, float[] r, int n, float p0 = 0, float p1 = 0);
+    void MaskMultiply(MaskKind kind, TensorBuffer g, TensorBuffer x, TensorBuffer r, int n, float p0 = 0, float p1 = 0);
 
     /// <summary>y = a ⊙ b with numpy broadcasting of <paramref name="aShape"/> and <paramref name="bShape"/> to <paramref name="yShape"/>.</summary>
-    void Binary(BinaryOp op, float[] a, Shape aShape, float[] b, Shape bShape, float[] y, Shape yShape);
+    void Binary(BinaryOp op, TensorBuffer a, Shape aShape, TensorBuffer b, Shape bShape, TensorBuffer y, Shape yShape);
 
     /// <summary>Copies x into y, broadcasting <paramref name="xShape"/> to <paramref name="yShape"/>.</summary>
-    void Expand(float[] x, Shape xShape, float[] y, Shape yShape);
+    void Expand(TensorBuffer x, Shape xShape, TensorBuffer y, Shape yShape);
 
     /// <summary>Sums the middle axis of x viewed as [outer, length, inner] into y [outer, inner].</summary>
-    void SumAxis(float[] x, int outer, int length, int inner, float[] y);
+    void SumAxis(TensorBuffer x, int outer, int length, int inner, TensorBuffer y);
 
     /// <summary>Max over the middle axis of x viewed as [outer, length, inner] into y [outer, inner].</summary>
-    void MaxAxis(float[] x, int outer, int length, int inner, float[] y);
+    void MaxAxis(TensorBuffer x, int outer, int length, int inner, TensorBuffer y);
 
     /// <summary>Inclusive cumulative sum along the middle axis of x viewed as [outer, length, inner]; from the end when <paramref name="reverse"/> is set.</summary>
-    void CumSumAxis(float[] x, int outer, int length, int inner, float[] y, bool reverse);
+    void CumSumAxis(TensorBuffer x, int outer, int length, int inner, TensorBuffer y, bool reverse);
 
     /// <summary>
     /// y[o, j, i] = x[o, index[·], i] for x viewed as [outer, length, inner] and y as [outer, count, inner].
@@ -146,16 +167,16 @@ public interface ITensorBackend
     /// (numpy.take) or outer·count·inner entries, one per element of y (numpy.take_along_axis); every
     /// entry lies in 0..length−1 (callers check).
     /// </summary>
-    void GatherAxis(float[] x, int outer, int length, int inner, int[] index, int count, float[] y);
+    void GatherAxis(TensorBuffer x, int outer, int length, int inner, int[] index, int count, TensorBuffer y);
 
     /// <summary>
     /// The adjoint of <see cref="GatherAxis"/>: y[o, index[·], i] += g[o, j, i] for g viewed as
     /// [outer, count, inner] and y as [outer, length, inner] (repeated indices accumulate).
     /// </summary>
-    void ScatterAddAxis(float[] g, int outer, int length, int inner, int[] index, int count, float[] y);
+    void ScatterAddAxis(TensorBuffer g, int outer, int length, int inner, int[] index, int count, TensorBuffer y);
 
     /// <summary>y[i] = a[i] where mask[i] ≠ 0 (NaN counts as true), else b[i], for i &lt; n.</summary>
-    void Select(float[] mask, float[] a, float[] b, float[] y, int n);
+    void Select(TensorBuffer mask, TensorBuffer a, TensorBuffer b, TensorBuffer y, int n);
 
     /// <summary>
     /// For each of <paramref name="rows"/> ascending rows of <paramref name="sorted"/> (length
@@ -163,64 +184,64 @@ public interface ITensorBackend
     /// y = the first index i with sorted[i] ≥ v (<paramref name="right"/> = false) or &gt; v (true),
     /// or sortedLength if none (torch.searchsorted; a NaN value gives sortedLength).
     /// </summary>
-    void SearchSorted(float[] sorted, int rows, int sortedLength, float[] values, int valuesPerRow, bool right, float[] y);
+    void SearchSorted(TensorBuffer sorted, int rows, int sortedLength, TensorBuffer values, int valuesPerRow, bool right, TensorBuffer y);
 
     /// <summary>Copies a rows×cols block: dst[dstOffset + r·dstStride + c] = src[srcOffset + r·srcStride + c].</summary>
-    void CopyBlock(float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride, int rows, int cols);
+    void CopyBlock(TensorBuffer src, int srcOffset, int srcStride, TensorBuffer dst, int dstOffset, int dstStride, int rows, int cols);
 
     /// <summary>Sets y[0..n) to a constant.</summary>
-    void Fill(float[] y, int n, float value);
+    void Fill(TensorBuffer y, int n, float value);
 
     /// <summary>Fills y[0..n) with N(mean, std²) draws of the counter-based generator (key, counter 0…).</summary>
-    void FillNormal(float[] y, int n, ulong key, float mean, float std);
+    void FillNormal(TensorBuffer y, int n, ulong key, float mean, float std);
 
     /// <summary>Fills y[0..n) with U[lo, hi) draws of the counter-based generator (key, counter 0…).</summary>
-    void FillUniform(float[] y, int n, ulong key, float lo, float hi);
+    void FillUniform(TensorBuffer y, int n, ulong key, float lo, float hi);
 
     /// <summary>Σ x[i]² over i &lt; n, accumulated in float64.</summary>
-    double SumOfSquares(float[] x, int n);
+    double SumOfSquares(TensorBuffer x, int n);
 
     /// <summary>y[i] += α·x[i] for i &lt; n.</summary>
-    void Axpy(float alpha, float[] x, float[] y, int n);
+    void Axpy(float alpha, TensorBuffer x, TensorBuffer y, int n);
 
     /// <summary>
     /// 2-D convolution (cross-correlation, as PyTorch's conv2d with dilation 1, groups 1) in NCHW:
     /// y [N, O, OH, OW] = Σ_{c,ki,kj} w[o, c, ki, kj]·x[n, c, oh·s − p + ki, ow·s − p + kj] + bias[o]
     /// (zero outside the input). <paramref name="bias"/> may be null.
     /// </summary>
-    void Conv2d(float[] x, float[] weight, float[]? bias, float[] y, ConvGeometry geometry);
+    void Conv2d(TensorBuffer x, TensorBuffer weight, TensorBuffer? bias, TensorBuffer y, ConvGeometry geometry);
 
     /// <summary>
     /// The adjoint of <see cref="Conv2d"/> in its input (the input gradient; equivalently PyTorch's
     /// conv_transpose2d of <paramref name="gradOutput"/> with the same weight): gradInput [N, C, H, W]
     /// from gradOutput [N, O, OH, OW]; gradInput is overwritten.
     /// </summary>
-    void Conv2dBackwardData(float[] gradOutput, float[] weight, float[] gradInput, ConvGeometry geometry);
+    void Conv2dBackwardData(TensorBuffer gradOutput, TensorBuffer weight, TensorBuffer gradInput, ConvGeometry geometry);
 
     /// <summary>
     /// The adjoint of <see cref="Conv2d"/> in its weight (the weight gradient): gradWeight [O, C, kh, kw]
     /// = Σ over batch and output pixels of gradOutput ⊗ the input patch; gradWeight is overwritten.
     /// </summary>
-    void Conv2dBackwardWeight(float[] x, float[] gradOutput, float[] gradWeight, ConvGeometry geometry);
+    void Conv2dBackwardWeight(TensorBuffer x, TensorBuffer gradOutput, TensorBuffer gradWeight, ConvGeometry geometry);
 
     /// <summary>y [planes, 2h, 2w] = 2× upsampling of x [planes, h, w] (see <see cref="UpsampleMode"/>).</summary>
-    void Upsample2x(UpsampleMode mode, float[] x, float[] y, int planes, int height, int width);
+    void Upsample2x(UpsampleMode mode, TensorBuffer x, TensorBuffer y, int planes, int height, int width);
 
     /// <summary>The adjoint of <see cref="Upsample2x"/>: gradInput [planes, h, w] (overwritten) from gradOutput [planes, 2h, 2w].</summary>
-    void Upsample2xAdjoint(UpsampleMode mode, float[] gradOutput, float[] gradInput, int planes, int height, int width);
+    void Upsample2xAdjoint(UpsampleMode mode, TensorBuffer gradOutput, TensorBuffer gradInput, int planes, int height, int width);
 
     /// <summary>
     /// Zero pad and crop of the last two axes: y[p, i, j] = x[p, i − top, j − left] where that lies
     /// inside x [planes, height, width], else 0, for y [planes, outHeight, outWidth]. Negative offsets
     /// crop; its adjoint is the same operation with (−top, −left) and the sizes swapped.
     /// </summary>
-    void PadCrop2d(float[] x, int planes, int height, int width, float[] y, int outHeight, int outWidth, int top, int left);
+    void PadCrop2d(TensorBuffer x, int planes, int height, int width, TensorBuffer y, int outHeight, int outWidth, int top, int left);
 
     /// <summary>
     /// One fused optimizer update of a parameter buffer w with gradient g (PyTorch conventions);
     /// see <see cref="OptimizerUpdate"/>. State buffers are as long as w and start at zero.
     /// </summary>
-    void OptimizerStep(OptimizerUpdate update, float[] w, float[] g, float[]? state1, float[]? state2, int n);
+    void OptimizerStep(OptimizerUpdate update, TensorBuffer w, TensorBuffer g, TensorBuffer? state1, TensorBuffer? state2, int n);
 }
 
 /// <summary>Which optimizer rule <see cref="ITensorBackend.OptimizerStep"/> applies, with its hyper-parameters.</summary>

@@ -31,8 +31,145 @@ public sealed class ManagedBackend : ITensorBackend
         }
     }
 
+    // ---- storage ----
+
+    /// <summary>The managed array behind a buffer of this backend.</summary>
+    /// <exception cref="ArgumentException">The buffer is not a host buffer (it belongs to another device's backend).</exception>
+    internal static float[] H(TensorBuffer buffer) => buffer is HostBuffer h ? h.Array
+        : throw new ArgumentException($"the managed backend got a buffer on {buffer.Device} ({buffer.GetType().Name}); only host buffers are accepted — move the tensor with Tensor.To(Device.Cpu).", nameof(buffer));
+
     /// <inheritdoc />
-    public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
+    public TensorBuffer Allocate(int length)
+    {
+        if (length < 0) throw new ArgumentException($"a buffer length is {length}; it must be non-negative.", nameof(length));
+        return new HostBuffer(TensorPool.Rent(length), this);
+    }
+
+    /// <inheritdoc />
+    public void Release(TensorBuffer buffer) => TensorPool.Return(H(buffer));
+
+    /// <inheritdoc />
+    public void CopyFromHost(ReadOnlySpan<float> source, TensorBuffer destination, int destinationOffset) =>
+        source.CopyTo(H(destination).AsSpan(destinationOffset));
+
+    /// <inheritdoc />
+    public void CopyToHost(TensorBuffer source, int sourceOffset, Span<float> destination) =>
+        H(source).AsSpan(sourceOffset, destination.Length).CopyTo(destination);
+
+    /// <inheritdoc />
+    public void Copy(TensorBuffer source, int sourceOffset, TensorBuffer destination, int destinationOffset, int length) =>
+        H(source).AsSpan(sourceOffset, length).CopyTo(H(destination).AsSpan(destinationOffset, length));
+
+    // ---- the interface on buffers: unwraps the arrays and runs the float[] kernels below ----
+
+    /// <inheritdoc />
+    public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, TensorBuffer a, int aOffset, int lda, TensorBuffer b, int bOffset, int ldb, float beta, TensorBuffer c, int cOffset, int ldc) =>
+        Gemm(transA, transB, m, n, k, alpha, H(a), aOffset, lda, H(b), bOffset, ldb, beta, H(c), cOffset, ldc);
+
+    /// <inheritdoc />
+    public void Linear(TensorBuffer x, TensorBuffer w, TensorBuffer? bias, TensorBuffer y, int batch, int fin, int fout, bool relu) =>
+        Linear(H(x), H(w), bias is null ? null : H(bias), H(y), batch, fin, fout, relu);
+
+    /// <inheritdoc />
+    public void Unary(UnaryOp op, TensorBuffer x, TensorBuffer y, int n, float p0 = 0, float p1 = 0) =>
+        Unary(op, H(x), H(y), n, p0, p1);
+
+    /// <inheritdoc />
+    public void MaskMultiply(MaskKind kind, TensorBuffer g, TensorBuffer x, TensorBuffer r, int n, float p0 = 0, float p1 = 0) =>
+        MaskMultiply(kind, H(g), H(x), H(r), n, p0, p1);
+
+    /// <inheritdoc />
+    public void Binary(BinaryOp op, TensorBuffer a, Shape aShape, TensorBuffer b, Shape bShape, TensorBuffer y, Shape yShape) =>
+        Binary(op, H(a), aShape, H(b), bShape, H(y), yShape);
+
+    /// <inheritdoc />
+    public void Expand(TensorBuffer x, Shape xShape, TensorBuffer y, Shape yShape) =>
+        Expand(H(x), xShape, H(y), yShape);
+
+    /// <inheritdoc />
+    public void SumAxis(TensorBuffer x, int outer, int length, int inner, TensorBuffer y) =>
+        SumAxis(H(x), outer, length, inner, H(y));
+
+    /// <inheritdoc />
+    public void MaxAxis(TensorBuffer x, int outer, int length, int inner, TensorBuffer y) =>
+        MaxAxis(H(x), outer, length, inner, H(y));
+
+    /// <inheritdoc />
+    public void CumSumAxis(TensorBuffer x, int outer, int length, int inner, TensorBuffer y, bool reverse) =>
+        CumSumAxis(H(x), outer, length, inner, H(y), reverse);
+
+    /// <inheritdoc />
+    public void GatherAxis(TensorBuffer x, int outer, int length, int inner, int[] index, int count, TensorBuffer y) =>
+        GatherAxis(H(x), outer, length, inner, index, count, H(y));
+
+    /// <inheritdoc />
+    public void ScatterAddAxis(TensorBuffer g, int outer, int length, int inner, int[] index, int count, TensorBuffer y) =>
+        ScatterAddAxis(H(g), outer, length, inner, index, count, H(y));
+
+    /// <inheritdoc />
+    public void Select(TensorBuffer mask, TensorBuffer a, TensorBuffer b, TensorBuffer y, int n) =>
+        Select(H(mask), H(a), H(b), H(y), n);
+
+    /// <inheritdoc />
+    public void SearchSorted(TensorBuffer sorted, int rows, int sortedLength, TensorBuffer values, int valuesPerRow, bool right, TensorBuffer y) =>
+        SearchSorted(H(sorted), rows, sortedLength, H(values), valuesPerRow, right, H(y));
+
+    /// <inheritdoc />
+    public void CopyBlock(TensorBuffer src, int srcOffset, int srcStride, TensorBuffer dst, int dstOffset, int dstStride, int rows, int cols) =>
+        CopyBlock(H(src), srcOffset, srcStride, H(dst), dstOffset, dstStride, rows, cols);
+
+    /// <inheritdoc />
+    public void Fill(TensorBuffer y, int n, float value) =>
+        Fill(H(y), n, value);
+
+    /// <inheritdoc />
+    public void FillNormal(TensorBuffer y, int n, ulong key, float mean, float std) =>
+        FillNormal(H(y), n, key, mean, std);
+
+    /// <inheritdoc />
+    public void FillUniform(TensorBuffer y, int n, ulong key, float lo, float hi) =>
+        FillUniform(H(y), n, key, lo, hi);
+
+    /// <inheritdoc />
+    public double SumOfSquares(TensorBuffer x, int n) =>
+        SumOfSquares(H(x), n);
+
+    /// <inheritdoc />
+    public void Axpy(float alpha, TensorBuffer x, TensorBuffer y, int n) =>
+        Axpy(alpha, H(x), H(y), n);
+
+    /// <inheritdoc />
+    public void Conv2d(TensorBuffer x, TensorBuffer weight, TensorBuffer? bias, TensorBuffer y, ConvGeometry geometry) =>
+        Conv2d(H(x), H(weight), bias is null ? null : H(bias), H(y), geometry);
+
+    /// <inheritdoc />
+    public void Conv2dBackwardData(TensorBuffer gradOutput, TensorBuffer weight, TensorBuffer gradInput, ConvGeometry geometry) =>
+        Conv2dBackwardData(H(gradOutput), H(weight), H(gradInput), geometry);
+
+    /// <inheritdoc />
+    public void Conv2dBackwardWeight(TensorBuffer x, TensorBuffer gradOutput, TensorBuffer gradWeight, ConvGeometry geometry) =>
+        Conv2dBackwardWeight(H(x), H(gradOutput), H(gradWeight), geometry);
+
+    /// <inheritdoc />
+    public void Upsample2x(UpsampleMode mode, TensorBuffer x, TensorBuffer y, int planes, int height, int width) =>
+        Upsample2x(mode, H(x), H(y), planes, height, width);
+
+    /// <inheritdoc />
+    public void Upsample2xAdjoint(UpsampleMode mode, TensorBuffer gradOutput, TensorBuffer gradInput, int planes, int height, int width) =>
+        Upsample2xAdjoint(mode, H(gradOutput), H(gradInput), planes, height, width);
+
+    /// <inheritdoc />
+    public void PadCrop2d(TensorBuffer x, int planes, int height, int width, TensorBuffer y, int outHeight, int outWidth, int top, int left) =>
+        PadCrop2d(H(x), planes, height, width, H(y), outHeight, outWidth, top, left);
+
+    /// <inheritdoc />
+    public void OptimizerStep(OptimizerUpdate update, TensorBuffer w, TensorBuffer g, TensorBuffer? state1, TensorBuffer? state2, int n) =>
+        OptimizerStep(update, H(w), H(g), state1 is null ? null : H(state1), state2 is null ? null : H(state2), n);
+
+    // ---- float[] kernels ----
+
+    /// <summary>The float[] kernel behind <see cref="Gemm(bool, bool, int, int, int, float, TensorBuffer, int, int, TensorBuffer, int, int, float, TensorBuffer, int, int)"/>.</summary>
+    internal void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
                      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                      float beta, float[] c, int cOffset, int ldc)
     {
@@ -41,8 +178,8 @@ public sealed class ManagedBackend : ITensorBackend
         CpuGemm.Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, maxThreads);
     }
 
-    /// <inheritdoc />
-    public void Linear(float[] x, float[] w, float[]? bias, float[] y, int batch, int fin, int fout, bool relu) =>
+    /// <summary>The float[] kernel behind <see cref="Linear(TensorBuffer, TensorBuffer, TensorBuffer, TensorBuffer, int, int, int, bool)"/>.</summary>
+    internal void Linear(float[] x, float[] w, float[]? bias, float[] y, int batch, int fin, int fout, bool relu) =>
         CpuGemm.Gemm(false, false, batch, fout, fin, 1f, x, 0, fin, w, 0, fout, 0f, y, 0, fout, maxThreads, bias, relu);
 
     private void Chunked(int n, Action<int, int> body)
@@ -52,8 +189,8 @@ public sealed class ManagedBackend : ITensorBackend
         WorkerPool.Run(chunks, maxThreads, ci => body(ci * ParallelChunk, Math.Min(ParallelChunk, n - ci * ParallelChunk)));
     }
 
-    /// <inheritdoc />
-    public void Unary(UnaryOp op, float[] x, float[] y, int n, float p0 = 0, float p1 = 0) =>
+    /// <summary>The float[] kernel behind <see cref="Unary(UnaryOp, TensorBuffer, TensorBuffer, int, float, float)"/>.</summary>
+    internal void Unary(UnaryOp op, float[] x, float[] y, int n, float p0 = 0, float p1 = 0) =>
         Chunked(n, (s, len) => UnarySpan(op, x.AsSpan(s, len), y.AsSpan(s, len), p0, p1));
 
     private static void UnarySpan(UnaryOp op, ReadOnlySpan<float> x, Span<float> y, float p0, float p1)
@@ -109,8 +246,8 @@ public sealed class ManagedBackend : ITensorBackend
         }
     }
 
-    /// <inheritdoc />
-    public void MaskMultiply(MaskKind kind, float[] g, float[] x, float[] r, int n, float p0 = 0, float p1 = 0) =>
+    /// <summary>The float[] kernel behind <see cref="MaskMultiply(MaskKind, TensorBuffer, TensorBuffer, TensorBuffer, int, float, float)"/>.</summary>
+    internal void MaskMultiply(MaskKind kind, float[] g, float[] x, float[] r, int n, float p0 = 0, float p1 = 0) =>
         Chunked(n, (s, len) => MaskSpan(kind, g.AsSpan(s, len), x.AsSpan(s, len), r.AsSpan(s, len), p0, p1));
 
     private static void MaskSpan(MaskKind kind, ReadOnlySpan<float> g, ReadOnlySpan<float> x, Span<float> r, float p0, float p1)
@@ -140,8 +277,8 @@ public sealed class ManagedBackend : ITensorBackend
         }
     }
 
-    /// <inheritdoc />
-    public void Binary(BinaryOp op, float[] a, Shape aShape, float[] b, Shape bShape, float[] y, Shape yShape)
+    /// <summary>The float[] kernel behind <see cref="Binary(BinaryOp, TensorBuffer, Shape, TensorBuffer, Shape, TensorBuffer, Shape)"/>.</summary>
+    internal void Binary(BinaryOp op, float[] a, Shape aShape, float[] b, Shape bShape, float[] y, Shape yShape)
     {
         if (aShape == bShape)
         {
@@ -252,8 +389,8 @@ public sealed class ManagedBackend : ITensorBackend
         }
     }
 
-    /// <inheritdoc />
-    public void Expand(float[] x, Shape xShape, float[] y, Shape yShape)
+    /// <summary>The float[] kernel behind <see cref="Expand(TensorBuffer, Shape, TensorBuffer, Shape)"/>.</summary>
+    internal void Expand(float[] x, Shape xShape, float[] y, Shape yShape)
     {
         if (xShape.Size == yShape.Size) { x.AsSpan(0, xShape.Size).CopyTo(y); return; }
         if (xShape.Size == 1) { y.AsSpan(0, yShape.Size).Fill(x[0]); return; }
@@ -271,8 +408,8 @@ public sealed class ManagedBackend : ITensorBackend
                 }
     }
 
-    /// <inheritdoc />
-    public void SumAxis(float[] x, int outer, int length, int inner, float[] y)
+    /// <summary>The float[] kernel behind <see cref="SumAxis(TensorBuffer, int, int, int, TensorBuffer)"/>.</summary>
+    internal void SumAxis(float[] x, int outer, int length, int inner, float[] y)
     {
         for (int o = 0; o < outer; o++)
         {
@@ -285,8 +422,8 @@ public sealed class ManagedBackend : ITensorBackend
         }
     }
 
-    /// <inheritdoc />
-    public void MaxAxis(float[] x, int outer, int length, int inner, float[] y)
+    /// <summary>The float[] kernel behind <see cref="MaxAxis(TensorBuffer, int, int, int, TensorBuffer)"/>.</summary>
+    internal void MaxAxis(float[] x, int outer, int length, int inner, float[] y)
     {
         if (length == 0) throw new ArgumentException("cannot take the maximum over an axis of length 0.", nameof(length));
         for (int o = 0; o < outer; o++)
@@ -299,8 +436,8 @@ public sealed class ManagedBackend : ITensorBackend
         }
     }
 
-    /// <inheritdoc />
-    public void CumSumAxis(float[] x, int outer, int length, int inner, float[] y, bool reverse)
+    /// <summary>The float[] kernel behind <see cref="CumSumAxis(TensorBuffer, int, int, int, TensorBuffer, bool)"/>.</summary>
+    internal void CumSumAxis(float[] x, int outer, int length, int inner, float[] y, bool reverse)
     {
         for (int o = 0; o < outer; o++)
         {
@@ -316,8 +453,8 @@ public sealed class ManagedBackend : ITensorBackend
         }
     }
 
-    /// <inheritdoc />
-    public void GatherAxis(float[] x, int outer, int length, int inner, int[] index, int count, float[] y)
+    /// <summary>The float[] kernel behind <see cref="GatherAxis(TensorBuffer, int, int, int, int[], int, TensorBuffer)"/>.</summary>
+    internal void GatherAxis(float[] x, int outer, int length, int inner, int[] index, int count, float[] y)
     {
         bool shared = index.Length == count;
         for (int o = 0; o < outer; o++)
@@ -333,8 +470,8 @@ public sealed class ManagedBackend : ITensorBackend
             }
     }
 
-    /// <inheritdoc />
-    public void ScatterAddAxis(float[] g, int outer, int length, int inner, int[] index, int count, float[] y)
+    /// <summary>The float[] kernel behind <see cref="ScatterAddAxis(TensorBuffer, int, int, int, int[], int, TensorBuffer)"/>.</summary>
+    internal void ScatterAddAxis(float[] g, int outer, int length, int inner, int[] index, int count, float[] y)
     {
         bool shared = index.Length == count;
         for (int o = 0; o < outer; o++)
@@ -351,14 +488,14 @@ public sealed class ManagedBackend : ITensorBackend
             }
     }
 
-    /// <inheritdoc />
-    public void Select(float[] mask, float[] a, float[] b, float[] y, int n)
+    /// <summary>The float[] kernel behind <see cref="Select(TensorBuffer, TensorBuffer, TensorBuffer, TensorBuffer, int)"/>.</summary>
+    internal void Select(float[] mask, float[] a, float[] b, float[] y, int n)
     {
         for (int i = 0; i < n; i++) y[i] = mask[i] != 0 ? a[i] : b[i];
     }
 
-    /// <inheritdoc />
-    public void SearchSorted(float[] sorted, int rows, int sortedLength, float[] values, int valuesPerRow, bool right, float[] y)
+    /// <summary>The float[] kernel behind <see cref="SearchSorted(TensorBuffer, int, int, TensorBuffer, int, bool, TensorBuffer)"/>.</summary>
+    internal void SearchSorted(float[] sorted, int rows, int sortedLength, float[] values, int valuesPerRow, bool right, float[] y)
     {
         for (int r = 0; r < rows; r++)
         {
@@ -380,62 +517,62 @@ public sealed class ManagedBackend : ITensorBackend
         }
     }
 
-    /// <inheritdoc />
-    public void CopyBlock(float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride, int rows, int cols)
+    /// <summary>The float[] kernel behind <see cref="CopyBlock(TensorBuffer, int, int, TensorBuffer, int, int, int, int)"/>.</summary>
+    internal void CopyBlock(float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride, int rows, int cols)
     {
         for (int r = 0; r < rows; r++)
             src.AsSpan(srcOffset + r * srcStride, cols).CopyTo(dst.AsSpan(dstOffset + r * dstStride, cols));
     }
 
-    /// <inheritdoc />
-    public void Fill(float[] y, int n, float value) => y.AsSpan(0, n).Fill(value);
+    /// <summary>The float[] kernel behind <see cref="Fill(TensorBuffer, int, float)"/>.</summary>
+    internal void Fill(float[] y, int n, float value) => y.AsSpan(0, n).Fill(value);
 
-    /// <inheritdoc />
-    public void FillNormal(float[] y, int n, ulong key, float mean, float std) =>
+    /// <summary>The float[] kernel behind <see cref="FillNormal(TensorBuffer, int, ulong, float, float)"/>.</summary>
+    internal void FillNormal(float[] y, int n, ulong key, float mean, float std) =>
         Chunked(n, (s, len) => CounterRng.FillNormal(y.AsSpan(s, len), key, (ulong)s / 2, mean, std));
 
-    /// <inheritdoc />
-    public void FillUniform(float[] y, int n, ulong key, float lo, float hi) =>
+    /// <summary>The float[] kernel behind <see cref="FillUniform(TensorBuffer, int, ulong, float, float)"/>.</summary>
+    internal void FillUniform(float[] y, int n, ulong key, float lo, float hi) =>
         Chunked(n, (s, len) => CounterRng.FillUniform(y.AsSpan(s, len), key, (ulong)s, lo, hi));
 
-    /// <inheritdoc />
-    public double SumOfSquares(float[] x, int n)
+    /// <summary>The float[] kernel behind <see cref="SumOfSquares(TensorBuffer, int)"/>.</summary>
+    internal double SumOfSquares(float[] x, int n)
     {
         double s = 0;
         for (int i = 0; i < n; i++) s += (double)x[i] * x[i];
         return s;
     }
 
-    /// <inheritdoc />
-    public void Axpy(float alpha, float[] x, float[] y, int n) =>
+    /// <summary>The float[] kernel behind <see cref="Axpy(float, TensorBuffer, TensorBuffer, int)"/>.</summary>
+    internal void Axpy(float alpha, float[] x, float[] y, int n) =>
         TensorPrimitives.FusedMultiplyAdd(x.AsSpan(0, n), alpha, y.AsSpan(0, n), y.AsSpan(0, n));
 
-    /// <inheritdoc />
-    public void Conv2d(float[] x, float[] weight, float[]? bias, float[] y, ConvGeometry geometry) =>
+    /// <summary>The float[] kernel behind <see cref="Conv2d(TensorBuffer, TensorBuffer, TensorBuffer, TensorBuffer, ConvGeometry)"/>.</summary>
+    internal void Conv2d(float[] x, float[] weight, float[]? bias, float[] y, ConvGeometry geometry) =>
         CpuConv.Forward(x, weight, bias, y, geometry, maxThreads);
 
-    /// <inheritdoc />
-    public void Conv2dBackwardData(float[] gradOutput, float[] weight, float[] gradInput, ConvGeometry geometry) =>
+    /// <summary>The float[] kernel behind <see cref="Conv2dBackwardData(TensorBuffer, TensorBuffer, TensorBuffer, ConvGeometry)"/>.</summary>
+    internal void Conv2dBackwardData(float[] gradOutput, float[] weight, float[] gradInput, ConvGeometry geometry) =>
         CpuConv.BackwardData(gradOutput, weight, gradInput, geometry, maxThreads);
 
-    /// <inheritdoc />
-    public void Conv2dBackwardWeight(float[] x, float[] gradOutput, float[] gradWeight, ConvGeometry geometry) =>
+    /// <summary>The float[] kernel behind <see cref="Conv2dBackwardWeight(TensorBuffer, TensorBuffer, TensorBuffer, ConvGeometry)"/>.</summary>
+    internal void Conv2dBackwardWeight(float[] x, float[] gradOutput, float[] gradWeight, ConvGeometry geometry) =>
         CpuConv.BackwardWeight(x, gradOutput, gradWeight, geometry, maxThreads);
 
-    /// <inheritdoc />
-    public void Upsample2x(UpsampleMode mode, float[] x, float[] y, int planes, int height, int width) =>
+    /// <summary>The float[] kernel behind <see cref="Upsample2x(UpsampleMode, TensorBuffer, TensorBuffer, int, int, int)"/>.</summary>
+    internal void Upsample2x(UpsampleMode mode, float[] x, float[] y, int planes, int height, int width) =>
         CpuResample.Upsample(mode, x, y, planes, height, width, maxThreads);
 
-    /// <inheritdoc />
-    public void Upsample2xAdjoint(UpsampleMode mode, float[] gradOutput, float[] gradInput, int planes, int height, int width) =>
+    /// <summary>The float[] kernel behind <see cref="Upsample2xAdjoint(UpsampleMode, TensorBuffer, TensorBuffer, int, int, int)"/>.</summary>
+    internal void Upsample2xAdjoint(UpsampleMode mode, float[] gradOutput, float[] gradInput, int planes, int height, int width) =>
         CpuResample.UpsampleAdjoint(mode, gradOutput, gradInput, planes, height, width, maxThreads);
 
-    /// <inheritdoc />
-    public void PadCrop2d(float[] x, int planes, int height, int width, float[] y, int outHeight, int outWidth, int top, int left) =>
+    /// <summary>The float[] kernel behind <see cref="PadCrop2d(TensorBuffer, int, int, int, TensorBuffer, int, int, int, int)"/>.</summary>
+    internal void PadCrop2d(float[] x, int planes, int height, int width, float[] y, int outHeight, int outWidth, int top, int left) =>
         CpuResample.PadCrop(x, planes, height, width, y, outHeight, outWidth, top, left, maxThreads);
 
-    /// <inheritdoc />
-    public void OptimizerStep(OptimizerUpdate u, float[] w, float[] g, float[]? state1, float[]? state2, int n) =>
+    /// <summary>The float[] kernel behind <see cref="OptimizerStep(OptimizerUpdate, TensorBuffer, TensorBuffer, TensorBuffer, TensorBuffer, int)"/>.</summary>
+    internal void OptimizerStep(OptimizerUpdate u, float[] w, float[] g, float[]? state1, float[]? state2, int n) =>
         Chunked(n, (s, len) => OptimizerRules.Apply(u, w.AsSpan(s, len), g.AsSpan(s, len),
             state1 is null ? default : state1.AsSpan(s, len), state2 is null ? default : state2.AsSpan(s, len)));
 }

@@ -1,0 +1,66 @@
+/// Every backend the engine tests run on (DiffSharp's TestCombos pattern): the managed one first
+/// (the reference), then the test-only checked backend, then any GPU backend found at run time.
+module GenStats.Tests.Tensors.BackendCombos
+
+open Expecto
+open GenStats.Tensors
+open GenStats.Tensors.Backends
+
+/// The CUDA backend when its assembly loads and a GPU answers (never in CI), else nothing.
+let private cuda () : (string * (unit -> ITensorBackend)) list =
+    let saved = TensorBackend.Current
+
+    try
+        if TensorBackend.TryUseCuda() then
+            let b = TensorBackend.Current
+            [ "cuda", (fun () -> b) ]
+        else
+            []
+    finally
+        TensorBackend.Use saved
+
+/// (name, make) for each backend, managed first.
+let all: (string * (unit -> ITensorBackend)) list =
+    [ "managed", (fun () -> ManagedBackend() :> ITensorBackend)
+      "checked-host", (fun () -> CheckedHostBackend.CheckedHostBackend() :> ITensorBackend) ]
+    @ cuda ()
+
+/// The backends other than the managed reference.
+let others = List.tail all
+
+/// Runs f with `backend` as the current backend, restoring the previous one (and its MaxThreads) after.
+let withBackend (backend: ITensorBackend) (f: unit -> 'a) : 'a =
+    let saved = TensorBackend.Current
+    backend.MaxThreads <- saved.MaxThreads
+    TensorBackend.Use backend
+
+    try
+        f ()
+    finally
+        TensorBackend.Use saved
+
+/// One Expecto test per backend: "name [backend]", run with that backend current.
+let testOnEach (name: string) (body: ITensorBackend -> unit) : Test =
+    testList
+        name
+        [ for (bname, make) in all ->
+              testCase bname (fun () ->
+                  let b = make ()
+                  withBackend b (fun () -> body b)) ]
+
+/// A buffer of `backend` holding a copy of `values`.
+let upload (backend: ITensorBackend) (values: float32[]) : TensorBuffer =
+    let b = backend.Allocate values.Length
+    backend.CopyFromHost(System.ReadOnlySpan values, b, 0)
+    b
+
+/// A host copy of a buffer.
+let download (backend: ITensorBackend) (buffer: TensorBuffer) : float32[] =
+    let a = Array.zeroCreate buffer.Length
+    backend.CopyToHost(buffer, 0, System.Span a)
+    a
+
+/// Runs `f` on the managed backend and on `backend` and returns both results (host values).
+let onBoth (backend: ITensorBackend) (f: unit -> float32[]) : float32[] * float32[] =
+    let reference = withBackend (ManagedBackend()) f
+    reference, withBackend backend f
