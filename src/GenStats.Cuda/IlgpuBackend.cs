@@ -55,195 +55,227 @@ public class IlgpuBackend : ITensorBackend, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private HostStaging Stage() => new(device);
+    // ---- storage: device buffers from the pool; the only host copies are these explicit ones ----
+
+    /// <summary>The device view of a buffer of this backend.</summary>
+    /// <exception cref="InvalidOperationException">The buffer belongs to another backend or device.</exception>
+    private FView V(TensorBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        if (buffer is IlgpuBuffer b && ReferenceEquals(b.Backend, this)) return b.View;
+        throw new InvalidOperationException(
+            $"the {Name} backend ({Device}) got a buffer on {buffer.Device} ({buffer.GetType().Name}); only its own buffers are accepted — move the tensor with Tensor.To({Device}).");
+    }
+
+    private FView? VOrNull(TensorBuffer? buffer) => buffer is null ? null : V(buffer);
+
+    /// <inheritdoc />
+    public TensorBuffer Allocate(int length)
+    {
+        if (length < 0) throw new ArgumentException($"a buffer length is {length}; it must be non-negative.", nameof(length));
+        return new IlgpuBuffer(device.Rent(Math.Max(1, length)), length, this);
+    }
+
+    /// <inheritdoc />
+    public void Release(TensorBuffer buffer)
+    {
+        V(buffer);
+        // Kernels run in stream order, so a buffer handed out again is written only after the
+        // kernels already queued on it have read it.
+        device.Return(((IlgpuBuffer)buffer).Memory);
+    }
+
+    /// <inheritdoc />
+    public void CopyFromHost(ReadOnlySpan<float> source, TensorBuffer destination, int destinationOffset)
+    {
+        CheckRange(destination, destinationOffset, source.Length, nameof(destination));
+        if (source.Length == 0) return;
+        IlgpuDevice.CopyFromHost(source, V(destination).SubView(destinationOffset, source.Length));
+    }
+
+    /// <inheritdoc />
+    public void CopyToHost(TensorBuffer source, int sourceOffset, Span<float> destination)
+    {
+        CheckRange(source, sourceOffset, destination.Length, nameof(source));
+        if (destination.Length == 0) return;
+        IlgpuDevice.CopyToHost(V(source).SubView(sourceOffset, destination.Length), destination);
+    }
+
+    /// <inheritdoc />
+    public void Copy(TensorBuffer source, int sourceOffset, TensorBuffer destination, int destinationOffset, int length)
+    {
+        CheckRange(source, sourceOffset, length, nameof(source));
+        CheckRange(destination, destinationOffset, length, nameof(destination));
+        device.Copy(V(source), sourceOffset, V(destination), destinationOffset, length);
+    }
+
+    private static void CheckRange(TensorBuffer buffer, int offset, int length, string name)
+    {
+        if (offset < 0 || length < 0 || (long)offset + length > buffer.Length)
+            throw new ArgumentOutOfRangeException(name, $"elements {offset}..{(long)offset + length} do not lie in a buffer of {buffer.Length}.");
+    }
 
     /// <inheritdoc />
     public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
-                     float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
-                     float beta, float[] c, int cOffset, int ldc)
+                     TensorBuffer a, int aOffset, int lda, TensorBuffer b, int bOffset, int ldb,
+                     float beta, TensorBuffer c, int cOffset, int ldc)
     {
         if (m < 0 || n < 0 || k < 0)
             throw new ArgumentException($"GEMM sizes m={m}, n={n}, k={k} must be non-negative.");
-        using var s = Stage();
-        device.Gemm(transA, transB, m, n, k, alpha, s.In(a), aOffset, lda, s.In(b), bOffset, ldb, beta, s.Out(c), cOffset, ldc);
+        device.Gemm(transA, transB, m, n, k, alpha, V(a), aOffset, lda, V(b), bOffset, ldb, beta, V(c), cOffset, ldc);
     }
 
     /// <inheritdoc />
-    public void Linear(float[] x, float[] w, float[]? bias, float[] y, int batch, int fin, int fout, bool relu)
+    public void Linear(TensorBuffer x, TensorBuffer w, TensorBuffer? bias, TensorBuffer y, int batch, int fin, int fout, bool relu)
     {
-        using var s = Stage();
-        device.Linear(s.In(x), s.In(w), s.InOrNull(bias), s.Out(y), batch, fin, fout, relu);
+        device.Linear(V(x), V(w), VOrNull(bias), V(y), batch, fin, fout, relu);
     }
 
     /// <inheritdoc />
-    public void Unary(UnaryOp op, float[] x, float[] y, int n, float p0 = 0, float p1 = 0)
+    public void Unary(UnaryOp op, TensorBuffer x, TensorBuffer y, int n, float p0 = 0, float p1 = 0)
     {
         if (!Enum.IsDefined(op)) throw new ArgumentException($"unknown unary op {op}.", nameof(op));
-        using var s = Stage();
-        device.Unary(op, s.In(x), s.Out(y), n, p0, p1);
+        device.Unary(op, V(x), V(y), n, p0, p1);
     }
 
     /// <inheritdoc />
-    public void MaskMultiply(MaskKind kind, float[] g, float[] x, float[] r, int n, float p0 = 0, float p1 = 0)
+    public void MaskMultiply(MaskKind kind, TensorBuffer g, TensorBuffer x, TensorBuffer r, int n, float p0 = 0, float p1 = 0)
     {
         if (!Enum.IsDefined(kind)) throw new ArgumentException($"unknown mask {kind}.", nameof(kind));
-        using var s = Stage();
-        device.MaskMultiply(kind, s.In(g), s.In(x), s.Out(r), n, p0, p1);
+        device.MaskMultiply(kind, V(g), V(x), V(r), n, p0, p1);
     }
 
     /// <inheritdoc />
-    public void Binary(BinaryOp op, float[] a, Shape aShape, float[] b, Shape bShape, float[] y, Shape yShape)
+    public void Binary(BinaryOp op, TensorBuffer a, Shape aShape, TensorBuffer b, Shape bShape, TensorBuffer y, Shape yShape)
     {
         if (!Enum.IsDefined(op)) throw new ArgumentException($"unknown binary op {op}.", nameof(op));
-        using var s = Stage();
-        device.Binary(op, s.In(a), aShape, s.In(b), bShape, s.Out(y), yShape);
+        device.Binary(op, V(a), aShape, V(b), bShape, V(y), yShape);
     }
 
     /// <inheritdoc />
-    public void Expand(float[] x, Shape xShape, float[] y, Shape yShape)
+    public void Expand(TensorBuffer x, Shape xShape, TensorBuffer y, Shape yShape)
     {
-        using var s = Stage();
-        device.Expand(s.In(x), xShape, s.Out(y), yShape);
+        device.Expand(V(x), xShape, V(y), yShape);
     }
 
     /// <inheritdoc />
-    public void SumAxis(float[] x, int outer, int length, int inner, float[] y)
+    public void SumAxis(TensorBuffer x, int outer, int length, int inner, TensorBuffer y)
     {
-        using var s = Stage();
-        device.SumAxis(s.In(x), outer, length, inner, s.Out(y));
+        device.SumAxis(V(x), outer, length, inner, V(y));
     }
 
     /// <inheritdoc />
-    public void MaxAxis(float[] x, int outer, int length, int inner, float[] y)
+    public void MaxAxis(TensorBuffer x, int outer, int length, int inner, TensorBuffer y)
     {
         if (length == 0) throw new ArgumentException("cannot take the maximum over an axis of length 0.", nameof(length));
-        using var s = Stage();
-        device.MaxAxis(s.In(x), outer, length, inner, s.Out(y));
+        device.MaxAxis(V(x), outer, length, inner, V(y));
     }
 
     /// <inheritdoc />
-    public void CumSumAxis(float[] x, int outer, int length, int inner, float[] y, bool reverse)
+    public void CumSumAxis(TensorBuffer x, int outer, int length, int inner, TensorBuffer y, bool reverse)
     {
-        using var s = Stage();
-        device.CumSumAxis(s.In(x), outer, length, inner, s.Out(y), reverse);
+        device.CumSumAxis(V(x), outer, length, inner, V(y), reverse);
     }
 
     /// <inheritdoc />
-    public void GatherAxis(float[] x, int outer, int length, int inner, int[] index, int count, float[] y)
+    public void GatherAxis(TensorBuffer x, int outer, int length, int inner, int[] index, int count, TensorBuffer y)
     {
-        using var s = Stage();
-        device.GatherAxis(s.In(x), outer, length, inner, index, count, s.Out(y));
+        device.GatherAxis(V(x), outer, length, inner, index, count, V(y));
     }
 
     /// <inheritdoc />
-    public void ScatterAddAxis(float[] g, int outer, int length, int inner, int[] index, int count, float[] y)
+    public void ScatterAddAxis(TensorBuffer g, int outer, int length, int inner, int[] index, int count, TensorBuffer y)
     {
-        using var s = Stage();
-        device.ScatterAddAxis(s.In(g), outer, length, inner, index, count, s.Out(y));
+        device.ScatterAddAxis(V(g), outer, length, inner, index, count, V(y));
     }
 
     /// <inheritdoc />
-    public void Select(float[] mask, float[] a, float[] b, float[] y, int n)
+    public void Select(TensorBuffer mask, TensorBuffer a, TensorBuffer b, TensorBuffer y, int n)
     {
-        using var s = Stage();
-        device.Select(s.In(mask), s.In(a), s.In(b), s.Out(y), n);
+        device.Select(V(mask), V(a), V(b), V(y), n);
     }
 
     /// <inheritdoc />
-    public void SearchSorted(float[] sorted, int rows, int sortedLength, float[] values, int valuesPerRow, bool right, float[] y)
+    public void SearchSorted(TensorBuffer sorted, int rows, int sortedLength, TensorBuffer values, int valuesPerRow, bool right, TensorBuffer y)
     {
-        using var s = Stage();
-        device.SearchSorted(s.In(sorted), rows, sortedLength, s.In(values), valuesPerRow, right, s.Out(y));
+        device.SearchSorted(V(sorted), rows, sortedLength, V(values), valuesPerRow, right, V(y));
     }
 
     /// <inheritdoc />
-    public void CopyBlock(float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride, int rows, int cols)
+    public void CopyBlock(TensorBuffer src, int srcOffset, int srcStride, TensorBuffer dst, int dstOffset, int dstStride, int rows, int cols)
     {
-        using var s = Stage();
-        device.CopyBlock(s.In(src), srcOffset, srcStride, s.Out(dst), dstOffset, dstStride, rows, cols);
+        device.CopyBlock(V(src), srcOffset, srcStride, V(dst), dstOffset, dstStride, rows, cols);
     }
 
     /// <inheritdoc />
-    public void Fill(float[] y, int n, float value)
+    public void Fill(TensorBuffer y, int n, float value)
     {
-        using var s = Stage();
-        device.Fill(s.Out(y), n, value);
+        device.Fill(V(y), n, value);
     }
 
     /// <inheritdoc />
-    public void FillNormal(float[] y, int n, ulong key, float mean, float std)
+    public void FillNormal(TensorBuffer y, int n, ulong key, float mean, float std)
     {
-        using var s = Stage();
-        device.FillNormal(s.Out(y), n, key, mean, std);
+        device.FillNormal(V(y), n, key, mean, std);
     }
 
     /// <inheritdoc />
-    public void FillUniform(float[] y, int n, ulong key, float lo, float hi)
+    public void FillUniform(TensorBuffer y, int n, ulong key, float lo, float hi)
     {
-        using var s = Stage();
-        device.FillUniform(s.Out(y), n, key, lo, hi);
+        device.FillUniform(V(y), n, key, lo, hi);
     }
 
     /// <inheritdoc />
-    public double SumOfSquares(float[] x, int n)
+    public double SumOfSquares(TensorBuffer x, int n)
     {
-        using var s = Stage();
-        return device.SumOfSquares(s.In(x), n);
+        return device.SumOfSquares(V(x), n);
     }
 
     /// <inheritdoc />
-    public void Axpy(float alpha, float[] x, float[] y, int n)
+    public void Axpy(float alpha, TensorBuffer x, TensorBuffer y, int n)
     {
-        using var s = Stage();
-        device.Axpy(alpha, s.In(x), s.Out(y), n);
+        device.Axpy(alpha, V(x), V(y), n);
     }
 
     /// <inheritdoc />
-    public void Conv2d(float[] x, float[] weight, float[]? bias, float[] y, ConvGeometry geometry)
+    public void Conv2d(TensorBuffer x, TensorBuffer weight, TensorBuffer? bias, TensorBuffer y, ConvGeometry geometry)
     {
-        using var s = Stage();
-        device.Conv2d(s.In(x), s.In(weight), s.InOrNull(bias), s.Out(y), geometry);
+        device.Conv2d(V(x), V(weight), VOrNull(bias), V(y), geometry);
     }
 
     /// <inheritdoc />
-    public void Conv2dBackwardData(float[] gradOutput, float[] weight, float[] gradInput, ConvGeometry geometry)
+    public void Conv2dBackwardData(TensorBuffer gradOutput, TensorBuffer weight, TensorBuffer gradInput, ConvGeometry geometry)
     {
-        using var s = Stage();
-        device.Conv2dBackwardData(s.In(gradOutput), s.In(weight), s.Out(gradInput), geometry);
+        device.Conv2dBackwardData(V(gradOutput), V(weight), V(gradInput), geometry);
     }
 
     /// <inheritdoc />
-    public void Conv2dBackwardWeight(float[] x, float[] gradOutput, float[] gradWeight, ConvGeometry geometry)
+    public void Conv2dBackwardWeight(TensorBuffer x, TensorBuffer gradOutput, TensorBuffer gradWeight, ConvGeometry geometry)
     {
-        using var s = Stage();
-        device.Conv2dBackwardWeight(s.In(x), s.In(gradOutput), s.Out(gradWeight), geometry);
+        device.Conv2dBackwardWeight(V(x), V(gradOutput), V(gradWeight), geometry);
     }
 
     /// <inheritdoc />
-    public void Upsample2x(UpsampleMode mode, float[] x, float[] y, int planes, int height, int width)
+    public void Upsample2x(UpsampleMode mode, TensorBuffer x, TensorBuffer y, int planes, int height, int width)
     {
-        using var s = Stage();
-        device.Upsample2x(mode, s.In(x), s.Out(y), planes, height, width);
+        device.Upsample2x(mode, V(x), V(y), planes, height, width);
     }
 
     /// <inheritdoc />
-    public void Upsample2xAdjoint(UpsampleMode mode, float[] gradOutput, float[] gradInput, int planes, int height, int width)
+    public void Upsample2xAdjoint(UpsampleMode mode, TensorBuffer gradOutput, TensorBuffer gradInput, int planes, int height, int width)
     {
-        using var s = Stage();
-        device.Upsample2xAdjoint(mode, s.In(gradOutput), s.Out(gradInput), planes, height, width);
+        device.Upsample2xAdjoint(mode, V(gradOutput), V(gradInput), planes, height, width);
     }
 
     /// <inheritdoc />
-    public void PadCrop2d(float[] x, int planes, int height, int width, float[] y, int outHeight, int outWidth, int top, int left)
+    public void PadCrop2d(TensorBuffer x, int planes, int height, int width, TensorBuffer y, int outHeight, int outWidth, int top, int left)
     {
-        using var s = Stage();
-        device.PadCrop2d(s.In(x), planes, height, width, s.Out(y), outHeight, outWidth, top, left);
+        device.PadCrop2d(V(x), planes, height, width, V(y), outHeight, outWidth, top, left);
     }
 
     /// <inheritdoc />
-    public void OptimizerStep(OptimizerUpdate update, float[] w, float[] g, float[]? state1, float[]? state2, int n)
+    public void OptimizerStep(OptimizerUpdate update, TensorBuffer w, TensorBuffer g, TensorBuffer? state1, TensorBuffer? state2, int n)
     {
-        using var s = Stage();
-        device.OptimizerStep(update, s.Out(w), s.In(g), s.OutOrNull(state1), s.OutOrNull(state2), n);
+        device.OptimizerStep(update, V(w), V(g), VOrNull(state1), VOrNull(state2), n);
     }
 }

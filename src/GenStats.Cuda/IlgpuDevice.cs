@@ -150,6 +150,21 @@ internal sealed partial class IlgpuDevice : IDisposable
         }
     }
 
+    /// <summary>dst[dstOffset + i] = src[srcOffset + i] on the device (in stream order; overlapping ranges go through the copy kernel).</summary>
+    public void Copy(FView src, int srcOffset, FView dst, int dstOffset, int length)
+    {
+        if (length == 0) return;
+        if (src.Equals(dst) && Math.Abs(srcOffset - dstOffset) < length)
+        {
+            var tmp = Rent(length);
+            src.SubView(srcOffset, length).CopyTo(tmp.View.SubView(0, length));
+            tmp.View.SubView(0, length).CopyTo(dst.SubView(dstOffset, length));
+            Return(tmp);
+            return;
+        }
+        src.SubView(srcOffset, length).CopyTo(dst.SubView(dstOffset, length));
+    }
+
     public static void CopyFromHost(ReadOnlySpan<float> source, FView destination)
     {
         if (source.Length == 0) return;

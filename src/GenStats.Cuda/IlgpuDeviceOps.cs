@@ -145,12 +145,8 @@ internal sealed partial class IlgpuDevice
         ReturnIndexAfter(idx);
     }
 
-    /// <summary>The index buffer may be reused only after the kernel that reads it has run.</summary>
-    private void ReturnIndexAfter(MemoryBuffer1D<int, Stride1D.Dense> idx)
-    {
-        Accelerator.Synchronize();
-        ReturnIndex(idx);
-    }
+    /// <summary>Back to the pool: the next upload into it is queued after the kernel that reads it (stream order).</summary>
+    private void ReturnIndexAfter(MemoryBuffer1D<int, Stride1D.Dense> idx) => ReturnIndex(idx);
 
     public void SearchSorted(FView sorted, int rows, int sortedLength, FView values, int valuesPerRow, bool right, FView y)
     {
@@ -287,10 +283,9 @@ internal sealed partial class IlgpuDevice
         ReturnAfter(gy, cols);
     }
 
-    /// <summary>Scratch buffers go back to the pool once the kernels that use them have run.</summary>
+    /// <summary>Scratch buffers go back to the pool at once: later users are queued after these kernels (stream order).</summary>
     private void ReturnAfter(FBuffer first, FBuffer second)
     {
-        Accelerator.Synchronize();
         Return(first);
         Return(second);
     }

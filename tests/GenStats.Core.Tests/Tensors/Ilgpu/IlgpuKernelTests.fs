@@ -10,16 +10,20 @@ open GenStats.Tensors
 open GenStats.Tensors.Backends
 open GenStats.Tensors.Cuda
 
-/// One CPU-accelerator backend for the whole run (loading the kernels takes a few seconds).
-let cpuBackend = lazy (IlgpuBackend.CreateCpu())
+/// The CPU-accelerator backend every engine test also runs on (one instance for the run).
+let private cpuBackend = BackendCombos.ilgpuCpu
 
-let private managed = ManagedBackend(MaxThreads = 1)
+let private managed = ManagedBackend(MaxThreads = 1) :> ITensorBackend
 
 let private rnd (seed: int) (n: int) (lo: float) (hi: float) =
     let r = Random(seed)
     Array.init n (fun _ -> float32 (lo + (hi - lo) * r.NextDouble()))
 
 let private same (a: float32) (b: float32) = a.Equals b // NaN equals NaN, +0 ≠ −0 is checked separately
+
+/// A buffer of backend b holding a copy of the values, and the host copy of a buffer.
+let private up (b: ITensorBackend) (v: float32[]) = BackendCombos.upload b v
+let private down (b: ITensorBackend) (t: TensorBuffer) = BackendCombos.download b t
 
 /// |ilgpu − managed| ≤ atol + rtol·|managed| elementwise (NaN only where managed is NaN).
 let private close (what: string) (atol: float) (rtol: float) (expected: float32[]) (actual: float32[]) =
@@ -34,11 +38,20 @@ let private close (what: string) (atol: float) (rtol: float) (expected: float32[
             failtest $"{what}[{i}]: managed %.9g{e}, ilgpu %.9g{a}"
 
 /// Runs an op on both backends over copies of the same arrays and returns both outputs.
-let private both (op: ITensorBackend -> float32[]) = op managed, op (cpuBackend.Force())
+let private both (op: ITensorBackend -> float32[]) =
+    op managed, op (cpuBackend.Force())
 
 let private check what atol rtol op =
     let m, g = both op
     close what atol rtol m g
+
+/// y = zeros(n) on backend b, f y, then y's host values.
+let private into (b: ITensorBackend) (init: float32[]) (f: TensorBuffer -> unit) =
+    let y = up b init
+    f y
+    down b y
+
+let private zeros n = Array.zeroCreate<float32> n
 
 let unaryTests =
     testList
@@ -50,24 +63,20 @@ let unaryTests =
                     let positive = op = UnaryOp.Log || op = UnaryOp.Sqrt || op = UnaryOp.Pow
                     let x = if positive then rnd 1 37 0.05 4.0 else rnd 2 37 -4.0 4.0
                     let p0, p1 = (if op = UnaryOp.Clamp then -0.5f, 0.7f else 0.3f, 0.2f)
-                    check $"{op}" 2e-6 2e-6 (fun b ->
-                        let y = Array.zeroCreate 37
-                        b.Unary(op, Array.copy x, y, 37, p0, p1)
-                        y)
+                    check $"{op}" 2e-6 2e-6 (fun b -> into b (zeros 37) (fun y -> b.Unary(op, up b x, y, 37, p0, p1)))
                 }
-            test "in place (x and y the same array)" {
+            test "in place (x and y the same buffer)" {
                 let x = rnd 3 9 -1.0 1.0
-                let y = Array.copy x
-                cpuBackend.Force().Unary(UnaryOp.Affine, y, y, 9, 2f, 1f)
+                let b = cpuBackend.Force()
+                let y = into b x (fun y -> b.Unary(UnaryOp.Affine, y, y, 9, 2f, 1f))
                 close "affine in place" 0.0 1e-7 (x |> Array.map (fun v -> 2f * v + 1f)) y
             }
             test "NaN propagates through Relu and Clamp, as in MathF.Max" {
                 let b = cpuBackend.Force()
-                let y = Array.zeroCreate 2
-                b.Unary(UnaryOp.Relu, [| nanf; -0f |], y, 2)
+                let y = into b (zeros 2) (fun y -> b.Unary(UnaryOp.Relu, up b [| nanf; -0f |], y, 2))
                 Expect.isTrue (Single.IsNaN y[0]) "relu(NaN) = NaN"
                 Expect.equal (BitConverter.SingleToInt32Bits y[1]) 0 "relu(−0) = +0"
-                b.Unary(UnaryOp.Clamp, [| nanf; 5f |], y, 2, -1f, 1f)
+                let y = into b (zeros 2) (fun y -> b.Unary(UnaryOp.Clamp, up b [| nanf; 5f |], y, 2, -1f, 1f))
                 Expect.isTrue (Single.IsNaN y[0]) "clamp(NaN) = NaN"
                 Expect.equal y[1] 1f "clamp(5, −1, 1) = 1"
             }
@@ -81,9 +90,7 @@ let maskTests =
                 test $"{kind}" {
                     let g, x = rnd 4 21 -2.0 2.0, Array.append (rnd 5 20 -2.0 2.0) [| 0f |]
                     check $"{kind}" 0.0 0.0 (fun b ->
-                        let r = Array.zeroCreate 21
-                        b.MaskMultiply(kind, g, x, r, 21, -0.5f, 0.5f)
-                        r)
+                        into b (zeros 21) (fun r -> b.MaskMultiply(kind, up b g, up b x, r, 21, -0.5f, 0.5f)))
                 }
         ]
 
@@ -101,17 +108,13 @@ let binaryTests =
                         let yS = Shape.Broadcast(aS, bS)
                         let a, bv = rnd 6 aS.Size -2.0 2.0, rnd 7 bS.Size 0.1 2.0
                         check $"{op}" 1e-6 1e-6 (fun be ->
-                            let y = Array.zeroCreate yS.Size
-                            be.Binary(op, a, aS, bv, bS, y, yS)
-                            y)
+                            into be (zeros yS.Size) (fun y -> be.Binary(op, up be a, aS, up be bv, bS, y, yS)))
                     }
             test "min/max: NaN wins, −0 < +0; atan2 signed zeros (C's rules)" {
                 let b = cpuBackend.Force()
                 let s4 = Shape(4)
                 let run op (a: float32[]) (c: float32[]) =
-                    let y = Array.zeroCreate 4
-                    b.Binary(op, a, s4, c, s4, y, s4)
-                    y
+                    into b (zeros 4) (fun y -> b.Binary(op, up b a, s4, up b c, s4, y, s4))
 
                 let mn = run BinaryOp.Minimum [| nanf; 1f; -0f; 0f |] [| 1f; nanf; 0f; -0f |]
                 let mx = run BinaryOp.Maximum [| nanf; 1f; -0f; 0f |] [| 1f; nanf; 0f; -0f |]
@@ -134,71 +137,49 @@ let axisTests =
         "axes"
         [
             test "expand [3,1] → [2,3,4]" {
-                check "expand" 0.0 0.0 (fun b ->
-                    let y = Array.zeroCreate 24
-                    b.Expand(rnd 9 3 -1.0 1.0, Shape(3, 1), y, Shape(2, 3, 4))
-                    y)
+                let v = rnd 9 3 -1.0 1.0
+                check "expand" 0.0 0.0 (fun b -> into b (zeros 24) (fun y -> b.Expand(up b v, Shape(3, 1), y, Shape(2, 3, 4))))
             }
             for (outer, len, inner) in [ 3, 5, 4; 1, 60, 1; 12, 5, 1 ] do
                 test $"sum/max/cumsum [{outer},{len},{inner}]" {
-                    check "sum" 1e-6 1e-6 (fun b ->
-                        let y = Array.zeroCreate (outer * inner)
-                        b.SumAxis(x, outer, len, inner, y)
-                        y)
-                    check "max" 0.0 0.0 (fun b ->
-                        let y = Array.zeroCreate (outer * inner)
-                        b.MaxAxis(x, outer, len, inner, y)
-                        y)
+                    check "sum" 1e-6 1e-6 (fun b -> into b (zeros (outer * inner)) (fun y -> b.SumAxis(up b x, outer, len, inner, y)))
+                    check "max" 0.0 0.0 (fun b -> into b (zeros (outer * inner)) (fun y -> b.MaxAxis(up b x, outer, len, inner, y)))
                     for rev in [ false; true ] do
                         check $"cumsum reverse={rev}" 0.0 0.0 (fun b ->
-                            let y = Array.zeroCreate x.Length
-                            b.CumSumAxis(x, outer, len, inner, y, rev)
-                            y)
+                            into b (zeros x.Length) (fun y -> b.CumSumAxis(up b x, outer, len, inner, y, rev)))
                 }
             test "gather and scatter-add, shared and per-element indices, repeats accumulate" {
                 let shared = [| 4; 0; 4; 2 |]
                 let perElement = Array.init (3 * 4 * 4) (fun i -> (i * 7 + 3) % 5)
+                let g = rnd 10 (3 * 4 * 4) -1.0 1.0
+                let y0 = rnd 11 x.Length -1.0 1.0
                 for index in [ shared; perElement ] do
-                    check "gather" 0.0 0.0 (fun b ->
-                        let y = Array.zeroCreate (3 * 4 * 4)
-                        b.GatherAxis(x, 3, 5, 4, index, 4, y)
-                        y)
-                    let g = rnd 10 (3 * 4 * 4) -1.0 1.0
-                    check "scatter-add" 0.0 0.0 (fun b ->
-                        let y = rnd 11 x.Length -1.0 1.0
-                        b.ScatterAddAxis(g, 3, 5, 4, index, 4, y)
-                        y)
+                    check "gather" 0.0 0.0 (fun b -> into b (zeros 48) (fun y -> b.GatherAxis(up b x, 3, 5, 4, index, 4, y)))
+                    check "scatter-add" 0.0 0.0 (fun b -> into b y0 (fun y -> b.ScatterAddAxis(up b g, 3, 5, 4, index, 4, y)))
             }
             test "select (NaN mask is true), searchsorted left/right with ties and NaN" {
                 let mask = [| 0f; 1f; nanf; -0f; 2f |]
                 check "select" 0.0 0.0 (fun b ->
-                    let y = Array.zeroCreate 5
-                    b.Select(mask, [| 1f; 2f; 3f; 4f; 5f |], [| -1f; -2f; -3f; -4f; -5f |], y, 5)
-                    y)
+                    into b (zeros 5) (fun y ->
+                        b.Select(up b mask, up b [| 1f; 2f; 3f; 4f; 5f |], up b [| -1f; -2f; -3f; -4f; -5f |], y, 5)))
                 let sorted = [| 0f; 1f; 1f; 2f; -1f; 0f; 3f; 4f |]
                 let values = [| 1f; -5f; 9f; nanf; 0f; 3f |]
                 for right in [ false; true ] do
                     check $"searchsorted right={right}" 0.0 0.0 (fun b ->
-                        let y = Array.zeroCreate 6
-                        b.SearchSorted(sorted, 2, 4, values, 3, right, y)
-                        y)
+                        into b (zeros 6) (fun y -> b.SearchSorted(up b sorted, 2, 4, up b values, 3, right, y)))
             }
-            test "copy block, fill, axpy, Σx² (float64)" {
-                check "copyblock" 0.0 0.0 (fun b ->
-                    let d = Array.zeroCreate 30
-                    b.CopyBlock(x, 3, 7, d, 2, 6, 4, 5)
-                    d)
-                check "fill" 0.0 0.0 (fun b ->
-                    let y = Array.zeroCreate 7
-                    b.Fill(y, 5, 2.5f)
-                    y)
-                check "axpy" 1e-7 1e-6 (fun b ->
-                    let y = rnd 12 11 -1.0 1.0
-                    b.Axpy(0.3f, rnd 13 11 -1.0 1.0, y, 11)
-                    y)
+            test "copy block, copy (overlapping too), fill, axpy, Σx² (float64)" {
+                check "copyblock" 0.0 0.0 (fun b -> into b (zeros 30) (fun d -> b.CopyBlock(up b x, 3, 7, d, 2, 6, 4, 5)))
+                check "copy" 0.0 0.0 (fun b -> into b (zeros 30) (fun d -> b.Copy(up b x, 5, d, 3, 20)))
+                let b = cpuBackend.Force()
+                let shifted = into b x (fun d -> b.Copy(d, 0, d, 2, 10))
+                Expect.sequenceEqual shifted[2..11] x[0..9] "overlapping copy moves the original values"
+                check "fill" 0.0 0.0 (fun b -> into b (zeros 7) (fun y -> b.Fill(y, 5, 2.5f)))
+                let xs, ys = rnd 13 11 -1.0 1.0, rnd 12 11 -1.0 1.0
+                check "axpy" 1e-7 1e-6 (fun b -> into b ys (fun y -> b.Axpy(0.3f, up b xs, y, 11)))
                 let big = rnd 14 1001 -3.0 3.0
                 let expected = big |> Array.sumBy (fun v -> float v * float v)
-                let got = cpuBackend.Force().SumOfSquares(big, 1001)
+                let got = b.SumOfSquares(up b big, 1001)
                 Expect.floatClose { absolute = 0.0; relative = 1e-12 } got expected "Σx² in float64"
             }
         ]
@@ -208,11 +189,11 @@ let rngTests =
         "counter RNG"
         [
             test "uniform draws are the managed backend's floats, bit for bit" {
-                let m, g = both (fun b -> let y = Array.zeroCreate 101 in b.FillUniform(y, 101, 0xDEADBEEFUL, -2f, 3f); y)
+                let m, g = both (fun b -> into b (zeros 101) (fun y -> b.FillUniform(y, 101, 0xDEADBEEFUL, -2f, 3f)))
                 Expect.sequenceEqual g m "same floats"
             }
             test "normal draws match the managed backend (odd length; last bits of log/sin/cos may differ)" {
-                check "normal" 2e-6 2e-6 (fun b -> let y = Array.zeroCreate 101 in b.FillNormal(y, 101, 12345UL, 0.5f, 2f); y)
+                check "normal" 2e-6 2e-6 (fun b -> into b (zeros 101) (fun y -> b.FillNormal(y, 101, 12345UL, 0.5f, 2f)))
             }
         ]
 
@@ -229,30 +210,25 @@ let gemmTests =
                         let bm = rnd 21 (1 + (if tb then n else k) * ldb) -1.0 1.0
                         let c0 = rnd 22 (2 + m * ldc) -1.0 1.0
                         check "gemm" 1e-5 1e-5 (fun b ->
-                            let c = Array.copy c0
-                            b.Gemm(ta, tb, m, n, k, 0.7f, a, 3, lda, bm, 1, ldb, 0.4f, c, 2, ldc)
-                            c)
+                            into b c0 (fun c -> b.Gemm(ta, tb, m, n, k, 0.7f, up b a, 3, lda, up b bm, 1, ldb, 0.4f, c, 2, ldc)))
                     }
             test "β = 0 overwrites NaN in C" {
-                let c = Array.create 4 nanf
-                cpuBackend.Force().Gemm(false, false, 2, 2, 1, 1f, [| 1f; 2f |], 0, 1, [| 3f; 4f |], 0, 2, 0f, c, 0, 2)
+                let b = cpuBackend.Force()
+                let c = into b (Array.create 4 nanf) (fun c -> b.Gemm(false, false, 2, 2, 1, 1f, up b [| 1f; 2f |], 0, 1, up b [| 3f; 4f |], 0, 2, 0f, c, 0, 2))
                 Expect.sequenceEqual c [| 3f; 4f; 6f; 8f |] "outer product [1,2]ᵀ[3,4]"
             }
             test "linear with fused bias and ReLU" {
                 let x, w, bias = rnd 23 (6 * 5) -1.0 1.0, rnd 24 (5 * 3) -1.0 1.0, rnd 25 3 -0.5 0.5
                 for relu in [ false; true ] do
-                    for bb in [ Some bias; None ] do
+                    for withBias in [ true; false ] do
                         check $"linear relu={relu}" 1e-6 1e-5 (fun b ->
-                            let y = Array.zeroCreate 18
-                            b.Linear(x, w, Option.toObj bb, y, 6, 5, 3, relu)
-                            y)
+                            let bb = if withBias then up b bias else null
+                            into b (zeros 18) (fun y -> b.Linear(up b x, up b w, bb, y, 6, 5, 3, relu)))
             }
             test "deterministic: the same GEMM twice gives the same bytes" {
                 let a, bm = rnd 26 (13 * 11) -1.0 1.0, rnd 27 (11 * 6) -1.0 1.0
-                let run () =
-                    let c = Array.zeroCreate (13 * 6)
-                    cpuBackend.Force().Gemm(false, false, 13, 6, 11, 1f, a, 0, 11, bm, 0, 6, 0f, c, 0, 6)
-                    c
+                let b = cpuBackend.Force()
+                let run () = into b (zeros (13 * 6)) (fun c -> b.Gemm(false, false, 13, 6, 11, 1f, up b a, 0, 11, up b bm, 0, 6, 0f, c, 0, 6))
                 Expect.sequenceEqual (run ()) (run ()) "same bytes"
             }
         ]
@@ -266,25 +242,26 @@ let imageTests =
         "images"
         [
             test "conv2d (stride 2, padding 1) and both adjoints" {
-                check "conv2d" 1e-5 1e-5 (fun b -> let y = Array.zeroCreate g.OutputSize in b.Conv2d(x, w, bias, y, g); y)
-                check "conv2d no bias" 1e-5 1e-5 (fun b -> let y = Array.zeroCreate g.OutputSize in b.Conv2d(x, w, null, y, g); y)
-                check "backward data" 1e-5 1e-5 (fun b -> let d = Array.create g.InputSize nanf in b.Conv2dBackwardData(gy, w, d, g); d)
-                check "backward weight" 1e-5 1e-5 (fun b -> let d = Array.create g.WeightSize nanf in b.Conv2dBackwardWeight(x, gy, d, g); d)
+                check "conv2d" 1e-5 1e-5 (fun b -> into b (zeros g.OutputSize) (fun y -> b.Conv2d(up b x, up b w, up b bias, y, g)))
+                check "conv2d no bias" 1e-5 1e-5 (fun b -> into b (zeros g.OutputSize) (fun y -> b.Conv2d(up b x, up b w, null, y, g)))
+                check "backward data" 1e-5 1e-5 (fun b ->
+                    into b (Array.create g.InputSize nanf) (fun d -> b.Conv2dBackwardData(up b gy, up b w, d, g)))
+                check "backward weight" 1e-5 1e-5 (fun b ->
+                    into b (Array.create g.WeightSize nanf) (fun d -> b.Conv2dBackwardWeight(up b x, up b gy, d, g)))
             }
             for mode in [ UpsampleMode.Nearest; UpsampleMode.Bilinear ] do
                 test $"upsample 2× {mode} and its adjoint" {
                     let img = rnd 34 (3 * 4 * 5) -1.0 1.0
-                    check "upsample" 1e-6 1e-6 (fun b -> let y = Array.zeroCreate (3 * 8 * 10) in b.Upsample2x(mode, img, y, 3, 4, 5); y)
+                    check "upsample" 1e-6 1e-6 (fun b -> into b (zeros (3 * 8 * 10)) (fun y -> b.Upsample2x(mode, up b img, y, 3, 4, 5)))
                     let go = rnd 35 (3 * 8 * 10) -1.0 1.0
-                    check "adjoint" 1e-5 1e-5 (fun b -> let d = Array.create (3 * 4 * 5) nanf in b.Upsample2xAdjoint(mode, go, d, 3, 4, 5); d)
+                    check "adjoint" 1e-5 1e-5 (fun b ->
+                        into b (Array.create (3 * 4 * 5) nanf) (fun d -> b.Upsample2xAdjoint(mode, up b go, d, 3, 4, 5)))
                 }
             test "pad and crop" {
                 let img = rnd 36 (2 * 4 * 5) -1.0 1.0
                 for (oh, ow, top, left) in [ 6, 8, 1, 2; 3, 3, -1, -2; 4, 5, 10, 0 ] do
                     check "padcrop" 0.0 0.0 (fun b ->
-                        let y = Array.create (2 * oh * ow) nanf
-                        b.PadCrop2d(img, 2, 4, 5, y, oh, ow, top, left)
-                        y)
+                        into b (Array.create (2 * oh * ow) nanf) (fun y -> b.PadCrop2d(up b img, 2, 4, 5, y, oh, ow, top, left)))
             }
         ]
 
@@ -300,18 +277,49 @@ let optimizerTests =
                   "rmsprop", 0.5f, 0.99f, 0.0f, false, 2 ] do
                 test $"{kind} momentum={b1} nesterov={nesterov}: three steps" {
                     check kind 1e-6 1e-5 (fun b ->
-                        let w = rnd 40 13 -1.0 1.0
-                        let s1 = if states >= 1 then Array.zeroCreate 13 else null
-                        let s2 = if states >= 2 then Array.zeroCreate 13 else null
+                        let w = up b (rnd 40 13 -1.0 1.0)
+                        let s1 = if states >= 1 then up b (zeros 13) else null
+                        let s2 = if states >= 2 then up b (zeros 13) else null
                         for step in 1L .. 3L do
-                            let g = rnd (40 + int step) 13 -1.0 1.0
+                            let g = up b (rnd (40 + int step) 13 -1.0 1.0)
                             b.OptimizerStep(OptimizerUpdate(kind, 0.01f, b1, b2, 1e-8f, wd, step, nesterov), w, g, s1, s2, 13)
-                        Array.concat [ w; (if isNull s1 then [||] else s1); (if isNull s2 then [||] else s2) ])
+                        let get (t: TensorBuffer) = if isNull t then [||] else down b t
+                        Array.concat [ down b w; get s1; get s2 ])
                 }
+        ]
+
+let storageTests =
+    testList
+        "storage"
+        [
+            test "a buffer of another backend is refused with the devices named" {
+                let b = cpuBackend.Force()
+                let host = managed.Allocate 3
+                let message =
+                    try
+                        b.Fill(host, 3, 1f)
+                        ""
+                    with :? InvalidOperationException as e ->
+                        e.Message
+
+                Expect.stringContains message "cpu:0" "names the buffer's device"
+                Expect.stringContains message "ilgpu-cpu:0" "names the backend's device"
+                Expect.stringContains message "Tensor.To" "says how to move it"
+            }
+            test "host copies at an offset round-trip" {
+                let b = cpuBackend.Force()
+                let t = b.Allocate 6
+                b.Fill(t, 6, 0f)
+                b.CopyFromHost(ReadOnlySpan [| 1f; 2f; 3f |], t, 2)
+                let back = Array.zeroCreate 4
+                b.CopyToHost(t, 1, Span back)
+                Expect.sequenceEqual back [| 0f; 1f; 2f; 3f |] "values land at the offset"
+                b.Release t
+            }
         ]
 
 [<Tests>]
 let tests =
     testList
         "ilgpu-cpu kernels vs managed"
-        [ unaryTests; maskTests; binaryTests; axisTests; rngTests; gemmTests; imageTests; optimizerTests ]
+        [ unaryTests; maskTests; binaryTests; axisTests; rngTests; gemmTests; imageTests; optimizerTests; storageTests ]
