@@ -318,8 +318,33 @@ let storageTests =
             }
         ]
 
+/// First and second derivatives through Autograd against finite differences, on every backend
+/// (the ILGPU CPU accelerator included): tensors are created on the current backend, so every op
+/// of the forward and both backward passes runs there.
+let derivativeTests =
+    let input shape (seed: int) lo hi : GradCheck.Input =
+        { Shape = shape; Values = rnd seed (Array.fold (*) 1 shape) lo hi }
+
+    testList
+        "derivatives through autograd"
+        [
+            BackendCombos.testOnEach "tanh(x·W + b), softplus, sum" (fun _ ->
+                let ins = [| input [| 2; 3 |] 50 -1.0 1.0; input [| 3; 2 |] 51 -1.0 1.0; input [| 2 |] 52 -0.5 0.5 |]
+                let f (xs: Tensor[]) = Ops.Softplus(Ops.Tanh(Ops.Linear(xs[0], xs[1], xs[2])))
+                Expect.isTrue (GradCheck.checkBoth f ins) "first and second order")
+            BackendCombos.testOnEach "erf(x)·atan2(y, x)" (fun _ ->
+                let ins = [| input [| 1; 3 |] 53 0.2 1.5; input [| 1; 3 |] 54 -1.0 1.0 |]
+                let f (xs: Tensor[]) = Ops.Mul(Ops.Erf xs[0], Ops.Atan2(xs[1], xs[0]))
+                Expect.isTrue (GradCheck.checkBoth f ins) "first and second order")
+            BackendCombos.testOnEach "conv2d (stride 2, padding 1) with bias" (fun _ ->
+                let ins =
+                    [| input [| 1; 1; 3; 3 |] 55 -1.0 1.0; input [| 2; 1; 2; 2 |] 56 -0.5 0.5; input [| 2 |] 57 -0.5 0.5 |]
+                let f (xs: Tensor[]) = Ops.Conv2d(xs[0], xs[1], xs[2], stride = 2, padding = 1)
+                Expect.isTrue (GradCheck.checkAgainstFiniteDifferences "first order" 1e-2f 1e-2 2e-3 (GradCheck.firstOrder f) ins) "first order")
+        ]
+
 [<Tests>]
 let tests =
     testList
         "ilgpu-cpu kernels vs managed"
-        [ unaryTests; maskTests; binaryTests; axisTests; rngTests; gemmTests; imageTests; optimizerTests; storageTests ]
+        [ unaryTests; maskTests; binaryTests; axisTests; rngTests; gemmTests; imageTests; optimizerTests; storageTests; derivativeTests ]
