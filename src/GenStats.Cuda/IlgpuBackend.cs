@@ -48,6 +48,9 @@ public class IlgpuBackend : ITensorBackend, IDisposable
         }
     }
 
+    /// <summary>Waits until every queued kernel and copy has finished (for timings; ops need no explicit sync).</summary>
+    public void Synchronize() => device.Accelerator.Synchronize();
+
     /// <summary>Frees the accelerator, its pooled buffers and the cuBLAS handle.</summary>
     public void Dispose()
     {

@@ -21,9 +21,14 @@ let private cuda () : (string * (unit -> ITensorBackend)) list =
         TensorBackend.Use saved
 
 /// The ILGPU backend on ILGPU's CPU accelerator (GenStats.Cuda's kernels without a GPU): one
-/// instance for the run, since loading its kernels takes a few seconds.
+/// instance for the run, since loading its kernels takes a few seconds. With GENSTATS_TEST_ILGPU=cuda
+/// (scripts/gpu-check.sh on a GPU machine) the same kernel tests run on the CUDA backend instead.
 let ilgpuCpu =
-    lazy (GenStats.Tensors.Cuda.IlgpuBackend.CreateCpu() :> ITensorBackend)
+    lazy
+        (if System.Environment.GetEnvironmentVariable "GENSTATS_TEST_ILGPU" = "cuda" then
+             new GenStats.Tensors.Cuda.CudaBackend() :> ITensorBackend
+         else
+             GenStats.Tensors.Cuda.IlgpuBackend.CreateCpu() :> ITensorBackend)
 
 /// (name, make) for each backend, managed first.
 let all: (string * (unit -> ITensorBackend)) list =
