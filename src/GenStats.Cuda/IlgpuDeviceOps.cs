@@ -188,7 +188,11 @@ internal sealed partial class IlgpuDevice
                 "rmsprop" => 3,
                 _ => throw new ArgumentException($"unknown optimizer kind '{u.Kind}'; allowed: sgd, adam, adamw, rmsprop.", nameof(u)),
             },
-            LearningRate = u.LearningRate, Beta1 = u.Beta1, Beta2 = u.Beta2, Epsilon = u.Epsilon, WeightDecay = u.WeightDecay,
+            LearningRate = u.LearningRate,
+            Beta1 = u.Beta1,
+            Beta2 = u.Beta2,
+            Epsilon = u.Epsilon,
+            WeightDecay = u.WeightDecay,
             Nesterov = u.Nesterov ? 1 : 0,
         };
         if (args.Kind is 1 or 2)
@@ -215,8 +219,19 @@ internal sealed partial class IlgpuDevice
         }
         var args = new GemmArgs
         {
-            TransA = transA ? 1 : 0, TransB = transB ? 1 : 0, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
-            AOffset = aOffset, Lda = lda, BOffset = bOffset, Ldb = ldb, COffset = cOffset, Ldc = ldc,
+            TransA = transA ? 1 : 0,
+            TransB = transB ? 1 : 0,
+            M = m,
+            N = n,
+            K = k,
+            Alpha = alpha,
+            Beta = beta,
+            AOffset = aOffset,
+            Lda = lda,
+            BOffset = bOffset,
+            Ldb = ldb,
+            COffset = cOffset,
+            Ldc = ldc,
         };
         TiledGemm(a, b, c, Dummy, args);
     }
@@ -241,8 +256,16 @@ internal sealed partial class IlgpuDevice
         }
         var args = new GemmArgs
         {
-            M = batch, N = fout, K = fin, Alpha = 1, Beta = 0, Lda = fin, Ldb = fout, Ldc = fout,
-            HasBias = bias is null ? 0 : 1, Relu = relu ? 1 : 0,
+            M = batch,
+            N = fout,
+            K = fin,
+            Alpha = 1,
+            Beta = 0,
+            Lda = fin,
+            Ldb = fout,
+            Ldc = fout,
+            HasBias = bias is null ? 0 : 1,
+            Relu = relu ? 1 : 0,
         };
         TiledGemm(x, w, y, bias ?? Dummy, args);
     }

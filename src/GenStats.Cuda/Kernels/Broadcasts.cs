@@ -10,9 +10,17 @@ internal static class Broadcasts
         var sb = Strides4(b, yd);
         return new Broadcast4
         {
-            D1 = yd[1], D2 = yd[2], D3 = Math.Max(1, yd[3]),
-            A0 = sa[0], A1 = sa[1], A2 = sa[2], A3 = sa[3],
-            B0 = sb[0], B1 = sb[1], B2 = sb[2], B3 = sb[3],
+            D1 = yd[1],
+            D2 = yd[2],
+            D3 = Math.Max(1, yd[3]),
+            A0 = sa[0],
+            A1 = sa[1],
+            A2 = sa[2],
+            A3 = sa[3],
+            B0 = sb[0],
+            B1 = sb[1],
+            B2 = sb[2],
+            B3 = sb[3],
         };
     }
 

@@ -16,6 +16,24 @@ public static class GpuSuite
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     public const int InferenceBatch = 100_000;
 
+    /// <summary>The argument of <see cref="Probe"/> (scripts/gpu-check.sh).</summary>
+    public const string ProbeFlag = "--cuda-probe";
+
+    /// <summary>Prints the CUDA device and GEMM path and returns 0, or the one-line reason and 3.</summary>
+    public static int Probe()
+    {
+        if (!TensorBackend.TryUseCuda())
+        {
+            Console.WriteLine(TensorBackend.CudaProblem);
+            return 3;
+        }
+        var b = (IlgpuBackend)TensorBackend.Current;
+        Console.WriteLine($"CUDA backend on {b.Device}; GEMM: {(b.UsesCuBlas ? "cuBLAS SGEMM" : "ILGPU tiled kernel (" + b.CuBlasProblem + ")")}");
+        TensorBackend.UseManaged();
+        b.Dispose();
+        return 0;
+    }
+
     public static void Run()
     {
         if (!TensorBackend.TryUseCuda())

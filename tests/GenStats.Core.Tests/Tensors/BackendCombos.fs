@@ -32,9 +32,11 @@ let ilgpuCpu =
 
 /// (name, make) for each backend, managed first.
 let all: (string * (unit -> ITensorBackend)) list =
-    [ "managed", (fun () -> ManagedBackend() :> ITensorBackend)
-      "checked-host", (fun () -> CheckedHostBackend.CheckedHostBackend() :> ITensorBackend)
-      "ilgpu-cpu", (fun () -> ilgpuCpu.Force()) ]
+    [
+        "managed", (fun () -> ManagedBackend() :> ITensorBackend)
+        "checked-host", (fun () -> CheckedHostBackend.CheckedHostBackend() :> ITensorBackend)
+        "ilgpu-cpu", (fun () -> ilgpuCpu.Force())
+    ]
     @ cuda ()
 
 /// The backends other than the managed reference.
@@ -55,10 +57,12 @@ let withBackend (backend: ITensorBackend) (f: unit -> 'a) : 'a =
 let testOnEach (name: string) (body: ITensorBackend -> unit) : Test =
     testList
         name
-        [ for (bname, make) in all ->
-              testCase bname (fun () ->
-                  let b = make ()
-                  withBackend b (fun () -> body b)) ]
+        [
+            for (bname, make) in all ->
+                testCase bname (fun () ->
+                    let b = make ()
+                    withBackend b (fun () -> body b))
+        ]
 
 /// A buffer of `backend` holding a copy of `values`.
 let upload (backend: ITensorBackend) (values: float32[]) : TensorBuffer =

@@ -38,8 +38,7 @@ let private close (what: string) (atol: float) (rtol: float) (expected: float32[
             failtest $"{what}[{i}]: managed %.9g{e}, ilgpu %.9g{a}"
 
 /// Runs an op on both backends over copies of the same arrays and returns both outputs.
-let private both (op: ITensorBackend -> float32[]) =
-    op managed, op (cpuBackend.Force())
+let private both (op: ITensorBackend -> float32[]) = op managed, op (cpuBackend.Force())
 
 let private check what atol rtol op =
     let m, g = both op
@@ -73,10 +72,16 @@ let unaryTests =
             }
             test "NaN propagates through Relu and Clamp, as in MathF.Max" {
                 let b = cpuBackend.Force()
-                let y = into b (zeros 2) (fun y -> b.Unary(UnaryOp.Relu, up b [| nanf; -0f |], y, 2))
+
+                let y =
+                    into b (zeros 2) (fun y -> b.Unary(UnaryOp.Relu, up b [| nanf; -0f |], y, 2))
+
                 Expect.isTrue (Single.IsNaN y[0]) "relu(NaN) = NaN"
                 Expect.equal (BitConverter.SingleToInt32Bits y[1]) 0 "relu(−0) = +0"
-                let y = into b (zeros 2) (fun y -> b.Unary(UnaryOp.Clamp, up b [| nanf; 5f |], y, 2, -1f, 1f))
+
+                let y =
+                    into b (zeros 2) (fun y -> b.Unary(UnaryOp.Clamp, up b [| nanf; 5f |], y, 2, -1f, 1f))
+
                 Expect.isTrue (Single.IsNaN y[0]) "clamp(NaN) = NaN"
                 Expect.equal y[1] 1f "clamp(5, −1, 1) = 1"
             }
@@ -89,6 +94,7 @@ let maskTests =
             for kind in Enum.GetValues<MaskKind>() do
                 test $"{kind}" {
                     let g, x = rnd 4 21 -2.0 2.0, Array.append (rnd 5 20 -2.0 2.0) [| 0f |]
+
                     check $"{kind}" 0.0 0.0 (fun b ->
                         into b (zeros 21) (fun r -> b.MaskMultiply(kind, up b g, up b x, r, 21, -0.5f, 0.5f)))
                 }
@@ -96,7 +102,12 @@ let maskTests =
 
 let binaryTests =
     let shapes =
-        [ [| 2; 3; 4 |], [| 2; 3; 4 |]; [| 2; 3; 4 |], [| 3; 1 |]; [| 1 |], [| 2; 5 |]; [| 4; 1; 3 |], [| 2; 1 |] ]
+        [
+            [| 2; 3; 4 |], [| 2; 3; 4 |]
+            [| 2; 3; 4 |], [| 3; 1 |]
+            [| 1 |], [| 2; 5 |]
+            [| 4; 1; 3 |], [| 2; 1 |]
+        ]
 
     testList
         "binary"
@@ -107,18 +118,27 @@ let binaryTests =
                         let aS, bS = Shape(sa), Shape(sb)
                         let yS = Shape.Broadcast(aS, bS)
                         let a, bv = rnd 6 aS.Size -2.0 2.0, rnd 7 bS.Size 0.1 2.0
+
                         check $"{op}" 1e-6 1e-6 (fun be ->
                             into be (zeros yS.Size) (fun y -> be.Binary(op, up be a, aS, up be bv, bS, y, yS)))
                     }
             test "min/max: NaN wins, −0 < +0; atan2 signed zeros (C's rules)" {
                 let b = cpuBackend.Force()
                 let s4 = Shape(4)
+
                 let run op (a: float32[]) (c: float32[]) =
                     into b (zeros 4) (fun y -> b.Binary(op, up b a, s4, up b c, s4, y, s4))
 
                 let mn = run BinaryOp.Minimum [| nanf; 1f; -0f; 0f |] [| 1f; nanf; 0f; -0f |]
                 let mx = run BinaryOp.Maximum [| nanf; 1f; -0f; 0f |] [| 1f; nanf; 0f; -0f |]
-                Expect.isTrue (Single.IsNaN mn[0] && Single.IsNaN mn[1] && Single.IsNaN mx[0] && Single.IsNaN mx[1]) "NaN"
+
+                Expect.isTrue
+                    (Single.IsNaN mn[0]
+                     && Single.IsNaN mn[1]
+                     && Single.IsNaN mx[0]
+                     && Single.IsNaN mx[1])
+                    "NaN"
+
                 Expect.isTrue (Single.IsNegative mn[2] && Single.IsNegative mn[3]) "min(−0, +0) = −0"
                 Expect.isFalse (Single.IsNegative mx[2] || Single.IsNegative mx[3]) "max(−0, +0) = +0"
                 // atan2(+0, −0) = π, atan2(−0, −1) = −π, atan2(−0, +1) = −0, atan2(1, 0) = π/2.
@@ -138,12 +158,18 @@ let axisTests =
         [
             test "expand [3,1] → [2,3,4]" {
                 let v = rnd 9 3 -1.0 1.0
-                check "expand" 0.0 0.0 (fun b -> into b (zeros 24) (fun y -> b.Expand(up b v, Shape(3, 1), y, Shape(2, 3, 4))))
+
+                check "expand" 0.0 0.0 (fun b ->
+                    into b (zeros 24) (fun y -> b.Expand(up b v, Shape(3, 1), y, Shape(2, 3, 4))))
             }
             for (outer, len, inner) in [ 3, 5, 4; 1, 60, 1; 12, 5, 1 ] do
                 test $"sum/max/cumsum [{outer},{len},{inner}]" {
-                    check "sum" 1e-6 1e-6 (fun b -> into b (zeros (outer * inner)) (fun y -> b.SumAxis(up b x, outer, len, inner, y)))
-                    check "max" 0.0 0.0 (fun b -> into b (zeros (outer * inner)) (fun y -> b.MaxAxis(up b x, outer, len, inner, y)))
+                    check "sum" 1e-6 1e-6 (fun b ->
+                        into b (zeros (outer * inner)) (fun y -> b.SumAxis(up b x, outer, len, inner, y)))
+
+                    check "max" 0.0 0.0 (fun b ->
+                        into b (zeros (outer * inner)) (fun y -> b.MaxAxis(up b x, outer, len, inner, y)))
+
                     for rev in [ false; true ] do
                         check $"cumsum reverse={rev}" 0.0 0.0 (fun b ->
                             into b (zeros x.Length) (fun y -> b.CumSumAxis(up b x, outer, len, inner, y, rev)))
@@ -153,23 +179,32 @@ let axisTests =
                 let perElement = Array.init (3 * 4 * 4) (fun i -> (i * 7 + 3) % 5)
                 let g = rnd 10 (3 * 4 * 4) -1.0 1.0
                 let y0 = rnd 11 x.Length -1.0 1.0
+
                 for index in [ shared; perElement ] do
-                    check "gather" 0.0 0.0 (fun b -> into b (zeros 48) (fun y -> b.GatherAxis(up b x, 3, 5, 4, index, 4, y)))
-                    check "scatter-add" 0.0 0.0 (fun b -> into b y0 (fun y -> b.ScatterAddAxis(up b g, 3, 5, 4, index, 4, y)))
+                    check "gather" 0.0 0.0 (fun b ->
+                        into b (zeros 48) (fun y -> b.GatherAxis(up b x, 3, 5, 4, index, 4, y)))
+
+                    check "scatter-add" 0.0 0.0 (fun b ->
+                        into b y0 (fun y -> b.ScatterAddAxis(up b g, 3, 5, 4, index, 4, y)))
             }
             test "select (NaN mask is true), searchsorted left/right with ties and NaN" {
                 let mask = [| 0f; 1f; nanf; -0f; 2f |]
+
                 check "select" 0.0 0.0 (fun b ->
                     into b (zeros 5) (fun y ->
                         b.Select(up b mask, up b [| 1f; 2f; 3f; 4f; 5f |], up b [| -1f; -2f; -3f; -4f; -5f |], y, 5)))
+
                 let sorted = [| 0f; 1f; 1f; 2f; -1f; 0f; 3f; 4f |]
                 let values = [| 1f; -5f; 9f; nanf; 0f; 3f |]
+
                 for right in [ false; true ] do
                     check $"searchsorted right={right}" 0.0 0.0 (fun b ->
                         into b (zeros 6) (fun y -> b.SearchSorted(up b sorted, 2, 4, up b values, 3, right, y)))
             }
             test "copy block, copy (overlapping too), fill, axpy, Σx² (float64)" {
-                check "copyblock" 0.0 0.0 (fun b -> into b (zeros 30) (fun d -> b.CopyBlock(up b x, 3, 7, d, 2, 6, 4, 5)))
+                check "copyblock" 0.0 0.0 (fun b ->
+                    into b (zeros 30) (fun d -> b.CopyBlock(up b x, 3, 7, d, 2, 6, 4, 5)))
+
                 check "copy" 0.0 0.0 (fun b -> into b (zeros 30) (fun d -> b.Copy(up b x, 5, d, 3, 20)))
                 let b = cpuBackend.Force()
                 let shifted = into b x (fun d -> b.Copy(d, 0, d, 2, 10))
@@ -189,11 +224,14 @@ let rngTests =
         "counter RNG"
         [
             test "uniform draws are the managed backend's floats, bit for bit" {
-                let m, g = both (fun b -> into b (zeros 101) (fun y -> b.FillUniform(y, 101, 0xDEADBEEFUL, -2f, 3f)))
+                let m, g =
+                    both (fun b -> into b (zeros 101) (fun y -> b.FillUniform(y, 101, 0xDEADBEEFUL, -2f, 3f)))
+
                 Expect.sequenceEqual g m "same floats"
             }
             test "normal draws match the managed backend (odd length; last bits of log/sin/cos may differ)" {
-                check "normal" 2e-6 2e-6 (fun b -> into b (zeros 101) (fun y -> b.FillNormal(y, 101, 12345UL, 0.5f, 2f)))
+                check "normal" 2e-6 2e-6 (fun b ->
+                    into b (zeros 101) (fun y -> b.FillNormal(y, 101, 12345UL, 0.5f, 2f)))
             }
         ]
 
@@ -205,20 +243,47 @@ let gemmTests =
                 for tb in [ false; true ] do
                     test $"transA={ta} transB={tb}, offsets, padded strides, β" {
                         let m, n, k, pad = 5, 7, 9, 2
-                        let lda, ldb, ldc = (if ta then m else k) + pad, (if tb then k else n) + pad, n + pad
+
+                        let lda, ldb, ldc =
+                            (if ta then m else k) + pad, (if tb then k else n) + pad, n + pad
+
                         let a = rnd 20 (3 + (if ta then k else m) * lda) -1.0 1.0
                         let bm = rnd 21 (1 + (if tb then n else k) * ldb) -1.0 1.0
                         let c0 = rnd 22 (2 + m * ldc) -1.0 1.0
+
                         check "gemm" 1e-5 1e-5 (fun b ->
-                            into b c0 (fun c -> b.Gemm(ta, tb, m, n, k, 0.7f, up b a, 3, lda, up b bm, 1, ldb, 0.4f, c, 2, ldc)))
+                            into b c0 (fun c ->
+                                b.Gemm(ta, tb, m, n, k, 0.7f, up b a, 3, lda, up b bm, 1, ldb, 0.4f, c, 2, ldc)))
                     }
             test "β = 0 overwrites NaN in C" {
                 let b = cpuBackend.Force()
-                let c = into b (Array.create 4 nanf) (fun c -> b.Gemm(false, false, 2, 2, 1, 1f, up b [| 1f; 2f |], 0, 1, up b [| 3f; 4f |], 0, 2, 0f, c, 0, 2))
+
+                let c =
+                    into b (Array.create 4 nanf) (fun c ->
+                        b.Gemm(
+                            false,
+                            false,
+                            2,
+                            2,
+                            1,
+                            1f,
+                            up b [| 1f; 2f |],
+                            0,
+                            1,
+                            up b [| 3f; 4f |],
+                            0,
+                            2,
+                            0f,
+                            c,
+                            0,
+                            2
+                        ))
+
                 Expect.sequenceEqual c [| 3f; 4f; 6f; 8f |] "outer product [1,2]ᵀ[3,4]"
             }
             test "linear with fused bias and ReLU" {
                 let x, w, bias = rnd 23 (6 * 5) -1.0 1.0, rnd 24 (5 * 3) -1.0 1.0, rnd 25 3 -0.5 0.5
+
                 for relu in [ false; true ] do
                     for withBias in [ true; false ] do
                         check $"linear relu={relu}" 1e-6 1e-5 (fun b ->
@@ -228,40 +293,59 @@ let gemmTests =
             test "deterministic: the same GEMM twice gives the same bytes" {
                 let a, bm = rnd 26 (13 * 11) -1.0 1.0, rnd 27 (11 * 6) -1.0 1.0
                 let b = cpuBackend.Force()
-                let run () = into b (zeros (13 * 6)) (fun c -> b.Gemm(false, false, 13, 6, 11, 1f, up b a, 0, 11, up b bm, 0, 6, 0f, c, 0, 6))
+
+                let run () =
+                    into b (zeros (13 * 6)) (fun c ->
+                        b.Gemm(false, false, 13, 6, 11, 1f, up b a, 0, 11, up b bm, 0, 6, 0f, c, 0, 6))
+
                 Expect.sequenceEqual (run ()) (run ()) "same bytes"
             }
         ]
 
 let imageTests =
     let g = ConvGeometry(2, 3, 5, 6, 4, 3, 3, 2, 1)
-    let x, w, bias = rnd 30 g.InputSize -1.0 1.0, rnd 31 g.WeightSize -1.0 1.0, rnd 32 4 -0.5 0.5
+
+    let x, w, bias =
+        rnd 30 g.InputSize -1.0 1.0, rnd 31 g.WeightSize -1.0 1.0, rnd 32 4 -0.5 0.5
+
     let gy = rnd 33 g.OutputSize -1.0 1.0
 
     testList
         "images"
         [
             test "conv2d (stride 2, padding 1) and both adjoints" {
-                check "conv2d" 1e-5 1e-5 (fun b -> into b (zeros g.OutputSize) (fun y -> b.Conv2d(up b x, up b w, up b bias, y, g)))
-                check "conv2d no bias" 1e-5 1e-5 (fun b -> into b (zeros g.OutputSize) (fun y -> b.Conv2d(up b x, up b w, null, y, g)))
+                check "conv2d" 1e-5 1e-5 (fun b ->
+                    into b (zeros g.OutputSize) (fun y -> b.Conv2d(up b x, up b w, up b bias, y, g)))
+
+                check "conv2d no bias" 1e-5 1e-5 (fun b ->
+                    into b (zeros g.OutputSize) (fun y -> b.Conv2d(up b x, up b w, null, y, g)))
+
                 check "backward data" 1e-5 1e-5 (fun b ->
                     into b (Array.create g.InputSize nanf) (fun d -> b.Conv2dBackwardData(up b gy, up b w, d, g)))
+
                 check "backward weight" 1e-5 1e-5 (fun b ->
                     into b (Array.create g.WeightSize nanf) (fun d -> b.Conv2dBackwardWeight(up b x, up b gy, d, g)))
             }
             for mode in [ UpsampleMode.Nearest; UpsampleMode.Bilinear ] do
                 test $"upsample 2× {mode} and its adjoint" {
                     let img = rnd 34 (3 * 4 * 5) -1.0 1.0
-                    check "upsample" 1e-6 1e-6 (fun b -> into b (zeros (3 * 8 * 10)) (fun y -> b.Upsample2x(mode, up b img, y, 3, 4, 5)))
+
+                    check "upsample" 1e-6 1e-6 (fun b ->
+                        into b (zeros (3 * 8 * 10)) (fun y -> b.Upsample2x(mode, up b img, y, 3, 4, 5)))
+
                     let go = rnd 35 (3 * 8 * 10) -1.0 1.0
+
                     check "adjoint" 1e-5 1e-5 (fun b ->
-                        into b (Array.create (3 * 4 * 5) nanf) (fun d -> b.Upsample2xAdjoint(mode, up b go, d, 3, 4, 5)))
+                        into b (Array.create (3 * 4 * 5) nanf) (fun d ->
+                            b.Upsample2xAdjoint(mode, up b go, d, 3, 4, 5)))
                 }
             test "pad and crop" {
                 let img = rnd 36 (2 * 4 * 5) -1.0 1.0
+
                 for (oh, ow, top, left) in [ 6, 8, 1, 2; 3, 3, -1, -2; 4, 5, 10, 0 ] do
                     check "padcrop" 0.0 0.0 (fun b ->
-                        into b (Array.create (2 * oh * ow) nanf) (fun y -> b.PadCrop2d(up b img, 2, 4, 5, y, oh, ow, top, left)))
+                        into b (Array.create (2 * oh * ow) nanf) (fun y ->
+                            b.PadCrop2d(up b img, 2, 4, 5, y, oh, ow, top, left)))
             }
         ]
 
@@ -270,19 +354,31 @@ let optimizerTests =
         "optimizers"
         [
             for (kind, b1, b2, wd, nesterov, states) in
-                [ "sgd", 0.0f, 0.0f, 0.01f, false, 0
-                  "sgd", 0.9f, 0.0f, 0.0f, true, 1
-                  "adam", 0.9f, 0.999f, 0.01f, false, 2
-                  "adamw", 0.9f, 0.999f, 0.01f, false, 2
-                  "rmsprop", 0.5f, 0.99f, 0.0f, false, 2 ] do
+                [
+                    "sgd", 0.0f, 0.0f, 0.01f, false, 0
+                    "sgd", 0.9f, 0.0f, 0.0f, true, 1
+                    "adam", 0.9f, 0.999f, 0.01f, false, 2
+                    "adamw", 0.9f, 0.999f, 0.01f, false, 2
+                    "rmsprop", 0.5f, 0.99f, 0.0f, false, 2
+                ] do
                 test $"{kind} momentum={b1} nesterov={nesterov}: three steps" {
                     check kind 1e-6 1e-5 (fun b ->
                         let w = up b (rnd 40 13 -1.0 1.0)
                         let s1 = if states >= 1 then up b (zeros 13) else null
                         let s2 = if states >= 2 then up b (zeros 13) else null
+
                         for step in 1L .. 3L do
                             let g = up b (rnd (40 + int step) 13 -1.0 1.0)
-                            b.OptimizerStep(OptimizerUpdate(kind, 0.01f, b1, b2, 1e-8f, wd, step, nesterov), w, g, s1, s2, 13)
+
+                            b.OptimizerStep(
+                                OptimizerUpdate(kind, 0.01f, b1, b2, 1e-8f, wd, step, nesterov),
+                                w,
+                                g,
+                                s1,
+                                s2,
+                                13
+                            )
+
                         let get (t: TensorBuffer) = if isNull t then [||] else down b t
                         Array.concat [ down b w; get s1; get s2 ])
                 }
@@ -295,6 +391,7 @@ let storageTests =
             test "a buffer of another backend is refused with the devices named" {
                 let b = cpuBackend.Force()
                 let host = managed.Allocate 3
+
                 let message =
                     try
                         b.Fill(host, 3, 1f)
@@ -323,28 +420,62 @@ let storageTests =
 /// of the forward and both backward passes runs there.
 let derivativeTests =
     let input shape (seed: int) lo hi : GradCheck.Input =
-        { Shape = shape; Values = rnd seed (Array.fold (*) 1 shape) lo hi }
+        {
+            Shape = shape
+            Values = rnd seed (Array.fold (*) 1 shape) lo hi
+        }
 
     testList
         "derivatives through autograd"
         [
             BackendCombos.testOnEach "tanh(x·W + b), softplus, sum" (fun _ ->
-                let ins = [| input [| 2; 3 |] 50 -1.0 1.0; input [| 3; 2 |] 51 -1.0 1.0; input [| 2 |] 52 -0.5 0.5 |]
-                let f (xs: Tensor[]) = Ops.Softplus(Ops.Tanh(Ops.Linear(xs[0], xs[1], xs[2])))
+                let ins =
+                    [|
+                        input [| 2; 3 |] 50 -1.0 1.0
+                        input [| 3; 2 |] 51 -1.0 1.0
+                        input [| 2 |] 52 -0.5 0.5
+                    |]
+
+                let f (xs: Tensor[]) =
+                    Ops.Softplus(Ops.Tanh(Ops.Linear(xs[0], xs[1], xs[2])))
+
                 Expect.isTrue (GradCheck.checkBoth f ins) "first and second order")
             BackendCombos.testOnEach "erf(x)·atan2(y, x)" (fun _ ->
                 let ins = [| input [| 1; 3 |] 53 0.2 1.5; input [| 1; 3 |] 54 -1.0 1.0 |]
-                let f (xs: Tensor[]) = Ops.Mul(Ops.Erf xs[0], Ops.Atan2(xs[1], xs[0]))
+
+                let f (xs: Tensor[]) =
+                    Ops.Mul(Ops.Erf xs[0], Ops.Atan2(xs[1], xs[0]))
+
                 Expect.isTrue (GradCheck.checkBoth f ins) "first and second order")
             BackendCombos.testOnEach "conv2d (stride 2, padding 1) with bias" (fun _ ->
                 let ins =
-                    [| input [| 1; 1; 3; 3 |] 55 -1.0 1.0; input [| 2; 1; 2; 2 |] 56 -0.5 0.5; input [| 2 |] 57 -0.5 0.5 |]
-                let f (xs: Tensor[]) = Ops.Conv2d(xs[0], xs[1], xs[2], stride = 2, padding = 1)
-                Expect.isTrue (GradCheck.checkAgainstFiniteDifferences "first order" 1e-2f 1e-2 2e-3 (GradCheck.firstOrder f) ins) "first order")
+                    [|
+                        input [| 1; 1; 3; 3 |] 55 -1.0 1.0
+                        input [| 2; 1; 2; 2 |] 56 -0.5 0.5
+                        input [| 2 |] 57 -0.5 0.5
+                    |]
+
+                let f (xs: Tensor[]) =
+                    Ops.Conv2d(xs[0], xs[1], xs[2], stride = 2, padding = 1)
+
+                Expect.isTrue
+                    (GradCheck.checkAgainstFiniteDifferences "first order" 1e-2f 1e-2 2e-3 (GradCheck.firstOrder f) ins)
+                    "first order")
         ]
 
 [<Tests>]
 let tests =
     testList
         "ilgpu-cpu kernels vs managed"
-        [ unaryTests; maskTests; binaryTests; axisTests; rngTests; gemmTests; imageTests; optimizerTests; storageTests; derivativeTests ]
+        [
+            unaryTests
+            maskTests
+            binaryTests
+            axisTests
+            rngTests
+            gemmTests
+            imageTests
+            optimizerTests
+            storageTests
+            derivativeTests
+        ]
