@@ -9,7 +9,7 @@ namespace GenStats.Benchmarks.Engine;
 /// The `gpu` suite (issue 15): the RICH-shaped Cramér GAN generator step of <see cref="CramerGanBench"/>
 /// (generator and critic 10 × 128, batch 512, 15 critic steps with gradient penalty) and generator
 /// inference at batch 10⁵, on the CUDA backend, side by side with PyTorch CUDA on the same machine
-/// (reference/gpu_reference.py). Without a GPU it prints one line saying why and returns.
+/// (reference/engine_reference.py --cuda). Without a GPU it prints one line saying why and returns.
 /// </summary>
 public static class GpuSuite
 {
@@ -65,14 +65,16 @@ public static class GpuSuite
                 Console.WriteLine($"ratio: {name} {(mine / v).ToString("F3", Inv)}");
     }
 
-    /// <summary>PyTorch CUDA figures from reference/gpu_reference.py (GENSTATS_PYTHON, default python3).</summary>
+    /// <summary>PyTorch CUDA figures from reference/engine_reference.py --cuda (GENSTATS_PYTHON, default python3).</summary>
     private static Dictionary<string, double> Reference()
     {
         var result = new Dictionary<string, double>();
         if (Environment.GetEnvironmentVariable("GENSTATS_BENCH_NO_REFERENCE") == "1") return result;
         var python = Environment.GetEnvironmentVariable("GENSTATS_PYTHON") ?? "python3";
         var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reference", "gpu_reference.py"));
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reference", "engine_reference.py"));
+        psi.ArgumentList.Add("1");
+        psi.ArgumentList.Add("--cuda");
         try
         {
             using var p = Process.Start(psi)!;
