@@ -80,6 +80,7 @@ internal static class EnsembleCommand
             || weight is not null || config is not null || transform is not null || steps is not null || seed is not null
             || aux.Expression is not null || aux.Weight is not null || aux.Distance is not null;
         if (!any) return null;
+        if (model?.Trim() == ConvGanTraining.Name) throw new CliException(ConvGanTraining.NoEnsemble);
         var missing = new[] { ("--data", data is null), ("--features", features is null), ("--model", model is null), ("--members", members is null) }
             .Where(x => x.Item2).Select(x => x.Item1).ToArray();
         if (missing.Length > 0)

@@ -13,7 +13,7 @@ internal static class ExportCommand
 {
     public static Command Create()
     {
-        var model = new Option<FileInfo>("--model") { Description = "A neural model file (.gsm: GAN family, VAE, flow or cfm) written by genstats train.", Required = true };
+        var model = new Option<FileInfo>("--model") { Description = "A neural model file (.gsm: GAN family, VAE, flow, cfm or conv-gan) written by genstats train.", Required = true };
         var onnx = new Option<FileInfo?>("--onnx") { Description = "Write the generator with its preprocessing as one ONNX graph (opset 17, float32)." };
         var c = new Option<FileInfo?>("--c") { Description = "Write the same function as one C99 file: genstats_generate(conditions, noise, out, n)." };
         var command = new Command("export", "Export a trained generator with its preprocessing to ONNX and/or C for deployment.") { model, onnx, c };
@@ -39,7 +39,13 @@ internal static class ExportCommand
         }
         string inputs = $"noise [n, {noise}] ~ N(0, I)" + (m.ConditionNames.Count > 0 ? $", conditions [n, {m.ConditionNames.Count}] ({string.Join(", ", m.ConditionNames)})" : "");
         string outputs = $"features [n, {m.FeatureNames.Count}] ({string.Join(", ", m.FeatureNames)})";
-        if (onnx is not null) Console.WriteLine($"wrote {onnx.FullName}: ONNX opset 17, inputs {inputs}; output {outputs}");
+        string onnxOutputs = outputs;
+        if (m is IImageGenerator image)
+        {
+            onnxOutputs = $"images [n, {image.ImageHeight}, {image.ImageWidth}] (cell energies)";
+            outputs = $"out [n, {image.ImageHeight}·{image.ImageWidth}] (cell energies, row-major)";
+        }
+        if (onnx is not null) Console.WriteLine($"wrote {onnx.FullName}: ONNX opset 17, inputs {inputs}; output {onnxOutputs}");
         if (c is not null) Console.WriteLine($"wrote {c.FullName}: genstats_generate(conditions, noise, out, n), {inputs}; {outputs}");
         return 0;
     }

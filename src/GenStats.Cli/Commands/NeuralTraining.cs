@@ -116,10 +116,10 @@ internal static class NeuralTraining
 
     /// <summary>
     /// Runs a trainer that writes its own checkpoint at <see cref="Checkpointing.Path"/> on
-    /// cancellation (VAE, cfm, flow) with a progress bar: the model, or null after the cancel
+    /// cancellation (VAE, cfm, flow, conv-gan) with a progress bar: the model, or null after the cancel
     /// message; the final checkpoint is deleted when the user asked for none.
     /// </summary>
-    private static IConditionalGenerator? TrainSelfCheckpointing(string name, long steps,
+    internal static IConditionalGenerator? TrainSelfCheckpointing(string name, long steps,
         Func<IProgress<TrainingProgress>, CancellationToken, IConditionalGenerator> run, Checkpointing checkpoints, CancellationToken token)
     {
         IConditionalGenerator? model = null;

@@ -85,11 +85,8 @@ internal static class TrainCommand
             throw new CliException($"Option '--features' is required for --model {name} (only conv-gan reads an image file without it).");
         bool neural = NeuralTraining.Names.Contains(name);
         if (!neural && (checkpointRequest.Resume ?? checkpointRequest.Checkpoint) is not null || !neural && checkpointRequest.Every is not null)
-            throw new ArgumentException($"--resume, --checkpoint and --checkpoint-every apply to the neural models ({string.Join(", ", NeuralTraining.Names)}), not to '{name}'.");
-        if (checkpointRequest.Every is < 1)
-            throw new ArgumentException($"--checkpoint-every is {checkpointRequest.Every}; give a positive number of steps.");
-        if (checkpointRequest.Resume is not null && (configFile is not null || steps is not null || seed is not null || transformList is not null))
-            throw new ArgumentException("--resume continues the checkpoint's run with its own options; --config, --steps, --seed and --transform cannot change them.");
+            throw new ArgumentException($"--resume, --checkpoint and --checkpoint-every apply to the neural models ({string.Join(", ", Stepped)}), not to '{name}'.");
+        CheckCheckpointRequest(checkpointRequest, configFile, steps, seed, transformList);
         var transforms = transformList is null ? null : CliTransforms.Parse(transformList);
         var auxiliary = CliAuxiliary.Parse(auxRequest, name);
 
@@ -148,13 +145,26 @@ internal static class TrainCommand
         return 0;
     }
 
+    /// <summary>--checkpoint-every is positive; --resume takes no option that would change the checkpoint's run.</summary>
+    private static void CheckCheckpointRequest(CheckpointRequest request, FileInfo? configFile, int? steps, int? seed, string? transformList)
+    {
+        if (request.Every is < 1)
+            throw new ArgumentException($"--checkpoint-every is {request.Every}; give a positive number of steps.");
+        if (request.Resume is not null && (configFile is not null || steps is not null || seed is not null || transformList is not null))
+            throw new ArgumentException("--resume continues the checkpoint's run with its own options; --config, --steps, --seed and --transform cannot change them.");
+    }
+
     private static int RunConvGan(FileInfo dataFile, string? featureList, string? conditionList, string? weightColumn, FileInfo? configFile, string? transformList,
         int? steps, int? seed, FileInfo output, FileInfo? historyFile, CliAuxiliary.Request? auxRequest, bool force, CheckpointRequest checkpoints)
     {
-        ConvGanTraining.CheckOptions(featureList, conditionList, weightColumn, transformList, auxRequest?.Expression, checkpoints);
+        ConvGanTraining.CheckOptions(featureList, conditionList, weightColumn, transformList, auxRequest?.Expression);
+        CheckCheckpointRequest(checkpoints, configFile, steps, seed, transformList);
         CheckFiles(dataFile, configFile, output, historyFile, force);
         string configText = configFile is null ? "{}" : File.ReadAllText(configFile.FullName);
-        var model = ConvGanTraining.Train(dataFile, configText, configFile?.FullName ?? "(defaults)", steps, seed);
+        var checkpointing = Checkpoints(checkpoints, output, force, dataFile, configFile, historyFile, configText,
+            $"genstats train --resume {{checkpoint}} --data {NeuralTraining.Quote(dataFile.FullName)} --model {ConvGanTraining.Name} --out {NeuralTraining.Quote(output.FullName)}"
+            + (historyFile is null ? "" : $" --history {NeuralTraining.Quote(historyFile.FullName)}"));
+        var model = ConvGanTraining.Train(dataFile, configText, configFile?.FullName ?? "(defaults)", steps, seed, checkpointing);
         if (model is null) return CliErrors.Cancelled;
         ModelFile.Save(output.FullName, model);
         Console.WriteLine($"trained {model.ModelType}: {ConvGanTraining.Describe(model)}");
@@ -256,7 +266,7 @@ internal static class TrainCommand
     public static IConditionalGenerator? Fit(string name, Dataset table, string configText, string configSource, int? steps, int? seed,
         IReadOnlyDictionary<string, string>? transforms, AuxiliaryStatistic? auxiliary, NeuralTraining.Checkpointing checkpoints) =>
         name == ConvGanTraining.Name
-            ? throw new CliException($"--model {ConvGanTraining.Name} trains on image files through `genstats train`; ensembles of table models do not cover it yet.")
+            ? throw new CliException(ConvGanTraining.NoEnsemble)
             : NeuralTraining.Names.Contains(name)
             ? NeuralTraining.Train(name, table, configText, configSource, steps, seed, transforms, auxiliary, checkpoints)
             : FitClassic(name, table, configText, configSource, seed ?? 0);

@@ -9,8 +9,20 @@ open System.IO
 open GenStats.Models
 open GenStats.Tests.TestMain
 
-/// Tiny networks (16/8/4 channels) for tests: the defaults are the seed's full ECAL architecture.
-let tiny (steps: int) (batch: int) (criticSteps: int) (lr: float32) (regressorSteps: int) (ema: float32) =
+/// Tiny networks (16/8/4 channels) with held-out evaluations and checkpoints: the defaults are the
+/// seed's full ECAL architecture.
+let tinyRun
+    (heldOut: float)
+    (evaluateEvery: int)
+    (checkpoint: string)
+    (checkpointEvery: int)
+    (steps: int)
+    (batch: int)
+    (criticSteps: int)
+    (lr: float32)
+    (regressorSteps: int)
+    (ema: float32)
+    =
     ConvGanOptions(
         LatentSize = 8,
         GeneratorChannels = [| 16; 8; 4 |],
@@ -24,9 +36,15 @@ let tiny (steps: int) (batch: int) (criticSteps: int) (lr: float32) (regressorSt
         GeneratorLearningRate = lr,
         CriticLearningRate = lr,
         EmaDecay = ema,
-        HeldOutFraction = 0.0,
+        HeldOutFraction = heldOut,
+        EvaluateEvery = evaluateEvery,
+        CheckpointPath = checkpoint,
+        CheckpointEvery = checkpointEvery,
         Seed = 11UL
     )
+
+/// Tiny networks without held-out events or checkpoints.
+let tiny = tinyRun 0.0 -1 null 0
 
 let tinyOptions = tiny 2 16 1 1e-4f 20 0.999f
 

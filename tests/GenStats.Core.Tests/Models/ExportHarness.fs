@@ -19,9 +19,11 @@ let normals (r: Random) n w =
 let private flat (rows: float[][]) =
     rows |> Array.collect (Array.map float32)
 
-/// ONNX Runtime on the exported graph.
+/// ONNX Runtime on the exported graph; its one output ("features" [N, k], or "images" [N, H, W]
+/// of an image model) as rows of the values after the batch axis.
 let runOnnx (bytes: byte[]) (conditions: float[][] option) (noise: float[][]) =
     use session = new InferenceSession(bytes)
+    let output = Seq.exactlyOne session.OutputMetadata.Keys
 
     let value (rows: float[][]) =
         OrtValue.CreateTensorValueFromMemory(flat rows, [| int64 rows.Length; int64 rows[0].Length |])
@@ -37,7 +39,7 @@ let runOnnx (bytes: byte[]) (conditions: float[][] option) (noise: float[][]) =
     use options = new RunOptions()
 
     use outputs =
-        session.Run(options, Array.map fst inputs, Array.map snd inputs, [| "features" |])
+        session.Run(options, Array.map fst inputs, Array.map snd inputs, [| output |])
 
     for _, v in inputs do
         v.Dispose()
@@ -45,7 +47,8 @@ let runOnnx (bytes: byte[]) (conditions: float[][] option) (noise: float[][]) =
     let out = outputs[0]
     let shape = out.GetTensorTypeAndShape().Shape
     let data = out.GetTensorDataAsSpan<float32>().ToArray()
-    Array.init (int shape[0]) (fun i -> Array.init (int shape[1]) (fun c -> float data[i * int shape[1] + c]))
+    let width = shape |> Array.skip 1 |> Array.fold (*) 1L |> int
+    Array.init (int shape[0]) (fun i -> Array.init width (fun c -> float data[i * width + c]))
 
 let private compiler () =
     [ "cc"; "gcc" ]

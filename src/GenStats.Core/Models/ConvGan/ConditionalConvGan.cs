@@ -28,7 +28,7 @@ public sealed class ConditionalConvGan : IImageGenerator
         this.regressor = regressor;
         generator.Eval();
         regressor?.Eval();
-        Options = options;
+        Options = options with { CheckpointPath = null };
         Scale = scale;
         ConditionTransform = conditionTransform;
         ConditionNames = conditionNames;
@@ -96,18 +96,45 @@ public sealed class ConditionalConvGan : IImageGenerator
         return r;
     }
 
+    /// <summary>Noise values per event: the latent z (what <see cref="SampleFromNoise"/> and the exported files take).</summary>
+    public int NoiseWidth => Options.LatentSize;
+
+    /// <summary>
+    /// The images for given noise: E = s⁻¹(G(z, T_y(y))) per row, as rows of H·W cells (raw
+    /// energies, row-major) — the function <see cref="ModelExport"/> exports. <see cref="Sample(double[][], int)"/>
+    /// is this on its own seeded N(0, I) draws, bit for bit.
+    /// </summary>
+    /// <param name="conditions">One raw condition row per noise row (null when unconditional).</param>
+    /// <param name="noise">One latent row (<see cref="NoiseWidth"/> values) per event.</param>
+    /// <exception cref="ArgumentException">Wrong widths, counts or non-finite values.</exception>
+    public double[][] SampleFromNoise(double[][]? conditions, double[][] noise)
+    {
+        GeneratorChecks.RequireNoise(noise, Options.LatentSize, "conv-GAN");
+        if (ConditionNames.Count > 0)
+        {
+            GeneratorChecks.RequireConditions(conditions!, ConditionNames.Count, "conv-GAN");
+            GeneratorChecks.RequireSameCount(conditions!, noise);
+        }
+        return Rows(Generate(noise.Length, ConditionNames.Count > 0 ? conditions : null, (start, n) => NeuralParts.Block(noise, start, n, 0, Options.LatentSize)), noise.Length);
+    }
+
     private float[] Generate(int count, double[][]? conditions, int seed)
+    {
+        var rng = new Rng(unchecked((ulong)(long)seed));
+        return Generate(count, conditions, (_, n) => rng.Normal(n, Options.LatentSize));
+    }
+
+    private float[] Generate(int count, double[][]? conditions, Func<int, int, Tensor> latent)
     {
         int cells = ImageHeight * ImageWidth;
         var result = new float[count * cells];
-        var rng = new Rng(unchecked((ulong)(long)seed));
         using var ng = Autograd.NoGrad();
         for (int start = 0; start < count; start += Chunk)
         {
             using var scope = TensorScope.Begin();
             int n = Math.Min(Chunk, count - start);
             var y = NeuralParts.Conditions(ConditionTransform, conditions, start, n);
-            var t = generator.Forward(NeuralParts.Input(rng.Normal(n, Options.LatentSize), y)).Values;
+            var t = generator.Forward(NeuralParts.Input(latent(start, n), y)).Values;
             for (int i = 0; i < n * cells; i++) result[start * cells + i] = Scale.Inverse(t[i]);
         }
         return result;
@@ -149,10 +176,7 @@ public sealed class ConditionalConvGan : IImageGenerator
     /// </summary>
     public ModelFileContent ToModelFile() => new(ModelTypeName, [.. FeatureNames], [.. ConditionNames],
         ModelJson.ToElement(new ConvGanMetadata(Options, ImageHeight, ImageWidth, Scale.Scale, ConditionTransform?.States ?? [], TrainedSteps, RegressorMse, History?.Thinned())),
-        NeuralParts.ToArrays(State("g.", generator).Concat(regressor is null ? [] : State("r.", regressor))));
-
-    private static IEnumerable<NamedTensor> State(string prefix, Module m) =>
-        NeuralParts.Prefixed(prefix, m).Concat(NeuralParts.Prefixed(prefix, m.NamedBuffers()));
+        NeuralParts.ToArrays(NeuralParts.PrefixedState("g.", generator).Concat(regressor is null ? [] : NeuralParts.PrefixedState("r.", regressor))));
 
     /// <summary>Rebuilds a model from its model-file content (the loader registered in <see cref="ModelRegistry"/>).</summary>
     /// <exception cref="InvalidDataException">Inconsistent content.</exception>
@@ -180,7 +204,8 @@ public sealed class ConditionalConvGan : IImageGenerator
         };
     }
 
-    private static int LoadState(string prefix, Module m, IReadOnlyDictionary<string, StoredTensor> tensors, string source)
+    /// <summary>Copies the tensors named prefix + name into the module's parameters and buffers; returns how many it read.</summary>
+    internal static int LoadState(string prefix, Module m, IReadOnlyDictionary<string, StoredTensor> tensors, string source)
     {
         var all = m.NamedParameters().Concat(m.NamedBuffers()).ToList();
         foreach (var p in all)

@@ -96,4 +96,8 @@ public sealed record ConvGanOptions
     public bool KeepBest { get; init; } = true;
     /// <summary>Seed of the initialisation, the batches, the noise and the held-out split.</summary>
     public ulong Seed { get; init; } = 1;
+    /// <summary>Checkpoint file (<c>.gsp</c>) written every <see cref="CheckpointEvery"/> generator steps, at the end and on cancellation; null = none (<see cref="ConvGanTrainer.Resume"/> continues from it).</summary>
+    public string? CheckpointPath { get; init; }
+    /// <summary>Checkpoint interval in generator steps (0 = only at the end and on cancellation).</summary>
+    public int CheckpointEvery { get; init; }
 }

@@ -19,8 +19,11 @@ public sealed record ConvGanTrainingResult(ConditionalConvGan Model, TrainingHis
 /// to the training images (weighted MSE on standardised conditions, Adam 1e-3) and frozen; then
 /// every step makes <see cref="ConvGanOptions.CriticSteps"/> critic updates and one generator
 /// update minimising −E_w[D(G(z, y), y)] + λ_r·E_w[‖R(G(z, y)) − y‖²]/C. Same seed, same result.
+/// A trainer is a resumable session like <see cref="GanTrainer"/>: <see cref="RunTo"/> advances it,
+/// <see cref="SaveCheckpoint"/> writes its whole state and <see cref="Resume"/> continues
+/// bit-identically to an uninterrupted run.
 /// </summary>
-public sealed class ConvGanTrainer
+public sealed partial class ConvGanTrainer
 {
     private readonly ConvGanOptions o;
     private readonly int height, width, cells, dy;
@@ -33,18 +36,23 @@ public sealed class ConvGanTrainer
     private readonly ConvEncoder critic;
     private readonly ConvEncoder? regressor;
     private readonly Optimizer optG, optC;
-    private readonly TrainingHistory history = TrainingHistory.Empty();
+    private TrainingHistory history;
     private readonly int evaluateEvery;
     private readonly ParameterAverage? averaging;
-    private readonly Rng rng;
+    private readonly string fingerprint;
+    private Rng rng;
+    private string? lastCheckpoint;
+    private long lastCheckpointStep = -1;
     private float[][]? bestState;
     private double bestValue = double.PositiveInfinity;
     private long bestStep = -1;
     private long step;
 
     private ConvGanTrainer(ConvGanOptions o, int height, int width, NeuralData train, NeuralData? held, ImageScale scale,
-        RowTransform? fy, string[] conditionNames)
+        RowTransform? fy, string[] conditionNames, string fingerprint)
     {
+        this.fingerprint = fingerprint;
+        history = TrainingHistory.Empty();
         this.o = o;
         this.height = height;
         this.width = width;
@@ -105,8 +113,16 @@ public sealed class ConvGanTrainer
     public static ConvGanTrainer Create(float[] images, int height, int width, double[][]? conditions, double[]? weights,
         ConvGanOptions? options = null, string[]? conditionNames = null)
     {
+        var t = Prepare(images, height, width, conditions, weights, options ?? new ConvGanOptions(), conditionNames);
+        t.PretrainRegressor();
+        return t;
+    }
+
+    /// <summary>Everything of <see cref="Create"/> but the regressor's pre-training (a resumed run loads it instead).</summary>
+    private static ConvGanTrainer Prepare(float[] images, int height, int width, double[][]? conditions, double[]? weights,
+        ConvGanOptions o, string[]? conditionNames)
+    {
         ArgumentNullException.ThrowIfNull(images);
-        var o = options ?? new ConvGanOptions();
         CheckOptions(o);
         ImageLadder.Doublings(height, width);
         int c = height * width;
@@ -129,10 +145,8 @@ public sealed class ConvGanTrainer
         if (!(trainData.W.Sum(v => (double)v) > 0)) throw new ArgumentException("the training weights sum to ≤ 0; nothing can be learned.", nameof(weights));
         var heldData = heldIdx.Length > 0 ? Build(images, c, conditions, weights, heldIdx, scale, fy) : null;
         if (heldData is not null && !(heldData.W.Sum(v => (double)v) > 0))
-            throw new ArgumentException("the held-out events' weights sum to ≤ 0; use a larger HeldOutFraction or MaxHeldOut.", nameof(options));
-        var t = new ConvGanTrainer(o, height, width, trainData, heldData, scale, fy, cNames);
-        t.PretrainRegressor();
-        return t;
+            throw new ArgumentException("the held-out events' weights sum to ≤ 0; use a larger HeldOutFraction or MaxHeldOut.", nameof(o));
+        return new ConvGanTrainer(o, height, width, trainData, heldData, scale, fy, cNames, Fingerprint(images, height, width, conditions, weights));
     }
 
     /// <summary>Create and run to the planned number of steps.</summary>
@@ -178,6 +192,7 @@ public sealed class ConvGanTrainer
         if (!(o.EmaDecay >= 0 && o.EmaDecay < 1)) throw new ArgumentException($"EmaDecay is {o.EmaDecay}; 0 (off) or a value in (0, 1) is allowed.", nameof(o.EmaDecay));
         if (!(o.HeldOutFraction >= 0 && o.HeldOutFraction < 1)) throw new ArgumentException($"HeldOutFraction is {o.HeldOutFraction}; [0, 1) is allowed.", nameof(o.HeldOutFraction));
         if (o.MaxHeldOut < 0) throw new ArgumentException($"MaxHeldOut is {o.MaxHeldOut}; it must be ≥ 0.", nameof(o.MaxHeldOut));
+        if (o.CheckpointEvery < 0) throw new ArgumentException($"CheckpointEvery is {o.CheckpointEvery}; it must be ≥ 0 (0 = only at the end and on cancellation).", nameof(o.CheckpointEvery));
         TrainingPlan.Check(o.WarmupFraction, o.EvaluateEvery, 0);
     }
 
@@ -256,16 +271,24 @@ public sealed class ConvGanTrainer
     /// <see cref="ConvGanOptions.CriticSteps"/> critic updates and one generator update).
     /// </summary>
     /// <exception cref="TrainingStoppedException">A non-finite loss, or a batch whose weights sum to ≤ 0.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled between two steps (a checkpoint is written first when <see cref="ConvGanOptions.CheckpointPath"/> is set).</exception>
     public void RunTo(long untilStep, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         while (step < untilStep)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Between two steps the state is consistent: keep it, then report the cancellation.
+                if (o.CheckpointPath is string cp) SaveCheckpoint(cp);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             var record = OneStep();
             step++;
             history.Steps.Add(record);
             if (evaluateEvery > 0 && (step % evaluateEvery == 0 || step == TotalSteps)) Evaluate();
+            if (o.CheckpointPath is string path && ((o.CheckpointEvery > 0 && step % o.CheckpointEvery == 0) || step == TotalSteps))
+                SaveCheckpoint(path);
             if (progress is not null)
             {
                 var ev = history.Evaluations.Count > 0 ? history.Evaluations[^1] : null;
@@ -309,14 +332,14 @@ public sealed class ConvGanTrainer
         var b = train.Sample(rng, o.BatchSize);
         if (!(b.SumW > 0))
             throw NeuralParts.Stopped("conv-GAN training", step + 1, $"a batch's weights sum to {b.SumW:G6} ≤ 0 (signed weights); use a larger BatchSize",
-                StopReason.NonPositiveBatchWeight, null, -1, history);
+                StopReason.NonPositiveBatchWeight, lastCheckpoint, lastCheckpointStep, history);
         return b;
     }
 
     private void RequireFinite(double v, string what)
     {
         if (!double.IsFinite(v))
-            throw NeuralParts.Stopped("conv-GAN training", step + 1, $"the {what} is {v} (the learning rate may be too large)", StopReason.NonFiniteLoss, null, -1, history);
+            throw NeuralParts.Stopped("conv-GAN training", step + 1, $"the {what} is {v} (the learning rate may be too large)", StopReason.NonFiniteLoss, lastCheckpoint, lastCheckpointStep, history);
     }
 
     private double CriticStep(Dictionary<string, double> losses)

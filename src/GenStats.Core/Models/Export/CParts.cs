@@ -37,7 +37,7 @@ internal static class CParts
              *   conditions: n rows of GENSTATS_CONDITIONS raw values, row-major (NULL when GENSTATS_CONDITIONS is 0):
              *               {{(nc > 0 ? string.Join(", ", spec.ConditionNames) : "none")}}
              *   noise:      n rows of GENSTATS_NOISE values: {{spec.NoiseDoc}}
-             *   out:        n rows of GENSTATS_FEATURES generated values in raw units: {{string.Join(", ", spec.FeatureNames)}}
+             *   out:        n rows of GENSTATS_FEATURES {{spec.OutputDoc}}
              * Thread-safe (no state); needs only <math.h> (link with -lm). C99.
              */
             #include <math.h>
@@ -104,7 +104,7 @@ internal static class CParts
     }
 
     /// <summary>Statements that set <c>{target}[at…]</c> to T_y of the row's raw conditions <c>y</c> (float), one value or (periodic) two per column.</summary>
-    private static void Conditions(StringBuilder sb, ExportSpec spec, string target, int at, string indent)
+    public static void Conditions(StringBuilder sb, ExportSpec spec, string target, int at, string indent)
     {
         for (int c = 0; c < spec.ConditionColumns.Length; c++)
         {

@@ -32,8 +32,11 @@ internal abstract record ExportSpec(string ModelType, string[] FeatureNames, str
     /// <summary>What the noise values of one event are (for the files' documentation).</summary>
     public abstract string NoiseDoc { get; }
 
+    /// <summary>What one output row holds (the files' documentation).</summary>
+    public virtual string OutputDoc => "generated values in raw units: " + string.Join(", ", FeatureNames);
+
     /// <summary>One sentence on the exported function.</summary>
-    public string Describe() =>
+    public virtual string Describe() =>
         $"GenStats {ModelType} generator: features ({string.Join(", ", FeatureNames)}) from noise [{NoiseDoc}]"
         + (ConditionNames.Length > 0 ? $" and raw conditions ({string.Join(", ", ConditionNames)})" : "") + "; preprocessing included.";
 
@@ -47,8 +50,9 @@ internal abstract record ExportSpec(string ModelType, string[] FeatureNames, str
             ConditionalGan or ConditionalVae => GeneratorSpec.Of(model),
             ConditionalSplineFlow f => FlowSpec.Of(f),
             ConditionalFlowMatching c => CfmSpec.Of(c),
+            ConditionalConvGan c => ConvGanSpec.Of(c),
             _ => throw new NotSupportedException(
-                $"export covers the GAN family's generator, the VAE decoder, the spline flow ('flow') and flow matching ('cfm'); '{model.ModelType}' is none of them."),
+                $"export covers the GAN family's generator, the VAE decoder, the spline flow ('flow'), flow matching ('cfm') and the conv GAN's generator ('conv-gan'); '{model.ModelType}' is none of them."),
         };
     }
 }

@@ -21,7 +21,7 @@ internal sealed class OnnxGraph
 
     private string Fresh() => "v" + counter++;
 
-    /// <summary>Adds a node with one output; attributes are int (long), float or int[] (long[]).</summary>
+    /// <summary>Adds a node with one output; attributes are int (long), float, int[] (long[]) or string.</summary>
     public string Node(string op, string[] inputs, params (string Name, object Value)[] attributes)
     {
         string output = Fresh();
@@ -35,6 +35,7 @@ internal sealed class OnnxGraph
             {
                 case float f: a.Float(2, f).Int(20, 1); break;
                 case long i: a.Int(3, i).Int(20, 2); break;
+                case string text: a.String(4, text).Int(20, 3); break;
                 case long[] ints:
                     foreach (long i in ints) a.Int(8, i);
                     a.Int(20, 7);
@@ -107,14 +108,18 @@ internal sealed class OnnxGraph
     public string Concat(IReadOnlyList<string> parts) => parts.Count == 1 ? parts[0] : Node("Concat", [.. parts], ("axis", 1L));
 
     /// <summary>The ModelProto: float inputs and outputs [batch, width] with a symbolic batch dimension.</summary>
-    public byte[] Model(IReadOnlyList<(string Name, int Width, string Doc)> inputs, IReadOnlyList<(string Name, string Value, int Width, string Doc)> outputs, string doc)
+    public byte[] Model(IReadOnlyList<(string Name, int Width, string Doc)> inputs, IReadOnlyList<(string Name, string Value, int Width, string Doc)> outputs, string doc) =>
+        Model(inputs, outputs.Select(o => (o.Name, o.Value, new[] { o.Width }, o.Doc)).ToList(), doc);
+
+    /// <summary>The ModelProto: float inputs [batch, width] and outputs [batch, dims…] with a symbolic batch dimension.</summary>
+    public byte[] Model(IReadOnlyList<(string Name, int Width, string Doc)> inputs, IReadOnlyList<(string Name, string Value, int[] Dims, string Doc)> outputs, string doc)
     {
         var graph = new ProtoWriter();
         foreach (var n in nodes) graph.Message(1, n);
         graph.String(2, "genstats_generator");
         foreach (var i in initializers) graph.Message(5, i);
         graph.String(10, doc);
-        foreach (var (name, width, d) in inputs) graph.Message(11, ValueInfo(name, width, d));
+        foreach (var (name, width, d) in inputs) graph.Message(11, ValueInfo(name, [width], d));
         // Outputs are named values: an Identity gives each its public name.
         foreach (var (name, value, width, d) in outputs)
         {
@@ -132,11 +137,10 @@ internal sealed class OnnxGraph
             .ToArray();
     }
 
-    private static ProtoWriter ValueInfo(string name, int width, string doc)
+    private static ProtoWriter ValueInfo(string name, int[] dims, string doc)
     {
-        var shape = new ProtoWriter()
-            .Message(1, new ProtoWriter().String(2, "batch"))
-            .Message(1, new ProtoWriter().Int(1, width));
+        var shape = new ProtoWriter().Message(1, new ProtoWriter().String(2, "batch"));
+        foreach (int d in dims) shape.Message(1, new ProtoWriter().Int(1, d));
         var tensor = new ProtoWriter().Int(1, FloatType).Message(2, shape);
         return new ProtoWriter().String(1, name).Message(2, new ProtoWriter().Message(1, tensor)).String(3, doc);
     }

@@ -59,10 +59,14 @@ internal static class OnnxParts
     }
 
     /// <summary>The ModelProto: inputs "noise" and (conditional) "conditions", output "features".</summary>
-    public static byte[] Model(OnnxGraph g, ExportSpec spec, string features)
+    public static byte[] Model(OnnxGraph g, ExportSpec spec, string features) =>
+        g.Model(Inputs(spec), [("features", features, spec.FeatureNames.Length, "generated features: " + string.Join(", ", spec.FeatureNames))], spec.Describe());
+
+    /// <summary>The documented inputs: "noise" [batch, noise width] and, when conditional, "conditions" [batch, conditions].</summary>
+    public static List<(string Name, int Width, string Doc)> Inputs(ExportSpec spec)
     {
         var inputs = new List<(string, int, string)> { ("noise", spec.NoiseWidth, spec.NoiseDoc) };
         if (spec.ConditionNames.Length > 0) inputs.Add(("conditions", spec.ConditionNames.Length, "raw conditions: " + string.Join(", ", spec.ConditionNames)));
-        return g.Model(inputs, [("features", features, spec.FeatureNames.Length, "generated features: " + string.Join(", ", spec.FeatureNames))], spec.Describe());
+        return inputs;
     }
 }

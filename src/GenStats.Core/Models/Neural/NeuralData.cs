@@ -92,12 +92,16 @@ internal sealed class NeuralData
     public static ulong Mix(ulong a, ulong b) => SplitMix64.Mix(a + SplitMix64.Golden * (b + 1));
 
     /// <summary>SHA-256 of the raw inputs, to check that a resumed run sees the same data.</summary>
-    public static string Fingerprint(double[][] features, double[][]? conditions, double[]? weights)
+    public static string Fingerprint(double[][] features, double[][]? conditions, double[]? weights) =>
+        Fingerprint(add => { foreach (var row in features) foreach (var v in row) add(v); }, conditions, weights);
+
+    /// <summary>The SHA-256 (hex) of the values <paramref name="features"/> hands to its callback (as float64), then the conditions and weights: the fingerprint of any data layout.</summary>
+    public static string Fingerprint(Action<Action<double>> features, double[][]? conditions, double[]? weights)
     {
         using var h = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         var b = new byte[8];
         void Add(double v) { System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(b, v); h.AppendData(b); }
-        foreach (var row in features) foreach (var v in row) Add(v);
+        features(Add);
         if (conditions is not null) foreach (var row in conditions) foreach (var v in row) Add(v);
         if (weights is not null) foreach (var v in weights) Add(v);
         return Convert.ToHexString(h.GetHashAndReset());

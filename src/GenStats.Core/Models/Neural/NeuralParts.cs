@@ -89,6 +89,10 @@ internal static class NeuralParts
     public static IEnumerable<NamedTensor> Prefixed(string prefix, IReadOnlyList<NamedTensor> list) =>
         list.Select(p => new NamedTensor(prefix + p.Name, p.Tensor));
 
+    /// <summary>The parameters, then the buffers (e.g. BatchNorm running statistics), named prefix + name.</summary>
+    public static IEnumerable<NamedTensor> PrefixedState(string prefix, Module m) =>
+        Prefixed(prefix, m).Concat(Prefixed(prefix, m.NamedBuffers()));
+
     /// <summary>Parameters as float32 model-file arrays (shape kept).</summary>
     public static List<ModelArray> ToArrays(IEnumerable<NamedTensor> parameters) =>
         parameters.Select(p => ModelArray.OfFloat32(p.Name, p.Tensor.ToArray(), p.Tensor.Shape.ToArray().Select(d => (long)d).ToArray())).ToList();
