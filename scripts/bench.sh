@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks: scripts/bench.sh [SUITE...]   (suites: stats engine models physics stats-nd compare-scale; default: the first four)
+# Benchmarks: scripts/bench.sh [SUITE...]   (suites: stats engine models physics stats-nd compare-scale gpu; default: the first four)
 # Each suite prints its absolute figures, then one `ratio: NAME VALUE` line per comparison
 # (GenStats speed / reference speed; > 1 means GenStats is faster).
 set -euo pipefail
@@ -12,6 +12,11 @@ suites=("$@")
 # compare-scale times the real CLI as a child process.
 if [[ " $* " == *" compare-scale "* ]]; then dotnet build src/GenStats.Cli -c Release -nologo -v quiet; fi
 [ ${#suites[@]} -gt 0 ] || suites=(stats engine models physics)
+# gpu alone: the CUDA backend against PyTorch CUDA (python3 with torch on that machine); without a
+# GPU the suite prints one line saying why and exits 0, so no CPU reference environment is needed.
+if [ "${suites[*]}" = gpu ]; then
+    exec dotnet tests/GenStats.Benchmarks/bin/Release/net10.0/GenStats.Benchmarks.dll gpu
+fi
 
 # Reference tools live in Debian's python (/usr/bin/python3; GENSTATS_PYTHON overrides), whatever
 # python3 comes first on PATH. Each suite names the modules it needs and the packages that bring them.

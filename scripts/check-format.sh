@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0
 for project in src/GenStats.Core/GenStats.Core.csproj src/GenStats.Cli/GenStats.Cli.csproj \
-    tests/GenStats.Benchmarks/GenStats.Benchmarks.csproj; do
+    src/GenStats.Cuda/GenStats.Cuda.csproj tests/GenStats.Benchmarks/GenStats.Benchmarks.csproj; do
     dotnet format "$project" --verify-no-changes -v q || { echo "format: $project needs dotnet format"; status=1; }
 done
 # Every tracked F# file (fantomas refuses folders that hold build output, so list the files).

@@ -17,6 +17,7 @@ public static class Program
             Console.WriteLine($"usage: GenStats.Benchmarks SUITE... (suites: {string.Join(", ", suites.Keys)}) | --bdn BENCHMARKDOTNET-ARGS");
             return args.Length == 0 ? 2 : 0;
         }
+        if (args[0] == Engine.GpuSuite.ProbeFlag) return Engine.GpuSuite.Probe();
         if (args[0] == CompareScaleBench.ChildFlag) return CompareScaleBench.Child(args[1..]);
         if (args[0] == "--bdn")
         {

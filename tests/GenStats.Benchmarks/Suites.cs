@@ -14,5 +14,7 @@ public static class Suites
         ["models"] = ModelsBench.Run,
         ["physics"] = PhysicsBench.Run,
         ["compare-scale"] = CompareScaleBench.Run,
+        // CUDA backend vs PyTorch CUDA; one line and nothing else without a GPU.
+        ["gpu"] = Engine.GpuSuite.Run,
     };
 }

@@ -29,9 +29,14 @@ internal static class SampleCommand
         };
         var force = CliOptions.Force();
         var progress = CliOptions.Progress();
-        var command = new Command("sample", "Generate events from a model file of any type.") { model, conditions, count, output, seed, oversample, force, progress };
-        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(conditions), r.GetValue(count), r.GetValue(output)!, r.GetValue(seed), r.GetValue(force),
-            r.GetValue(oversample), r.GetValue(progress)));
+        var device = CliDevice.Option();
+        var command = new Command("sample", "Generate events from a model file of any type.") { model, conditions, count, output, seed, oversample, force, progress, device };
+        command.SetAction(r =>
+        {
+            CliDevice.Select(r.GetValue(device));
+            return Run(r.GetValue(model)!, r.GetValue(conditions), r.GetValue(count), r.GetValue(output)!, r.GetValue(seed), r.GetValue(force),
+                r.GetValue(oversample), r.GetValue(progress));
+        });
         return command;
     }
 

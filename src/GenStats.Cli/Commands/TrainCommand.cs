@@ -55,16 +55,21 @@ internal static class TrainCommand
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Neural models: the checkpoint file (default OUT.ckpt, e.g. model.gsm.ckpt). Ctrl-C or SIGTERM always writes it; with --resume, the default is the resumed file." };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Neural models: also write the checkpoint every N steps, and keep the final one." };
         var force = CliOptions.Force();
+        var device = CliDevice.Option();
         var command = new Command("train", "Train a generative model of p(features | conditions) and write it to a model file.\n\n" + NeuralDefaults.Text)
         {
             data, features, conditions, weight, model, config, transform, steps, seed, output, history, aux, auxWeight, auxDistance,
-            resume, checkpoint, checkpointEvery, force,
+            resume, checkpoint, checkpointEvery, force, device,
         };
-        command.SetAction(r => Run(
+        command.SetAction(r =>
+        {
+            CliDevice.Select(r.GetValue(device));
+            return Run(
             r.GetValue(data)!, r.GetValue(features), r.GetValue(conditions), r.GetValue(weight),
             r.GetValue(model)!, r.GetValue(config), r.GetValue(transform), r.GetValue(steps), r.GetValue(seed), r.GetValue(output)!, r.GetValue(history),
             new CliAuxiliary.Request(r.GetValue(aux), r.GetValue(auxWeight), r.GetValue(auxDistance)), r.GetValue(force),
-            new CheckpointRequest(r.GetValue(resume), r.GetValue(checkpoint), r.GetValue(checkpointEvery))));
+            new CheckpointRequest(r.GetValue(resume), r.GetValue(checkpoint), r.GetValue(checkpointEvery)));
+        });
         return command;
     }
 

@@ -59,25 +59,66 @@ public static class TensorBackend
         }
     }
 
+    /// <summary>The prefix of every reason <see cref="CudaProblem"/> gives (one line, for the CLI and logs).</summary>
+    public const string NoCudaPrefix = "no CUDA device/driver/cuBLAS found: ";
+
     /// <summary>
-    /// Tries to load the CUDA backend assembly by type name; returns true and switches to it when it
-    /// is present and constructs, false (leaving the current backend) otherwise.
+    /// Why the last <see cref="TryUseCuda"/> found no usable CUDA backend, as one line starting with
+    /// <see cref="NoCudaPrefix"/>; null before any try and after a success.
+    /// </summary>
+    public static string? CudaProblem { get; private set; }
+
+    /// <summary>
+    /// Tries to load the CUDA backend assembly (GenStats.Cuda, next to the application) by type name;
+    /// returns true and switches to it when it is present and a CUDA device answers, false (leaving
+    /// the current backend, and the reason in <see cref="CudaProblem"/>) otherwise.
     /// </summary>
     public static bool TryUseCuda()
     {
         try
         {
-            var type = Type.GetType(CudaBackendTypeName, throwOnError: false);
-            if (type is null || !typeof(ITensorBackend).IsAssignableFrom(type)) return false;
-            if (Activator.CreateInstance(type) is not ITensorBackend backend) return false;
+            var type = Type.GetType(CudaBackendTypeName, throwOnError: false) ?? LoadBesideCore();
+            if (type is null || !typeof(ITensorBackend).IsAssignableFrom(type))
+            {
+                CudaProblem = NoCudaPrefix + $"the GenStats.Cuda assembly is not next to the application ({AppContext.BaseDirectory}); reference or deploy it.";
+                return false;
+            }
+            if (Activator.CreateInstance(type) is not ITensorBackend backend)
+            {
+                CudaProblem = NoCudaPrefix + $"{type.FullName} did not construct.";
+                return false;
+            }
             Use(backend);
+            CudaProblem = null;
             return true;
         }
         catch (Exception e) when (e is TypeLoadException or System.IO.FileNotFoundException or System.IO.FileLoadException
                                        or BadImageFormatException or MissingMethodException or System.Reflection.TargetInvocationException)
         {
+            // The backend's constructor says why in one line (no device, no driver); keep it.
+            string why = (e.InnerException ?? e).Message;
+            CudaProblem = why.StartsWith(NoCudaPrefix, StringComparison.Ordinal) ? why : NoCudaPrefix + why;
             return false;
         }
+    }
+
+    /// <summary>
+    /// Hosts that do not probe the application folder (F# Interactive loading GenStats.Core.dll by
+    /// path) find the backend in GenStats.Cuda.dll beside GenStats.Core.dll.
+    /// </summary>
+    private static Type? LoadBesideCore()
+    {
+        string? dir = Path.GetDirectoryName(typeof(TensorBackend).Assembly.Location);
+        string path = Path.Combine(dir ?? "", "GenStats.Cuda.dll");
+        if (string.IsNullOrEmpty(dir) || !File.Exists(path)) return null;
+        return System.Reflection.Assembly.LoadFrom(path).GetType(CudaBackendTypeName.Split(',')[0], throwOnError: false);
+    }
+
+    /// <summary>Switches to the CUDA backend or throws.</summary>
+    /// <exception cref="InvalidOperationException">No CUDA backend: the message is <see cref="CudaProblem"/>.</exception>
+    public static void UseCuda()
+    {
+        if (!TryUseCuda()) throw new InvalidOperationException(CudaProblem);
     }
 
     /// <summary>Selects the backend named by <c>GENSTATS_BACKEND</c> (default managed).</summary>

@@ -1,5 +1,6 @@
 /// Every backend the engine tests run on (DiffSharp's TestCombos pattern): the managed one first
-/// (the reference), then the test-only checked backend, then any GPU backend found at run time.
+/// (the reference), then the test-only checked backend, the ILGPU kernels on ILGPU's CPU accelerator,
+/// then any GPU backend found at run time.
 module GenStats.Tests.Tensors.BackendCombos
 
 open Expecto
@@ -19,11 +20,22 @@ let private cuda () : (string * (unit -> ITensorBackend)) list =
     finally
         TensorBackend.Use saved
 
+/// The ILGPU backend on ILGPU's CPU accelerator (GenStats.Cuda's kernels without a GPU): one
+/// instance for the run, since loading its kernels takes a few seconds. With GENSTATS_TEST_ILGPU=cuda
+/// (scripts/gpu-check.sh on a GPU machine) the same kernel tests run on the CUDA backend instead.
+let ilgpuCpu =
+    lazy
+        (if System.Environment.GetEnvironmentVariable "GENSTATS_TEST_ILGPU" = "cuda" then
+             new GenStats.Tensors.Cuda.CudaBackend() :> ITensorBackend
+         else
+             GenStats.Tensors.Cuda.IlgpuBackend.CreateCpu() :> ITensorBackend)
+
 /// (name, make) for each backend, managed first.
 let all: (string * (unit -> ITensorBackend)) list =
     [
         "managed", (fun () -> ManagedBackend() :> ITensorBackend)
         "checked-host", (fun () -> CheckedHostBackend.CheckedHostBackend() :> ITensorBackend)
+        "ilgpu-cpu", (fun () -> ilgpuCpu.Force())
     ]
     @ cuda ()
 
