@@ -33,6 +33,10 @@ type Settings =
         Permutation: FlowPermutation
         /// Adam learning rate.
         LearningRate: float32
+        /// Decoupled weight decay λ (AdamW); 0 = plain Adam.
+        WeightDecay: float32
+        /// Dropout probability in the coupling conditioners during training (0 = none).
+        Dropout: float32
         /// Schedule (over optimizer steps).
         LrSchedule: LrScheduleKind
         /// γ of the exponential schedule.
@@ -86,6 +90,8 @@ let ofOptions (o: FlowOptions) : Settings =
         TailBound = o.TailBound
         Permutation = o.Permutation
         LearningRate = o.LearningRate
+        WeightDecay = o.WeightDecay
+        Dropout = o.Dropout
         LrSchedule = o.LrSchedule
         LrGamma = o.LrGamma
         BatchSize = o.BatchSize
@@ -119,6 +125,8 @@ let toOptions (s: Settings) =
         TailBound = s.TailBound,
         Permutation = s.Permutation,
         LearningRate = s.LearningRate,
+        WeightDecay = s.WeightDecay,
+        Dropout = s.Dropout,
         LrSchedule = s.LrSchedule,
         LrGamma = s.LrGamma,
         BatchSize = s.BatchSize,

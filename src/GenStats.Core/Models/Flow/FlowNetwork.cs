@@ -38,9 +38,12 @@ internal sealed class FlowNetwork : Module
                 int a = IdentityColumns, width = (dx - a) * p;
                 conditioners[l] = a + dy == 0
                     ? new ConstantParameters(width, Spline.IdentityDerivative, Spline.Bins)
-                    : IdentityStart(NeuralParts.Network(a + dy, o.HiddenLayers, width, o.Activation, seed), Spline.IdentityDerivative, Spline.Bins);
+                    : IdentityStart(new Mlp(new MlpOptions([a + dy, .. o.HiddenLayers, width]) { Activation = o.Activation, Seed = seed, Dropout = o.Dropout }),
+                        Spline.IdentityDerivative, Spline.Bins);
             }
         }
+        // Evaluation mode unless the trainer switches it on for a step (dropout).
+        Eval();
     }
 
     public FlowOptions Options { get; }

@@ -49,6 +49,10 @@ public sealed record FlowOptions
     public FlowPermutation Permutation { get; init; } = FlowPermutation.Alternate;
     /// <summary>Adam learning rate.</summary>
     public float LearningRate { get; init; } = 1e-3f;
+    /// <summary>Decoupled weight decay λ (AdamW, Loshchilov and Hutter 2019, PyTorch's <c>AdamW(weight_decay=λ)</c>: θ ← θ − lr·λ·θ per step); 0 = plain Adam.</summary>
+    public float WeightDecay { get; init; }
+    /// <summary>Dropout probability after every hidden activation of the coupling conditioners during training (PyTorch's inverted dropout; evaluation, density and sampling use the full network); 0 = none. Not used by autoregressive layers.</summary>
+    public float Dropout { get; init; }
     /// <summary>Schedule (over optimizer steps).</summary>
     public LrScheduleKind LrSchedule { get; init; } = LrScheduleKind.Cosine;
     /// <summary>γ of the exponential schedule.</summary>

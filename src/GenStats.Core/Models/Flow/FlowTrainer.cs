@@ -71,6 +71,10 @@ public static class FlowTrainer
         new SplineShape(o.Bins, o.TailBound).Check();
         if (o.BatchSize <= 0 || o.Steps < 0 || !(o.LearningRate > 0) || !(o.GradientClip >= 0))
             throw new ArgumentException("BatchSize and LearningRate must be positive, Steps and GradientClip ≥ 0.", nameof(o));
+        if (!(o.WeightDecay >= 0) || !float.IsFinite(o.WeightDecay))
+            throw new ArgumentException($"WeightDecay is {o.WeightDecay}; a finite value ≥ 0 is allowed.", nameof(o));
+        if (!(o.Dropout >= 0 && o.Dropout < 1))
+            throw new ArgumentException($"Dropout is {o.Dropout}; a probability in [0, 1) is allowed.", nameof(o));
         if (o.CheckpointEvery < 0 || o.MaxHeldOut < 0 || o.WeightRegressorSteps < 0)
             throw new ArgumentException("CheckpointEvery, MaxHeldOut and WeightRegressorSteps must be ≥ 0.", nameof(o));
         if (!(o.HeldOutFraction >= 0 && o.HeldOutFraction < 1))
@@ -135,7 +139,7 @@ public static class FlowTrainer
             HeldIdx = heldIdx,
             Data = train,
             Model = model,
-            Opt = new Adam(net.Parameters(), new AdamOptions { LearningRate = o.LearningRate }),
+            Opt = new Adam(net.Parameters(), new AdamOptions { LearningRate = o.LearningRate, WeightDecay = o.WeightDecay, Decoupled = o.WeightDecay > 0 }),
             Rng = new Rng(NeuralData.Mix(o.Seed, 13)),
             History = history,
             Fingerprint = NeuralData.Fingerprint(features, conditions, weights),
@@ -167,7 +171,10 @@ public static class FlowTrainer
                 if (!(b.SumW > 0))
                     Stop(r, StopReason.NonPositiveBatchWeight,
                         $"a batch's weights sum to {b.SumW.ToString("G6", CultureInfo.InvariantCulture)} ≤ 0; use a larger BatchSize or NegativeWeights = Clip or Regress");
+                // Dropout acts in training mode only; evaluations, the density and sampling see the full network.
+                net.Train();
                 var loss = GanLosses.WeightedMean(Ops.Neg(net.LogProb(b.X, b.Y)), b.W);
+                net.Eval();
                 value = loss.ToScalar();
                 if (!double.IsFinite(value))
                     Stop(r, StopReason.NonFiniteLoss, $"the loss is {value.ToString(CultureInfo.InvariantCulture)}");
