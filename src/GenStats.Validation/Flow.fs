@@ -35,7 +35,7 @@ type Settings =
         LearningRate: float32
         /// Decoupled weight decay λ (AdamW); 0 = plain Adam.
         WeightDecay: float32
-        /// Dropout probability in the coupling conditioners during training (0 = none).
+        /// Dropout probability in the conditioners during training (0 = none).
         Dropout: float32
         /// Schedule (over optimizer steps).
         LrSchedule: LrScheduleKind
@@ -49,6 +49,8 @@ type Settings =
         WarmupFraction: float
         /// Global gradient-norm clip (0 = none).
         GradientClip: float32
+        /// β of the moving average of the parameters (evaluated, selected and kept); 0 = off.
+        EmaDecay: float32
         /// Keep the latest evaluation within one paired standard error of the lowest held-out NLL (else the last step).
         KeepBest: bool
         /// Stop after this many held-out evaluations without a lower NLL (0 = never).
@@ -98,6 +100,7 @@ let ofOptions (o: FlowOptions) : Settings =
         Steps = o.Steps
         WarmupFraction = o.WarmupFraction
         GradientClip = o.GradientClip
+        EmaDecay = o.EmaDecay
         KeepBest = o.KeepBest
         EarlyStoppingPatience = o.EarlyStoppingPatience
         Seed = o.Seed
@@ -133,6 +136,7 @@ let toOptions (s: Settings) =
         Steps = s.Steps,
         WarmupFraction = s.WarmupFraction,
         GradientClip = s.GradientClip,
+        EmaDecay = s.EmaDecay,
         KeepBest = s.KeepBest,
         EarlyStoppingPatience = s.EarlyStoppingPatience,
         Seed = s.Seed,

@@ -32,7 +32,7 @@ internal sealed class FlowNetwork : Module
             for (int i = 0; i < dx; i++) inverses[l][orders[l][i]] = i;
             ulong seed = NeuralData.Mix(o.Seed, 300 + (ulong)l);
             if (o.Architecture == FlowArchitecture.Autoregressive)
-                conditioners[l] = new MaskedMlp(dx, dy, o.HiddenLayers, p, o.Activation, seed, Spline.IdentityDerivative, Spline.Bins);
+                conditioners[l] = new MaskedMlp(dx, dy, o.HiddenLayers, p, o.Activation, seed, Spline.IdentityDerivative, Spline.Bins, o.Dropout);
             else
             {
                 int a = IdentityColumns, width = (dx - a) * p;

@@ -51,7 +51,7 @@ public sealed record FlowOptions
     public float LearningRate { get; init; } = 1e-3f;
     /// <summary>Decoupled weight decay λ (AdamW, Loshchilov and Hutter 2019, PyTorch's <c>AdamW(weight_decay=λ)</c>: θ ← θ − lr·λ·θ per step); 0 = plain Adam.</summary>
     public float WeightDecay { get; init; }
-    /// <summary>Dropout probability after every hidden activation of the coupling conditioners during training (PyTorch's inverted dropout; evaluation, density and sampling use the full network); 0 = none. Not used by autoregressive layers.</summary>
+    /// <summary>Dropout probability after every hidden activation of the conditioners during training (PyTorch's inverted dropout, as nflows' <c>dropout_probability</c>; evaluation, density and sampling use the full network); 0 = none.</summary>
     public float Dropout { get; init; }
     /// <summary>Schedule (over optimizer steps).</summary>
     public LrScheduleKind LrSchedule { get; init; } = LrScheduleKind.Cosine;
@@ -63,6 +63,8 @@ public sealed record FlowOptions
     public int Steps { get; init; }
     /// <summary>Fraction of the steps over which the learning rate ramps up linearly from 0.</summary>
     public double WarmupFraction { get; init; } = 0.05;
+    /// <summary>β of an exponential moving average of the conditioners' parameters (Polyak averaging, as the cfm's EMA: the average is evaluated, selected and kept); 0 = off.</summary>
+    public float EmaDecay { get; init; }
     /// <summary>Gradient-norm clip (global L2 norm over all parameters; 0 = none): one outlier batch cannot throw the spline parameters far.</summary>
     public float GradientClip { get; init; } = 5f;
     /// <summary>
