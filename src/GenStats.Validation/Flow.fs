@@ -17,7 +17,7 @@ open GenStats.Validation.Report
 /// `Flow.defaults` equals `FlowOptions()` field by field, `Flow.toOptions` converts for the C# trainer.
 type Settings =
     {
-        /// Coupling (default) or autoregressive (MADE) layers.
+        /// Autoregressive (MADE, default) or coupling layers.
         Architecture: FlowArchitecture
         /// Number of spline layers.
         Layers: int
@@ -63,7 +63,7 @@ type Settings =
         WeightRegressorLayers: int[]
         /// Steps of the E[w | x, y] regressor.
         WeightRegressorSteps: int
-        /// Preprocessing of every feature column (quantile-normal by default; periodic is refused).
+        /// Preprocessing of every feature column (standard by default; periodic is refused).
         FeatureTransform: TransformKind
         /// Preprocessing of every condition column.
         ConditionTransform: TransformKind

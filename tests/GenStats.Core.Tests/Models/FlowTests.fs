@@ -40,7 +40,17 @@ let private moments (rows: float[][]) =
 
 let ``a trained 1-D flow's density integrates to 1 (quantile-normal preprocessing, its Jacobian included)`` () =
     let data = mixture (Random(31)) 4000 |> rows
-    let model = (FlowTrainer.Train(data, null, null, quick 300)).Model
+    let o =
+        FlowOptions(
+            Layers = 4,
+            HiddenLayers = [| 32; 32 |],
+            Steps = 300,
+            LearningRate = 3e-3f,
+            Seed = 3UL,
+            FeatureTransform = TransformKind.QuantileNormal
+        )
+
+    let model = (FlowTrainer.Train(data, null, null, o)).Model
     // the quantile transform generates only the training range [min, max]; outside the density is 0 (log −∞)
     let lo, hi =
         data |> Array.map (fun r -> r[0]) |> Array.min, data |> Array.map (fun r -> r[0]) |> Array.max
