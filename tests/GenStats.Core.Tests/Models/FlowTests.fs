@@ -137,6 +137,8 @@ let ``a flow model file gives the same densities and samples; resume is bit-iden
             BatchSize = 64,
             EvaluateEvery = 4,
             Seed = 6UL,
+            // the parameter average is evaluated, kept and checkpointed: resume must restore it too
+            EmaDecay = 0.9f,
             CheckpointPath = path
         )
 
@@ -173,7 +175,7 @@ let ``a flow model file gives the same densities and samples; resume is bit-iden
         File.Delete file
         File.Delete cp
 
-let ``bad input fails clearly: periodic feature, missing conditions, wrong width`` () =
+let ``bad input fails clearly: periodic feature, bad regularisation options, missing conditions, wrong width`` () =
     let data = correlated (Random(36)) 200
 
     let perio =
@@ -184,6 +186,17 @@ let ``bad input fails clearly: periodic feature, missing conditions, wrong width
 
     contains "periodic" ex.Message "names the transform"
     contains "x0" ex.Message "names the column"
+
+    for name, o in
+        [
+            "WeightDecay", FlowOptions(Steps = 2, WeightDecay = -0.1f)
+            "Dropout", FlowOptions(Steps = 2, Dropout = 1f)
+            "EmaDecay", FlowOptions(Steps = 2, EmaDecay = 1f)
+        ] do
+        let e =
+            raises<ArgumentException> name (fun () -> FlowTrainer.Train(data, null, null, o) |> ignore)
+
+        contains name e.Message "names the option"
 
     let model =
         (FlowTrainer.Train(data, rows (Array.create 200 1.0), null, FlowOptions(Steps = 2))).Model
@@ -215,7 +228,7 @@ let tests =
             testCase
                 "model file and resume"
                 ``a flow model file gives the same densities and samples; resume is bit-identical``
-            testCase "bad input" ``bad input fails clearly: periodic feature, missing conditions, wrong width``
+            testCase "bad input" ``bad input fails clearly: periodic feature, bad regularisation options, missing conditions, wrong width``
             slow
                 [
                     testCase

@@ -51,7 +51,7 @@ public sealed record FlowOptions
     public float LearningRate { get; init; } = 1e-3f;
     /// <summary>Decoupled weight decay λ (AdamW, Loshchilov and Hutter 2019, PyTorch's <c>AdamW(weight_decay=λ)</c>: θ ← θ − lr·λ·θ per step); 0 = plain Adam.</summary>
     public float WeightDecay { get; init; }
-    /// <summary>Dropout probability after every hidden activation of the conditioners during training (PyTorch's inverted dropout, as nflows' <c>dropout_probability</c>; evaluation, density and sampling use the full network); 0 = none.</summary>
+    /// <summary>Dropout probability after every hidden activation of the conditioners during training (PyTorch's inverted dropout, as nflows' <c>dropout_probability</c>; evaluation, density and sampling use the full network); 0 = none. Its masks are not checkpointed: <see cref="FlowTrainer.Resume"/> is bit-identical only without dropout.</summary>
     public float Dropout { get; init; }
     /// <summary>Schedule (over optimizer steps).</summary>
     public LrScheduleKind LrSchedule { get; init; } = LrScheduleKind.Cosine;

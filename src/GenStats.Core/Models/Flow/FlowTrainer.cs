@@ -281,7 +281,7 @@ public static class FlowTrainer
     /// <summary>
     /// Continues a run from a checkpoint written by <see cref="Train"/> on the same data (checked by
     /// fingerprint) up to the checkpoint's <see cref="FlowOptions.Steps"/>; the parameters equal those
-    /// of an uninterrupted run bit for bit. Checkpoints go on to the checkpoint's own path unless
+    /// of an uninterrupted run bit for bit (without <see cref="FlowOptions.Dropout"/>, whose masks are not saved). Checkpoints go on to the checkpoint's own path unless
     /// <paramref name="checkpointPath"/> is given.
     /// </summary>
     /// <exception cref="InvalidDataException">Corrupt checkpoint, not a flow checkpoint, or different data.</exception>
