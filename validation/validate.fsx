@@ -553,6 +553,7 @@ progress "PID figures of merit: %d (p, η) cells, %d p bins" aucVsTruth.Length e
 // The same figures of merit vs truth for every model, side by side (the GAN's are in `summaries`).
 let pidVsTruth (generatedK: Dataset) (generatedPi: Dataset) =
     let gK, gPi = species false generatedK, species false generatedPi
+
     let vsTruth (bins: Pid.EfficiencyBin list) =
         Pid.summarizeSigmas (bins |> List.choose (fun b -> b.VsTruth |> Option.map (fun c -> c.Sigma)))
 
@@ -956,7 +957,11 @@ let modelTable =
                             let s = snd rows.[i]
 
                             Text(
-                                sprintf "%.2f / %.2f (%s)" s.Rms s.MaxAbs (if Pid.passes 4.0 1.5 s then "pass" else "fail")
+                                sprintf
+                                    "%.2f / %.2f (%s)"
+                                    s.Rms
+                                    s.MaxAbs
+                                    (if Pid.passes 4.0 1.5 s then "pass" else "fail")
                             )
                     ]
             ]
@@ -1068,8 +1073,16 @@ let report =
                         "regressor steps", string settings.RegressorSteps
                         "ensemble members × steps", sprintf "%d × %d" settings.EnsembleMembers settings.EnsembleSteps
                         "multi-dimensional metric events", string settings.MultiDimEvents
-                        "flow steps", (if settings.FlowSteps = 0 then "automatic" else string settings.FlowSteps)
-                        "cfm steps", (if settings.CfmSteps = 0 then "automatic" else string settings.CfmSteps)
+                        "flow steps",
+                        (if settings.FlowSteps = 0 then
+                             "automatic"
+                         else
+                             string settings.FlowSteps)
+                        "cfm steps",
+                        (if settings.CfmSteps = 0 then
+                             "automatic"
+                         else
+                             string settings.CfmSteps)
                     ]
             ]
         Numbers = numbers

@@ -40,6 +40,7 @@ let private moments (rows: float[][]) =
 
 let ``a trained 1-D flow's density integrates to 1 (quantile-normal preprocessing, its Jacobian included)`` () =
     let data = mixture (Random(31)) 4000 |> rows
+
     let o =
         FlowOptions(
             Layers = 4,
@@ -228,7 +229,9 @@ let tests =
             testCase
                 "model file and resume"
                 ``a flow model file gives the same densities and samples; resume is bit-identical``
-            testCase "bad input" ``bad input fails clearly: periodic feature, bad regularisation options, missing conditions, wrong width``
+            testCase
+                "bad input"
+                ``bad input fails clearly: periodic feature, bad regularisation options, missing conditions, wrong width``
             slow
                 [
                     testCase
