@@ -263,11 +263,15 @@ let toNetwork (rows: float[][]) =
 let fromNetwork (rows: float[][]) =
     rows |> Array.map (Array.map (fun u -> dllScale * Math.Sinh u))
 
+/// The feature rows of a sample as every model sees them.
+let networkFeatures (data: Dataset) =
+    toNetwork (data |> Data.rows (List.ofArray settings.Features))
+
 let trainGan (name: string) (data: Dataset) (weights: float[]) (ganSettings: Gan.Settings) =
     let t0 = clock.Elapsed.TotalSeconds
 
     let result =
-        toNetwork (data |> Data.rows (List.ofArray settings.Features))
+        networkFeatures data
         |> Gan.train ganSettings (Some weights) (Some(conditionRows data))
 
     let last = result.History.Evaluations |> Seq.tryLast
@@ -318,45 +322,39 @@ progress "generated %d kaon and %d pion responses at the truth conditions" kaonG
 // expectations. Flow matching keeps the signed sWeights (Raw): the minimiser of its weighted MSE is
 // the velocity of the signed-weighted density where the net weight is positive; Regress is GAN-only
 // and Clip would keep background.
-let trainFlow (name: string) (data: Dataset) (weights: float[]) (s: int) =
+let flowSettings (s: int) =
+    { Flow.defaults with
+        Seed = uint64 s
+        Steps = settings.FlowSteps
+        NegativeWeights = NegativeWeightStrategy.Regress
+        WeightRegressorSteps = settings.RegressorSteps
+        WeightRegressorLayers = settings.RegressorLayers
+    }
+
+let cfmSettings (s: int) =
+    { FlowMatching.defaults with
+        Seed = uint64 s
+        Steps = settings.CfmSteps
+    }
+
+/// A training on the network-scale features of a sample, and its wall-clock seconds.
+let trainTimed (train: float[][] -> 'Result) (data: Dataset) =
     let t0 = clock.Elapsed.TotalSeconds
+    let result = train (networkFeatures data)
+    result, clock.Elapsed.TotalSeconds - t0
 
-    let flowSettings =
-        { Flow.defaults with
-            Seed = uint64 s
-            Steps = settings.FlowSteps
-            NegativeWeights = NegativeWeightStrategy.Regress
-            WeightRegressorSteps = settings.RegressorSteps
-            WeightRegressorLayers = settings.RegressorLayers
-        }
+let trainFlow (name: string) (data: Dataset) (weights: float[]) (s: int) =
+    let result, seconds =
+        trainTimed (Flow.train (flowSettings s) (Some weights) (Some(conditionRows data))) data
 
-    let result =
-        toNetwork (data |> Data.rows (List.ofArray settings.Features))
-        |> Flow.train flowSettings (Some weights) (Some(conditionRows data))
-
-    progress
-        "flow %s: %d steps in %.0f s (kept step %d)"
-        name
-        result.Steps
-        (clock.Elapsed.TotalSeconds - t0)
-        result.SelectedStep
-
+    progress "flow %s: %d steps in %.0f s (kept step %d)" name result.Steps seconds result.SelectedStep
     result
 
 let trainCfm (name: string) (data: Dataset) (weights: float[]) (s: int) =
-    let t0 = clock.Elapsed.TotalSeconds
+    let result, seconds =
+        trainTimed (FlowMatching.train (cfmSettings s) (Some weights) (Some(conditionRows data))) data
 
-    let cfmSettings =
-        { FlowMatching.defaults with
-            Seed = uint64 s
-            Steps = settings.CfmSteps
-        }
-
-    let result =
-        toNetwork (data |> Data.rows (List.ofArray settings.Features))
-        |> FlowMatching.train cfmSettings (Some weights) (Some(conditionRows data))
-
-    progress "cfm %s: %d steps in %.0f s" name result.Steps (clock.Elapsed.TotalSeconds - t0)
+    progress "cfm %s: %d steps in %.0f s" name result.Steps seconds
     result
 
 let kaonFlow =
@@ -388,7 +386,7 @@ let pionCfmGen =
 // the same signal distribution): a gap of many σ means the flow memorised its training sample.
 let flowFit (flow: FlowTrainingResult) (data: Dataset) (truthData: Dataset) =
     let events (w: float[] option) (d: Dataset) : Flow.Events =
-        w, Some(conditionRows d), toNetwork (d |> Data.rows (List.ofArray settings.Features))
+        w, Some(conditionRows d), networkFeatures d
 
     flow.Model
     |> Flow.overfitting (events (Some(data.Column RichColumns.Weight)) data) (events None truthData)

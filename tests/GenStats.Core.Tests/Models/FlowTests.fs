@@ -15,6 +15,18 @@ open GenStats.Tests.TestMain
 let private quick steps =
     FlowOptions(Layers = 4, HiddenLayers = [| 32; 32 |], Steps = steps, LearningRate = 3e-3f, Seed = 3UL)
 
+/// The quick settings with the architecture and feature transform named.
+let private small steps arch transform =
+    FlowOptions(
+        Layers = 4,
+        HiddenLayers = [| 32; 32 |],
+        Steps = steps,
+        LearningRate = 3e-3f,
+        Seed = 3UL,
+        Architecture = arch,
+        FeatureTransform = transform
+    )
+
 /// Trapezoid rule over a uniform grid of n points on [lo, hi].
 let private trapezoid (lo: float) hi n (f: float[] -> float[]) =
     let h = (hi - lo) / float (n - 1)
@@ -41,15 +53,7 @@ let private moments (rows: float[][]) =
 let ``a trained 1-D flow's density integrates to 1 (quantile-normal preprocessing, its Jacobian included)`` () =
     let data = mixture (Random(31)) 4000 |> rows
 
-    let o =
-        FlowOptions(
-            Layers = 4,
-            HiddenLayers = [| 32; 32 |],
-            Steps = 300,
-            LearningRate = 3e-3f,
-            Seed = 3UL,
-            FeatureTransform = TransformKind.QuantileNormal
-        )
+    let o = small 300 FlowArchitecture.Autoregressive TransformKind.QuantileNormal
 
     let model = (FlowTrainer.Train(data, null, null, o)).Model
     // the quantile transform generates only the training range [min, max]; outside the density is 0 (log −∞)
@@ -67,16 +71,7 @@ let ``a trained 2-D flow's density integrates to 1 over the plane, coupling and 
     let data = correlated (Random(32)) 3000
 
     for arch in [ FlowArchitecture.Coupling; FlowArchitecture.Autoregressive ] do
-        let o =
-            FlowOptions(
-                Layers = 4,
-                HiddenLayers = [| 32; 32 |],
-                Steps = 200,
-                LearningRate = 3e-3f,
-                Seed = 3UL,
-                Architecture = arch,
-                FeatureTransform = TransformKind.Standard
-            )
+        let o = small 200 arch TransformKind.Standard
 
         let model = (FlowTrainer.Train(data, null, null, o)).Model
         // standard preprocessing: z = (x − μ)/σ with σ ≈ (1, 2); [−9, 11] × [−18, 14] reaches |z| ≥ 8 (N(0,1) tail < 1e−15)
