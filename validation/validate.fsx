@@ -40,6 +40,10 @@ type Settings =
         EnsembleMembers: int
         EnsembleSteps: int
         MultiDimEvents: int
+        /// Steps of the conditional spline flows (0 = their automatic budget).
+        FlowSteps: int
+        /// Steps of the flow-matching models (0 = their automatic budget).
+        CfmSteps: int
     }
 
 let defaults =
@@ -57,6 +61,8 @@ let defaults =
             EnsembleMembers = 5
             EnsembleSteps = 15_000
             MultiDimEvents = 10_000
+            FlowSteps = 0
+            CfmSteps = 0
         }
     else
         {
@@ -72,9 +78,13 @@ let defaults =
             EnsembleMembers = 3
             EnsembleSteps = 15_000
             MultiDimEvents = 3000
+            FlowSteps = 0
+            // the automatic budget (≥ 20 000 steps of 1 024 events) would double the job's time
+            CfmSteps = 8000
         }
 
-// GENSTATS_GAN_STEPS overrides the training steps of the main GANs and of the ensemble members.
+// GENSTATS_GAN_STEPS overrides the training steps of the main GANs, of the ensemble members and of
+// the likelihood models (flow, cfm): a smoke run.
 // Members are trained exactly like the main kaon GAN (only the replica and the seed differ), so
 // their spread is the systematic of the model the report validates, not of a cheaper one.
 let settings =
@@ -85,6 +95,8 @@ let settings =
         { defaults with
             GanSteps = int s
             EnsembleSteps = int s
+            FlowSteps = int s
+            CfmSteps = int s
         }
 
 let seed = 20261124
@@ -251,11 +263,15 @@ let toNetwork (rows: float[][]) =
 let fromNetwork (rows: float[][]) =
     rows |> Array.map (Array.map (fun u -> dllScale * Math.Sinh u))
 
+/// The feature rows of a sample as every model sees them.
+let networkFeatures (data: Dataset) =
+    toNetwork (data |> Data.rows (List.ofArray settings.Features))
+
 let trainGan (name: string) (data: Dataset) (weights: float[]) (ganSettings: Gan.Settings) =
     let t0 = clock.Elapsed.TotalSeconds
 
     let result =
-        toNetwork (data |> Data.rows (List.ofArray settings.Features))
+        networkFeatures data
         |> Gan.train ganSettings (Some weights) (Some(conditionRows data))
 
     let last = result.History.Evaluations |> Seq.tryLast
@@ -277,9 +293,9 @@ let kaonGan =
 let pionGan =
     trainGan "pions" pionCalib (pionCalib.Column RichColumns.Weight) (ganSettings settings.GanSteps (seed + 4))
 
-/// Generated responses at the conditions of a truth sample (same condition columns, no weights).
-let generate (gan: GanTrainingResult) (s: int) (at: Dataset) =
-    let rows = gan.Model |> Gan.sampleAt s (conditionRows at) |> fromNetwork
+/// Generated responses (network scale, one row per row of `at`) as a dataset with the truth sample's conditions.
+let asGenerated (networkRows: float[][]) (at: Dataset) =
+    let rows = networkRows |> fromNetwork
     let names = Array.append settings.Features RichColumns.Conditions
 
     let columns =
@@ -290,9 +306,125 @@ let generate (gan: GanTrainingResult) (s: int) (at: Dataset) =
     Data.create names columns
     |> Data.withRoles settings.Features RichColumns.Conditions
 
+/// Generated responses at the conditions of a truth sample (same condition columns, no weights).
+let generate (gan: GanTrainingResult) (s: int) (at: Dataset) =
+    asGenerated (gan.Model |> Gan.sampleAt s (conditionRows at)) at
+
 let kaonGen = generate kaonGan (seed + 5) kaonTruth
 let pionGen = generate pionGan (seed + 6) pionTruth
 progress "generated %d kaon and %d pion responses at the truth conditions" kaonGen.Count pionGen.Count
+
+// ---------- 3b. Likelihood models on the same sWeighted data: conditional spline flow and flow matching ----------
+// Same inputs as the GANs (asinh(DLL/10); ln p, η, nTracks), each model's own defaults except the
+// weights and the steps. The flow's weighted NLL is unbounded below where the net sWeight is
+// negative (it gains by moving density away from background-subtracted regions), so it gets the
+// GANs' E[sW | x, y] regression (Regress, same regressor size): non-negative weights with the same
+// expectations. Flow matching keeps the signed sWeights (Raw): the minimiser of its weighted MSE is
+// the velocity of the signed-weighted density where the net weight is positive; Regress is GAN-only
+// and Clip would keep background.
+let flowSettings (s: int) =
+    { Flow.defaults with
+        Seed = uint64 s
+        Steps = settings.FlowSteps
+        NegativeWeights = NegativeWeightStrategy.Regress
+        WeightRegressorSteps = settings.RegressorSteps
+        WeightRegressorLayers = settings.RegressorLayers
+    }
+
+let cfmSettings (s: int) =
+    { FlowMatching.defaults with
+        Seed = uint64 s
+        Steps = settings.CfmSteps
+    }
+
+/// A training on the network-scale features of a sample, and its wall-clock seconds.
+let trainTimed (train: float[][] -> 'Result) (data: Dataset) =
+    let t0 = clock.Elapsed.TotalSeconds
+    let result = train (networkFeatures data)
+    result, clock.Elapsed.TotalSeconds - t0
+
+let trainFlow (name: string) (data: Dataset) (weights: float[]) (s: int) =
+    let result, seconds =
+        trainTimed (Flow.train (flowSettings s) (Some weights) (Some(conditionRows data))) data
+
+    progress "flow %s: %d steps in %.0f s (kept step %d)" name result.Steps seconds result.SelectedStep
+    result
+
+let trainCfm (name: string) (data: Dataset) (weights: float[]) (s: int) =
+    let result, seconds =
+        trainTimed (FlowMatching.train (cfmSettings s) (Some weights) (Some(conditionRows data))) data
+
+    progress "cfm %s: %d steps in %.0f s" name result.Steps seconds
+    result
+
+let kaonFlow =
+    trainFlow "kaons" kaonCalib (kaonCalib.Column RichColumns.Weight) (seed + 11)
+
+let pionFlow =
+    trainFlow "pions" pionCalib (pionCalib.Column RichColumns.Weight) (seed + 12)
+
+let kaonCfm =
+    trainCfm "kaons" kaonCalib (kaonCalib.Column RichColumns.Weight) (seed + 13)
+
+let pionCfm =
+    trainCfm "pions" pionCalib (pionCalib.Column RichColumns.Weight) (seed + 14)
+
+let kaonFlowGen =
+    asGenerated (kaonFlow.Model |> Flow.sampleAt (seed + 15) (conditionRows kaonTruth)) kaonTruth
+
+let pionFlowGen =
+    asGenerated (pionFlow.Model |> Flow.sampleAt (seed + 16) (conditionRows pionTruth)) pionTruth
+
+let kaonCfmGen =
+    asGenerated (kaonCfm.Model |> FlowMatching.sampleAt (seed + 17) (conditionRows kaonTruth)) kaonTruth
+
+let pionCfmGen =
+    asGenerated (pionCfm.Model |> FlowMatching.sampleAt (seed + 18) (conditionRows pionTruth)) pionTruth
+
+// The flow's exact likelihood: NLL per event on its sWeighted training sample (the sWeights estimate
+// the signal's cross-entropy) against the independent truth sample of the same species (unweighted,
+// the same signal distribution): a gap of many σ means the flow memorised its training sample.
+let flowFit (flow: FlowTrainingResult) (data: Dataset) (truthData: Dataset) =
+    let events (w: float[] option) (d: Dataset) : Flow.Events =
+        w, Some(conditionRows d), networkFeatures d
+
+    flow.Model
+    |> Flow.overfitting (events (Some(data.Column RichColumns.Weight)) data) (events None truthData)
+
+let kaonFlowFit, pionFlowFit =
+    flowFit kaonFlow kaonCalib kaonTruth, flowFit pionFlow pionCalib pionTruth
+
+for name, fit in [ "kaons", kaonFlowFit; "pions", pionFlowFit ] do
+    progress
+        "flow %s NLL per event: sWeighted training %.4f ± %.4f, independent truth %.4f ± %.4f, gap %+.4f ± %.4f"
+        name
+        (fst fit.Train)
+        (snd fit.Train)
+        (fst fit.HeldOut)
+        (snd fit.HeldOut)
+        fit.Gap
+        fit.GapError
+
+numbers["likelihood_flow"] <-
+    JsonObject(
+        dict
+            [
+                for name, fit in [ "kaons", kaonFlowFit; "pions", pionFlowFit ] ->
+                    name,
+                    JsonObject(
+                        dict
+                            [
+                                "train_nll", jnum (fst fit.Train)
+                                "train_nll_uncertainty", jnum (snd fit.Train)
+                                "truth_nll", jnum (fst fit.HeldOut)
+                                "truth_nll_uncertainty", jnum (snd fit.HeldOut)
+                                "gap", jnum fit.Gap
+                                "gap_uncertainty", jnum fit.GapError
+                            ]
+                    )
+                    :> JsonNode
+            ]
+    )
 
 // ---------- 4. Metric suite: generated vs truth, per species ----------
 let unweighted (d: Dataset) =
@@ -332,6 +464,16 @@ let kaonMetrics = metricSuite "kaons" kaonTruth kaonGen
 let pionMetrics = metricSuite "pions" pionTruth pionGen
 numbers["metrics_kaons"] <- ValidationReport.metricsJson kaonMetrics
 numbers["metrics_pions"] <- ValidationReport.metricsJson pionMetrics
+
+let likelihoodMetrics =
+    [
+        for name, k, p in [ "flow", kaonFlowGen, pionFlowGen; "cfm", kaonCfmGen, pionCfmGen ] ->
+            name, metricSuite (name + " kaons") kaonTruth k, metricSuite (name + " pions") pionTruth p
+    ]
+
+for name, k, p in likelihoodMetrics do
+    numbers[sprintf "metrics_%s_kaons" name] <- ValidationReport.metricsJson k
+    numbers[sprintf "metrics_%s_pions" name] <- ValidationReport.metricsJson p
 
 // ---------- 5. PID figures of merit ----------
 let species (weights: bool) (d: Dataset) =
@@ -405,6 +547,61 @@ let summaries =
     ]
 
 progress "PID figures of merit: %d (p, η) cells, %d p bins" aucVsTruth.Length effK.Length
+
+// The same figures of merit vs truth for every model, side by side (the GAN's are in `summaries`).
+let pidVsTruth (generatedK: Dataset) (generatedPi: Dataset) =
+    let gK, gPi = species false generatedK, species false generatedPi
+
+    let vsTruth (bins: Pid.EfficiencyBin list) =
+        Pid.summarizeSigmas (bins |> List.choose (fun b -> b.VsTruth |> Option.map (fun c -> c.Sigma)))
+
+    [
+        "AUC K vs π (RichDLLk)",
+        Pid.summarizeSigmas (
+            Pid.aucInBins pEdges etaEdges (truthK, truthPi) (gK, gPi)
+            |> List.map (fun b -> b.Comparison.Sigma)
+        )
+        "ε(RichDLLk > 0) kaons", vsTruth (Pid.efficiencyComparison pEdges cut realK gK (Some truthK))
+        "ε(RichDLLk > 0) pions", vsTruth (Pid.efficiencyComparison pEdges cut realPi gPi (Some truthPi))
+        "ε(RichDLLk > 40) kaons", vsTruth (Pid.efficiencyComparison pEdges tightCut realK gK (Some truthK))
+    ]
+
+let modelComparison =
+    [
+        "Cramér GAN", pidVsTruth kaonGen pionGen
+        "spline flow", pidVsTruth kaonFlowGen pionFlowGen
+        "flow matching", pidVsTruth kaonCfmGen pionCfmGen
+    ]
+
+for model, rows in modelComparison do
+    for name, summary in rows do
+        progress "%s, %s vs truth: RMS σ %.2f, max |σ| %.2f" model name summary.Rms summary.MaxAbs
+
+numbers["pid_models_vs_truth"] <-
+    JsonObject(
+        dict
+            [
+                for model, rows in modelComparison ->
+                    model,
+                    JsonObject(
+                        dict
+                            [
+                                for name, summary in rows ->
+                                    name,
+                                    JsonObject(
+                                        dict
+                                            [
+                                                "bins", JsonValue.Create summary.Count :> JsonNode
+                                                "rms_sigma", jnum summary.Rms
+                                                "max_abs_sigma", jnum summary.MaxAbs
+                                            ]
+                                    )
+                                    :> JsonNode
+                            ]
+                    )
+                    :> JsonNode
+            ]
+    )
 
 numbers["pid_auc_vs_truth"] <-
     JsonArray(
@@ -745,6 +942,43 @@ let propagationTable =
             ]
     }
 
+let modelTable =
+    {
+        Caption = "σ-deviations vs truth per model: RMS σ / max |σ| (verdict as in the summary)"
+        Headers = "figure of merit" :: (modelComparison |> List.map fst)
+        Rows =
+            [
+                for i, (name, _) in List.indexed (snd modelComparison.Head) ->
+                    Text name
+                    :: [
+                        for _, rows in modelComparison ->
+                            let s = snd rows.[i]
+
+                            Text(
+                                sprintf
+                                    "%.2f / %.2f (%s)"
+                                    s.Rms
+                                    s.MaxAbs
+                                    (if Pid.passes 4.0 1.5 s then "pass" else "fail")
+                            )
+                    ]
+            ]
+    }
+
+let likelihoodModelsSection =
+    likelihoodMetrics
+    |> List.fold
+        (fun sec (name, k, p) ->
+            sec
+            |> withTable (ValidationReport.metricTable (sprintf "%s, kaons" name) k)
+            |> withTable (ValidationReport.metricTable (sprintf "%s, pions" name) p))
+        (section "Likelihood models beside the GAN: conditional spline flow and flow matching"
+         |> withParagraph
+             "The same sWeighted calibration data, inputs and truth sample as the GANs; each model's defaults except the weights: the flow's weighted NLL is unbounded below where the net sWeight is negative, so it trains on the GANs' E[sW | x, y] regression (Regress); flow matching keeps the signed sWeights (Raw: its weighted MSE is minimised by the velocity of the signed-weighted density)."
+         |> withTable modelTable)
+    |> withFigure (ValidationReport.trainingCurves "kaon flow" kaonFlow.History)
+    |> withFigure (ValidationReport.trainingCurves "kaon cfm" kaonCfm.History)
+
 let elapsed = clock.Elapsed.TotalSeconds
 
 numbers["settings"] <-
@@ -763,7 +997,8 @@ numbers["settings"] <-
 
 let report =
     {
-        Title = "GenStats validation: RICH PID surrogate (Cramér GAN on sWeighted calibration data)"
+        Title =
+            "GenStats validation: RICH PID surrogate (Cramér GAN, spline flow and flow matching on sWeighted calibration data)"
         Summary =
             [
                 sprintf
@@ -810,6 +1045,9 @@ let report =
                 section "Training"
                 |> withFigure (ValidationReport.trainingCurves "kaon GAN" kaonGan.History)
                 |> withFigure (ValidationReport.trainingCurves "pion GAN" pionGan.History)
+                likelihoodModelsSection
+                Flow.likelihoodSection "kaon flow (held-out = the independent truth kaons)" kaonFlowFit None
+                Flow.likelihoodSection "pion flow (held-out = the independent truth pions)" pionFlowFit None
                 Studies.Amplification.toSection amplification
                 Studies.PropagationReport.toSection "kaon ε(RichDLLk > 0)" ensemble
                 |> withParagraph (
@@ -833,6 +1071,16 @@ let report =
                         "regressor steps", string settings.RegressorSteps
                         "ensemble members × steps", sprintf "%d × %d" settings.EnsembleMembers settings.EnsembleSteps
                         "multi-dimensional metric events", string settings.MultiDimEvents
+                        "flow steps",
+                        (if settings.FlowSteps = 0 then
+                             "automatic"
+                         else
+                             string settings.FlowSteps)
+                        "cfm steps",
+                        (if settings.CfmSteps = 0 then
+                             "automatic"
+                         else
+                             string settings.CfmSteps)
                     ]
             ]
         Numbers = numbers

@@ -17,7 +17,7 @@ open GenStats.Validation.Report
 /// `Flow.defaults` equals `FlowOptions()` field by field, `Flow.toOptions` converts for the C# trainer.
 type Settings =
     {
-        /// Coupling (default) or autoregressive (MADE) layers.
+        /// Autoregressive (MADE, default) or coupling layers.
         Architecture: FlowArchitecture
         /// Number of spline layers.
         Layers: int
@@ -33,6 +33,10 @@ type Settings =
         Permutation: FlowPermutation
         /// Adam learning rate.
         LearningRate: float32
+        /// Decoupled weight decay λ (AdamW); 0 = plain Adam.
+        WeightDecay: float32
+        /// Dropout probability in the conditioners during training (0 = none).
+        Dropout: float32
         /// Schedule (over optimizer steps).
         LrSchedule: LrScheduleKind
         /// γ of the exponential schedule.
@@ -45,6 +49,8 @@ type Settings =
         WarmupFraction: float
         /// Global gradient-norm clip (0 = none).
         GradientClip: float32
+        /// β of the moving average of the parameters (evaluated, selected and kept); 0 = off.
+        EmaDecay: float32
         /// Keep the latest evaluation within one paired standard error of the lowest held-out NLL (else the last step).
         KeepBest: bool
         /// Stop after this many held-out evaluations without a lower NLL (0 = never).
@@ -57,7 +63,7 @@ type Settings =
         WeightRegressorLayers: int[]
         /// Steps of the E[w | x, y] regressor.
         WeightRegressorSteps: int
-        /// Preprocessing of every feature column (quantile-normal by default; periodic is refused).
+        /// Preprocessing of every feature column (standard by default; periodic is refused).
         FeatureTransform: TransformKind
         /// Preprocessing of every condition column.
         ConditionTransform: TransformKind
@@ -86,12 +92,15 @@ let ofOptions (o: FlowOptions) : Settings =
         TailBound = o.TailBound
         Permutation = o.Permutation
         LearningRate = o.LearningRate
+        WeightDecay = o.WeightDecay
+        Dropout = o.Dropout
         LrSchedule = o.LrSchedule
         LrGamma = o.LrGamma
         BatchSize = o.BatchSize
         Steps = o.Steps
         WarmupFraction = o.WarmupFraction
         GradientClip = o.GradientClip
+        EmaDecay = o.EmaDecay
         KeepBest = o.KeepBest
         EarlyStoppingPatience = o.EarlyStoppingPatience
         Seed = o.Seed
@@ -119,12 +128,15 @@ let toOptions (s: Settings) =
         TailBound = s.TailBound,
         Permutation = s.Permutation,
         LearningRate = s.LearningRate,
+        WeightDecay = s.WeightDecay,
+        Dropout = s.Dropout,
         LrSchedule = s.LrSchedule,
         LrGamma = s.LrGamma,
         BatchSize = s.BatchSize,
         Steps = s.Steps,
         WarmupFraction = s.WarmupFraction,
         GradientClip = s.GradientClip,
+        EmaDecay = s.EmaDecay,
         KeepBest = s.KeepBest,
         EarlyStoppingPatience = s.EarlyStoppingPatience,
         Seed = s.Seed,

@@ -30,7 +30,7 @@ internal static class NeuralDefaults
                 cfm (flow matching): {mb.Epochs:G} epochs, at least {mb.MinSteps} and at most {mb.MaxSteps} steps; velocity network {string.Join("×", m.Layers)} ({Kebab(m.Activation)}), features {Kebab(m.FeatureTransform)},
                 Adam lr {m.LearningRate:G3}, {m.WarmupFraction:P0} warm-up then {Kebab(m.LrSchedule)} decay to 0, batch {m.BatchSize}, path times {Kebab(m.TimeSampling)} (t = u^(1/3)), EMA β = {m.EmaDecay:G4}; keeps the last (EMA) network
                 ("keepBest": true = lowest held-out energy distance); sampling {Kebab(m.Solver)} with {m.OdeSteps} ODE steps (config "solver": euler|midpoint|rk4, "odeSteps").
-                Flow: {f.Layers} {Kebab(f.Architecture)} layers of rational-quadratic splines (K = {f.Bins} bins on [−{f.TailBound:G3}, {f.TailBound:G3}]), conditioners {string.Join("×", f.HiddenLayers)}, Adam lr {f.LearningRate:G3}, {f.WarmupFraction:P0} warm-up then {Kebab(f.LrSchedule)} decay, batch {f.BatchSize},
+                Flow: {f.Layers} {Kebab(f.Architecture)} layers of rational-quadratic splines (K = {f.Bins} bins on [−{f.TailBound:G3}, {f.TailBound:G3}]), conditioners {string.Join("×", f.HiddenLayers)}, features {Kebab(f.FeatureTransform)}, Adam lr {f.LearningRate:G3}, {f.WarmupFraction:P0} warm-up then {Kebab(f.LrSchedule)} decay, batch {f.BatchSize},
                 best = latest evaluation within one standard error of the lowest held-out NLL.
                 Why these: docs/neural-models.md.
                 """);

@@ -15,6 +15,18 @@ open GenStats.Tests.TestMain
 let private quick steps =
     FlowOptions(Layers = 4, HiddenLayers = [| 32; 32 |], Steps = steps, LearningRate = 3e-3f, Seed = 3UL)
 
+/// The quick settings with the architecture and feature transform named.
+let private small steps arch transform =
+    FlowOptions(
+        Layers = 4,
+        HiddenLayers = [| 32; 32 |],
+        Steps = steps,
+        LearningRate = 3e-3f,
+        Seed = 3UL,
+        Architecture = arch,
+        FeatureTransform = transform
+    )
+
 /// Trapezoid rule over a uniform grid of n points on [lo, hi].
 let private trapezoid (lo: float) hi n (f: float[] -> float[]) =
     let h = (hi - lo) / float (n - 1)
@@ -40,7 +52,10 @@ let private moments (rows: float[][]) =
 
 let ``a trained 1-D flow's density integrates to 1 (quantile-normal preprocessing, its Jacobian included)`` () =
     let data = mixture (Random(31)) 4000 |> rows
-    let model = (FlowTrainer.Train(data, null, null, quick 300)).Model
+
+    let o = small 300 FlowArchitecture.Autoregressive TransformKind.QuantileNormal
+
+    let model = (FlowTrainer.Train(data, null, null, o)).Model
     // the quantile transform generates only the training range [min, max]; outside the density is 0 (log −∞)
     let lo, hi =
         data |> Array.map (fun r -> r[0]) |> Array.min, data |> Array.map (fun r -> r[0]) |> Array.max
@@ -56,16 +71,7 @@ let ``a trained 2-D flow's density integrates to 1 over the plane, coupling and 
     let data = correlated (Random(32)) 3000
 
     for arch in [ FlowArchitecture.Coupling; FlowArchitecture.Autoregressive ] do
-        let o =
-            FlowOptions(
-                Layers = 4,
-                HiddenLayers = [| 32; 32 |],
-                Steps = 200,
-                LearningRate = 3e-3f,
-                Seed = 3UL,
-                Architecture = arch,
-                FeatureTransform = TransformKind.Standard
-            )
+        let o = small 200 arch TransformKind.Standard
 
         let model = (FlowTrainer.Train(data, null, null, o)).Model
         // standard preprocessing: z = (x − μ)/σ with σ ≈ (1, 2); [−9, 11] × [−18, 14] reaches |z| ≥ 8 (N(0,1) tail < 1e−15)
@@ -127,6 +133,8 @@ let ``a flow model file gives the same densities and samples; resume is bit-iden
             BatchSize = 64,
             EvaluateEvery = 4,
             Seed = 6UL,
+            // the parameter average is evaluated, kept and checkpointed: resume must restore it too
+            EmaDecay = 0.9f,
             CheckpointPath = path
         )
 
@@ -163,7 +171,7 @@ let ``a flow model file gives the same densities and samples; resume is bit-iden
         File.Delete file
         File.Delete cp
 
-let ``bad input fails clearly: periodic feature, missing conditions, wrong width`` () =
+let ``bad input fails clearly: periodic feature, bad regularisation options, missing conditions, wrong width`` () =
     let data = correlated (Random(36)) 200
 
     let perio =
@@ -174,6 +182,17 @@ let ``bad input fails clearly: periodic feature, missing conditions, wrong width
 
     contains "periodic" ex.Message "names the transform"
     contains "x0" ex.Message "names the column"
+
+    for name, o in
+        [
+            "WeightDecay", FlowOptions(Steps = 2, WeightDecay = -0.1f)
+            "Dropout", FlowOptions(Steps = 2, Dropout = 1f)
+            "EmaDecay", FlowOptions(Steps = 2, EmaDecay = 1f)
+        ] do
+        let e =
+            raises<ArgumentException> name (fun () -> FlowTrainer.Train(data, null, null, o) |> ignore)
+
+        contains name e.Message "names the option"
 
     let model =
         (FlowTrainer.Train(data, rows (Array.create 200 1.0), null, FlowOptions(Steps = 2))).Model
@@ -205,7 +224,9 @@ let tests =
             testCase
                 "model file and resume"
                 ``a flow model file gives the same densities and samples; resume is bit-identical``
-            testCase "bad input" ``bad input fails clearly: periodic feature, missing conditions, wrong width``
+            testCase
+                "bad input"
+                ``bad input fails clearly: periodic feature, bad regularisation options, missing conditions, wrong width``
             slow
                 [
                     testCase

@@ -32,15 +32,18 @@ internal sealed class FlowNetwork : Module
             for (int i = 0; i < dx; i++) inverses[l][orders[l][i]] = i;
             ulong seed = NeuralData.Mix(o.Seed, 300 + (ulong)l);
             if (o.Architecture == FlowArchitecture.Autoregressive)
-                conditioners[l] = new MaskedMlp(dx, dy, o.HiddenLayers, p, o.Activation, seed, Spline.IdentityDerivative, Spline.Bins);
+                conditioners[l] = new MaskedMlp(dx, dy, o.HiddenLayers, p, o.Activation, seed, Spline.IdentityDerivative, Spline.Bins, o.Dropout);
             else
             {
                 int a = IdentityColumns, width = (dx - a) * p;
                 conditioners[l] = a + dy == 0
                     ? new ConstantParameters(width, Spline.IdentityDerivative, Spline.Bins)
-                    : IdentityStart(NeuralParts.Network(a + dy, o.HiddenLayers, width, o.Activation, seed), Spline.IdentityDerivative, Spline.Bins);
+                    : IdentityStart(new Mlp(new MlpOptions([a + dy, .. o.HiddenLayers, width]) { Activation = o.Activation, Seed = seed, Dropout = o.Dropout }),
+                        Spline.IdentityDerivative, Spline.Bins);
             }
         }
+        // Evaluation mode unless the trainer switches it on for a step (dropout).
+        Eval();
     }
 
     public FlowOptions Options { get; }

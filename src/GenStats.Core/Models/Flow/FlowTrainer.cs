@@ -52,6 +52,10 @@ public static class FlowTrainer
         public required TrainingHistory History;
         public required string Fingerprint;
         public required LikelihoodSelection Best;
+        /// <summary>The parameter average and a model on it (EmaDecay &gt; 0): what is evaluated, selected and kept.</summary>
+        public ParameterAverage? Average;
+        public ConditionalSplineFlow? AverageModel;
+        public ConditionalSplineFlow Evaluated => AverageModel ?? Model;
         public long Step;
         public long TotalSteps;
         public int EvaluateEvery;
@@ -72,6 +76,12 @@ public static class FlowTrainer
         new SplineShape(o.Bins, o.TailBound).Check();
         if (o.BatchSize <= 0 || o.Steps < 0 || !(o.LearningRate > 0) || !(o.GradientClip >= 0))
             throw new ArgumentException("BatchSize and LearningRate must be positive, Steps and GradientClip ≥ 0.", nameof(o));
+        if (!(o.WeightDecay >= 0) || !float.IsFinite(o.WeightDecay))
+            throw new ArgumentException($"WeightDecay is {o.WeightDecay}; a finite value ≥ 0 is allowed.", nameof(o));
+        if (!(o.EmaDecay >= 0 && o.EmaDecay < 1))
+            throw new ArgumentException($"EmaDecay is {o.EmaDecay}; 0 (off) or a value in (0, 1) is allowed.", nameof(o));
+        if (!(o.Dropout >= 0 && o.Dropout < 1))
+            throw new ArgumentException($"Dropout is {o.Dropout}; a probability in [0, 1) is allowed.", nameof(o));
         if (o.CheckpointEvery < 0 || o.MaxHeldOut < 0 || o.WeightRegressorSteps < 0)
             throw new ArgumentException("CheckpointEvery, MaxHeldOut and WeightRegressorSteps must be ≥ 0.", nameof(o));
         if (!(o.HeldOutFraction >= 0 && o.HeldOutFraction < 1))
@@ -125,8 +135,11 @@ public static class FlowTrainer
         var net = new FlowNetwork(o, dx, dy);
         var model = new ConditionalSplineFlow(net, o with { CheckpointPath = null }, fx, fy, fNames, cNames, 0);
         long total = TrainingPlan.TotalSteps(o.Steps, null, train.Count, o.BatchSize);
+        var averageNet = o.EmaDecay > 0 ? new FlowNetwork(o, dx, dy) : null;
         return new Run
         {
+            Average = averageNet is null ? null : new ParameterAverage(net, averageNet, o.EmaDecay),
+            AverageModel = averageNet is null ? null : new ConditionalSplineFlow(averageNet, o with { CheckpointPath = null }, fx, fy, fNames, cNames, 0),
             TotalSteps = total,
             EvaluateEvery = TrainingPlan.EvaluationInterval(o.EvaluateEvery, total, heldIdx.Length > 0),
             O = o,
@@ -136,7 +149,7 @@ public static class FlowTrainer
             HeldIdx = heldIdx,
             Data = train,
             Model = model,
-            Opt = new Adam(net.Parameters(), new AdamOptions { LearningRate = o.LearningRate }),
+            Opt = new Adam(net.Parameters(), new AdamOptions { LearningRate = o.LearningRate, WeightDecay = o.WeightDecay, Decoupled = o.WeightDecay > 0 }),
             Rng = new Rng(NeuralData.Mix(o.Seed, 13)),
             History = history,
             Fingerprint = NeuralData.Fingerprint(features, conditions, weights),
@@ -168,7 +181,10 @@ public static class FlowTrainer
                 if (!(b.SumW > 0))
                     Stop(r, StopReason.NonPositiveBatchWeight,
                         $"a batch's weights sum to {b.SumW.ToString("G6", CultureInfo.InvariantCulture)} ≤ 0; use a larger BatchSize or NegativeWeights = Clip or Regress");
+                // Dropout acts in training mode only; evaluations, the density and sampling see the full network.
+                net.Train();
                 var loss = GanLosses.WeightedMean(Ops.Neg(net.LogProb(b.X, b.Y)), b.W);
+                net.Eval();
                 value = loss.ToScalar();
                 if (!double.IsFinite(value))
                     Stop(r, StopReason.NonFiniteLoss, $"the loss is {value.ToString(CultureInfo.InvariantCulture)}");
@@ -177,6 +193,7 @@ public static class FlowTrainer
                 if (o.GradientClip > 0) ClipGradients(r.Opt.Parameters, o.GradientClip);
                 r.Opt.Step();
             }
+            r.Average?.Update(step);
             if (!NeuralParts.AllFinite(net))
                 Stop(r, StopReason.NonFiniteLoss, "a network parameter became NaN or infinite (the learning rate may be too large)");
             r.Step = step + 1;
@@ -195,7 +212,7 @@ public static class FlowTrainer
         bool best = r.Best.Step >= 0;
         long selected = best ? r.Best.Step : r.Step;
         var history = new TrainingHistory([.. r.History.Steps], [.. r.History.Evaluations]) { SelectedStep = selected };
-        var kept = Snapshot(r.Model, best ? (FlowNetwork)r.Best.Copy : net, r.Step);
+        var kept = Snapshot(r.Model, best ? (FlowNetwork)r.Best.Copy : r.Evaluated.Network, r.Step);
         var model = new ConditionalSplineFlow(kept.Network, kept.Options, kept.FeatureTransform, kept.ConditionTransform, [.. kept.FeatureNames], [.. kept.ConditionNames], r.Step)
         { History = history };
         return new FlowTrainingResult(model, r.History, r.Step) { SelectedStep = selected, StoppedEarly = r.StoppedEarly };
@@ -223,7 +240,7 @@ public static class FlowTrainer
         var hx = r.HeldIdx.Select(i => r.Features[i]).ToArray();
         var hy = r.Conditions is null ? null : r.HeldIdx.Select(i => r.Conditions[i]).ToArray();
         var hw = r.Weights is null ? null : r.HeldIdx.Select(i => r.Weights[i]).ToArray();
-        var model = r.Model;
+        var model = r.Evaluated;
         // The preprocessed scale: finite (a held-out event outside a quantile column's training range has raw density 0) and comparable between steps.
         var logL = model.ModelScale(model.Build(hx, hy, hw));
         double meanLogL = ConditionalSplineFlow.WeightedMean(logL, hw).PerEvent;
@@ -250,6 +267,7 @@ public static class FlowTrainer
         var (steps, buffers) = r.Opt.ExportState();
         tensors.AddRange(NeuralParts.Prefixed("o.", buffers));
         if (r.Best.Step >= 0) tensors.AddRange(NeuralParts.Prefixed("b.", r.Best.Copy));
+        if (r.Average is not null) tensors.AddRange(NeuralParts.Prefixed("a.", r.Average.Average));
         var meta = NeuralCheckpoint<FlowOptions>.WriteMetadata(Kind, r.O with { CheckpointPath = null }, r.Step, r.Rng.Draws,
             steps.ToString(CultureInfo.InvariantCulture), r.Model.FeatureTransform, r.Model.ConditionTransform,
             r.Model.FeatureNames, r.Model.ConditionNames, r.Fingerprint, r.History);
@@ -262,7 +280,7 @@ public static class FlowTrainer
     /// <summary>
     /// Continues a run from a checkpoint written by <see cref="Train"/> on the same data (checked by
     /// fingerprint) up to the checkpoint's <see cref="FlowOptions.Steps"/>; the parameters equal those
-    /// of an uninterrupted run bit for bit. Checkpoints go on to the checkpoint's own path unless
+    /// of an uninterrupted run bit for bit (without <see cref="FlowOptions.Dropout"/>, whose masks are not saved). Checkpoints go on to the checkpoint's own path unless
     /// <paramref name="checkpointPath"/> is given.
     /// </summary>
     /// <exception cref="InvalidDataException">Corrupt checkpoint, not a flow checkpoint, or different data.</exception>
@@ -277,6 +295,7 @@ public static class FlowTrainer
             c.FeatureNames, c.ConditionNames, c.History);
         NeuralParts.Load("c.", r.Model.Network, c.Tensors, checkpoint);
         r.Opt.ImportState(c.ReadLong("optimizerSteps"), NeuralParts.OptimizerBuffers("o.", c.Tensors));
+        if (r.Average is not null) NeuralParts.Load("a.", r.Average.Average, c.Tensors, checkpoint);
         var sel = c.Read<LikelihoodSelectionState>("selection");
         if (sel.Step >= 0) NeuralParts.Load("b.", r.Best.Copy, c.Tensors, checkpoint);
         r.Best.Restore(sel);

@@ -16,9 +16,11 @@ internal sealed class MaskedMlp : Module
     private readonly Tensor[] masks;
     private readonly Activation activation;
     private readonly ActivationLayer hiddenActivation;
+    private readonly Dropout[] dropouts;
 
-    public MaskedMlp(int dx, int dy, int[] hidden, int perColumn, Activation activation, ulong seed, float identityDerivative, int bins)
+    public MaskedMlp(int dx, int dy, int[] hidden, int perColumn, Activation activation, ulong seed, float identityDerivative, int bins, float dropout = 0)
     {
+        dropouts = dropout > 0 ? hidden.Select((_, i) => new Dropout(dropout, seed * 7919UL + (ulong)i)).ToArray() : [];
         this.activation = activation;
         hiddenActivation = new ActivationLayer(activation);
         var rng = new Rng(seed);
@@ -59,10 +61,13 @@ internal sealed class MaskedMlp : Module
             var w = Ops.Mul(layers[l].Weight, masks[l]);
             if (l == layers.Length - 1) return Ops.Linear(h, w, layers[l].Bias);
             h = activation == Activation.Relu ? Ops.LinearRelu(h, w, layers[l].Bias) : hiddenActivation.Forward(Ops.Linear(h, w, layers[l].Bias));
+            if (dropouts.Length > 0) h = dropouts[l].Forward(h);
         }
         return h;
     }
 
+    // Dropout layers hold no parameters; as children they follow Train()/Eval().
     public override IEnumerable<NamedModule> Children() =>
-        layers.Select((l, i) => new NamedModule(i.ToString(System.Globalization.CultureInfo.InvariantCulture), l));
+        layers.Select((l, i) => new NamedModule(i.ToString(System.Globalization.CultureInfo.InvariantCulture), (Module)l))
+            .Concat(dropouts.Select((d, i) => new NamedModule("dropout" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), (Module)d)));
 }
