@@ -30,13 +30,22 @@ let ilgpuCpu =
          else
              GenStats.Tensors.Cuda.IlgpuBackend.CreateCpu() :> ITensorBackend)
 
+/// The whole engine suite on ILGPU's CPU accelerator only with GENSTATS_TEST_ILGPU=all: the emulator
+/// takes minutes for it, beyond CI's budget on 2 cores. The normal run checks every kernel there
+/// through the kernel-vs-managed tests (Tensors/Ilgpu), which use `ilgpuCpu` directly.
+let private ilgpuSuite () : (string * (unit -> ITensorBackend)) list =
+    if System.Environment.GetEnvironmentVariable "GENSTATS_TEST_ILGPU" = "all" then
+        [ "ilgpu-cpu", (fun () -> ilgpuCpu.Force()) ]
+    else
+        []
+
 /// (name, make) for each backend, managed first.
 let all: (string * (unit -> ITensorBackend)) list =
     [
         "managed", (fun () -> ManagedBackend() :> ITensorBackend)
         "checked-host", (fun () -> CheckedHostBackend.CheckedHostBackend() :> ITensorBackend)
-        "ilgpu-cpu", (fun () -> ilgpuCpu.Force())
     ]
+    @ ilgpuSuite ()
     @ cuda ()
 
 /// The backends other than the managed reference.
