@@ -38,7 +38,22 @@ let private evaluations (h: TrainingHistory) =
 /// Trains and samples with the current backend; the history and the samples must not depend on it.
 type private Run = unit -> TrainingHistory * float[][]
 
-let private compare (name: string) (run: Run) =
+/// |a − b| ≤ rtol·(1 + |b|) element by element (NaN only where the reference is NaN).
+let private close (rtol: float) (what: string) (actual: float seq) (expected: float seq) =
+    let a, e = Array.ofSeq actual, Array.ofSeq expected
+    Expect.equal a.Length e.Length (what + ": lengths")
+
+    for i in 0 .. a.Length - 1 do
+        if Double.IsNaN e[i] then
+            Expect.isTrue (Double.IsNaN a[i]) (sprintf "%s[%d]: NaN expected" what i)
+        else
+            Expect.isLessThanOrEqual (abs (a[i] - e[i])) (rtol * (1.0 + abs e[i])) (sprintf "%s[%d]" what i)
+
+/// The training on every other backend against managed. `rtol` = 0: bit-identical everywhere; > 0:
+/// the losses stay bit-identical and the held-out evaluations and samples agree within rtol (the
+/// flow's no-grad evaluation and sampling use the managed backend's fused spline kernel, which
+/// agrees with the tensor-op spline to 1e-5 in values, not bit for bit).
+let private compareWithin (rtol: float) (name: string) (run: Run) =
     testList
         name
         [
@@ -60,9 +75,26 @@ let private compare (name: string) (run: Run) =
 
                     Expect.isNonEmpty l0 "the managed run recorded losses"
                     Expect.equal l1 l0 (sprintf "%s: loss history on %s equals managed" name bname)
-                    Expect.equal e1 e0 (sprintf "%s: held-out evaluations on %s equal managed" name bname)
-                    Expect.equal s1 s0 (sprintf "%s: samples on %s equal managed" name bname))
+
+                    if rtol = 0.0 then
+                        Expect.equal e1 e0 (sprintf "%s: held-out evaluations on %s equal managed" name bname)
+                        Expect.equal s1 s0 (sprintf "%s: samples on %s equal managed" name bname)
+                    else
+                        let numbers (evals: (int64 * float * Nullable<float> * Nullable<float>) list) =
+                            evals
+                            |> Seq.collect (fun (st, ed, _, h: Nullable<float>) ->
+                                [ float st; ed; (if h.HasValue then h.Value else nan) ])
+
+                        Expect.equal
+                            (e1 |> List.map (fun (st, _, auc, _) -> st, auc))
+                            (e0 |> List.map (fun (st, _, auc, _) -> st, auc))
+                            (sprintf "%s: evaluation steps on %s" name bname)
+
+                        close rtol (sprintf "%s: held-out evaluations on %s" name bname) (numbers e1) (numbers e0)
+                        close rtol (sprintf "%s: samples on %s" name bname) (Seq.concat s1) (Seq.concat s0))
         ]
+
+let private compare name run = compareWithin 0.0 name run
 
 let private cond = [| [| 0.1 |]; [| -0.3 |]; [| 0.4 |]; [| 0.0 |] |]
 
@@ -164,7 +196,7 @@ let tests =
         [
             compare "Cramér GAN with signed weights, penalty and held-out evaluation" (gan GanLoss.Cramer false)
             compare "WGAN with weight clipping and the referee" (gan GanLoss.Wgan true)
-            compare "spline flow with gradient clipping" flow
+            compareWithin 1e-5 "spline flow with gradient clipping" flow
             compare "VAE" vae
             compare "flow matching with parameter averaging" cfm
             compare "conv GAN (BatchNorm, EMA, regressor)" convGan
