@@ -115,28 +115,29 @@ public static class TensorObservables
     private static Tensor SafeSqrt(Tensor x2) => Ops.Sqrt(Ops.Clamp(x2, SquareFloor, float.PositiveInfinity));
 
     /// <summary>
-    /// x − 2πk with k taken from the values (a constant for autodiff). The range is (−π_f, π_f] for
-    /// π_f = (float)π = 3.14159274 &gt; π: the result is checked in float32 arithmetic, so float32(π)
-    /// stays π_f and −π_f maps to π_f, as −π does in the float64 version.
+    /// x − 2πk with k taken from the values (a constant for autodiff), in backend ops on the tensor's
+    /// device. The range is (−π_f, π_f] for π_f = (float)π = 3.14159274 &gt; π, so −π_f maps to π_f as
+    /// −π does in the float64 version; a multiple of 2π is exact for |k| ≤ 2 and within a float32
+    /// ulp of x beyond (|x| &lt; 2²² · 2π; NaN stays NaN).
     /// </summary>
     private static Tensor Wrap(Tensor x)
     {
-        const float pi = (float)Math.PI;
-        var values = x.ReadHost(); // k needs floor/ceil in float64: one read-back
-        var shift = new float[values.Length];
-        bool any = false;
-        for (int i = 0; i < shift.Length; i++)
+        const float pi = (float)Math.PI, twoPi = 2 * pi;
+        // round(q) by the float32 magic-number trick (exact for |q| < 2²²): no rounding op needed.
+        const float magic = 12582912f; // 1.5 · 2²³
+        Tensor shift;
+        using (Autograd.NoGrad())
         {
-            float v = values[i];
-            if (!(v <= -pi || v > pi)) continue; // in range (or NaN)
-            double k = Math.Ceiling((v - Math.PI) / (2 * Math.PI));
-            float s = (float)(2 * Math.PI * k);
-            if (v - s <= -pi) s = (float)(2 * Math.PI * (k - 1));
-            else if (v - s > pi) s = (float)(2 * Math.PI * (k + 1));
-            shift[i] = s;
-            any = true;
+            var d = x.Detach();
+            var k = Ops.Affine(Ops.Affine(Ops.Affine(d, 1 / twoPi, 0), 1, magic), 1, -magic);
+            shift = Ops.Affine(k, twoPi, 0);
+            // One more turn where float32 rounding left x − shift just outside (−π_f, π_f].
+            var r = Ops.Sub(d, shift);
+            var zero = Tensor.Scalar(0);
+            shift = Ops.Add(shift, Ops.Where(Ops.Relu(Ops.Affine(r, 1, -pi)), Tensor.Scalar(twoPi), zero));
+            shift = Ops.Sub(shift, Ops.Where(Ops.Relu(Ops.Affine(r, 1, pi)), zero, Tensor.Scalar(twoPi)));
         }
-        return any ? Ops.Sub(x, Tensor.FromArray(shift, x.Shape)) : x;
+        return Ops.Sub(x, shift);
     }
 
     private static Tensor TransverseMassOf(Tensor pt, Tensor m) => Ops.Sqrt(Ops.Add(Ops.Square(pt), Ops.Square(m)));

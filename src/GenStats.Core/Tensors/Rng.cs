@@ -54,6 +54,19 @@ public sealed class Rng
     /// <summary>Draws U[0, 1) values.</summary>
     public Tensor Uniform(params int[] shape) => Uniform(new Shape(shape));
 
+    /// <summary>
+    /// Draws <paramref name="count"/> U[0, 1) values into a host array: the same stream and the same
+    /// values as <c>Uniform(count)</c> on any backend (the generator is counter-based), for draws that
+    /// steer host-side choices (such as which rows form a batch) without a device round trip.
+    /// </summary>
+    public float[] UniformOnHost(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var values = new float[count];
+        CounterRng.FillUniform(values, NextKey(), 0, 0, 1);
+        return values;
+    }
+
     /// <summary>Standard normal values from a one-off generator with this seed.</summary>
     public static Tensor RandomNormal(ulong seed, params int[] shape) => new Rng(seed).Normal(shape);
 

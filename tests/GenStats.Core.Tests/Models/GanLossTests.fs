@@ -230,12 +230,21 @@ let tests =
             testCase
                 "gradient penalties are (‖g‖ − 1)² and max(0, ‖g‖ − 1)², weighted or not"
                 ``gradient penalties are (‖g‖ − 1)² and max(0, ‖g‖ − 1)², weighted or not``
-            testCase
-                "weighted MMD² with a Gaussian kernel matches the double sum"
-                ``weighted MMD² with a Gaussian kernel matches the double sum``
-            testCase
-                "the MMD² gradient in both samples matches central differences of the float64 double sum"
-                ``the MMD² gradient in both samples matches central differences of the float64 double sum``
+            // On host tensors MMD² is the one-pass kernel; on a device, a graph of backend ops.
+            for name, make in GenStats.Tests.Tensors.BackendCombos.all do
+                testCase (sprintf "weighted MMD² with a Gaussian kernel matches the double sum (%s)" name) (fun () ->
+                    GenStats.Tests.Tensors.BackendCombos.withBackend
+                        (make ())
+                        ``weighted MMD² with a Gaussian kernel matches the double sum``)
+
+                testCase
+                    (sprintf
+                        "the MMD² gradient in both samples matches central differences of the float64 double sum (%s)"
+                        name)
+                    (fun () ->
+                        GenStats.Tests.Tensors.BackendCombos.withBackend
+                            (make ())
+                            ``the MMD² gradient in both samples matches central differences of the float64 double sum``)
             testCase
                 "weighted energy distance² matches the double sum and the Stats metric with signed weights"
                 ``weighted energy distance² matches the double sum and the Stats metric with signed weights``

@@ -93,6 +93,33 @@ let tests =
                 // 3 − (−3) = 6 → 6 − 2π
                 Expect.floatClose Accuracy.low (float d[2]) (6.0 - 2.0 * Math.PI) "wrapped"
             }
+            for name, make in GenStats.Tests.Tensors.BackendCombos.all do
+                test $"tensor Δφ wraps several turns like the float64 version ({name})" {
+                    // Differences of up to ±7 turns: the shift 2πk is float32(2π)·k, within a few
+                    // float32 ulps of |Δφ| ≤ 45 (ulp 3.8e-6) of the float64 result.
+                    let a = [| 10.0; -20.0; 45.0; -44.0; 7.0; 0.5; -3.5 |]
+                    let b = [| 0.0; 1.0; -0.3; 0.2; 0.0; -0.25; 0.0 |]
+
+                    let col (v: float[]) =
+                        Tensor.FromArray(Array.map float32 v, [| v.Length; 1 |])
+
+                    let d =
+                        GenStats.Tests.Tensors.BackendCombos.withBackend (make ()) (fun () ->
+                            (TensorObservables.DeltaPhi(col a, col b)).ToArray())
+
+                    let expected =
+                        ColumnObservables.DeltaPhi(
+                            Array.map float32 a |> Array.map float,
+                            Array.map float32 b |> Array.map float
+                        )
+
+                    for i in 0 .. a.Length - 1 do
+                        Expect.floatClose
+                            { absolute = 2e-5; relative = 0.0 }
+                            (float d[i])
+                            expected[i]
+                            $"Δφ {a[i]} − {b[i]}"
+                }
             test "gradients of the massless pair mass match finite differences (first and second order)" {
                 let f (x: Tensor[]) =
                     TensorObservables.Mass(x[0], x[1], x[2], x[3], x[4], x[5])

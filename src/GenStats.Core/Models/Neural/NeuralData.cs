@@ -113,8 +113,8 @@ internal sealed class NeuralData
     /// </summary>
     public Batch Sample(Rng rng, int size)
     {
-        var u = rng.Uniform(size, 2);
-        var uv = u.ReadHost(); // the row indices gather host rows: one download of 2B uniforms
+        // The rows live on the host, so their indices are drawn there: the same draws as rng.Uniform.
+        var uv = rng.UniformOnHost(2 * size);
         var idx = new int[size];
         for (int i = 0; i < size; i++)
         {
