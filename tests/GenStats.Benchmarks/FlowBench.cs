@@ -16,6 +16,9 @@ public static class FlowBench
 {
     public static FlowOptions Options => new()
     {
+        // The benchmark flow and the PyTorch reference are coupling flows; the trainer's
+        // default architecture is autoregressive (d network passes per layer to sample), so say it.
+        Architecture = FlowArchitecture.Coupling,
         Layers = 8,
         HiddenLayers = [128, 128],
         Bins = 8,
