@@ -99,6 +99,8 @@ public static class GanLosses
             throw new ArgumentException($"bandwidth is {bandwidth}; a finite positive value is required.", nameof(bandwidth));
         if (a.Rank != 2 || b.Rank != 2)
             throw new ArgumentException($"a and b must be [rows, k] matrices; they have ranks {a.Rank} and {b.Rank}.", nameof(a));
+        if (b.Shape[1] != a.Shape[1]) throw new ArgumentException($"a has {a.Shape[1]} columns but b {b.Shape[1]}; they must match.", nameof(b));
+        if (wa.Size != a.Shape[0] || wb.Size != b.Shape[0]) throw new ArgumentException($"weights of sizes {wa.Size} and {wb.Size} for {a.Shape[0]} and {b.Shape[0]} rows.", nameof(wa));
         // The one-pass kernel reads host arrays; on a device the same sum is a graph of backend ops.
         bool onHost = a.Buffer is HostBuffer && b.Buffer is HostBuffer && wa.Buffer is HostBuffer && wb.Buffer is HostBuffer;
         return onHost ? KernelMmd.Mmd2(a, wa, b, wb, bandwidth) : GraphMmd2(a, wa, b, wb, bandwidth);
@@ -109,8 +111,6 @@ public static class GanLosses
     // per pair of samples, which the host kernel avoids.
     private static Tensor GraphMmd2(Tensor a, Tensor wa, Tensor b, Tensor wb, float bandwidth)
     {
-        if (b.Shape[1] != a.Shape[1]) throw new ArgumentException($"a has {a.Shape[1]} columns but b {b.Shape[1]}; they must match.", nameof(b));
-        if (wa.Size != a.Shape[0] || wb.Size != b.Shape[0]) throw new ArgumentException($"weights of sizes {wa.Size} and {wb.Size} for {a.Shape[0]} and {b.Shape[0]} rows.", nameof(wa));
         float c = -1f / (2 * bandwidth * bandwidth);
         Tensor K(Tensor p, Tensor q) => Ops.Exp(Ops.Affine(Ops.Sum(Ops.Square(Diff(p, q)), 2), c, 0));
         return Ops.Sub(Ops.Add(PairMean(K(a, a), wa, wa), PairMean(K(b, b), wb, wb)), Ops.Affine(PairMean(K(a, b), wa, wb), 2, 0));

@@ -22,8 +22,7 @@ internal static class KernelMmd
     public static Tensor Mmd2(Tensor a, Tensor wa, Tensor b, Tensor wb, float bandwidth)
     {
         int n = a.Shape[0], m = b.Shape[0], k = a.Shape[1];
-        if (b.Shape[1] != k) throw new ArgumentException($"a has {k} columns but b {b.Shape[1]}; they must match.", nameof(b));
-        if (wa.Size != n || wb.Size != m) throw new ArgumentException($"weights of sizes {wa.Size} and {wb.Size} for {n} and {m} rows.", nameof(wa));
+        // Shapes are checked by GanLosses.Mmd2, the only caller.
         float[] av = a.ToArray(), bv = b.ToArray(), p = wa.ToArray(), q = wb.ToArray();
         double sp = Sum(p), sq = Sum(q);
         if (!(sp > 0) || !(sq > 0))
