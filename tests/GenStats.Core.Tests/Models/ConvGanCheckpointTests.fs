@@ -16,15 +16,19 @@ let private temp name =
     Path.Combine(Path.GetTempPath(), sprintf "convgan-ckpt-%s-%s.gsp" name (Guid.NewGuid().ToString("N")))
 
 /// Tiny networks on 8 × 8 blobs with everything that carries state switched on: EMA, the
-/// regressor, held-out evaluations every 2 steps with the kept-best generator.
-let private options checkpoint every =
-    tinyRun 0.2 2 checkpoint every 6 8 2 1e-3f 10 0.9f
+/// regressor, held-out evaluations every 2 steps with the kept-best generator (and, when asked, the
+/// critic's shower summaries, whose standardisation is refitted from the data on resume).
+let private optionsWith summaries checkpoint every =
+    tinyRunWith summaries 0.2 2 checkpoint every 6 8 2 1e-3f 10 0.9f
+
+let private options = optionsWith false
 
 let private data () =
     let images, cond = blobs (Random(5)) 40 8 8
     images, cond
 
-let ``a resumed run ends bit-identical to an uninterrupted one`` () =
+let resumedRunIsBitIdentical (summaries: bool) =
+    let options = optionsWith summaries
     let images, cond = data ()
     let a, b = temp "a", temp "b"
 
@@ -90,8 +94,8 @@ let tests =
     testList
         "Models.ConvGanCheckpoint"
         [
-            testCase
-                "a resumed run ends bit-identical to an uninterrupted one"
-                ``a resumed run ends bit-identical to an uninterrupted one``
+            testCase "a resumed run ends bit-identical to an uninterrupted one" (fun () ->
+                resumedRunIsBitIdentical false)
+            testCase "… also with the critic's shower summaries" (fun () -> resumedRunIsBitIdentical true)
             testCase "resume refuses other data and other files" ``resume refuses other data and other files``
         ]

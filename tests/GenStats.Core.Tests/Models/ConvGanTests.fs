@@ -7,11 +7,13 @@ open Expecto
 open System
 open System.IO
 open GenStats.Models
+open GenStats.Tensors
 open GenStats.Tests.TestMain
 
-/// Tiny networks (16/8/4 channels) with held-out evaluations and checkpoints: the defaults are the
-/// seed's full ECAL architecture.
-let tinyRun
+/// Tiny networks (16/8/4 channels) with held-out evaluations, checkpoints and optionally the critic's
+/// shower summaries: the defaults are the seed's full ECAL architecture.
+let tinyRunWith
+    (summaries: bool)
     (heldOut: float)
     (evaluateEvery: int)
     (checkpoint: string)
@@ -40,8 +42,12 @@ let tinyRun
         EvaluateEvery = evaluateEvery,
         CheckpointPath = checkpoint,
         CheckpointEvery = checkpointEvery,
+        CriticSummaries = summaries,
         Seed = 11UL
     )
+
+/// Tiny networks without the critic's shower summaries (the default).
+let tinyRun = tinyRunWith false
 
 /// Tiny networks without held-out events or checkpoints.
 let tiny = tinyRun 0.0 -1 null 0
@@ -72,6 +78,53 @@ let blobs (rnd: Random) n h w =
         cond[i] <- [| e |]
 
     images, cond
+
+/// Two cells of energies a and b in one row, columns c₁ and c₂: the summaries are log(a + b + ε) and
+/// the energy-weighted variances E[x²] − E[x]² of the centred column and row, with the fractions
+/// taken over ΣE + ε (ε = s, so an empty image stays finite; without it the column variance would
+/// be ab(c₁ − c₂)²/(a + b)² and the row variance 0). On the fitted images the standardised
+/// summaries have weighted mean 0 and variance 1.
+let ``the critic's shower summaries are the total energy and the energy-weighted widths`` () =
+    let h, w = 5, 6
+    let scale = ImageScale(ImageScaling.Log1p, 0.5)
+
+    let image (a: float) (c1: int) (b: float) (c2: int) =
+        let v = Array.zeroCreate<float32> (h * w)
+        v[2 * w + c1] <- scale.Forward(float32 a)
+        v[2 * w + c2] <- scale.Forward(float32 b)
+        v
+
+    let cases = [ 2.0, 0, 6.0, 5; 1.0, 1, 1.0, 3; 4.0, 2, 0.5, 4 ]
+    let flat = cases |> List.map (fun (a, c1, b, c2) -> image a c1 b c2) |> Array.concat
+    let weights = [| 1.0f; 2.0f; 0.5f |]
+    let s = ShowerSummaries.Fit(scale, h, w, flat, weights)
+    Expect.equal s.Count 3 "log total, column and row variance"
+    let raw = s.Raw(Tensor.FromArray(flat, 3, 1, h, w)).ToArray()
+
+    cases
+    |> List.iteri (fun i (a, c1, b, c2) ->
+        let total = a + b + 0.5
+        // Energy fractions over ΣE + ε, coordinates centred on the image.
+        let moments (xs: float list) =
+            let m1 = List.sum (List.map2 (fun e x -> e * x / total) [ a; b ] xs)
+            let m2 = List.sum (List.map2 (fun e x -> e * x * x / total) [ a; b ] xs)
+            m2 - m1 * m1
+
+        let col c = float c - float (w - 1) / 2.0
+        let row = 2.0 - float (h - 1) / 2.0
+        Expect.floatClose Accuracy.medium (float raw[i * 3]) (log total) (sprintf "log ΣE, case %d" i)
+        Expect.isLessThan (abs (float raw[i * 3 + 1] - moments [ col c1; col c2 ])) 1e-4 (sprintf "column variance, case %d" i)
+        Expect.isLessThan (abs (float raw[i * 3 + 2] - moments [ row; row ])) 1e-4 (sprintf "row variance, case %d" i))
+
+    let z = s.Forward(Tensor.FromArray(flat, 3, 1, h, w)).ToArray()
+
+    for k in 0..2 do
+        let sw = weights |> Array.sumBy float
+        let m = Array.init 3 (fun i -> float weights[i] * float z[i * 3 + k]) |> Array.sum
+        let v = Array.init 3 (fun i -> float weights[i] * float z[i * 3 + k] ** 2.0) |> Array.sum
+
+        Expect.isLessThan (abs (m / sw)) 1e-4 (sprintf "summary %d: weighted mean 0" k)
+        Expect.isLessThan (abs (v / sw - 1.0)) 1e-3 (sprintf "summary %d: weighted variance 1" k)
 
 let ``the ladder covers the image with the fewest doublings of 4`` () =
     // 4·2ᵏ ≥ max(H, W): 4 → 0, 5 → 1 (8), 8 → 1, 12 → 2 (16), 8×16 → 2, 30 → 3 (32), 33 → 4 (64).
@@ -147,6 +200,27 @@ let ``bad input is refused with the reason`` () =
         (fun () -> ConvGanTrainer.Create(nan, 8, 8, null, null, tinyOptions) |> ignore)
         "NaN cell"
 
+    for q in [ 0.0; 1.0; Double.NaN ] do
+        Expect.throwsT<ArgumentException>
+            (fun () -> ConvGanTrainer.Create(images, 8, 8, null, null, ConvGanOptions(ScaleQuantile = Nullable q)) |> ignore)
+            (sprintf "scale quantile %g" q)
+
+/// s of log1p scaling: the mean of the non-zero cells, or their weighted quantile (the smallest
+/// value whose cumulative weight reaches q of the total); zeros and zero-weight images do not count.
+let ``the image scale is the mean or a weighted quantile of the non-zero cells`` () =
+    // Two images of 3 cells: (0, 1, 2) with weight 1, (3, 4, 0) with weight 3; a third of weight 0.
+    let cells = [| 0f; 1f; 2f; 3f; 4f; 0f; 100f; 100f; 100f |]
+    let weights = [| 1.0; 3.0; 0.0 |]
+    let mean = ImageScale.Fit(ImageScaling.Log1p, cells, 3, weights)
+    Expect.floatClose Accuracy.veryHigh mean.Scale ((1.0 + 2.0 + 3.0 * 3.0 + 3.0 * 4.0) / 8.0) "weighted mean of non-zero cells"
+    // Cumulative weights over the sorted values 1, 2, 3, 4: 1, 2, 5, 8 of 8.
+    for q, expected in [ 0.1, 1.0; 0.25, 2.0; 0.3, 3.0; 0.625, 3.0; 0.7, 4.0 ] do
+        let s = ImageScale.Fit(ImageScaling.Log1p, cells, 3, weights, Nullable q)
+        Expect.equal s.Scale expected (sprintf "quantile %g" q)
+
+    let linear = ImageScale.Fit(ImageScaling.Linear, cells, 3, weights, Nullable 0.1)
+    Expect.equal linear.Scale mean.Scale "linear scaling keeps the mean"
+
 /// The truth: an image's total energy equals its condition e. A generator that ignores e gives the
 /// same mean total at e = 1.5 and e = 4.5 (ratio 1); the trained one must reach a ratio of at least 2
 /// (truth 3) and each mean within 40 % of e. The tolerance is the model's, not statistical: 400
@@ -191,6 +265,12 @@ let tests =
                 "square, non-square and odd images train, sample and round-trip through the model file"
                 ``square, non-square and odd images train, sample and round-trip through the model file``
             testCase "bad input is refused with the reason" ``bad input is refused with the reason``
+            testCase
+                "the image scale is the mean or a weighted quantile of the non-zero cells"
+                ``the image scale is the mean or a weighted quantile of the non-zero cells``
+            testCase
+                "the critic's shower summaries are the total energy and the energy-weighted widths"
+                ``the critic's shower summaries are the total energy and the energy-weighted widths``
             slow
                 [
                     testCase

@@ -44,6 +44,13 @@ public sealed record ConvGanOptions
     public int[] CriticChannels { get; init; } = [32, 64, 128, 256];
     /// <summary>Width of the critic's hidden fully connected layer on [flattened features, conditions].</summary>
     public int CriticHidden { get; init; } = 128;
+    /// <summary>
+    /// The critic's fully connected head also sees the image's log total energy and energy-weighted
+    /// widths² (standardised; <see cref="ShowerSummaries"/>) next to the conditions. Off by default:
+    /// on the ECAL toy it did not narrow the total-energy resolution (docs/neural-models.md, conv GAN
+    /// settings), and on the tiny blob test it learnt the energy–condition relation less well.
+    /// </summary>
+    public bool CriticSummaries { get; init; }
     /// <summary>Layer normalisation over [C, H, W] after each strided critic conv (allowed with a gradient penalty, unlike BatchNorm).</summary>
     public bool CriticLayerNorm { get; init; }
     /// <summary>Slope of the leaky ReLUs of the critic and the regressor.</summary>
@@ -52,6 +59,14 @@ public sealed record ConvGanOptions
     public Tensors.Backends.UpsampleMode Upsample { get; init; } = Tensors.Backends.UpsampleMode.Nearest;
     /// <summary>Preprocessing of the cell energies.</summary>
     public ImageScaling Scaling { get; init; } = ImageScaling.Log1p;
+    /// <summary>
+    /// With log1p scaling, s is this weighted quantile of the non-zero training cells, in (0, 1)
+    /// (null, the default = their mean). A low quantile puts s near the faintest cells a readout
+    /// keeps, so they stand out from zero on the networks' scale; it also stretches the bright cells
+    /// to large t, where eᵗ amplifies the generator's errors — on the tiny blob test a 5 % quantile
+    /// made the totals ≈ 100× too large. Linear scaling always uses the mean of |E|.
+    /// </summary>
+    public double? ScaleQuantile { get; init; }
     /// <summary>The generator's output activation on the preprocessed scale.</summary>
     public ImageOutput Output { get; init; } = ImageOutput.Relu;
     /// <summary>Preprocessing of every condition column (standardised by default).</summary>

@@ -35,6 +35,7 @@ public sealed partial class ConvGanTrainer
     private readonly ConvGenerator gen, average;
     private readonly ConvEncoder critic;
     private readonly ConvEncoder? regressor;
+    private readonly ShowerSummaries? summaries;
     private readonly Optimizer optG, optC;
     private TrainingHistory history;
     private readonly int evaluateEvery;
@@ -65,7 +66,8 @@ public sealed partial class ConvGanTrainer
         dy = train.Dy;
         (gen, regressor) = Networks(o, height, width, conditionNames.Length, dy, NeuralData.Mix(o.Seed, 1));
         (average, _) = Networks(o, height, width, conditionNames.Length, dy, NeuralData.Mix(o.Seed, 1));
-        critic = new ConvEncoder(height, width, o.CriticChannels, dy, o.CriticHidden, 1, o.LeakySlope, o.CriticLayerNorm, NeuralData.Mix(o.Seed, 2));
+        summaries = o.CriticSummaries ? ShowerSummaries.Fit(scale, height, width, train.X, train.W) : null;
+        critic = new ConvEncoder(height, width, o.CriticChannels, dy + (summaries?.Count ?? 0), o.CriticHidden, 1, o.LeakySlope, o.CriticLayerNorm, NeuralData.Mix(o.Seed, 2));
         optG = NeuralParts.Optimizer(OptimizerKind.Adam, gen.Parameters(), o.GeneratorLearningRate, o.AdamBeta1, o.AdamBeta2);
         optC = NeuralParts.Optimizer(OptimizerKind.Adam, critic.Parameters(), o.CriticLearningRate, o.AdamBeta1, o.AdamBeta2);
         TotalSteps = TrainingPlan.TotalSteps(o.Steps, null, train.Count, o.BatchSize);
@@ -139,7 +141,7 @@ public sealed partial class ConvGanTrainer
         var (trainIdx, heldIdx) = NeuralData.Split(n, o.HeldOutFraction, o.MaxHeldOut, o.Seed);
         if (trainIdx.Length < 2) throw new ArgumentException($"{trainIdx.Length} training image(s) after the held-out split; at least 2 are required (BatchNorm needs a batch).", nameof(images));
         var trainW = weights is null ? null : trainIdx.Select(i => weights[i]).ToArray();
-        var scale = ImageScale.Fit(o.Scaling, Gather(images, trainIdx, c), c, trainW);
+        var scale = ImageScale.Fit(o.Scaling, Gather(images, trainIdx, c), c, trainW, o.ScaleQuantile);
         var fy = conditions is null ? null : NeuralTransforms.Fit(o.ConditionTransform, null, cNames, trainIdx.Select(i => conditions[i]).ToArray(), trainW);
         var trainData = Build(images, c, conditions, weights, trainIdx, scale, fy);
         if (!(trainData.W.Sum(v => (double)v) > 0)) throw new ArgumentException("the training weights sum to ≤ 0; nothing can be learned.", nameof(weights));
@@ -191,6 +193,7 @@ public sealed partial class ConvGanTrainer
         if (o.RegressorSteps < 0) throw new ArgumentException($"RegressorSteps is {o.RegressorSteps}; it must be ≥ 0.", nameof(o.RegressorSteps));
         if (!(o.EmaDecay >= 0 && o.EmaDecay < 1)) throw new ArgumentException($"EmaDecay is {o.EmaDecay}; 0 (off) or a value in (0, 1) is allowed.", nameof(o.EmaDecay));
         if (!(o.HeldOutFraction >= 0 && o.HeldOutFraction < 1)) throw new ArgumentException($"HeldOutFraction is {o.HeldOutFraction}; [0, 1) is allowed.", nameof(o.HeldOutFraction));
+        if (o.ScaleQuantile is double q && !(q > 0 && q < 1)) throw new ArgumentException($"ScaleQuantile is {q}; a value in (0, 1) is required (null = the mean non-zero cell).", nameof(o.ScaleQuantile));
         if (o.MaxHeldOut < 0) throw new ArgumentException($"MaxHeldOut is {o.MaxHeldOut}; it must be ≥ 0.", nameof(o.MaxHeldOut));
         if (o.CheckpointEvery < 0) throw new ArgumentException($"CheckpointEvery is {o.CheckpointEvery}; it must be ≥ 0 (0 = only at the end and on cancellation).", nameof(o.CheckpointEvery));
         TrainingPlan.Check(o.WarmupFraction, o.EvaluateEvery, 0);
@@ -256,7 +259,11 @@ public sealed partial class ConvGanTrainer
 
     private Tensor Generate(ConvGenerator g, Tensor? y, int n) => g.Forward(NeuralParts.Input(rng.Normal(n, o.LatentSize), y));
 
-    private Tensor Critic(Tensor images, Tensor? y) => Ops.Reshape(critic.Forward(images, y), images.Shape[0]);
+    private Tensor Critic(Tensor images, Tensor? y)
+    {
+        var head = summaries is null ? y : y is null ? summaries.Forward(images) : Ops.Concat([y, summaries.Forward(images)], 1);
+        return Ops.Reshape(critic.Forward(images, head), images.Shape[0]);
+    }
 
     /// <summary>Runs to <see cref="TotalSteps"/> and returns the model.</summary>
     /// <exception cref="TrainingStoppedException">A non-finite loss, or a batch whose weights sum to ≤ 0.</exception>
