@@ -113,7 +113,12 @@ let ``the critic's shower summaries are the total energy and the energy-weighted
         let col c = float c - float (w - 1) / 2.0
         let row = 2.0 - float (h - 1) / 2.0
         Expect.floatClose Accuracy.medium (float raw[i * 3]) (log total) (sprintf "log ΣE, case %d" i)
-        Expect.isLessThan (abs (float raw[i * 3 + 1] - moments [ col c1; col c2 ])) 1e-4 (sprintf "column variance, case %d" i)
+
+        Expect.isLessThan
+            (abs (float raw[i * 3 + 1] - moments [ col c1; col c2 ]))
+            1e-4
+            (sprintf "column variance, case %d" i)
+
         Expect.isLessThan (abs (float raw[i * 3 + 2] - moments [ row; row ])) 1e-4 (sprintf "row variance, case %d" i))
 
     let z = s.Forward(Tensor.FromArray(flat, 3, 1, h, w)).ToArray()
@@ -121,7 +126,10 @@ let ``the critic's shower summaries are the total energy and the energy-weighted
     for k in 0..2 do
         let sw = weights |> Array.sumBy float
         let m = Array.init 3 (fun i -> float weights[i] * float z[i * 3 + k]) |> Array.sum
-        let v = Array.init 3 (fun i -> float weights[i] * float z[i * 3 + k] ** 2.0) |> Array.sum
+
+        let v =
+            Array.init 3 (fun i -> float weights[i] * float z[i * 3 + k] ** 2.0)
+            |> Array.sum
 
         Expect.isLessThan (abs (m / sw)) 1e-4 (sprintf "summary %d: weighted mean 0" k)
         Expect.isLessThan (abs (v / sw - 1.0)) 1e-3 (sprintf "summary %d: weighted variance 1" k)
@@ -202,7 +210,9 @@ let ``bad input is refused with the reason`` () =
 
     for q in [ 0.0; 1.0; Double.NaN ] do
         Expect.throwsT<ArgumentException>
-            (fun () -> ConvGanTrainer.Create(images, 8, 8, null, null, ConvGanOptions(ScaleQuantile = Nullable q)) |> ignore)
+            (fun () ->
+                ConvGanTrainer.Create(images, 8, 8, null, null, ConvGanOptions(ScaleQuantile = Nullable q))
+                |> ignore)
             (sprintf "scale quantile %g" q)
 
 /// s of log1p scaling: the mean of the non-zero cells, or their weighted quantile (the smallest
@@ -212,7 +222,12 @@ let ``the image scale is the mean or a weighted quantile of the non-zero cells``
     let cells = [| 0f; 1f; 2f; 3f; 4f; 0f; 100f; 100f; 100f |]
     let weights = [| 1.0; 3.0; 0.0 |]
     let mean = ImageScale.Fit(ImageScaling.Log1p, cells, 3, weights)
-    Expect.floatClose Accuracy.veryHigh mean.Scale ((1.0 + 2.0 + 3.0 * 3.0 + 3.0 * 4.0) / 8.0) "weighted mean of non-zero cells"
+
+    Expect.floatClose
+        Accuracy.veryHigh
+        mean.Scale
+        ((1.0 + 2.0 + 3.0 * 3.0 + 3.0 * 4.0) / 8.0)
+        "weighted mean of non-zero cells"
     // Cumulative weights over the sorted values 1, 2, 3, 4: 1, 2, 5, 8 of 8.
     for q, expected in [ 0.1, 1.0; 0.25, 2.0; 0.3, 3.0; 0.625, 3.0; 0.7, 4.0 ] do
         let s = ImageScale.Fit(ImageScaling.Log1p, cells, 3, weights, Nullable q)
