@@ -6,10 +6,10 @@ namespace GenStats.Models;
 /// Per-image summaries the conv-GAN critic sees next to the conditions
 /// (<see cref="ConvGanOptions.CriticSummaries"/>): the total energy ΣE (its log with log1p
 /// scaling) and, for log1p scaling, the energy-weighted variances of the column and row
-/// coordinates (cluster widths², in cells). A convolutional critic estimates a sum of 900 cells only
-/// coarsely, so without them the generator's total energy follows the conditions loosely (a 2 %
-/// resolution came out 10× too wide); given the summaries the critic can compare them with the
-/// conditions directly. They are computed in the graph from the scaled image t (E = s·(eᵗ − 1) or
+/// coordinates (cluster widths², in cells). Tried because the default's total energy follows the
+/// conditions loosely (a 2 % resolution came out 10× too wide), on the idea that a convolutional
+/// critic resolves a sum of 900 cells only coarsely; measured, it did not help (the option's
+/// remarks). They are computed in the graph from the scaled image t (E = s·(eᵗ − 1) or
 /// s·t), so the gradient penalty differentiates through them, and standardised with the weighted
 /// (max(w, 0)) mean and standard deviation over the training images.
 /// </summary>
@@ -50,7 +50,7 @@ internal sealed class ShowerSummaries
                 var chunk = new float[b * cells];
                 Array.Copy(scaledImages, (long)start * cells, chunk, 0, chunk.Length);
                 var v = s.Raw(Tensor.FromArray(chunk, b, 1, height, width)).ToArray();
-                for (int i = 0; i < b; i++) raw[start + i] = [.. v.AsSpan(i * s.Count, s.Count).ToArray().Select(x => (double)x)];
+                for (int i = 0; i < b; i++) raw[start + i] = Array.ConvertAll(v[(i * s.Count)..((i + 1) * s.Count)], x => (double)x);
             }
         }
         var m = new float[s.Count];
